@@ -1,0 +1,33 @@
+"""Emails to signers, rendered in the signer's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from .models import SignOn
+
+
+def build_confirmation_email(sign_on: SignOn, *, token: str) -> EmailMultiAlternatives:
+    """The email asking a signer to confirm their sign-on, with its signed, expiring link."""
+    with translation.override(sign_on.language):
+        context = {
+            "sign_on": sign_on,
+            "statement": sign_on.statement,
+            "signatory": sign_on.signatory,
+            "contact": sign_on.contact,
+            "confirm_url": settings.SITE_URL + reverse("signatories:confirm", kwargs={"token": token}),
+            "statement_url": settings.SITE_URL + sign_on.statement.get_absolute_url(),
+            "valid_days": settings.SIGN_ON_CONFIRMATION_MAX_AGE // 86400,
+        }
+        subject = render_to_string("signatories/email/confirmation_subject.txt", context)
+        message = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string("signatories/email/confirmation.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[sign_on.contact.email],
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        message.attach_alternative(render_to_string("signatories/email/confirmation.html", context), "text/html")
+    return message

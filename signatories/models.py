@@ -1,0 +1,288 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from . import identity
+
+# The fields of a signatory that may appear on a public page, feed or press export.
+PUBLIC_SIGNATORY_FIELDS = (
+    "kind", "name", "acronym", "country", "website", "title", "affiliation", "sort_key",
+)
+
+
+class Signatory(models.Model):
+    """An organization or an individual expert who signs statements.
+
+    Organizations are real signatories with their own profile; individuals sign
+    in their own name, their affiliation given for identification only. Contact
+    details live in :class:`Contact`, never on this public profile.
+    """
+
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization", _("Organization")
+        INDIVIDUAL = "individual", _("Individual")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=300)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=300, blank=True, help_text=_("Individuals only."))
+    affiliation = models.CharField(
+        _("affiliation"), max_length=300, blank=True, help_text=_("Individuals only; for identification.")
+    )
+    accreditation = models.CharField(
+        _("accreditation"),
+        max_length=300,
+        blank=True,
+        help_text=_("E.g. “registered under operative paragraphs 8 or 9”."),
+    )
+    # Derived on save: how the signatory is found again and sorted.
+    normalized_name = models.CharField(max_length=300, editable=False, db_index=True)
+    website_domain = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
+    sort_key = models.CharField(max_length=identity.MAX_SORT_KEY_LENGTH, editable=False)
+    identity_key = models.CharField(
+        max_length=400,
+        editable=False,
+        null=True,
+        unique=True,
+        help_text="Organizations: normalized name. Individuals: hash of their email.",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["sort_key", "pk"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["organization", "individual"]), name="signatory_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.name, self.acronym = identity.split_acronym(self.name, self.acronym)
+        self.normalized_name = identity.normalize_name(self.name)
+        self.website_domain = identity.website_domain(self.website)
+        self.sort_key = identity.sort_key(self.name)
+        if self.kind == self.Kind.ORGANIZATION:
+            self.identity_key = identity.organization_identity_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {
+                "name", "acronym", "normalized_name", "website_domain", "sort_key", "identity_key",
+            }
+        super().save(*args, **kwargs)
+
+    @property
+    def display_name(self):
+        """ "Name (ACRONYM)" where there is an acronym the name does not already spell out."""
+        if self.acronym and self.acronym not in self.name:
+            return f"{self.name} ({self.acronym})"
+        return self.name
+
+    @property
+    def is_organization(self):
+        return self.kind == self.Kind.ORGANIZATION
+
+
+class OrganizationManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Signatory.Kind.ORGANIZATION)
+
+
+class IndividualManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind=Signatory.Kind.INDIVIDUAL)
+
+
+class Organization(Signatory):
+    objects = OrganizationManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def save(self, *args, **kwargs):
+        self.kind = Signatory.Kind.ORGANIZATION
+        super().save(*args, **kwargs)
+
+
+class Individual(Signatory):
+    objects = IndividualManager()
+
+    class Meta:
+        proxy = True
+        verbose_name = _("individual")
+        verbose_name_plural = _("individuals")
+
+    def save(self, *args, **kwargs):
+        self.kind = Signatory.Kind.INDIVIDUAL
+        super().save(*args, **kwargs)
+
+
+class Contact(models.Model):
+    """A person who can be reached for a signatory. Private: never shown publicly."""
+
+    signatory = models.ForeignKey(Signatory, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), max_length=254)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["signatory", "pk"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), "signatory", name="contact_email_unique_per_signatory"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class SignOnQuerySet(models.QuerySet):
+    def for_statement(self, statement):
+        return self.filter(statement=statement)
+
+    def visible(self):
+        """Sign-ons that count publicly: confirmed by the signer and approved."""
+        return self.filter(
+            confirmation_state=SignOn.Confirmation.CONFIRMED,
+            moderation_state=SignOn.Moderation.APPROVED,
+        )
+
+    def listed(self):
+        """Visible sign-ons whose signatory agreed to be named, with only public fields loaded."""
+        return (
+            self.visible()
+            .exclude(listing=SignOn.Listing.UNLISTED)
+            .select_related("signatory")
+            .only(
+                "pk", "statement_id", "tier_id", "listing", "signed_at", "signatory_id",
+                *(f"signatory__{field}" for field in PUBLIC_SIGNATORY_FIELDS),
+            )
+        )
+
+
+class SignOn(models.Model):
+    """One signatory's signature of one statement."""
+
+    class Listing(models.TextChoices):
+        LISTED = "listed", _("Listed publicly")
+        LISTED_WITHOUT_COUNTRY = "listed_without_country", _("Listed publicly, without country")
+        UNLISTED = "unlisted", _("Not listed (counted only)")
+
+    class Confirmation(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", _("Awaiting email confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    class Moderation(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Source(models.TextChoices):
+        FORM = "form", _("Sign-on form")
+        IMPORT = "import", _("Import")
+        STAFF = "staff", _("Entered by staff")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    statement = models.ForeignKey("campaigns.Statement", on_delete=models.CASCADE, related_name="sign_ons")
+    signatory = models.ForeignKey(Signatory, on_delete=models.PROTECT, related_name="sign_ons")
+    contact = models.ForeignKey(
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sign_ons",
+        verbose_name=_("submitted by"),
+    )
+    tier = models.ForeignKey(
+        "campaigns.Tier", on_delete=models.SET_NULL, null=True, blank=True, related_name="sign_ons",
+        verbose_name=_("tier"),
+    )
+    requested_tier = models.ForeignKey(
+        "campaigns.Tier", on_delete=models.SET_NULL, null=True, blank=True, related_name="requested_sign_ons",
+        verbose_name=_("requested tier"),
+    )
+    listing = models.CharField(_("listing"), max_length=24, choices=Listing.choices, default=Listing.LISTED)
+    confirmation_state = models.CharField(
+        _("confirmation"), max_length=12, choices=Confirmation.choices, default=Confirmation.UNCONFIRMED
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    moderation_state = models.CharField(
+        _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.PENDING
+    )
+    moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("moderated by"),
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    statement_version = models.PositiveIntegerField(_("version signed"), default=1)
+    authorized_to_sign = models.BooleanField(
+        _("contact confirmed they may sign for the organization"), default=False
+    )
+    consent_version = models.CharField(_("privacy notice version agreed"), max_length=40, blank=True)
+    consent_given_at = models.DateTimeField(_("privacy notice agreed"), null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
+    # What the signer typed about the signatory, kept even when it matched an existing profile.
+    submitted_profile = models.JSONField(_("details as submitted"), default=dict, blank=True)
+    confirmation_email_sent_at = models.DateTimeField(editable=False, null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SignOnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        verbose_name = _("sign-on")
+        verbose_name_plural = _("sign-ons")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "signatory"], name="one_sign_on_per_signatory_per_statement"),
+            models.CheckConstraint(
+                condition=Q(listing__in=["listed", "listed_without_country", "unlisted"]),
+                name="sign_on_listing_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmation_state="unconfirmed") | Q(confirmed_at__isnull=False),
+                name="confirmed_sign_on_has_confirmation_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(moderation_state__in=["pending", "approved", "rejected"]),
+                name="sign_on_moderation_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["statement", "confirmation_state", "moderation_state"], name="sign_on_public_lookup"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signatory} → {self.statement}"
+
+    @property
+    def is_visible(self):
+        return (
+            self.confirmation_state == self.Confirmation.CONFIRMED
+            and self.moderation_state == self.Moderation.APPROVED
+        )
+
+    @property
+    def shows_country(self):
+        return self.listing == self.Listing.LISTED
