@@ -1,1 +1,16 @@
-urlpatterns = []
+from django.urls import path
+
+from . import views
+
+app_name = "signatories"
+
+urlpatterns = [
+    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/sign/", views.sign_statement, name="sign"),
+    path(
+        "campaigns/<slug:campaign_slug>/<slug:statement_slug>/thank-you/",
+        views.sign_on_received,
+        name="received",
+    ),
+    path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+]

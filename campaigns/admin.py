@@ -1,0 +1,115 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from signatories.exports import write_publication_csv
+from signatories.models import SignOn
+
+from .models import Campaign, Concern, Demand, Statement, Tier
+
+
+class StatementInline(admin.TabularInline):
+    model = Statement
+    fields = ["title", "slug", "state", "position"]
+    show_change_link = True
+    extra = 0
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "created_at"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StatementInline]
+
+
+class ConcernInline(admin.TabularInline):
+    model = Concern
+    fields = ["position", "text"]
+    extra = 0
+
+
+class DemandInline(admin.StackedInline):
+    model = Demand
+    fields = [("position", "status"), "text", "addressed_to", "status_note"]
+    extra = 0
+
+
+class TierInline(admin.TabularInline):
+    model = Tier
+    fields = ["position", "name", "is_default", "is_requestable"]
+    extra = 0
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "campaign", "state", "sign_on_deadline", "published_at", "visible_count", "pending_count",
+        "view_link",
+    ]
+    list_filter = ["state", "campaign"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["campaign"]
+    inlines = [ConcernInline, DemandInline, TierInline]
+    actions = ["export_publication_list"]
+    fieldsets = [
+        (None, {"fields": ["campaign", ("title", "slug"), ("language", "position"), "summary"]}),
+        (_("Text"), {"fields": ["body", "concerns_intro", "demands_intro", "closing", "version"]}),
+        (
+            _("Sign-on"),
+            {
+                "fields": [
+                    "state", ("sign_on_deadline", "published_at"), "requires_approval",
+                    "allows_tier_requests", "accepts_late_sign_ons",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                visible_sign_ons=Count(
+                    "sign_ons",
+                    filter=Q(
+                        sign_ons__confirmation_state=SignOn.Confirmation.CONFIRMED,
+                        sign_ons__moderation_state=SignOn.Moderation.APPROVED,
+                    ),
+                ),
+                pending_sign_ons=Count(
+                    "sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)
+                ),
+            )
+        )
+
+    @admin.display(description=_("signatories"), ordering="visible_sign_ons")
+    def visible_count(self, statement):
+        return statement.visible_sign_ons
+
+    @admin.display(description=_("awaiting review"), ordering="pending_sign_ons")
+    def pending_count(self, statement):
+        return statement.pending_sign_ons
+
+    @admin.display(description=_("page"))
+    def view_link(self, statement):
+        return format_html('<a href="{}">{}</a>', statement.get_absolute_url(), _("View"))
+
+    @admin.action(description=_("Export the publication list (CSV)"), permissions=["view"])
+    def export_publication_list(self, request, queryset):
+        statements = queryset.select_related("campaign").prefetch_related("tiers")
+        if not statements:
+            self.message_user(request, _("Select at least one statement."), messages.WARNING)
+            return None
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y-%m-%d")
+        name = statements[0].slug if len(statements) == 1 else "statements"
+        response["Content-Disposition"] = f'attachment; filename="{name}-signatories-{stamp}.csv"'
+        response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
+        write_publication_csv(statements, response)
+        return response

@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from campaigns.views import get_statement_for_page, render_statement_page
+
+from . import services
+from .forms import SIGN_ON_FORMS
+
+
+@require_POST
+def sign_statement(request, campaign_slug, statement_slug):
+    statement = get_statement_for_page(request, campaign_slug, statement_slug)
+    form_class = SIGN_ON_FORMS.get(request.POST.get("kind", ""))
+    if form_class is None:
+        return HttpResponseBadRequest(_("Choose whether you sign for an organization or as an individual."))
+    if not statement.is_accepting_sign_ons():
+        messages.error(request, _("This statement is not accepting sign-ons any more."))
+        return redirect(statement)
+
+    form = form_class(request.POST, statement=statement)
+    if form.is_valid():
+        try:
+            result = services.submit_sign_on(
+                statement=statement,
+                details=form.signatory_details(),
+                listing=form.cleaned_data["listing"],
+                consent_version=settings.PRIVACY_NOTICE_VERSION,
+                requested_tier=form.requested_tier,
+                authorized_to_sign=form.cleaned_data.get("authorized", False),
+                language=get_language(),
+            )
+        except services.SignOnClosed:
+            messages.error(request, _("This statement is not accepting sign-ons any more."))
+            return redirect(statement)
+        if result.outcome != services.SubmissionOutcome.ALREADY_LISTED:
+            return redirect("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
+        form.add_error(
+            None,
+            _("%(name)s has already signed this statement and is on the list below.")
+            % {"name": result.sign_on.signatory.display_name},
+        )
+    forms = {f"{form_class.kind}_form": form}
+    return render_statement_page(request, statement, **forms)
+
+
+def sign_on_received(request, campaign_slug, statement_slug):
+    statement = get_statement_for_page(request, campaign_slug, statement_slug)
+    return render(request, "signatories/sign_on_received.html", {"statement": statement})
+
+
+@never_cache
+def confirm(request, token):
+    """A confirmation link opens this page; only its button (a POST) confirms.
+
+    Mail scanners open every link in an email: a GET must change nothing.
+    """
+    try:
+        sign_on = services.sign_on_for_confirmation_token(token)
+    except services.ExpiredConfirmationLink:
+        return render(request, "signatories/confirm_invalid.html", {"expired": True}, status=410)
+    except services.InvalidConfirmationLink:
+        return render(request, "signatories/confirm_invalid.html", {"expired": False}, status=404)
+
+    if request.method == "POST":
+        services.confirm_sign_on(token=token)
+        return redirect("signatories:confirm", token=token)
+    return render(request, "signatories/confirm.html", {"sign_on": sign_on, "statement": sign_on.statement})
+
+
+def privacy_notice(request):
+    return render(request, "signatories/privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
