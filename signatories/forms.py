@@ -29,7 +29,8 @@ class DescribedFieldsMixin:
                 continue  # the fieldset around the radios carries the description
             auto_id = self[name].auto_id
             described_by = [f"{auto_id}_helptext"] if field.help_text else []
-            if self.is_bound and name in self.errors:
+            # Reading self.errors here would validate the form before __init__ has finished.
+            if self._errors and name in self._errors:
                 described_by.append(f"{auto_id}_errors")
                 field.widget.attrs["aria-invalid"] = "true"
             if described_by:

@@ -1,0 +1,346 @@
+"""Signing a statement through the public form."""
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import Statement
+from signatories.models import Contact, Signatory, SignOn
+
+from .factories import OrganizationFactory, SignOnFactory, StatementFactory, TierFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_url(statement):
+    return reverse(
+        "signatories:sign", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+    )
+
+
+def organization_post(**overrides):
+    data = {
+        "kind": "organization",
+        "organization-name": "Derechos Digitales",
+        "organization-acronym": "",
+        "organization-country": "CL",
+        "organization-website": "https://www.derechosdigitales.org/",
+        "organization-contact_name": "María José Pérez",
+        "organization-contact_email": "maria@derechosdigitales.example",
+        "organization-listing": "listed",
+        "organization-authorized": "on",
+        "organization-consent": "on",
+    }
+    data.update({f"organization-{key}" if key != "kind" else key: value for key, value in overrides.items()})
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def individual_post(**overrides):
+    data = {
+        "kind": "individual",
+        "individual-name": "Valerie Steeves",
+        "individual-title": "Full Professor",
+        "individual-affiliation": "Department of Criminology, University of Ottawa",
+        "individual-country": "CA",
+        "individual-email": "valerie@uottawa.example",
+        "individual-listing": "listed",
+        "individual-consent": "on",
+    }
+    data.update({f"individual-{key}": value for key, value in overrides.items()})
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def input_tag(page, element_id):
+    match = re.search(rf'<(?:input|select|textarea)\b[^>]*\bid="{element_id}"[^>]*>', page)
+    assert match, f"no input with id {element_id}"
+    return match.group(0)
+
+
+def sign(client, statement, data, capture):
+    with capture(execute=True):
+        return client.post(sign_url(statement), data)
+
+
+def test_statement_page_offers_organization_and_individual_forms(client, statement):
+    page = client.get(statement.get_absolute_url()).content.decode()
+    for label in ["Organization name", "Acronym", "Website", "Your name", "Your email address", "Title",
+                  "Affiliation", "Listed publicly", "Listed publicly, without country", "Not listed (counted only)",
+                  "privacy notice", "I am authorized to sign on behalf of this organization."]:
+        assert label in page
+    assert 'for="id_organization-contact_email"' in page
+    assert 'for="id_individual-email"' in page
+
+
+def test_organization_sign_on_is_recorded_with_contact_consent_and_version(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
+    statement.version = 3
+    statement.save()
+    before = timezone.now()
+
+    response = sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+
+    assert response.status_code == 302
+    assert response["Location"].endswith("/thank-you/")
+    sign_on = SignOn.objects.get()
+    assert sign_on.signatory.kind == Signatory.Kind.ORGANIZATION
+    assert sign_on.signatory.name == "Derechos Digitales"
+    assert sign_on.signatory.country.code == "CL"
+    assert sign_on.signatory.website_domain == "derechosdigitales.org"
+    assert sign_on.contact.email == "maria@derechosdigitales.example"
+    assert sign_on.contact.name == "María José Pérez"
+    assert sign_on.listing == SignOn.Listing.LISTED
+    assert sign_on.authorized_to_sign
+    assert sign_on.consent_version == settings.PRIVACY_NOTICE_VERSION
+    assert sign_on.consent_given_at >= before
+    assert sign_on.statement_version == 3
+    assert sign_on.tier.name == "Full list of signatories supporting the letter"
+    assert sign_on.confirmation_state == SignOn.Confirmation.UNCONFIRMED
+    assert sign_on.submitted_profile["website"] == "https://www.derechosdigitales.org/"
+    assert len(mailoutbox) == 1
+
+
+def test_thank_you_page_asks_to_check_email(client, statement, django_capture_on_commit_callbacks):
+    response = sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    page = client.get(response["Location"]).content.decode()
+    assert "Check your email" in page
+
+
+def test_trailing_acronym_in_the_name_becomes_the_acronym(client, statement, django_capture_on_commit_callbacks):
+    sign(client, statement, organization_post(name="Kenya ICT Action Network (KICTANet)"),
+         django_capture_on_commit_callbacks)
+    signatory = Signatory.objects.get()
+    assert (signatory.name, signatory.acronym) == ("Kenya ICT Action Network", "KICTANet")
+    assert signatory.display_name == "Kenya ICT Action Network (KICTANet)"
+
+
+def test_individual_sign_on_keeps_title_and_affiliation(client, statement, django_capture_on_commit_callbacks):
+    response = sign(client, statement, individual_post(), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    signatory = Signatory.objects.get()
+    assert signatory.kind == Signatory.Kind.INDIVIDUAL
+    assert signatory.title == "Full Professor"
+    assert signatory.affiliation == "Department of Criminology, University of Ottawa"
+    assert signatory.contacts.get().email == "valerie@uottawa.example"
+    # The email identifies the individual without being stored on the public profile.
+    assert "valerie" not in (signatory.identity_key or "")
+
+
+@pytest.mark.parametrize("listing", ["listed", "listed_without_country", "unlisted"])
+def test_each_listing_choice_is_recorded(client, statement, listing, django_capture_on_commit_callbacks):
+    sign(client, statement, organization_post(listing=listing), django_capture_on_commit_callbacks)
+    assert SignOn.objects.get().listing == listing
+
+
+def test_requested_tier_is_offered_only_when_the_statement_allows_it(
+    client, statement, django_capture_on_commit_callbacks
+):
+    lead_tier = statement.tiers.get(position=0)
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert 'name="organization-tier"' not in page
+
+    statement.allows_tier_requests = True
+    statement.save()
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert 'name="organization-tier"' in page
+    assert lead_tier.name in page
+
+    sign(client, statement, organization_post(tier=str(lead_tier.pk)), django_capture_on_commit_callbacks)
+    sign_on = SignOn.objects.get()
+    assert sign_on.requested_tier == lead_tier
+    assert sign_on.tier.is_default  # staff grant the requested tier; the signer cannot take it
+
+
+def test_tier_of_another_statement_is_refused(client, statement, django_capture_on_commit_callbacks):
+    statement.allows_tier_requests = True
+    statement.save()
+    foreign_tier = TierFactory(is_requestable=True)
+    response = sign(client, statement, organization_post(tier=str(foreign_tier.pk)), django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert 'id="id_organization-tier_errors"' in response.content.decode()
+    assert not SignOn.objects.exists()
+
+
+def test_organization_signing_a_second_statement_is_the_same_organization(
+    client, statement, django_capture_on_commit_callbacks
+):
+    second = StatementFactory(campaign=statement.campaign)
+    sign(client, statement, organization_post(name="Electronic Frontier Foundation"),
+         django_capture_on_commit_callbacks)
+    sign(client, second, organization_post(name="  electronic   frontier foundation ",
+                                           contact_email="other@eff.example"), django_capture_on_commit_callbacks)
+    assert Signatory.objects.count() == 1
+    organization = Signatory.objects.get()
+    assert organization.sign_ons.count() == 2
+    assert organization.contacts.count() == 2
+
+
+def test_organization_is_found_again_by_website_domain(client, statement, django_capture_on_commit_callbacks):
+    second = StatementFactory(campaign=statement.campaign)
+    sign(client, statement, organization_post(name="Electronic Frontier Foundation", website="https://www.eff.org"),
+         django_capture_on_commit_callbacks)
+    sign(client, second, organization_post(name="EFF", website="http://eff.org/about"),
+         django_capture_on_commit_callbacks)
+    assert Signatory.objects.count() == 1
+    assert Signatory.objects.get().sign_ons.count() == 2
+
+
+def test_shared_hosting_domain_does_not_merge_organizations(client, statement, django_capture_on_commit_callbacks):
+    sign(client, statement, organization_post(name="Collective One", website="https://collective-one.wordpress.com"),
+         django_capture_on_commit_callbacks)
+    sign(client, statement, organization_post(name="Collective Two", website="https://wordpress.com/collective-two",
+                                              contact_email="two@example.org"), django_capture_on_commit_callbacks)
+    assert Signatory.objects.count() == 2
+
+
+def test_anonymous_submission_does_not_rewrite_an_existing_profile(
+    client, statement, django_capture_on_commit_callbacks
+):
+    existing = OrganizationFactory(name="Access Now", country="US", website="https://www.accessnow.org")
+    sign(client, statement, organization_post(name="access now", country="RU", website="https://evil.example"),
+         django_capture_on_commit_callbacks)
+    existing.refresh_from_db()
+    assert existing.country.code == "US"
+    assert existing.website == "https://www.accessnow.org"
+    sign_on = SignOn.objects.get()
+    assert sign_on.signatory == existing
+    # What the signer typed is still kept, on the sign-on, for staff to review.
+    assert sign_on.submitted_profile["country"] == "RU"
+
+
+@pytest.mark.parametrize(
+    "overrides, field, message",
+    [
+        ({"name": ""}, "name", "This field is required."),
+        ({"name": "   "}, "name", "This field is required."),
+        ({"contact_email": "not-an-email"}, "contact_email", "Enter a valid email address."),
+        ({"website": "javascript:alert(1)"}, "website", "Enter a valid URL."),
+        ({"country": "XX"}, "country", "Select a valid choice."),
+        ({"listing": "everywhere"}, "listing", "Select a valid choice."),
+        ({"name": "N" * 301}, "name", "Ensure this value has at most 300 characters"),
+        ({"acronym": "A" * 31}, "acronym", "Ensure this value has at most 30 characters"),
+        ({"name": "Null\x00Byte"}, "name", "Null characters are not allowed."),
+        ({"consent": None}, "consent", "Please agree to the privacy notice"),
+        ({"authorized": None}, "authorized", "Only a person authorized by the organization may sign for it."),
+    ],
+)
+def test_bad_input_shows_the_form_again_with_field_errors_and_typed_values(
+    client, statement, overrides, field, message, django_capture_on_commit_callbacks
+):
+    response = sign(client, statement, organization_post(**overrides), django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    errors_id = f"id_organization-{field}_errors"
+    assert f'id="{errors_id}"' in page
+    assert message in page
+    if field != "listing":  # radios are described by their fieldset
+        # The input points at its error message, for screen readers.
+        tag = input_tag(page, f"id_organization-{field}")
+        assert errors_id in tag
+        assert 'aria-invalid="true"' in tag
+    # What the signer typed is still there.
+    if field != "contact_email":
+        assert 'value="maria@derechosdigitales.example"' in page
+    if field not in {"name"}:
+        assert 'value="Derechos Digitales"' in page
+    assert not SignOn.objects.exists()
+
+
+def test_unknown_form_kind_is_a_clear_bad_request(client, statement):
+    response = client.post(sign_url(statement), {"kind": "robot"})
+    assert response.status_code == 400
+
+
+def test_oversized_request_is_refused_without_a_server_error(client, statement):
+    response = client.post(sign_url(statement), organization_post(name="x" * (3 * 1024 * 1024)))
+    assert response.status_code == 400
+    assert not SignOn.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "state, late, deadline_offset, accepting",
+    [
+        (Statement.State.OPEN, False, None, True),
+        (Statement.State.OPEN, False, datetime.timedelta(days=1), True),
+        (Statement.State.OPEN, False, datetime.timedelta(days=-1), False),
+        (Statement.State.CLOSED, False, None, False),
+        (Statement.State.PUBLISHED, False, None, False),
+        (Statement.State.PUBLISHED, True, None, True),
+    ],
+)
+def test_sign_on_form_is_open_only_while_the_statement_accepts_sign_ons(
+    client, statement, state, late, deadline_offset, accepting, django_capture_on_commit_callbacks
+):
+    statement.state = state
+    statement.accepts_late_sign_ons = late
+    statement.sign_on_deadline = timezone.now() + deadline_offset if deadline_offset else None
+    statement.save()
+
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert ('name="organization-contact_email"' in page) is accepting
+
+    response = sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    assert SignOn.objects.exists() is accepting
+    if not accepting:
+        assert "not accepting sign-ons" in client.get(response["Location"]).content.decode()
+
+
+def test_draft_statement_cannot_be_signed(client, statement, django_capture_on_commit_callbacks):
+    statement.state = Statement.State.DRAFT
+    statement.save()
+    response = sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    assert response.status_code == 404
+    assert not SignOn.objects.exists()
+
+
+def test_second_sign_on_of_a_listed_signatory_gets_a_clear_message_and_no_new_row(
+    client, statement, django_capture_on_commit_callbacks
+):
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Privacy International", country="GB"))
+    response = sign(client, statement, organization_post(name="Privacy International"),
+                    django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert "Privacy International has already signed this statement" in response.content.decode()
+    assert SignOn.objects.count() == 1
+
+
+def test_second_sign_on_of_an_unlisted_signatory_reveals_nothing(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Someone probing whether an at-risk organization signed learns nothing."""
+    SignOnFactory(statement=statement, listing=SignOn.Listing.UNLISTED,
+                  signatory=OrganizationFactory(name="Quiet Defenders"))
+    probe = sign(client, statement, organization_post(name="Quiet Defenders", contact_email="probe@example.org"),
+                 django_capture_on_commit_callbacks)
+    fresh = sign(client, statement, organization_post(name="Brand New Org", contact_email="new@example.org"),
+                 django_capture_on_commit_callbacks)
+    assert probe.status_code == fresh.status_code == 302
+    assert probe["Location"] == fresh["Location"]
+    assert SignOn.objects.filter(signatory__name="Quiet Defenders").count() == 1
+    assert [message.to for message in mailoutbox] == [["new@example.org"]]
+
+
+def test_signing_again_before_confirming_resends_the_link_not_a_new_sign_on(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
+    sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    SignOn.objects.update(confirmation_email_sent_at=timezone.now() - datetime.timedelta(hours=1))
+    sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    # Right away again: no email loop.
+    sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    assert SignOn.objects.count() == 1
+    assert Contact.objects.count() == 1
+    assert len(mailoutbox) == 2
+
+
+def test_database_refuses_a_second_sign_on_for_the_same_signatory(statement):
+    from django.db import IntegrityError, transaction
+
+    first = SignOnFactory(statement=statement)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignOn.objects.create(statement=statement, signatory=first.signatory)
