@@ -22,7 +22,12 @@ SHARED_HOSTING_DOMAINS = frozenset(
     }
 )
 
-TRAILING_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()]{1,30})\)\s*$")
+# "(APC)", "(KICTANet)", "(iLIT)", "(EURO-SSIG)", "(HRNJ-U)" are acronyms; "(Malaysia)" is not.
+TRAILING_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()\s]{2,20})\)$")
+
+
+def looks_like_acronym(text: str) -> bool:
+    return sum(1 for ch in text if ch.isupper() or ch.isdigit()) >= 2
 MAX_SORT_KEY_LENGTH = 400
 
 
@@ -31,13 +36,14 @@ def split_acronym(name: str, acronym: str = "") -> tuple[str, str]:
 
     "Association for Progressive Communications (APC)" -> ("Association for
     Progressive Communications", "APC"). A parenthesis that is not the last thing in
-    the name, or an acronym already given, leaves the name alone.
+    the name, that holds words rather than an acronym ("(Malaysia)"), or an acronym
+    already given, leaves the name alone.
     """
     name = " ".join(name.split())
     acronym = " ".join(acronym.split())
     if not acronym:
         match = TRAILING_ACRONYM.match(name)
-        if match:
+        if match and looks_like_acronym(match["acronym"]):
             return match["name"], match["acronym"]
     return name, acronym
 

@@ -34,6 +34,8 @@ class PublicSignatoryList:
     unnamed_individual_count: int
     # (country, count) for listed signatories who agreed to show their country.
     countries: list
+    # Countries of those organizations, for "N organizations from M countries".
+    organization_country_count: int
 
     @property
     def total_count(self):
@@ -91,11 +93,11 @@ def public_signatory_list(statement: Statement) -> PublicSignatoryList:
         counts[(row["signatory__kind"], row["listing"] == SignOn.Listing.UNLISTED)] += row["n"]
     org, ind = Signatory.Kind.ORGANIZATION, Signatory.Kind.INDIVIDUAL
 
-    by_country = Counter(
-        sign_on.signatory.country.code
-        for sign_on in listed
-        if sign_on.shows_country and sign_on.signatory.country
-    )
+    with_country = [sign_on for sign_on in listed if sign_on.shows_country and sign_on.signatory.country]
+    by_country = Counter(sign_on.signatory.country.code for sign_on in with_country)
+    organization_countries = {
+        sign_on.signatory.country.code for sign_on in with_country if sign_on.signatory.is_organization
+    }
     countries = sorted(
         ((Country(code=code), n) for code, n in by_country.items()), key=lambda item: (-item[1], item[0].name)
     )
@@ -110,5 +112,6 @@ def public_signatory_list(statement: Statement) -> PublicSignatoryList:
         unnamed_organization_count=counts[(org, True)],
         unnamed_individual_count=counts[(ind, True)],
         countries=countries,
+        organization_country_count=len(organization_countries),
     )
 

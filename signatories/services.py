@@ -13,7 +13,7 @@ from functools import partial
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Statement, Tier
@@ -279,14 +279,13 @@ def reject(*, sign_ons: QuerySet, by, reason: str = "") -> int:
 
 
 def grant_requested_tier(*, sign_ons: QuerySet) -> int:
-    """Move each sign-on into the tier its signer asked for."""
-    changed = 0
+    """Move each sign-on into the tier its signer asked for; return how many moved."""
     with transaction.atomic():
-        for sign_on in sign_ons.exclude(requested_tier=None).only("pk", "tier_id", "requested_tier_id"):
-            if sign_on.tier_id != sign_on.requested_tier_id:
-                SignOn.objects.filter(pk=sign_on.pk).update(tier_id=sign_on.requested_tier_id)
-                changed += 1
-    return changed
+        return (
+            sign_ons.exclude(requested_tier=None)
+            .exclude(tier=F("requested_tier"))
+            .update(tier=F("requested_tier"), updated_at=timezone.now())
+        )
 
 
 # --- Confirmation email -----------------------------------------------------------

@@ -344,3 +344,19 @@ def test_database_refuses_a_second_sign_on_for_the_same_signatory(statement):
     first = SignOnFactory(statement=statement)
     with pytest.raises(IntegrityError), transaction.atomic():
         SignOn.objects.create(statement=statement, signatory=first.signatory)
+
+
+@pytest.mark.parametrize(
+    "typed, name, acronym",
+    [
+        ("Association for Progressive Communications (APC)", "Association for Progressive Communications", "APC"),
+        ("Human Rights Network for Journalists-Uganda (HRNJ-U)", "Human Rights Network for Journalists-Uganda",
+         "HRNJ-U"),
+        ("Centre for Independent Journalism (Malaysia)", "Centre for Independent Journalism (Malaysia)", ""),
+        ("Jinbonet (Korean Progressive Network Center)", "Jinbonet (Korean Progressive Network Center)", ""),
+        ("International Press Centre (IPC) Lagos-Nigeria", "International Press Centre (IPC) Lagos-Nigeria", ""),
+    ],
+)
+def test_only_a_real_trailing_acronym_is_split_from_the_name(typed, name, acronym):
+    signatory = OrganizationFactory(name=typed)
+    assert (signatory.name, signatory.acronym) == (name, acronym)

@@ -1,0 +1,266 @@
+"""Load the demo campaign, "UN Cybercrime Convention", from the seed texts.
+
+Running it again creates only what is missing: rows that exist (found by slug,
+position, identity key) are left exactly as they are, so staff edits to the demo
+survive a rerun and nothing is duplicated.
+"""
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from campaigns.demo import seed_texts
+from campaigns.demo.signatory_details import ORGANIZATIONS
+from campaigns.models import Campaign, Concern, Demand, Statement, Tier
+from signatories import identity
+from signatories.models import Signatory, SignOn
+
+CAMPAIGN_SLUG = "un-cybercrime-convention"
+CAMPAIGN_NAME = "UN Cybercrime Convention"
+JOINT_STATEMENT_SLUG = "civil-society-joint-statement"
+FOC_JULY_2024_SLUG = "freedom-online-coalition-july-2024"
+FOC_ADOPTION_SLUG = "foc-statement-on-adoption"
+DEMANDS_ADDRESSED_TO = "all state delegations"
+ACCREDITATION = "registered under operative paragraphs 8 or 9"
+
+# Noon UTC keeps the publication on the same calendar day in nearly every time zone.
+JOINT_STATEMENT_PUBLISHED_AT = datetime(2024, 1, 22, 12, tzinfo=UTC)
+FOC_JULY_2024_PUBLISHED_AT = datetime(2024, 7, 29, 12, tzinfo=UTC)
+FOC_ADOPTION_PUBLISHED_AT = datetime(2024, 12, 30, 12, tzinfo=UTC)
+# The seed list is in signing order as far as we know it: each sign-on two minutes after
+# the one before, the last one shortly before publication.
+SIGN_ON_INTERVAL = timedelta(minutes=2)
+
+DEMO_ADMIN_EMAIL = "admin@example.org"
+DEMO_ADMIN_PASSWORD = "admin"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo campaign “UN Cybercrime Convention” with its statements and 110 signatories "
+        "from the seed texts. Safe to run again: only what is missing is created."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seeds",
+            type=Path,
+            default=seed_texts.SEEDS_DIR,
+            help="Directory holding the seed texts (default: the copies in campaigns/demo/seeds/).",
+        )
+        parser.add_argument(
+            "--with-admin",
+            action="store_true",
+            help=f"Create the local demo superuser {DEMO_ADMIN_EMAIL} even when DEBUG is off (never in production).",
+        )
+
+    def handle(self, *args, seeds, with_admin, **options):
+        wants_admin = with_admin or settings.DEBUG
+        # Checked before anything is written: a known password on a public site is an open door.
+        if wants_admin and settings.IS_PRODUCTION:
+            raise CommandError(
+                f"Refusing to create the demo admin {DEMO_ADMIN_EMAIL} with a known password in production."
+            )
+        try:
+            joint = seed_texts.parse_joint_statement(seeds / seed_texts.JOINT_STATEMENT_FILE)
+            foc_july = seed_texts.parse_foc_july_2024(seeds / seed_texts.FOC_JULY_2024_FILE)
+            foc_adoption = seed_texts.parse_foc_adoption(seeds / seed_texts.FOC_ADOPTION_FILE)
+            campaign_page = seed_texts.parse_campaign_page(seeds / seed_texts.CAMPAIGN_PAGE_FILE)
+        except (OSError, seed_texts.SeedFormatError) as error:
+            raise CommandError(f"Cannot read the seed texts in {seeds}: {error}") from error
+
+        with transaction.atomic():
+            campaign, _ = Campaign.objects.get_or_create(
+                slug=CAMPAIGN_SLUG,
+                defaults={
+                    "name": CAMPAIGN_NAME,
+                    "summary": campaign_page.summary,
+                    "description": campaign_page.description,
+                },
+            )
+            statement = self._joint_statement(campaign, joint)
+            created_signatories, created_sign_ons = self._signatories(statement, joint)
+            self._short_statement(
+                campaign, foc_july, slug=FOC_JULY_2024_SLUG, position=1,
+                state=Statement.State.CLOSED, published_at=FOC_JULY_2024_PUBLISHED_AT,
+            )
+            self._short_statement(
+                campaign, foc_adoption, slug=FOC_ADOPTION_SLUG, position=2,
+                state=Statement.State.PUBLISHED, published_at=FOC_ADOPTION_PUBLISHED_AT,
+            )
+            admin_created = self._demo_admin() if wants_admin else None
+
+        listed = SignOn.objects.for_statement(statement).listed().count()
+        self.stdout.write(
+            f"Campaign “{campaign.name}” ({campaign.slug}): {campaign.statements.count()} statements; "
+            f"“{statement.slug}” lists {listed} signatories "
+            f"({len(joint.submitted_by)} submitted by, {len(joint.supporting)} supporting)."
+        )
+        self.stdout.write(
+            f"This run created {created_signatories} signatories and {created_sign_ons} sign-ons."
+        )
+        if admin_created is True:
+            self.stdout.write(f"Demo admin created: {DEMO_ADMIN_EMAIL} / password: {DEMO_ADMIN_PASSWORD}")
+        elif admin_created is False:
+            self.stdout.write(f"Demo admin {DEMO_ADMIN_EMAIL} already exists; its password was left unchanged.")
+        self.stdout.write(self.style.SUCCESS("Demo campaign loaded."))
+
+    def _joint_statement(self, campaign, joint):
+        # The text runs: body, concerns, a paragraph ("The Convention should only move
+        # forward…"), demands, closing paragraphs. No field sits between the concerns and
+        # the demands, and demands_intro is too short for it, so that paragraph opens the
+        # closing: it then follows the demands, but every paragraph is kept, and read
+        # after the demands it still leads into "As the UN Ad Hoc Committee convenes…".
+        statement, _ = Statement.objects.get_or_create(
+            campaign=campaign,
+            slug=JOINT_STATEMENT_SLUG,
+            defaults={
+                "position": 0,
+                "language": "en",
+                "title": joint.title,
+                "summary": joint.summary,
+                "body": joint.body,
+                "concerns_intro": joint.concerns_intro,
+                "demands_intro": joint.demands_intro,
+                "closing": "\n\n".join(part for part in (joint.after_concerns, joint.closing) if part),
+                "state": Statement.State.PUBLISHED,
+                "published_at": JOINT_STATEMENT_PUBLISHED_AT,
+                # Visitors of the demo can try signing.
+                "accepts_late_sign_ons": True,
+                "requires_approval": True,
+                "allows_tier_requests": False,
+                "version": 1,
+            },
+        )
+        for position, text in enumerate(joint.concerns):
+            Concern.objects.get_or_create(statement=statement, position=position, defaults={"text": text})
+        for position, text in enumerate(joint.demands):
+            Demand.objects.get_or_create(
+                statement=statement,
+                position=position,
+                defaults={"text": text, "addressed_to": DEMANDS_ADDRESSED_TO},
+            )
+        Tier.objects.get_or_create(
+            statement=statement, position=0,
+            defaults={"name": seed_texts.SUBMITTED_BY_HEADING, "is_default": False},
+        )
+        Tier.objects.get_or_create(
+            statement=statement, position=1,
+            defaults={"name": seed_texts.SUPPORTING_HEADING, "is_default": True},
+        )
+        return statement
+
+    def _signatories(self, statement, joint):
+        submitted_by_tier = statement.tiers.get(position=0)
+        supporting_tier = statement.tiers.get(position=1)
+        sections = [(entry, submitted_by_tier) for entry in joint.submitted_by]
+        sections += [(entry, supporting_tier) for entry in joint.supporting]
+        published_at = statement.published_at or JOINT_STATEMENT_PUBLISHED_AT
+        created_signatories = created_sign_ons = 0
+        for index, (entry, tier) in enumerate(sections):
+            signatory, created = self._signatory(entry, accredited=tier == submitted_by_tier)
+            created_signatories += created
+            signed_at = published_at - SIGN_ON_INTERVAL * (len(sections) - index)
+            _, created = SignOn.objects.get_or_create(
+                statement=statement,
+                signatory=signatory,
+                defaults={
+                    "tier": tier,
+                    "listing": SignOn.Listing.LISTED,
+                    "confirmation_state": SignOn.Confirmation.CONFIRMED,
+                    "confirmed_at": signed_at + timedelta(minutes=1),
+                    "moderation_state": SignOn.Moderation.APPROVED,
+                    "moderated_at": published_at - timedelta(minutes=1),
+                    "source": SignOn.Source.IMPORT,
+                    "signed_at": signed_at,
+                    "statement_version": 1,
+                    "language": "en",
+                    "submitted_profile": _submitted_profile(entry),
+                },
+            )
+            created_sign_ons += created
+        return created_signatories, created_sign_ons
+
+    def _signatory(self, entry, *, accredited):
+        if entry.kind == seed_texts.INDIVIDUAL:
+            # Individuals are recognised by email hash; the seed has no emails, so the
+            # demo finds its own individuals again by name.
+            found = (
+                Signatory.objects.filter(
+                    kind=Signatory.Kind.INDIVIDUAL, normalized_name=identity.normalize_name(entry.name)
+                )
+                .order_by("pk")
+                .first()
+            )
+            if found is not None:
+                return found, False
+            signatory = Signatory(
+                kind=Signatory.Kind.INDIVIDUAL, name=entry.name, title=entry.title, affiliation=entry.affiliation
+            )
+            signatory.save()
+            return signatory, True
+
+        details = ORGANIZATIONS.get(entry.text, {})
+        acronym = details.get("acronym", "")
+        name, _ = identity.split_acronym(entry.name, acronym)
+        found = Signatory.objects.filter(identity_key=identity.organization_identity_key(name)).first()
+        if found is not None:
+            return found, False
+        signatory = Signatory(
+            kind=Signatory.Kind.ORGANIZATION,
+            name=entry.name,
+            acronym=acronym,
+            country=details.get("country", ""),
+            website=details.get("website", ""),
+            accreditation=ACCREDITATION if accredited else "",
+        )
+        signatory.save()
+        return signatory, True
+
+    def _short_statement(self, campaign, parsed, *, slug, position, state, published_at):
+        # Statements by states: nobody signs them here, so they get no tiers.
+        statement, _ = Statement.objects.get_or_create(
+            campaign=campaign,
+            slug=slug,
+            defaults={
+                "position": position,
+                "language": "en",
+                "title": parsed.title,
+                "summary": parsed.byline,
+                "body": parsed.body,
+                "state": state,
+                "published_at": published_at,
+                "accepts_late_sign_ons": False,
+            },
+        )
+        return statement
+
+    def _demo_admin(self):
+        """Create the demo superuser if missing; return whether it was created."""
+        User = get_user_model()
+        if User.objects.filter(email__iexact=DEMO_ADMIN_EMAIL).exists():
+            return False
+        user = User.objects.create_superuser(email=DEMO_ADMIN_EMAIL, password=DEMO_ADMIN_PASSWORD)
+        # Email verification is mandatory for allauth logins; the demo address cannot receive mail.
+        EmailAddress.objects.get_or_create(
+            user=user, email=DEMO_ADMIN_EMAIL, defaults={"verified": True, "primary": True}
+        )
+        return True
+
+
+def _submitted_profile(entry):
+    """The entry as the seed list gave it, in the shape the sign-on form records."""
+    details = ORGANIZATIONS.get(entry.text, {})
+    return {
+        "name": entry.name,
+        "acronym": details.get("acronym", ""),
+        "country": details.get("country", ""),
+        "website": details.get("website", ""),
+        "title": entry.title,
+        "affiliation": entry.affiliation,
+    }

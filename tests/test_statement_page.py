@@ -1,0 +1,246 @@
+"""Reading campaigns and statements, and who signed them."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from campaigns.models import Demand, Statement
+from signatories.models import SignOn
+
+from .factories import (
+    CampaignFactory,
+    ConcernFactory,
+    DemandFactory,
+    IndividualFactory,
+    OrganizationFactory,
+    SignOnFactory,
+    StatementFactory,
+    TierFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def signatory_section(page):
+    return page.split('id="signatories"')[1].split('id="sign"')[0]
+
+
+def test_home_lists_campaigns_with_their_public_statements(client):
+    campaign = CampaignFactory(name="UN Cybercrime Convention")
+    StatementFactory(campaign=campaign, title="Civil society joint statement", state=Statement.State.PUBLISHED)
+    StatementFactory(campaign=campaign, title="Unfinished draft", state=Statement.State.DRAFT)
+    CampaignFactory(name="Campaign with only drafts")
+
+    page = client.get("/").content.decode()
+    assert "UN Cybercrime Convention" in page
+    assert "Civil society joint statement" in page
+    assert "Unfinished draft" not in page
+    assert "Campaign with only drafts" not in page
+
+
+def test_campaign_page_shows_its_statements(client):
+    campaign = CampaignFactory(name="UN Cybercrime Convention")
+    StatementFactory(campaign=campaign, title="Joint statement ahead of the concluding session")
+    StatementFactory(campaign=campaign, title="FOC statement on adoption", state=Statement.State.CLOSED)
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert "Joint statement ahead of the concluding session" in page
+    assert "FOC statement on adoption" in page
+
+
+def test_statement_page_shows_text_concerns_and_ordered_demands(client, statement):
+    statement.body = "We, the **undersigned** organizations call on the state delegations."
+    statement.closing = "Absent these minimum requirements, reject the draft."
+    statement.save()
+    ConcernFactory(statement=statement, position=0, text="Remains over-broad in scope")
+    DemandFactory(statement=statement, position=2, text="Avoid endorsing any surveillance provision")
+    DemandFactory(statement=statement, position=0, text="Narrow the scope of the whole Convention")
+    DemandFactory(statement=statement, position=1, text="Protect security researchers",
+                  status=Demand.Status.PARTLY_MET)
+
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert statement.title in page
+    assert statement.summary in page
+    assert "We, the <strong>undersigned</strong> organizations" in page
+    assert "We are particularly concerned that the latest draft of the Convention:" in page
+    assert "Remains over-broad in scope" in page
+    assert "Therefore, we call on all state delegations to:" in page
+    demands = page.split("<ol>")[1].split("</ol>")[0]
+    assert (demands.index("Narrow the scope") < demands.index("Protect security researchers")
+            < demands.index("Avoid endorsing"))
+    assert "Partly met" in demands
+    assert "Absent these minimum requirements" in page
+
+
+def test_markdown_in_statements_is_sanitized(client, statement):
+    statement.body = (
+        'Hello <script>alert("x")</script> [click](javascript:alert(1)) '
+        '<img src=x onerror="alert(2)"> <a href="https://example.org" onclick="steal()">ok</a>'
+    )
+    statement.save()
+    page = client.get(statement.get_absolute_url()).content.decode()
+    body = page.split('<div class="prose">')[1].split("</div>")[0]
+    assert "<script" not in body
+    assert "javascript:" not in body
+    assert "onerror" not in body and "onclick" not in body
+    assert 'href="https://example.org"' in body
+
+
+def test_draft_statement_is_hidden_from_the_public_but_previewable_by_staff(client, staff_user, statement):
+    statement.state = Statement.State.DRAFT
+    statement.save()
+    assert client.get(statement.get_absolute_url()).status_code == 404
+    client.force_login(staff_user)
+    assert client.get(statement.get_absolute_url()).status_code == 200
+
+
+def test_unknown_statement_is_not_found(client, statement):
+    assert client.get(f"/campaigns/{statement.campaign.slug}/no-such-statement/").status_code == 404
+
+
+def test_signatories_are_grouped_by_tier_then_individual_experts(client, statement):
+    lead, supporting = statement.tiers.order_by("position")
+    SignOnFactory(statement=statement, tier=supporting, signatory=OrganizationFactory(name="ActiveWatch"))
+    SignOnFactory(statement=statement, tier=lead, signatory=OrganizationFactory(name="Access Now"))
+    SignOnFactory(statement=statement, tier=supporting, signatory=IndividualFactory(
+        name="Douwe Korff", title="Emeritus Professor of International Law",
+        affiliation="London Metropolitan University"))
+
+    section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
+    assert (section.index("Submitted by NGOs registered under operative paragraphs 8 or 9")
+            < section.index("Access Now")
+            < section.index("Full list of signatories supporting the letter")
+            < section.index("ActiveWatch")
+            < section.index("Individual experts")
+            < section.index("Douwe Korff"))
+    assert "Douwe Korff</span>, Emeritus Professor of International Law, London Metropolitan University" in section
+
+
+def test_signatories_sort_across_scripts_accents_and_case(client, statement):
+    names = ["Zeta Institute", "épicentre", "7amleh", "access now", "Épicentre Works", "Bytes for All",
+             "Électronique", "digitalreach", "DigitalReach Asia"]
+    for name in names:
+        SignOnFactory(statement=statement, signatory=OrganizationFactory(name=name))
+    section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
+    positions = [section.index(f">{name}<") for name in
+                 ["7amleh", "access now", "Bytes for All", "digitalreach", "DigitalReach Asia", "Électronique",
+                  "épicentre", "Épicentre Works", "Zeta Institute"]]
+    assert positions == sorted(positions)
+
+
+def test_acronym_is_shown_in_brackets(client, statement):
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(
+        name="Association for Progressive Communications", acronym="APC"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Jinbonet (Korean Progressive Network Center)"))
+    section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
+    assert "Association for Progressive Communications (APC)" in section
+    assert "Jinbonet (Korean Progressive Network Center)" in section
+
+
+def test_counts_and_breakdown_by_country(client, statement):
+    for country in ["DE", "DE", "BR", "KE"]:
+        SignOnFactory(statement=statement, signatory=OrganizationFactory(country=country))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(country="BH"),
+                  listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY)
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(country="SY"), listing=SignOn.Listing.UNLISTED)
+    SignOnFactory(statement=statement, signatory=IndividualFactory(country="CA"))
+
+    section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
+    assert "6 organizations from 3 countries" in section
+    assert "1 individual expert" in section
+    assert "And 1 organization that cannot be named." in section
+    table = section.split("<table>")[1]
+    assert "<td>Germany</td><td>2</td>" in table
+    assert "<td>Brazil</td><td>1</td>" in table
+    assert "<td>Canada</td><td>1</td>" in table
+    assert "Bahrain" not in section  # listed without country
+    assert "Syria" not in section  # not listed at all
+
+
+def test_only_confirmed_and_approved_sign_ons_are_listed(client, statement):
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Shown Org"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unconfirmed Org"),
+                  confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Pending Org"),
+                  moderation_state=SignOn.Moderation.PENDING)
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Rejected Org"),
+                  moderation_state=SignOn.Moderation.REJECTED)
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert "Shown Org" in page
+    for hidden in ["Unconfirmed Org", "Pending Org", "Rejected Org"]:
+        assert hidden not in page
+    assert "1 organization" in signatory_section(page)
+
+
+def test_sign_ons_after_publication_get_their_own_section(client, statement):
+    published_at = timezone.now() - datetime.timedelta(days=30)
+    statement.state = Statement.State.PUBLISHED
+    statement.published_at = published_at
+    statement.accepts_late_sign_ons = True
+    statement.save()
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Early Org"),
+                  signed_at=published_at - datetime.timedelta(days=1))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Late Org"))
+    section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
+    assert section.index("Early Org") < section.index("Signed after publication") < section.index("Late Org")
+
+
+def test_statement_without_signatories_says_so(client, statement):
+    assert "Nobody has signed yet." in client.get(statement.get_absolute_url()).content.decode()
+
+
+def make_signatories(statement, count):
+    lead, supporting = statement.tiers.order_by("position")
+    countries = ["DE", "BR", "KE", "AR", "IN", "PS", "LB", "SN"]
+    for index in range(count):
+        SignOnFactory(
+            statement=statement,
+            tier=lead if index % 10 == 0 else supporting,
+            signatory=(IndividualFactory() if index % 7 == 0 else OrganizationFactory(country=countries[index % 8])),
+            listing=[SignOn.Listing.LISTED, SignOn.Listing.LISTED_WITHOUT_COUNTRY,
+                     SignOn.Listing.UNLISTED][index % 3],
+        )
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_statement_page_query_count_does_not_grow_with_signatories(
+    client, statement, count, django_assert_max_num_queries
+):
+    ConcernFactory.create_batch(3, statement=statement)
+    DemandFactory.create_batch(6, statement=statement)
+    make_signatories(statement, count)
+    # statement, concerns, demands, tiers, listed sign-ons, counts, session-free: a fixed number.
+    with django_assert_max_num_queries(6):
+        response = client.get(statement.get_absolute_url())
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_home_and_campaign_pages_query_count_is_constant(client, statement, count, django_assert_max_num_queries):
+    make_signatories(statement, count)
+    for index in range(3):
+        StatementFactory(campaign=statement.campaign, slug=f"other-{index}")
+    with django_assert_max_num_queries(2):
+        assert client.get("/").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get(statement.campaign.get_absolute_url()).status_code == 200
+
+
+def test_page_works_in_every_interface_language(client, statement):
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="7amleh"))
+    url = statement.get_absolute_url()
+    for prefix in ["", "/es", "/fr", "/pt", "/ar"]:
+        response = client.get(prefix + url)
+        assert response.status_code == 200
+        assert response["Content-Language"] == (prefix.strip("/") or "en")
+    arabic = client.get("/ar" + url).content.decode()
+    assert 'dir="rtl"' in arabic
+    assert "7amleh" in arabic
+
+
+def test_tiers_unknown_to_the_statement_fall_back_to_the_default_tier(client, statement):
+    foreign_tier = TierFactory(name="Some other statement's tier")
+    SignOnFactory(statement=statement, tier=foreign_tier, signatory=OrganizationFactory(name="Misfiled Org"))
+    section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
+    assert "Misfiled Org" in section
+    assert "Some other statement's tier" not in section
