@@ -1,7 +1,15 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
+
+# Staff sign in through allauth, which rate-limits attempts (and will ask for a
+# second factor); Django's own admin login form would bypass both.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Coalition campaigns")
+admin.site.site_title = _("Coalition campaigns")
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
