@@ -1,0 +1,93 @@
+"""Sign-ons arriving at the same moment: the database keeps one per signatory."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from signatories.models import Contact, Signatory, SignOn
+
+from .factories import StatementFactory, TierFactory
+from .test_sign_on import individual_post, organization_post
+
+pytestmark = [pytest.mark.requires_postgres, pytest.mark.django_db(transaction=True)]
+
+PARALLEL_REQUESTS = 12
+
+
+def post_all_at_once(url, payloads):
+    """POST each payload from its own thread, released together; return the responses."""
+    barrier = threading.Barrier(len(payloads))
+    responses = [None] * len(payloads)
+    errors = []
+
+    def worker(index, payload):
+        try:
+            client = Client()
+            barrier.wait(timeout=30)
+            responses[index] = client.post(url, payload)
+        except Exception as error:  # surfaced below: a thread must not swallow it
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(index, payload)) for index, payload in enumerate(payloads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return responses
+
+
+@pytest.fixture
+def open_statement():
+    statement = StatementFactory()
+    TierFactory(statement=statement)
+    return statement
+
+
+def sign_url(statement):
+    return reverse(
+        "signatories:sign", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+    )
+
+
+def test_simultaneous_sign_ons_of_one_organization_make_one_sign_on(open_statement):
+    payloads = [
+        organization_post(name="Electronic Frontier Foundation", contact_email=f"staff{index}@eff.example")
+        for index in range(PARALLEL_REQUESTS)
+    ]
+    responses = post_all_at_once(sign_url(open_statement), payloads)
+
+    assert all(response.status_code == 302 for response in responses), [r.status_code for r in responses]
+    assert Signatory.objects.count() == 1
+    assert SignOn.objects.count() == 1
+    # Every contact who wrote in is kept for staff, even though only one sign-on exists.
+    assert Contact.objects.count() == PARALLEL_REQUESTS
+
+
+def test_simultaneous_identical_submissions_make_one_signatory_contact_and_sign_on(open_statement):
+    responses = post_all_at_once(sign_url(open_statement), [organization_post()] * PARALLEL_REQUESTS)
+    assert {response.status_code for response in responses} == {302}
+    assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (1, 1, 1)
+
+
+def test_simultaneous_sign_ons_of_one_individual_make_one_sign_on(open_statement):
+    responses = post_all_at_once(sign_url(open_statement), [individual_post()] * PARALLEL_REQUESTS)
+    assert {response.status_code for response in responses} == {302}
+    assert SignOn.objects.count() == 1
+    assert Signatory.objects.filter(kind=Signatory.Kind.INDIVIDUAL).count() == 1
+
+
+def test_simultaneous_distinct_sign_ons_are_all_kept(open_statement):
+    payloads = [
+        organization_post(name=f"Organization number {index}", contact_email=f"contact{index}@example.org",
+                          website="")
+        for index in range(PARALLEL_REQUESTS)
+    ]
+    responses = post_all_at_once(sign_url(open_statement), payloads)
+    assert {response.status_code for response in responses} == {302}
+    assert SignOn.objects.count() == PARALLEL_REQUESTS
