@@ -183,7 +183,7 @@ STORAGES = {
 }
 # Locally, serve static files straight from the source folders: no collectstatic step.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "/media/"
 

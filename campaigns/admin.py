@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from signatories.exports import write_publication_csv
-from signatories.models import SignOn
+from signatories.models import SignOn, visible_sign_on_condition
 
 from .models import Campaign, Concern, Demand, Statement, Tier
 
@@ -75,13 +75,7 @@ class StatementAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                visible_sign_ons=Count(
-                    "sign_ons",
-                    filter=Q(
-                        sign_ons__confirmation_state=SignOn.Confirmation.CONFIRMED,
-                        sign_ons__moderation_state=SignOn.Moderation.APPROVED,
-                    ),
-                ),
+                visible_sign_ons=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")),
                 pending_sign_ons=Count(
                     "sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)
                 ),

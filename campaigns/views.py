@@ -1,8 +1,8 @@
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm
-from signatories.models import SignOn
+from signatories.models import visible_sign_on_condition
 from signatories.selectors import public_signatory_list
 
 from .models import Campaign, Statement
@@ -10,11 +10,9 @@ from .models import Campaign, Statement
 
 def public_statements():
     """Public statements with the count of sign-ons that appear publicly (named or not)."""
-    visible = Q(
-        sign_ons__confirmation_state=SignOn.Confirmation.CONFIRMED,
-        sign_ons__moderation_state=SignOn.Moderation.APPROVED,
+    return Statement.objects.public().annotate(
+        signatory_count=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__"))
     )
-    return Statement.objects.public().annotate(signatory_count=Count("sign_ons", filter=visible))
 
 
 def home(request):

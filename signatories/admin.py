@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -30,6 +31,7 @@ class SignOnInline(admin.TabularInline):
 
 
 class SignatoryAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "acronym", "normalized_name", "website_domain"]
     list_filter = ["country"]
     inlines = [ContactInline, SignOnInline]
@@ -58,6 +60,7 @@ class SignOnAdmin(admin.ModelAdmin):
     ]
     list_filter = [
         "moderation_state", "confirmation_state", "listing", "statement", "signatory__kind", "source",
+        ("withdrawn_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["signatory__name", "signatory__acronym"]
     list_select_related = ["signatory", "statement", "tier"]
@@ -67,7 +70,7 @@ class SignOnAdmin(admin.ModelAdmin):
     actions = ["approve_selected", "reject_selected", "grant_requested_tier"]
     raw_id_fields = ["signatory", "contact"]
     readonly_fields = [
-        "public_id", "confirmed_at", "moderated_at", "moderated_by", "statement_version", "consent_version",
+        "public_id", "confirmed_at", "withdrawn_at", "moderated_at", "moderated_by", "statement_version", "consent_version",
         "consent_given_at", "authorized_to_sign", "submitted_profile", "language", "source", "signed_at",
         "updated_at",
     ]
@@ -76,7 +79,7 @@ class SignOnAdmin(admin.ModelAdmin):
         (
             _("State"),
             {"fields": [("confirmation_state", "confirmed_at"), ("moderation_state", "moderated_at", "moderated_by"),
-                        "rejection_reason"]},
+                        "rejection_reason", "withdrawn_at"]},
         ),
         (
             _("Record"),

@@ -9,7 +9,11 @@ from django.utils import translation
 from .models import SignOn
 
 
-def build_confirmation_email(sign_on: SignOn, *, token: str) -> EmailMultiAlternatives:
+def absolute_url(viewname, **kwargs):
+    return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
+
+
+def build_confirmation_email(sign_on: SignOn, *, token: str, management_token: str) -> EmailMultiAlternatives:
     """The email asking a signer to confirm their sign-on, with its signed, expiring link."""
     with translation.override(sign_on.language):
         context = {
@@ -17,7 +21,8 @@ def build_confirmation_email(sign_on: SignOn, *, token: str) -> EmailMultiAltern
             "statement": sign_on.statement,
             "signatory": sign_on.signatory,
             "contact": sign_on.contact,
-            "confirm_url": settings.SITE_URL + reverse("signatories:confirm", kwargs={"token": token}),
+            "confirm_url": absolute_url("signatories:confirm", token=token),
+            "manage_url": absolute_url("signatories:manage", token=management_token),
             "statement_url": settings.SITE_URL + sign_on.statement.get_absolute_url(),
             "valid_days": settings.SIGN_ON_CONFIRMATION_MAX_AGE // 86400,
         }

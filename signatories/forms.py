@@ -171,4 +171,14 @@ class IndividualSignOnForm(SignOnForm):
         )
 
 
+class ListingForm(DescribedFieldsMixin, forms.Form):
+    """The signer changes how their signature is listed, from their private link."""
+
+    listing = forms.ChoiceField(
+        label=_("How may we list this signature?"),
+        choices=SignOn.Listing.choices,
+        widget=forms.RadioSelect,
+    )
+
+
 SIGN_ON_FORMS = {form.kind.value: form for form in (OrganizationSignOnForm, IndividualSignOnForm)}

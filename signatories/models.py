@@ -1,3 +1,4 @@
+import secrets
 import uuid
 
 from django.conf import settings
@@ -153,16 +154,31 @@ class Contact(models.Model):
         return f"{self.name} <{self.email}>" if self.name else self.email
 
 
+def new_management_secret() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def visible_sign_on_condition(prefix: str = "") -> Q:
+    """The condition for a sign-on to count publicly: confirmed, approved, not withdrawn.
+
+    ``prefix`` reaches sign-ons through a relation, e.g. ``"sign_ons__"`` from a statement.
+    """
+    return Q(
+        **{
+            f"{prefix}confirmation_state": SignOn.Confirmation.CONFIRMED,
+            f"{prefix}moderation_state": SignOn.Moderation.APPROVED,
+            f"{prefix}withdrawn_at__isnull": True,
+        }
+    )
+
+
 class SignOnQuerySet(models.QuerySet):
     def for_statement(self, statement):
         return self.filter(statement=statement)
 
     def visible(self):
-        """Sign-ons that count publicly: confirmed by the signer and approved."""
-        return self.filter(
-            confirmation_state=SignOn.Confirmation.CONFIRMED,
-            moderation_state=SignOn.Moderation.APPROVED,
-        )
+        """Sign-ons that count publicly."""
+        return self.filter(visible_sign_on_condition())
 
     def listed(self):
         """Visible sign-ons whose signatory agreed to be named, with only public fields loaded."""
@@ -200,6 +216,8 @@ class SignOn(models.Model):
         STAFF = "staff", _("Entered by staff")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Part of the signer's private management link; replacing it revokes the link.
+    management_secret = models.CharField(max_length=32, default=new_management_secret, editable=False)
     statement = models.ForeignKey("campaigns.Statement", on_delete=models.CASCADE, related_name="sign_ons")
     signatory = models.ForeignKey(Signatory, on_delete=models.PROTECT, related_name="sign_ons")
     contact = models.ForeignKey(
@@ -232,6 +250,8 @@ class SignOn(models.Model):
         verbose_name=_("moderated by"),
     )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
+    # A withdrawn sign-on is kept for the record but no longer counted or listed.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     statement_version = models.PositiveIntegerField(_("version signed"), default=1)
     authorized_to_sign = models.BooleanField(
         _("contact confirmed they may sign for the organization"), default=False
@@ -281,6 +301,7 @@ class SignOn(models.Model):
         return (
             self.confirmation_state == self.Confirmation.CONFIRMED
             and self.moderation_state == self.Moderation.APPROVED
+            and self.withdrawn_at is None
         )
 
     @property

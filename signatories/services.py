@@ -24,6 +24,7 @@ from .models import Contact, Signatory, SignOn
 logger = logging.getLogger(__name__)
 
 CONFIRMATION_SALT = "signatories.sign-on-confirmation"
+MANAGEMENT_SALT = "signatories.sign-on-management"
 # A signer who asks for the confirmation email again gets it at most this often.
 CONFIRMATION_RESEND_INTERVAL = timezone.timedelta(minutes=5)
 
@@ -38,6 +39,10 @@ class InvalidConfirmationLink(Exception):
 
 class ExpiredConfirmationLink(Exception):
     """The confirmation token is genuine but older than SIGN_ON_CONFIRMATION_MAX_AGE."""
+
+
+class InvalidManagementLink(Exception):
+    """The private link to manage a sign-on was tampered with or points nowhere."""
 
 
 class SubmissionOutcome(enum.Enum):
@@ -251,6 +256,59 @@ def confirm_sign_on(*, token: str) -> tuple[SignOn, bool]:
     return sign_on, True
 
 
+# --- The signer's private management link -----------------------------------------
+
+
+def make_management_token(sign_on: SignOn) -> str:
+    """A private link that lets the signer change the listing or withdraw, without an account.
+
+    It carries a per-sign-on secret besides the signature, so staff can revoke it by
+    rotating ``management_secret``.
+    """
+    return signing.dumps([str(sign_on.public_id), sign_on.management_secret], salt=MANAGEMENT_SALT)
+
+
+def sign_on_for_management_token(token: str) -> SignOn:
+    """The sign-on a management link points to. Reading it changes nothing."""
+    try:
+        public_id, secret = signing.loads(token, salt=MANAGEMENT_SALT)
+    except (signing.BadSignature, ValueError, TypeError) as bad:
+        raise InvalidManagementLink from bad
+    sign_on = (
+        SignOn.objects.select_related("statement__campaign", "signatory")
+        .filter(public_id=public_id, management_secret=secret)
+        .first()
+    )
+    if sign_on is None:
+        raise InvalidManagementLink
+    return sign_on
+
+
+def change_listing(*, token: str, listing: str) -> SignOn:
+    """Change how the signer's sign-on is listed; takes effect on the public list at once."""
+    if listing not in SignOn.Listing.values:
+        raise ValueError(f"Unknown listing {listing!r}")
+    sign_on = sign_on_for_management_token(token)
+    SignOn.objects.filter(pk=sign_on.pk).update(listing=listing, updated_at=timezone.now())
+    sign_on.listing = listing
+    logger.info("Sign-on %s listing changed by its signer", sign_on.pk)
+    return sign_on
+
+
+def set_withdrawn(*, token: str, withdrawn: bool) -> SignOn:
+    """Withdraw the signer's sign-on (kept for the record, off every public list), or restore it."""
+    sign_on = sign_on_for_management_token(token)
+    withdrawn_at = timezone.now() if withdrawn else None
+    changed = (
+        SignOn.objects.filter(pk=sign_on.pk, withdrawn_at__isnull=withdrawn)
+        .update(withdrawn_at=withdrawn_at, updated_at=timezone.now())
+    )
+    if changed:
+        sign_on.withdrawn_at = withdrawn_at
+        logger.info("Sign-on %s %s by its signer", sign_on.pk, "withdrawn" if withdrawn else "restored")
+    return sign_on
+
+
 # --- Moderation -------------------------------------------------------------------
 
 
@@ -322,7 +380,9 @@ def send_confirmation_email(*, sign_on_id: int) -> bool:
     if sign_on.contact is None:
         return False
     try:
-        build_confirmation_email(sign_on, token=make_confirmation_token(sign_on)).send()
+        build_confirmation_email(
+            sign_on, token=make_confirmation_token(sign_on), management_token=make_management_token(sign_on)
+        ).send()
     except Exception:
         SignOn.objects.filter(pk=sign_on_id, confirmation_email_sent_at=claimed_at).update(
             confirmation_email_sent_at=None

@@ -12,5 +12,6 @@ urlpatterns = [
         name="received",
     ),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
+    path("signature/<str:token>/", views.manage_sign_on, name="manage"),
     path("privacy/", views.privacy_notice, name="privacy"),
 ]

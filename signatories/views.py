@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_POST
 from campaigns.views import get_statement_for_page, render_statement_page
 
 from . import services
-from .forms import SIGN_ON_FORMS
+from .forms import SIGN_ON_FORMS, ListingForm
 
 
 @require_POST
@@ -70,7 +71,48 @@ def confirm(request, token):
     if request.method == "POST":
         services.confirm_sign_on(token=token)
         return redirect("signatories:confirm", token=token)
-    return render(request, "signatories/confirm.html", {"sign_on": sign_on, "statement": sign_on.statement})
+    return render(
+        request,
+        "signatories/confirm.html",
+        {
+            "sign_on": sign_on,
+            "statement": sign_on.statement,
+            "manage_url": reverse("signatories:manage", kwargs={"token": services.make_management_token(sign_on)}),
+        },
+    )
+
+
+@never_cache
+def manage_sign_on(request, token):
+    """The signer's private page: change the listing, withdraw or restore. Only POSTs change anything."""
+    try:
+        sign_on = services.sign_on_for_management_token(token)
+    except services.InvalidManagementLink:
+        return render(request, "signatories/manage_invalid.html", status=404)
+
+    form = ListingForm(initial={"listing": sign_on.listing})
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "listing":
+            form = ListingForm(request.POST)
+            if form.is_valid():
+                services.change_listing(token=token, listing=form.cleaned_data["listing"])
+                messages.success(request, _("Your choice is saved."))
+                return redirect("signatories:manage", token=token)
+        elif action in {"withdraw", "restore"}:
+            services.set_withdrawn(token=token, withdrawn=action == "withdraw")
+            messages.success(
+                request,
+                _("Your signature is withdrawn.") if action == "withdraw" else _("Your signature is restored."),
+            )
+            return redirect("signatories:manage", token=token)
+        else:
+            return HttpResponseBadRequest(_("Unknown action."))
+    return render(
+        request,
+        "signatories/manage.html",
+        {"sign_on": sign_on, "statement": sign_on.statement, "form": form},
+    )
 
 
 def privacy_notice(request):

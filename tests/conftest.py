@@ -6,6 +6,9 @@ from advocacy.celery import app as celery_app
 
 from .factories import StaffUserFactory, StatementFactory, TierFactory
 
+# Skips tests whose service is missing, and fails them instead when CI sets REQUIRE_SERVICES=1.
+pytest_plugins = ["tests.service_checks"]
+
 
 @pytest.fixture(autouse=True)
 def celery_runs_tasks_in_process(request):

@@ -1,0 +1,38 @@
+# The production image: gunicorn serves the site; the same image runs the Celery
+# worker and beat (see docker-compose.yml). Settings come from the environment.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+RUN useradd --create-home --uid 1000 advocacy
+WORKDIR /app
+
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+# The project's code, named one by one so that a local .venv, db.sqlite3 or
+# var/mail (contact details) never ends up in an image.
+COPY manage.py ./
+COPY advocacy/ advocacy/
+COPY accounts/ accounts/
+COPY campaigns/ campaigns/
+COPY signatories/ signatories/
+COPY templates/ templates/
+COPY static/ static/
+
+# collectstatic imports the production settings, which refuse an insecure key:
+# this dummy key exists only in this build step, never in the running container.
+RUN ADVOCACY_ENV=production \
+    SECRET_KEY=build-time-only-dummy-key-for-collectstatic-not-a-secret \
+    ALLOWED_HOSTS=build \
+    DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    python manage.py collectstatic --noinput \
+    && mkdir -p var/mail media \
+    && chown -R advocacy:advocacy var media
+
+USER advocacy
+EXPOSE 8000
+CMD ["gunicorn", "advocacy.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

@@ -1,0 +1,74 @@
+# make run   – the site on http://127.0.0.1:8000 with the demo campaign (SQLite, no services needed)
+# make test  – the whole test suite on 2 processes (PYTEST_ARGS="..." passes options to
+#              pytest; PYTEST_ARGS="-n 0" runs it in one process, e.g. to use a debugger)
+# make worker / make beat – Celery against REDIS_URL
+# make clean – remove the virtualenv and every local artefact
+#
+# DATABASE_URL, REDIS_URL and EMAIL_URL in the environment are used as they are.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+# The interpreter that creates the virtualenv: Python 3.11 where there is one.
+BOOTSTRAP_PYTHON := $(shell command -v python3.11 2>/dev/null || command -v python3)
+PIP_INSTALL := $(PYTHON) -m pip install --quiet --disable-pip-version-check
+# Stamps: pip runs again only when a requirements file is newer than its stamp.
+RUNTIME_STAMP := $(VENV)/.installed-requirements
+DEV_STAMP := $(VENV)/.installed-requirements-dev
+
+HOST_PORT := 127.0.0.1:8000
+PYTEST_ARGS ?=
+
+.PHONY: run test worker beat migrate clean
+
+$(PYTHON):
+	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(PYTHON)
+	$(PIP_INSTALL) -r requirements.txt
+	touch $@
+
+# requirements-dev.txt includes requirements.txt, so it satisfies both stamps.
+$(DEV_STAMP): requirements-dev.txt requirements.txt | $(PYTHON)
+	$(PIP_INSTALL) -r requirements-dev.txt
+	touch $@ $(RUNTIME_STAMP)
+
+migrate: $(RUNTIME_STAMP)
+	$(PYTHON) manage.py migrate --noinput
+
+run: export DEBUG = 1
+run: migrate
+	$(PYTHON) manage.py load_demo_campaign
+	@echo
+	@echo "  Site:        http://$(HOST_PORT)/"
+	@echo "  Admin:       http://$(HOST_PORT)/admin/  (demo admin: admin@example.org / admin)"
+	@if [ -n "$$EMAIL_URL" ]; then \
+		echo "  Emails:      sent through EMAIL_URL"; \
+	else \
+		echo "  Emails:      written as files to $${EMAIL_FILE_PATH:-var/mail/}"; \
+	fi
+	@if [ -n "$$REDIS_URL" ]; then \
+		echo "  Tasks:       queued in Redis (REDIS_URL): run 'make worker' and 'make beat' in other terminals"; \
+	else \
+		echo "  Tasks:       run in-process (set REDIS_URL to use a Celery worker)"; \
+	fi
+	@echo
+	$(PYTHON) manage.py runserver $(HOST_PORT)
+
+test: $(DEV_STAMP)
+	@$(PYTHON) -m pytest -n 2 $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; \
+	exit $$status
+
+worker: $(RUNTIME_STAMP)
+	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process and no worker is needed." >&2; exit 1; }
+	$(VENV)/bin/celery -A advocacy worker --loglevel=INFO
+
+beat: migrate
+	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process and no beat is needed." >&2; exit 1; }
+	$(VENV)/bin/celery -A advocacy beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var staticfiles
