@@ -58,7 +58,10 @@ class StatementAdmin(admin.ModelAdmin):
     actions = ["export_publication_list"]
     fieldsets = [
         (None, {"fields": ["campaign", ("title", "slug"), ("language", "position"), "summary"]}),
-        (_("Text"), {"fields": ["body", "concerns_intro", "demands_intro", "closing", "version"]}),
+        (
+            _("Text"),
+            {"fields": ["body", "concerns_intro", "before_demands", "demands_intro", "closing", "version"]},
+        ),
         (
             _("Sign-on"),
             {

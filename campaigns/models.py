@@ -56,7 +56,7 @@ class Statement(models.Model):
 
     The letter is structured so that its parts can be reused elsewhere (press
     release, template letters): an introduction (``body``), the list of concerns,
-    the ordered demands and a closing paragraph.
+    a passage leading to the demands, the ordered demands and a closing.
     """
 
     class State(models.TextChoices):
@@ -80,6 +80,9 @@ class Statement(models.Model):
         blank=True,
         help_text=_("E.g. “We are particularly concerned that the latest draft of the Convention:”"),
     )
+    before_demands = models.TextField(
+        _("text between the concerns and the demands"), blank=True, help_text=_("Markdown.")
+    )
     demands_intro = models.CharField(
         _("introduction to the demands"),
         max_length=300,
@@ -88,6 +91,7 @@ class Statement(models.Model):
     )
     closing = models.TextField(_("closing"), blank=True, help_text=_("Markdown, shown after the demands."))
     body_html = models.TextField(editable=False, blank=True)
+    before_demands_html = models.TextField(editable=False, blank=True)
     closing_html = models.TextField(editable=False, blank=True)
 
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
@@ -133,6 +137,7 @@ class Statement(models.Model):
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)
+        self.before_demands_html = render_markdown(self.before_demands)
         self.closing_html = render_markdown(self.closing)
         super().save(*args, **kwargs)
 

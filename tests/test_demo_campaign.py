@@ -229,7 +229,8 @@ def test_demo_statement_is_published_with_its_concerns_and_demands_in_order():
     assert [d.position for d in demands] == list(range(6))
     assert demands[2].text == DEMAND_3
     assert {d.addressed_to for d in demands} == {"all state delegations"}
-    assert statement.closing.startswith("The Convention should only move forward")
+    assert statement.before_demands.startswith("The Convention should only move forward")
+    assert statement.closing.startswith("As the UN Ad Hoc Committee convenes")
     assert statement.closing.endswith("not advance it to the UN General Assembly for adoption.")
     assert 'href="#"' not in statement.body_html
 

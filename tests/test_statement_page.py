@@ -244,3 +244,16 @@ def test_tiers_unknown_to_the_statement_fall_back_to_the_default_tier(client, st
     section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
     assert "Misfiled Org" in section
     assert "Some other statement's tier" not in section
+
+
+def test_passage_between_concerns_and_demands_keeps_its_place(client, statement):
+    statement.before_demands = "The Convention should only move forward with *safeguards*."
+    statement.closing = "Absent these minimum requirements, reject the draft."
+    statement.save()
+    ConcernFactory(statement=statement, text="Remains over-broad in scope")
+    DemandFactory(statement=statement, text="Narrow the scope of the whole Convention")
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert (page.index("Remains over-broad in scope")
+            < page.index("should only move forward with <em>safeguards</em>")
+            < page.index("Narrow the scope of the whole Convention")
+            < page.index("Absent these minimum requirements"))

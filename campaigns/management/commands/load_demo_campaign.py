@@ -111,11 +111,6 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo campaign loaded."))
 
     def _joint_statement(self, campaign, joint):
-        # The text runs: body, concerns, a paragraph ("The Convention should only move
-        # forward…"), demands, closing paragraphs. No field sits between the concerns and
-        # the demands, and demands_intro is too short for it, so that paragraph opens the
-        # closing: it then follows the demands, but every paragraph is kept, and read
-        # after the demands it still leads into "As the UN Ad Hoc Committee convenes…".
         statement, _ = Statement.objects.get_or_create(
             campaign=campaign,
             slug=JOINT_STATEMENT_SLUG,
@@ -127,7 +122,8 @@ class Command(BaseCommand):
                 "body": joint.body,
                 "concerns_intro": joint.concerns_intro,
                 "demands_intro": joint.demands_intro,
-                "closing": "\n\n".join(part for part in (joint.after_concerns, joint.closing) if part),
+                "before_demands": joint.after_concerns,
+                "closing": joint.closing,
                 "state": Statement.State.PUBLISHED,
                 "published_at": JOINT_STATEMENT_PUBLISHED_AT,
                 # Visitors of the demo can try signing.
