@@ -20,6 +20,7 @@ COPY advocacy/ advocacy/
 COPY accounts/ accounts/
 COPY campaigns/ campaigns/
 COPY signatories/ signatories/
+COPY mailings/ mailings/
 COPY templates/ templates/
 COPY static/ static/
 

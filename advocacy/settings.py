@@ -8,6 +8,7 @@ refuses to start with an insecure setting.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "accounts",
     "campaigns",
     "signatories",
+    "mailings",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +124,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signatories.tasks.send_unsent_confirmation_emails",
         "schedule": 60.0,
     },
+    "dispatch-due-mailings": {
+        "task": "mailings.tasks.dispatch_due_mailings",
+        "schedule": env.float("MAILING_DISPATCH_INTERVAL", default=30.0),
+    },
 }
 
 # --- Email ------------------------------------------------------------------------
@@ -132,6 +138,13 @@ else:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coalition campaigns <campaigns@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Right-hand side of the Message-ID of campaign email: stable per delivery across retries.
+EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
+# Campaign email (invitations, reminders, press releases) sent per minute, all workers together.
+MAILING_RATE_LIMIT_PER_MINUTE = env.int("MAILING_RATE_LIMIT_PER_MINUTE", default=600)
+MAILING_MAX_ATTEMPTS = env.int("MAILING_MAX_ATTEMPTS", default=5)
+# Sender tasks started per mailing; they share the deliveries row by row.
+MAILING_PARALLEL_SENDERS = env.int("MAILING_PARALLEL_SENDERS", default=2)
 
 # --- Accounts ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("signatories.urls")),
+    path("", include("mailings.urls")),
     path("", include("campaigns.urls")),
     prefix_default_language=False,
 )

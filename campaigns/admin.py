@@ -1,10 +1,12 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from mailings.services import invitation_summary
 from signatories.exports import write_publication_csv
 from signatories.models import SignOn, visible_sign_on_condition
 
@@ -56,6 +58,7 @@ class StatementAdmin(admin.ModelAdmin):
     list_select_related = ["campaign"]
     inlines = [ConcernInline, DemandInline, TierInline]
     actions = ["export_publication_list"]
+    readonly_fields = ["invitations_summary"]
     fieldsets = [
         (None, {"fields": ["campaign", ("title", "slug"), ("language", "position"), "summary"]}),
         (
@@ -71,6 +74,7 @@ class StatementAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (_("Invitations"), {"fields": ["invitations_summary"]}),
     ]
 
     def get_queryset(self, request):
@@ -92,6 +96,19 @@ class StatementAdmin(admin.ModelAdmin):
     @admin.display(description=_("awaiting review"), ordering="pending_sign_ons")
     def pending_count(self, statement):
         return statement.pending_sign_ons
+
+    @admin.display(description=_("invitations"))
+    def invitations_summary(self, statement):
+        if statement.pk is None:
+            return "—"
+        counts = invitation_summary(statement)
+        invitations = reverse("admin:mailings_invitation_changelist") + f"?statement__id__exact={statement.pk}"
+        return format_html(
+            '<a href="{}">{} invited</a> · {} opened the link · {} signed · {} declined · '
+            '{} not yet signed · <a href="{}?statement={}">invite more</a>',
+            invitations, counts["invited"], counts["opened"], counts["signed"], counts["declined"],
+            counts["not_yet_signed"], reverse("admin:mailings_invitation_invite_list"), statement.pk,
+        )
 
     @admin.display(description=_("page"))
     def view_link(self, statement):

@@ -42,7 +42,9 @@ def get_statement_for_page(request, campaign_slug, statement_slug):
     )
 
 
-def render_statement_page(request, statement, *, organization_form=None, individual_form=None, status=200):
+def render_statement_page(
+    request, statement, *, organization_form=None, individual_form=None, extra_context=None, status=200
+):
     context = {
         "campaign": statement.campaign,
         "statement": statement,
@@ -50,6 +52,7 @@ def render_statement_page(request, statement, *, organization_form=None, individ
         "accepting_sign_ons": statement.is_accepting_sign_ons(),
         "organization_form": organization_form or OrganizationSignOnForm(statement=statement),
         "individual_form": individual_form or IndividualSignOnForm(statement=statement),
+        **(extra_context or {}),
     }
     return render(request, "campaigns/statement_detail.html", context, status=status)
 

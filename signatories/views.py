@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from campaigns.views import get_statement_for_page, render_statement_page
+from mailings.services import invitation_for_token, record_invitation_signed
 
 from . import services
 from .forms import SIGN_ON_FORMS, ListingForm
@@ -39,6 +40,9 @@ def sign_statement(request, campaign_slug, statement_slug):
         except services.SignOnClosed:
             messages.error(request, _("This statement is not accepting sign-ons any more."))
             return redirect(statement)
+        invitation = invitation_for_token(request.POST.get("invitation", ""))
+        if invitation is not None and result.outcome == services.SubmissionOutcome.RECEIVED:
+            record_invitation_signed(invitation, result.sign_on)
         if result.outcome != services.SubmissionOutcome.ALREADY_LISTED:
             return redirect("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
         form.add_error(

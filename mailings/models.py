@@ -1,0 +1,249 @@
+import hashlib
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from campaigns.rendering import render_markdown
+
+
+def normalize_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def email_hash(email: str) -> str:
+    """How an unsubscribed address is remembered: enough to recognise it, not to read it."""
+    return hashlib.sha256(normalize_email(email).encode("utf-8")).hexdigest()
+
+
+class Unsubscription(models.Model):
+    """An address that asked for no more campaign email (transactional email still goes out)."""
+
+    email_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("unsubscribed"), auto_now_add=True)
+    source = models.CharField(_("source"), max_length=20, default="link")
+
+    class Meta:
+        verbose_name = _("unsubscription")
+        verbose_name_plural = _("unsubscriptions")
+
+    def __str__(self):
+        return f"{self.email_hash[:12]}… ({self.created_at:%Y-%m-%d})"
+
+    @classmethod
+    def is_unsubscribed(cls, email: str) -> bool:
+        return cls.objects.filter(email_hash=email_hash(email)).exists()
+
+
+class PressContact(models.Model):
+    """A journalist on the press list. Private: never shown publicly."""
+
+    name = models.CharField(_("name"), max_length=200)
+    outlet = models.CharField(_("outlet"), max_length=200, blank=True)
+    country = CountryField(_("country"), blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    email = models.EmailField(_("email"), max_length=254)
+    is_active = models.BooleanField(_("active"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("press contact")
+        verbose_name_plural = _("press list")
+        constraints = [models.UniqueConstraint(Lower("email"), name="press_contact_email_unique")]
+
+    def __str__(self):
+        return f"{self.name} ({self.outlet})" if self.outlet else self.name
+
+
+class InvitationQuerySet(models.QuerySet):
+    def awaiting_answer(self):
+        """Invitees who have neither signed nor declined: who reminders go to."""
+        return self.filter(sign_on__isnull=True, declined_at__isnull=True)
+
+
+class Invitation(models.Model):
+    """An organization invited to sign a statement, with a personal link to a prefilled form."""
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", _("Signed")
+        DECLINED = "declined", _("Declined")
+        OPENED = "opened", _("Opened the link")
+        INVITED = "invited", _("Not yet signed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    statement = models.ForeignKey("campaigns.Statement", on_delete=models.CASCADE, related_name="invitations")
+    organization_name = models.CharField(_("organization"), max_length=300, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), max_length=300, blank=True)
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    email = models.EmailField(_("email"), max_length=254)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # "Opened" counts visits of the personal link, including those of mail scanners.
+    opened_at = models.DateTimeField(_("link opened"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    sign_on = models.ForeignKey(
+        "signatories.SignOn", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations",
+        verbose_name=_("sign-on"),
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statement", "organization_name", "pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint("statement", Lower("email"), name="one_invitation_per_email_per_statement"),
+        ]
+
+    def __str__(self):
+        return self.organization_name or self.email
+
+    @property
+    def status(self):
+        if self.sign_on_id:
+            return self.Status.SIGNED
+        if self.declined_at:
+            return self.Status.DECLINED
+        if self.opened_at:
+            return self.Status.OPENED
+        return self.Status.INVITED
+
+
+class Mailing(models.Model):
+    """One email sent to a list of recipients: invitations, reminders or a press release.
+
+    Recipients are resolved when sending starts, each gets a :class:`Delivery`
+    row (unique per mailing and address) written before the send: that row is
+    what makes a retried or re-run send skip those already mailed.
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("Invitation to sign")
+        DEADLINE_REMINDER = "deadline_reminder", _("Reminder to invitees before the deadline")
+        ACTION_REMINDER = "action_reminder", _("Reminder to signatories to take action")
+        PRESS_RELEASE = "press_release", _("Press release to the press list")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    statement = models.ForeignKey(
+        "campaigns.Statement", on_delete=models.CASCADE, related_name="mailings", verbose_name=_("statement")
+    )
+    name = models.CharField(_("internal name"), max_length=200)
+    default_language = models.CharField(
+        _("fallback language"), max_length=10, choices=settings.LANGUAGES, default="en",
+        help_text=_("Recipients whose language has no version get this one."),
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    scheduled_at = models.DateTimeField(
+        _("send at"), null=True, blank=True,
+        help_text=_("For a press release: the embargo time. Sent by the workers once due."),
+    )
+    press_kit_url = models.URLField(_("press kit link"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("mailing")
+        verbose_name_plural = _("mailings")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="scheduled") | Q(scheduled_at__isnull=False),
+                name="scheduled_mailing_has_a_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "scheduled_at"], name="mailing_due_lookup")]
+
+    def __str__(self):
+        return self.name
+
+
+class MailingContent(models.Model):
+    """The text of a mailing in one language."""
+
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="contents")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("body"), help_text=_("Markdown. The greeting, personal link and footer are added."))
+    body_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["mailing", "language"]
+        verbose_name = _("version")
+        verbose_name_plural = _("versions by language")
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "language"], name="one_content_per_language"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_language_display()}: {self.subject}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class Delivery(models.Model):
+    """One recipient of one mailing. Written before the send; unique per mailing and address."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Skipped")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField(_("email"), max_length=254)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    reason = models.TextField(_("reason"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["mailing", "pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["mailing", "email"], name="one_delivery_per_address_per_mailing"),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "sent", "failed", "skipped"]), name="delivery_state_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["mailing", "state"], name="delivery_progress_lookup")]
+
+    def __str__(self):
+        return f"{self.mailing} → {self.email}"
+
+    @property
+    def message_id(self):
+        """Stable across retries, so a message re-sent after a crash is shown once by mail clients."""
+        return f"<{self.public_id}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"

@@ -1,0 +1,487 @@
+"""Sending campaign email exactly once per recipient, by background workers.
+
+The life of a mailing: staff write it (draft), schedule it (a time in the
+database, not a countdown in the broker), and once it is due a periodic task
+claims it, writes one :class:`Delivery` row per recipient and hands it to the
+senders. A sender takes one queued delivery at a time under a row lock
+(``SELECT … FOR UPDATE SKIP LOCKED``), sends it and marks it sent in the same
+transaction, so parallel senders never take the same row and a sender killed
+mid-send leaves the row queued for the next one.
+
+The one message that can go out twice is the one in flight when a sender dies
+after the mail server accepted it but before the commit: it is sent again with
+the same Message-ID, which mail clients use to show it once.
+"""
+
+import logging
+import smtplib
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import mail, signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from signatories.models import SignOn
+
+from .models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription, email_hash
+from .models import normalize_email
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "mailings.unsubscribe"
+INVITATION_SALT = "mailings.invitation"
+DELIVERY_BATCH_SIZE = 1000
+
+
+class MailingNotReady(Exception):
+    """The mailing cannot be scheduled as it is (no text in its fallback language, wrong state)."""
+
+
+class TransientSendError(Exception):
+    """The mail server or provider failed in a way worth retrying later."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str
+    language: str
+    invitation_id: int | None = None
+
+
+@dataclass
+class Progress:
+    queued: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+
+    @property
+    def total(self):
+        return self.queued + self.sent + self.failed + self.skipped
+
+
+def progress(mailing: Mailing) -> Progress:
+    counts = dict(mailing.deliveries.values_list("state").annotate(n=Count("pk")).order_by())
+    return Progress(**{state: counts.get(state, 0) for state in Delivery.State.values})
+
+
+# --- Invitations ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Invitee:
+    email: str
+    organization_name: str = ""
+    contact_name: str = ""
+    country: str = ""
+    website: str = ""
+    language: str = "en"
+
+
+def invite(*, statement, invitees: list[Invitee], by=None) -> tuple[int, int]:
+    """Add invitees to ``statement``; return (added, already invited). Nothing is sent yet.
+
+    An address already invited to the statement is left as it was, so pasting an
+    overlapping list twice invites nobody twice.
+    """
+    added = 0
+    with transaction.atomic():
+        for invitee in invitees:
+            try:
+                with transaction.atomic():
+                    Invitation.objects.create(
+                        statement=statement,
+                        email=normalize_email(invitee.email),
+                        organization_name=invitee.organization_name,
+                        contact_name=invitee.contact_name,
+                        country=invitee.country,
+                        website=invitee.website,
+                        language=invitee.language,
+                        invited_by=by,
+                    )
+                    added += 1
+            except IntegrityError:
+                continue
+    return added, len(invitees) - added
+
+
+def make_invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(str(invitation.public_id), salt=INVITATION_SALT)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    try:
+        public_id = signing.loads(token, salt=INVITATION_SALT)
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.select_related("statement__campaign").filter(public_id=public_id).first()
+
+
+def record_invitation_opened(invitation: Invitation) -> None:
+    """Count the first visit of the personal link. It changes nothing the invitee can do."""
+    Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=timezone.now())
+
+
+def decline_invitation(invitation: Invitation) -> None:
+    """The invitee does not want to sign: no more reminders for this statement."""
+    Invitation.objects.filter(pk=invitation.pk, declined_at__isnull=True).update(declined_at=timezone.now())
+
+
+def record_invitation_signed(invitation: Invitation, sign_on: SignOn) -> None:
+    """Tie the invitation to the sign-on it led to, if the sign-on is for the invited statement."""
+    if sign_on.statement_id == invitation.statement_id:
+        Invitation.objects.filter(pk=invitation.pk, sign_on__isnull=True).update(sign_on=sign_on)
+
+
+def invitation_summary(statement) -> dict:
+    """Per statement: invited, opened the link, signed, declined, not yet signed."""
+    signed_by_email = Exists(
+        SignOn.objects.filter(statement=OuterRef("statement"))
+        .annotate(contact_email=Lower("contact__email"))
+        .filter(contact_email=Lower(OuterRef("email")))
+    )
+    invitations = statement.invitations.annotate(signed_by_email=signed_by_email)
+    signed = Q(sign_on__isnull=False) | Q(signed_by_email=True)
+    return invitations.aggregate(
+        invited=Count("pk"),
+        opened=Count("pk", filter=Q(opened_at__isnull=False)),
+        signed=Count("pk", filter=signed),
+        declined=Count("pk", filter=Q(declined_at__isnull=False) & ~signed),
+        not_yet_signed=Count("pk", filter=Q(declined_at__isnull=True) & ~signed),
+    )
+
+
+# --- Recipients -------------------------------------------------------------------
+
+
+def _invitees_awaiting_answer(statement):
+    """Invitees who neither signed (through their link or with the same address) nor declined."""
+    signed_with_same_address = Exists(
+        SignOn.objects.filter(statement=statement)
+        .annotate(contact_email=Lower("contact__email"))
+        .filter(contact_email=Lower(OuterRef("email")))
+    )
+    return statement.invitations.awaiting_answer().exclude(signed_with_same_address)
+
+
+def resolve_recipients(mailing: Mailing):
+    """Who a mailing goes to, worked out when sending starts (not when it was written)."""
+    statement = mailing.statement
+    if mailing.kind == Mailing.Kind.INVITATION:
+        already_invited = Delivery.objects.filter(
+            mailing__statement=statement,
+            mailing__kind=Mailing.Kind.INVITATION,
+            state=Delivery.State.SENT,
+            email=OuterRef("email"),
+        ).exclude(mailing=mailing)
+        for invitation in _invitees_awaiting_answer(statement).exclude(Exists(already_invited)).iterator():
+            yield Recipient(invitation.email, invitation.contact_name, invitation.language, invitation.pk)
+    elif mailing.kind == Mailing.Kind.DEADLINE_REMINDER:
+        for invitation in _invitees_awaiting_answer(statement).iterator():
+            yield Recipient(invitation.email, invitation.contact_name, invitation.language, invitation.pk)
+    elif mailing.kind == Mailing.Kind.ACTION_REMINDER:
+        sign_ons = (
+            SignOn.objects.visible()
+            .for_statement(statement)
+            .exclude(contact=None)
+            .select_related("contact")
+            .only("language", "contact__email", "contact__name")
+        )
+        for sign_on in sign_ons.iterator():
+            yield Recipient(sign_on.contact.email, sign_on.contact.name, sign_on.language)
+    elif mailing.kind == Mailing.Kind.PRESS_RELEASE:
+        for contact in PressContact.objects.filter(is_active=True).iterator():
+            yield Recipient(contact.email, contact.name, contact.language)
+
+
+def create_deliveries(mailing: Mailing) -> int:
+    """Write one delivery per recipient (unsubscribed ones as skipped); return how many are new."""
+    unsubscribed = set(Unsubscription.objects.values_list("email_hash", flat=True))
+    seen = set()
+    batch = []
+    created = 0
+    for recipient in resolve_recipients(mailing):
+        email = normalize_email(recipient.email)
+        if not email or email in seen:
+            continue
+        seen.add(email)
+        skipped = email_hash(email) in unsubscribed
+        batch.append(
+            Delivery(
+                mailing=mailing,
+                email=email,
+                name=recipient.name,
+                language=recipient.language,
+                invitation_id=recipient.invitation_id,
+                state=Delivery.State.SKIPPED if skipped else Delivery.State.QUEUED,
+                reason="unsubscribed" if skipped else "",
+            )
+        )
+        if len(batch) >= DELIVERY_BATCH_SIZE:
+            created += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
+            batch = []
+    if batch:
+        created += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
+    return created
+
+
+# --- Scheduling -------------------------------------------------------------------
+
+
+def schedule(*, mailing: Mailing, at=None) -> Mailing:
+    """Schedule a draft mailing for ``at`` (now if not given). The workers send it once due.
+
+    The time is kept in the database, so a mailing that falls due while the
+    workers are down is sent when they are back, neither skipped nor doubled.
+    """
+    if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
+        raise MailingNotReady(f"A {mailing.get_state_display().lower()} mailing cannot be scheduled.")
+    if not mailing.contents.filter(language=mailing.default_language).exists():
+        raise MailingNotReady(
+            f"Write the {mailing.get_default_language_display()} version first: it is the fallback."
+        )
+    at = at or mailing.scheduled_at or timezone.now()
+    with transaction.atomic():
+        Mailing.objects.filter(pk=mailing.pk).update(state=Mailing.State.SCHEDULED, scheduled_at=at)
+        if at <= timezone.now():
+            transaction.on_commit(queue_dispatch)
+    mailing.refresh_from_db()
+    return mailing
+
+
+def cancel(*, mailing: Mailing) -> Progress:
+    """Stop a mailing: nothing more is sent; what was sent stays recorded."""
+    with transaction.atomic():
+        Mailing.objects.filter(
+            pk=mailing.pk, state__in=[Mailing.State.DRAFT, Mailing.State.SCHEDULED, Mailing.State.SENDING]
+        ).update(state=Mailing.State.CANCELLED, cancelled_at=timezone.now())
+        # Rows a sender holds right now are skipped here and finish as they are.
+        queued = Delivery.objects.filter(mailing=mailing, state=Delivery.State.QUEUED).select_for_update(
+            skip_locked=True
+        )
+        Delivery.objects.filter(pk__in=list(queued.values_list("pk", flat=True))).update(
+            state=Delivery.State.SKIPPED, reason="cancelled"
+        )
+    mailing.refresh_from_db()
+    return progress(mailing)
+
+
+def dispatch_due_mailings(now=None) -> list[int]:
+    """Claim every scheduled mailing that is due, write its deliveries; return the ids to send.
+
+    Also returns mailings still sending with queued deliveries, so a mailing whose
+    senders died (or whose broker was down) is picked up again.
+    """
+    now = now or timezone.now()
+    to_send = []
+    for mailing in Mailing.objects.filter(state=Mailing.State.SCHEDULED, scheduled_at__lte=now):
+        with transaction.atomic():
+            claimed = Mailing.objects.filter(pk=mailing.pk, state=Mailing.State.SCHEDULED).update(
+                state=Mailing.State.SENDING, started_at=now
+            )
+            if not claimed:
+                continue  # another dispatcher took it
+            count = create_deliveries(mailing)
+        logger.info("Mailing %s started with %s deliveries", mailing.pk, count)
+        to_send.append(mailing.pk)
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    stalled = (
+        Mailing.objects.filter(state=Mailing.State.SENDING)
+        .exclude(pk__in=to_send)
+        .filter(Exists(Delivery.objects.filter(due, mailing=OuterRef("pk"), state=Delivery.State.QUEUED)))
+    )
+    to_send += list(stalled.values_list("pk", flat=True))
+    for mailing_id in Mailing.objects.filter(state=Mailing.State.SENDING).exclude(pk__in=to_send).values_list(
+        "pk", flat=True
+    ):
+        finish_if_done(mailing_id)
+    return to_send
+
+
+def finish_if_done(mailing_id: int) -> bool:
+    """Mark a sending mailing sent once no delivery is left queued."""
+    if Delivery.objects.filter(mailing_id=mailing_id, state=Delivery.State.QUEUED).exists():
+        return False
+    return bool(
+        Mailing.objects.filter(pk=mailing_id, state=Mailing.State.SENDING).update(
+            state=Mailing.State.SENT, finished_at=timezone.now()
+        )
+    )
+
+
+def queue_dispatch() -> None:
+    from .tasks import dispatch_due_mailings as dispatch_task
+
+    try:
+        dispatch_task.delay()
+    except Exception:
+        logger.warning("Could not queue mailing dispatch; the periodic task will run it")
+
+
+def queue_senders(mailing_ids) -> None:
+    """Start the senders of each mailing: several per mailing, they share the work row by row."""
+    from .tasks import send_mailing
+
+    for mailing_id in mailing_ids:
+        for _ in range(settings.MAILING_PARALLEL_SENDERS):
+            try:
+                send_mailing.delay(mailing_id)
+            except Exception:
+                logger.warning("Could not queue senders of mailing %s; the periodic task will retry", mailing_id)
+                return
+
+
+# --- Sending ----------------------------------------------------------------------
+
+PERMANENT_SMTP_CODES = range(500, 600)
+
+
+def is_permanent_failure(error: Exception) -> bool:
+    """Whether retrying cannot help: a refused address or a 5xx answer. Network trouble is transient."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code in PERMANENT_SMTP_CODES for code, _ in error.recipients.values())
+    if isinstance(error, smtplib.SMTPResponseException):
+        return error.smtp_code in PERMANENT_SMTP_CODES
+    try:
+        from anymail.exceptions import AnymailRecipientsRefused
+    except ImportError:  # anymail is optional: any Django email backend works
+        return False
+    return isinstance(error, AnymailRecipientsRefused)
+
+
+def wait_for_send_slot() -> None:
+    """Keep to MAILING_RATE_LIMIT_PER_MINUTE across all senders sharing the cache (Redis in production)."""
+    limit = settings.MAILING_RATE_LIMIT_PER_MINUTE
+    if not limit:
+        return
+    while True:
+        now = time.time()
+        window = int(now // 60)
+        key = f"mailings:sent-in-minute:{window}"
+        cache.add(key, 0, timeout=120)
+        try:
+            used = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            continue
+        if used <= limit:
+            return
+        time.sleep((window + 1) * 60 - now + 0.01)
+
+
+def _content_for(language: str, contents: dict, mailing: Mailing) -> MailingContent:
+    return contents.get(language) or contents.get(mailing.default_language) or next(iter(contents.values()))
+
+
+def send_pending_deliveries(*, mailing_id: int, max_messages: int | None = None) -> int:
+    """Send queued deliveries of one mailing until none is left; return how many were sent.
+
+    Safe to run in several workers at once and to re-run: each delivery is taken
+    under a row lock and marked in the transaction that sent it. A transient
+    failure puts the delivery back with a later retry time and raises
+    :class:`TransientSendError` for the task to back off.
+    """
+    from .emails import build_delivery_email
+
+    mailing = Mailing.objects.select_related("statement__campaign").get(pk=mailing_id)
+    contents = {content.language: content for content in mailing.contents.all()}
+    if not contents:
+        return 0
+    sent = 0
+    transient_error = None
+    connection = mail.get_connection()
+    try:
+        while max_messages is None or sent < max_messages:
+            if Mailing.objects.filter(pk=mailing_id, state=Mailing.State.CANCELLED).exists():
+                break
+            # Wait outside the transaction: a row lock should last one send, not a minute.
+            wait_for_send_slot()
+            now = timezone.now()
+            with transaction.atomic():
+                delivery = (
+                    Delivery.objects.select_for_update(skip_locked=True)
+                    .filter(mailing_id=mailing_id, state=Delivery.State.QUEUED)
+                    .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+                    .order_by("pk")
+                    .first()
+                )
+                if delivery is None:
+                    break
+                if Unsubscription.is_unsubscribed(delivery.email):
+                    delivery.state, delivery.reason = Delivery.State.SKIPPED, "unsubscribed"
+                    delivery.save(update_fields=["state", "reason"])
+                    continue
+                message = build_delivery_email(delivery, mailing, _content_for(delivery.language, contents, mailing))
+                delivery.attempts += 1
+                try:
+                    connection.send_messages([message])
+                except Exception as error:
+                    _record_failure(delivery, error)
+                    if is_permanent_failure(error):
+                        continue
+                    transient_error = error
+                    break
+                delivery.state, delivery.sent_at, delivery.reason = Delivery.State.SENT, timezone.now(), ""
+                delivery.save(update_fields=["state", "sent_at", "reason", "attempts"])
+                sent += 1
+    finally:
+        connection.close()
+    if transient_error is not None:
+        raise TransientSendError(f"{type(transient_error).__name__}: {transient_error}") from transient_error
+    finish_if_done(mailing_id)
+    return sent
+
+
+def _record_failure(delivery: Delivery, error: Exception) -> None:
+    reason = f"{type(error).__name__}: {error}"[:1000]
+    if is_permanent_failure(error) or delivery.attempts >= settings.MAILING_MAX_ATTEMPTS:
+        delivery.state = Delivery.State.FAILED
+    else:
+        backoff = min(60 * 2 ** (delivery.attempts - 1), 3600)
+        delivery.next_attempt_at = timezone.now() + timezone.timedelta(seconds=backoff)
+    delivery.reason = reason
+    delivery.save(update_fields=["state", "reason", "attempts", "next_attempt_at"])
+    logger.warning("Delivery %s of mailing %s failed: %s", delivery.pk, delivery.mailing_id, type(error).__name__)
+
+
+def send_test(*, mailing: Mailing, to: str, language: str | None = None) -> None:
+    """Send the mailing as a recipient in ``language`` would see it, to staff; recorded nowhere."""
+    from .emails import build_delivery_email
+
+    contents = {content.language: content for content in mailing.contents.all()}
+    if not contents:
+        raise MailingNotReady("Write at least one version first.")
+    language = language or mailing.default_language
+    sample = Delivery(mailing=mailing, email=normalize_email(to), name="", language=language)
+    message = build_delivery_email(sample, mailing, _content_for(language, contents, mailing), test=True)
+    message.send()
+
+
+# --- Unsubscribing ----------------------------------------------------------------
+
+
+def make_unsubscribe_token(email: str) -> str:
+    """The token carries a hash of the address, never the address itself."""
+    return signing.dumps(email_hash(email), salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_hash_for_token(token: str) -> str | None:
+    try:
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def unsubscribe(*, token: str, source: str = "link") -> bool:
+    """Unsubscribe the address behind ``token``; return False for a bad token. Idempotent."""
+    hashed = unsubscribe_hash_for_token(token)
+    if hashed is None:
+        return False
+    Unsubscription.objects.get_or_create(email_hash=hashed, defaults={"source": source})
+    return True
+

@@ -1,0 +1,59 @@
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from campaigns.views import render_statement_page
+from signatories.forms import OrganizationSignOnForm
+
+from . import services
+from .models import Unsubscription
+
+
+@never_cache
+@csrf_exempt  # RFC 8058 one-click: mail providers POST without cookies; the signed token is the proof
+def unsubscribe(request, token):
+    """Unsubscribe page: a GET shows a button, a POST (ours or a mail provider's one-click) unsubscribes."""
+    hashed = services.unsubscribe_hash_for_token(token)
+    if hashed is None:
+        return render(request, "mailings/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        services.unsubscribe(token=token, source="one-click" if "List-Unsubscribe" in request.POST else "link")
+        if "List-Unsubscribe" in request.POST:
+            return render(request, "mailings/unsubscribe.html", {"done": True})
+        return redirect("mailings:unsubscribe", token=token)
+    done = Unsubscription.objects.filter(email_hash=hashed).exists()
+    return render(request, "mailings/unsubscribe.html", {"done": done})
+
+
+@never_cache
+def invitation(request, token):
+    """An invitee's personal link: the statement with the sign-on form filled with what we know."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None or not invitation.statement.is_public:
+        return render(request, "mailings/invitation_invalid.html", status=404)
+    if request.method == "POST":
+        if request.POST.get("action") != "decline":
+            return HttpResponseBadRequest(_("Unknown action."))
+        services.decline_invitation(invitation)
+        return redirect("mailings:invitation", token=token)
+    services.record_invitation_opened(invitation)
+    statement = invitation.statement
+    organization_form = OrganizationSignOnForm(
+        statement=statement,
+        initial={
+            "name": invitation.organization_name,
+            "acronym": invitation.acronym,
+            "country": invitation.country.code if invitation.country else "",
+            "website": invitation.website,
+            "contact_name": invitation.contact_name,
+            "contact_email": invitation.email,
+        },
+    )
+    return render_statement_page(
+        request,
+        statement,
+        organization_form=organization_form,
+        extra_context={"invitation": invitation, "invitation_token": token},
+    )
