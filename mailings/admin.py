@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -34,6 +35,7 @@ class MailingAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind", "statement"]
     search_fields = ["name"]
     list_select_related = ["statement"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [MailingContentInline]
     actions = ["schedule_selected", "cancel_selected", "send_test_to_me"]
     readonly_fields = ["state", "started_at", "finished_at", "cancelled_at", "progress_summary", "created_by"]
@@ -283,6 +285,7 @@ class InviteeListForm(forms.Form):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["organization_name", "email", "statement", "status_display", "opened_at", "declined_at"]
     list_filter = [StatusFilter, "statement"]
     search_fields = ["organization_name", "email", "contact_name"]
