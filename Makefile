@@ -52,10 +52,18 @@ run: migrate
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "  Tasks:       queued in Redis (REDIS_URL): run 'make worker' and 'make beat' in other terminals"; \
 	else \
-		echo "  Tasks:       run in-process (set REDIS_URL to use a Celery worker)"; \
+		echo "  Tasks:       run in-process; a background Celery beat runs the periodic ones (scheduled mailings)"; \
 	fi
 	@echo
-	$(PYTHON) manage.py runserver $(HOST_PORT)
+	@# Without a broker, beat runs each periodic task itself (eager mode): scheduled mailings go out.
+	@if [ -z "$$REDIS_URL" ]; then \
+		$(VENV)/bin/celery -A advocacy beat --loglevel=WARNING \
+			--scheduler django_celery_beat.schedulers:DatabaseScheduler & beat=$$!; \
+		trap 'kill $$beat 2>/dev/null' EXIT INT TERM; \
+		$(PYTHON) manage.py runserver $(HOST_PORT); \
+	else \
+		$(PYTHON) manage.py runserver $(HOST_PORT); \
+	fi
 
 test: $(DEV_STAMP)
 	@$(PYTHON) -m pytest -n 2 $(PYTEST_ARGS); status=$$?; \

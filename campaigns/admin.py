@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from mailings.services import invitation_summary
+from mailings import services as mailing_services
 from signatories.exports import write_publication_csv
 from signatories.models import SignOn, visible_sign_on_condition
 
@@ -57,7 +57,7 @@ class StatementAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["campaign"]
     inlines = [ConcernInline, DemandInline, TierInline]
-    actions = ["export_publication_list"]
+    actions = ["export_publication_list", "schedule_standard_reminders"]
     readonly_fields = ["invitations_summary"]
     fieldsets = [
         (None, {"fields": ["campaign", ("title", "slug"), ("language", "position"), "summary"]}),
@@ -101,7 +101,7 @@ class StatementAdmin(admin.ModelAdmin):
     def invitations_summary(self, statement):
         if statement.pk is None:
             return "—"
-        counts = invitation_summary(statement)
+        counts = mailing_services.invitation_summary(statement)
         invitations = reverse("admin:mailings_invitation_changelist") + f"?statement__id__exact={statement.pk}"
         return format_html(
             '<a href="{}">{} invited</a> · {} opened the link · {} signed · {} declined · '
@@ -113,6 +113,21 @@ class StatementAdmin(admin.ModelAdmin):
     @admin.display(description=_("page"))
     def view_link(self, statement):
         return format_html('<a href="{}">{}</a>', statement.get_absolute_url(), _("View"))
+
+    @admin.action(description=_("Schedule reminders to invitees 7 days and 1 day before the deadline"),
+                  permissions=["change"])
+    def schedule_standard_reminders(self, request, queryset):
+        for statement in queryset:
+            try:
+                reminders = mailing_services.schedule_standard_reminders(statement=statement, by=request.user)
+            except mailing_services.MailingNotReady as problem:
+                self.message_user(request, f"{statement}: {problem}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(statement)s: %(count)d reminders scheduled; edit or cancel them under Mailings.")
+                % {"statement": statement, "count": len(reminders)},
+            )
 
     @admin.action(description=_("Export the publication list (CSV)"), permissions=["view"])
     def export_publication_list(self, request, queryset):

@@ -1,3 +1,5 @@
+import csv
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -234,28 +236,42 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class InviteeListForm(forms.Form):
-    """Paste one invitee per line: email, organization, contact name, country code, language."""
+    """Paste one invitee per line, or upload a CSV file: email, organization, contact name, country, language."""
 
     statement = forms.ModelChoiceField(label=_("Statement"), queryset=Statement.objects.select_related("campaign"))
     invitees = forms.CharField(
         label=_("Invitees"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
         help_text=_(
             "One per line: email, organization, contact name, country code, language — "
             "separated by commas or tabs (a spreadsheet column copy works). Only the email is required."
         ),
     )
+    invitees_file = forms.FileField(
+        label=_("Or a CSV file"), required=False, help_text=_("Same columns; a header row starting with “email” is skipped.")
+    )
 
-    def clean_invitees(self):
+    def clean(self):
         """Parse every line; report each bad line by its number and import nothing if one is bad."""
+        cleaned = super().clean()
+        text = cleaned.get("invitees") or ""
+        upload = cleaned.get("invitees_file")
+        if upload:
+            try:
+                text = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise ValidationError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
         invitees, errors = [], []
         languages = {code for code, _ in Invitation._meta.get_field("language").choices}
-        for number, line in enumerate(self.cleaned_data["invitees"].splitlines(), start=1):
+        for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            separator = "\t" if "\t" in line else ","
-            cells = [cell.strip() for cell in line.split(separator)] + [""] * 5
+            cells = next(csv.reader([line], delimiter="\t" if "\t" in line else ","))
+            cells = [cell.strip() for cell in cells] + [""] * 5
             email, organization, contact, country, language = cells[:5]
+            if number == 1 and email.lower() in {"email", "e-mail"}:
+                continue
             try:
                 validate_email(email)
             except ValidationError:
@@ -279,8 +295,9 @@ class InviteeListForm(forms.Form):
         if errors:
             raise ValidationError(errors)
         if not invitees:
-            raise ValidationError(_("The list is empty."))
-        return invitees
+            raise ValidationError(_("Paste a list or choose a file: the list is empty."))
+        cleaned["invitee_list"] = invitees
+        return cleaned
 
 
 @admin.register(Invitation)
@@ -305,10 +322,12 @@ class InvitationAdmin(admin.ModelAdmin):
     def invite_list_view(self, request):
         if not self.has_add_permission(request):
             return redirect("admin:mailings_invitation_changelist")
-        form = InviteeListForm(request.POST or None, initial={"statement": request.GET.get("statement")})
+        form = InviteeListForm(
+            request.POST or None, request.FILES or None, initial={"statement": request.GET.get("statement")}
+        )
         if request.method == "POST" and form.is_valid():
             added, existing = services.invite(
-                statement=form.cleaned_data["statement"], invitees=form.cleaned_data["invitees"], by=request.user
+                statement=form.cleaned_data["statement"], invitees=form.cleaned_data["invitee_list"], by=request.user
             )
             self.message_user(
                 request,

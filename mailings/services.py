@@ -24,7 +24,8 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from signatories.models import SignOn
 
@@ -253,6 +254,47 @@ def schedule(*, mailing: Mailing, at=None) -> Mailing:
             transaction.on_commit(queue_dispatch)
     mailing.refresh_from_db()
     return mailing
+
+
+STANDARD_REMINDER_DAYS = (7, 1)
+
+
+def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
+    """Schedule reminders to invitees 7 days and 1 day before the sign-on deadline.
+
+    Each is an ordinary scheduled mailing: staff can edit its text and time, or
+    cancel it. Reminders whose time has already passed are not created.
+    """
+    if statement.sign_on_deadline is None:
+        raise MailingNotReady("Set the statement's sign-on deadline first.")
+    created = []
+    with transaction.atomic(), translation.override(statement.language):
+        for days in STANDARD_REMINDER_DAYS:
+            at = statement.sign_on_deadline - timezone.timedelta(days=days)
+            if at <= timezone.now():
+                continue
+            mailing = Mailing.objects.create(
+                statement=statement,
+                kind=Mailing.Kind.DEADLINE_REMINDER,
+                name=f"Reminder {days} day(s) before the deadline: {statement.title}"[:200],
+                default_language=statement.language,
+                state=Mailing.State.SCHEDULED,
+                scheduled_at=at,
+                created_by=by,
+            )
+            MailingContent.objects.create(
+                mailing=mailing,
+                language=statement.language,
+                subject=ngettext(
+                    "%(days)d day left to sign: %(title)s", "%(days)d days left to sign: %(title)s", days
+                ) % {"days": days, "title": statement.title},
+                body=gettext(
+                    "We have not yet received your organization's signature. The more organizations sign, "
+                    "the harder it is for decision makers to ignore the statement."
+                ),
+            )
+            created.append(mailing)
+    return created
 
 
 def cancel(*, mailing: Mailing) -> Progress:

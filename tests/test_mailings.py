@@ -82,6 +82,23 @@ def test_a_bad_line_adds_nobody_and_is_reported_by_number(admin_client, statemen
     assert not Invitation.objects.exists()
 
 
+def test_staff_upload_a_csv_file_of_invitees(admin_client, statement):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile(
+        "invitees.csv",
+        "email,organization,contact,country,language\n"
+        'info@7amleh.example,"7amleh – The Arab Center, Haifa",Nadim,PS,ar\n'.encode("utf-8"),
+        content_type="text/csv",
+    )
+    response = admin_client.post(reverse("admin:mailings_invitation_invite_list"),
+                                 {"statement": statement.pk, "invitees_file": upload})
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.organization_name == "7amleh – The Arab Center, Haifa"
+    assert (invitation.language, invitation.country.code) == ("ar", "PS")
+
+
 def test_inviting_the_same_address_twice_keeps_one_invitation(statement):
     invitees = [services.Invitee(email="Info@AccessNow.example"), services.Invitee(email="info@accessnow.example")]
     assert services.invite(statement=statement, invitees=invitees) == (1, 1)
@@ -488,3 +505,25 @@ def test_mailing_admin_cancel_action(admin_client, statement):
 def test_mailing_admin_pages_load(admin_client, statement, url_name):
     invite(statement, "a@example.org")
     assert admin_client.get(reverse(url_name)).status_code == 200
+
+
+def test_staff_schedule_the_standard_reminders_before_the_deadline(admin_client, statement):
+    statement.sign_on_deadline = timezone.now() + datetime.timedelta(days=10)
+    statement.save()
+    admin_client.post(reverse("admin:campaigns_statement_changelist"),
+                      {"action": "schedule_standard_reminders", "_selected_action": [statement.pk]})
+    reminders = Mailing.objects.filter(statement=statement, kind=Mailing.Kind.DEADLINE_REMINDER)
+    assert sorted(statement.sign_on_deadline - reminder.scheduled_at for reminder in reminders) == [
+        datetime.timedelta(days=1), datetime.timedelta(days=7)]
+    assert {reminder.state for reminder in reminders} == {Mailing.State.SCHEDULED}
+    assert reminders.get(scheduled_at=statement.sign_on_deadline - datetime.timedelta(days=1)).contents.get(
+    ).subject.startswith("1 day left to sign")
+
+
+def test_standard_reminders_need_a_deadline_and_skip_past_times(statement):
+    with pytest.raises(services.MailingNotReady):
+        services.schedule_standard_reminders(statement=statement)
+    statement.sign_on_deadline = timezone.now() + datetime.timedelta(days=3)
+    statement.save()
+    [only] = services.schedule_standard_reminders(statement=statement)
+    assert statement.sign_on_deadline - only.scheduled_at == datetime.timedelta(days=1)

@@ -17,6 +17,8 @@ from django.db import transaction
 from campaigns.demo import seed_texts
 from campaigns.demo.signatory_details import ORGANIZATIONS
 from campaigns.models import Campaign, Concern, Demand, Statement, Tier
+from mailings import services
+from mailings.models import Mailing, MailingContent, PressContact
 from signatories import identity
 from signatories.models import Signatory, SignOn
 
@@ -93,6 +95,7 @@ class Command(BaseCommand):
                 campaign, foc_adoption, slug=FOC_ADOPTION_SLUG, position=2,
                 state=Statement.State.PUBLISHED, published_at=FOC_ADOPTION_PUBLISHED_AT,
             )
+            self._demo_mailings(statement)
             admin_created = self._demo_admin() if wants_admin else None
 
         listed = SignOn.objects.for_statement(statement).listed().count()
@@ -109,6 +112,58 @@ class Command(BaseCommand):
         elif admin_created is False:
             self.stdout.write(f"Demo admin {DEMO_ADMIN_EMAIL} already exists; its password was left unchanged.")
         self.stdout.write(self.style.SUCCESS("Demo campaign loaded."))
+
+    def _demo_mailings(self, statement):
+        """A few invitees, a press list and a draft press release, so the email side can be tried.
+
+        Every address is on example.org: mail written by the demo reaches nobody.
+        """
+        services.invite(
+            statement=statement,
+            invitees=[
+                services.Invitee(email="info@digital-rights-collective.example.org",
+                                 organization_name="Digital Rights Collective", contact_name="Amina",
+                                 country="KE", language="en"),
+                services.Invitee(email="contacto@libertad-digital.example.org",
+                                 organization_name="Libertad Digital", contact_name="Julián",
+                                 country="AR", language="es"),
+                services.Invitee(email="contact@droits-numeriques.example.org",
+                                 organization_name="Droits Numériques", country="SN", language="fr"),
+            ],
+        )
+        for name, outlet, country, language in [
+            ("Lucía Gómez", "Diario del Sur", "CL", "es"),
+            ("Tom Baker", "Tech Policy Weekly", "GB", "en"),
+        ]:
+            PressContact.objects.get_or_create(
+                email=f"{name.split()[0].lower()}@press.example.org",
+                defaults={"name": name, "outlet": outlet, "country": country, "language": language},
+            )
+        mailing, created = Mailing.objects.get_or_create(
+            statement=statement,
+            kind=Mailing.Kind.PRESS_RELEASE,
+            name="Press release: civil society calls on states to reject the draft",
+            defaults={"default_language": "en"},
+        )
+        if created:
+            MailingContent.objects.create(
+                mailing=mailing, language="en",
+                subject="Over 100 organizations call on states to reject the UN Cybercrime Convention draft",
+                body=(
+                    "More than 100 civil-society organizations and experts from around the world call on "
+                    "state delegations to ensure that the proposed UN Cybercrime Convention is narrowly "
+                    "focused on tackling cybercrime, and not used as a tool to undermine human rights."
+                ),
+            )
+            MailingContent.objects.create(
+                mailing=mailing, language="es",
+                subject="Más de 100 organizaciones piden a los Estados rechazar el borrador del tratado de cibercrimen",
+                body=(
+                    "Más de 100 organizaciones de la sociedad civil y personas expertas de todo el mundo piden "
+                    "a las delegaciones que el tratado se limite a combatir el cibercrimen y no se use para "
+                    "socavar los derechos humanos."
+                ),
+            )
 
     def _joint_statement(self, campaign, joint):
         statement, _ = Statement.objects.get_or_create(
