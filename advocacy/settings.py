@@ -136,6 +136,9 @@ if env.str("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.filebased.EmailBackend")
+# A transactional-email provider through django-anymail: set EMAIL_BACKEND to e.g.
+# "anymail.backends.mailgun.EmailBackend" and ANYMAIL to its JSON settings.
+ANYMAIL = env.json("ANYMAIL", default={})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coalition campaigns <campaigns@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Right-hand side of the Message-ID of campaign email: stable per delivery across retries.
