@@ -23,3 +23,5 @@ urlpatterns += i18n_patterns(
     path("", include("campaigns.urls")),
     prefix_default_language=False,
 )
+
+handler500 = "advocacy.views.server_error"

@@ -1,0 +1,103 @@
+"""Security settings a visitor's browser and a deployment check can see."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+from signatories.models import SignOn
+
+from .test_sign_on import organization_post, sign_url
+
+pytestmark = pytest.mark.django_db
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def test_pages_send_a_content_security_policy_without_unsafe_inline(client, statement):
+    response = client.get(statement.get_absolute_url())
+    policy = response["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["default-src"] == "'self'"
+    assert directives["script-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_public_pages_load_nothing_from_third_parties(client, statement):
+    page = client.get(statement.get_absolute_url()).content.decode()
+    assert "<script" not in page  # the page needs no JavaScript at all
+    assert "http://" not in page.replace("http://127.0.0.1", "") and "https://" not in page
+    assert "<style" not in page and " style=" not in page  # nothing inline for the CSP to block
+
+
+def test_database_outage_gives_a_clean_503_and_saves_nothing(statement, monkeypatch):
+    from signatories import services
+
+    def database_down(**kwargs):
+        raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+
+    monkeypatch.setattr(services, "submit_sign_on", database_down)
+    client = Client(raise_request_exception=False)
+    response = client.post(sign_url(statement), organization_post())
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "try again" in response.content.decode()
+    assert not SignOn.objects.exists()
+
+
+def test_other_errors_give_the_plain_error_page(statement, monkeypatch):
+    from signatories import services
+
+    monkeypatch.setattr(services, "submit_sign_on", lambda **kwargs: 1 / 0)
+    response = Client(raise_request_exception=False).post(sign_url(statement), organization_post())
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def production_environment(**extra):
+    environment = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "ADVOCACY_ENV"}
+    }
+    environment.update({
+        "ADVOCACY_ENV": "production",
+        "SECRET_KEY": "a-long-random-production-secret-key-used-only-in-this-test-0123456789",
+        "ALLOWED_HOSTS": "campaigns.example.org",
+        "SITE_URL": "https://campaigns.example.org",
+        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+    })
+    environment.update(extra)
+    return environment
+
+
+def test_deployment_check_is_clean_under_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_DIR, env=production_environment(), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_debug():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=PROJECT_DIR, env=production_environment(DEBUG="1"), capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "DEBUG must be off" in result.stderr
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/phish", "//evil.example/", "/\\evil.example"])
+def test_language_switch_does_not_redirect_off_site(client, next_url):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": next_url})
+    assert response.status_code == 302
+    assert response["Location"] in {"/", "/es/"}
