@@ -1,0 +1,101 @@
+"""Every public address, opened with a database full of private data, shows none of it.
+
+The addresses are read from the URL configuration, so a new public page is swept
+as soon as it exists; one whose parameters this test cannot fill fails, asking
+for a line below.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from mailings.models import Delivery, Invitation, Mailing, PressContact
+from signatories.models import SignOn
+
+from .factories import ContactFactory, IndividualFactory, OrganizationFactory, SignOnFactory
+
+pytestmark = pytest.mark.django_db
+
+# Staff and account areas are behind a login; everything else is public.
+NOT_PUBLIC_PREFIXES = ("admin/", "accounts/")
+LANGUAGE_PREFIXES = ["", "/ar"]
+
+
+def public_patterns(patterns=None, prefix=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from public_patterns(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern
+
+
+@pytest.fixture
+def private_world(statement):
+    """Listed names and, around them, everything that must stay private."""
+    secrets = []
+
+    def secret(value):
+        secrets.append(value)
+        return value
+
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Openly Listed Org"),
+                  contact=ContactFactory(name=secret("Hidden Contact Alpha"), email=secret("alpha@hidden.example")))
+    for listing, confirmation, moderation in [
+        (SignOn.Listing.UNLISTED, SignOn.Confirmation.CONFIRMED, SignOn.Moderation.APPROVED),
+        (SignOn.Listing.LISTED, SignOn.Confirmation.UNCONFIRMED, SignOn.Moderation.PENDING),
+        (SignOn.Listing.LISTED, SignOn.Confirmation.CONFIRMED, SignOn.Moderation.PENDING),
+        (SignOn.Listing.LISTED, SignOn.Confirmation.CONFIRMED, SignOn.Moderation.REJECTED),
+    ]:
+        SignOnFactory(
+            statement=statement, listing=listing, confirmation_state=confirmation,
+            confirmed_at=None if confirmation == SignOn.Confirmation.UNCONFIRMED else statement.created_at,
+            moderation_state=moderation,
+            signatory=OrganizationFactory(name=secret(f"Secret {listing} {confirmation} {moderation} Org")),
+            contact=ContactFactory(email=secret(f"{moderation}.{confirmation}@hidden.example")),
+        )
+    SignOnFactory(statement=statement, listing=SignOn.Listing.UNLISTED,
+                  signatory=IndividualFactory(name=secret("Unnamed Expert Person"),
+                                              affiliation=secret("Secret Ministry Affiliation")))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name=secret("Withdrawn Org")),
+                  withdrawn_at=statement.created_at)
+    Invitation.objects.create(statement=statement, email=secret("invitee@hidden.example"),
+                              organization_name=secret("Invited Not Signed Org"),
+                              contact_name=secret("Invitee Person"))
+    PressContact.objects.create(name=secret("Journalist Name"), email=secret("journalist@hidden.example"),
+                                notes=secret("met at the press briefing"))
+    mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.PRESS_RELEASE, name=secret("Internal"))
+    Delivery.objects.create(mailing=mailing, email=secret("delivery@hidden.example"), reason=secret("550 rejected"))
+    return statement, secrets
+
+
+def fill(route, statement):
+    values = {
+        "<slug:campaign_slug>": statement.campaign.slug,
+        "<slug:statement_slug>": statement.slug,
+        # A link's token is the holder's key; a forged one must show nothing either.
+        "<str:token>": "forged-token",
+    }
+    for placeholder, value in values.items():
+        route = route.replace(placeholder, value)
+    assert "<" not in route, f"add a value for the parameters of {route!r} to this test"
+    return "/" + route
+
+
+def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, private_world):
+    statement, secrets = private_world
+    swept = []
+    for route, pattern in public_patterns():
+        if route.startswith(NOT_PUBLIC_PREFIXES) or route.startswith("i18n/"):
+            continue
+        for language in LANGUAGE_PREFIXES:
+            url = language + fill(route, statement)
+            response = client.get(url)
+            assert response.status_code in {200, 302, 404, 405, 410}, (url, response.status_code)
+            page = response.content.decode()
+            leaked = [value for value in secrets if value in page]
+            assert not leaked, f"{url} shows {leaked}"
+            swept.append(url)
+    assert "/" in swept and statement.get_absolute_url() in swept
+    statement_page = client.get(statement.get_absolute_url()).content.decode()
+    assert "Openly Listed Org" in statement_page  # the sweep looks at real pages
+    assert "And 1 organization that cannot be named." in statement_page
