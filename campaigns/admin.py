@@ -104,10 +104,13 @@ class StatementAdmin(admin.ModelAdmin):
         counts = mailing_services.invitation_summary(statement)
         invitations = reverse("admin:mailings_invitation_changelist") + f"?statement__id__exact={statement.pk}"
         return format_html(
-            '<a href="{}">{} invited</a> · {} opened the link · {} signed · {} declined · '
-            '{} not yet signed · <a href="{}?statement={}">invite more</a>',
-            invitations, counts["invited"], counts["opened"], counts["signed"], counts["declined"],
-            counts["not_yet_signed"], reverse("admin:mailings_invitation_invite_list"), statement.pk,
+            _(
+                '<a href="{list}">{invited} invited</a> · {opened} opened the link · {signed} signed · '
+                '{declined} declined · {waiting} not yet signed · <a href="{invite}?statement={pk}">invite more</a>'
+            ),
+            list=invitations, invited=counts["invited"], opened=counts["opened"], signed=counts["signed"],
+            declined=counts["declined"], waiting=counts["not_yet_signed"],
+            invite=reverse("admin:mailings_invitation_invite_list"), pk=statement.pk,
         )
 
     @admin.display(description=_("page"))

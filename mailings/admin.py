@@ -102,10 +102,12 @@ class MailingAdmin(admin.ModelAdmin):
         counts = services.progress(mailing)
         deliveries = reverse("admin:mailings_delivery_changelist") + f"?mailing__id__exact={mailing.pk}"
         return format_html(
-            '{} queued · {} sent · <a href="{}&state__exact=failed">{} failed</a> · {} skipped · '
-            '<a href="{}">all deliveries</a> · <a href="{}">preview</a>',
-            counts.queued, counts.sent, deliveries, counts.failed, counts.skipped, deliveries,
-            reverse("admin:mailings_mailing_preview", args=[mailing.pk]),
+            _(
+                '{queued} queued · {sent} sent · <a href="{deliveries}&state__exact=failed">{failed} failed</a> · '
+                '{skipped} skipped · <a href="{deliveries}">all deliveries</a> · <a href="{preview}">preview</a>'
+            ),
+            queued=counts.queued, sent=counts.sent, failed=counts.failed, skipped=counts.skipped,
+            deliveries=deliveries, preview=reverse("admin:mailings_mailing_preview", args=[mailing.pk]),
         )
 
     @admin.action(description=_("Schedule (at its time, or now)"), permissions=["change"])

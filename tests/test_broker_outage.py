@@ -14,14 +14,14 @@ import redis
 from django.test import Client
 from django.utils import timezone
 
-from advocacy.celery import app as celery_app
 from signatories.models import SignOn
 from signatories.tasks import send_unsent_confirmation_emails
 
 from .factories import StatementFactory, TierFactory
 from .service_checks import unavailable
 from .test_celery_worker import celery_worker as celery_worker  # noqa: F401  (fixture)
-from .test_celery_worker import forget_broker_connections, sent_messages
+from .test_celery_worker import sent_messages
+from .test_celery_worker import tasks_sent_to_broker as tasks_sent_to_broker  # noqa: F401  (fixture)
 from .test_celery_worker import worker_database_url as worker_database_url  # noqa: F401  (fixture)
 from .test_sign_on import organization_post, sign_url
 
@@ -78,25 +78,12 @@ def private_redis():
 
 @pytest.fixture
 def broker_url(private_redis):
-    """The worker fixture's broker: the private Redis."""
+    """The broker of the worker and of this process's `.delay()`: the private Redis."""
     return private_redis.url
 
 
-@pytest.fixture
-def publishing_to_private_redis(private_redis):
-    saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-    celery_app.conf.broker_url = private_redis.url
-    celery_app.conf.task_always_eager = False
-    forget_broker_connections(celery_app)
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
-        forget_broker_connections(celery_app)
-
-
 def test_sign_ons_during_a_broker_outage_are_saved_and_confirmed_once_it_is_back(
-    private_redis, publishing_to_private_redis, request
+    private_redis, tasks_sent_to_broker, request
 ):
     statement = StatementFactory()
     TierFactory(statement=statement)
