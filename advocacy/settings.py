@@ -151,6 +151,13 @@ MAILING_RATE_LIMIT_PER_MINUTE = env.int("MAILING_RATE_LIMIT_PER_MINUTE", default
 MAILING_MAX_ATTEMPTS = env.int("MAILING_MAX_ATTEMPTS", default=5)
 # Sender tasks started per mailing; they share the deliveries row by row.
 MAILING_PARALLEL_SENDERS = env.int("MAILING_PARALLEL_SENDERS", default=2)
+# A sender leases this many deliveries at a time, for this long (a dead sender's rows wait that long).
+MAILING_CLAIM_BATCH = env.int("MAILING_CLAIM_BATCH", default=50)
+MAILING_CLAIM_LEASE_SECONDS = env.int("MAILING_CLAIM_LEASE_SECONDS", default=120)
+# A sending mailing with no delivery sent for this long gets new senders.
+MAILING_STALL_SECONDS = env.int("MAILING_STALL_SECONDS", default=120)
+# First wait before retrying an address that said "later"; it doubles each time.
+MAILING_RETRY_BASE_SECONDS = env.int("MAILING_RETRY_BASE_SECONDS", default=60)
 
 # --- Accounts ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

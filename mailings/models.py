@@ -238,7 +238,11 @@ class Delivery(models.Model):
                 condition=Q(state__in=["queued", "sent", "failed", "skipped"]), name="delivery_state_valid"
             ),
         ]
-        indexes = [models.Index(fields=["mailing", "state"], name="delivery_progress_lookup")]
+        indexes = [
+            models.Index(fields=["mailing", "state"], name="delivery_progress_lookup"),
+            # What senders claim: without it, each claim sorts every queued row.
+            models.Index(fields=["mailing", "id"], condition=Q(state="queued"), name="delivery_queued_claim"),
+        ]
 
     def __str__(self):
         return f"{self.mailing} → {self.email}"

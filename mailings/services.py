@@ -3,14 +3,15 @@
 The life of a mailing: staff write it (draft), schedule it (a time in the
 database, not a countdown in the broker), and once it is due a periodic task
 claims it, writes one :class:`Delivery` row per recipient and hands it to the
-senders. A sender takes one queued delivery at a time under a row lock
-(``SELECT … FOR UPDATE SKIP LOCKED``), sends it and marks it sent in the same
-transaction, so parallel senders never take the same row and a sender killed
-mid-send leaves the row queued for the next one.
+senders. A sender leases a batch of queued deliveries (``SELECT … FOR UPDATE
+SKIP LOCKED``, then a lease time), sends them one by one on one SMTP session and
+marks each sent as soon as the server accepted it. Parallel senders never take
+the same row; a sender killed mid-batch leaves its unsent rows queued, taken
+again when the lease ends.
 
 The one message that can go out twice is the one in flight when a sender dies
-after the mail server accepted it but before the commit: it is sent again with
-the same Message-ID, which mail clients use to show it once.
+after the mail server accepted it but before it was marked: it is sent again
+with the same Message-ID, which mail clients use to show it once.
 """
 
 import logging
@@ -303,11 +304,8 @@ def cancel(*, mailing: Mailing) -> Progress:
         Mailing.objects.filter(
             pk=mailing.pk, state__in=[Mailing.State.DRAFT, Mailing.State.SCHEDULED, Mailing.State.SENDING]
         ).update(state=Mailing.State.CANCELLED, cancelled_at=timezone.now())
-        # Rows a sender holds right now are skipped here and finish as they are.
-        queued = Delivery.objects.filter(mailing=mailing, state=Delivery.State.QUEUED).select_for_update(
-            skip_locked=True
-        )
-        Delivery.objects.filter(pk__in=list(queued.values_list("pk", flat=True))).update(
+        # A message a sender has in flight right now still goes out, and is recorded as sent.
+        Delivery.objects.filter(mailing=mailing, state=Delivery.State.QUEUED).update(
             state=Delivery.State.SKIPPED, reason="cancelled"
         )
     mailing.refresh_from_db()
@@ -333,10 +331,14 @@ def dispatch_due_mailings(now=None) -> list[int]:
         logger.info("Mailing %s started with %s deliveries", mailing.pk, count)
         to_send.append(mailing.pk)
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    quiet_since = now - timezone.timedelta(seconds=settings.MAILING_STALL_SECONDS)
+    # Senders that are alive make progress; only a mailing that made none for a while
+    # gets new ones, so senders do not pile up on the workers.
     stalled = (
-        Mailing.objects.filter(state=Mailing.State.SENDING)
+        Mailing.objects.filter(state=Mailing.State.SENDING, started_at__lte=quiet_since)
         .exclude(pk__in=to_send)
         .filter(Exists(Delivery.objects.filter(due, mailing=OuterRef("pk"), state=Delivery.State.QUEUED)))
+        .exclude(Exists(Delivery.objects.filter(mailing=OuterRef("pk"), sent_at__gt=quiet_since)))
     )
     to_send += list(stalled.values_list("pk", flat=True))
     for mailing_id in Mailing.objects.filter(state=Mailing.State.SENDING).exclude(pk__in=to_send).values_list(
@@ -381,20 +383,30 @@ def queue_senders(mailing_ids) -> None:
 
 # --- Sending ----------------------------------------------------------------------
 
-PERMANENT_SMTP_CODES = range(500, 600)
+RECIPIENT_REFUSED = "recipient refused"  # this address will not take it: fail the delivery
+RECIPIENT_DEFERRED = "recipient deferred"  # this address says later (4xx): retry the delivery later
+SERVER_TROUBLE = "server trouble"  # connection, login or sender refused: stop, retry the whole send later
+# Several deferrals in a row mean the server, not the addresses, is saying "later".
+MAX_DEFERRALS_IN_A_ROW = 5
 
 
-def is_permanent_failure(error: Exception) -> bool:
-    """Whether retrying cannot help: a refused address or a 5xx answer. Network trouble is transient."""
+def failure_kind(error: Exception) -> str:
+    """Whose problem a send error is: the recipient's (for good or for now) or the server's."""
     if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code in PERMANENT_SMTP_CODES for code, _ in error.recipients.values())
-    if isinstance(error, smtplib.SMTPResponseException):
-        return error.smtp_code in PERMANENT_SMTP_CODES
+        codes = [code for code, _ in error.recipients.values()]
+        return RECIPIENT_REFUSED if all(500 <= code < 600 for code in codes) else RECIPIENT_DEFERRED
+    if isinstance(error, smtplib.SMTPDataError):  # the server refused this message
+        return RECIPIENT_REFUSED if 500 <= error.smtp_code < 600 else RECIPIENT_DEFERRED
     try:
         from anymail.exceptions import AnymailRecipientsRefused
     except ImportError:  # anymail is optional: any Django email backend works
-        return False
-    return isinstance(error, AnymailRecipientsRefused)
+        return SERVER_TROUBLE
+    return RECIPIENT_REFUSED if isinstance(error, AnymailRecipientsRefused) else SERVER_TROUBLE
+
+
+def is_permanent_failure(error: Exception) -> bool:
+    """Whether retrying cannot help this delivery."""
+    return failure_kind(error) == RECIPIENT_REFUSED
 
 
 def wait_for_send_slot() -> None:
@@ -420,13 +432,66 @@ def _content_for(language: str, contents: dict, mailing: Mailing) -> MailingCont
     return contents.get(language) or contents.get(mailing.default_language) or next(iter(contents.values()))
 
 
-def send_pending_deliveries(*, mailing_id: int, max_messages: int | None = None) -> int:
-    """Send queued deliveries of one mailing until none is left; return how many were sent.
+def claim_deliveries(mailing_id: int) -> list[Delivery]:
+    """Lease a batch of due deliveries to this sender; other senders skip them until the lease ends.
 
-    Safe to run in several workers at once and to re-run: each delivery is taken
-    under a row lock and marked in the transaction that sent it. A transient
-    failure puts the delivery back with a later retry time and raises
-    :class:`TransientSendError` for the task to back off.
+    The lease is written as a later ``next_attempt_at``: a sender that dies leaves
+    its unsent rows to be taken again once the lease is over.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(mailing_id=mailing_id, state=Delivery.State.QUEUED)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("pk")
+            .values_list("pk", flat=True)[: settings.MAILING_CLAIM_BATCH]
+        )
+        Delivery.objects.filter(pk__in=ids).update(
+            next_attempt_at=now + timezone.timedelta(seconds=settings.MAILING_CLAIM_LEASE_SECONDS)
+        )
+    return list(Delivery.objects.filter(pk__in=ids).select_related("invitation").order_by("pk"))
+
+
+def release(deliveries) -> None:
+    """Give back leased deliveries this sender will not send now."""
+    Delivery.objects.filter(pk__in=[delivery.pk for delivery in deliveries], state=Delivery.State.QUEUED).update(
+        next_attempt_at=None
+    )
+
+
+class _Watch:
+    """What a sender re-reads about once a second: cancellation and new unsubscriptions."""
+
+    def __init__(self, mailing_id):
+        self.mailing_id = mailing_id
+        self.unsubscribed = set(Unsubscription.objects.values_list("email_hash", flat=True))
+        self.checked_at = timezone.now()
+        self.next_check = time.monotonic() + 1
+        self.cancelled = False
+
+    def refresh(self):
+        if time.monotonic() < self.next_check:
+            return
+        since, self.checked_at = self.checked_at, timezone.now()
+        self.cancelled = Mailing.objects.filter(pk=self.mailing_id, state=Mailing.State.CANCELLED).exists()
+        self.unsubscribed.update(
+            Unsubscription.objects.filter(created_at__gte=since - timezone.timedelta(seconds=5)).values_list(
+                "email_hash", flat=True
+            )
+        )
+        self.next_check = time.monotonic() + 1
+
+
+def send_pending_deliveries(*, mailing_id: int, max_messages: int | None = None) -> int:
+    """Send the due deliveries of one mailing until none is left; return how many were sent.
+
+    Safe to run in several workers at once and to re-run: a sender leases a batch
+    of rows, and each row is marked sent right after the mail server accepted it.
+    A refused address fails its delivery; an address deferred (4xx) is retried
+    later with backoff; trouble with the server itself (connection, login, sender
+    refused) leaves the deliveries queued and raises :class:`TransientSendError`
+    for the task to back off.
     """
     from .emails import build_delivery_email
 
@@ -434,60 +499,86 @@ def send_pending_deliveries(*, mailing_id: int, max_messages: int | None = None)
     contents = {content.language: content for content in mailing.contents.all()}
     if not contents:
         return 0
-    sent = 0
-    transient_error = None
+    watch = _Watch(mailing_id)
+    lease_guard = settings.MAILING_CLAIM_LEASE_SECONDS * 0.8
+    sent = deferred_in_a_row = 0
+    server_error = None
     connection = mail.get_connection()
     try:
-        while max_messages is None or sent < max_messages:
-            if Mailing.objects.filter(pk=mailing_id, state=Mailing.State.CANCELLED).exists():
+        connection.open()  # one session for the whole run, not one per message
+        while not watch.cancelled and server_error is None and (max_messages is None or sent < max_messages):
+            batch = claim_deliveries(mailing_id)
+            if not batch:
                 break
-            # Wait outside the transaction: a row lock should last one send, not a minute.
-            wait_for_send_slot()
-            now = timezone.now()
-            with transaction.atomic():
-                delivery = (
-                    Delivery.objects.select_for_update(skip_locked=True)
-                    .filter(mailing_id=mailing_id, state=Delivery.State.QUEUED)
-                    .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-                    .order_by("pk")
-                    .first()
-                )
-                if delivery is None:
+            claimed_at = time.monotonic()
+            while batch:
+                watch.refresh()
+                out_of_time = time.monotonic() - claimed_at > lease_guard
+                if watch.cancelled or out_of_time or (max_messages is not None and sent >= max_messages):
                     break
-                if Unsubscription.is_unsubscribed(delivery.email):
-                    delivery.state, delivery.reason = Delivery.State.SKIPPED, "unsubscribed"
-                    delivery.save(update_fields=["state", "reason"])
+                delivery = batch.pop(0)
+                if email_hash(delivery.email) in watch.unsubscribed:
+                    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.SKIPPED, reason="unsubscribed")
                     continue
-                message = build_delivery_email(delivery, mailing, _content_for(delivery.language, contents, mailing))
-                delivery.attempts += 1
+                try:
+                    message = build_delivery_email(
+                        delivery, mailing, _content_for(delivery.language, contents, mailing)
+                    )
+                except Exception as error:
+                    # Retried with backoff like a deferral, failed after the last attempt: a bad
+                    # row cannot block the mailing, and a bug (every row failing) stops the sender
+                    # below instead of failing everyone for good.
+                    logger.exception("Delivery %s of mailing %s could not be built", delivery.pk, mailing_id)
+                    _record_failure(delivery, error, kind=RECIPIENT_DEFERRED)
+                    deferred_in_a_row += 1
+                    if deferred_in_a_row >= MAX_DEFERRALS_IN_A_ROW:
+                        server_error = error
+                        break
+                    continue
+                wait_for_send_slot()
                 try:
                     connection.send_messages([message])
                 except Exception as error:
-                    _record_failure(delivery, error)
-                    if is_permanent_failure(error):
-                        continue
-                    transient_error = error
-                    break
-                delivery.state, delivery.sent_at, delivery.reason = Delivery.State.SENT, timezone.now(), ""
-                delivery.save(update_fields=["state", "sent_at", "reason", "attempts"])
+                    kind = failure_kind(error)
+                    if kind == SERVER_TROUBLE:
+                        batch.insert(0, delivery)
+                        server_error = error
+                        break
+                    _record_failure(delivery, error, kind=kind)
+                    deferred_in_a_row = deferred_in_a_row + 1 if kind == RECIPIENT_DEFERRED else 0
+                    if deferred_in_a_row >= MAX_DEFERRALS_IN_A_ROW:
+                        server_error = error
+                        break
+                    continue
+                deferred_in_a_row = 0
+                Delivery.objects.filter(pk=delivery.pk).update(
+                    state=Delivery.State.SENT, sent_at=timezone.now(), reason="",
+                    attempts=delivery.attempts + 1, next_attempt_at=None,
+                )
                 sent += 1
+            release(batch)
+    except Exception as error:
+        if failure_kind(error) != SERVER_TROUBLE:
+            raise
+        server_error = error  # e.g. connection.open() could not reach or log in to the server
     finally:
         connection.close()
-    if transient_error is not None:
-        raise TransientSendError(f"{type(transient_error).__name__}: {transient_error}") from transient_error
+    if server_error is not None:
+        logger.warning("Mailing %s paused: %s", mailing_id, type(server_error).__name__)
+        raise TransientSendError(f"{type(server_error).__name__}: {server_error}") from server_error
     finish_if_done(mailing_id)
     return sent
 
 
-def _record_failure(delivery: Delivery, error: Exception) -> None:
+def _record_failure(delivery: Delivery, error: Exception, *, kind: str) -> None:
+    attempts = delivery.attempts + 1
     reason = f"{type(error).__name__}: {error}"[:1000]
-    if is_permanent_failure(error) or delivery.attempts >= settings.MAILING_MAX_ATTEMPTS:
-        delivery.state = Delivery.State.FAILED
+    if kind == RECIPIENT_REFUSED or attempts >= settings.MAILING_MAX_ATTEMPTS:
+        changes = {"state": Delivery.State.FAILED, "next_attempt_at": None}
     else:
-        backoff = min(60 * 2 ** (delivery.attempts - 1), 3600)
-        delivery.next_attempt_at = timezone.now() + timezone.timedelta(seconds=backoff)
-    delivery.reason = reason
-    delivery.save(update_fields=["state", "reason", "attempts", "next_attempt_at"])
+        backoff = min(settings.MAILING_RETRY_BASE_SECONDS * 2 ** (attempts - 1), 3600)
+        changes = {"next_attempt_at": timezone.now() + timezone.timedelta(seconds=backoff)}
+    Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, reason=reason, **changes)
     logger.warning("Delivery %s of mailing %s failed: %s", delivery.pk, delivery.mailing_id, type(error).__name__)
 
 

@@ -315,8 +315,12 @@ def test_a_send_interrupted_before_it_was_recorded_is_retried_with_the_same_mess
         services.send_pending_deliveries(mailing_id=mailing.pk)
     monkeypatch.undo()
     delivery.refresh_from_db()
-    assert delivery.state == Delivery.State.QUEUED  # the transaction that held it rolled back
+    assert delivery.state == Delivery.State.QUEUED  # never marked sent
+    assert delivery.next_attempt_at > timezone.now()  # leased to the dead sender for a while
 
+    services.send_pending_deliveries(mailing_id=mailing.pk)
+    assert mail.outbox == []  # no other sender takes it during the lease
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())  # the lease is over
     services.send_pending_deliveries(mailing_id=mailing.pk)
     [message] = mail.outbox
     assert message.extra_headers["Message-ID"] == delivery.message_id
@@ -338,37 +342,115 @@ def test_cancelling_stops_what_is_not_sent_and_keeps_what_is(statement, mailoutb
     assert mailing.state == Mailing.State.CANCELLED
 
 
-def test_transient_failure_is_retried_later_and_permanent_one_is_recorded(statement, monkeypatch):
-    invite(statement, "flaky@example.org", "refused@example.org")
+def started_mailing(statement, *emails):
+    invite(statement, *emails)
     mailing = make_mailing(statement)
     Mailing.objects.filter(pk=mailing.pk).update(state=Mailing.State.SCHEDULED, scheduled_at=timezone.now())
     services.dispatch_due_mailings()
-    real_send = mail.get_connection().__class__.send_messages
+    return mailing
+
+
+def test_deferred_address_is_retried_later_refused_one_fails_and_the_rest_go_out(statement, monkeypatch):
+    mailing = started_mailing(statement, "greylisted@example.org", "refused@example.org", "fine@example.org")
+    connection_class = mail.get_connection().__class__
+    real_send = connection_class.send_messages
+    accepted = []
 
     def picky_server(self, messages):
         address = messages[0].to[0]
         if address == "refused@example.org":
             raise smtplib.SMTPRecipientsRefused({address: (550, b"No such user")})
-        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        if address == "greylisted@example.org":
+            raise smtplib.SMTPRecipientsRefused({address: (451, b"Greylisted, try later")})
+        accepted.append(address)
+        return 1
 
-    monkeypatch.setattr(mail.get_connection().__class__, "send_messages", picky_server)
-    with pytest.raises(services.TransientSendError):  # the server is down: back off at once
-        services.send_pending_deliveries(mailing_id=mailing.pk)
-    services.send_pending_deliveries(mailing_id=mailing.pk)  # the flaky one waits; the next is refused
+    monkeypatch.setattr(connection_class, "send_messages", picky_server)
+    services.send_pending_deliveries(mailing_id=mailing.pk)
 
-    flaky = mailing.deliveries.get(email="flaky@example.org")
+    assert accepted == ["fine@example.org"]  # one address saying "later" does not hold up the others
+    greylisted = mailing.deliveries.get(email="greylisted@example.org")
     refused = mailing.deliveries.get(email="refused@example.org")
-    assert flaky.state == Delivery.State.QUEUED and flaky.next_attempt_at > timezone.now()
+    assert greylisted.state == Delivery.State.QUEUED and greylisted.next_attempt_at > timezone.now()
+    assert "Greylisted" in greylisted.reason and greylisted.attempts == 1
     assert refused.state == Delivery.State.FAILED and "No such user" in refused.reason
     assert refused.attempts == 1
 
-    monkeypatch.setattr(mail.get_connection().__class__, "send_messages", real_send)
-    Delivery.objects.filter(pk=flaky.pk).update(next_attempt_at=timezone.now())
+    monkeypatch.setattr(connection_class, "send_messages", real_send)
     services.send_pending_deliveries(mailing_id=mailing.pk)
-    flaky.refresh_from_db()
-    assert flaky.state == Delivery.State.SENT
+    assert mail.outbox == []  # not before its retry time
+    Delivery.objects.filter(pk=greylisted.pk).update(next_attempt_at=timezone.now())
+    services.send_pending_deliveries(mailing_id=mailing.pk)
+    greylisted.refresh_from_db()
+    assert greylisted.state == Delivery.State.SENT
+    refused.refresh_from_db()
+    assert refused.attempts == 1  # never tried again
     mailing.refresh_from_db()
     assert mailing.state == Mailing.State.SENT
+
+
+@pytest.mark.parametrize("server_error", [
+    smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+    smtplib.SMTPSenderRefused(550, b"Sender not allowed", "campaigns@localhost"),
+    smtplib.SMTPAuthenticationError(535, b"Authentication failed"),
+    ConnectionRefusedError(111, "Connection refused"),
+])
+def test_trouble_with_the_mail_server_fails_no_delivery(statement, monkeypatch, server_error):
+    mailing = started_mailing(statement, "a@example.org", "b@example.org")
+
+    def broken_server(self, messages):
+        raise server_error
+
+    monkeypatch.setattr(mail.get_connection().__class__, "send_messages", broken_server)
+    with pytest.raises(services.TransientSendError):  # the task backs off and tries again
+        services.send_pending_deliveries(mailing_id=mailing.pk)
+
+    for delivery in mailing.deliveries.all():
+        assert delivery.state == Delivery.State.QUEUED
+        assert delivery.attempts == 0
+        assert delivery.next_attempt_at is None  # free for the next try, not held by a lease
+    mailing.refresh_from_db()
+    assert mailing.state == Mailing.State.SENDING
+
+
+def test_a_delivery_that_cannot_be_built_is_retried_then_fails_alone(statement, monkeypatch, settings):
+    mailing = started_mailing(statement, "broken@example.org", "fine@example.org")
+    from mailings import emails
+
+    real_build = emails.build_delivery_email
+
+    def build(delivery, *args, **kwargs):
+        if delivery.email == "broken@example.org":
+            raise ValueError("bad data in this row")
+        return real_build(delivery, *args, **kwargs)
+
+    monkeypatch.setattr(emails, "build_delivery_email", build)
+    services.send_pending_deliveries(mailing_id=mailing.pk)
+    assert recipients(mail.outbox) == ["fine@example.org"]
+    broken = mailing.deliveries.get(email="broken@example.org")
+    assert broken.state == Delivery.State.QUEUED and "bad data in this row" in broken.reason
+
+    Delivery.objects.filter(pk=broken.pk).update(attempts=settings.MAILING_MAX_ATTEMPTS - 1,
+                                                 next_attempt_at=timezone.now())
+    services.send_pending_deliveries(mailing_id=mailing.pk)
+    broken.refresh_from_db()
+    assert broken.state == Delivery.State.FAILED
+    mailing.refresh_from_db()
+    assert mailing.state == Mailing.State.SENT
+
+
+def test_when_no_message_can_be_built_the_sender_stops_and_fails_nobody(statement, monkeypatch):
+    mailing = started_mailing(statement, *[f"org{index}@example.org" for index in range(8)])
+    from mailings import emails
+
+    def broken_release(*args, **kwargs):
+        raise ImportError("a bug in this release")
+
+    monkeypatch.setattr(emails, "build_delivery_email", broken_release)
+    with pytest.raises(services.TransientSendError):
+        services.send_pending_deliveries(mailing_id=mailing.pk)
+    assert not mailing.deliveries.filter(state=Delivery.State.FAILED).exists()
+    assert mailing.deliveries.filter(attempts=0, next_attempt_at=None).count() == 3  # untouched, free to retry
 
 
 def test_sending_keeps_to_the_rate_limit(statement, mailoutbox, monkeypatch, settings):
