@@ -2,6 +2,7 @@
 # make test  – the whole test suite on 2 processes (PYTEST_ARGS="..." passes options to
 #              pytest; PYTEST_ARGS="-n 0" runs it in one process, e.g. to use a debugger)
 # make worker / make beat – Celery against REDIS_URL
+# make bench – the performance suite: seeds PostgreSQL, serves with gunicorn, loads with wrk (docs/benchmarks.md)
 # make clean – remove the virtualenv and every local artefact
 #
 # DATABASE_URL, REDIS_URL and EMAIL_URL in the environment are used as they are.
@@ -77,6 +78,12 @@ worker: $(RUNTIME_STAMP)
 beat: migrate
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process and no beat is needed." >&2; exit 1; }
 	$(VENV)/bin/celery -A advocacy beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
+
+.PHONY: bench
+# Its own database (bench_advocacy) and Redis database (14): DATABASE_URL and REDIS_URL are not used.
+bench: $(RUNTIME_STAMP)
+	@bash bench/ensure_services.sh
+	@$(PYTHON) -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles

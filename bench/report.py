@@ -1,0 +1,176 @@
+"""Turning runs into figures, judging them against the targets, and printing the table.
+
+Pure functions: ``tests/test_bench.py`` checks them without running anything.
+"""
+
+import statistics
+
+MET, NOT_MET, NOT_BUILT, FAILED = "met", "NOT met", "not built yet", "could not run"
+
+# The cases of issue 8 whose feature does not exist yet: printed, never faked.
+NOT_BUILT_CASES = [
+    ("press_kit_zip", "Press kit ZIP, 10,000 signatories", "< 3 s"),
+    ("signed_letter_pdf", "Signed-letter PDF, 10,000 signatories", "< 3 s"),
+    ("email_invitations", "Email: 10,000 invitations via a real worker to a local SMTP sink", "< 60 s"),
+]
+
+
+def median(values):
+    values = [value for value in values if value is not None]
+    return statistics.median(values) if values else None
+
+
+def summarize(runs: list) -> dict:
+    """The median of several wrk runs (req/s, p50, p99), and the errors of all of them."""
+    return {
+        "rps": median([run["rps"] for run in runs]),
+        "p50_ms": median([run["latency_ms"].get(50) for run in runs]),
+        "p99_ms": median([run["latency_ms"].get(99) for run in runs]),
+        "requests": sum(run["requests"] for run in runs),
+        "errors": sum(run.get("errors", 0) for run in runs),
+        "runs": len(runs),
+    }
+
+
+def ratio(rps, baseline_rps):
+    if not rps or not baseline_rps:
+        return None
+    return rps / baseline_rps
+
+
+def verdict(checks: list) -> str:
+    """MET when every check holds; a check is a bool, or None when it could not be measured."""
+    if not checks or any(check is None for check in checks):
+        return FAILED
+    return MET if all(checks) else NOT_MET
+
+
+def judge_http(case: dict, hello_rps: float) -> dict:
+    """Add ``ratio`` and ``verdict`` to an HTTP case that has a ``summary`` and a ``target`` dict."""
+    summary = case.get("summary")
+    if not summary:
+        return {**case, "ratio": None, "verdict": FAILED}
+    case_ratio = ratio(summary["rps"], hello_rps)
+    target = case.get("target", {})
+    checks = []
+    if "min_ratio" in target:
+        checks.append(None if case_ratio is None else case_ratio >= target["min_ratio"])
+    if "max_p99_ms" in target:
+        checks.append(None if summary["p99_ms"] is None else summary["p99_ms"] < target["max_p99_ms"])
+    if "max_p50_ms" in target:
+        checks.append(None if summary["p50_ms"] is None else summary["p50_ms"] < target["max_p50_ms"])
+    if target.get("zero_errors"):
+        checks.append(summary["errors"] == 0)
+    return {**case, "ratio": case_ratio, "verdict": verdict(checks) if target else "—"}
+
+
+def judge_export(export: dict | None, *, max_seconds=5, max_rss_mb=150) -> str:
+    if not export:
+        return FAILED
+    return verdict([export["seconds"] < max_seconds, export["peak_rss_mb"] < max_rss_mb])
+
+
+def judge_queries(queries: dict | None) -> str:
+    """Same number of queries at 10 and 10,000 signatories, on a first visit and on the next."""
+    if not queries:
+        return FAILED
+    small, large = queries.get("10"), queries.get("10000")
+    if not small or not large:
+        return FAILED
+    return verdict([small["first"] == large["first"], small["next"] == large["next"]])
+
+
+def _number(value, digits=0, suffix=""):
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}{suffix}"
+
+
+def table_rows(results: dict) -> list:
+    """[case, target, measured, verdict] for every case, in the issue's order."""
+    hello = results.get("hello", {}).get("summary") or {}
+    rows = [[
+        "Hello world (baseline)", "—",
+        f"{_number(hello.get('rps'))} req/s, p50 {_number(hello.get('p50_ms'), 1)} ms, "
+        f"p99 {_number(hello.get('p99_ms'), 1)} ms", "—",
+    ]]
+    for case in results.get("http_cases", []):
+        summary = case.get("summary") or {}
+        measured = (
+            f"{_number(case.get('ratio'), 2)}× ({_number(summary.get('rps'))} req/s), "
+            f"p50 {_number(summary.get('p50_ms'), 1)} ms, p99 {_number(summary.get('p99_ms'), 1)} ms"
+        )
+        if case.get("count_errors"):
+            measured += f", {summary.get('errors', '—')} errors in {_number(summary.get('requests'))} requests"
+        if case.get("error"):
+            measured = f"could not run: {case['error']}"
+        rows.append([case["title"], case["target_text"], measured, case["verdict"]])
+    export = results.get("export")
+    rows.append([
+        "Publication CSV export, 100,000 sign-ons", "< 5 s, peak RSS < 150 MB",
+        f"{_number(export['seconds'], 2)} s, peak RSS {_number(export['peak_rss_mb'])} MB, "
+        f"{_number(export['rows'])} rows" if export else "could not run",
+        judge_export(export),
+    ])
+    for key, title, target in NOT_BUILT_CASES:
+        rows.append([title, target, "—", NOT_BUILT])
+    queries = results.get("queries")
+    rows.append([
+        "SQL queries per statement page, 10 vs 10,000 signatories", "same count",
+        (
+            f"10: {queries['10']['first']} (first visit) / {queries['10']['next']} (next); "
+            f"10,000: {queries['10000']['first']} / {queries['10000']['next']}"
+        ) if queries else "could not run",
+        judge_queries(queries),
+    ])
+    return rows
+
+
+def text_table(rows: list) -> str:
+    header = ["Case", "Target", "Measured (median)", "Verdict"]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(4)]
+    lines = [" | ".join(str(cell).ljust(width) for cell, width in zip(header, widths))]
+    lines.append("-+-".join("-" * width for width in widths))
+    lines += [" | ".join(str(cell).ljust(width) for cell, width in zip(row, widths)) for row in rows]
+    return "\n".join(lines)
+
+
+def markdown_table(rows: list) -> str:
+    lines = ["| Case | Target | Measured (median) | Verdict |", "|---|---|---|---|"]
+    lines += ["| " + " | ".join(str(cell).replace("|", "\\|") for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def machine_lines(machine: dict) -> list:
+    return [
+        f"- CPU: {machine.get('cpu_model', '?')}, {machine.get('nproc', '?')} cores (`nproc`)",
+        f"- Memory: {machine.get('memory', '?')} (`free -h`)",
+        f"- Load average before / after: {machine.get('load_before', '?')} / {machine.get('load_after', '?')}",
+        f"- Python {machine.get('python', '?')}, Django {machine.get('django', '?')}, "
+        f"gunicorn {machine.get('gunicorn', '?')}, {machine.get('postgresql', '?')}, "
+        f"Redis {machine.get('redis', '?')}, {machine.get('wrk', '?')}",
+    ]
+
+
+def markdown_report(results: dict) -> str:
+    config = results.get("config", {})
+    lines = [
+        f"# Benchmark results, {results.get('started_at', '?')}",
+        "",
+        "Written by `make bench` (bench/run.py); see docs/benchmarks.md for what each case measures.",
+        "",
+        markdown_table(table_rows(results)),
+        "",
+        f"Each HTTP figure is the median of {config.get('runs', '?')} runs of {config.get('seconds', '?')} s; "
+        "the ratio is to the median hello-world req/s of the same run. "
+        f"gunicorn: {config.get('gunicorn', '?')}; wrk: {config.get('wrk', '?')}.",
+        "",
+        "## Machine",
+        "",
+        *machine_lines(results.get("machine", {})),
+        "",
+    ]
+    seed = results.get("seed")
+    if seed:
+        lines += ["## Seeding", "", f"- base: {seed.get('base')}", f"- export: {seed.get('export')}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,153 @@
+"""The benchmark's own arithmetic: reading wrk, medians, ratios, verdicts. Nothing here is timed."""
+
+import pytest
+
+from bench import report, seed
+from bench.wrk import duration_ms, error_count, parse_wrk_output, wrk_command
+from signatories.models import Signatory
+
+WRK_PAGE = """Running 10s test @ http://127.0.0.1:41234/campaigns/bench-campaign/statement-10000/
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   102.31ms   20.10ms 400.00ms   80.00%
+    Req/Sec    83.50     10.20   110.00     70.00%
+  Latency Distribution
+     50%   95.04ms
+     75%  105.00ms
+     90%  110.20ms
+     99%    1.20s
+  1672 requests in 10.01s, 2.01GB read
+Requests/sec:    167.03
+Transfer/sec:    205.61MB
+"""
+
+WRK_POST = """Running 10s test @ http://127.0.0.1:41234/
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   201.20ms   30.00ms 300.00ms   70.00%
+    Req/Sec    40.00      8.00    60.00     70.00%
+  Latency Distribution
+     50%  201.20ms
+     75%  220.00ms
+     90%  230.00ms
+     99%  236.60ms
+  790 requests in 10.02s, 480.00KB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 3
+Requests/sec:     78.84
+Transfer/sec:     47.90KB
+BENCH_LUA {"redirected": 784, "failed": 6}
+"""
+
+WRK_HELLO = """Running 10s test @ http://127.0.0.1:41234/__bench__/hello/
+  2 threads and 16 connections
+  Latency Distribution
+     50%  812.00us
+     75%    1.10ms
+     90%    2.00ms
+     99%    9.50ms
+  15630 requests in 10.00s, 8.00MB read
+Requests/sec:   1563.00
+"""
+
+
+def test_wrk_durations_are_read_in_milliseconds():
+    assert duration_ms("812.00us") == pytest.approx(0.812)
+    assert duration_ms("95.04ms") == pytest.approx(95.04)
+    assert duration_ms("1.20s") == pytest.approx(1200)
+    assert duration_ms("1.00m") == pytest.approx(60_000)
+    with pytest.raises(ValueError):
+        duration_ms("fast")
+
+
+def test_a_page_run_is_read_with_its_percentiles():
+    run = parse_wrk_output(WRK_PAGE)
+    assert run["requests"] == 1672
+    assert run["seconds"] == pytest.approx(10.01)
+    assert run["rps"] == pytest.approx(167.03)
+    assert run["latency_ms"] == {50: pytest.approx(95.04), 75: 105.0, 90: pytest.approx(110.2), 99: 1200.0}
+    assert run["non_2xx_3xx"] == 0
+    assert error_count(run) == 0
+
+
+def test_errors_count_bad_answers_socket_errors_and_what_the_script_saw():
+    run = parse_wrk_output(WRK_POST)
+    assert run["non_2xx_3xx"] == 3
+    assert run["socket_errors"] == {"connect": 0, "read": 2, "write": 0, "timeout": 1}
+    assert run["lua"] == {"redirected": 784, "failed": 6}
+    # The script judged every answer: its 6 failures include the 3 bad answers (and any 200, a form
+    # sent back with errors); the 3 socket errors got no answer.
+    assert error_count(run) == 6 + 3
+
+
+def test_output_without_a_result_is_an_error():
+    with pytest.raises(ValueError):
+        parse_wrk_output("unable to connect to 127.0.0.1:9 Connection refused\n")
+
+
+def test_wrk_command_passes_headers_script_and_its_arguments():
+    command = wrk_command(
+        "http://127.0.0.1:8000/", seconds=10, connections=16, threads=2, script="bench/sign_on.lua",
+        headers=["Cookie: sessionid=abc"], script_args=["/sign/", "cookie", "token", "run"],
+    )
+    assert command[:5] == ["wrk", "--threads=2", "--connections=16", "--duration=10s", "--timeout=10s"]
+    assert command[command.index("--header") + 1] == "Cookie: sessionid=abc"
+    assert command[command.index("--script") + 1] == "bench/sign_on.lua"
+    assert command[-6:] == ["http://127.0.0.1:8000/", "--", "/sign/", "cookie", "token", "run"]
+
+
+def test_summary_is_the_median_of_the_runs_and_the_sum_of_errors():
+    runs = [parse_wrk_output(WRK_PAGE), parse_wrk_output(WRK_POST), parse_wrk_output(WRK_HELLO)]
+    for run in runs:
+        run["errors"] = error_count(run)
+    summary = report.summarize(runs)
+    assert summary["rps"] == pytest.approx(167.03)
+    assert summary["p50_ms"] == pytest.approx(95.04)
+    assert summary["p99_ms"] == pytest.approx(236.6)
+    assert summary["errors"] == 9
+    assert summary["requests"] == 1672 + 790 + 15630
+
+
+def test_ratio_to_hello_world_and_verdicts():
+    assert report.ratio(500, 1000) == 0.5
+    assert report.ratio(None, 1000) is None
+    page = {"summary": {"rps": 800, "p50_ms": 10, "p99_ms": 90, "errors": 0},
+            "target": {"min_ratio": 0.5, "max_p99_ms": 100}}
+    assert report.judge_http(page, 1000)["verdict"] == report.MET
+    assert report.judge_http({**page, "summary": {**page["summary"], "p99_ms": 120}}, 1000)["verdict"] == report.NOT_MET
+    assert report.judge_http({**page, "summary": None}, 1000)["verdict"] == report.FAILED
+    post = {"summary": {"rps": 400, "p50_ms": 10, "p99_ms": 20, "errors": 1},
+            "target": {"min_ratio": 0.3, "zero_errors": True}}
+    assert report.judge_http(post, 1000)["verdict"] == report.NOT_MET
+    assert report.judge_http({**post, "target": {}}, 1000)["verdict"] == "—"
+
+
+def test_export_and_query_verdicts():
+    assert report.judge_export({"seconds": 3.6, "peak_rss_mb": 123}) == report.MET
+    assert report.judge_export({"seconds": 5.2, "peak_rss_mb": 123}) == report.NOT_MET
+    assert report.judge_export({"seconds": 1, "peak_rss_mb": 151}) == report.NOT_MET
+    assert report.judge_export(None) == report.FAILED
+    same = {"10": {"first": 6, "next": 1}, "10000": {"first": 6, "next": 1}}
+    assert report.judge_queries(same) == report.MET
+    assert report.judge_queries({**same, "10000": {"first": 7, "next": 1}}) == report.NOT_MET
+    assert report.judge_queries(None) == report.FAILED
+
+
+def test_cases_that_are_not_built_are_printed_as_such_not_faked():
+    rows = report.table_rows({"hello": {"summary": None}, "http_cases": [], "export": None, "queries": None})
+    not_built = [row for row in rows if row[3] == report.NOT_BUILT]
+    assert [row[0] for row in not_built] == [title for _, title, _ in report.NOT_BUILT_CASES]
+    assert all(row[2] == "—" for row in not_built)
+    assert "| Case |" in report.markdown_table(rows)
+
+
+@pytest.mark.django_db
+def test_seeded_signatories_have_the_derived_fields_that_save_computes():
+    rows = seed.signatory_rows(__import__("random").Random(1), 8, now=None)
+    for row in rows:
+        saved = Signatory(**{key: value for key, value in row.items()
+                             if key not in {"normalized_name", "website_domain", "sort_key", "created_at",
+                                            "updated_at"}})
+        saved.save()
+        for field in ("name", "acronym", "normalized_name", "website_domain", "sort_key", "identity_key"):
+            assert getattr(saved, field) == row[field], field

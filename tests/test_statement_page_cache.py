@@ -1,0 +1,268 @@
+"""The statement page's caches: every change to what it shows is on the next visit, nothing private is kept.
+
+The page caches the rendered signatory list (per statement, language and version of
+the list, shared through Django's cache) and, for anonymous readers, the whole page
+per worker. See campaigns/views.py and docs/benchmarks.md.
+"""
+
+import pickle
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils import timezone, translation
+
+from campaigns import views
+from signatories import services
+from signatories.models import SignOn
+
+from .factories import ContactFactory, DemandFactory, IndividualFactory, OrganizationFactory, SignOnFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def caches(settings):
+    """A real cache (local memory, whatever REDIS_URL says), empty, and empty per-worker copies."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "statement-page-cache-tests"}}
+    cache.clear()
+    views.local_fragments.clear()
+    views.local_pages.clear()
+    yield
+    cache.clear()
+    views.local_fragments.clear()
+    views.local_pages.clear()
+
+
+def signatory_list(client, statement, prefix=""):
+    with translation.override(None):  # the address without a language prefix, whatever the last page activated
+        url = statement.get_absolute_url()
+    page = client.get(prefix + url).content.decode()
+    return page.split('id="signatories"')[1].split('id="sign"')[0]
+
+
+def pending(statement, name):
+    return SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name=name), moderation_state=SignOn.Moderation.PENDING
+    )
+
+
+def test_a_second_visit_is_served_from_the_cache_with_one_query(client, statement, django_assert_num_queries):
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now"))
+    first = signatory_list(client, statement)
+    with django_assert_num_queries(1):
+        second = signatory_list(client, statement)
+    assert second == first
+    assert "Access Now" in second
+
+
+def test_a_newly_approved_sign_on_is_on_the_next_visit(client, staff_user, statement):
+    sign_on = pending(statement, "Approved A Moment Ago")
+    assert "Approved A Moment Ago" not in signatory_list(client, statement)
+
+    services.approve(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
+
+    assert "Approved A Moment Ago" in signatory_list(client, statement)
+
+
+def test_a_confirmed_sign_on_is_on_the_next_visit(client, statement):
+    sign_on = SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Confirmed Just Now"),
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None,
+    )
+    assert "Confirmed Just Now" not in signatory_list(client, statement)
+
+    services.confirm_sign_on(token=services.make_confirmation_token(sign_on))
+
+    assert "Confirmed Just Now" in signatory_list(client, statement)
+
+
+def test_a_rejected_sign_on_is_gone_on_the_next_visit(client, staff_user, statement):
+    sign_on = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Turned Out To Be Fake"))
+    assert "Turned Out To Be Fake" in signatory_list(client, statement)
+
+    services.reject(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
+
+    assert "Turned Out To Be Fake" not in signatory_list(client, statement)
+
+
+def test_a_withdrawn_sign_on_is_gone_on_the_next_visit_and_back_when_restored(client, statement):
+    sign_on = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Changed Our Mind"))
+    assert "Changed Our Mind" in signatory_list(client, statement)
+    token = services.make_management_token(sign_on)
+
+    services.set_withdrawn(token=token, withdrawn=True)
+    assert "Changed Our Mind" not in signatory_list(client, statement)
+
+    services.set_withdrawn(token=token, withdrawn=False)
+    assert "Changed Our Mind" in signatory_list(client, statement)
+
+
+def test_a_change_to_unlisted_is_on_the_next_visit_as_a_count(client, statement):
+    sign_on = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Now At Risk Collective"))
+    assert "Now At Risk Collective" in signatory_list(client, statement)
+
+    services.change_listing(token=services.make_management_token(sign_on), listing=SignOn.Listing.UNLISTED)
+
+    section = signatory_list(client, statement)
+    assert "Now At Risk Collective" not in section
+    assert "And 1 organization that cannot be named." in section
+
+
+def test_a_change_to_listed_without_country_hides_the_country_on_the_next_visit(client, statement):
+    sign_on = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Quiet Group", country="BH"))
+    assert "Bahrain" in signatory_list(client, statement)
+
+    services.change_listing(
+        token=services.make_management_token(sign_on), listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY
+    )
+
+    section = signatory_list(client, statement)
+    assert "Quiet Group" in section
+    assert "Bahrain" not in section
+
+
+def test_a_tier_granted_by_staff_is_on_the_next_visit(client, statement):
+    submitted_by, full_list = statement.tiers.order_by("position")
+    SignOnFactory(statement=statement, tier=full_list, signatory=OrganizationFactory(name="Other Supporter"))
+    sign_on = SignOnFactory(statement=statement, tier=full_list, requested_tier=submitted_by,
+                            signatory=OrganizationFactory(name="Lead Organization"))
+    section = signatory_list(client, statement)
+    assert section.index(full_list.name) < section.index("Lead Organization")
+
+    services.grant_requested_tier(sign_ons=SignOn.objects.filter(pk=sign_on.pk))
+
+    section = signatory_list(client, statement)
+    assert section.index("Lead Organization") < section.index(full_list.name)
+
+
+def test_a_deleted_sign_on_is_gone_on_the_next_visit(client, statement):
+    sign_on = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Entered By Mistake"))
+    assert "Entered By Mistake" in signatory_list(client, statement)
+
+    sign_on.delete()
+
+    assert "Entered By Mistake" not in signatory_list(client, statement)
+
+
+def test_a_renamed_signatory_shows_its_new_name_within_the_profile_edit_bound(client, statement):
+    signatory = OrganizationFactory(name="Old Name Foundation")
+    SignOnFactory(statement=statement, signatory=signatory)
+    assert "Old Name Foundation" in signatory_list(client, statement)
+
+    signatory.name = "New Name Foundation"
+    signatory.save()
+    # A profile edit changes no sign-on: the cache keys move on every PROFILE_EDITS_SHOW_WITHIN seconds.
+    later = timezone.now().timestamp() + views.PROFILE_EDITS_SHOW_WITHIN
+    with mock.patch.object(views.time, "time", return_value=later):
+        section = signatory_list(client, statement)
+
+    assert "New Name Foundation" in section
+    assert "Old Name Foundation" not in section
+
+
+def test_a_statement_saved_with_its_demands_is_on_the_next_visit(client, statement):
+    demand = DemandFactory(statement=statement, text="Narrow the scope of the Convention")
+    assert "Met" not in client.get(statement.get_absolute_url()).content.decode().split("<ol>")[1]
+
+    # As the statement admin does: the demands are inlines, saved with the statement.
+    demand.status = "met"
+    demand.save()
+    statement.save()
+
+    assert "Met" in client.get(statement.get_absolute_url()).content.decode().split("<ol>")[1]
+
+
+def test_a_demand_changed_on_its_own_shows_within_the_time_bound(client, statement):
+    demand = DemandFactory(statement=statement, text="Narrow the scope of the Convention")
+    client.get(statement.get_absolute_url())
+
+    demand.status = "met"
+    demand.save()
+    later = timezone.now().timestamp() + views.PROFILE_EDITS_SHOW_WITHIN
+    with mock.patch.object(views.time, "time", return_value=later):
+        page = client.get(statement.get_absolute_url()).content.decode()
+
+    assert "Met" in page.split("<ol>")[1]
+
+
+def test_the_sign_on_form_goes_away_when_the_deadline_passes(client, statement):
+    statement.sign_on_deadline = timezone.now() + timedelta(hours=1)
+    statement.save()
+    assert 'id="sign-organization"' in client.get(statement.get_absolute_url()).content.decode()
+
+    with mock.patch("campaigns.models.timezone.now", return_value=timezone.now() + timedelta(hours=2)):
+        page = client.get(statement.get_absolute_url()).content.decode()
+
+    assert 'id="sign-organization"' not in page
+    assert "not accepting sign-ons" in page
+
+
+def test_each_language_has_its_own_list(client, statement):
+    SignOnFactory(statement=statement, signatory=IndividualFactory(name="Douwe Korff", country="DE"))
+    assert "Germany" in signatory_list(client, statement)
+    assert "Alemania" in signatory_list(client, statement, prefix="/es")
+    assert "Germany" in signatory_list(client, statement)
+
+
+def test_unlisted_names_and_contact_details_are_never_cached(client, statement):
+    hidden = OrganizationFactory(name="Unlisted Human Rights Defenders")
+    SignOnFactory(statement=statement, signatory=hidden, listing=SignOn.Listing.UNLISTED,
+                  contact=ContactFactory(signatory=hidden, email="defender@secret-mail.example"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Listed Partner"))
+    pending(statement, "Pending Not Yet Public")
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Withdrawn Signatory"),
+                  withdrawn_at=timezone.now())
+
+    section = signatory_list(client, statement)
+    signatory_list(client, statement, prefix="/fr")
+
+    assert "Listed Partner" in section
+    assert "And 1 organization that cannot be named." in section
+    stored = [pickle.loads(value) for value in cache._cache.values()]
+    stored += list(views.local_fragments.items.values()) + list(views.local_pages.items.values())
+    assert stored
+    everything = repr(stored)
+    for private in ["Unlisted Human Rights Defenders", "defender@secret-mail.example", "Private Contact Person",
+                    "Pending Not Yet Public", "Withdrawn Signatory"]:
+        assert private not in everything
+
+
+def test_each_visitor_gets_their_own_csrf_token_and_it_works(statement):
+    first = Client(enforce_csrf_checks=True)
+    second = Client(enforce_csrf_checks=True)
+    tokens = []
+    for visitor in (first, second):
+        page = visitor.get(statement.get_absolute_url()).content.decode()
+        assert views.CSRF_TOKEN_PLACEHOLDER not in page
+        tokens.append(page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0])
+    assert tokens[0] != tokens[1]
+
+    response = first.post(
+        f"{statement.get_absolute_url()}sign/",
+        {
+            "csrfmiddlewaretoken": tokens[0], "kind": "organization", "organization-name": "Token Works Network",
+            "organization-contact_name": "Ana", "organization-contact_email": "ana@token.example.org",
+            "organization-listing": "listed", "organization-authorized": "on", "organization-consent": "on",
+        },
+    )
+    assert response.status_code == 302
+
+
+def test_a_draft_previewed_by_staff_is_never_shown_to_the_public(staff_client, statement):
+    anonymous = Client()
+    statement.state = "draft"
+    statement.save()
+    assert anonymous.get(statement.get_absolute_url()).status_code == 404
+    assert staff_client.get(statement.get_absolute_url()).status_code == 200
+    assert anonymous.get(statement.get_absolute_url()).status_code == 404
+
+
+def test_the_page_still_renders_when_the_cache_is_down(client, statement):
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Still Listed"))
+    with mock.patch.object(views.cache, "get", side_effect=ConnectionError), \
+            mock.patch.object(views.cache, "set", side_effect=ConnectionError):
+        assert "Still Listed" in signatory_list(client, statement)
