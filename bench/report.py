@@ -96,9 +96,13 @@ def table_rows(results: dict) -> list:
     ]]
     for case in results.get("http_cases", []):
         summary = case.get("summary") or {}
+        throughput = f"{_number(summary.get('rps'))} req/s"
+        target = case.get("target") or {}
+        if "min_ratio" in target or not target:
+            # A ratio says something only at the baseline's concurrency (not for the admin's few connections).
+            throughput = f"{_number(case.get('ratio'), 2)}× ({throughput})"
         measured = (
-            f"{_number(case.get('ratio'), 2)}× ({_number(summary.get('rps'))} req/s), "
-            f"p50 {_number(summary.get('p50_ms'), 1)} ms, p99 {_number(summary.get('p99_ms'), 1)} ms"
+            f"{throughput}, p50 {_number(summary.get('p50_ms'), 1)} ms, p99 {_number(summary.get('p99_ms'), 1)} ms"
         )
         if case.get("count_errors"):
             measured += f", {summary.get('errors', '—')} errors in {_number(summary.get('requests'))} requests"
@@ -145,7 +149,8 @@ def machine_lines(machine: dict) -> list:
     return [
         f"- CPU: {machine.get('cpu_model', '?')}, {machine.get('nproc', '?')} cores (`nproc`)",
         f"- Memory: {machine.get('memory', '?')} (`free -h`)",
-        f"- Load average before / after: {machine.get('load_before', '?')} / {machine.get('load_after', '?')}",
+        f"- Load average (1 min) before / after: {_number(machine.get('load_before'), 2)} / "
+        f"{_number(machine.get('load_after'), 2)} (other work on the machine makes figures noisy)",
         f"- Python {machine.get('python', '?')}, Django {machine.get('django', '?')}, "
         f"gunicorn {machine.get('gunicorn', '?')}, {machine.get('postgresql', '?')}, "
         f"Redis {machine.get('redis', '?')}, {machine.get('wrk', '?')}",
@@ -170,7 +175,17 @@ def markdown_report(results: dict) -> str:
         *machine_lines(results.get("machine", {})),
         "",
     ]
-    seed = results.get("seed")
-    if seed:
-        lines += ["## Seeding", "", f"- base: {seed.get('base')}", f"- export: {seed.get('export')}", ""]
+    seed = results.get("seed") or {}
+    base, export = seed.get("base") or {}, seed.get("export") or {}
+    if base:
+        lines += [
+            "## Seeding (PostgreSQL COPY)",
+            "",
+            f"- {base.get('signatories', 0):,} signatories in {base.get('signatories_s')} s, "
+            f"{base.get('sign_ons', 0):,} sign-ons in {base.get('sign_ons_s')} s "
+            f"(with migrations: {base.get('total_s')} s)",
+        ]
+        if export:
+            lines.append(f"- {export.get('sign_ons', 0):,} more sign-ons for the export in {export.get('total_s')} s")
+        lines.append("")
     return "\n".join(lines)
