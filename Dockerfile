@@ -21,8 +21,12 @@ COPY accounts/ accounts/
 COPY campaigns/ campaigns/
 COPY signatories/ signatories/
 COPY mailings/ mailings/
+COPY privacy/ privacy/
+COPY presskit/ presskit/
+COPY outreach/ outreach/
 COPY templates/ templates/
 COPY static/ static/
+COPY locale/ locale/
 
 # collectstatic imports the production settings, which refuse an insecure key:
 # this dummy key exists only in this build step, never in the running container.
@@ -31,8 +35,9 @@ RUN ADVOCACY_ENV=production \
     ALLOWED_HOSTS=build \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput \
-    && mkdir -p var/mail media \
-    && chown -R advocacy:advocacy var media
+    && pybabel compile --domain django --directory locale \
+    && mkdir -p var/mail var/media \
+    && chown -R advocacy:advocacy var
 
 USER advocacy
 EXPOSE 8000

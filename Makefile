@@ -2,6 +2,7 @@
 # make test  – the whole test suite on 2 processes (PYTEST_ARGS="..." passes options to
 #              pytest; PYTEST_ARGS="-n 0" runs it in one process, e.g. to use a debugger)
 # make worker / make beat – Celery against REDIS_URL
+# make messages – refresh the message catalogs (locale/*/LC_MESSAGES/django.po) from the code; needs GNU gettext
 # make bench – the performance suite: seeds PostgreSQL, serves with gunicorn, loads with wrk (docs/benchmarks.md)
 # make clean – remove the virtualenv and every local artefact
 #
@@ -22,7 +23,11 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 HOST_PORT := 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test worker beat migrate clean
+.PHONY: run test worker beat migrate clean catalogs messages
+
+# The UI languages besides English (the source language): see LANGUAGES in advocacy/settings.py.
+TRANSLATED_LANGUAGES := es fr pt ar
+CATALOGS := $(foreach language,$(TRANSLATED_LANGUAGES),locale/$(language)/LC_MESSAGES/django.mo)
 
 $(PYTHON):
 	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
@@ -39,8 +44,23 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(PYTHON)
 migrate: $(RUNTIME_STAMP)
 	$(PYTHON) manage.py migrate --noinput
 
+# Compiled with Babel (a Python package), so a fresh machine needs no GNU gettext;
+# only catalogs whose .po changed are compiled again.
+catalogs: $(CATALOGS)
+
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po | $(RUNTIME_STAMP)
+	@$(VENV)/bin/pybabel compile --domain django --input-file $< --output-file $@
+
+# For translators: collect the strings of the code and templates into the .po files
+# (new ones empty, changed ones marked fuzzy), then translate them and run make.
+messages: $(RUNTIME_STAMP)
+	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext (apt-get install gettext); compiling the catalogs does not." >&2; exit 1; }
+	$(PYTHON) manage.py makemessages --no-obsolete $(foreach language,$(TRANSLATED_LANGUAGES),--locale $(language)) \
+		--ignore 'tests/*' --ignore 'bench/*' --ignore 'staticfiles/*' --ignore 'media/*' --ignore 'var/*'
+	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics
+
 run: export DEBUG = 1
-run: migrate
+run: migrate catalogs
 	$(PYTHON) manage.py load_demo_campaign
 	@echo
 	@echo "  Site:        http://$(HOST_PORT)/"
@@ -66,7 +86,7 @@ run: migrate
 		$(PYTHON) manage.py runserver $(HOST_PORT); \
 	fi
 
-test: $(DEV_STAMP)
+test: $(DEV_STAMP) catalogs
 	@$(PYTHON) -m pytest -n 2 $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure" >&2; fi; \
 	exit $$status
@@ -86,4 +106,4 @@ bench: $(RUNTIME_STAMP)
 	@$(PYTHON) -m bench.run
 
 clean:
-	rm -rf $(VENV) db.sqlite3 var staticfiles
+	rm -rf $(VENV) db.sqlite3 var staticfiles $(CATALOGS) tests/browser/node_modules

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,5 +41,94 @@ class User(AbstractUser):
 
     objects = UserManager()
 
+    class Meta(AbstractUser.Meta):
+        permissions = [("view_full_email", _("Can see full email addresses in admin lists"))]
+
     def __str__(self):
         return self.email
+
+
+class CampaignMembership(models.Model):
+    """A staff member's place on a campaign's team: campaign managers see only their campaigns."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="campaign_memberships")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("campaign")
+    )
+    created_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "user"]
+        verbose_name = _("campaign membership")
+        verbose_name_plural = _("campaign memberships")
+        constraints = [models.UniqueConstraint(fields=["user", "campaign"], name="one_membership_per_campaign")]
+
+    def __str__(self):
+        return f"{self.user} · {self.campaign}"
+
+
+class Representative(models.Model):
+    """A person with an account who speaks for an organization, once their claim is approved.
+
+    A claim is approved at once when the account's verified email is on the
+    organization's own website domain; otherwise staff decide in the admin.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting staff review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Method(models.TextChoices):
+        EMAIL_DOMAIN = "email_domain", _("Verified email on the organization's domain")
+        STAFF = "staff", _("Approved by staff")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="representations")
+    organization = models.ForeignKey(
+        "signatories.Signatory",
+        on_delete=models.CASCADE,
+        related_name="representatives",
+        limit_choices_to={"kind": "organization"},
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when no organization matched the claim: pick the right one before approving."),
+    )
+    # As the claimant typed them, whether or not they matched an organization.
+    claimed_name = models.CharField(_("organization name as claimed"), max_length=300)
+    claimed_website = models.URLField(_("website as claimed"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    method = models.CharField(_("approved by"), max_length=14, choices=Method.choices, blank=True)
+    # What the claimant said about their role, for staff to judge a claim.
+    note = models.TextField(_("note from the claimant"), blank=True)
+    created_at = models.DateTimeField(_("claimed"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("representative")
+        verbose_name_plural = _("representatives")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_claim_per_user_and_organization"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected"]), name="representative_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | (~Q(method="") & Q(organization__isnull=False)),
+                name="approved_representative_has_organization_and_method",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} → {self.organization or self.claimed_name}"
+
+    def clean(self):
+        if self.status == self.Status.APPROVED and self.organization_id is None:
+            raise ValidationError({"organization": _("Choose the organization before approving the claim.")})
+        if self.status == self.Status.APPROVED and not self.method:
+            self.method = self.Method.STAFF
+        if self.status != self.Status.APPROVED:
+            self.method = ""

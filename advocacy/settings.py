@@ -33,6 +33,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # Before the admin, which it extends with per-language fields.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -44,12 +46,18 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "django_celery_beat",
+    "import_export",
+    "simple_history",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "accounts",
     "campaigns",
     "signatories",
     "mailings",
+    "privacy",
+    "presskit",
+    "outreach",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "advocacy.middleware.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -64,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
+    # Lets the audit trail record which staff user made a change in the admin.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "advocacy.urls"
@@ -131,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mailings.tasks.dispatch_due_mailings",
         "schedule": env.float("MAILING_DISPATCH_INTERVAL", default=30.0),
     },
+    "apply-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": env.float("RETENTION_RUN_INTERVAL", default=6 * 3600.0),
+    },
 }
 
 # --- Email ------------------------------------------------------------------------
@@ -170,14 +186,36 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False  # mail scanners open links: confirming takes a button
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Per IP, per address and per failed key; kept in the cache, which is Redis when REDIS_URL is set.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "confirm_email": "1/3m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Coalition campaigns")
+LOGIN_REDIRECT_URL = "accounts:home"
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Audit trail (django-simple-history) -------------------------------------------
+# The history is a record, not an undo button: a revert would bypass the services
+# (no email, no merge record) and could break what they guarantee.
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Internationalization ---------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -189,6 +227,11 @@ LANGUAGES = [
     ("ar", _("Arabic")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Statements, demands, campaigns… have one column per language (campaigns/translation.py).
+# A missing translation falls back through these; the statement page itself shows an
+# untranslated statement in its original language (Statement.text_language).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -210,16 +253,60 @@ STORAGES = {
 # Locally, serve static files straight from the source folders: no collectstatic step.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
-MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Uploaded press kit files; never served by WhiteNoise: presskit.views serves them (embargo, counts).
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 
 # --- Sign-on ----------------------------------------------------------------------
 # Bump when the privacy notice text changes: every sign-on records the version agreed to.
-PRIVACY_NOTICE_VERSION = "2026-11-23"
+PRIVACY_NOTICE_VERSION = "2026-11-23.2"
 SIGN_ON_CONFIRMATION_MAX_AGE = env.int("SIGN_ON_CONFIRMATION_MAX_AGE", default=14 * 24 * 3600)
+# Importing sign-ons (django-import-export): the largest file staff may upload, and exports escape formulas.
+SIGN_ON_IMPORT_MAX_BYTES = env.int("SIGN_ON_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+SIGN_ON_IMPORT_MAX_ROWS = env.int("SIGN_ON_IMPORT_MAX_ROWS", default=10_000)
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# --- Partner sites -----------------------------------------------------------------
+# Who may frame the signatory widget (a CSP frame-ancestors list); every other page is DENY.
+EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["https:", "http:"])
+# The signed letter ships DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew): empty means that.
+# SIGNED_LETTER_FONT / _BOLD_FONT replace it (TrueType paths); _FALLBACK_FONTS are tried, in order,
+# for a character the letter's font lacks (e.g. a Noto CJK .ttf for Chinese names).
+SIGNED_LETTER_FONT = env.str("SIGNED_LETTER_FONT", default="")
+SIGNED_LETTER_BOLD_FONT = env.str("SIGNED_LETTER_BOLD_FONT", default="")
+SIGNED_LETTER_FALLBACK_FONTS = env.list("SIGNED_LETTER_FALLBACK_FONTS", default=[])
+
+# --- Abuse protection (advocacy/rate_limits.py, advocacy/spam_protection.py) --------
+# Attempts per window ("5/h", "30/10m", "100/d"), per client (a keyed hash of its IP
+# address, never the address) and per email address, counted in the shared cache.
+RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
+RATE_LIMITS = {
+    "sign-on": {
+        "client": env.str("RATE_LIMIT_SIGN_ON_PER_CLIENT", default="30/h"),
+        "email": env.str("RATE_LIMIT_SIGN_ON_PER_EMAIL", default="5/h"),
+    },
+    # "Tell us what you did" reports on outreach actions.
+    "report": {
+        "client": env.str("RATE_LIMIT_REPORT_PER_CLIENT", default="20/h"),
+        "email": env.str("RATE_LIMIT_REPORT_PER_EMAIL", default="10/h"),
+    },
+    # Fresh unsubscribe links asked for from an expired one: each sends an email.
+    "unsubscribe-link": {"client": "10/h", "email": "3/d"},
+}
+RATE_LIMIT_CACHE_PREFIX = "rate-limit"
+# Reverse proxies in front of the site that append to X-Forwarded-For (0: use the peer address).
+RATE_LIMIT_TRUSTED_PROXIES = env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0)
+# A public form sent back sooner than this after it was shown is not a person's.
+SPAM_PROTECTION_MIN_SECONDS = env.float("SPAM_PROTECTION_MIN_SECONDS", default=3.0)
+SPAM_PROTECTION_MAX_AGE = env.int("SPAM_PROTECTION_MAX_AGE", default=7 * 24 * 3600)
+# Unsubscribe links in campaign email work this long; an older one asks for the address.
+UNSUBSCRIBE_LINK_MAX_AGE = env.int("UNSUBSCRIBE_LINK_MAX_AGE", default=365 * 24 * 3600)
 
 # --- Logging ----------------------------------------------------------------------
 # Log records never carry contact details: services log ids, not emails or names.
+# Error reports star out names, emails and link tokens as well as passwords.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "advocacy.error_reports.PersonalDataExceptionReporterFilter"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -261,7 +348,7 @@ CONTENT_SECURITY_POLICY = {
         "font-src": [SELF],
         "connect-src": [SELF],
         "form-action": [SELF],
-        "frame-ancestors": [NONE],
+        "frame-ancestors": [NONE],  # except the widget: EMBED_FRAME_ANCESTORS
         "base-uri": [NONE],
         "object-src": [NONE],
     },

@@ -17,9 +17,13 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("signatories.urls")),
     path("", include("mailings.urls")),
+    path("", include("privacy.urls")),
+    path("", include("presskit.urls")),
+    path("", include("outreach.urls")),
     path("", include("campaigns.urls")),
     prefix_default_language=False,
 )

@@ -2,6 +2,8 @@
 
     python -m bench.probes queries   # SQL queries per statement page, 10 vs 10,000 signatories
     python -m bench.probes export    # publication CSV of 100,000 sign-ons: time and peak RSS
+    python -m bench.probes press_kit_zip      # the whole press kit of the 10,000-signatory statement's campaign
+    python -m bench.probes signed_letter_pdf  # the signed letter of the 10,000-signatory statement
 
 Each prints one JSON object. ``DJANGO_SETTINGS_MODULE=bench.settings`` and the bench
 database come from the environment.
@@ -9,6 +11,7 @@ database come from the environment.
 
 import json
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -25,13 +28,13 @@ def queries():
     from django.test.utils import CaptureQueriesContext
 
     from bench import seed
-    from campaigns import views
+    from campaigns import statement_page
 
     result = {}
     for label, slug in (("10", seed.SMALL_SLUG), ("10000", seed.PAGE_SLUG)):
         cache.clear()
-        views.local_fragments.clear()
-        views.local_pages.clear()
+        statement_page.local_fragments.clear()
+        statement_page.local_pages.clear()
         client = Client(HTTP_HOST="127.0.0.1")
         url = f"/campaigns/{seed.CAMPAIGN_SLUG}/{slug}/"
         counts = {}
@@ -65,10 +68,89 @@ def export():
     return {"seconds": round(seconds, 3), "peak_rss_mb": round(peak_rss_mb, 1), "rows": rows, "bytes": size}
 
 
+def _timed_get(url):
+    """GET ``url`` with empty caches and read the whole body: seconds, bytes, status."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    cache.clear()
+    client = Client(HTTP_HOST="127.0.0.1")
+    started = time.perf_counter()
+    response = client.get(url)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    seconds = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return seconds, body
+
+
+def _peak_rss_mb():
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def press_kit_zip():
+    """Download the English press kit of the benchmark campaign as a ZIP, as a journalist does (cold caches).
+
+    The kit gets ten messages, a press release and a 200 KB image first; the archive
+    holds the signed letters and publication lists of the campaign's statements, the
+    10,000-signatory one included. Run before the 100,000-sign-on export statement is seeded.
+    """
+    import io
+    import zipfile
+
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+    from django.urls import reverse
+
+    from bench import seed
+    from campaigns.models import Campaign
+    from presskit.models import PressKitItem
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
+    campaign = Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
+    if not PressKitItem.objects.filter(campaign=campaign).exists():
+        PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.PRESS_RELEASE,
+                                    title="Benchmark press release", body="Text of the release. " * 200)
+        for number in range(10):
+            PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.SOCIAL_MESSAGE,
+                                        title=f"Message {number}", body="A suggested message. " * 10)
+        image = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Card", alt_text="A card")
+        image.file.save("card.jpg", ContentFile(os.urandom(200 * 1024)), save=False)
+        image.save()
+    seconds, body = _timed_get(reverse("presskit:archive", kwargs={"campaign_slug": seed.CAMPAIGN_SLUG,
+                                                                   "language": "en"}))
+    files = zipfile.ZipFile(io.BytesIO(body)).namelist()
+    return {"seconds": round(seconds, 3), "bytes": len(body), "files": len(files), "peak_rss_mb": _peak_rss_mb()}
+
+
+def signed_letter_pdf():
+    """The signed letter of the 10,000-signatory statement: first request (rendered) and the next (cached)."""
+    from django.urls import reverse
+
+    from bench import seed
+
+    url = reverse("presskit:signed_letter", kwargs={"campaign_slug": seed.CAMPAIGN_SLUG,
+                                                    "statement_slug": seed.PAGE_SLUG})
+    seconds, body = _timed_get(url)
+    from django.test import Client
+
+    started = time.perf_counter()
+    Client(HTTP_HOST="127.0.0.1").get(url)
+    cached_seconds = time.perf_counter() - started
+    pages = len(re.findall(rb"/Type /Page[^s]", body))
+    return {"seconds": round(seconds, 3), "cached_seconds": round(cached_seconds, 3), "bytes": len(body),
+            "pages": pages, "peak_rss_mb": _peak_rss_mb()}
+
+
+PROBES = {
+    "queries": queries, "export": export, "press_kit_zip": press_kit_zip, "signed_letter_pdf": signed_letter_pdf,
+}
+
+
 def main(argv):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
-    probe = {"queries": queries, "export": export}[argv[1]]
+    probe = PROBES[argv[1]]
     print(json.dumps(probe()))
 
 

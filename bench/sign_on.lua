@@ -1,7 +1,8 @@
 -- wrk script: sign a statement for a new organization on every request.
 --
--- Arguments (after "--"): the form's path, the CSRF cookie, the form's CSRF token
--- and a run id. Names and emails are unique per run, thread and request, so every
+-- Arguments (after "--"): the form's path, the CSRF cookie, the form's CSRF token,
+-- a run id and the form's spam-check stamp (sent with the empty honeypot, as a
+-- browser does). Names and emails are unique per run, thread and request, so every
 -- request records a new organization. A valid sign-on answers 302 (to the thank-you
 -- page); anything else, including a 200 (the form sent back with errors), counts as
 -- failed. done() prints "BENCH_LUA {json}" for bench/wrk.py.
@@ -20,7 +21,7 @@ local function urlencode(text)
 end
 
 function init(args)
-  path, cookie, token, run_id = args[1], args[2], args[3], args[4]
+  path, cookie, token, run_id, stamp = args[1], args[2], args[3], args[4], args[5]
   counter = 0
   redirected = 0
   failed = 0
@@ -45,6 +46,8 @@ function request()
     ["organization-listing"] = "listed",
     ["organization-authorized"] = "on",
     ["organization-consent"] = "on",
+    ["organization-homepage"] = "",
+    ["organization-form_stamp"] = stamp,
   }
   local body = {}
   for name, value in pairs(fields) do

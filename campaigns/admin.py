@@ -1,19 +1,56 @@
+import logging
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.urls import reverse
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
+from accounts.roles import CampaignScopedAdmin
+from advocacy.audit import AuditedAdmin
 from mailings import services as mailing_services
-from signatories.exports import write_publication_csv
+from signatories import exports, imports
+from signatories.forms import ImportMappingForm, ImportUploadForm
 from signatories.models import SignOn, visible_sign_on_condition
 
+from . import services as campaign_services
+from .dashboard import campaign_dashboard
+from . import text_diff
+from .forms import VersionCompareForm
 from .models import Campaign, Concern, Demand, Statement, Tier
 
+logger = logging.getLogger(__name__)
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-class StatementInline(admin.TabularInline):
+
+STATEMENT_TEXT_FIELDS = ["title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing"]
+
+
+def text_fieldsets(fields, open_languages):
+    """One fieldset per language holding that language's version of ``fields``.
+
+    The languages in ``open_languages`` are shown open; the others are collapsed (a
+    native <details> element, no JavaScript), so a translator opens only theirs.
+    """
+    return [
+        (
+            _("Text in %(language)s") % {"language": name},
+            {
+                "fields": [f"{field}_{code}" for field in fields],
+                "classes": [] if code in open_languages else ["collapse"],
+            },
+        )
+        for code, name in settings.LANGUAGES
+    ]
+
+
+class StatementInline(TranslationTabularInline):
     model = Statement
     fields = ["title", "slug", "state", "position"]
     show_change_link = True
@@ -21,33 +58,66 @@ class StatementInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "created_at"]
+class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
+    campaign_path = ""
+    list_display = ["name", "slug", "closed_at", "retention_days", "created_at", "dashboard_link"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StatementInline]
 
+    @admin.display(description=_("dashboard"))
+    def dashboard_link(self, campaign):
+        return format_html('<a href="{}">{}</a>', reverse("admin:campaigns_campaign_dashboard", args=[campaign.pk]),
+                           _("Dashboard"))
 
-class ConcernInline(admin.TabularInline):
+    def get_urls(self):
+        dashboard = self.admin_site.admin_view(self.dashboard_view)
+        return [path("<int:pk>/dashboard/", dashboard, name="campaigns_campaign_dashboard"), *super().get_urls()]
+
+    def dashboard_view(self, request, pk):
+        """Sign-ons over time, by country and tier, moderation and invitations, as charts and tables."""
+        campaign = self.get_object(request, pk)
+        if campaign is None or not self.has_view_permission(request, campaign):
+            return redirect("admin:campaigns_campaign_changelist")
+        statements = list(campaign.statements.only("pk", "title", "campaign_id"))
+        statement = next((each for each in statements if str(each.pk) == request.GET.get("statement")), None)
+        moderation_url = reverse("admin:signatories_signon_changelist") + "?moderation_state__exact=pending"
+        if statement is not None:
+            moderation_url += f"&statement__id__exact={statement.pk}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Dashboard: %(campaign)s") % {"campaign": campaign},
+            "campaign": campaign,
+            "statements": statements,
+            "statement": statement,
+            "dashboard": campaign_dashboard(campaign, statement),
+            "moderation_url": moderation_url,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/dashboard.html", context)
+
+
+class ConcernInline(TranslationTabularInline):
     model = Concern
     fields = ["position", "text"]
     extra = 0
 
 
-class DemandInline(admin.StackedInline):
+class DemandInline(TranslationStackedInline):
     model = Demand
     fields = [("position", "status"), "text", "addressed_to", "status_note"]
     extra = 0
 
 
-class TierInline(admin.TabularInline):
+class TierInline(TranslationTabularInline):
     model = Tier
     fields = ["position", "name", "is_default", "is_requestable"]
     extra = 0
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
+    campaign_path = "campaign"
     list_display = [
         "title", "campaign", "state", "sign_on_deadline", "published_at", "visible_count", "pending_count",
         "view_link",
@@ -57,25 +127,38 @@ class StatementAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["campaign"]
     inlines = [ConcernInline, DemandInline, TierInline]
-    actions = ["export_publication_list", "schedule_standard_reminders"]
-    readonly_fields = ["invitations_summary"]
+    actions = [
+        "export_publication_list", "export_publication_list_xlsx", "export_sign_ons", "export_sign_ons_xlsx",
+        "schedule_standard_reminders",
+    ]
+    readonly_fields = ["version", "versions_summary", "import_link", "invitations_summary"]
     fieldsets = [
-        (None, {"fields": ["campaign", ("title", "slug"), ("language", "position"), "summary"]}),
-        (
-            _("Text"),
-            {"fields": ["body", "concerns_intro", "before_demands", "demands_intro", "closing", "version"]},
-        ),
+        (None, {"fields": ["campaign", "slug", ("language", "position"), ("version", "versions_summary")]}),
+        *text_fieldsets(STATEMENT_TEXT_FIELDS, open_languages={settings.LANGUAGE_CODE}),
         (
             _("Sign-on"),
             {
                 "fields": [
                     "state", ("sign_on_deadline", "published_at"), "requires_approval",
-                    "allows_tier_requests", "accepts_late_sign_ons",
+                    "allows_tier_requests", "accepts_late_sign_ons", "import_link",
                 ]
             },
         ),
         (_("Invitations"), {"fields": ["invitations_summary"]}),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        # The original and the languages already written are open; a text fieldset starts with its title.
+        open_languages = {code for code, _name in settings.LANGUAGES if obj.is_translated_into(code)}
+        fieldsets = []
+        for name, options in self.fieldsets:
+            first = options["fields"][0]
+            if isinstance(first, str) and first.startswith("title_"):
+                options = {**options, "classes": [] if first.removeprefix("title_") in open_languages else ["collapse"]}
+            fieldsets.append((name, options))
+        return fieldsets
 
     def get_queryset(self, request):
         return (
@@ -113,6 +196,180 @@ class StatementAdmin(admin.ModelAdmin):
             invite=reverse("admin:mailings_invitation_invite_list"), pk=statement.pk,
         )
 
+    @admin.display(description=_("versions"))
+    def versions_summary(self, statement):
+        if statement.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:campaigns_statement_versions", args=[statement.pk]),
+            _("All versions, what changed, and who signed which"),
+        )
+
+    # --- Versions of the text ---------------------------------------------------------
+
+    def save_related(self, request, form, formsets, change):
+        # Concerns and demands are saved with the inlines: the text is complete only now.
+        super().save_related(request, form, formsets, change)
+        version = campaign_services.record_statement_version(statement=form.instance, by=request.user)
+        if version is not None and version.number > 1:
+            form.instance.version = version.number
+            self.message_user(
+                request,
+                format_html(
+                    _('The text changed: this is now version {number}; new sign-ons record it. '
+                      '<a href="{url}">See what changed and write to signers of earlier versions</a>.'),
+                    number=version.number,
+                    url=reverse("admin:campaigns_statement_versions", args=[form.instance.pk]),
+                ),
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/versions/", wrap(self.versions_view), name="campaigns_statement_versions"),
+            path("<int:pk>/versions/notify/", wrap(self.notify_signers_view),
+                 name="campaigns_statement_notify_signers"),
+            path("<int:pk>/import/", wrap(self.import_view), name="campaigns_statement_import"),
+            *super().get_urls(),
+        ]
+
+    def versions_view(self, request, pk):
+        """Every version of the text, how many signed each, and a word diff between any two."""
+        statement = self.get_object(request, pk)
+        if statement is None or not self.has_view_permission(request, statement):
+            return redirect("admin:campaigns_statement_changelist")
+        versions = list(statement.versions.select_related("created_by").order_by("number"))
+        signed = dict(
+            statement.sign_ons.order_by().values_list("statement_version").annotate(n=Count("pk"))
+        )
+        for version in versions:
+            version.sign_on_count = signed.get(version.number, 0)
+        by_number = {version.number: version for version in versions}
+        form = VersionCompareForm(request.GET or None, numbers=list(by_number))
+        old = new = None
+        if len(versions) >= 2:
+            old, new = versions[-2], versions[-1]
+            if form.is_valid():
+                old, new = by_number[int(form.cleaned_data["old"])], by_number[int(form.cleaned_data["new"])]
+            elif not form.is_bound:
+                form = VersionCompareForm(initial={"old": old.number, "new": new.number},
+                                          numbers=list(by_number))
+        sections = None
+        if old is not None and new is not None:
+            sections = text_diff.compare_versions(
+                campaign_services.version_text(old), campaign_services.version_text(new)
+            )
+        earlier_signers = mailing_services.signers_of_earlier_versions(statement, statement.version).count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Versions of “%(title)s”") % {"title": statement.title},
+            "statement": statement,
+            "versions": versions,
+            "form": form,
+            "old": old,
+            "new": new,
+            "sections": sections,
+            "earlier_signers": earlier_signers,
+            "can_notify": self.has_change_permission(request, statement)
+            and request.user.has_perm("mailings.add_mailing"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/statement/versions.html", context)
+
+    def notify_signers_view(self, request, pk):
+        """Start a mailing to signers of earlier versions: a draft staff edit, then schedule."""
+        statement = self.get_object(request, pk)
+        if (
+            statement is None
+            or request.method != "POST"
+            or not self.has_change_permission(request, statement)
+            or not request.user.has_perm("mailings.add_mailing")
+        ):
+            return redirect("admin:campaigns_statement_changelist")
+        try:
+            mailing = mailing_services.create_version_change_mailing(statement=statement, by=request.user)
+        except mailing_services.MailingNotReady as problem:
+            self.message_user(request, str(problem), messages.ERROR)
+            return redirect("admin:campaigns_statement_versions", statement.pk)
+        self.message_user(
+            request,
+            _("A draft mailing to signers of earlier versions is ready: check its text, then schedule it."),
+        )
+        return redirect("admin:mailings_mailing_change", mailing.pk)
+
+    # --- Importing sign-ons ------------------------------------------------------------
+
+    @admin.display(description=_("sign-ons collected elsewhere"))
+    def import_link(self, statement):
+        if statement.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:campaigns_statement_import", args=[statement.pk]),
+            _("Import sign-ons from a CSV or Excel file"),
+        )
+
+    def import_view(self, request, pk):
+        """Upload a file, map its columns, preview every row and problem, then import all rows or none."""
+        statement = self.get_object(request, pk)
+        if statement is None or not request.user.has_perm("signatories.add_signon"):
+            return redirect("admin:campaigns_statement_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import sign-ons into “%(title)s”") % {"title": statement.title},
+            "statement": statement,
+            "opts": self.model._meta,
+        }
+        step = request.POST.get("step") if request.method == "POST" else None
+        if step not in {"upload", "preview", "import"}:
+            context["upload_form"] = ImportUploadForm()
+            return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+        if step == "upload":
+            upload_form = ImportUploadForm(request.POST, request.FILES)
+            if not upload_form.is_valid():
+                context["upload_form"] = upload_form
+                return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+            dataset = upload_form.cleaned_data["dataset"]
+            token = imports.keep_upload(upload_form.cleaned_data["data"], upload_form.cleaned_data["file"].name)
+            initial = {"upload": token, **{f"column_{key}": heading
+                                          for key, heading in imports.guess_mapping(dataset.headers).items()}}
+            context["mapping_form"] = ImportMappingForm(initial=initial, headings=dataset.headers)
+            context["columns"] = imports.column_samples(dataset)
+            return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+
+        try:
+            dataset = imports.read_kept_upload(request.POST.get("upload", ""))
+        except imports.ImportFileError as problem:
+            self.message_user(request, str(problem), messages.ERROR)
+            return redirect("admin:campaigns_statement_import", statement.pk)
+        mapping_form = ImportMappingForm(request.POST, headings=dataset.headers)
+        context["mapping_form"] = mapping_form
+        context["columns"] = imports.column_samples(dataset)
+        if not mapping_form.is_valid():
+            return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+        options = imports.ImportOptions(
+            default_kind=mapping_form.cleaned_data["default_kind"],
+            default_listing=mapping_form.cleaned_data["default_listing"],
+            approve=mapping_form.cleaned_data["approve"],
+        )
+        report = imports.import_sign_ons(
+            statement=statement, dataset=dataset, mapping=mapping_form.mapping(), options=options, by=request.user,
+            dry_run=step == "preview",
+        )
+        if step == "import" and report.ok:
+            imports.discard_upload(request.POST["upload"])
+            self.message_user(
+                request,
+                _("%(count)d sign-ons imported (%(new)d new signatories; the others signed before).")
+                % {"count": report.imported, "new": report.new_signatories},
+            )
+            changelist = reverse("admin:signatories_signon_changelist")
+            return redirect(f"{changelist}?statement__id__exact={statement.pk}&source__exact=import")
+        context["report"] = report
+        context["preview_rows"] = report.preview[:imports.PREVIEW_ROWS]
+        return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+
     @admin.display(description=_("page"))
     def view_link(self, statement):
         return format_html('<a href="{}">{}</a>', statement.get_absolute_url(), _("View"))
@@ -132,16 +389,60 @@ class StatementAdmin(admin.ModelAdmin):
                 % {"statement": statement, "count": len(reminders)},
             )
 
-    @admin.action(description=_("Export the publication list (CSV)"), permissions=["view"])
-    def export_publication_list(self, request, queryset):
-        statements = queryset.select_related("campaign").prefetch_related("tiers")
+    # --- Exports ------------------------------------------------------------------
+
+    def has_export_sign_ons_permission(self, request):
+        return request.user.has_perm("signatories.export_sign_ons")
+
+    def _export(self, request, queryset, *, kind, file_format):
+        statements = list(queryset.select_related("campaign").prefetch_related("tiers"))
         if not statements:
             self.message_user(request, _("Select at least one statement."), messages.WARNING)
             return None
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.now().strftime("%Y-%m-%d")
         name = statements[0].slug if len(statements) == 1 else "statements"
-        response["Content-Disposition"] = f'attachment; filename="{name}-signatories-{stamp}.csv"'
-        response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
-        write_publication_csv(statements, response)
+        if kind == "publication":
+            table, filename = exports.publication_table(statements), f"{name}-signatories-{stamp}"
+        else:
+            table, filename = exports.staff_table(statements), f"{name}-sign-ons-with-contacts-{stamp}"
+            logger.info("Staff export with contact details of statements %s by user %s",
+                        [statement.pk for statement in statements], request.user.pk)
+        if file_format == "xlsx":
+            sheet = _("Signatories") if kind == "publication" else _("Sign-ons")
+            return FileResponse(
+                exports.write_xlsx(table, str(sheet)), as_attachment=True, filename=f"{filename}.xlsx",
+                content_type=XLSX_CONTENT_TYPE,
+            )
+        response = StreamingHttpResponse(exports.stream_csv(table), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
+
+    @admin.action(description=_("Export the publication list (CSV)"), permissions=["view"])
+    def export_publication_list(self, request, queryset):
+        return self._export(request, queryset, kind="publication", file_format="csv")
+
+    @admin.action(description=_("Export the publication list (Excel)"), permissions=["view"])
+    def export_publication_list_xlsx(self, request, queryset):
+        return self._export(request, queryset, kind="publication", file_format="xlsx")
+
+    @admin.action(description=_("Export all sign-ons with contacts and states (CSV)"),
+                  permissions=["export_sign_ons"])
+    def export_sign_ons(self, request, queryset):
+        return self._export(request, queryset, kind="staff", file_format="csv")
+
+    @admin.action(description=_("Export all sign-ons with contacts and states (Excel)"),
+                  permissions=["export_sign_ons"])
+    def export_sign_ons_xlsx(self, request, queryset):
+        return self._export(request, queryset, kind="staff", file_format="xlsx")
+
+@admin.register(Demand)
+class DemandAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
+    """Demands across statements, to keep their status up to date; each change is in the audit trail."""
+
+    campaign_path = "statement__campaign"
+
+    list_display = ["__str__", "statement", "status", "status_updated_at"]
+    list_filter = ["status", "statement"]
+    list_select_related = ["statement"]
+    search_fields = ["text", "addressed_to"]
+    fields = ["statement", "position", "text", "addressed_to", "status", "status_note", "status_updated_at"]

@@ -1,11 +1,52 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .rendering import render_markdown
+
+def per_language_columns(*fields):
+    """The columns django-modeltranslation adds for ``fields`` (campaigns/translation.py).
+
+    The audit trail's tables are built before those columns are added to the models,
+    so it leaves them out explicitly: it records the base columns (the text as the
+    editor saw it) with who saved and when.
+    """
+    return [f"{field}_{code}" for field in fields for code, _name in settings.LANGUAGES]
+
+
+# Addresses under a campaign that belong to its press kit and outreach pages: a
+# statement with one of these slugs could never be reached.
+RESERVED_STATEMENT_SLUGS = ("press-kit", "actions")
+
+
+def validate_statement_slug(value):
+    if value in RESERVED_STATEMENT_SLUGS:
+        raise ValidationError(
+            _("“%(slug)s” is the address of the campaign's %(page)s; choose another slug."),
+            params={"slug": value, "page": _("press kit") if value == "press-kit" else _("actions")},
+        )
+
+
+def language_codes():
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def render_markdown_per_language(instance, pairs):
+    """Render each Markdown field into its HTML field, language by language.
+
+    Through the translated attribute (``instance.body``) a missing translation would
+    read as its fallback and be stored as this language's HTML: the per-language
+    columns are read and written directly instead.
+    """
+    for source, target in pairs:
+        for code in language_codes():
+            setattr(instance, f"{target}_{code}", render_markdown(getattr(instance, f"{source}_{code}") or ""))
 
 
 class CampaignQuerySet(models.QuerySet):
@@ -24,6 +65,14 @@ class Campaign(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     description_html = models.TextField(editable=False, blank=True)
+    closed_at = models.DateTimeField(
+        _("closed"), null=True, blank=True,
+        help_text=_("When the campaign ended. Its signers' contact details are erased the retention period later."),
+    )
+    retention_days = models.PositiveIntegerField(
+        _("keep contact details for (days after closing)"), default=180,
+        help_text=_("Signers without an account and without another active campaign lose their contact details then."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -38,7 +87,7 @@ class Campaign(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.description_html = render_markdown(self.description)
+        render_markdown_per_language(self, [("description", "description_html")])
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -66,7 +115,7 @@ class Statement(models.Model):
         PUBLISHED = "published", _("Published")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="statements")
-    slug = models.SlugField(_("slug"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, validators=[validate_statement_slug])
     position = models.PositiveIntegerField(_("position"), default=0)
     language = models.CharField(
         _("original language"), max_length=10, choices=settings.LANGUAGES, default="en"
@@ -119,6 +168,17 @@ class Statement(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = StatementQuerySet.as_manager()
+    # The audit trail; the rendered HTML follows from the Markdown already recorded.
+    # The signed text's versions, in its original language, are StatementVersions.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "body_html", "before_demands_html", "closing_html",
+            *per_language_columns(
+                "title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing",
+                "body_html", "before_demands_html", "closing_html",
+            ),
+        ]
+    )
 
     class Meta:
         ordering = ["campaign", "position", "pk"]
@@ -126,6 +186,9 @@ class Statement(models.Model):
         verbose_name_plural = _("statements")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "slug"], name="statement_slug_unique_in_campaign"),
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_STATEMENT_SLUGS), name="statement_slug_not_reserved"
+            ),
             models.CheckConstraint(
                 condition=Q(state__in=["draft", "open", "closed", "published"]),
                 name="statement_state_valid",
@@ -135,11 +198,45 @@ class Statement(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        if not getattr(self, f"title_{self.language}", ""):
+            raise ValidationError(
+                {f"title_{self.language}": _("The title in the original language (%(language)s) is required.")
+                 % {"language": self.get_language_display()}}
+            )
+
     def save(self, *args, **kwargs):
-        self.body_html = render_markdown(self.body)
-        self.before_demands_html = render_markdown(self.before_demands)
-        self.closing_html = render_markdown(self.closing)
+        render_markdown_per_language(
+            self, [("body", "body_html"), ("before_demands", "before_demands_html"), ("closing", "closing_html")]
+        )
         super().save(*args, **kwargs)
+
+    def is_translated_into(self, language):
+        """Whether staff wrote this statement in ``language`` (its title, at least), or it is the original."""
+        return language == self.language or bool(getattr(self, f"title_{language}", ""))
+
+    def translations(self):
+        """``(language, absolute URL)`` of each version readers can have: the original and each translation.
+
+        Absolute on ``SITE_URL``, the site's canonical address, so that search engines
+        find each language version (``<link rel="alternate" hreflang>``).
+        """
+        versions = []
+        for code in language_codes():
+            if self.is_translated_into(code):
+                with translation.override(code):
+                    versions.append((code, settings.SITE_URL + self.get_absolute_url()))
+        return versions
+
+    def text_language(self, language=None):
+        """The language its text is shown in to a reader of ``language`` (default: the active one).
+
+        Theirs when the statement is translated into it, else the statement's
+        original language: never a mix, never a third language.
+        """
+        language = language or get_language() or settings.LANGUAGE_CODE
+        return language if self.is_translated_into(language) else self.language
 
     def get_absolute_url(self):
         return reverse(
@@ -196,6 +293,8 @@ class Demand(models.Model):
     status_note = models.TextField(_("status note"), blank=True)
     status_updated_at = models.DateTimeField(_("status updated"), null=True, blank=True)
 
+    history = HistoricalRecords(excluded_fields=per_language_columns("text", "addressed_to", "status_note"))
+
     class Meta:
         ordering = ["statement", "position", "pk"]
         verbose_name = _("demand")
@@ -236,3 +335,42 @@ class Tier(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class StatementVersion(models.Model):
+    """The text of a statement as it stood at one version: what a signer of that version signed.
+
+    Written by :func:`campaigns.services.record_statement_version` whenever staff change
+    the text of a statement that is past its draft; the statement's ``version`` is the
+    number of its latest one.
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body"), blank=True)
+    concerns_intro = models.CharField(_("introduction to the concerns"), max_length=300, blank=True)
+    concerns = models.JSONField(_("concerns"), default=list, blank=True)
+    before_demands = models.TextField(_("text between the concerns and the demands"), blank=True)
+    demands_intro = models.CharField(_("introduction to the demands"), max_length=300, blank=True)
+    # [{"text": …, "addressed_to": …}, …] in order; a demand's status is not part of the text.
+    demands = models.JSONField(_("demands"), default=list, blank=True)
+    closing = models.TextField(_("closing"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("edited by"),
+    )
+
+    class Meta:
+        ordering = ["statement", "-number"]
+        verbose_name = _("statement version")
+        verbose_name_plural = _("statement versions")
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "number"], name="one_version_number_per_statement"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="statement_version_number_positive"),
+        ]
+
+    def __str__(self):
+        return _("%(statement)s, version %(number)d") % {"statement": self.statement.title, "number": self.number}

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, campaign_ids_for
 from campaigns.models import Statement
 
 from . import services
@@ -28,7 +29,7 @@ class MailingContentInline(admin.StackedInline):
 
 
 @admin.register(Mailing)
-class MailingAdmin(admin.ModelAdmin):
+class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
     """Mailings with their state and progress; failures are one click away."""
 
     list_display = [
@@ -179,8 +180,11 @@ class MailingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScopedAdmin):
     """Who a mailing reached, and why it did not reach the others. Read-only: deliveries are a record."""
+
+    campaign_path = "mailing__statement__campaign"
+    mailing_path = "mailing"
 
     list_display = ["email", "mailing", "state", "attempts", "sent_at", "reason"]
     list_filter = ["state", "mailing"]
@@ -197,7 +201,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(PressContact)
-class PressContactAdmin(admin.ModelAdmin):
+class PressContactAdmin(MaskedEmailsAdmin):
     list_display = ["name", "outlet", "country", "language", "email", "is_active"]
     list_filter = ["is_active", "language", "country"]
     search_fields = ["name", "outlet", "email"]
@@ -303,7 +307,7 @@ class InviteeListForm(forms.Form):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(MaskedEmailsAdmin, CampaignScopedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["organization_name", "email", "statement", "status_display", "opened_at", "declined_at"]
     list_filter = [StatusFilter, "statement"]
@@ -327,6 +331,8 @@ class InvitationAdmin(admin.ModelAdmin):
         form = InviteeListForm(
             request.POST or None, request.FILES or None, initial={"statement": request.GET.get("statement")}
         )
+        if (campaign_ids := campaign_ids_for(request.user)) is not None:
+            form.fields["statement"].queryset = Statement.objects.filter(campaign__in=campaign_ids)
         if request.method == "POST" and form.is_valid():
             added, existing = services.invite(
                 statement=form.cleaned_data["statement"], invitees=form.cleaned_data["invitee_list"], by=request.user

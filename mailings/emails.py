@@ -5,6 +5,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from .models import Delivery, Mailing, MailingContent
 
@@ -33,6 +34,13 @@ def build_delivery_email(
         invitation_url = absolute_url(reverse("mailings:invitation", kwargs={"token": token}))
     elif mailing.kind in {Mailing.Kind.INVITATION, Mailing.Kind.DEADLINE_REMINDER}:
         invitation_url = absolute_url(statement.get_absolute_url()) + "#sign"
+    manage_url = ""
+    if delivery.sign_on_id:
+        from signatories.services import make_management_token
+
+        manage_url = absolute_url(
+            reverse("signatories:manage", kwargs={"token": make_management_token(delivery.sign_on)})
+        )
 
     with translation.override(content.language):
         context = {
@@ -41,7 +49,11 @@ def build_delivery_email(
             "content": content,
             "statement": statement,
             "statement_url": absolute_url(statement.get_absolute_url()),
+            # Staff may point elsewhere; by default a press release links to the campaign's own press kit.
+            "press_kit_url": mailing.press_kit_url
+            or absolute_url(reverse("presskit:press_kit", kwargs={"campaign_slug": statement.campaign.slug})),
             "invitation_url": invitation_url,
+            "manage_url": manage_url,
             "unsubscribe_url": unsubscribe_url,
             "test": test,
         }
@@ -62,3 +74,17 @@ def build_delivery_email(
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def build_unsubscribe_link_email(email: str, *, token: str) -> EmailMultiAlternatives:
+    """A new unsubscribe link, asked for from an expired one; in the language of the page it was asked from."""
+    unsubscribe_url = absolute_url(reverse("mailings:unsubscribe", kwargs={"token": token}))
+    text = render_to_string("mailings/email/unsubscribe_link.txt", {"unsubscribe_url": unsubscribe_url})
+    return EmailMultiAlternatives(
+        subject=gettext("Your link to stop campaign email"),
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email],
+        # Not campaign email itself: no List-Unsubscribe, and it goes out even to an unsubscribed address.
+        headers={"Auto-Submitted": "auto-replied"},
+    )

@@ -134,6 +134,7 @@ class Mailing(models.Model):
         DEADLINE_REMINDER = "deadline_reminder", _("Reminder to invitees before the deadline")
         ACTION_REMINDER = "action_reminder", _("Reminder to signatories to take action")
         PRESS_RELEASE = "press_release", _("Press release to the press list")
+        VERSION_CHANGE = "version_change", _("Change of the text, to signers of earlier versions")
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -157,6 +158,10 @@ class Mailing(models.Model):
         help_text=_("For a press release: the embargo time. Sent by the workers once due."),
     )
     press_kit_url = models.URLField(_("press kit link"), max_length=500, blank=True)
+    statement_version = models.PositiveIntegerField(
+        _("about version"), null=True, blank=True,
+        help_text=_("Change of the text: the new version; it goes to signers of every earlier one."),
+    )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
@@ -173,6 +178,10 @@ class Mailing(models.Model):
             models.CheckConstraint(
                 condition=~Q(state="scheduled") | Q(scheduled_at__isnull=False),
                 name="scheduled_mailing_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="version_change") | Q(statement_version__isnull=False, statement_version__gte=2),
+                name="version_change_mailing_names_its_version",
             ),
         ]
         indexes = [models.Index(fields=["state", "scheduled_at"], name="mailing_due_lookup")]
@@ -221,6 +230,10 @@ class Delivery(models.Model):
     name = models.CharField(_("name"), max_length=300, blank=True)
     language = models.CharField(_("language"), max_length=10, default="en")
     invitation = models.ForeignKey(Invitation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # For a change of the text: the sign-on whose private link (change or withdraw) the email carries.
+    sign_on = models.ForeignKey(
+        "signatories.SignOn", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
     reason = models.TextField(_("reason"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)

@@ -54,6 +54,7 @@ class Recipient:
     name: str
     language: str
     invitation_id: int | None = None
+    sign_on_id: int | None = None
 
 
 @dataclass
@@ -143,12 +144,20 @@ def record_invitation_signed(invitation: Invitation, sign_on: SignOn) -> None:
 
 def invitation_summary(statement) -> dict:
     """Per statement: invited, opened the link, signed, declined, not yet signed."""
+    return invitation_counts(statement.invitations.all())
+
+
+def invitation_counts(invitations) -> dict:
+    """Invited, opened the link, signed (through the link or with the invited address), declined, not yet signed.
+
+    One query, over any set of invitations (a statement's, a campaign's).
+    """
     signed_by_email = Exists(
         SignOn.objects.filter(statement=OuterRef("statement"))
         .annotate(contact_email=Lower("contact__email"))
         .filter(contact_email=Lower(OuterRef("email")))
     )
-    invitations = statement.invitations.annotate(signed_by_email=signed_by_email)
+    invitations = invitations.annotate(signed_by_email=signed_by_email)
     signed = Q(sign_on__isnull=False) | Q(signed_by_email=True)
     return invitations.aggregate(
         invited=Count("pk"),
@@ -200,6 +209,9 @@ def resolve_recipients(mailing: Mailing):
     elif mailing.kind == Mailing.Kind.PRESS_RELEASE:
         for contact in PressContact.objects.filter(is_active=True).iterator():
             yield Recipient(contact.email, contact.name, contact.language)
+    elif mailing.kind == Mailing.Kind.VERSION_CHANGE:
+        for sign_on in signers_of_earlier_versions(statement, mailing.statement_version).iterator():
+            yield Recipient(sign_on.contact.email, sign_on.contact.name, sign_on.language, sign_on_id=sign_on.pk)
 
 
 def create_deliveries(mailing: Mailing) -> int:
@@ -221,6 +233,7 @@ def create_deliveries(mailing: Mailing) -> int:
                 name=recipient.name,
                 language=recipient.language,
                 invitation_id=recipient.invitation_id,
+                sign_on_id=recipient.sign_on_id,
                 state=Delivery.State.SKIPPED if skipped else Delivery.State.QUEUED,
                 reason="unsubscribed" if skipped else "",
             )
@@ -231,6 +244,60 @@ def create_deliveries(mailing: Mailing) -> int:
     if batch:
         created += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
     return created
+
+
+# --- Changes of the text ---------------------------------------------------------
+
+
+def signers_of_earlier_versions(statement, version: int):
+    """Sign-ons of ``statement`` that signed a version before ``version`` and still stand.
+
+    Confirmed, not rejected, not withdrawn, with a contact to write to; unlisted
+    signers are included: the change concerns them as much.
+    """
+    return (
+        SignOn.objects.for_statement(statement)
+        .filter(
+            statement_version__lt=version,
+            confirmation_state=SignOn.Confirmation.CONFIRMED,
+            withdrawn_at__isnull=True,
+        )
+        .exclude(moderation_state=SignOn.Moderation.REJECTED)
+        .exclude(contact=None)
+        .select_related("contact")
+        .only("language", "contact__email", "contact__name")
+    )
+
+
+def create_version_change_mailing(*, statement, by=None) -> Mailing:
+    """A draft mailing telling signers of earlier versions that the text of ``statement`` changed.
+
+    It is an ordinary mailing (one delivery per address, unsubscribed addresses
+    skipped): staff edit its text, then schedule it. Recipients are worked out when
+    it is sent, so a signer who signs the new version meanwhile is not written to.
+    """
+    if statement.version < 2:
+        raise MailingNotReady("The statement has only one version: nobody signed an earlier one.")
+    with transaction.atomic(), translation.override(statement.language):
+        mailing = Mailing.objects.create(
+            statement=statement,
+            kind=Mailing.Kind.VERSION_CHANGE,
+            statement_version=statement.version,
+            name=f"Change of the text (version {statement.version}): {statement.title}"[:200],
+            default_language=statement.language,
+            created_by=by,
+        )
+        MailingContent.objects.create(
+            mailing=mailing,
+            language=statement.language,
+            subject=gettext("The text you signed has changed: %(title)s") % {"title": statement.title},
+            body=gettext(
+                "The text of “%(title)s” has changed since you signed it: it is now at version %(version)d. "
+                "Please read the new text. If you no longer support it, you can change how your signature is "
+                "listed, or withdraw it, from your private link below."
+            ) % {"title": statement.title, "version": statement.version},
+        )
+    return mailing
 
 
 # --- Scheduling -------------------------------------------------------------------
@@ -450,7 +517,7 @@ def claim_deliveries(mailing_id: int) -> list[Delivery]:
         Delivery.objects.filter(pk__in=ids).update(
             next_attempt_at=now + timezone.timedelta(seconds=settings.MAILING_CLAIM_LEASE_SECONDS)
         )
-    return list(Delivery.objects.filter(pk__in=ids).select_related("invitation").order_by("pk"))
+    return list(Delivery.objects.filter(pk__in=ids).select_related("invitation", "sign_on").order_by("pk"))
 
 
 def release(deliveries) -> None:
@@ -599,22 +666,77 @@ def send_test(*, mailing: Mailing, to: str, language: str | None = None) -> None
 
 
 def make_unsubscribe_token(email: str) -> str:
-    """The token carries a hash of the address, never the address itself."""
+    """The token carries a hash of the address, never the address itself, and the time it was made.
+
+    It works for ``UNSUBSCRIBE_LINK_MAX_AGE`` (a year by default: people unsubscribe
+    from old email); a leaked or forwarded link stops working after that.
+    """
     return signing.dumps(email_hash(email), salt=UNSUBSCRIBE_SALT)
 
 
+class ExpiredUnsubscribeLink(Exception):
+    """The unsubscribe token is genuine but older than UNSUBSCRIBE_LINK_MAX_AGE."""
+
+
 def unsubscribe_hash_for_token(token: str) -> str | None:
+    """The address hash behind a valid token; None for a forged one. Raises ExpiredUnsubscribeLink."""
     try:
-        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=settings.UNSUBSCRIBE_LINK_MAX_AGE)
+    except signing.SignatureExpired as expired:
+        raise ExpiredUnsubscribeLink from expired
     except signing.BadSignature:
         return None
 
 
 def unsubscribe(*, token: str, source: str = "link") -> bool:
-    """Unsubscribe the address behind ``token``; return False for a bad token. Idempotent."""
+    """Unsubscribe the address behind ``token``; return False for a bad token. Idempotent.
+
+    Raises ExpiredUnsubscribeLink for a genuine token past its lifetime.
+    """
     hashed = unsubscribe_hash_for_token(token)
     if hashed is None:
         return False
     Unsubscription.objects.get_or_create(email_hash=hashed, defaults={"source": source})
     return True
 
+
+def is_expired_unsubscribe_token(token: str) -> bool:
+    try:
+        unsubscribe_hash_for_token(token)
+    except ExpiredUnsubscribeLink:
+        return True
+    return False
+
+
+def unsubscribe_after_expired_link(*, token: str, email: str) -> bool:
+    """Someone followed an expired unsubscribe link and typed their address; return whether it is unsubscribed now.
+
+    When the address is the one the link was made for, it is unsubscribed at once:
+    the person shows they know it. Otherwise, if the platform sends campaign email
+    to that address, a fresh link is emailed to it, so that only the owner of the
+    address can act on it. The caller answers both "not the link's address" cases
+    alike, so the answer never tells whether an address is known.
+    """
+    if not is_expired_unsubscribe_token(token):
+        raise ValueError("Only for a genuine, expired link: a valid one goes to unsubscribe()")
+    hashed = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    email = normalize_email(email)
+    if email_hash(email) == hashed:
+        Unsubscription.objects.get_or_create(email_hash=hashed, defaults={"source": "expired-link"})
+        return True
+    if Delivery.objects.filter(email=email).exists():
+        send_fresh_unsubscribe_link(email)
+    return False
+
+
+def send_fresh_unsubscribe_link(email: str) -> None:
+    """Email a new unsubscribe link to an address that receives campaign email."""
+    from .emails import build_unsubscribe_link_email
+
+    try:
+        build_unsubscribe_link_email(email, token=make_unsubscribe_token(email)).send()
+    except Exception as error:
+        # The page says a link is on its way "if the address gets our email": a failure
+        # here must not show, or it would tell that the address is known. The error's
+        # text may hold the address: only its type is logged.
+        logger.warning("Could not send a fresh unsubscribe link: %s", type(error).__name__)

@@ -2,20 +2,31 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from campaigns.views import render_statement_page
+from advocacy import rate_limits
+from campaigns.statement_page import render_statement_page
 from signatories.forms import OrganizationSignOnForm
 
 from . import services
+from .forms import ExpiredUnsubscribeLinkForm
 from .models import Unsubscription
 
 
 @never_cache
 @csrf_exempt  # RFC 8058 one-click: mail providers POST without cookies; the signed token is the proof
 def unsubscribe(request, token):
-    """Unsubscribe page: a GET shows a button, a POST (ours or a mail provider's one-click) unsubscribes."""
-    hashed = services.unsubscribe_hash_for_token(token)
+    """Unsubscribe page: a GET shows a button, a POST (ours or a mail provider's one-click) unsubscribes.
+
+    An expired link (see UNSUBSCRIBE_LINK_MAX_AGE) asks for the address instead.
+    """
+    try:
+        hashed = services.unsubscribe_hash_for_token(token)
+    except services.ExpiredUnsubscribeLink:
+        if request.method == "POST" and "List-Unsubscribe" in request.POST:
+            # A mail provider's one-click POST from an old message: it has no address to give.
+            return render(request, "mailings/unsubscribe.html", {"expired": True}, status=410)
+        return expired_unsubscribe_link(request, token)
     if hashed is None:
         return render(request, "mailings/unsubscribe.html", {"invalid": True}, status=404)
     if request.method == "POST":
@@ -25,6 +36,27 @@ def unsubscribe(request, token):
         return redirect("mailings:unsubscribe", token=token)
     done = Unsubscription.objects.filter(email_hash=hashed).exists()
     return render(request, "mailings/unsubscribe.html", {"done": done})
+
+
+@csrf_protect  # unlike the one-click POST, this form can make us send an email
+def expired_unsubscribe_link(request, token):
+    """An expired unsubscribe link: the person types their address to stop the emails.
+
+    The answer is the same whether or not the address gets campaign email (see
+    services.unsubscribe_after_expired_link), and sending fresh links is rate-limited.
+    """
+    form = ExpiredUnsubscribeLinkForm(request.POST or None)
+    context = {"expired": True, "form": form}
+    if request.method == "POST" and form.is_valid():
+        exceeded = rate_limits.hit(request, "unsubscribe-link", email=form.cleaned_data["email"])
+        if exceeded is not None:
+            form.add_error(None, exceeded.message)
+            response = render(request, "mailings/unsubscribe.html", context)
+            return rate_limits.with_retry_after(response, exceeded)
+        if services.unsubscribe_after_expired_link(token=token, email=form.cleaned_data["email"]):
+            return render(request, "mailings/unsubscribe.html", {"done": True})
+        return render(request, "mailings/unsubscribe.html", {"link_sent": True})
+    return render(request, "mailings/unsubscribe.html", context, status=410 if request.method == "GET" else 200)
 
 
 @never_cache

@@ -36,3 +36,24 @@ def build_confirmation_email(sign_on: SignOn, *, token: str, management_token: s
         )
         message.attach_alternative(render_to_string("signatories/email/confirmation.html", context), "text/html")
     return message
+
+
+def build_rejection_email(sign_on: SignOn) -> EmailMultiAlternatives:
+    """The email telling a signer their sign-on was rejected, with the reason staff gave."""
+    with translation.override(sign_on.language):
+        context = {
+            "sign_on": sign_on,
+            "statement": sign_on.statement,
+            "signatory": sign_on.signatory,
+            "contact": sign_on.contact,
+            "reason": sign_on.rejection_reason,
+            "statement_url": settings.SITE_URL + sign_on.statement.get_absolute_url(),
+        }
+        subject = render_to_string("signatories/email/rejection_subject.txt", context)
+        return EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string("signatories/email/rejection.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[sign_on.contact.email],
+            headers={"Auto-Submitted": "auto-generated", "Content-Language": sign_on.language},
+        )

@@ -1,17 +1,34 @@
-"""The publication list of a statement: what the coalition hands to the press.
+"""Exports of who signed, as CSV or Excel files streamed to the browser.
 
-It holds exactly what the public page names — listed, confirmed and approved
-sign-ons, in the page's order and sections — and nothing private.
+- The **publication list** of a statement: what the coalition hands to the press.
+  It holds exactly what the public page names — listed, confirmed and approved
+  sign-ons, in the page's sections and order — and nothing private.
+- The **staff export**: every sign-on with its states and its contact's details,
+  for those allowed to export contact details (permission
+  ``signatories.export_sign_ons``).
+
+Both read the database in chunks and write each row as it comes: memory stays the
+same for 100 or 100,000 sign-ons. A cell that a spreadsheet program would run as
+a formula is escaped in both formats.
 """
 
 import csv
+import re
+import tempfile
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from django_countries import countries as all_countries
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .selectors import public_signatory_list
+from campaigns.models import Statement
+
+from .models import Signatory, SignOn
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_SIZE = 2000
 
 
 def escape_formula(value) -> str:
@@ -19,23 +36,7 @@ def escape_formula(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def publication_rows(statement):
-    """Yield one list per named signatory of ``statement``, in display order."""
-    for section in public_signatory_list(statement).sections:
-        for sign_on in section.sign_ons:
-            signatory = sign_on.signatory
-            yield [
-                statement.title,
-                section.title,
-                signatory.get_kind_display(),
-                signatory.name,
-                signatory.acronym,
-                signatory.display_name,
-                signatory.country.name if sign_on.shows_country and signatory.country else "",
-                signatory.website if signatory.is_organization else "",
-                signatory.title,
-                signatory.affiliation,
-            ]
+# --- Publication list ---------------------------------------------------------------
 
 
 def publication_header():
@@ -45,9 +46,180 @@ def publication_header():
     ]
 
 
+def publication_sections(statement: Statement):
+    """Yield (section title, sign-ons) in the order of the public page.
+
+    The same sections as :func:`signatories.selectors.public_signatory_list`: each tier
+    (organizations; those without a known tier go to the default one), individual
+    experts, then everyone who signed after publication. One query per section.
+    """
+    tiers = list(statement.tiers.all())
+    fallback_tier = next((tier for tier in tiers if tier.is_default), tiers[-1] if tiers else None)
+    listed = SignOn.objects.visible().for_statement(statement).exclude(listing=SignOn.Listing.UNLISTED)
+    published_at = statement.published_at if statement.state == Statement.State.PUBLISHED else None
+    on_time = listed.filter(signed_at__lte=published_at) if published_at else listed
+    organizations = on_time.filter(signatory__kind=Signatory.Kind.ORGANIZATION)
+    for tier in tiers:
+        in_tier = Q(tier=tier)
+        if tier == fallback_tier:
+            in_tier |= Q(tier__isnull=True) | ~Q(tier__in=[each.pk for each in tiers])
+        yield tier.name, organizations.filter(in_tier)
+    if not tiers:
+        yield _("Signatories"), organizations
+    yield (
+        _("Individual experts (affiliation for identification only)"),
+        on_time.filter(signatory__kind=Signatory.Kind.INDIVIDUAL),
+    )
+    if published_at:
+        yield _("Signed after publication"), listed.filter(signed_at__gt=published_at)
+
+
+def publication_rows(statement: Statement):
+    """Yield one list per named signatory of ``statement``, in display order; public fields only."""
+    kind_labels = {kind: str(label) for kind, label in Signatory.Kind.choices}
+    country_names = {}
+    for section_title, sign_ons in publication_sections(statement):
+        rows = sign_ons.order_by("signatory__sort_key", "signatory__name", "pk").values_list(
+            "listing", "signatory__kind", "signatory__name", "signatory__acronym", "signatory__country",
+            "signatory__website", "signatory__title", "signatory__affiliation",
+        )
+        for listing, kind, name, acronym, code, website, title, affiliation in rows.iterator(
+            chunk_size=CHUNK_SIZE
+        ):
+            country = ""
+            if code and listing == SignOn.Listing.LISTED:
+                if code not in country_names:
+                    country_names[code] = str(all_countries.name(code))
+                country = country_names[code]
+            is_organization = kind == Signatory.Kind.ORGANIZATION
+            display_name = Signatory(name=name, acronym=acronym).display_name
+            yield [
+                statement.title, section_title, kind_labels.get(kind, kind), name, acronym, display_name,
+                country, website if is_organization else "", title, affiliation,
+            ]
+
+
+def publication_table(statements):
+    """The header, then the rows of every statement in turn."""
+    yield publication_header()
+    for statement in statements:
+        yield from publication_rows(statement)
+
+
 def write_publication_csv(statements, output) -> None:
     writer = csv.writer(output)
-    writer.writerow(publication_header())
-    for statement in statements:
-        for row in publication_rows(statement):
-            writer.writerow([escape_formula(cell) for cell in row])
+    for row in publication_table(statements):
+        writer.writerow([escape_formula(cell) for cell in row])
+
+
+# --- Staff export -------------------------------------------------------------------
+
+STAFF_COLUMNS = [
+    # (header, value path in the sign-on query)
+    (_("Statement"), "statement__title"),
+    (_("Kind"), "signatory__kind"),
+    (_("Name"), "signatory__name"),
+    (_("Acronym"), "signatory__acronym"),
+    (_("Country"), "signatory__country"),
+    (_("Website"), "signatory__website"),
+    (_("Title"), "signatory__title"),
+    (_("Affiliation"), "signatory__affiliation"),
+    (_("Accreditation"), "signatory__accreditation"),
+    (_("Contact name"), "contact__name"),
+    (_("Contact email"), "contact__email"),
+    (_("Contact language"), "contact__language"),
+    (_("Tier"), "tier__name"),
+    (_("Requested tier"), "requested_tier__name"),
+    (_("Listing"), "listing"),
+    (_("Confirmation"), "confirmation_state"),
+    (_("Confirmed at"), "confirmed_at"),
+    (_("Moderation"), "moderation_state"),
+    (_("Moderated at"), "moderated_at"),
+    (_("Moderated by"), "moderated_by__email"),
+    (_("Rejection reason"), "rejection_reason"),
+    (_("Withdrawn at"), "withdrawn_at"),
+    (_("Version signed"), "statement_version"),
+    (_("Authorized to sign"), "authorized_to_sign"),
+    (_("Privacy notice version"), "consent_version"),
+    (_("Privacy notice agreed at"), "consent_given_at"),
+    (_("Language"), "language"),
+    (_("Source"), "source"),
+    (_("Signed at"), "signed_at"),
+]
+
+
+def staff_header():
+    return [str(header) for header, _path in STAFF_COLUMNS]
+
+
+def staff_table(statements):
+    """The header, then every sign-on of ``statements`` with contacts and states, oldest first.
+
+    One query (read in chunks), whatever the number of sign-ons.
+    """
+    yield staff_header()
+    labels = {
+        "signatory__kind": dict(Signatory.Kind.choices),
+        "listing": dict(SignOn.Listing.choices),
+        "confirmation_state": dict(SignOn.Confirmation.choices),
+        "moderation_state": dict(SignOn.Moderation.choices),
+        "source": dict(SignOn.Source.choices),
+    }
+    labels = {path: {key: str(label) for key, label in choices.items()} for path, choices in labels.items()}
+    paths = [path for _header, path in STAFF_COLUMNS]
+    rows = (
+        SignOn.objects.filter(statement__in=statements)
+        .order_by("statement_id", "signed_at", "pk")
+        .values_list(*paths)
+    )
+    for values in rows.iterator(chunk_size=CHUNK_SIZE):
+        row = []
+        for path, value in zip(paths, values):
+            if path in labels:
+                value = labels[path].get(value, value)
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat(timespec="seconds")
+            elif isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            row.append(value)
+        yield row
+
+
+# --- Writers --------------------------------------------------------------------------
+
+
+class _Line:
+    """A file-like object that hands back what the csv writer wrote, one line at a time."""
+
+    def write(self, value):
+        return value
+
+
+def stream_csv(table):
+    """Yield the CSV text of ``table`` line by line, formulas escaped, with a byte order mark first."""
+    writer = csv.writer(_Line())
+    yield "\ufeff"  # so that spreadsheet programs read the file as UTF-8
+    for row in table:
+        yield writer.writerow([escape_formula(cell) for cell in row])
+
+
+def xlsx_cell(value) -> str:
+    """A cell for the Excel file: formulas escaped, characters XML cannot hold removed."""
+    return ILLEGAL_CHARACTERS_RE.sub("", escape_formula(value))
+
+
+def write_xlsx(table, sheet_title: str):
+    """Write ``table`` to an anonymous temporary file as an Excel workbook; return the file, rewound.
+
+    openpyxl's write-only mode writes each row to disk as it is appended, so a large
+    export does not grow in memory; the file disappears when it is closed.
+    """
+    workbook = Workbook(write_only=True)
+    # Sheet titles may not hold []:*?/\ nor exceed 31 characters.
+    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "", sheet_title)[:31] or "Sheet")
+    for row in table:
+        sheet.append([xlsx_cell(cell) for cell in row])
+    output = tempfile.TemporaryFile(suffix=".xlsx")
+    workbook.save(output)
+    output.seek(0)
+    return output

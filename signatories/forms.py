@@ -1,10 +1,16 @@
+import functools
+
 from django import forms
+from django.forms.utils import flatatt
 from django.urls import reverse_lazy
 from django.utils.functional import lazy
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from advocacy.spam_protection import SpamProtectedFormMixin
 from campaigns.models import Tier
 
 from .models import Signatory, SignOn
@@ -14,7 +20,42 @@ format_html_lazy = lazy(format_html, str)
 
 
 def country_choices():
+    """The country menu in the active language; built once per language and process.
+
+    Sorting 250 translated country names costs more than the rest of a sign-on.
+    """
+    return _country_choices_for(get_language())
+
+
+@functools.lru_cache(maxsize=16)
+def _country_choices_for(language):
     return [("", _("— Not given / international —")), *countries]
+
+
+class CountrySelect(forms.Select):
+    """The country menu, its 250 options written in Python rather than one template each.
+
+    A form sent back with its errors renders two of them; through the template
+    engine they cost most of that page's time.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for _group, choices, _index in widget["optgroups"]:
+            for option in choices:
+                options.append(
+                    '<option value="%s"%s>%s</option>'
+                    % (
+                        conditional_escape(option["value"]),
+                        " selected" if option["selected"] else "",
+                        conditional_escape(option["label"]),
+                    )
+                )
+        return mark_safe(
+            '<select name="%s"%s>\n%s\n</select>'
+            % (conditional_escape(widget["name"]), flatatt(widget["attrs"]), "\n".join(options))
+        )
 
 
 class DescribedFieldsMixin:
@@ -41,8 +82,11 @@ class DescribedFieldsMixin:
         self.describe_fields()
 
 
-class SignOnForm(DescribedFieldsMixin, forms.Form):
-    """Fields every signer answers, whether for an organization or as an individual."""
+class SignOnForm(SpamProtectedFormMixin, DescribedFieldsMixin, forms.Form):
+    """Fields every signer answers, whether for an organization or as an individual.
+
+    Bots are told apart by the honeypot and the time check (``is_automated``).
+    """
 
     kind = None  # set by subclasses to a Signatory.Kind
 
@@ -69,7 +113,6 @@ class SignOnForm(DescribedFieldsMixin, forms.Form):
     def __init__(self, *args, statement, **kwargs):
         self.statement = statement
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = country_choices()
         self.describe_fields()
 
     def clean_name(self):
@@ -92,7 +135,7 @@ class OrganizationSignOnForm(SignOnForm):
 
     name = forms.CharField(label=_("Organization name"), max_length=300)
     acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices, widget=CountrySelect)
     website = forms.URLField(
         label=_("Website"), max_length=300, required=False, assume_scheme="https",
         help_text=_("Helps us recognise your organization if it signed before."),
@@ -150,7 +193,7 @@ class IndividualSignOnForm(SignOnForm):
     affiliation = forms.CharField(
         label=_("Affiliation"), max_length=300, required=False, help_text=_("Shown for identification only.")
     )
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices, widget=CountrySelect)
     email = forms.EmailField(
         label=_("Your email address"),
         max_length=254,
@@ -182,3 +225,131 @@ class ListingForm(DescribedFieldsMixin, forms.Form):
 
 
 SIGN_ON_FORMS = {form.kind.value: form for form in (OrganizationSignOnForm, IndividualSignOnForm)}
+
+
+# --- Importing sign-ons (staff) ----------------------------------------------------
+
+
+class ImportUploadForm(DescribedFieldsMixin, forms.Form):
+    """Step 1 of an import: the file."""
+
+    file = forms.FileField(
+        label=_("File of sign-ons"),
+        help_text=_("A CSV (UTF-8) or Excel (.xlsx) file with a heading row, e.g. the export of a form service."),
+    )
+
+    def clean_file(self):
+        from django.conf import settings
+
+        from .imports import ImportFileError, read_table
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.SIGN_ON_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)d MB: split it.")
+                % {"size": settings.SIGN_ON_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        data = upload.read()
+        try:
+            self.cleaned_data["dataset"] = read_table(data, upload.name)
+        except ImportFileError as problem:
+            raise forms.ValidationError(str(problem))
+        self.cleaned_data["data"] = data
+        return upload
+
+
+class ImportMappingForm(DescribedFieldsMixin, forms.Form):
+    """Step 2 of an import: which column holds which field, and what holds for every row."""
+
+    upload = forms.CharField(widget=forms.HiddenInput)
+    default_kind = forms.ChoiceField(
+        label=_("Rows without a kind are"), choices=Signatory.Kind.choices, initial=Signatory.Kind.ORGANIZATION,
+    )
+    default_listing = forms.ChoiceField(
+        label=_("Rows without a listing are"), choices=SignOn.Listing.choices, initial=SignOn.Listing.LISTED,
+        help_text=_("When in doubt, choose “Not listed”: a signer who did not agree to be named must not be."),
+    )
+    approve = forms.BooleanField(
+        label=_("Approve the imported sign-ons (they were checked in the other tool)"), required=False,
+        initial=True, help_text=_("Otherwise they wait in the moderation list."),
+    )
+
+    def __init__(self, *args, headings, **kwargs):
+        from .imports import IMPORT_FIELDS
+
+        super().__init__(*args, **kwargs)
+        self.headings = headings
+        choices = [("", _("— not in the file —")), *((heading, heading) for heading in headings)]
+        for import_field in IMPORT_FIELDS:
+            self.fields[f"column_{import_field.key}"] = forms.ChoiceField(
+                label=import_field.label, choices=choices, required=import_field.required,
+            )
+
+    def mapping_fields(self):
+        return [self[name] for name in self.fields if name.startswith("column_")]
+
+    def option_fields(self):
+        return [self[name] for name in ("default_kind", "default_listing", "approve")]
+
+    def mapping(self) -> dict:
+        return {
+            name.removeprefix("column_"): value
+            for name, value in self.cleaned_data.items()
+            if name.startswith("column_") and value
+        }
+
+
+# --- Staff forms in the admin ----------------------------------------------------------
+
+
+class RejectSignOnsForm(DescribedFieldsMixin, forms.Form):
+    """The confirmation step of rejecting sign-ons in bulk: why, and whether to tell the signers."""
+
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Recorded in the audit trail and, if you choose, emailed to each signer in their language."),
+    )
+    notify_signers = forms.BooleanField(
+        label=_("Email the reason to each signer who confirmed their address"),
+        required=False,
+        initial=True,
+    )
+
+
+class MoveSignOnsToTierForm(DescribedFieldsMixin, forms.Form):
+    """The confirmation step of moving sign-ons in bulk to a tier of their statement."""
+
+    tier = forms.ModelChoiceField(label=_("Move to the tier"), queryset=Tier.objects.none())
+    reason = forms.CharField(label=_("Note for the audit trail"), max_length=500, required=False)
+
+    def __init__(self, *args, tiers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].queryset = tiers
+        self.fields["tier"].label_from_instance = lambda tier: f"{tier.statement.title} — {tier.name}"
+
+
+class MergeOrganizationsForm(DescribedFieldsMixin, forms.Form):
+    """Which of two organizations to keep when merging them, and why they are one."""
+
+    keep = forms.TypedChoiceField(
+        label=_("Organization to keep"),
+        coerce=int,
+        widget=forms.RadioSelect,
+        help_text=_("The other one's sign-ons, contacts and history move to it; the other is then removed."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
+                             help_text=_("Recorded in the audit trail and the merge record."))
+
+    def __init__(self, *args, organizations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organizations = {organization.pk: organization for organization in organizations}
+        self.fields["keep"].choices = [
+            (organization.pk, organization.display_name) for organization in organizations
+        ]
+
+    def keep_and_duplicate(self):
+        keep = self.organizations[self.cleaned_data["keep"]]
+        (duplicate,) = [o for pk, o in self.organizations.items() if pk != keep.pk]
+        return keep, duplicate

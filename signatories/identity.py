@@ -22,6 +22,16 @@ SHARED_HOSTING_DOMAINS = frozenset(
     }
 )
 
+# Mailbox providers: an address there says nothing about which organization a person works for.
+WEBMAIL_DOMAINS = frozenset(
+    {
+        "aol.com", "fastmail.com", "gmail.com", "gmx.de", "gmx.net", "googlemail.com", "hotmail.com",
+        "icloud.com", "live.com", "mail.com", "mail.ru", "me.com", "msn.com", "outlook.com", "posteo.de",
+        "proton.me", "protonmail.com", "qq.com", "riseup.net", "tutanota.com", "tuta.io", "web.de",
+        "yahoo.com", "yandex.ru", "zoho.com",
+    }
+)
+
 # "(APC)", "(KICTANet)", "(iLIT)", "(EURO-SSIG)", "(HRNJ-U)" are acronyms; "(Malaysia)" is not.
 TRAILING_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()\s]{2,20})\)$")
 
@@ -48,6 +58,7 @@ def split_acronym(name: str, acronym: str = "") -> tuple[str, str]:
     return name, acronym
 
 
+@lru_cache(maxsize=20_000)  # an import asks for each name's key several times
 def normalize_name(name: str) -> str:
     """A key under which differently typed versions of one name coincide."""
     name, _ = split_acronym(name)
@@ -85,6 +96,23 @@ def is_identifying_domain(domain: str) -> bool:
     if not domain or "." not in domain:
         return False
     return not any(domain == shared or domain.endswith("." + shared) for shared in SHARED_HOSTING_DOMAINS)
+
+
+def email_domain(email: str) -> str:
+    return normalize_email(email).rpartition("@")[2]
+
+
+def email_on_organization_domain(email: str, domain: str) -> bool:
+    """Whether ``email`` is an address on the organization's own website ``domain`` (or a subdomain).
+
+    Shared hosting and webmail domains never match: anyone can have an address there.
+    """
+    mailbox = email_domain(email)
+    if not is_identifying_domain(domain) or not is_identifying_domain(mailbox):
+        return False
+    if mailbox in WEBMAIL_DOMAINS or domain in WEBMAIL_DOMAINS:
+        return False
+    return mailbox == domain or mailbox.endswith("." + domain)
 
 
 @lru_cache(maxsize=1)

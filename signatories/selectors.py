@@ -231,7 +231,7 @@ def signatory_list_version(statement_ref=OuterRef("pk")) -> Subquery:
     Pending and unconfirmed sign-ons do not affect it, so a wave of new submissions
     does not throw a cached list away. Not covered: an edit of a signatory's own
     profile (its name, country) in the admin, which changes no sign-on; the page's
-    cache key bounds that by time (``campaigns.views.PROFILE_EDITS_SHOW_WITHIN``).
+    cache key bounds that by time (``campaigns.statement_page.PROFILE_EDITS_SHOW_WITHIN``).
     """
     visible = (
         SignOn.objects.visible()

@@ -10,16 +10,18 @@ import logging
 from dataclasses import dataclass
 from functools import partial
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from campaigns.models import Statement, Tier
 
 from . import identity
-from .models import Contact, Signatory, SignOn
+from .models import Contact, OrganizationMerge, Signatory, SignOn
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +29,11 @@ CONFIRMATION_SALT = "signatories.sign-on-confirmation"
 MANAGEMENT_SALT = "signatories.sign-on-management"
 # A signer who asks for the confirmation email again gets it at most this often.
 CONFIRMATION_RESEND_INTERVAL = timezone.timedelta(minutes=5)
+
+
+# How the audit trail tells a signer's own change from a staff member's.
+SIGNER_CHANGE_REASON = "Changed by the signer through their private link"
+CONFIRMATION_CHANGE_REASON = "Confirmed by the signer"
 
 
 class SignOnClosed(Exception):
@@ -122,7 +129,7 @@ def submit_sign_on(
                     statement=statement,
                     signatory=signatory,
                     contact=contact,
-                    tier=statement.tiers.filter(is_default=True).first(),
+                    tier=next((tier for tier in statement.tiers.all() if tier.is_default), None),
                     requested_tier=requested_tier if statement.allows_tier_requests else None,
                     listing=listing,
                     statement_version=statement.version,
@@ -157,20 +164,85 @@ def _answer_duplicate(existing: SignOn, contact: Contact) -> SubmissionResult:
     return SubmissionResult(SubmissionOutcome.ALREADY_RECORDED, existing)
 
 
-def _find_or_create_signatory(details: SignatoryDetails) -> Signatory:
+def signatory_identity_key(details: SignatoryDetails) -> str:
     if details.kind == Signatory.Kind.ORGANIZATION:
-        key = identity.organization_identity_key(details.name)
-        found = Signatory.objects.filter(identity_key=key).first()
+        return identity.organization_identity_key(details.name)
+    return identity.individual_identity_key(details.email)
+
+
+def find_existing_signatory(details: SignatoryDetails) -> Signatory | None:
+    """The signatory ``details`` name, recognised as the public sign-on recognises it.
+
+    An organization by its normalized name, else by a name merged away into it as a
+    duplicate ("EFF"), else by its website's domain (unless the domain is shared
+    hosting); an individual by their email address.
+    """
+    key = signatory_identity_key(details)
+    found = Signatory.objects.filter(identity_key=key).first()
+    if found is None and details.kind == Signatory.Kind.ORGANIZATION:
+        merges = OrganizationMerge.objects.filter(duplicate_profile__identity_key=key).select_related("kept")
+        found = next((merge.kept for merge in merges.order_by("-merged_at")[:1]), None)
+    if found is None and details.kind == Signatory.Kind.ORGANIZATION:
         domain = identity.website_domain(details.website)
-        if found is None and identity.is_identifying_domain(domain):
+        if identity.is_identifying_domain(domain):
             found = (
                 Signatory.objects.filter(kind=Signatory.Kind.ORGANIZATION, website_domain=domain)
                 .order_by("pk")
                 .first()
             )
-    else:
-        key = identity.individual_identity_key(details.email)
-        found = Signatory.objects.filter(identity_key=key).first()
+    return found
+
+
+class SignatoryMatcher:
+    """``find_existing_signatory`` for a whole file at once: a few queries, then lookups in memory.
+
+    Loads every signatory that one of ``candidates`` could be (by identity key, or an
+    organization by its website's identifying domain) in chunks, so that the number of
+    queries does not grow with the rows; :meth:`find` then applies the same rules as
+    ``find_existing_signatory``: the identity key first, else the oldest organization
+    on the same domain.
+    """
+
+    CHUNK = 1000  # well under every database's limit on query parameters
+
+    def __init__(self, candidates):
+        candidates = list(candidates)
+        keys = sorted({signatory_identity_key(details) for details in candidates})
+        domains = sorted({
+            domain for details in candidates
+            if details.kind == Signatory.Kind.ORGANIZATION
+            and identity.is_identifying_domain(domain := identity.website_domain(details.website))
+        })
+        self.by_key = {}
+        self.by_domain = {}
+        for chunk in chunked(keys, self.CHUNK):
+            self.by_key.update((found.identity_key, found) for found in Signatory.objects.filter(identity_key__in=chunk))
+        for chunk in chunked(domains, self.CHUNK):
+            organizations = Signatory.objects.filter(kind=Signatory.Kind.ORGANIZATION, website_domain__in=chunk)
+            for found in organizations.order_by("pk"):
+                self.by_domain.setdefault(found.website_domain, found)
+
+    def find(self, details: SignatoryDetails) -> Signatory | None:
+        found = self.by_key.get(signatory_identity_key(details))
+        if found is None and details.kind == Signatory.Kind.ORGANIZATION:
+            domain = identity.website_domain(details.website)
+            if identity.is_identifying_domain(domain):
+                found = self.by_domain.get(domain)
+        return found
+
+    def signatories(self) -> list[Signatory]:
+        return list({found.pk: found for found in [*self.by_key.values(), *self.by_domain.values()]}.values())
+
+
+def chunked(values: list, size: int):
+    """``values`` in consecutive lists of at most ``size``, to keep each query under the parameter limit."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _find_or_create_signatory(details: SignatoryDetails) -> Signatory:
+    key = signatory_identity_key(details)
+    found = find_existing_signatory(details)
     if found is not None:
         return found
     try:
@@ -251,6 +323,7 @@ def confirm_sign_on(*, token: str) -> tuple[SignOn, bool]:
             sign_on.moderation_state = SignOn.Moderation.APPROVED
             sign_on.moderated_at = now
             fields += ["moderation_state", "moderated_at"]
+        sign_on._change_reason = CONFIRMATION_CHANGE_REASON
         sign_on.save(update_fields=fields)
     logger.info("Sign-on %s confirmed", sign_on.pk)
     return sign_on, True
@@ -284,66 +357,209 @@ def sign_on_for_management_token(token: str) -> SignOn:
     return sign_on
 
 
+def _change_reason(by: str) -> str:
+    """What the audit trail says of a signer's own change, made from their link or their account."""
+    return SIGNER_CHANGE_REASON if by == "its signer" else f"Changed by the organization's {by}"
+
+
 def change_listing(*, token: str, listing: str) -> SignOn:
     """Change how the signer's sign-on is listed; takes effect on the public list at once."""
+    return change_sign_on_listing(sign_on=sign_on_for_management_token(token), listing=listing)
+
+
+def change_sign_on_listing(*, sign_on: SignOn, listing: str, by: str = "its signer") -> SignOn:
+    """Change how ``sign_on`` is listed, for a caller already allowed to (link holder, representative)."""
     if listing not in SignOn.Listing.values:
         raise ValueError(f"Unknown listing {listing!r}")
-    sign_on = sign_on_for_management_token(token)
-    SignOn.objects.filter(pk=sign_on.pk).update(listing=listing, updated_at=timezone.now())
+    with transaction.atomic():
+        locked = SignOn.objects.select_for_update().get(pk=sign_on.pk)
+        locked.listing = listing
+        locked._change_reason = _change_reason(by)
+        locked.save(update_fields=["listing", "updated_at"])
     sign_on.listing = listing
-    logger.info("Sign-on %s listing changed by its signer", sign_on.pk)
+    logger.info("Sign-on %s listing changed by %s", sign_on.pk, by)
     return sign_on
 
 
 def set_withdrawn(*, token: str, withdrawn: bool) -> SignOn:
     """Withdraw the signer's sign-on (kept for the record, off every public list), or restore it."""
-    sign_on = sign_on_for_management_token(token)
-    withdrawn_at = timezone.now() if withdrawn else None
-    changed = (
-        SignOn.objects.filter(pk=sign_on.pk, withdrawn_at__isnull=withdrawn)
-        .update(withdrawn_at=withdrawn_at, updated_at=timezone.now())
-    )
-    if changed:
-        sign_on.withdrawn_at = withdrawn_at
-        logger.info("Sign-on %s %s by its signer", sign_on.pk, "withdrawn" if withdrawn else "restored")
+    return set_sign_on_withdrawn(sign_on=sign_on_for_management_token(token), withdrawn=withdrawn)
+
+
+def set_sign_on_withdrawn(*, sign_on: SignOn, withdrawn: bool, by: str = "its signer") -> SignOn:
+    """Withdraw ``sign_on`` or restore it, for a caller already allowed to (link holder, representative)."""
+    with transaction.atomic():
+        locked = SignOn.objects.select_for_update().get(pk=sign_on.pk)
+        if (locked.withdrawn_at is not None) == withdrawn:
+            return sign_on
+        locked.withdrawn_at = timezone.now() if withdrawn else None
+        locked._change_reason = _change_reason(by)
+        locked.save(update_fields=["withdrawn_at", "updated_at"])
+    sign_on.withdrawn_at = locked.withdrawn_at
+    logger.info("Sign-on %s %s by %s", sign_on.pk, "withdrawn" if withdrawn else "restored", by)
     return sign_on
 
 
 # --- Moderation -------------------------------------------------------------------
 
+# Bulk moderation writes rows and their audit-trail records this many at a time.
+MODERATION_BATCH_SIZE = 500
 
-def approve(*, sign_ons: QuerySet, by) -> int:
-    """Approve the given sign-ons; return how many changed. Unconfirmed ones appear once confirmed."""
+
+def _moderate(sign_ons: QuerySet, *, by, change_reason: str, change) -> list[int]:
+    """Apply ``change`` to each sign-on of ``sign_ons`` it returns fields for; record each in the audit trail.
+
+    ``change(sign_on)`` sets attributes and returns the changed field names, or an
+    empty list to leave the sign-on alone. Returns the ids of the changed sign-ons.
+    """
+    changed_ids = []
+    now = timezone.now()
+    # Re-read by id: the admin's queryset may carry joins or DISTINCT that cannot be locked.
+    locked = SignOn.objects.filter(pk__in=sign_ons.values("pk")).select_for_update().order_by("pk")
+    batch, batch_fields = [], set()
+
+    def flush():
+        if batch:
+            bulk_update_with_history(
+                batch, SignOn, sorted(batch_fields | {"updated_at"}), batch_size=MODERATION_BATCH_SIZE,
+                default_user=by, default_change_reason=change_reason, default_date=now,
+            )
+            changed_ids.extend(sign_on.pk for sign_on in batch)
+            batch.clear()
+            batch_fields.clear()
+
+    for sign_on in locked.iterator(chunk_size=MODERATION_BATCH_SIZE):
+        fields = change(sign_on)
+        if not fields:
+            continue
+        # updated_at moves the public list's cache version (see selectors.signatory_list_version).
+        sign_on.updated_at = now
+        batch.append(sign_on)
+        batch_fields.update(fields)
+        if len(batch) >= MODERATION_BATCH_SIZE:
+            flush()
+    flush()
+    return changed_ids
+
+
+def approve(*, sign_ons: QuerySet, by, reason: str = "") -> int:
+    """Approve the given sign-ons; return how many changed. Unconfirmed ones appear once confirmed.
+
+    Each change is recorded in the audit trail with ``by`` and ``reason``.
+    """
+
+    def change(sign_on):
+        if sign_on.moderation_state == SignOn.Moderation.APPROVED:
+            return []
+        sign_on.moderation_state = SignOn.Moderation.APPROVED
+        sign_on.moderated_at = timezone.now()
+        sign_on.moderated_by = by
+        sign_on.rejection_reason = ""
+        sign_on.rejection_notified_at = None
+        return ["moderation_state", "moderated_at", "moderated_by", "rejection_reason", "rejection_notified_at"]
+
     with transaction.atomic():
-        return sign_ons.exclude(moderation_state=SignOn.Moderation.APPROVED).update(
-            moderation_state=SignOn.Moderation.APPROVED,
-            moderated_at=timezone.now(),
-            moderated_by=by,
-            rejection_reason="",
-            updated_at=timezone.now(),
-        )
+        changed = _moderate(sign_ons, by=by, change_reason=reason or "Approved", change=change)
+    logger.info("%d sign-ons approved by user %s", len(changed), getattr(by, "pk", None))
+    return len(changed)
 
 
-def reject(*, sign_ons: QuerySet, by, reason: str = "") -> int:
-    """Reject the given sign-ons, keeping them for the record; return how many changed."""
+def reject(*, sign_ons: QuerySet, by, reason: str = "", notify_signers: bool = False) -> int:
+    """Reject the given sign-ons, keeping them for the record; return how many changed.
+
+    With ``notify_signers``, each signer whose email address is confirmed is told the
+    reason, in the language they signed in, once the transaction has committed. An
+    unconfirmed address gets nothing: it may not be the signer's (spam is rejected
+    too). Each change is recorded in the audit trail with ``by`` and ``reason``.
+    """
+
+    def change(sign_on):
+        if sign_on.moderation_state == SignOn.Moderation.REJECTED:
+            return []
+        sign_on.moderation_state = SignOn.Moderation.REJECTED
+        sign_on.moderated_at = timezone.now()
+        sign_on.moderated_by = by
+        sign_on.rejection_reason = reason
+        return ["moderation_state", "moderated_at", "moderated_by", "rejection_reason"]
+
     with transaction.atomic():
-        return sign_ons.exclude(moderation_state=SignOn.Moderation.REJECTED).update(
-            moderation_state=SignOn.Moderation.REJECTED,
-            moderated_at=timezone.now(),
-            moderated_by=by,
-            rejection_reason=reason,
-            updated_at=timezone.now(),
+        changed = _moderate(sign_ons, by=by, change_reason=reason or "Rejected", change=change)
+        if notify_signers and changed:
+            transaction.on_commit(partial(queue_rejection_emails, changed))
+    logger.info("%d sign-ons rejected by user %s", len(changed), getattr(by, "pk", None))
+    return len(changed)
+
+
+def move_to_tier(*, sign_ons: QuerySet, tier: Tier, by, reason: str = "") -> int:
+    """Move the given sign-ons of ``tier``'s statement into ``tier``; return how many moved.
+
+    Sign-ons of other statements are left where they are: a tier belongs to one statement.
+    """
+
+    def change(sign_on):
+        if sign_on.statement_id != tier.statement_id or sign_on.tier_id == tier.pk:
+            return []
+        sign_on.tier = tier
+        return ["tier"]
+
+    with transaction.atomic():
+        changed = _moderate(
+            sign_ons, by=by, change_reason=reason or f"Moved to the tier “{tier.name}”", change=change
         )
+    return len(changed)
 
 
-def grant_requested_tier(*, sign_ons: QuerySet) -> int:
+def grant_requested_tier(*, sign_ons: QuerySet, by=None) -> int:
     """Move each sign-on into the tier its signer asked for; return how many moved."""
+
+    def change(sign_on):
+        if sign_on.requested_tier_id is None or sign_on.tier_id == sign_on.requested_tier_id:
+            return []
+        sign_on.tier_id = sign_on.requested_tier_id
+        return ["tier"]
+
     with transaction.atomic():
-        return (
-            sign_ons.exclude(requested_tier=None)
-            .exclude(tier=F("requested_tier"))
-            .update(tier=F("requested_tier"), updated_at=timezone.now())
-        )
+        changed = _moderate(sign_ons, by=by, change_reason="Moved to the requested tier", change=change)
+    return len(changed)
+
+
+def queue_rejection_emails(sign_on_ids: list[int]) -> None:
+    """Hand the rejection emails to the workers; one task per sign-on, each sending at most once."""
+    from .tasks import send_rejection_notice
+
+    for sign_on_id in sign_on_ids:
+        try:
+            send_rejection_notice.delay(sign_on_id)
+        except Exception:
+            logger.warning("Could not queue the rejection email of sign-on %s", sign_on_id)
+
+
+def send_rejection_email(*, sign_on_id: int) -> bool:
+    """Tell the signer of one rejected sign-on why, at most once; return whether it was sent now.
+
+    Only a sign-on still rejected, confirmed (its address proven) and not yet told is
+    claimed; a failed send releases the claim and re-raises, for the task to retry.
+    """
+    from .emails import build_rejection_email
+
+    claimed_at = timezone.now()
+    claimed = SignOn.objects.filter(
+        pk=sign_on_id,
+        moderation_state=SignOn.Moderation.REJECTED,
+        confirmation_state=SignOn.Confirmation.CONFIRMED,
+        contact__isnull=False,
+        rejection_notified_at__isnull=True,
+    ).update(rejection_notified_at=claimed_at)
+    if not claimed:
+        return False
+    sign_on = SignOn.objects.select_related("statement__campaign", "signatory", "contact").get(pk=sign_on_id)
+    try:
+        build_rejection_email(sign_on).send()
+    except Exception:
+        SignOn.objects.filter(pk=sign_on_id, rejection_notified_at=claimed_at).update(rejection_notified_at=None)
+        raise
+    logger.info("Rejection email sent for sign-on %s", sign_on_id)
+    return True
 
 
 # --- Confirmation email -----------------------------------------------------------
@@ -404,3 +620,171 @@ def unsent_confirmation_ids(*, older_than=timezone.timedelta(minutes=2)) -> list
             signed_at__gt=now - timezone.timedelta(seconds=settings.SIGN_ON_CONFIRMATION_MAX_AGE),
         ).values_list("pk", flat=True)[:500]
     )
+
+
+# --- Merging duplicate organizations ------------------------------------------------
+
+
+class MergeRefused(Exception):
+    """The two signatories cannot be merged (not two distinct organizations)."""
+
+
+# The public profile fields a merge fills in on the kept organization when it has none.
+MERGE_FILLED_FIELDS = ("acronym", "country", "website", "accreditation")
+
+
+# Never copied into a merge record: a secret outliving its row is still a secret.
+SNAPSHOT_EXCLUDED_FIELDS = {"management_secret"}
+
+
+def _snapshot(instance) -> dict:
+    """Every concrete field of ``instance`` as JSON-ready values, for a record that outlives the row."""
+    data = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in SNAPSHOT_EXCLUDED_FIELDS:
+            continue
+        value = field.value_from_object(instance)
+        plain = value is None or isinstance(value, (bool, int, float, list, dict))
+        data[field.attname] = value if plain else str(value)
+    return data
+
+
+def _sign_on_rank(sign_on: SignOn) -> tuple:
+    """Which of two sign-ons of one statement is further along: not withdrawn, confirmed, approved."""
+    moderation = {SignOn.Moderation.APPROVED: 2, SignOn.Moderation.PENDING: 1, SignOn.Moderation.REJECTED: 0}
+    return (
+        sign_on.withdrawn_at is None,
+        sign_on.confirmation_state == SignOn.Confirmation.CONFIRMED,
+        moderation[sign_on.moderation_state],
+    )
+
+
+# From the most to the least private: a merge never names a signatory that asked not to be.
+LISTING_PRIVACY = [SignOn.Listing.UNLISTED, SignOn.Listing.LISTED_WITHOUT_COUNTRY, SignOn.Listing.LISTED]
+
+
+def _audited(instance, *, by, reason):
+    instance._history_user = by
+    instance._change_reason = reason
+    return instance
+
+
+def _move_representatives(keep: Signatory, duplicate: Signatory) -> None:
+    """People who represent the duplicate represent the kept organization; an approved claim is never lost."""
+    # accounts depends on signatories, not the other way round: the model is looked up.
+    Representative = apps.get_model("accounts", "Representative")
+    approved = Representative.Status.APPROVED
+    already = set(Representative.objects.filter(organization=keep).values_list("user_id", flat=True))
+    Representative.objects.filter(organization=duplicate).exclude(user_id__in=already).update(organization=keep)
+    for claim in Representative.objects.filter(organization=duplicate, user_id__in=already, status=approved):
+        Representative.objects.filter(organization=keep, user_id=claim.user_id).exclude(status=approved).update(
+            status=approved, method=claim.method, decided_at=claim.decided_at, decided_by=claim.decided_by
+        )
+    # What is left (the same person's second claim) goes with the duplicate.
+
+
+def merge_organizations(*, keep: Signatory, duplicate: Signatory, by, reason: str = "") -> OrganizationMerge:
+    """Merge the organization ``duplicate`` into ``keep``, in one transaction; return the merge record.
+
+    Guarantees:
+    - every sign-on and contact of the duplicate ends up on the kept organization;
+    - where both signed the same statement, the sign-on further along (not withdrawn,
+      confirmed, approved; the kept organization's on a tie) stays, with the more
+      private of the two listings; the other is stored whole in the merge record, and
+      invitations that pointed to it point to the one kept;
+    - a contact whose email the kept organization already has is folded into that
+      contact, recorded in the merge record;
+    - profile fields the kept organization lacks (acronym, country, website,
+      accreditation) are taken from the duplicate; the duplicate's whole profile is
+      recorded, and its own audit trail stays readable;
+    - earlier merges into the duplicate now point to the kept organization, and a
+      later sign-on under the duplicate's name finds the kept organization;
+    - every change is in the audit trail with ``by`` and ``reason``.
+    """
+    if keep.pk == duplicate.pk:
+        raise MergeRefused("An organization cannot be merged into itself.")
+    audit_reason = reason or f"Merged “{duplicate.display_name}” into “{keep.display_name}”"
+    with transaction.atomic():
+        # Lock both in id order, so two merges of the same pair cannot deadlock or interleave.
+        locked = {
+            signatory.pk: signatory
+            for signatory in Signatory.objects.select_for_update().filter(pk__in=[keep.pk, duplicate.pk]).order_by("pk")
+        }
+        if len(locked) != 2:
+            raise MergeRefused("One of the organizations no longer exists (merged already?).")
+        keep, duplicate = locked[keep.pk], locked[duplicate.pk]
+        if not (keep.is_organization and duplicate.is_organization):
+            raise MergeRefused("Only organizations are merged.")
+
+        record = OrganizationMerge(
+            kept=keep, duplicate_id=duplicate.pk, duplicate_name=duplicate.display_name,
+            duplicate_profile=_snapshot(duplicate), reason=reason, merged_by=by,
+        )
+        contact_for = _merge_contacts(keep, duplicate, record, by=by, reason=audit_reason)
+        _merge_sign_ons(keep, duplicate, record, contact_for, by=by, reason=audit_reason)
+
+        filled = [
+            field for field in MERGE_FILLED_FIELDS if not str(getattr(keep, field)) and str(getattr(duplicate, field))
+        ]
+        for field in filled:
+            setattr(keep, field, getattr(duplicate, field))
+        if not keep.acronym and " " not in duplicate.name and identity.looks_like_acronym(duplicate.name):
+            # "EFF" merged into "Electronic Frontier Foundation": the short name was the acronym.
+            keep.acronym = duplicate.name
+            filled.append("acronym")
+        _move_representatives(keep, duplicate)
+        OrganizationMerge.objects.filter(kept=duplicate).update(kept=keep)
+        _audited(duplicate, by=by, reason=audit_reason).delete()
+        if filled:
+            _audited(keep, by=by, reason=audit_reason).save()
+        record.save()
+    logger.info("Organization %s merged into %s by user %s", record.duplicate_id, keep.pk, getattr(by, "pk", None))
+    return record
+
+
+def _merge_contacts(keep, duplicate, record, *, by, reason) -> dict[int, Contact]:
+    """Move the duplicate's contacts; return, for each contact folded into an existing one, that one."""
+    kept_by_email = {contact.email.lower(): contact for contact in keep.contacts.all()}
+    folded = {}
+    for contact in duplicate.contacts.order_by("pk"):
+        existing = kept_by_email.get(contact.email.lower())
+        if existing is None:
+            contact.signatory = keep
+            _audited(contact, by=by, reason=reason).save()
+            record.moved_contact_ids.append(contact.pk)
+            kept_by_email[contact.email.lower()] = contact
+        else:
+            folded[contact.pk] = existing
+            record.merged_contacts.append({"contact": _snapshot(contact), "kept_contact_id": existing.pk})
+    return folded
+
+
+def _merge_sign_ons(keep, duplicate, record, folded_contacts, *, by, reason) -> None:
+    from mailings.models import Invitation
+
+    kept_sign_ons = {sign_on.statement_id: sign_on for sign_on in keep.sign_ons.select_for_update()}
+    for sign_on in duplicate.sign_ons.select_for_update().order_by("pk"):
+        if sign_on.contact_id in folded_contacts:
+            sign_on.contact = folded_contacts[sign_on.contact_id]
+        rival = kept_sign_ons.get(sign_on.statement_id)
+        if rival is None:
+            sign_on.signatory = keep
+            _audited(sign_on, by=by, reason=reason).save()
+            record.moved_sign_on_ids.append(sign_on.pk)
+            continue
+        winner, loser = (sign_on, rival) if _sign_on_rank(sign_on) > _sign_on_rank(rival) else (rival, sign_on)
+        listing = min(winner.listing, loser.listing, key=LISTING_PRIVACY.index)
+        record.dropped_sign_ons.append({"sign_on": _snapshot(loser), "kept_sign_on_id": winner.pk})
+        Invitation.objects.filter(sign_on=loser).update(sign_on=winner)
+        # The loser goes first: the kept organization may sign each statement only once.
+        _audited(loser, by=by, reason=f"{reason} (dropped: the kept sign-on is #{winner.pk})").delete()
+        winner.signatory = keep
+        winner.listing = listing
+        winner.tier_id = winner.tier_id or loser.tier_id
+        winner.requested_tier_id = winner.requested_tier_id or loser.requested_tier_id
+        _audited(winner, by=by, reason=reason).save()
+        if winner is sign_on:
+            record.moved_sign_on_ids.append(sign_on.pk)
+    # Contacts folded into the kept organization's go last: no sign-on points to them any more.
+    for contact in Contact.objects.filter(pk__in=folded_contacts).order_by("pk"):
+        _audited(contact, by=by, reason=reason).delete()

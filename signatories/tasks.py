@@ -20,3 +20,13 @@ def send_unsent_confirmation_emails():
     """Outbox sweep: send confirmation emails that could not be queued when the sign-on came in."""
     for sign_on_id in services.unsent_confirmation_ids():
         send_sign_on_confirmation.delay(sign_on_id)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_rejection_notice(sign_on_id):
+    services.send_rejection_email(sign_on_id=sign_on_id)

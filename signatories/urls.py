@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import partners, views
 
 app_name = "signatories"
 
@@ -14,4 +14,14 @@ urlpatterns = [
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("signature/<str:token>/", views.manage_sign_on, name="manage"),
     path("privacy/", views.privacy_notice, name="privacy"),
+]
+
+# For partner sites: the widget they frame, and the feeds of the public list (signatories/partners.py).
+urlpatterns += [
+    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/embed/", partners.embed, name="embed"),
+    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.json", partners.json_feed, name="feed_json"),
+    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.rss", partners.LatestSignatoriesFeed(),
+         name="feed_rss"),
+    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.atom",
+         partners.LatestSignatoriesAtomFeed(), name="feed_atom"),
 ]

@@ -1,4 +1,7 @@
+import logging
+
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -8,11 +11,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from campaigns.views import get_statement_for_page, render_statement_page
+from advocacy import rate_limits
+from campaigns.statement_page import get_statement_for_page, render_statement_page
 from mailings.services import invitation_for_token, record_invitation_signed
 
 from . import services
 from .forms import SIGN_ON_FORMS, ListingForm
+
+logger = logging.getLogger(__name__)
 
 
 @require_POST
@@ -25,8 +31,25 @@ def sign_statement(request, campaign_slug, statement_slug):
         messages.error(request, _("This statement is not accepting sign-ons any more."))
         return redirect(statement)
 
+    # The form and the service both read the tiers: one query for both.
+    prefetch_related_objects([statement], "tiers")
     form = form_class(request.POST, statement=statement)
-    if form.is_valid():
+    # Every submission counts against the client's limit, invalid ones too; the
+    # address's limit needs a valid address.
+    exceeded = rate_limits.hit(request, "sign-on")
+    valid = form.is_valid()
+    if valid and form.is_automated:
+        # Answered like a real sign-on, so that the bot learns nothing; nothing is saved.
+        logger.info("Automated sign-on submission ignored for statement %s", statement.pk)
+        return redirect("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
+    if valid:
+        email = form.signatory_details().email
+        exceeded = rate_limits.hit(request, "sign-on", client=False, email=email) or exceeded
+    if exceeded is not None:
+        form.add_error(None, exceeded.message)
+        response = render_statement_page(request, statement, **{f"{form_class.kind}_form": form}, status=429)
+        return rate_limits.with_retry_after(response, exceeded)
+    if valid:
         try:
             result = services.submit_sign_on(
                 statement=statement,
@@ -115,7 +138,7 @@ def manage_sign_on(request, token):
     return render(
         request,
         "signatories/manage.html",
-        {"sign_on": sign_on, "statement": sign_on.statement, "form": form},
+        {"sign_on": sign_on, "statement": sign_on.statement, "form": form, "token": token},
     )
 
 

@@ -1,5 +1,10 @@
+import time
+import threading
+
 import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.utils import translation
 
 from advocacy.celery import app as celery_app
@@ -26,11 +31,43 @@ def celery_runs_tasks_in_process(request):
 
 
 @pytest.fixture(autouse=True)
+def rate_limits_off(settings):
+    """Tests post many sign-ons from one address; tests/test_rate_limits.py turns the limits on."""
+    settings.RATE_LIMITS_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """A page requested in Arabic must not leave Arabic active for the next test's URLs."""
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploads (press kit files, the demo's image) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+_language_before_request = threading.local()
+
+
+def _remember_language(**kwargs):
+    _language_before_request.value = translation.get_language()
+
+
+def _restore_language(**kwargs):
+    # The test client runs the request in the test's own thread, where LocaleMiddleware
+    # leaves the page's language active: a test that fetched /ar/… would then build
+    # /ar/ URLs with reverse() and read Arabic from gettext.
+    if hasattr(_language_before_request, "value"):
+        translation.activate(_language_before_request.value or settings.LANGUAGE_CODE)
+        del _language_before_request.value
+
+
+request_started.connect(_remember_language, dispatch_uid="tests-remember-language")
+request_finished.connect(_restore_language, dispatch_uid="tests-restore-language")
 
 
 @pytest.fixture
@@ -50,6 +87,18 @@ def staff_user(db):
 
 
 @pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser, with the authenticator app every staff account needs for the admin."""
+    TOTP.activate(admin_user, generate_totp_secret())
+    return admin_user
+
+
+@pytest.fixture
 def staff_client(client, staff_user):
     client.force_login(staff_user)
+    # As after a real sign-in with the authenticator app (allauth's session record of it).
+    session = client.session
+    session["account_authentication_methods_user"] = str(staff_user.pk)
+    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp", "at": time.time()}]
+    session.save()
     return client

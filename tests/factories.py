@@ -1,6 +1,7 @@
 """Test data factories. Names come from the seed campaign: real lists are messy."""
 
 import factory
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from accounts.models import User
@@ -17,8 +18,18 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class StaffUserFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def second_factor(user, create, extracted, **kwargs):
+        # Staff reach the admin only with an authenticator app (accounts.middleware);
+        # pass second_factor=False for one without.
+        if create and extracted is not False:
+            TOTP.activate(user, generate_totp_secret())
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):
@@ -117,3 +128,41 @@ class SignOnFactory(factory.django.DjangoModelFactory):
     moderation_state = SignOn.Moderation.APPROVED
     consent_version = "2026-11-23"
     consent_given_at = factory.LazyFunction(timezone.now)
+
+
+# --- Press kit and outreach -------------------------------------------------------
+
+
+class PressKitItemFactory(factory.django.DjangoModelFactory):
+    """A suggested social-media message, public now (no embargo)."""
+
+    class Meta:
+        model = "presskit.PressKitItem"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    language = "en"
+    kind = "social_message"
+    title = factory.Sequence(lambda n: f"Suggested message {n}")
+    body = "The UN cybercrime treaty lacks human rights safeguards. States must fix it or reject it."
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.Target"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = "state_delegation"
+    name = factory.Sequence(lambda n: f"Delegation number {n} to the Ad Hoc Committee")
+    country = "CL"
+    email = factory.Sequence(lambda n: f"delegation{n}@gov.example")
+
+
+class OutreachActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "outreach.OutreachAction"
+
+    campaign = factory.SubFactory(CampaignFactory)
+    kind = "contact_representative"
+    slug = factory.Sequence(lambda n: f"action-{n}")
+    title = "Contact your representatives"
+    instructions = "Tell them what is happening and ask them to defend human rights."

@@ -5,7 +5,9 @@ A test declares what it needs with a marker:
 - ``requires_postgres``: the configured default database is PostgreSQL and answers;
 - ``requires_redis``: ``REDIS_URL`` is set and Redis answers a PING;
 - ``requires_celery_worker``: Redis is available as a broker (the test starts its
-  own worker).
+  own worker);
+- ``requires_browser``: Debian's Chromium (``/usr/bin/chromium``), the Playwright
+  package and axe-core (``npm ci`` in ``tests/browser``) are installed.
 
 Where the service is missing the test is skipped, so ``make test`` works on a bare
 machine. With ``REQUIRE_SERVICES=1`` (CI sets it) a missing service is a failure
@@ -18,7 +20,9 @@ never count as database access in a test.
 """
 
 import functools
+import importlib.util
 import os
+from pathlib import Path
 
 import pytest
 
@@ -83,6 +87,21 @@ def redis_problem(redis_url: str) -> str | None:
     return None
 
 
+CHROMIUM_PATH = "/usr/bin/chromium"
+AXE_CORE_PATH = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def browser_problem(chromium=CHROMIUM_PATH, axe_core=AXE_CORE_PATH) -> str | None:
+    """Why the browser tests cannot run here (Chromium, Playwright or axe-core missing), or None."""
+    if not os.access(chromium, os.X_OK):
+        return f"{chromium} is missing (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return "the playwright package is not installed (pip install -r requirements-dev.txt)"
+    if not Path(axe_core).is_file():
+        return f"{axe_core} is missing (npm ci in tests/browser)"
+    return None
+
+
 def _django_settings():
     from django.conf import settings
 
@@ -109,8 +128,10 @@ PROBES = {
     "requires_postgres": _postgres_status,
     "requires_redis": _redis_status,
     "requires_celery_worker": _redis_status,
+    "requires_browser": functools.cache(browser_problem),
 }
 SERVICE_NAMES = {
+    "requires_browser": "a browser (Chromium with Playwright and axe-core)",
     "requires_postgres": "PostgreSQL",
     "requires_redis": "Redis",
     "requires_celery_worker": "Redis (as the Celery broker)",

@@ -133,12 +133,52 @@ def test_export_and_query_verdicts():
     assert report.judge_queries(None) == report.FAILED
 
 
-def test_cases_that_are_not_built_are_printed_as_such_not_faked():
-    rows = report.table_rows({"hello": {"summary": None}, "http_cases": [], "export": None, "queries": None})
-    not_built = [row for row in rows if row[3] == report.NOT_BUILT]
-    assert [row[0] for row in not_built] == [title for _, title, _ in report.NOT_BUILT_CASES]
-    assert all(row[2] == "—" for row in not_built)
-    assert "| Case |" in report.markdown_table(rows)
+EMAIL_FINISHED = """
+messages:            10000
+sending processes:   2 (solo)
+first message after: 2.49 s (dispatch: writing the deliveries)
+all received after:  59.55 s
+mailing sent after:  59.57 s
+throughput:          168 messages/s (sending only, from the first message: 175/s)
+target:              10000 in < 60 s with 2 worker processes: MET (59.5 s)
+"""
+
+EMAIL_UNFINISHED = """
+messages:            10000
+sending processes:   2 (solo)
+NOT FINISHED:        7412 messages in 180.0 s (timeout 180 s)
+throughput:          41 messages/s
+"""
+
+
+def test_the_email_benchmark_output_is_read_and_judged():
+    finished = report.parse_email_bench(EMAIL_FINISHED)
+    assert finished == {"messages": 10000, "seconds": 59.55, "per_second": 168.0, "received": 10000}
+    assert report.judge_email(finished) == report.MET
+    assert report.judge_email({**finished, "seconds": 61.0}) == report.NOT_MET
+    unfinished = report.parse_email_bench(EMAIL_UNFINISHED)
+    assert unfinished["seconds"] is None and unfinished["received"] == 7412
+    assert report.judge_email(unfinished) == report.NOT_MET
+    assert report.judge_email(None) == report.FAILED
+    with pytest.raises(ValueError):
+        report.parse_email_bench("email benchmark could not run: no Redis")
+
+
+def test_press_kit_zip_and_signed_letter_rows_show_what_was_measured_never_a_guess():
+    results = {"hello": {"summary": None}, "http_cases": [], "export": None, "queries": None,
+               "press_kit_zip": {"seconds": 1.234, "bytes": 921_600, "files": 17, "peak_rss_mb": 120.4},
+               "signed_letter_pdf": None}
+    rows = {row[0]: row for row in report.table_rows(results)}
+    assert rows["Press kit ZIP, 10,000 signatories"][1:] == [
+        "< 3 s", "1.23 s, 900 KB, 17 files, peak RSS 120 MB", report.MET]
+    assert rows["Signed-letter PDF, 10,000 signatories"][2:] == ["could not run", report.FAILED]
+
+    results["signed_letter_pdf"] = {"seconds": 3.2, "cached_seconds": 0.004, "bytes": 1_048_576, "pages": 190,
+                                    "peak_rss_mb": 150}
+    row = {row[0]: row for row in report.table_rows(results)}["Signed-letter PDF, 10,000 signatories"]
+    assert row[2:] == ["3.20 s, 1,024 KB, 190 pages, 0.004 s once cached, peak RSS 150 MB", report.NOT_MET]
+    assert not [row for row in report.table_rows(results) if row[3] == report.NOT_BUILT]
+    assert "| Case |" in report.markdown_table(list(rows.values()))
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
+import kombu.pools
 import pytest
 import redis
 from django.db import connection
@@ -140,6 +141,9 @@ def forget_broker_connections(app) -> None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    # kombu's registry would hand the pool closed above to the next `.delay()` for the
+    # same broker URL, eager ones included ("Acquire on closed pool").
+    kombu.pools.reset()
 
 
 @pytest.fixture

@@ -8,7 +8,13 @@ for a line below.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from mailings.models import Delivery, Invitation, Mailing, PressContact
+from outreach.models import ActionReport, OutreachAction, Target
+from presskit.models import PressKitItem, PreviewLink
 from signatories.models import SignOn
 
 from .factories import ContactFactory, IndividualFactory, OrganizationFactory, SignOnFactory
@@ -65,11 +71,31 @@ def private_world(statement):
                                 notes=secret("met at the press briefing"))
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.PRESS_RELEASE, name=secret("Internal"))
     Delivery.objects.create(mailing=mailing, email=secret("delivery@hidden.example"), reason=secret("550 rejected"))
-    return statement, secrets
+    campaign = statement.campaign
+    PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.SOCIAL_MESSAGE, title="Public message",
+                                body="Share the statement")
+    embargoed = PressKitItem.objects.create(
+        campaign=campaign, statement=statement, kind=PressKitItem.Kind.PRESS_RELEASE,
+        title=secret("Embargoed Release Title"), body=secret("Embargoed release words"),
+        embargo_until=timezone.now() + timedelta(days=1),
+    )
+    PreviewLink.objects.create(campaign=campaign, label=secret("Trusted Newsroom"),
+                               token=secret("previewtokennotforthepublic"), expires_at=embargoed.embargo_until)
+    Target.objects.create(campaign=campaign, name="Delegation of Chile", country="CL", email="delegation@gov.example")
+    action = OutreachAction.objects.create(campaign=campaign, statement=statement, slug="contact-your-representative",
+                                           kind=OutreachAction.Kind.CONTACT_REPRESENTATIVE, title="Write to them")
+    ActionReport.objects.create(action=action, name=secret("Reporting Supporter"), email=secret("supporter@hidden.example"),
+                                description=secret("I met the ambassador privately"),
+                                moderation_state=ActionReport.Moderation.APPROVED, moderated_at=timezone.now())
+    return statement, secrets, {"item_id": embargoed.pk, "action_slug": action.slug}
 
 
-def fill(route, statement):
+def fill(route, statement, objects):
     values = {
+        # The embargoed item: its download and image must answer 404 before the embargo ends.
+        "<int:item_id>": str(objects["item_id"]),
+        "<str:language>": "en",
+        "<slug:action_slug>": objects["action_slug"],
         "<slug:campaign_slug>": statement.campaign.slug,
         "<slug:statement_slug>": statement.slug,
         # A link's token is the holder's key; a forged one must show nothing either.
@@ -82,16 +108,17 @@ def fill(route, statement):
 
 
 def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, private_world):
-    statement, secrets = private_world
+    statement, secrets, objects = private_world
     swept = []
     for route, pattern in public_patterns():
         if route.startswith(NOT_PUBLIC_PREFIXES) or route.startswith("i18n/"):
             continue
         for language in LANGUAGE_PREFIXES:
-            url = language + fill(route, statement)
+            url = language + fill(route, statement, objects)
             response = client.get(url)
             assert response.status_code in {200, 302, 404, 405, 410}, (url, response.status_code)
-            page = response.content.decode()
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            page = body.decode(errors="replace")
             leaked = [value for value in secrets if value in page]
             assert not leaked, f"{url} shows {leaked}"
             swept.append(url)

@@ -2,12 +2,14 @@
 
 import datetime
 import re
+import time
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from advocacy.spam_protection import issue_form_stamp
 from campaigns.models import Statement
 from signatories.models import Contact, Signatory, SignOn
 
@@ -22,6 +24,14 @@ def sign_url(statement):
     )
 
 
+def spam_check_fields(prefix, *, shown_seconds_ago=60):
+    """What a browser sends back of the spam checks: an empty honeypot, and the stamp of a form shown a while ago."""
+    return {
+        f"{prefix}-homepage": "",
+        f"{prefix}-form_stamp": issue_form_stamp(at=time.time() - shown_seconds_ago),
+    }
+
+
 def organization_post(**overrides):
     data = {
         "kind": "organization",
@@ -34,6 +44,7 @@ def organization_post(**overrides):
         "organization-listing": "listed",
         "organization-authorized": "on",
         "organization-consent": "on",
+        **spam_check_fields("organization"),
     }
     data.update({f"organization-{key}" if key != "kind" else key: value for key, value in overrides.items()})
     return {key: value for key, value in data.items() if value is not None}
@@ -49,6 +60,7 @@ def individual_post(**overrides):
         "individual-email": "valerie@uottawa.example",
         "individual-listing": "listed",
         "individual-consent": "on",
+        **spam_check_fields("individual"),
     }
     data.update({f"individual-{key}": value for key, value in overrides.items()})
     return {key: value for key, value in data.items() if value is not None}

@@ -222,7 +222,8 @@ def test_home_and_campaign_pages_query_count_is_constant(client, statement, coun
         StatementFactory(campaign=statement.campaign, slug=f"other-{index}")
     with django_assert_max_num_queries(2):
         assert client.get("/").status_code == 200
-    with django_assert_max_num_queries(2):
+    # The campaign, its statements, its outreach actions with their report counts.
+    with django_assert_max_num_queries(3):
         assert client.get(statement.campaign.get_absolute_url()).status_code == 200
 
 
@@ -257,3 +258,16 @@ def test_passage_between_concerns_and_demands_keeps_its_place(client, statement)
             < page.index("should only move forward with <em>safeguards</em>")
             < page.index("Narrow the scope of the whole Convention")
             < page.index("Absent these minimum requirements"))
+
+
+def test_a_statement_cannot_take_the_address_of_the_press_kit_or_the_actions(staff_client, statement):
+    from django.db import IntegrityError, transaction
+
+    response = staff_client.post(
+        f"/admin/campaigns/statement/{statement.pk}/change/", {"slug": "press-kit"}, follow=True
+    )
+    assert "is the address of the campaign" in response.content.decode()
+    statement.refresh_from_db()
+    assert statement.slug != "press-kit"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(statement).objects.filter(pk=statement.pk).update(slug="actions")

@@ -2,7 +2,7 @@
 
 The page caches the rendered signatory list (per statement, language and version of
 the list, shared through Django's cache) and, for anonymous readers, the whole page
-per worker. See campaigns/views.py and docs/benchmarks.md.
+per worker. See campaigns/statement_page.py and docs/benchmarks.md.
 """
 
 import pickle
@@ -14,11 +14,12 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 
-from campaigns import views
+from campaigns import statement_page
 from signatories import services
 from signatories.models import SignOn
 
 from .factories import ContactFactory, DemandFactory, IndividualFactory, OrganizationFactory, SignOnFactory
+from .test_sign_on import spam_check_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +30,12 @@ def caches(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                                    "LOCATION": "statement-page-cache-tests"}}
     cache.clear()
-    views.local_fragments.clear()
-    views.local_pages.clear()
+    statement_page.local_fragments.clear()
+    statement_page.local_pages.clear()
     yield
     cache.clear()
-    views.local_fragments.clear()
-    views.local_pages.clear()
+    statement_page.local_fragments.clear()
+    statement_page.local_pages.clear()
 
 
 def signatory_list(client, statement, prefix=""):
@@ -156,8 +157,8 @@ def test_a_renamed_signatory_shows_its_new_name_within_the_profile_edit_bound(cl
     signatory.name = "New Name Foundation"
     signatory.save()
     # A profile edit changes no sign-on: the cache keys move on every PROFILE_EDITS_SHOW_WITHIN seconds.
-    later = timezone.now().timestamp() + views.PROFILE_EDITS_SHOW_WITHIN
-    with mock.patch.object(views.time, "time", return_value=later):
+    later = timezone.now().timestamp() + statement_page.PROFILE_EDITS_SHOW_WITHIN
+    with mock.patch.object(statement_page.time, "time", return_value=later):
         section = signatory_list(client, statement)
 
     assert "New Name Foundation" in section
@@ -182,8 +183,8 @@ def test_a_demand_changed_on_its_own_shows_within_the_time_bound(client, stateme
 
     demand.status = "met"
     demand.save()
-    later = timezone.now().timestamp() + views.PROFILE_EDITS_SHOW_WITHIN
-    with mock.patch.object(views.time, "time", return_value=later):
+    later = timezone.now().timestamp() + statement_page.PROFILE_EDITS_SHOW_WITHIN
+    with mock.patch.object(statement_page.time, "time", return_value=later):
         page = client.get(statement.get_absolute_url()).content.decode()
 
     assert "Met" in page.split("<ol>")[1]
@@ -223,7 +224,7 @@ def test_unlisted_names_and_contact_details_are_never_cached(client, statement):
     assert "Listed Partner" in section
     assert "And 1 organization that cannot be named." in section
     stored = [pickle.loads(value) for value in cache._cache.values()]
-    stored += list(views.local_fragments.items.values()) + list(views.local_pages.items.values())
+    stored += list(statement_page.local_fragments.items.values()) + list(statement_page.local_pages.items.values())
     assert stored
     everything = repr(stored)
     for private in ["Unlisted Human Rights Defenders", "defender@secret-mail.example", "Private Contact Person",
@@ -237,7 +238,7 @@ def test_each_visitor_gets_their_own_csrf_token_and_it_works(statement):
     tokens = []
     for visitor in (first, second):
         page = visitor.get(statement.get_absolute_url()).content.decode()
-        assert views.CSRF_TOKEN_PLACEHOLDER not in page
+        assert statement_page.CSRF_TOKEN_PLACEHOLDER not in page
         tokens.append(page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0])
     assert tokens[0] != tokens[1]
 
@@ -247,6 +248,7 @@ def test_each_visitor_gets_their_own_csrf_token_and_it_works(statement):
             "csrfmiddlewaretoken": tokens[0], "kind": "organization", "organization-name": "Token Works Network",
             "organization-contact_name": "Ana", "organization-contact_email": "ana@token.example.org",
             "organization-listing": "listed", "organization-authorized": "on", "organization-consent": "on",
+            **spam_check_fields("organization"),
         },
     )
     assert response.status_code == 302
@@ -263,6 +265,48 @@ def test_a_draft_previewed_by_staff_is_never_shown_to_the_public(staff_client, s
 
 def test_the_page_still_renders_when_the_cache_is_down(client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Still Listed"))
-    with mock.patch.object(views.cache, "get", side_effect=ConnectionError), \
-            mock.patch.object(views.cache, "set", side_effect=ConnectionError):
+    with mock.patch.object(statement_page.cache, "get", side_effect=ConnectionError), \
+            mock.patch.object(statement_page.cache, "set", side_effect=ConnectionError):
         assert "Still Listed" in signatory_list(client, statement)
+
+
+def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed_with_a_working_token(statement):
+    """The anonymous page is compressed once and the visitor's CSRF token spliced in (campaigns/compressed_page.py)."""
+    import gzip
+    import re
+
+    from advocacy.spam_protection import FORM_STAMP_PLACEHOLDER
+
+    from .test_sign_on import spam_check_fields
+
+    for number in range(60):
+        SignOnFactory(statement=statement, signatory=OrganizationFactory(name=f"Compressed Coalition {number:02}"))
+    plain_reader = Client()
+    plain = plain_reader.get(statement.get_absolute_url()).content.decode()
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.get(statement.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert len(response.content) < len(plain.encode()) / 3
+    page = gzip.decompress(response.content).decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert statement_page.CSRF_TOKEN_PLACEHOLDER not in page and FORM_STAMP_PLACEHOLDER not in page
+    assert "Compressed Coalition 59" in page
+    # The same page as the uncompressed one, but for the visitor's own token and the forms' time stamps.
+    def per_response_values_out(html):
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
+        return re.sub(r'(form_stamp"[^>]*value=")[^"]+"', r"\1STAMP", html)
+    assert per_response_values_out(page) == per_response_values_out(plain)
+
+    posted = browser.post(
+        f"{statement.get_absolute_url()}sign/",
+        {
+            "csrfmiddlewaretoken": token, "kind": "organization", "organization-name": "Gzip Readers Network",
+            "organization-contact_name": "Ana", "organization-contact_email": "ana@gzip.example.org",
+            "organization-listing": "listed", "organization-authorized": "on", "organization-consent": "on",
+            **spam_check_fields("organization"),
+        },
+    )
+    assert posted.status_code == 302
+    assert "Content-Encoding" not in plain_reader.get(statement.get_absolute_url())

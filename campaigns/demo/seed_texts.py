@@ -207,6 +207,59 @@ def parse_campaign_page(path: Path | str | None = None) -> CampaignPage:
     return CampaignPage(title=title, summary=summary, description="\n\n".join(blocks))
 
 
+@dataclass(frozen=True)
+class CampaignActions:
+    """The call to action of the campaign page (seed 003): what supporters can do, and its resources.
+
+    ``concerns`` and ``requirements`` are the page's two lists ("Why do we oppose…",
+    "What requirements…"), short enough to be suggested social-media messages.
+    """
+
+    heading: str
+    intro: str
+    actions: tuple[str, ...]
+    resources: tuple[str, ...]
+    concerns: tuple[str, ...]
+    requirements: tuple[str, ...]
+
+
+def parse_campaign_actions(path: Path | str | None = None) -> CampaignActions:
+    """Parse the second half of seed 003: the actions (a "-" line, then the item) and the resources ("- item")."""
+    lines = [line for line in _lines(path or SEEDS_DIR / CAMPAIGN_PAGE_FILE) if line]
+    start = next((i for i, line in enumerate(lines) if line.startswith(_CAMPAIGN_PAGE_ACTIONS_HEADING_START)), None)
+    if start is None:
+        raise SeedFormatError("The call to action (“What can you do…”) was not found.")
+    lists, current, item_follows = [], None, False
+    for line in lines[:start]:
+        if line.endswith("?"):
+            current = []
+            lists.append(current)
+        elif line == "-":
+            item_follows = True
+            continue
+        elif item_follows and current is not None:
+            current.append(line)
+        item_follows = False
+    heading, intro, *rest = lines[start:]
+    actions, resources = [], []
+    item_follows = False
+    for line in rest:
+        if line == "-":
+            item_follows = True
+            continue
+        if item_follows:
+            actions.append(line)
+        elif line.startswith("- "):
+            resources.append(line[2:])
+        item_follows = False
+    if len(actions) < 4 or len(lists) < 2:
+        raise SeedFormatError("Expected four actions after the call to action, and two lists before it.")
+    return CampaignActions(
+        heading=heading, intro=intro, actions=tuple(actions), resources=tuple(resources),
+        concerns=tuple(lists[0]), requirements=tuple(lists[1]),
+    )
+
+
 def _lines(path: Path | str) -> list[str]:
     # str.strip() also removes the no-break spaces the web pages left at line ends.
     return [line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines()]

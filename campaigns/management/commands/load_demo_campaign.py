@@ -13,10 +13,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import translation
 
-from campaigns.demo import seed_texts
+from campaigns.demo import seed_texts, translations
+from campaigns.demo.outreach_kit import load_outreach_kit
 from campaigns.demo.signatory_details import ORGANIZATIONS
 from campaigns.models import Campaign, Concern, Demand, Statement, Tier
+from campaigns.services import record_statement_version
 from mailings import services
 from mailings.models import Mailing, MailingContent, PressContact
 from signatories import identity
@@ -73,10 +76,12 @@ class Command(BaseCommand):
             foc_july = seed_texts.parse_foc_july_2024(seeds / seed_texts.FOC_JULY_2024_FILE)
             foc_adoption = seed_texts.parse_foc_adoption(seeds / seed_texts.FOC_ADOPTION_FILE)
             campaign_page = seed_texts.parse_campaign_page(seeds / seed_texts.CAMPAIGN_PAGE_FILE)
+            campaign_actions = seed_texts.parse_campaign_actions(seeds / seed_texts.CAMPAIGN_PAGE_FILE)
         except (OSError, seed_texts.SeedFormatError) as error:
             raise CommandError(f"Cannot read the seed texts in {seeds}: {error}") from error
 
-        with transaction.atomic():
+        # The seed texts are English: written as the English version whatever language is active.
+        with transaction.atomic(), translation.override("en"):
             campaign, _ = Campaign.objects.get_or_create(
                 slug=CAMPAIGN_SLUG,
                 defaults={
@@ -86,6 +91,7 @@ class Command(BaseCommand):
                 },
             )
             statement = self._joint_statement(campaign, joint)
+            self._spanish_version(campaign, statement)
             created_signatories, created_sign_ons = self._signatories(statement, joint)
             self._short_statement(
                 campaign, foc_july, slug=FOC_JULY_2024_SLUG, position=1,
@@ -96,6 +102,10 @@ class Command(BaseCommand):
                 state=Statement.State.PUBLISHED, published_at=FOC_ADOPTION_PUBLISHED_AT,
             )
             self._demo_mailings(statement)
+            for each in campaign.statements.all():
+                # Version 1 of each text, as the admin would record it: what the demo's signers signed.
+                record_statement_version(statement=each)
+            load_outreach_kit(campaign, statement, campaign_actions, joint)
             admin_created = self._demo_admin() if wants_admin else None
 
         listed = SignOn.objects.for_statement(statement).listed().count()
@@ -205,6 +215,33 @@ class Command(BaseCommand):
             defaults={"name": seed_texts.SUPPORTING_HEADING, "is_default": True},
         )
         return statement
+
+    def _spanish_version(self, campaign, statement):
+        """Fill in the Spanish texts that are still empty: a staff translation is never overwritten."""
+        for instance, texts in [
+            (campaign, translations.CAMPAIGN_ES),
+            (statement, translations.JOINT_STATEMENT_ES),
+        ]:
+            missing = {f"{field}_es": text for field, text in texts.items() if not getattr(instance, f"{field}_es")}
+            if missing:
+                for field, text in missing.items():
+                    setattr(instance, field, text)
+                instance.save()
+        for items, texts, extra in [
+            (statement.concerns.order_by("position"), translations.CONCERNS_ES, {}),
+            (statement.demands.order_by("position"), translations.DEMANDS_ES,
+             {"addressed_to_es": translations.DEMANDS_ADDRESSED_TO_ES}),
+        ]:
+            for item, text in zip(items, texts):
+                if not item.text_es:
+                    item.text_es = text
+                    for field, value in extra.items():
+                        setattr(item, field, value)
+                    item.save()
+        for tier, name in zip(statement.tiers.order_by("position"), translations.TIERS_ES):
+            if not tier.name_es:
+                tier.name_es = name
+                tier.save()
 
     def _signatories(self, statement, joint):
         submitted_by_tier = statement.tiers.get(position=0)

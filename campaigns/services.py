@@ -1,0 +1,81 @@
+"""Workflows on campaigns and statements that span several models."""
+
+import logging
+
+from django.db import transaction
+from django.utils import translation
+
+from .models import Statement, StatementVersion
+
+logger = logging.getLogger(__name__)
+
+# The parts of a statement that make up the text people sign, in reading order.
+TEXT_FIELDS = ("title", "summary", "body", "concerns_intro", "concerns", "before_demands", "demands_intro",
+               "demands", "closing")
+
+
+def statement_text(statement: Statement) -> dict:
+    """The signed text of ``statement`` as it is now in the database (concerns and demands included).
+
+    In the statement's original language, the authoritative text signers sign:
+    translations point to it, and editing one is not a new version of the text.
+    """
+    with translation.override(statement.language):
+        return _statement_text(statement)
+
+
+def _statement_text(statement: Statement) -> dict:
+    return {
+        "title": statement.title,
+        "summary": statement.summary,
+        "body": statement.body,
+        "concerns_intro": statement.concerns_intro,
+        "concerns": list(statement.concerns.order_by("position", "pk").values_list("text", flat=True)),
+        "before_demands": statement.before_demands,
+        "demands_intro": statement.demands_intro,
+        "demands": [
+            {"text": text, "addressed_to": addressed_to}
+            for text, addressed_to in statement.demands.order_by("position", "pk").values_list(
+                "text", "addressed_to"
+            )
+        ],
+        "closing": statement.closing,
+    }
+
+
+def version_text(version: StatementVersion) -> dict:
+    return {field: getattr(version, field) for field in TEXT_FIELDS}
+
+
+def record_statement_version(*, statement: Statement, by=None) -> StatementVersion | None:
+    """Record the current text of ``statement`` after staff edited it; return the new version, if any.
+
+    - A statement without any recorded version gets its first one (numbered as its
+      current ``version``).
+    - While the statement is a draft, nobody has signed it: the latest version is
+      brought up to date in place.
+    - Past the draft stage, a changed text (title, summary, body, concerns, demands,
+      …; not a demand's status) becomes a new version, and new sign-ons record it.
+      An unchanged text records nothing.
+
+    The statement row is locked, so two staff saving at once get two successive
+    versions, never the same number twice.
+    """
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        text = statement_text(statement)
+        latest = statement.versions.order_by("-number").first()
+        if latest is None:
+            return StatementVersion.objects.create(
+                statement=statement, number=statement.version, created_by=by, **text
+            )
+        if version_text(latest) == text:
+            return None
+        if statement.state == Statement.State.DRAFT:
+            StatementVersion.objects.filter(pk=latest.pk).update(created_by=by, **text)
+            return None
+        number = latest.number + 1
+        version = StatementVersion.objects.create(statement=statement, number=number, created_by=by, **text)
+        Statement.objects.filter(pk=statement.pk).update(version=number)
+    logger.info("Statement %s is now at version %s", statement.pk, number)
+    return version

@@ -1,0 +1,345 @@
+"""The signed letter: a statement, its demands and its listed signatories as a print-ready PDF.
+
+Coalitions hand this to delegations, so it reads like a letter: the campaign and
+the date at the top, the title, the text, the concerns, the numbered demands,
+then the signatories by section with their country, and "Page N of M" at the foot
+of every page. Only what the public page names goes in (``public_signatory_list``).
+
+Built with ReportLab (pure Python, no system library). The signatory list, which
+may run to 10,000 names, is laid out by one flowable that draws plain lines: a
+paragraph object per name would take ten times longer. Fonts, Arabic shaping and
+right-to-left order are in ``letter_typesetting``: a letter in Arabic is laid out
+right to left, and any letter may list names in any script.
+"""
+
+import hashlib
+import html
+import io
+import re
+
+from django.core.cache import cache
+from django.db.models import Max
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen import canvas as pdf_canvas
+from reportlab.platypus import (
+    Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer,
+)
+
+from presskit.letter_typesetting import fonts_setting, letter_fonts
+from signatories.models import SignOn
+from signatories.selectors import public_signatory_list, public_signatory_list_version
+
+# Kept in the shared cache this long at most; the key changes whenever the list does.
+SIGNED_LETTER_CACHE_SECONDS = 24 * 3600
+MARGIN = 22 * mm
+# The page's frame pads its content by 6 points on each side.
+TEXT_WIDTH = A4[0] - 2 * MARGIN - 12
+BULLET_INDENT = 12
+NUMBER_INDENT = 18
+
+
+def _styles(regular, bold, *, right_to_left=False):
+    base = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=14.5, spaceAfter=6,
+                          alignment=TA_RIGHT if right_to_left else TA_LEFT)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12, textColor=colors.HexColor("#444444")),
+        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=17, leading=21, spaceBefore=10, spaceAfter=10),
+        "heading": ParagraphStyle("heading", parent=base, fontName=bold, fontSize=12.5, leading=16, spaceBefore=12, spaceAfter=6),
+        "section": ParagraphStyle("section", parent=base, fontName=bold, fontSize=10.5, leading=14, spaceBefore=10, spaceAfter=4),
+        "item": ParagraphStyle("item", parent=base, spaceAfter=3),
+    }
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote)>|<br\s*/?>", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _paragraphs_from_html(rendered_html):
+    """Plain-text paragraphs from the statement's sanitized HTML."""
+    texts = (html.unescape(_TAG.sub("", block)).strip() for block in _BLOCK_END.split(rendered_html or "")[::2])
+    return [" ".join(text.split()) for text in texts if text]
+
+
+class SignatoryLines(Flowable):
+    """Lines of text with a hanging indent, split across pages; drawn without per-line objects."""
+
+    def __init__(self, entries, *, fonts, size=9.5, leading=12.5, indent=4 * mm):
+        super().__init__()
+        self.entries = entries
+        self.fonts = fonts
+        self.font = fonts.regular
+        self.size = size
+        self.leading = leading
+        self.indent = indent
+        self.lines = None
+
+    def _layout(self, width):
+        lines = []
+        fonts = self.fonts
+        for entry in self.entries:
+            if not fonts.is_plain(entry, self.font):
+                first, *rest = fonts.wrap(entry, self.font, self.size, width) or [""]
+                lines.append((0, fonts.visual(first)))
+                if rest:
+                    lines += [(self.indent, fonts.visual(line)) for line in
+                              fonts.wrap(" ".join(rest), self.font, self.size, width - self.indent, shaped=True)]
+                continue
+            # Most entries fit on one line: one width measure each instead of one per word.
+            if pdfmetrics.stringWidth(entry, self.font, self.size) <= width:
+                lines.append((0, entry))
+                continue
+            first, *rest = simpleSplit(entry, self.font, self.size, width) or [""]
+            lines.append((0, first))
+            if rest:
+                lines += [(self.indent, line) for line in simpleSplit(" ".join(rest), self.font, self.size, width - self.indent)]
+        return lines
+
+    def wrap(self, available_width, available_height):
+        if self.lines is None:
+            self.lines = self._layout(available_width)
+        self.width = available_width
+        self.height = len(self.lines) * self.leading
+        return self.width, self.height
+
+    def split(self, available_width, available_height):
+        if self.lines is None:
+            self.lines = self._layout(available_width)
+        fit = int(available_height // self.leading)
+        if fit <= 0 or fit >= len(self.lines):
+            return [] if fit <= 0 else [self]
+        # Never leave the second line of a wrapped entry alone at the top of a page.
+        while fit > 1 and self.lines[fit][0]:
+            fit -= 1
+        head, tail = SignatoryLines([], fonts=self.fonts, size=self.size, leading=self.leading), SignatoryLines(
+            [], fonts=self.fonts, size=self.size, leading=self.leading
+        )
+        head.lines, tail.lines = self.lines[:fit], self.lines[fit:]
+        return [head, tail]
+
+    def draw(self):
+        fonts = self.fonts
+        text = self.canv.beginText()
+        text.setFont(self.font, self.size, self.leading)
+        y = self.height - self.size
+        for indent, line in self.lines:
+            if fonts.right_to_left:
+                fonts.draw(text, self.width - indent - fonts.width(line, self.font, self.size), y, line, self.font,
+                           self.size)
+            elif line.isascii():
+                text.setTextOrigin(indent, y)
+                text.textOut(line)
+            else:
+                fonts.draw(text, indent, y, line, self.font, self.size)
+            y -= self.leading
+        self.canv.drawText(text)
+
+
+def _fit(text, fonts, size, width):
+    """``text`` shaped, cut with an ellipsis to fit ``width``, in display order."""
+    font = fonts.regular
+    text = fonts.shape(text)
+    if fonts.width(text, font, size) > width:
+        while text and fonts.width(text + "…", font, size) > width:
+            text = text[:-1]
+        text = text.rstrip() + "…"
+    return fonts.visual(text, fonts.paragraph_direction(text))
+
+
+def _numbered_canvas(footer_text, fonts):
+    """A canvas that writes "Page N of M" once it knows M (every page is kept until the end).
+
+    Right to left, the footer is mirrored: the title on the right, the page number on the left."""
+    font, size = fonts.regular, 8.5
+    footer_line = _fit(footer_text, fonts, size, A4[0] - 2 * MARGIN - 30 * mm)
+
+    class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._pages = []
+
+        def showPage(self):
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self):
+            total = len(self._pages)
+            for page in self._pages:
+                self.__dict__.update(page)
+                self.setFillColor(colors.HexColor("#555555"))
+                page_label = _("Page %(page)s of %(total)s") % {"page": self._pageNumber, "total": total}
+                page_line = fonts.visual(fonts.shape(page_label), fonts.paragraph_direction(page_label))
+                title_x, page_x = MARGIN, A4[0] - MARGIN - fonts.width(page_line, font, size)
+                if fonts.right_to_left:
+                    title_x, page_x = A4[0] - MARGIN - fonts.width(footer_line, font, size), MARGIN
+                text = self.beginText()
+                fonts.draw(text, title_x, 12 * mm, footer_line, font, size)
+                fonts.draw(text, page_x, 12 * mm, page_line, font, size)
+                self.drawText(text)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _entry_text(sign_on):
+    signatory = sign_on.signatory
+    if signatory.is_organization:
+        text = signatory.display_name
+    else:
+        text = ", ".join(part for part in (signatory.name, signatory.title, signatory.affiliation) if part)
+    if sign_on.shows_country and signatory.country:
+        text += f" — {signatory.country.name}"
+    return text
+
+
+def render_signed_letter(statement) -> bytes:
+    """The PDF of ``statement`` with its current public signatory list, in the statement's language.
+
+    Keyed on the statement's language code: a right-to-left language (Arabic, Persian,
+    Hebrew, Urdu: Django's LANGUAGES_BIDI) lays the whole letter out right to left."""
+    with translation.override(statement.language):
+        signatories = public_signatory_list(statement)
+        right_to_left = translation.get_language_bidi()
+        fonts = letter_fonts(right_to_left=right_to_left)
+        regular, bold = fonts.regular, fonts.bold
+        styles = _styles(regular, bold, right_to_left=right_to_left)
+
+        def paragraph(text, style, *, width=TEXT_WIDTH, italic=False):
+            style = styles[style]
+            markup = (fonts.italic_markup if italic else fonts.paragraph_markup)(text, style.fontName, style.fontSize,
+                                                                                  width)
+            return Paragraph(markup, style)
+
+        def listed(texts, *, numbered):
+            indent = NUMBER_INDENT if numbered else BULLET_INDENT
+            if right_to_left:
+                # ReportLab's list bullets hang on the left: the marker goes in front of the text instead.
+                return [paragraph(f"{n}. {text}" if numbered else f"• {text}", "item")
+                        for n, text in enumerate(texts, start=1)]
+            items = [ListItem(paragraph(text, "item", width=TEXT_WIDTH - indent), leftIndent=indent) for text in texts]
+            if numbered:
+                return [ListFlowable(items, bulletType="1", bulletFormat="%s.", leftIndent=indent, bulletFontName=bold)]
+            return [ListFlowable(items, bulletType="bullet", start="•", leftIndent=indent, bulletFontName=regular)]
+
+        campaign = statement.campaign
+        dated = statement.published_at if statement.published_at else timezone.now()
+        story = [
+            paragraph(campaign.name, "small"),
+            paragraph(date_format(timezone.localtime(dated), "DATE_FORMAT"), "small"),
+            paragraph(statement.title, "title"),
+        ]
+        if statement.summary:
+            story.append(paragraph(statement.summary, "body", italic=True))
+        story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.body_html)]
+        concerns = list(statement.concerns.all())
+        if concerns:
+            if statement.concerns_intro:
+                story.append(paragraph(statement.concerns_intro, "body"))
+            story += listed([c.text for c in concerns], numbered=False)
+        story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.before_demands_html)]
+        demands = list(statement.demands.all())
+        if demands:
+            story.append(paragraph(_("Our demands"), "heading"))
+            if statement.demands_intro:
+                story.append(paragraph(statement.demands_intro, "body"))
+            story += listed([d.text for d in demands], numbered=True)
+        story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.closing_html)]
+
+        story.append(paragraph(_("Signatories"), "heading"))
+        counts = ngettext(
+            "%(count)s organization from %(countries)s countries",
+            "%(count)s organizations from %(countries)s countries",
+            signatories.organization_count,
+        ) % {"count": signatories.organization_count, "countries": signatories.organization_country_count}
+        if signatories.individual_count:
+            counts += "; " + ngettext(
+                "%(count)s individual expert", "%(count)s individual experts", signatories.individual_count
+            ) % {"count": signatories.individual_count}
+        story.append(paragraph(counts, "small"))
+        for section in signatories.sections:
+            story.append(KeepTogether([
+                paragraph(section.title, "section"),
+                SignatoryLines([_entry_text(s) for s in section.sign_ons[:1]], fonts=fonts),
+            ]))
+            if len(section.sign_ons) > 1:
+                story.append(SignatoryLines([_entry_text(s) for s in section.sign_ons[1:]], fonts=fonts))
+        unnamed = []
+        if signatories.unnamed_organization_count:
+            unnamed.append(ngettext(
+                "And %(count)s organization that cannot be named.",
+                "And %(count)s organizations that cannot be named.",
+                signatories.unnamed_organization_count,
+            ) % {"count": signatories.unnamed_organization_count})
+        if signatories.unnamed_individual_count:
+            unnamed.append(ngettext(
+                "And %(count)s individual who cannot be named.",
+                "And %(count)s individuals who cannot be named.",
+                signatories.unnamed_individual_count,
+            ) % {"count": signatories.unnamed_individual_count})
+        if unnamed:
+            story.append(Spacer(1, 6))
+            story += [paragraph(text, "body", italic=True) for text in unnamed]
+
+        output = io.BytesIO()
+        document = SimpleDocTemplate(
+            output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+            title=statement.title, author=campaign.name, subject=statement.summary[:200], lang=statement.language,
+        )
+        document.build(story, canvasmaker=_numbered_canvas(f"{campaign.name} — {statement.title}", fonts))
+        return output.getvalue()
+
+
+def _latest_profile_edit(statement):
+    """When a signatory on the list last had its profile edited (name, country): no sign-on moves then.
+
+    A join over the statement's sign-ons (some 30 ms at 10,000): the statement page
+    bounds such edits by time instead, but a letter is asked for rarely and is kept
+    for a day, and an edit may be made for someone's safety.
+    """
+    return SignOn.objects.visible().for_statement(statement).aggregate(latest=Max("signatory__updated_at"))["latest"]
+
+
+def signed_letter_cache_key(statement) -> str:
+    """Names what the letter shows: the list's version, the statement (its edits move ``updated_at``), its parts."""
+    parts = (
+        public_signatory_list_version(statement),
+        _latest_profile_edit(statement),
+        statement.updated_at,
+        statement.state,
+        statement.published_at,
+        statement.campaign.updated_at,
+        tuple((t.pk, t.position, t.name, t.is_default) for t in statement.tiers.all()),
+        tuple((c.pk, c.text) for c in statement.concerns.all()),
+        tuple((d.pk, d.text) for d in statement.demands.all()),
+        # A changed font setting takes effect at once, not when yesterday's letter expires.
+        fonts_setting(),
+    )
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"signed-letter:{statement.pk}:{digest}"
+
+
+def signed_letter(statement) -> bytes:
+    """The signed letter of ``statement``, from the cache until its signatory list or text changes."""
+    key = signed_letter_cache_key(statement)
+    try:
+        pdf = cache.get(key)
+    except Exception:  # the cache is an optimisation: an outage must not stop the download
+        pdf = None
+    if pdf is None:
+        pdf = render_signed_letter(statement)
+        try:
+            cache.set(key, pdf, SIGNED_LETTER_CACHE_SECONDS)
+        except Exception:
+            pass
+    return pdf

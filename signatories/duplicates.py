@@ -1,0 +1,206 @@
+"""Organizations that are probably the same one, entered twice, and why we think so.
+
+Signing recognises an organization typed differently (case, accents, spacing, a
+trailing "(ACRONYM)") or with a website on the same domain, so most duplicates never
+happen. What is left is for staff to judge: "EFF" next to "Electronic Frontier
+Foundation", two entries with one acronym, rows imported or edited before the name
+was normalized. Each pair comes with the reasons staff see before they merge.
+"""
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from . import identity
+from .models import Contact, DistinctOrganizations, Signatory, SignOn
+
+# Words left out of initials: "Association for Progressive Communications" is "APC".
+MINOR_WORDS = frozenset(
+    "a an and at de del des di du for in la le les of on the to y e et".split()
+)
+
+
+# A name, acronym or domain shared by more organizations than this says nothing about
+# any two of them ("CDT" stands for several groups); comparing them all would also
+# make pairs by the million.
+MAX_GROUP = 4
+
+
+@dataclass
+class DuplicatePair:
+    first: Signatory
+    second: Signatory
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def organizations(self):
+        return (self.first, self.second)
+
+
+def _initials(normalized_name: str) -> set[str]:
+    words = normalized_name.split()
+    if len(words) < 2:
+        return set()
+    return {
+        "".join(word[0] for word in words),
+        "".join(word[0] for word in words if word not in MINOR_WORDS),
+    }
+
+
+def _short_name(name: str) -> str:
+    """The name as an acronym key when it is one word, e.g. "EFF" or "KICTANet", else ""."""
+    name = name.strip()
+    if " " in name or not 2 <= len(name) <= 20:
+        return ""
+    return name.casefold()
+
+
+def likely_duplicate_pairs(organizations=None) -> list[tuple[int, int, list[str]]]:
+    """Pairs of organization ids that are probably one organization, with the reasons, best known first.
+
+    Reads each organization's name, acronym and website once (one query) and compares
+    them in memory, so the cost grows with the number of organizations, not pairs.
+    Pairs staff marked as distinct are left out.
+    """
+    rows = list(
+        (organizations if organizations is not None else Signatory.objects.filter(kind=Signatory.Kind.ORGANIZATION))
+        .order_by("pk")
+        .values_list("pk", "name", "acronym", "website", "normalized_name", "website_domain")
+    )
+    reasons = defaultdict(list)
+    names, normalized_of = {}, {}
+
+    def name_of(pk):
+        name, acronym = names[pk]
+        return f"{name} ({acronym})" if acronym and acronym not in name else name
+
+    def flag(a, b, reason):
+        if a == b:
+            return
+        key = (min(a, b), max(a, b))
+        if reason not in reasons[key]:
+            reasons[key].append(reason)
+
+    by_normalized, by_squashed, by_domain = defaultdict(list), defaultdict(list), defaultdict(list)
+    by_acronym, by_short_name, by_initials = defaultdict(list), defaultdict(list), defaultdict(list)
+    for pk, name, acronym, website, normalized, domain in rows:
+        if not normalized:
+            # Written without save() (a bulk load): derive what save() would have stored.
+            name, acronym = identity.split_acronym(name, acronym)
+            normalized, domain = identity.normalize_name(name), identity.website_domain(website)
+        names[pk] = (name, acronym)
+        normalized_of[pk] = normalized
+        by_normalized[normalized].append(pk)
+        by_squashed[normalized.replace(" ", "")].append(pk)
+        if identity.is_identifying_domain(domain):
+            by_domain[domain].append(pk)
+        if acronym:
+            by_acronym[acronym.casefold()].append(pk)
+        if short := _short_name(name):
+            by_short_name[short].append(pk)
+        for initials in _initials(normalized):
+            by_initials[initials].append(pk)
+
+    def groups(index):
+        return ((key, pks) for key, pks in index.items() if 1 < len(pks) <= MAX_GROUP)
+
+    def small(pks):
+        return pks if len(pks) <= MAX_GROUP else []
+
+    for _normalized, pks in by_normalized.items():
+        for other in pks[1:]:
+            flag(pks[0], other, _("Same name when case, accents and spacing are ignored."))
+    for _squashed, pks in groups(by_squashed):
+        for other in pks[1:]:
+            if normalized_of[other] != normalized_of[pks[0]]:
+                flag(pks[0], other, _("Same name apart from spaces and punctuation."))
+    for domain, pks in groups(by_domain):
+        for other in pks[1:]:
+            flag(pks[0], other, _("Same website domain: %(domain)s.") % {"domain": domain})
+    for acronym, pks in by_acronym.items():
+        pks = small(pks)
+        for a in pks:
+            for b in pks:
+                if a < b:
+                    flag(a, b, _("Same acronym: %(acronym)s.") % {"acronym": acronym.upper()})
+        for short in small(by_short_name.get(acronym, [])):
+            for full in pks:
+                quoted = {"short": name_of(short), "full": name_of(full)}
+                flag(short, full, _("“%(short)s” is the acronym of “%(full)s”.") % quoted)
+    for short, short_pks in by_short_name.items():
+        for full in small(by_initials.get(short, [])):
+            for pk in small(short_pks):
+                quoted = {"short": name_of(pk), "full": name_of(full)}
+                flag(pk, full, _("“%(short)s” are the initials of “%(full)s”.") % quoted)
+
+    dismissed = set(DistinctOrganizations.objects.values_list("first_id", "second_id"))
+    pairs = [(a, b, found) for (a, b), found in reasons.items() if (a, b) not in dismissed]
+    # Most reasons first, then by the first name, so a reviewer meets the surest cases first.
+    pairs.sort(key=lambda pair: (-len(pair[2]), name_of(pair[0]).casefold(), pair[0], pair[1]))
+    return pairs
+
+
+def organizations_with_counts(ids) -> dict[int, Signatory]:
+    """The organizations with ``ids``, each with its ``sign_on_count`` and ``contact_count``, in one query."""
+    def count_of(model):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(signatory=OuterRef("pk")).order_by().values("signatory")
+                .annotate(n=Count("pk")).values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        )
+
+    return {
+        organization.pk: organization
+        for organization in Signatory.objects.filter(pk__in=ids).annotate(
+            sign_on_count=count_of(SignOn), contact_count=count_of(Contact)
+        )
+    }
+
+
+def duplicate_pairs_page(pair_ids) -> list[DuplicatePair]:
+    """``DuplicatePair`` objects for one page of ``likely_duplicate_pairs()``; one query for the lot."""
+    organizations = organizations_with_counts({pk for a, b, _reasons in pair_ids for pk in (a, b)})
+    return [
+        DuplicatePair(organizations[a], organizations[b], reasons)
+        for a, b, reasons in pair_ids
+        if a in organizations and b in organizations
+    ]
+
+
+def _initials_pattern(short: str) -> str:
+    """A regex on normalized names whose words' initials spell ``short``, minor words allowed between."""
+    minor = "(?:(?:" + "|".join(sorted(MINOR_WORDS)) + ") )*"
+    words = [re.escape(letter) + r"\S*" for letter in short]
+    return "^" + minor + (" " + minor).join(words) + "$"
+
+
+def likely_duplicates_of(organization: Signatory, within=None) -> list[tuple[Signatory, list[str]]]:
+    """The organizations probably the same as ``organization``, each with the reasons.
+
+    Reads only the candidates that could match (same domain, name, acronym or
+    initials), among ``within`` (a queryset of signatories, default: all), then
+    applies the same rules as ``likely_duplicate_pairs``.
+    """
+    normalized = organization.normalized_name or identity.normalize_name(organization.name)
+    candidates = Q(pk=organization.pk) | Q(normalized_name=normalized)
+    candidates |= Q(normalized_name=normalized.replace(" ", ""))
+    if identity.is_identifying_domain(organization.website_domain):
+        candidates |= Q(website_domain=organization.website_domain)
+    if organization.acronym:
+        candidates |= Q(acronym__iexact=organization.acronym) | Q(name__iexact=organization.acronym)
+    if short := _short_name(organization.name):
+        candidates |= Q(acronym__iexact=short) | Q(normalized_name__regex=_initials_pattern(short))
+    for initials in _initials(normalized):
+        candidates |= Q(name__iexact=initials)
+    scope = within if within is not None else Signatory.objects.all()
+    found = likely_duplicate_pairs(scope.filter(candidates, kind=Signatory.Kind.ORGANIZATION))
+    others = {b if a == organization.pk else a: reasons for a, b, reasons in found if organization.pk in (a, b)}
+    by_pk = Signatory.objects.in_bulk(others)
+    return [(by_pk[pk], reasons) for pk, reasons in others.items() if pk in by_pk]

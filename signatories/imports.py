@@ -1,0 +1,641 @@
+"""Importing sign-ons collected elsewhere (a form service's export, a spreadsheet).
+
+Staff upload a CSV or Excel file, say which of its columns holds which of our
+fields, see a preview with every problem listed by row, and import: all rows or
+none. Each row goes through django-import-export's row machinery with
+:class:`SignOnImportResource`; organizations are recognised as the public sign-on
+recognises them (the rules of ``services.find_existing_signatory``), so an organization that
+signed before is reused, not duplicated.
+
+A file of 10,000 rows has to be checked and imported within one web request, so
+nothing here costs a query per row: the signatories a file could name, their
+contacts and this statement's sign-ons are loaded in a few queries before the rows
+are checked (``services.SignatoryMatcher``), and the rows are written with bulk
+inserts, a batch at a time, new signatories, then contacts, then sign-ons
+(:func:`insert_with_history` keeps the audit trail where django-simple-history
+tracks a model). The database constraints stay the final guard: a row that slips
+past the checks fails its batch, and with it the whole import.
+"""
+
+import datetime
+import logging
+import re
+from dataclasses import dataclass, field
+
+import tablib
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+from import_export import resources
+from import_export.formats import base_formats
+from import_export.results import RowResult
+from import_export.tmp_storages import TempFolderStorage
+
+from . import identity
+from .models import Contact, Signatory, SignOn
+from .services import SignatoryDetails, SignatoryMatcher, chunked, signatory_identity_key
+
+logger = logging.getLogger(__name__)
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a table: wrong format, encoding, empty, too large."""
+
+
+@dataclass(frozen=True)
+class ImportField:
+    key: str
+    label: str
+    required: bool = False
+    # Lower-case column headings of other tools that mean this field.
+    synonyms: tuple = ()
+    max_length: int | None = None
+
+
+IMPORT_FIELDS = [
+    ImportField("name", gettext_lazy("Name (organization or person)"), True,
+                ("name", "organization", "organisation", "organization name", "organisation name",
+                 "org name", "full name", "your name", "signatory", "nombre", "nom"), 300),
+    ImportField("kind", gettext_lazy("Kind (organization or individual)"), False,
+                ("kind", "type", "signing as", "signatory type", "i am signing as"), None),
+    ImportField("acronym", gettext_lazy("Acronym"), False, ("acronym", "abbreviation", "short name"), 30),
+    ImportField("country", gettext_lazy("Country (code or English name)"), False,
+                ("country", "country code", "pais", "país", "pays", "location"), None),
+    ImportField("website", gettext_lazy("Website"), False, ("website", "web site", "url", "web", "site"), 300),
+    ImportField("title", gettext_lazy("Title (individuals)"), False, ("title", "position", "job title", "role"), 300),
+    ImportField("affiliation", gettext_lazy("Affiliation (individuals)"), False,
+                ("affiliation", "institution", "university", "employer"), 300),
+    ImportField("contact_name", gettext_lazy("Contact name"), False,
+                ("contact name", "contact", "contact person", "first and last name", "your full name"), 200),
+    ImportField("email", gettext_lazy("Contact email"), True,
+                ("email", "e-mail", "email address", "e-mail address", "contact email", "your email", "correo"),
+                254),
+    ImportField("listing", gettext_lazy("Listing (listed, without country, not listed)"), False,
+                ("listing", "listed", "public", "list publicly", "may we list", "display", "anonymous"), None),
+    ImportField("tier", gettext_lazy("Tier (its name)"), False, ("tier", "section", "group"), None),
+    ImportField("language", gettext_lazy("Language (code)"), False, ("language", "lang", "idioma", "langue"), None),
+    ImportField("signed_at", gettext_lazy("Signed at (date)"), False,
+                ("signed at", "date", "timestamp", "submitted at", "submission date", "created", "signed"), None),
+]
+FIELDS_BY_KEY = {each.key: each for each in IMPORT_FIELDS}
+
+FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
+
+# A cell starting with one of these would run as a formula when the list is opened in a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@")
+MARKUP = re.compile(r"<\s*[a-zA-Z!/?]")
+# Unicode's control characters (Cc) and lone surrogates (Cs), as one pattern: 13 cells a row add up.
+CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+KIND_WORDS = {
+    "organization": Signatory.Kind.ORGANIZATION, "organisation": Signatory.Kind.ORGANIZATION,
+    "org": Signatory.Kind.ORGANIZATION, "ngo": Signatory.Kind.ORGANIZATION,
+    "individual": Signatory.Kind.INDIVIDUAL, "person": Signatory.Kind.INDIVIDUAL,
+    "expert": Signatory.Kind.INDIVIDUAL, "individual expert": Signatory.Kind.INDIVIDUAL,
+}
+LISTING_WORDS = {
+    "listed": SignOn.Listing.LISTED, "yes": SignOn.Listing.LISTED, "public": SignOn.Listing.LISTED,
+    "listed publicly": SignOn.Listing.LISTED, "true": SignOn.Listing.LISTED, "1": SignOn.Listing.LISTED,
+    "without country": SignOn.Listing.LISTED_WITHOUT_COUNTRY,
+    "listed without country": SignOn.Listing.LISTED_WITHOUT_COUNTRY,
+    "listed_without_country": SignOn.Listing.LISTED_WITHOUT_COUNTRY,
+    "no": SignOn.Listing.UNLISTED, "unlisted": SignOn.Listing.UNLISTED, "not listed": SignOn.Listing.UNLISTED,
+    "anonymous": SignOn.Listing.UNLISTED, "counted only": SignOn.Listing.UNLISTED, "false": SignOn.Listing.UNLISTED,
+    "0": SignOn.Listing.UNLISTED,
+}
+DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
+
+
+# --- Reading the file -------------------------------------------------------------------
+
+
+def read_table(data: bytes, filename: str) -> tablib.Dataset:
+    """The file as a table with one heading per column; raises :class:`ImportFileError`."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in FORMATS:
+        raise ImportFileError(_("Choose a .csv or .xlsx file."))
+    file_format = FORMATS[extension](encoding="utf-8-sig") if extension == "csv" else FORMATS[extension]()
+    if extension == "csv":
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportFileError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
+    options = {}
+    if extension == "csv":
+        first_line = data.split("\n", 1)[0]
+        # Spreadsheets set to a European locale save CSV with semicolons.
+        if first_line.count(";") > first_line.count(","):
+            options["delimiter"] = ";"
+    try:
+        dataset = file_format.create_dataset(data, **options)
+    except Exception as error:  # each format fails in its own way on a damaged file
+        logger.info("An import file could not be read: %s", type(error).__name__)
+        raise ImportFileError(_("The file could not be read as a %(format)s table.") % {"format": extension.upper()})
+    if not dataset.headers or len(dataset) == 0:
+        raise ImportFileError(_("The file has no rows under its heading row."))
+    # Each step runs within one request: 10,000 rows take 11–17 s per step on PostgreSQL
+    # (bench/import_bench.py); larger files are split so that a step stays within a worker's timeout.
+    if len(dataset) > settings.SIGN_ON_IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            _("The file has %(count)d rows; import at most %(max)d at a time: split it.")
+            % {"count": len(dataset), "max": settings.SIGN_ON_IMPORT_MAX_ROWS}
+        )
+    dataset.headers = column_headings(dataset.headers)
+    return dataset
+
+
+def column_headings(headers) -> list[str]:
+    """Readable, unique headings: a blank one becomes "Column 3", a repeated one "Email (2)"."""
+    headings, seen = [], set()
+    for number, header in enumerate(headers, start=1):
+        text = " ".join(str(header).split()) if header is not None else ""
+        text = text or _("Column %(number)d") % {"number": number}
+        unique, copy = text, 2
+        while unique in seen:
+            unique, copy = f"{text} ({copy})", copy + 1
+        seen.add(unique)
+        headings.append(unique)
+    return headings
+
+
+def guess_mapping(headings: list[str]) -> dict:
+    """Our field -> the file's column, where a heading is (or contains) one of the field's usual names.
+
+    Exact headings are matched first, so that "Organisation name" goes to the name
+    before "Your full name" is considered for it.
+    """
+    mapping = {}
+    normalized = {heading: " ".join(re.sub(r"[^\w@-]+", " ", heading.casefold()).split()) for heading in headings}
+
+    def matches(heading, import_field, exact):
+        names = (import_field.key.replace("_", " "), *import_field.synonyms)
+        text = normalized[heading]
+        if exact:
+            return text in names
+        return any(re.search(rf"(^| ){re.escape(name)}( |$)", text) for name in names if len(name) >= 4)
+
+    for exact in (True, False):
+        for import_field in IMPORT_FIELDS:
+            if import_field.key in mapping:
+                continue
+            for heading in headings:
+                if heading not in mapping.values() and matches(heading, import_field, exact):
+                    mapping[import_field.key] = heading
+                    break
+    return mapping
+
+
+def mapped_dataset(dataset: tablib.Dataset, mapping: dict) -> tablib.Dataset:
+    """The file's rows with our field names as headings; unmapped fields are empty."""
+    keys = [each.key for each in IMPORT_FIELDS]
+    positions = {key: dataset.headers.index(mapping[key]) for key in keys if mapping.get(key) in dataset.headers}
+    result = tablib.Dataset(headers=keys)
+    for row in dataset:
+        result.append([row[positions[key]] if key in positions and positions[key] < len(row) else None for key in keys])
+    return result
+
+
+# --- Checking one row -------------------------------------------------------------------
+
+
+def cell_text(value) -> str:
+    """A cell as text: numbers without a trailing ".0", dates in ISO form, spaces tidied at the ends."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def unsafe_text_problem(text: str) -> str | None:
+    """Why a cell cannot be stored as it is, or None."""
+    if CONTROL_CHARACTER.search(text):
+        return _("It contains control characters; retype it.")
+    if text.startswith(FORMULA_START):
+        return _("It starts like a spreadsheet formula (=, +, -, @); remove that first character.")
+    if MARKUP.search(text):
+        return _("It contains HTML markup (“<…”); names and details are plain text.")
+    return None
+
+
+def parse_signed_at(value, text: str):
+    if isinstance(value, datetime.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
+    if isinstance(value, datetime.date):
+        return timezone.make_aware(datetime.datetime.combine(value, datetime.time()), datetime.UTC)
+    try:
+        parsed = parse_datetime(text.replace(" UTC", ""))
+        if parsed is None and parse_date(text) is not None:
+            parsed = datetime.datetime.combine(parse_date(text), datetime.time())
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        for date_format in DATE_FORMATS:
+            try:
+                parsed = datetime.datetime.strptime(text, date_format)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        raise ValidationError(_("“%(value)s” is not a date (use e.g. 2024-08-05 or 05/08/2024).") % {"value": text})
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
+
+
+def country_code(text: str) -> str:
+    if not text:
+        return ""
+    if text.upper() in countries:
+        return text.upper()
+    code = countries.by_name(text)
+    if code:
+        return code
+    raise ValidationError(_("Unknown country “%(value)s”: use a two-letter code such as KE or its English name.")
+                          % {"value": text})
+
+
+@dataclass
+class ImportOptions:
+    """What staff decide for the whole file."""
+
+    default_kind: str = Signatory.Kind.ORGANIZATION
+    default_listing: str = SignOn.Listing.LISTED
+    approve: bool = True
+
+
+@dataclass
+class PreviewRow:
+    number: int
+    name: str
+    kind: str
+    country: str
+    email: str
+    listing: str
+    tier: str
+    existing_signatory: bool
+
+
+class SignOnImportResource(resources.ModelResource):
+    """One sign-on per row, for one statement; a row with a problem raises ValidationError by field."""
+
+    class Meta:
+        model = SignOn
+        fields = ()
+        force_init_instance = True  # every row is a new sign-on: existing ones are reported, not changed
+        skip_diff = True
+        clean_model_instances = False  # each row is checked field by field in import_instance
+        # Rows are written a batch at a time (see bulk_create), without a savepoint per row.
+        use_bulk = True
+        batch_size = 1000
+
+    def __init__(self, *, statement, options: ImportOptions, by=None):
+        super().__init__()
+        self.statement = statement
+        self.options = options
+        self.by = by
+        self.tiers = {" ".join(tier.name.casefold().split()): tier for tier in statement.tiers.all()}
+        self.default_tier = next((tier for tier in statement.tiers.all() if tier.is_default), None)
+        self.languages = {code for code, _label in settings.LANGUAGES}
+        self.rows_by_key = {}
+        self.preview = []
+        self.matcher = None
+        self.already_signed = set()
+        self.contacts = {}
+
+    def signatory_details(self, values: dict, kind: str, website: str, country: str = "") -> SignatoryDetails:
+        return SignatoryDetails(
+            kind=kind, name=values["name"], email=values["email"], contact_name=values["contact_name"],
+            acronym=values["acronym"], country=country,
+            website=website if kind == Signatory.Kind.ORGANIZATION else "",
+            title=values["title"], affiliation=values["affiliation"],
+        )
+
+    def before_import(self, dataset, **kwargs):
+        """Load every signatory the file could name, their contacts, and who has signed already."""
+        candidates = []
+        for data_row in dataset:
+            values = {key: cell_text(value) for key, value in zip(dataset.headers, data_row)}
+            kind = KIND_WORDS.get(values["kind"].casefold()) if values["kind"] else self.options.default_kind
+            if kind is not None and values["name"]:
+                candidates.append(self.signatory_details(values, kind, website_address(values["website"])))
+        self.matcher = SignatoryMatcher(candidates)
+        found = sorted(signatory.pk for signatory in self.matcher.signatories())
+        for chunk in chunked(found, SignatoryMatcher.CHUNK):
+            self.already_signed.update(
+                SignOn.objects.filter(statement=self.statement, signatory_id__in=chunk).values_list(
+                    "signatory_id", flat=True)
+            )
+            for contact in Contact.objects.filter(signatory_id__in=chunk).order_by("pk"):
+                self.contacts.setdefault((contact.signatory_id, contact.email.lower()), contact)
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if all(cell_text(value) == "" for value in row.values()):
+            skipped = self.get_row_result_class()()
+            skipped.import_type = RowResult.IMPORT_TYPE_SKIP
+            return skipped
+        return super().import_row(row, instance_loader, **kwargs)
+
+    def import_instance(self, instance, row, **kwargs):
+        number = kwargs["row_number"] + 1  # as a spreadsheet numbers it: the heading is row 1
+        errors = {}
+        values = {}
+        for key, import_field in FIELDS_BY_KEY.items():
+            text = cell_text(row.get(key))
+            problem = unsafe_text_problem(text)
+            if problem is None and import_field.max_length and len(text) > import_field.max_length:
+                problem = _("It is %(length)d characters long; at most %(max)d fit.") % {
+                    "length": len(text), "max": import_field.max_length}
+            if problem is None and import_field.required and not text:
+                problem = _("This field is required.")
+            if problem:
+                errors[key] = problem
+            values[key] = text
+
+        kind = self.options.default_kind
+        if values["kind"] and "kind" not in errors:
+            kind = KIND_WORDS.get(values["kind"].casefold())
+            if kind is None:
+                errors["kind"] = _("“%(value)s” is neither an organization nor an individual.") % {"value": values["kind"]}
+        if values["email"] and "email" not in errors:
+            try:
+                validate_email(values["email"])
+            except ValidationError:
+                errors["email"] = _("“%(value)s” is not an email address.") % {"value": values["email"]}
+        country = ""
+        if "country" not in errors:
+            try:
+                country = country_code(values["country"])
+            except ValidationError as error:
+                errors["country"] = error.messages[0]
+        website = website_address(values["website"])
+        if website and "website" not in errors:
+            try:
+                URLValidator(schemes=["http", "https"])(website)
+            except ValidationError:
+                errors["website"] = _("“%(value)s” is not a web address.") % {"value": values["website"]}
+        listing = self.options.default_listing
+        if values["listing"] and "listing" not in errors:
+            listing = LISTING_WORDS.get(values["listing"].casefold())
+            if listing is None:
+                errors["listing"] = _("“%(value)s” is not a listing: use listed, without country or not listed.") % {
+                    "value": values["listing"]}
+        tier = self.default_tier
+        if values["tier"] and "tier" not in errors:
+            tier = self.tiers.get(" ".join(values["tier"].casefold().split()))
+            if tier is None:
+                errors["tier"] = _("This statement has no tier “%(value)s”.") % {"value": values["tier"]}
+        language = values["language"].lower() or self.statement.language
+        if language not in self.languages and "language" not in errors:
+            errors["language"] = _("Unknown language “%(value)s”.") % {"value": values["language"]}
+        signed_at = timezone.now()
+        if values["signed_at"] and "signed_at" not in errors:
+            try:
+                signed_at = parse_signed_at(row.get("signed_at"), values["signed_at"])
+            except ValidationError as error:
+                errors["signed_at"] = error.messages[0]
+        if errors:
+            raise ValidationError(errors)
+
+        details = self.signatory_details(values, kind, website, country)
+        signatory = self.matcher.find(details)
+        keys = {signatory_identity_key(details)}
+        domain = identity.website_domain(details.website)
+        if kind == Signatory.Kind.ORGANIZATION and identity.is_identifying_domain(domain):
+            keys.add(f"domain:{domain}")
+        if signatory is not None:
+            keys.add(f"pk:{signatory.pk}")
+        earlier = next((self.rows_by_key[key] for key in keys if key in self.rows_by_key), None)
+        if earlier is not None:
+            raise ValidationError(
+                {"name": _("The same signatory as row %(row)d: each signs once.") % {"row": earlier}}
+            )
+        for key in keys:
+            self.rows_by_key[key] = number
+        if signatory is not None and signatory.pk in self.already_signed:
+            raise ValidationError(
+                {"name": _("“%(name)s” has already signed this statement.") % {"name": signatory.display_name}}
+            )
+
+        now = timezone.now()
+        instance.statement = self.statement
+        instance.tier = tier
+        instance.listing = listing
+        instance.statement_version = self.statement.version
+        instance.confirmation_state = SignOn.Confirmation.CONFIRMED
+        instance.confirmed_at = signed_at
+        if self.options.approve:
+            instance.moderation_state = SignOn.Moderation.APPROVED
+            instance.moderated_at = now
+            instance.moderated_by = self.by
+        instance.language = language
+        instance.source = SignOn.Source.IMPORT
+        instance.signed_at = signed_at
+        instance.submitted_profile = details.public_profile()
+        # Written with the sign-on in bulk_create, so that a rolled-back preview writes nothing.
+        instance._import_details = details
+        instance._import_signatory = signatory
+        instance._import_contact = (
+            self.contacts.get((signatory.pk, details.email.lower())) if signatory is not None else None
+        )
+        self.preview.append(PreviewRow(
+            number=number, name=details.name, kind=Signatory.Kind(kind).label, country=country, email=details.email,
+            listing=SignOn.Listing(listing).label, tier=tier.name if tier else "", existing_signatory=signatory is not None,
+        ))
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        """Write a batch of checked rows: their new signatories, then new contacts, then the sign-ons.
+
+        A database error (a constraint the checks missed, a signatory created by a
+        sign-on in the meantime) fails the batch; import_sign_ons then rolls everything back.
+        """
+        sign_ons, self.create_instances = self.create_instances, []
+        if not sign_ons:
+            return
+        try:
+            with transaction.atomic():
+                self.write_batch(sign_ons)
+        except Exception as error:
+            self.handle_import_error(result, error, raise_errors)
+
+    def write_batch(self, sign_ons):
+        new_signatories = []
+        for sign_on in sign_ons:
+            if sign_on._import_signatory is None:
+                details = sign_on._import_details
+                signatory = Signatory(
+                    kind=details.kind, name=details.name, acronym=details.acronym, country=details.country,
+                    website=details.website, title=details.title, affiliation=details.affiliation,
+                    identity_key=signatory_identity_key(details),
+                )
+                signatory.derive_fields()
+                sign_on._import_signatory = signatory
+                new_signatories.append(signatory)
+        insert_with_history(Signatory, new_signatories, by=self.by)
+        new_contacts = []
+        for sign_on in sign_ons:
+            details = sign_on._import_details
+            sign_on.signatory = sign_on._import_signatory
+            if sign_on._import_contact is None:
+                sign_on._import_contact = Contact(
+                    signatory=sign_on.signatory, email=details.email, language=sign_on.language,
+                    name=details.contact_name or (details.name if details.kind == Signatory.Kind.INDIVIDUAL else ""),
+                )
+                new_contacts.append(sign_on._import_contact)
+        insert_with_history(Contact, new_contacts, by=self.by)
+        for sign_on in sign_ons:
+            sign_on.contact = sign_on._import_contact
+        insert_with_history(SignOn, sign_ons, by=self.by)
+
+
+def website_address(text: str) -> str:
+    """A website cell as a URL: "example.org" means https://example.org."""
+    return text if not text or "://" in text else f"https://{text}"
+
+
+def insert_with_history(model, objects: list, *, by=None) -> None:
+    """Insert ``objects`` with bulk_create, and their history rows where django-simple-history tracks ``model``.
+
+    bulk_create skips save() and post_save, which is where simple-history records a
+    change: its bulk_create_with_history writes those records for the whole batch.
+    """
+    if not objects:
+        return
+    if getattr(model._meta, "simple_history_manager_attribute", None):
+        from simple_history.utils import bulk_create_with_history
+
+        bulk_create_with_history(objects, model, default_user=by)
+    else:
+        model.objects.bulk_create(objects)
+
+
+# --- The workflow ---------------------------------------------------------------------
+
+
+@dataclass
+class RowProblem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    total_rows: int = 0
+    imported: int = 0
+    new_signatories: int = 0
+    problems: list = field(default_factory=list)
+    preview: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.problems
+
+
+def import_sign_ons(*, statement, dataset: tablib.Dataset, mapping: dict, options: ImportOptions, by=None,
+                    dry_run: bool) -> ImportReport:
+    """Import the rows of ``dataset`` as sign-ons of ``statement``: every row, or none.
+
+    ``mapping`` says which column of the file holds each of our fields. Each row is
+    checked (required fields, email, country, website, listing, tier, date, unsafe
+    text such as formulas, markup or control characters, a signatory twice in the
+    file, one that has already signed); organizations that signed before are reused.
+    With ``dry_run`` everything is rolled back and the report is a preview. One
+    problem anywhere rolls the whole import back; the report lists every problem
+    with the row number a spreadsheet shows and the file's column name.
+    """
+    rows = mapped_dataset(dataset, mapping)
+    resource = SignOnImportResource(statement=statement, options=options, by=by)
+    with transaction.atomic():
+        result = resource.import_data(
+            rows, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True,
+        )
+        report = ImportReport(total_rows=len(rows), preview=resource.preview)
+        for invalid in result.invalid_rows:
+            for key, messages in invalid.error_dict.items():
+                column = mapping.get(key) or str(FIELDS_BY_KEY[key].label) if key in FIELDS_BY_KEY else ""
+                for message in messages:
+                    report.problems.append(RowProblem(invalid.number + 1, column, message))
+        for number, errors in result.row_errors():
+            logger.warning("Import row %s of statement %s failed: %s", number, statement.pk,
+                           type(errors[0].error).__name__)
+            report.problems.append(RowProblem(number + 1, "", _("This row could not be imported.")))
+        if result.base_errors:
+            logger.warning("Import into statement %s failed: %s", statement.pk,
+                           type(result.base_errors[0].error).__name__)
+            if isinstance(result.base_errors[0].error, IntegrityError):
+                # The database's constraints caught what the checks could not see: a sign-on made meanwhile.
+                message = _("Someone signed or was added while the file was imported; nothing was imported: "
+                            "preview the file again.")
+            else:
+                message = _("The import failed; nothing was imported.")
+            report.problems.append(RowProblem(0, "", message))
+        report.problems.sort(key=lambda problem: problem.row)
+        if report.ok:
+            report.imported = len(resource.preview)
+            report.new_signatories = sum(1 for row in resource.preview if not row.existing_signatory)
+        if dry_run or not report.ok:
+            transaction.set_rollback(True)
+    if not dry_run and report.ok:
+        logger.info("Imported %s sign-ons into statement %s", report.imported, statement.pk)
+    return report
+
+
+# --- Between the steps: the uploaded file ----------------------------------------------
+
+UPLOAD_SALT = "signatories.import-upload"
+UPLOAD_MAX_AGE = 24 * 3600
+PREVIEW_ROWS = 200
+
+
+def keep_upload(data: bytes, filename: str) -> str:
+    """Keep the uploaded file for the next steps; return a signed token naming it.
+
+    The file goes to django-import-export's temporary storage; the token is signed
+    so that a posted form can only point at a file this site stored.
+    """
+    storage = TempFolderStorage(read_mode="rb")
+    storage.save(data)
+    return signing.dumps({"name": storage.name, "filename": filename}, salt=UPLOAD_SALT)
+
+
+def _storage_for(token: str) -> tuple[TempFolderStorage, str]:
+    try:
+        kept = signing.loads(token, salt=UPLOAD_SALT, max_age=UPLOAD_MAX_AGE)
+    except signing.BadSignature:
+        raise ImportFileError(_("The uploaded file has expired: upload it again."))
+    return TempFolderStorage(name=kept["name"], read_mode="rb"), kept["filename"]
+
+
+def read_kept_upload(token: str) -> tablib.Dataset:
+    storage, filename = _storage_for(token)
+    try:
+        data = storage.read()
+    except OSError:
+        raise ImportFileError(_("The uploaded file has expired: upload it again."))
+    return read_table(data, filename)
+
+
+def discard_upload(token: str) -> None:
+    try:
+        storage, _filename = _storage_for(token)
+        storage.remove()
+    except (ImportFileError, OSError):
+        pass
+
+
+def column_samples(dataset: tablib.Dataset, count: int = 3) -> list[tuple[str, list[str]]]:
+    """Each column's heading with its first few values, to help staff map it."""
+    samples = []
+    for position, heading in enumerate(dataset.headers):
+        values = [cell_text(row[position])[:80] for row in dataset[:count] if position < len(row)]
+        samples.append((heading, [value for value in values if value]))
+    return samples

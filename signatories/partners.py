@@ -1,0 +1,241 @@
+"""What partner sites read: the embeddable widget, the JSON feed and the RSS/Atom feeds of a statement.
+
+One list feeds every partner site, so none of them pastes a copy that drifts. All
+three read only what the public page shows — listed, confirmed, approved
+sign-ons, public fields — and count unlisted ones without naming them.
+"""
+
+import hashlib
+
+from django import forms
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.crypto import salted_hmac
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from campaigns.models import Statement
+
+from .models import Signatory, SignOn
+from .selectors import public_signatory_list, public_signatory_list_version
+
+FEED_MAX_LIMIT = 1000
+# A signatory's profile edited in the admin (name, country) changes no sign-on, so the
+# list's version misses it: like the statement page, the feed shows it within this bound.
+FEED_CACHE_SECONDS = 30
+LATEST_SIGNATORIES_IN_FEED = 50
+
+
+def _public_statement(campaign_slug, statement_slug, *related):
+    return get_object_or_404(
+        Statement.objects.public().select_related("campaign").prefetch_related(*related),
+        campaign__slug=campaign_slug, slug=statement_slug,
+    )
+
+
+def _absolute(path):
+    return settings.SITE_URL + path
+
+
+def visible_counts(statement) -> dict:
+    """How many sign-ons count publicly, by kind, named or not; one query."""
+    visible = SignOn.objects.visible().for_statement(statement)
+    org, unlisted = Q(signatory__kind=Signatory.Kind.ORGANIZATION), Q(listing=SignOn.Listing.UNLISTED)
+    return visible.aggregate(
+        total=Count("pk"),
+        organizations=Count("pk", filter=org),
+        individuals=Count("pk", filter=~org),
+        unnamed_organizations=Count("pk", filter=org & unlisted),
+        unnamed_individuals=Count("pk", filter=~org & unlisted),
+    )
+
+
+# --- Widget -------------------------------------------------------------------------
+
+
+@require_GET
+@xframe_options_exempt
+def embed(request, campaign_slug, statement_slug):
+    """The widget partner sites frame: title, count, a button to sign. The only page others may frame."""
+    statement = _public_statement(campaign_slug, statement_slug)
+    response = render(request, "signatories/embed.html", {
+        "statement": statement,
+        "counts": visible_counts(statement),
+        "accepting_sign_ons": statement.is_accepting_sign_ons(),
+    })
+    # Read per response (not at import) so that the setting can change without a code change.
+    response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
+    return response
+
+
+# --- JSON feed ----------------------------------------------------------------------
+
+
+class FeedQuery(forms.Form):
+    """The feed's query parameters; anything else is ignored, anything wrong is a 400 with the reason."""
+
+    limit = forms.IntegerField(min_value=1, max_value=FEED_MAX_LIMIT, required=False)
+    offset = forms.IntegerField(min_value=0, max_value=10**7, required=False)
+    kind = forms.ChoiceField(choices=[("", ""), *Signatory.Kind.choices], required=False)
+    country = forms.RegexField(regex=r"^[A-Za-z]{2}$", required=False,
+                               error_messages={"invalid": gettext_lazy("A two-letter country code, such as CL.")})
+
+
+def _feed_entries(statement) -> list:
+    """Every named signatory as the feed shows it, cached until the list changes (key: the list's version)."""
+    parts = (
+        public_signatory_list_version(statement), statement.updated_at, statement.state, statement.published_at,
+        tuple((t.pk, t.position, t.name, t.is_default) for t in statement.tiers.all()), get_language(),
+    )
+    key = f"statement-feed:{statement.pk}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
+    try:
+        cached = cache.get(key)
+    except Exception:  # the cache only saves work: an outage must not take the feed down
+        cached = None
+    if cached is not None:
+        return cached
+    signatories = public_signatory_list(statement)
+    entries = []
+    for section in signatories.sections:
+        for sign_on in section.sign_ons:
+            signatory = sign_on.signatory
+            country = signatory.country if sign_on.shows_country else None
+            entry = {
+                "kind": signatory.kind,
+                "name": signatory.name,
+                "display_name": signatory.display_name,
+                "section": section.title,
+                "country": country.code if country else None,
+                "country_name": country.name if country else None,
+            }
+            if signatory.is_organization:
+                entry.update(acronym=signatory.acronym, website=signatory.website)
+            else:
+                entry.update(title=signatory.title, affiliation=signatory.affiliation)
+            entries.append(entry)
+    cached = {
+        "entries": entries,
+        "by_country": [{"code": c.code, "name": c.name, "count": n} for c, n in signatories.countries],
+        "organization_countries": signatories.organization_country_count,
+    }
+    try:
+        cache.set(key, cached, FEED_CACHE_SECONDS)
+    except Exception:
+        pass
+    return cached
+
+
+@require_GET
+def json_feed(request, campaign_slug, statement_slug):
+    """Listed signatories and counts of one statement, for partner sites (any origin may read it)."""
+    statement = _public_statement(campaign_slug, statement_slug, "tiers")
+    query = FeedQuery(request.GET)
+    if not query.is_valid():
+        response = JsonResponse({"errors": {name: [str(e) for e in errors] for name, errors in query.errors.items()}},
+                                status=400)
+    else:
+        data = _feed_entries(statement)
+        entries = data["entries"]
+        if query.cleaned_data["kind"]:
+            entries = [e for e in entries if e["kind"] == query.cleaned_data["kind"]]
+        if query.cleaned_data["country"]:
+            code = query.cleaned_data["country"].upper()
+            entries = [e for e in entries if e["country"] == code]
+        offset = query.cleaned_data["offset"] or 0
+        limit = query.cleaned_data["limit"] or FEED_MAX_LIMIT
+        page = entries[offset:offset + limit]
+        counts = visible_counts(statement)
+        response = JsonResponse({
+            "statement": {
+                "title": statement.title,
+                "url": _absolute(statement.get_absolute_url()),
+                "language": statement.language,
+                "state": statement.state,
+                "published_at": statement.published_at.isoformat() if statement.published_at else None,
+                "accepting_sign_ons": statement.is_accepting_sign_ons(),
+                "sign_url": _absolute(statement.get_absolute_url()) + "#sign",
+            },
+            "counts": {**counts, "organization_countries": data["organization_countries"]},
+            "by_country": data["by_country"],
+            "matching": len(entries),
+            "offset": offset,
+            "limit": limit,
+            "signatories": page,
+        }, json_dumps_params={"ensure_ascii": False})
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- RSS and Atom -------------------------------------------------------------------
+
+
+class LatestSignatoriesFeed(Feed):
+    """The latest named signatories of a statement, newest first."""
+
+    description_template = None
+
+    def get_object(self, request, campaign_slug, statement_slug):
+        return _public_statement(campaign_slug, statement_slug)
+
+    def title(self, statement):
+        return _("Signatories of “%(title)s”") % {"title": statement.title}
+
+    def link(self, statement):
+        return statement.get_absolute_url()
+
+    def description(self, statement):
+        return statement.summary
+
+    def items(self, statement):
+        rows = list(
+            SignOn.objects.visible().for_statement(statement)
+            .exclude(listing=SignOn.Listing.UNLISTED)
+            .order_by("-signed_at", "-pk")
+            .values("pk", "listing", "signed_at", "signatory__kind", "signatory__name", "signatory__acronym",
+                    "signatory__country", "signatory__title", "signatory__affiliation")[:LATEST_SIGNATORIES_IN_FEED]
+        )
+        link = statement.get_absolute_url() + "#signatories"
+        for row in rows:
+            row["link"] = link
+        return rows
+
+    def item_title(self, item):
+        name = item["signatory__name"]
+        if item["signatory__acronym"] and item["signatory__kind"] == Signatory.Kind.ORGANIZATION:
+            name = f"{name} ({item['signatory__acronym']})"
+        return name
+
+    def item_description(self, item):
+        from django_countries import countries
+
+        parts = []
+        if item["signatory__kind"] == Signatory.Kind.INDIVIDUAL:
+            parts += [p for p in (item["signatory__title"], item["signatory__affiliation"]) if p]
+        if item["listing"] == SignOn.Listing.LISTED and item["signatory__country"]:
+            parts.append(str(countries.name(item["signatory__country"])))
+        return ", ".join(parts)
+
+    def item_link(self, item):
+        return item["link"]
+
+    def item_guid(self, item):
+        # Stable and unique, without exposing the sign-on's id or its private links.
+        return "signed-" + salted_hmac("signatory-feed-guid", str(item["pk"])).hexdigest()[:20]
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item["signed_at"]
+
+
+class LatestSignatoriesAtomFeed(LatestSignatoriesFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestSignatoriesFeed.description

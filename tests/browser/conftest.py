@@ -1,0 +1,99 @@
+"""Fixtures of the browser tests: Debian's Chromium driven by Playwright against the live server.
+
+The site is served by pytest-django's ``live_server`` on 127.0.0.1, in this process:
+emails it sends land in ``mailoutbox``. One browser per test process; each test gets
+a fresh context (no cookies), under the site's real Content Security Policy.
+"""
+
+import os
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.service_checks import AXE_CORE_PATH, CHROMIUM_PATH
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# Generous for a loaded 2-core CI machine, short enough that a hang fails in seconds.
+TIMEOUT_MS = 15_000
+# axe-core results that fail a test; "moderate" and "minor" are reported by axe but tolerated.
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's synchronous API runs an event loop in this thread; Django refuses ORM
+    # calls from a thread with a running loop unless told that this is intended.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _new_page(browser, **options):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A browser tab with the site's Content Security Policy in force."""
+    context, page = _new_page(browser)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe_page(browser, live_server):
+    """A tab where axe-core can be injected: our CSP forbids injected scripts, so it is bypassed here only."""
+    context, page = _new_page(browser, bypass_csp=True)
+    yield page
+    context.close()
+
+
+def axe_violations(page):
+    """Serious and critical axe-core violations on the page as it is now, one line each."""
+    page.add_script_tag(path=str(AXE_CORE_PATH))
+    violations = page.evaluate(
+        """async () => {
+            const results = await axe.run(document, {resultTypes: ["violations"]});
+            return results.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.slice(0, 5).map(n => n.target.join(" ")),
+            }));
+        }"""
+    )
+    return [
+        f"{v['impact']}: {v['id']} ({v['help']}) at {', '.join(v['targets'])}"
+        for v in violations
+        if v["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+CONFIRM_LINK = re.compile(r"https?://\S+/confirm/\S+")
+
+
+def confirmation_path(email):
+    """The path of the confirmation link in ``email`` (its host is SITE_URL, not the live server)."""
+    match = CONFIRM_LINK.search(email.body)
+    assert match, f"no confirmation link in the email:\n{email.body}"
+    return urlsplit(match.group(0)).path
+
+
+@pytest.fixture(autouse=True)
+def forms_filled_at_machine_speed(settings):
+    """The browser fills a form in milliseconds, faster than the spam check lets a person.
+
+    That check has its own tests (tests/test_spam_protection.py); here it would only
+    make every flow wait three seconds per form.
+    """
+    settings.SPAM_PROTECTION_MIN_SECONDS = 0

@@ -1,0 +1,495 @@
+"""Importing sign-ons collected elsewhere: map the columns, preview every problem, import all rows or none."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from signatories import identity
+from signatories.imports import MARKUP
+from signatories.models import Contact, Signatory, SignOn
+
+from .factories import OrganizationFactory, SignOnFactory, StaffUserFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+# The export of a form service, with its own headings and habits.
+FORM_SERVICE_HEADINGS = [
+    "Timestamp", "I am signing as", "Organisation name", "Acronym", "Country", "Website", "Your full name",
+    "E-mail address", "May we list your name publicly?",
+]
+
+
+def form_service_row(name, email, *, kind="Organization", country="KE", website="", listing="Yes",
+                     timestamp="2024-08-05 10:12:00", acronym="", contact="Amina Juma"):
+    return [timestamp, kind, name, acronym, country, website, contact, email, listing]
+
+
+def csv_file(rows, headings=FORM_SERVICE_HEADINGS, name="responses.csv"):
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(headings)
+    writer.writerows(rows)
+    return SimpleUploadedFile(name, output.getvalue().encode("utf-8"), content_type="text/csv")
+
+
+def import_url(statement):
+    return reverse("admin:campaigns_statement_import", args=[statement.pk])
+
+
+def upload(client, statement, file):
+    return client.post(import_url(statement), {"step": "upload", "file": file})
+
+
+def mapping_post(response, step, **changes):
+    """What the mapping form posts, as the page filled it in (guessed columns and defaults)."""
+    form = response.context["mapping_form"]
+    data = {"step": step}
+    for bound in form:
+        value = bound.value()
+        if value in (None, False):
+            continue
+        data[bound.html_name] = "on" if value is True else value
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def preview(client, statement, file, **changes):
+    response = upload(client, statement, file)
+    assert response.status_code == 200
+    return client.post(import_url(statement), mapping_post(response, "preview", **changes))
+
+
+def import_file(client, statement, file, **changes):
+    previewed = preview(client, statement, file, **changes)
+    return previewed, client.post(import_url(statement), mapping_post(previewed, "import", **changes))
+
+
+def problems(response):
+    return [(problem.row, problem.column, problem.message) for problem in response.context["report"].problems]
+
+
+def test_a_form_service_export_is_mapped_by_its_headings(admin_client, statement):
+    response = upload(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]))
+
+    form = response.context["mapping_form"]
+    assert form["column_name"].value() == "Organisation name"
+    assert form["column_email"].value() == "E-mail address"
+    assert form["column_kind"].value() == "I am signing as"
+    assert form["column_contact_name"].value() == "Your full name"
+    assert form["column_listing"].value() == "May we list your name publicly?"
+    assert form["column_signed_at"].value() == "Timestamp"
+    assert "info@accessnow.example" in response.content.decode()  # a sample of each column
+
+
+def test_preview_shows_the_rows_and_imports_nothing(admin_client, statement):
+    response = preview(admin_client, statement, csv_file([
+        form_service_row("Access Now", "info@accessnow.example"),
+        form_service_row("Ada Lovelace", "ada@example.org", kind="Individual", listing="No"),
+    ]))
+
+    assert response.status_code == 200
+    assert [(row.number, row.name, row.listing) for row in response.context["report"].preview] == [
+        (2, "Access Now", "Listed publicly"), (3, "Ada Lovelace", "Not listed (counted only)"),
+    ]
+    assert "Import 2 sign-ons" in response.content.decode()
+    assert not SignOn.objects.exists() and not Signatory.objects.exists() and not Contact.objects.exists()
+
+
+def test_importing_creates_confirmed_sign_ons_of_the_current_version(admin_client, statement):
+    statement.version = 3
+    statement.save()
+
+    _previewed, response = import_file(admin_client, statement, csv_file([
+        form_service_row("Access Now", "info@accessnow.example", website="accessnow.org", acronym="AN"),
+        form_service_row("Ada Lovelace", "ada@example.org", kind="Individual", listing="without country",
+                         timestamp="05/08/2024"),
+    ]))
+
+    assert response.status_code == 302
+    assert f"statement__id__exact={statement.pk}" in response["Location"]
+    access_now = SignOn.objects.get(signatory__name="Access Now")
+    assert access_now.source == SignOn.Source.IMPORT
+    assert access_now.confirmation_state == SignOn.Confirmation.CONFIRMED
+    assert access_now.moderation_state == SignOn.Moderation.APPROVED
+    assert access_now.statement_version == 3
+    assert access_now.tier == statement.tiers.get(is_default=True)
+    assert access_now.signed_at == datetime.datetime(2024, 8, 5, 10, 12, tzinfo=datetime.UTC)
+    assert access_now.signatory.website == "https://accessnow.org"
+    assert access_now.contact.email == "info@accessnow.example"
+    assert access_now.contact.name == "Amina Juma"
+    ada = SignOn.objects.get(signatory__name="Ada Lovelace")
+    assert ada.signatory.kind == Signatory.Kind.INDIVIDUAL
+    assert ada.listing == SignOn.Listing.LISTED_WITHOUT_COUNTRY
+    assert ada.signed_at.date() == datetime.date(2024, 8, 5)
+
+
+def test_existing_organizations_are_matched_not_duplicated(admin_client, statement):
+    eff = OrganizationFactory(name="Electronic Frontier Foundation", acronym="EFF", website="https://www.eff.org")
+    apc = OrganizationFactory(name="Association for Progressive Communications", website="https://apc.org")
+
+    import_file(admin_client, statement, csv_file([
+        form_service_row("electronic frontier foundation ", "press@eff.example"),
+        form_service_row("APC", "info@apc.example", website="http://apc.org/en"),
+        form_service_row("SMEX", "hello@smex.example"),
+    ]))
+
+    assert Signatory.objects.count() == 3
+    assert set(SignOn.objects.values_list("signatory", flat=True)) == {
+        eff.pk, apc.pk, Signatory.objects.get(name="SMEX").pk,
+    }
+    assert eff.contacts.get().email == "press@eff.example"
+
+
+def test_staff_may_approve_later_instead(admin_client, statement):
+    import_file(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]),
+                approve=None)
+
+    assert SignOn.objects.get().moderation_state == SignOn.Moderation.PENDING
+
+
+def test_mixed_good_and_bad_rows_import_nothing_and_report_every_row(admin_client, statement):
+    already = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Derechos Digitales"))
+    counts = (SignOn.objects.count(), Signatory.objects.count(), Contact.objects.count())
+    file = csv_file([
+        form_service_row("Access Now", "info@accessnow.example"),                  # row 2: good
+        form_service_row("Bad Email Org", "not-an-email"),                         # row 3
+        form_service_row("Nowhere Org", "info@nowhere.example", country="Atlantis"),  # row 4
+        form_service_row("access now", "other@accessnow.example"),                 # row 5: same as row 2
+        form_service_row("Derechos Digitales", "info@dd.example"),                 # row 6: signed already
+        form_service_row("", "noname@example.org"),                                # row 7
+        form_service_row("SMEX", "hello@smex.example"),                            # row 8: good
+    ])
+
+    previewed, imported = import_file(admin_client, statement, file)
+
+    expected = [
+        (3, "E-mail address", "“not-an-email” is not an email address."),
+        (4, "Country", "Unknown country “Atlantis”: use a two-letter code such as KE or its English name."),
+        (5, "Organisation name", "The same signatory as row 2: each signs once."),
+        (6, "Organisation name", f"“{already.signatory.display_name}” has already signed this statement."),
+        (7, "Organisation name", "This field is required."),
+    ]
+    assert problems(previewed) == expected
+    assert "Import " not in previewed.content.decode().split("submit-row")[-1]  # no import button
+    # Posting the import anyway (an old page, a crafted request) still imports nothing.
+    assert imported.status_code == 200
+    assert problems(imported) == expected
+    assert (SignOn.objects.count(), Signatory.objects.count(), Contact.objects.count()) == counts
+    page = imported.content.decode()
+    assert "Nothing was imported: 5 problems" in page
+
+
+def test_staff_map_columns_the_page_could_not_guess(admin_client, statement):
+    file = csv_file([["Access Now", "info@accessnow.example", "Kenya"]], headings=["Q1", "Q2", "Q3"])
+    response = upload(admin_client, statement, file)
+    assert response.context["mapping_form"]["column_name"].value() in (None, "")
+
+    missing = admin_client.post(import_url(statement), mapping_post(response, "preview"))
+    assert "column_name" in missing.context["mapping_form"].errors
+    assert 'aria-describedby="id_column_name_errors"' in missing.content.decode()
+
+    mapped = admin_client.post(import_url(statement), mapping_post(
+        response, "import", column_name="Q1", column_email="Q2", column_country="Q3"))
+
+    assert mapped.status_code == 302
+    assert SignOn.objects.get().signatory.country == "KE"
+
+
+def test_an_excel_file_imports_with_its_dates_and_numbers(admin_client, statement):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Email", "Country", "Date", "Tier"])
+    sheet.append(["Access Now", "info@accessnow.example", "ke", datetime.datetime(2024, 8, 5, 9, 30), None])
+    sheet.append([2024, "numbers@example.org", None, datetime.date(2024, 8, 6),
+                  "Submitted by NGOs registered under operative paragraphs 8 or 9"])
+    output = io.BytesIO()
+    workbook.save(output)
+    file = SimpleUploadedFile("list.xlsx", output.getvalue())
+
+    _previewed, response = import_file(admin_client, statement, file)
+
+    assert response.status_code == 302
+    first = SignOn.objects.get(signatory__name="Access Now")
+    assert first.signed_at == datetime.datetime(2024, 8, 5, 9, 30, tzinfo=datetime.UTC)
+    assert first.signatory.country == "KE"
+    assert SignOn.objects.get(signatory__name="2024").tier.position == 0
+
+
+@pytest.mark.parametrize("cell, message", [
+    ('=HYPERLINK("http://evil.example","click")', "starts like a spreadsheet formula"),
+    ("@SUM(1+1)", "starts like a spreadsheet formula"),
+    ("<script>alert(1)</script>", "contains HTML markup"),
+    ("Bell\x07 Org", "control characters"),
+    ("A" * 301, "at most 300 fit"),
+])
+def test_unsafe_cells_are_row_errors(admin_client, statement, cell, message):
+    response = preview(admin_client, statement, csv_file([form_service_row(cell, "x@example.org")]))
+
+    [(row, column, text)] = problems(response)
+    assert (row, column) == (2, "Organisation name")
+    assert message in text
+    assert "<script>alert" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("list.txt", b"a,b\n1,2\n", "Choose a .csv or .xlsx file."),
+    ("list.csv", "Name,Email\nÉpicentre,x@example.org\n".encode("latin-1"), "not UTF-8"),
+    ("list.csv", b"Name,Email\n", "no rows under its heading row"),
+    ("list.xlsx", b"this is no spreadsheet", "could not be read as a XLSX table"),
+])
+def test_a_file_that_cannot_be_read_is_reported_next_to_the_field(admin_client, statement, name, data, message):
+    response = upload(admin_client, statement, SimpleUploadedFile(name, data))
+
+    form = response.context["upload_form"]
+    assert message in " ".join(form.errors["file"])
+    assert 'aria-describedby="id_file_helptext id_file_errors"' in response.content.decode()
+
+
+def test_a_tampered_upload_token_reads_no_file(admin_client, statement):
+    response = admin_client.post(import_url(statement), {
+        "step": "preview", "upload": "/etc/passwd", "column_name": "Name", "column_email": "Email",
+        "default_kind": "organization", "default_listing": "listed",
+    }, follow=True)
+
+    assert "upload it again" in response.content.decode()
+    assert not SignOn.objects.exists()
+
+
+def test_staff_without_the_add_permission_cannot_import(client, statement):
+    from django.contrib.auth.models import Permission
+
+    user = StaffUserFactory(is_superuser=False)
+    user.user_permissions.add(Permission.objects.get(codename="view_statement"))
+    client.force_login(user)
+
+    response = upload(client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]))
+
+    assert response.status_code == 302
+    assert not SignOn.objects.exists()
+
+
+def test_imported_signatories_are_stored_as_save_would_store_them(admin_client, statement):
+    import_file(admin_client, statement, csv_file([
+        form_service_row("Association for Progressive Communications (APC)", "info@apc.example",
+                         website="www.APC.org/en"),
+        form_service_row("7amleh", "info@7amleh.example"),
+    ]))
+
+    imported = Signatory.objects.get(acronym="APC")
+    saved = Signatory(kind=Signatory.Kind.ORGANIZATION, name="Association for Progressive Communications (APC)",
+                      website="https://www.APC.org/en")
+    saved.derive_fields()
+    assert (imported.name, imported.normalized_name, imported.website_domain, imported.sort_key,
+            imported.identity_key) == (saved.name, saved.normalized_name, "apc.org", saved.sort_key, saved.identity_key)
+    assert [signatory.name for signatory in Signatory.objects.all()] == [
+        "7amleh", "Association for Progressive Communications"]  # sorted by the derived sort key
+    assert imported.created_at is not None
+
+
+def test_the_audit_trail_records_who_imported_each_row(admin_client, admin_user, statement):
+    """Rows are written in bulk, with their audit-trail records (simple-history's bulk helper)."""
+    import_file(admin_client, statement, csv_file([form_service_row("Audited Import Org", "audited@import.example")]))
+
+    sign_on = SignOn.objects.get(signatory__name="Audited Import Org")
+    for model, pk in ((SignOn, sign_on.pk), (Signatory, sign_on.signatory_id), (Contact, sign_on.contact_id)):
+        record = model.history.get(id=pk)
+        assert (record.history_type, record.history_user) == ("+", admin_user), model
+
+
+def test_an_existing_contact_is_reused_not_duplicated(admin_client, statement):
+    eff = OrganizationFactory(name="Electronic Frontier Foundation")
+    contact = Contact.objects.create(signatory=eff, name="Press desk", email="Press@eff.example")
+
+    _previewed, response = import_file(admin_client, statement, csv_file([
+        form_service_row("Electronic Frontier Foundation", "press@eff.example"),
+    ]))
+
+    assert response.status_code == 302
+    assert SignOn.objects.get().contact == contact
+    assert eff.contacts.count() == 1
+
+
+# --- A file of thousands of rows, within a request ------------------------------------
+
+
+def preview_queries(client, statement, count):
+    """The reads and the inserts of previewing a file of ``count`` organizations and ``count`` experts."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [form_service_row(f"Organization {n}", f"info{n}@example.org", website=f"org{n}.example.org")
+            for n in range(count)]
+    rows += [form_service_row(f"Expert {n}", f"expert{n}@mail.example", kind="Individual") for n in range(count)]
+    response = upload(client, statement, csv_file(rows))
+    with CaptureQueriesContext(connection) as queries:
+        previewed = client.post(import_url(statement), mapping_post(response, "preview"))
+    assert previewed.context["report"].ok and len(previewed.context["report"].preview) == 2 * count
+    inserts = sum(1 for query in queries if query["sql"].startswith("INSERT"))
+    return len(queries) - inserts, inserts
+
+
+def test_the_preview_asks_the_database_as_often_for_500_rows_as_for_10(admin_client, statement):
+    from django.db import connection
+
+    # Half of the organizations and experts signed before, so that matching is exercised too.
+    for n in range(0, 250, 2):
+        OrganizationFactory(name=f"Organization {n}", website=f"https://org{n}.example.org")
+        Signatory.objects.create(kind=Signatory.Kind.INDIVIDUAL, name=f"Expert {n}",
+                                 identity_key=identity.individual_identity_key(f"expert{n}@mail.example"))
+
+    reads_for_10, inserts_for_10 = preview_queries(admin_client, statement, 5)
+    reads_for_500, inserts_for_500 = preview_queries(admin_client, statement, 250)
+
+    assert reads_for_500 == reads_for_10
+    # Signatories, contacts, sign-ons, and each one's audit-trail rows (django-simple-history).
+    assert inserts_for_10 == 6
+    # One insert per table and batch: on PostgreSQL a batch is the 1,000 rows of the file's batch; SQLite
+    # binds at most 999 values to a statement, so it splits a batch into a few statements more.
+    per_statement = connection.ops.bulk_batch_size(SignOn.history.model._meta.concrete_fields, range(500))
+    assert inserts_for_500 <= 6 * -(-500 // per_statement)
+
+
+def test_a_failure_in_the_middle_of_the_writing_imports_nothing(admin_user, statement, monkeypatch):
+    """A signatory created by a sign-on between the checks and the writing fails the second batch."""
+    from signatories import imports
+
+    earlier = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Derechos Digitales"))
+    counts = (SignOn.objects.count(), Signatory.objects.count(), Contact.objects.count())
+    rows = [form_service_row(f"Organization {n}", f"info{n}@example.org") for n in range(5)]
+    dataset = imports.read_table(csv_file(rows).read(), "responses.csv")
+    monkeypatch.setattr(imports.SignOnImportResource._meta, "batch_size", 2)
+    write_batch = imports.SignOnImportResource.write_batch
+    batches = []
+
+    def race_then_write(resource, sign_ons):
+        batches.append([sign_on._import_details.name for sign_on in sign_ons])
+        if len(batches) == 2:
+            OrganizationFactory(name="organization 3")  # the same identity as row 5, signed on meanwhile
+        write_batch(resource, sign_ons)
+
+    monkeypatch.setattr(imports.SignOnImportResource, "write_batch", race_then_write)
+
+    report = imports.import_sign_ons(statement=statement, dataset=dataset, mapping=imports.guess_mapping(
+        dataset.headers), options=imports.ImportOptions(), by=admin_user, dry_run=False)
+
+    assert batches[:2] == [["Organization 0", "Organization 1"], ["Organization 2", "Organization 3"]]
+    assert not report.ok
+    assert [problem.message for problem in report.problems] == [
+        "Someone signed or was added while the file was imported; nothing was imported: preview the file again."]
+    assert (SignOn.objects.count(), Signatory.objects.count(), Contact.objects.count()) == counts
+    assert SignOn.objects.get() == earlier
+
+
+def test_the_import_page_is_linked_from_the_statement(admin_client, statement):
+    response = admin_client.get(reverse("admin:campaigns_statement_change", args=[statement.pk]))
+
+    assert import_url(statement) in response.content.decode()
+
+
+# --- Whatever the file holds ------------------------------------------------------------
+
+hostile_cell = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=20).map(lambda s: f"<script>alert('{s}')</script>"),
+    st.sampled_from([
+        "=HYPERLINK(\"http://evil\")", "+1", "-2", "@cmd", "\x00", "\x1b[31m", "\u202e\u0644\u0627", "a" * 5000,
+        "Ünïcødé (ÜNÏ)", "'; DROP TABLE signatories_signon; --", "\r\n\t", "👩🏽‍💻" * 50, "KE", "Kenya",
+        "info@example.org", "listed", "individual",
+    ]),
+)
+FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(rows=st.lists(st.lists(hostile_cell, min_size=9, max_size=9), min_size=1, max_size=4))
+def test_any_file_gets_a_page_with_row_errors_never_a_server_error_or_a_stored_script(rows):
+    SignOn.objects.all().delete()
+    Signatory.objects.all().delete()
+    statement = StatementFactory()
+    client = Client(raise_request_exception=False)
+    client.force_login(StaffUserFactory())
+
+    response = upload(client, statement, csv_file(rows))
+    assert response.status_code == 200, response.status_code
+    if "mapping_form" not in response.context:
+        return  # the file itself was refused, with a message
+    previewed = client.post(import_url(statement), mapping_post(response, "preview"))
+    assert previewed.status_code == 200
+    imported = client.post(import_url(statement), mapping_post(previewed, "import"))
+    assert imported.status_code in {200, 302}
+    report = previewed.context["report"]
+    assert all(problem.row >= 2 and problem.message for problem in report.problems)
+    for page in (previewed, imported):
+        assert "<script>alert" not in page.content.decode()
+    for signatory in Signatory.objects.all():
+        for value in (signatory.name, signatory.acronym, signatory.website):
+            assert not MARKUP.search(value)
+            assert not value.startswith(("=", "+", "-", "@"))
+            assert not any(ord(ch) < 32 for ch in value)
+
+
+# --- The real list of the seed campaign -------------------------------------------------
+
+
+def seed_signatory_file():
+    """The seed statement's ~110 signatories as a form service would export them."""
+    from campaigns.demo import seed_texts
+    from campaigns.demo.signatory_details import ORGANIZATIONS
+
+    joint = seed_texts.parse_joint_statement()
+    entries = [*joint.submitted_by, *joint.supporting]
+    rows = []
+    for number, entry in enumerate(entries):
+        details = ORGANIZATIONS.get(entry.text, {})
+        rows.append([entry.kind, entry.name, details.get("country", ""), details.get("website", ""), entry.title,
+                     entry.affiliation, f"signer{number}@seed.example"])
+    headings = ["Signing as", "Organisation name", "Country", "Website", "Position", "Institution", "Email"]
+    return entries, lambda: csv_file(rows, headings=headings, name="seed.csv")
+
+
+def test_the_seed_campaigns_list_imports_once_and_is_recognised_afterwards(admin_client, statement):
+    entries, file = seed_signatory_file()
+    assert len(entries) > 100
+
+    _previewed, imported = import_file(admin_client, statement, file())
+
+    assert imported.status_code == 302
+    assert SignOn.objects.filter(statement=statement).count() == len(entries)
+    apc = Signatory.objects.get(name="Association for Progressive Communications")
+    assert apc.acronym == "APC" and apc.country == "ZA"
+    signatories = Signatory.objects.count()
+
+    second = StatementFactory(campaign=statement.campaign)
+    _previewed, imported_again = import_file(admin_client, second, file())
+    assert imported_again.status_code == 302
+    assert Signatory.objects.count() == signatories  # every organization and expert reused
+
+    repeat = preview(admin_client, statement, file())
+    assert len(problems(repeat)) == len(entries)
+    assert all("has already signed this statement" in message for _row, _column, message in problems(repeat))
+
+
+def test_a_file_with_too_many_rows_is_refused_before_anything_is_checked(admin_client, statement, settings):
+    settings.SIGN_ON_IMPORT_MAX_ROWS = 3
+    rows = [form_service_row(f"Organization {n}", f"info{n}@example.org") for n in range(4)]
+
+    response = upload(admin_client, statement, csv_file(rows))
+
+    assert "The file has 4 rows; import at most 3 at a time: split it." in response.context["upload_form"].errors["file"]
+
+
+def test_a_csv_saved_with_semicolons_is_read_too(admin_client, statement):
+    file = SimpleUploadedFile("liste.csv", "Nom;Email;Pays\nÉpicentre;info@epicentre.example;FR\n".encode("utf-8"))
+
+    _previewed, response = import_file(admin_client, statement, file)
+
+    assert response.status_code == 302
+    assert SignOn.objects.get().signatory.name == "Épicentre"

@@ -1,0 +1,276 @@
+"""Statements in several languages, the UI in five, the reader's language remembered, email in the signer's."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings
+from django.core.management import call_command
+from django.utils import translation
+
+from campaigns.models import Statement
+from signatories.models import SignOn
+
+from .factories import (
+    ConcernFactory, DemandFactory, IndividualFactory, OrganizationFactory, SignOnFactory, StatementFactory,
+)
+from .test_sign_on import organization_post, sign_url
+
+pytestmark = pytest.mark.django_db
+
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
+TRANSLATED_LANGUAGES = [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
+
+
+def translate(statement, language, **texts):
+    for field, text in texts.items():
+        setattr(statement, f"{field}_{language}", text)
+    statement.save()
+
+
+@pytest.fixture
+def spanish_statement(statement):
+    translate(
+        statement, "es",
+        title="La Convención no debe socavar los derechos humanos",
+        summary="Un resumen en español.",
+        body="Las organizaciones **abajo firmantes** pedimos…",
+        demands_intro="Pedimos a las delegaciones que:",
+    )
+    DemandFactory(statement=statement, text="Narrow the scope", text_es="Limiten el alcance", position=0)
+    ConcernFactory(statement=statement, text="Over-broad scope", text_es="Alcance excesivo", position=0)
+    return statement
+
+
+def test_translated_statement_is_read_in_the_readers_language(client, spanish_statement):
+    url = spanish_statement.get_absolute_url()
+    page = client.get("/es" + url).content.decode()
+    assert "<h1>La Convención no debe socavar los derechos humanos</h1>" in page
+    assert "<strong>abajo firmantes</strong>" in page
+    assert "Limiten el alcance" in page and "Alcance excesivo" in page
+    assert "Narrow the scope" not in page
+    assert '<article class="statement" lang="es" dir="ltr">' in page
+    # A translation points to the text that was signed.
+    assert "Traducción; idioma original: Inglés." in page
+    assert f'href="{url}" lang="en"' in page
+
+
+def test_page_points_search_engines_to_each_language_it_is_written_in(client, spanish_statement):
+    url = spanish_statement.get_absolute_url()
+    page = client.get("/fr" + url).content.decode()
+    assert f'<link rel="alternate" hreflang="en" href="{settings.SITE_URL}{url}">' in page
+    assert f'<link rel="alternate" hreflang="es" href="{settings.SITE_URL}/es{url}">' in page
+    assert 'hreflang="fr"' not in page and 'hreflang="ar"' not in page
+
+
+def test_untranslated_statement_is_shown_in_its_original_language_and_says_so(client, spanish_statement):
+    page = client.get("/fr" + spanish_statement.get_absolute_url()).content.decode()
+    assert f"<h1>{spanish_statement.title_en}</h1>" in page
+    assert "Narrow the scope" in page and "Limiten el alcance" not in page
+    assert '<article class="statement" lang="en" dir="ltr">' in page
+    assert ("Ce texte n’est pas encore disponible dans votre langue (Français) ; "
+            "il est affiché dans la langue d’origine : Anglais.") in page
+    # The rest of the page stays in French.
+    assert "Signer cette déclaration" in page
+
+
+def test_fallback_is_the_statements_own_original_language(client):
+    statement = StatementFactory(language="pt", title_en="", title_pt="Declaração em português",
+                                 body_pt="Texto original.", slug="pt-original")
+    page = client.get("/ar" + statement.get_absolute_url()).content.decode()
+    assert "<h1>Declaração em português</h1>" in page
+    assert '<article class="statement" lang="pt" dir="ltr">' in page
+    assert 'dir="rtl"' in page  # the page around it is Arabic
+    assert "هذا النص غير متوفر بعد بلغتك (العربية)؛ وهو معروض بلغته الأصلية: البرتغالية." in page
+
+
+def test_markdown_is_rendered_per_language_without_copying_the_fallback(statement):
+    translate(statement, "es", body="Texto *traducido*.")
+    statement.refresh_from_db()
+    assert statement.body_html_es == "<p>Texto <em>traducido</em>.</p>"
+    assert statement.body_html_en.startswith("<p>")
+    # Untranslated languages keep no copy of the English HTML: the fallback is decided when reading.
+    assert statement.body_html_fr == ""
+    translate(statement, "es", body="<script>alert(1)</script>Hola")
+    assert "<script>" not in statement.body_html_es
+
+
+def test_original_language_title_is_required_in_the_admin_form(statement):
+    statement.language = "es"
+    statement.title_es = ""
+    with pytest.raises(Exception) as error:
+        statement.full_clean()
+    assert "title_es" in error.value.message_dict
+
+
+def test_admin_edits_each_language_version(admin_client, spanish_statement):
+    page = admin_client.get(f"/admin/campaigns/statement/{spanish_statement.pk}/change/").content.decode()
+    for language in ["en", "es", "fr", "pt", "ar"]:
+        assert f'name="title_{language}"' in page
+        assert f'name="body_{language}"' in page
+    assert "La Convención no debe socavar los derechos humanos" in page
+    # One section per language: the original and the Spanish translation open, the others folded away.
+    folded = re.findall(r'<details><summary>\s*<h2[^>]*>Text in (\w+)</h2>', page)
+    assert folded == ["French", "Portuguese", "Arabic"]
+
+
+@pytest.mark.parametrize("count", [10, 300])
+def test_translated_statement_page_query_count_is_constant(
+    client, spanish_statement, count, django_assert_max_num_queries
+):
+    for index in range(count):
+        SignOnFactory(
+            statement=spanish_statement,
+            signatory=IndividualFactory() if index % 5 == 0 else OrganizationFactory(country="AR"),
+        )
+    url = spanish_statement.get_absolute_url()
+    for prefix in ["/es", "/ar"]:
+        with django_assert_max_num_queries(6):
+            assert client.get(prefix + url).status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/es/").status_code == 200
+
+
+def test_statement_lists_show_each_title_in_its_text_language(client, spanish_statement):
+    page = client.get("/es/").content.decode()
+    assert "La Convención no debe socavar los derechos humanos" in page
+    page = client.get("/pt/").content.decode()
+    assert f'lang="en">{spanish_statement.title_en}</a>' in page
+
+
+# --- Signing in a language ---------------------------------------------------------
+
+
+def test_sign_on_in_arabic_records_the_language_and_mails_in_arabic(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/ar" + sign_url(statement), organization_post())
+    assert response.status_code == 302
+    assert response["Location"].startswith("/ar/")
+    sign_on = SignOn.objects.get()
+    assert sign_on.language == "ar"
+    assert sign_on.contact.language == "ar"
+    email = mailoutbox[0]
+    assert email.subject.startswith("يُرجى تأكيد توقيعك")
+    assert "الرابط صالح لمدة" in email.body
+    links = re.findall(r"https?://\S+", email.body)
+    assert links and all("/ar/" in link for link in links)
+    html = email.alternatives[0][0]
+    assert 'lang="ar"' in html and 'dir="rtl"' in html
+
+
+def test_confirmation_email_carries_the_statement_in_the_signers_language(
+    client, spanish_statement, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/es" + sign_url(spanish_statement), organization_post())
+    assert mailoutbox[0].subject == "Confirme su firma: La Convención no debe socavar los derechos humanos"
+
+
+def test_sign_on_errors_come_back_in_the_readers_language(client, statement):
+    response = client.post("/pt" + sign_url(statement), organization_post(consent=None, name=""))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Corrija os campos assinalados abaixo." in page
+    assert "Aceite o aviso de privacidade para que possamos guardar a sua assinatura." in page
+
+
+# --- The language switcher and the remembered choice -----------------------------------
+
+
+def test_switcher_sends_to_the_same_page_in_the_chosen_language_and_remembers_it(client, statement):
+    url = statement.get_absolute_url()
+    response = client.post("/i18n/setlang/", {"language": "ar", "next": url})
+    assert response.status_code == 302
+    assert response["Location"] == "/ar" + url
+    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ar"
+    # Coming back later to an address without a language prefix.
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/ar/"
+    assert "Cookie" in response["Vary"]
+    # Back to English: English addresses are served again.
+    client.post("/i18n/setlang/", {"language": "en", "next": "/ar" + url})
+    assert client.get(url).status_code == 200
+
+
+def test_switcher_refuses_to_redirect_off_site(client):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "https://evil.example/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/es/"
+
+
+def test_remembered_language_never_redirects_a_post_or_a_static_file(client, statement):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.post(sign_url(statement), organization_post(name=""))
+    assert response.status_code == 200
+    assert client.get("/static/css/site.css").status_code == 200
+
+
+def test_switcher_is_on_every_page_and_works_without_javascript(client, statement):
+    for url in ["/", statement.campaign.get_absolute_url(), statement.get_absolute_url(), "/privacy/"]:
+        page = client.get(url).content.decode()
+        form = re.search(r'<form class="language-switcher" action="/i18n/setlang/" method="post">.*?</form>',
+                         page, re.S)
+        assert form, url
+        assert '<label for="language-select">' in form.group(0)
+        assert 'type="submit"' in form.group(0)
+        assert all(f'value="{code}"' in form.group(0) for code, _name in settings.LANGUAGES)
+
+
+def test_arabic_pages_render_right_to_left(client, statement):
+    url = statement.get_absolute_url()
+    page = client.get("/ar" + url).content.decode()
+    assert '<html lang="ar" dir="rtl">' in page
+    assert "انتقل إلى المحتوى" in page  # the skip link
+    page = client.get(url).content.decode()
+    assert '<html lang="en" dir="ltr">' in page
+
+
+def test_stylesheet_uses_logical_properties_only():
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_text()
+    physical = re.findall(r"(?<![-\w])(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)"
+                          r"|(?<![-\w])(?:left|right):|float:\s*(?:left|right)", css)
+    assert physical == [], "use logical properties (inline-start/end) so that Arabic pages mirror"
+
+
+# --- The demo and the catalogs ------------------------------------------------------
+
+
+def test_demo_ships_the_joint_statement_in_spanish_and_keeps_staff_edits(client):
+    call_command("load_demo_campaign", verbosity=0)
+    statement = Statement.objects.get(slug="civil-society-joint-statement")
+    page = client.get("/es" + statement.get_absolute_url()).content.decode()
+    assert "La Convención de la ONU sobre Ciberdelincuencia no debe convertirse" in page
+    assert "Limiten el alcance de toda la Convención" in page
+    assert "Presentada por ONG registradas" in page
+    statement.title_es = "Título corregido por el equipo"
+    statement.save()
+    call_command("load_demo_campaign", verbosity=0)
+    statement.refresh_from_db()
+    assert statement.title_es == "Título corregido por el equipo"
+    assert statement.title_en.startswith("UN Cybercrime Convention")
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_catalog_is_complete_and_keeps_the_placeholders(language):
+    """After new strings are added (make messages), this lists what still needs translating."""
+    with open(LOCALE_DIR / language / "LC_MESSAGES" / "django.po", "rb") as file:
+        catalog = read_po(file, locale=language)
+    untranslated = [message.id for message in catalog if message.id and (
+        not message.string or (isinstance(message.string, tuple) and not all(message.string))
+        or message.fuzzy
+    )]
+    assert untranslated == [], f"{len(untranslated)} strings to translate in {language}"
+    problems = [(message.id, errors) for message, errors in catalog.check()]
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_catalog_is_compiled(language):
+    po = LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    assert mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime, "run make (make catalogs) to compile it"
+    with translation.override(language):
+        assert translation.gettext("Skip to content") != "Skip to content"

@@ -1,0 +1,135 @@
+"""What partner sites get: the framable widget, the JSON feed and RSS/Atom — never private data."""
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from signatories.models import SignOn
+
+from .factories import ContactFactory, IndividualFactory, OrganizationFactory, SignOnFactory
+
+pytestmark = pytest.mark.django_db
+
+PRIVATE = ["Unlisted Org Beta", "Pending Org Gamma", "Withdrawn Org Delta", "beta@secret.example",
+           "Private Contact Person", "Syria"]
+
+
+def url(name, statement, **query):
+    path = reverse(f"signatories:{name}", kwargs={"campaign_slug": statement.campaign.slug,
+                                                   "statement_slug": statement.slug})
+    return path + ("?" + urlencode(query) if query else "")
+
+
+@pytest.fixture
+def signed(statement):
+    """Listed names around every kind of signature that must not be shown."""
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Derechos Digitales", acronym="DD", country="CL",
+                                                                     website="https://derechosdigitales.org"))
+    SignOnFactory(statement=statement, signatory=IndividualFactory(name="Douwe Korff"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="No Country Shown Org", country="SY"),
+                  listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY)
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unlisted Org Beta"),
+                  listing=SignOn.Listing.UNLISTED, contact=ContactFactory(email="beta@secret.example"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Pending Org Gamma"),
+                  moderation_state=SignOn.Moderation.PENDING)
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Withdrawn Org Delta"),
+                  withdrawn_at=statement.created_at)
+    return statement
+
+
+def test_widget_may_be_framed_by_partner_sites_and_nothing_else_may(client, signed, settings):
+    response = client.get(url("embed", signed))
+    assert response.status_code == 200
+    assert "X-Frame-Options" not in response
+    policy = response["Content-Security-Policy"]
+    assert "frame-ancestors https: http:" in policy and "script-src 'self'" in policy
+    page = response.content.decode()
+    assert signed.title in page and "<strong>4</strong> signatories" in page  # the unlisted one is counted
+    assert f'href="{signed.get_absolute_url()}#sign" target="_blank" rel="noopener"' in page
+    assert not [secret for secret in PRIVATE if secret in page]
+
+    settings.EMBED_FRAME_ANCESTORS = ["https://partner.example"]
+    assert "frame-ancestors https://partner.example" in client.get(url("embed", signed))["Content-Security-Policy"]
+
+    for other in (signed.get_absolute_url(), url("feed_json", signed), "/"):
+        response = client.get(other)
+        assert response["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_widget_offers_to_read_when_sign_ons_are_closed(client, signed):
+    signed.state = signed.State.CLOSED
+    signed.save()
+    page = client.get(url("embed", signed)).content.decode()
+    assert "Read the statement" in page and "#sign" not in page
+
+
+def test_json_feed_lists_only_listed_signatories_with_public_fields(client, signed):
+    response = client.get(url("feed_json", signed))
+    assert response["Access-Control-Allow-Origin"] == "*"
+    data = response.json()
+    assert data["counts"] == {"total": 4, "organizations": 3, "individuals": 1, "unnamed_organizations": 1,
+                              "unnamed_individuals": 0, "organization_countries": 1}
+    by_name = {entry["name"]: entry for entry in data["signatories"]}
+    assert set(by_name) == {"Derechos Digitales", "Douwe Korff", "No Country Shown Org"}
+    assert by_name["Derechos Digitales"] == {
+        "kind": "organization", "name": "Derechos Digitales", "display_name": "Derechos Digitales (DD)",
+        "section": "Full list of signatories supporting the letter", "country": "CL", "country_name": "Chile",
+        "acronym": "DD", "website": "https://derechosdigitales.org",
+    }
+    assert by_name["No Country Shown Org"]["country"] is None
+    assert by_name["Douwe Korff"]["affiliation"] == "London Metropolitan University"
+    text = response.content.decode()
+    assert not [secret for secret in PRIVATE if secret in text]
+    assert "email" not in text and "contact" not in text
+
+
+def test_json_feed_filters_and_pages(client, signed):
+    data = client.get(url("feed_json", signed, kind="organization", country="cl")).json()
+    assert [entry["name"] for entry in data["signatories"]] == ["Derechos Digitales"] and data["matching"] == 1
+    page = client.get(url("feed_json", signed, limit=1, offset=1)).json()
+    assert len(page["signatories"]) == 1 and page["matching"] == 3 and page["offset"] == 1
+    response = client.get(url("feed_json", signed, limit=0, country="Chile"))
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"limit", "country"}
+
+
+@pytest.mark.parametrize("count", [10, 60])
+def test_feeds_and_widget_keep_a_constant_query_count(client, statement, count, django_assert_max_num_queries):
+    SignOnFactory.create_batch(count, statement=statement)
+    for name, most in (("feed_json", 5), ("embed", 2), ("feed_rss", 2), ("feed_atom", 2)):
+        with django_assert_max_num_queries(most):
+            assert client.get(url(name, statement)).status_code == 200
+
+
+def test_rss_and_atom_list_the_latest_listed_signatories_only(client, signed):
+    for name, content_type in (("feed_rss", "application/rss+xml"), ("feed_atom", "application/atom+xml")):
+        response = client.get(url(name, signed))
+        assert response["Content-Type"].startswith(content_type)
+        text = response.content.decode()
+        assert "Derechos Digitales (DD)" in text and "Douwe Korff" in text and "Chile" in text
+        assert "No Country Shown Org" in text
+        assert not [secret for secret in PRIVATE if secret in text]
+        assert f"/{signed.campaign.slug}/{signed.slug}/#signatories" in text
+
+
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+parameter = st.one_of(
+    st.text(max_size=60),
+    st.integers().map(str),
+    st.sampled_from(["", "-1", "0", "1e9", "99999999999999999999999999", "NaN", "１２", "\x00", "CL\n", "cl", "ÇL"]),
+)
+
+
+@FUZZ
+@given(params=st.dictionaries(st.sampled_from(["limit", "offset", "kind", "country", "other"]), parameter))
+def test_json_feed_answers_any_query_without_a_server_error(statement, params):
+    response = Client(raise_request_exception=False).get(url("feed_json", statement), params)
+    assert response.status_code in {200, 400}, (params, response.status_code)
+    data = json.loads(response.content)
+    assert ("errors" in data) == (response.status_code == 400)

@@ -1,0 +1,128 @@
+"""The signed letter (PDF): the statement, its demands and exactly the listed signatories, cached until the list changes."""
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from presskit import letter
+from signatories.models import SignOn
+
+from .factories import ContactFactory, DemandFactory, IndividualFactory, OrganizationFactory, SignOnFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def letter_url(statement):
+    return reverse("presskit:signed_letter", kwargs={"campaign_slug": statement.campaign.slug,
+                                                     "statement_slug": statement.slug})
+
+
+def pdf_text(content):
+    reader = PdfReader(io.BytesIO(content))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
+def squeeze(text):
+    return " ".join(text.split())
+
+
+def test_letter_holds_the_text_the_numbered_demands_and_every_listed_signatory_only(client, statement):
+    DemandFactory(statement=statement, position=0, text="Narrow the scope of the whole Convention to cyber-dependent crimes;")
+    DemandFactory(statement=statement, position=1, text="Make certain that human rights safeguards apply to the whole treaty;")
+    lead, supporting = statement.tiers.order_by("position")
+    SignOnFactory(statement=statement, tier=lead, signatory=OrganizationFactory(name="Derechos Digitales", country="CL"))
+    listed = [f"Supporting Organization {n:03d}" for n in range(120)]
+    for name in listed:
+        SignOnFactory(statement=statement, tier=supporting, signatory=OrganizationFactory(name=name, country="KE"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="No Country Shown Org", country="SY"),
+                  listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY)
+    SignOnFactory(statement=statement, signatory=IndividualFactory(name="Douwe Korff"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unlisted Org Beta"),
+                  listing=SignOn.Listing.UNLISTED, contact=ContactFactory(email="beta@secret.example"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Pending Org Gamma"),
+                  moderation_state=SignOn.Moderation.PENDING)
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Withdrawn Org Delta"),
+                  withdrawn_at=statement.created_at)
+
+    response = client.get(letter_url(statement))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    reader, text = pdf_text(response.content)
+    flat = squeeze(text)
+    assert reader.metadata.title == statement.title
+    assert squeeze(statement.title) in flat and "We, the undersigned organizations" in flat
+    assert "Our demands" in flat and "Therefore, we call on all state delegations to:" in flat
+    assert "1. Narrow the scope of the whole Convention" in flat.replace("1. \n", "1. ")
+    assert "2. Make certain that human rights safeguards" in flat
+    assert "Submitted by NGOs registered under operative paragraphs 8 or 9" in flat
+    assert "Derechos Digitales — Chile" in flat
+    for name in listed:
+        assert f"{name} — Kenya" in flat
+    assert "No Country Shown Org" in flat and "Syria" not in flat
+    assert "Douwe Korff, Emeritus Professor of International Law, London Metropolitan University" in flat
+    assert "And 1 organization that cannot be named." in flat
+    for private in ("Unlisted Org Beta", "beta@secret.example", "Pending Org Gamma", "Withdrawn Org Delta",
+                    "Private Contact Person"):
+        assert private not in flat
+    pages = len(reader.pages)
+    assert pages >= 3
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+
+
+def test_letter_is_cached_until_the_list_changes(client, statement, monkeypatch, django_assert_max_num_queries):
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="First Org"))
+    renders = []
+    real_render = letter.render_signed_letter
+    monkeypatch.setattr(letter, "render_signed_letter", lambda s: renders.append(s.pk) or real_render(s))
+
+    first = client.get(letter_url(statement)).content
+    with django_assert_max_num_queries(6):
+        assert client.get(letter_url(statement)).content == first
+    assert len(renders) == 1
+
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Late Org"))
+    _, text = pdf_text(client.get(letter_url(statement)).content)
+    assert "Late Org" in text and len(renders) == 2
+
+
+def test_letter_is_in_the_statements_language(client, statement):
+    statement.language = "es"
+    statement.published_at = datetime(2024, 1, 22, 12, tzinfo=UTC)
+    statement.save()
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="R3D", country="MX"))
+    _, text = pdf_text(client.get("/fr" + letter_url(statement)).content)
+    assert "22 de enero de 2024" in text
+    assert "R3D — México" in text
+
+
+def test_no_letter_for_a_draft(client, statement):
+    statement.state = statement.State.DRAFT
+    statement.save()
+    assert client.get(letter_url(statement)).status_code == 404
+
+
+def test_a_signatory_profile_edited_in_the_admin_shows_in_the_next_letter(client, statement):
+    signatory = OrganizationFactory(name="Org At Risk", country="SY")
+    SignOnFactory(statement=statement, signatory=signatory)
+    assert "Syria" in pdf_text(client.get(letter_url(statement)).content)[1]
+    # Staff remove the country for the organization's safety: no sign-on changes, the letter must.
+    signatory.country = ""
+    signatory.save()
+    assert "Syria" not in pdf_text(client.get(letter_url(statement)).content)[1]
+
+
+def test_a_truetype_font_can_be_set_for_scripts_helvetica_lacks(client, statement, settings):
+    from pathlib import Path
+
+    import reportlab
+
+    # ReportLab ships Bitstream Vera; a deployment would name e.g. a Noto or DejaVu file.
+    settings.SIGNED_LETTER_FONT = str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf")
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Épicentre Numérique"))
+    reader, text = pdf_text(client.get(letter_url(statement)).content)
+    fonts = {str(font["/BaseFont"]) for page in reader.pages for font in page["/Resources"]["/Font"].values()}
+    # (ReportLab names Helvetica in every document as its initial font, used or not.)
+    assert any("BitstreamVeraSans" in name for name in fonts)
+    assert "Épicentre Numérique" in text

@@ -1,0 +1,157 @@
+"""Bots are turned away without a captcha: a honeypot field and a minimum time to fill in the form."""
+
+import logging
+import math
+import re
+import time
+from unittest import mock
+
+import pytest
+from django.core import signing
+from django.test import Client
+
+from advocacy import spam_protection
+from mailings.models import Invitation
+from mailings.services import make_invitation_token
+from signatories.models import Contact, Signatory, SignOn
+
+from .test_sign_on import individual_post, input_tag, organization_post, sign, sign_url
+
+pytestmark = pytest.mark.django_db
+
+
+def stamp_in(page, prefix="organization"):
+    match = re.search(rf'name="{prefix}-form_stamp" value="([^"]+)"', page)
+    assert match, "no form stamp in the page"
+    return match[1]
+
+
+def assert_nothing_saved():
+    assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (0, 0, 0)
+
+
+def test_the_honeypot_is_out_of_sight_out_of_the_tab_order_and_hidden_from_screen_readers(
+    client, statement, settings
+):
+    page = client.get(statement.get_absolute_url()).content.decode()
+    for prefix in ("organization", "individual"):
+        trap = re.search(r'<div class="form-trap" aria-hidden="true">.*?</div>', page.split(f'id="sign-{prefix}"')[1])
+        assert trap, "the honeypot is not wrapped in its hidden container"
+        field = input_tag(trap.group(0), f"id_{prefix}-homepage")
+        assert 'tabindex="-1"' in field and 'autocomplete="off"' in field
+        assert f'<label for="id_{prefix}-homepage">Leave this field empty</label>' in trap.group(0)
+    css = (settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    assert re.search(r"\.form-trap \{[^}]*inset-inline-start: -10000px", css)
+
+
+def test_every_statement_page_carries_a_fresh_stamp_even_when_served_from_the_page_cache(statement):
+    first = Client().get(statement.get_absolute_url()).content.decode()
+    assert spam_protection.FORM_STAMP_PLACEHOLDER not in first
+    assert abs(spam_protection.form_stamp_age(stamp_in(first))) < 5
+
+    later = time.time() + 600
+    with mock.patch.object(spam_protection.time, "time", return_value=later):
+        second = Client().get(statement.get_absolute_url()).content.decode()
+    assert spam_protection.FORM_STAMP_PLACEHOLDER not in second
+    # Stamped when it was served, not when the cached page was rendered.
+    assert signing.loads(stamp_in(second), salt=spam_protection.STAMP_SALT) == math.floor(later * 10) / 10
+    assert stamp_in(second, "individual")
+
+
+def test_a_filled_honeypot_looks_like_success_and_saves_nothing(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks, caplog
+):
+    with caplog.at_level(logging.INFO):
+        response = sign(client, statement, organization_post(homepage="http://spam.example/pills"),
+                        django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/thank-you/")
+    assert_nothing_saved()
+    assert mailoutbox == []
+    assert "maria@derechosdigitales.example" not in caplog.text
+
+
+def test_a_forged_stamp_looks_like_success_and_saves_nothing(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
+    forged = signing.dumps(time.time() - 3600, salt="another-salt")
+    response = sign(client, statement, individual_post(form_stamp=forged), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert_nothing_saved()
+    assert mailoutbox == []
+
+
+def test_a_too_quick_submission_is_told_to_check_and_send_again_and_keeps_its_input(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SPAM_PROTECTION_MIN_SECONDS = 3
+    quick = organization_post(form_stamp=spam_protection.issue_form_stamp(at=time.time() - 2.5))
+    response = sign(client, statement, quick, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "quicker than a person can fill in this form" in page
+    assert 'role="alert"' in page
+    assert 'value="Derechos Digitales"' in input_tag(page, "id_organization-name")
+    assert 'value="maria@derechosdigitales.example"' in input_tag(page, "id_organization-contact_email")
+    assert_nothing_saved()
+
+    # The form comes back with the stamp it had: sent again a moment later, it goes through.
+    assert stamp_in(page) == quick["organization-form_stamp"]
+    time.sleep(0.6)
+    response = sign(client, statement, {**quick, "organization-form_stamp": stamp_in(page)},
+                    django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert SignOn.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("stamp", "message"),
+    [
+        ("", "Please check the form and send it again."),
+        (spam_protection.issue_form_stamp(at=time.time() - 30 * 24 * 3600), "opened a long time ago"),
+    ],
+    ids=["missing", "weeks-old"],
+)
+def test_a_missing_or_stale_stamp_asks_to_send_again_with_a_new_stamp(
+    client, statement, django_capture_on_commit_callbacks, settings, stamp, message
+):
+    settings.SPAM_PROTECTION_MIN_SECONDS = 0.2
+    data = individual_post(form_stamp=stamp)
+    response = sign(client, statement, data, django_capture_on_commit_callbacks)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert message in page
+    assert 'value="Valerie Steeves"' in input_tag(page, "id_individual-name")
+    assert_nothing_saved()
+
+    renewed = stamp_in(page, "individual")
+    assert 0 <= spam_protection.form_stamp_age(renewed) < 5
+    time.sleep(0.3)
+    response = sign(client, statement, {**data, "individual-form_stamp": renewed}, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert SignOn.objects.count() == 1
+
+
+def test_a_person_signing_through_the_page_passes_both_checks(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SPAM_PROTECTION_MIN_SECONDS = 0.2
+    page = client.get(statement.get_absolute_url()).content.decode()
+    data = organization_post(form_stamp=stamp_in(page), homepage="")
+    time.sleep(0.3)
+    response = sign(client, statement, data, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert SignOn.objects.count() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_the_prefilled_invitation_form_carries_its_own_fresh_stamp(client, statement):
+    invitation = Invitation.objects.create(statement=statement, email="info@accessnow.example",
+                                           organization_name="Access Now")
+    page = client.get(f"/invitation/{make_invitation_token(invitation)}/").content.decode()
+    assert 'value="Access Now"' in page
+    assert spam_protection.FORM_STAMP_PLACEHOLDER not in page
+    assert 0 <= spam_protection.form_stamp_age(stamp_in(page)) < 5
+    assert 0 <= spam_protection.form_stamp_age(stamp_in(page, "individual")) < 5

@@ -1,0 +1,272 @@
+"""Staff roles: each sees and changes only what its job needs; campaign managers only their campaigns."""
+
+import time
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import CampaignMembership
+from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER, ensure_staff_roles, mask_email
+from mailings.models import Invitation, Mailing, PressContact
+from signatories.models import SignOn
+
+from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StaffUserFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def sign_in(client, user):
+    client.force_login(user)
+    # As after a real sign-in with the authenticator app.
+    session = client.session
+    session["account_authentication_methods_user"] = str(user.pk)
+    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp", "at": time.time()}]
+    session.save()
+    return client
+
+
+def staff_with_role(role, campaigns=()):
+    user = StaffUserFactory(is_superuser=False)
+    user.groups.add(Group.objects.get(name=role))
+    for campaign in campaigns:
+        CampaignMembership.objects.create(user=user, campaign=campaign)
+    return user
+
+
+def admin_url(name, *args):
+    return reverse(f"admin:{name}", args=args)
+
+
+@pytest.fixture
+def two_campaigns(db):
+    ours = StatementFactory(title="Our statement on the Convention")
+    theirs = StatementFactory(title="Another coalition's statement")
+    SignOnFactory(statement=ours, signatory=OrganizationFactory(name="Ours Signatory Org"),
+                  contact=ContactFactory(email="ours.contact@secret-mail.example"))
+    SignOnFactory(statement=theirs, signatory=OrganizationFactory(name="Theirs Signatory Org"),
+                  contact=ContactFactory(email="theirs.contact@secret-mail.example"))
+    Invitation.objects.create(statement=ours, email="invitee@ngo.example", organization_name="Ours Invitee")
+    Invitation.objects.create(statement=theirs, email="other.invitee@ngo.example", organization_name="Theirs Invitee")
+    return ours, theirs
+
+
+def test_the_three_role_groups_exist_after_migrate_and_the_command_is_idempotent():
+    before = {group.name: set(group.permissions.values_list("codename", flat=True))
+              for group in Group.objects.filter(name__in=[CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER])}
+    call_command("ensure_staff_roles", stdout=open("/dev/null", "w"))
+    ensure_staff_roles()
+    after = {group.name: set(group.permissions.values_list("codename", flat=True))
+             for group in Group.objects.filter(name__in=[CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER])}
+
+    assert before == after
+    assert after[MODERATOR] == {"view_signon", "change_signon"}
+    assert {"view_presscontact", "add_mailing", "view_full_email"} <= after[PRESS_OFFICER]
+    assert "view_signon" not in after[PRESS_OFFICER]
+    assert {"change_statement", "view_signon", "add_invitation", "view_full_email"} <= after[CAMPAIGN_MANAGER]
+    assert Group.objects.filter(name__in=[CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER]).count() == 3
+
+
+# --- Moderator ------------------------------------------------------------------------------
+
+
+def test_moderator_works_on_sign_ons_and_is_refused_everything_else(client, two_campaigns):
+    sign_in(client, staff_with_role(MODERATOR))
+
+    assert client.get(admin_url("signatories_signon_changelist")).status_code == 200
+    for name in ["campaigns_statement_changelist", "campaigns_campaign_changelist", "mailings_mailing_changelist",
+                 "mailings_presscontact_changelist", "mailings_invitation_changelist",
+                 "signatories_organization_changelist", "accounts_user_changelist",
+                 "accounts_representative_changelist"]:
+        assert client.get(admin_url(name)).status_code == 403, name
+    index = client.get(admin_url("index")).content.decode()
+    assert "Sign-ons" in index and "Mailings" not in index and "Statements" not in index
+
+
+def test_moderator_approves_without_seeing_who_submitted_the_sign_on(client, two_campaigns):
+    ours, _theirs = two_campaigns
+    sign_on = SignOnFactory(statement=ours, moderation_state=SignOn.Moderation.PENDING,
+                            contact=ContactFactory(name="Private Submitter", email="submitter@secret-mail.example"))
+    sign_in(client, staff_with_role(MODERATOR))
+
+    page = client.get(admin_url("signatories_signon_change", sign_on.pk)).content.decode()
+    assert "submitter@secret-mail.example" not in page and "Private Submitter" not in page
+
+    client.post(admin_url("signatories_signon_changelist"),
+                {"action": "approve_selected", "_selected_action": [sign_on.pk], "index": 0})
+    sign_on.refresh_from_db()
+    assert sign_on.moderation_state == SignOn.Moderation.APPROVED
+
+
+# --- Press officer --------------------------------------------------------------------------
+
+
+def test_press_officer_works_on_the_press_list_and_mailings_only(client, two_campaigns):
+    PressContact.objects.create(name="A Journalist", email="journalist@newsroom.example", outlet="The Daily")
+    sign_in(client, staff_with_role(PRESS_OFFICER))
+
+    press_list = client.get(admin_url("mailings_presscontact_changelist"))
+    assert press_list.status_code == 200
+    assert "journalist@newsroom.example" in press_list.content.decode()  # they write to journalists
+    assert client.get(admin_url("mailings_mailing_add")).status_code == 200
+    for name in ["signatories_signon_changelist", "campaigns_statement_changelist", "mailings_invitation_changelist",
+                 "signatories_organization_changelist", "accounts_user_changelist"]:
+        assert client.get(admin_url(name)).status_code == 403, name
+
+
+def test_press_officer_sees_and_writes_press_releases_only(client, two_campaigns):
+    ours, _theirs = two_campaigns
+    Mailing.objects.create(statement=ours, kind=Mailing.Kind.PRESS_RELEASE, name="Launch press release")
+    Mailing.objects.create(statement=ours, kind=Mailing.Kind.INVITATION, name="Invitation wave one")
+    sign_in(client, staff_with_role(PRESS_OFFICER))
+
+    changelist = client.get(admin_url("mailings_mailing_changelist")).content.decode()
+    add_form = client.get(admin_url("mailings_mailing_add")).content.decode()
+
+    assert "Launch press release" in changelist and "Invitation wave one" not in changelist
+    assert 'value="press_release"' in add_form and 'value="invitation"' not in add_form
+
+
+# --- Campaign manager -----------------------------------------------------------------------
+
+
+def test_campaign_manager_sees_only_their_campaigns_objects(client, two_campaigns):
+    ours, theirs = two_campaigns
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
+
+    for name in ["campaigns_statement_changelist", "signatories_signon_changelist", "mailings_invitation_changelist",
+                 "signatories_organization_changelist", "campaigns_campaign_changelist"]:
+        content = client.get(admin_url(name)).content.decode()
+        assert "Ours" in content or ours.title in content or ours.campaign.name in content, name
+        assert "Theirs" not in content and theirs.title not in content and theirs.campaign.name not in content, name
+
+
+def test_campaign_manager_cannot_open_or_change_another_campaigns_objects(client, two_campaigns):
+    ours, theirs = two_campaigns
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
+    their_sign_on = theirs.sign_ons.get()
+
+    for url in [admin_url("campaigns_statement_change", theirs.pk),
+                admin_url("signatories_signon_change", their_sign_on.pk),
+                admin_url("campaigns_campaign_change", theirs.campaign.pk)]:
+        response = client.get(url, follow=True)
+        assert theirs.title not in response.content.decode(), url
+        assert "Theirs Signatory Org" not in response.content.decode(), url
+
+    client.post(admin_url("signatories_signon_changelist"),
+                {"action": "reject_selected", "_selected_action": [their_sign_on.pk], "index": 0})
+    their_sign_on.refresh_from_db()
+    assert their_sign_on.moderation_state == SignOn.Moderation.APPROVED
+
+
+def test_campaign_manager_is_offered_only_their_statements_in_forms(client, two_campaigns):
+    ours, theirs = two_campaigns
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
+
+    for url in [admin_url("mailings_mailing_add"), admin_url("mailings_invitation_invite_list")]:
+        content = client.get(url).content.decode()
+        assert ours.title in content and theirs.title not in content, url
+
+    response = client.post(admin_url("mailings_mailing_add"), {
+        "name": "Sneaky", "kind": Mailing.Kind.INVITATION, "statement": theirs.pk, "default_language": "en",
+        "contents-TOTAL_FORMS": "1", "contents-INITIAL_FORMS": "0", "contents-MIN_NUM_FORMS": "1",
+        "contents-MAX_NUM_FORMS": "1000", "contents-0-language": "en", "contents-0-subject": "S",
+        "contents-0-body": "B",
+    })
+    assert response.status_code == 200  # the form comes back with its error
+    assert not Mailing.objects.filter(name="Sneaky").exists()
+
+
+def test_campaign_manager_without_any_membership_sees_no_campaign(client, two_campaigns):
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER))
+
+    content = client.get(admin_url("campaigns_statement_changelist")).content.decode()
+
+    assert "0 statements" in content
+
+
+def test_campaign_manager_is_refused_accounts_and_staff_management(client, two_campaigns):
+    ours, _theirs = two_campaigns
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
+
+    assert client.get(admin_url("accounts_user_changelist")).status_code == 403
+    assert client.get(admin_url("auth_group_changelist")).status_code == 403
+    assert client.get(admin_url("campaigns_campaign_add")).status_code == 403
+
+
+# --- Masked emails --------------------------------------------------------------------------
+
+
+def test_lists_mask_emails_for_staff_whose_job_does_not_need_them(client, two_campaigns):
+    viewer = StaffUserFactory(is_superuser=False)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_invitation"))
+    sign_in(client, viewer)
+
+    content = client.get(admin_url("mailings_invitation_changelist")).content.decode()
+    assert "invitee@ngo.example" not in content
+    assert "i•••@ngo.example" in content
+    # Nor can they confirm a guessed address by searching for it.
+    searched = client.get(admin_url("mailings_invitation_changelist"), {"q": "invitee@ngo.example"})
+    assert "Ours Invitee" not in searched.content.decode()
+
+
+def test_campaign_manager_sees_full_emails_of_their_invitees(client, two_campaigns):
+    ours, _theirs = two_campaigns
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
+
+    content = client.get(admin_url("mailings_invitation_changelist")).content.decode()
+
+    assert "invitee@ngo.example" in content
+    assert "other.invitee@ngo.example" not in content
+
+
+def test_mask_email_keeps_the_domain_and_hides_the_person():
+    assert mask_email("jane.doe@eff.org") == "j•••@eff.org"
+    assert mask_email("broken") == "•••"
+
+
+def test_press_officer_runs_the_press_kit_but_not_outreach_reports(client, two_campaigns):
+    from .factories import PressKitItemFactory
+
+    ours, theirs = two_campaigns
+    PressKitItemFactory(campaign=ours.campaign, title="Model press release for our launch")
+    sign_in(client, staff_with_role(PRESS_OFFICER))
+
+    items = client.get(admin_url("presskit_presskititem_changelist"))
+    assert items.status_code == 200
+    assert "Model press release for our launch" in items.content.decode()
+    assert client.get(admin_url("presskit_presskititem_add")).status_code == 200
+    assert client.get(admin_url("presskit_previewlink_add")).status_code == 200
+    for name in ["outreach_actionreport_changelist", "outreach_target_changelist"]:
+        assert client.get(admin_url(name)).status_code == 403, name
+
+
+def test_moderator_cannot_open_the_press_kit_or_outreach(client, two_campaigns):
+    sign_in(client, staff_with_role(MODERATOR))
+    for name in ["presskit_presskititem_changelist", "presskit_previewlink_changelist",
+                 "outreach_outreachaction_changelist", "outreach_actionreport_changelist"]:
+        assert client.get(admin_url(name)).status_code == 403, name
+
+
+def test_campaign_manager_sees_only_their_campaigns_press_kit_actions_and_reports(client, two_campaigns):
+    from outreach.models import ActionReport
+
+    from .factories import OutreachActionFactory, PressKitItemFactory
+
+    ours, theirs = two_campaigns
+    PressKitItemFactory(campaign=ours.campaign, title="Our kit item")
+    PressKitItemFactory(campaign=theirs.campaign, title="Their kit item")
+    our_action = OutreachActionFactory(campaign=ours.campaign, title="Write to our delegation")
+    their_action = OutreachActionFactory(campaign=theirs.campaign, title="Write to their delegation")
+    ActionReport.objects.create(action=our_action, link="https://ours.example/post", email="reporter@ours.example")
+    theirs_report = ActionReport.objects.create(action=their_action, link="https://theirs.example/post")
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
+
+    kit = client.get(admin_url("presskit_presskititem_changelist")).content.decode()
+    assert "Our kit item" in kit and "Their kit item" not in kit
+    actions = client.get(admin_url("outreach_outreachaction_changelist")).content.decode()
+    assert "Write to our delegation" in actions and "Write to their delegation" not in actions
+    reports = client.get(admin_url("outreach_actionreport_changelist")).content.decode()
+    assert "ours.example/post" in reports and "theirs.example/post" not in reports
+    assert client.get(admin_url("outreach_actionreport_change", theirs_report.pk)).status_code in (302, 404)
