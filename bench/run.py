@@ -16,7 +16,10 @@ BENCH_WORKERS (3, as in the Dockerfile), BENCH_DATABASE_URL
 benchmark never touches another database.
 """
 
+import base64
 import datetime
+import hashlib
+import hmac
 import http.client
 import json
 import os
@@ -62,7 +65,7 @@ def say(message):
 # --- Environment ----------------------------------------------------------------------
 
 
-def server_environment(secret_key, staff_password):
+def server_environment(secret_key, staff_password, staff_totp_secret):
     environment = {
         key: value for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
@@ -79,6 +82,7 @@ def server_environment(secret_key, staff_password):
         REDIS_URL=REDIS_URL,
         LOG_LEVEL="WARNING",
         BENCH_STAFF_PASSWORD=staff_password,
+        BENCH_STAFF_TOTP_SECRET=staff_totp_secret,
     )
     return environment
 
@@ -241,17 +245,34 @@ def csrf_pair(port, path):
     return cookie, form_token(html)
 
 
-def staff_session(port, password):
-    """Sign the seeded staff user in through allauth's login form; return the session cookie."""
+def totp_code(secret, at=None):
+    """The authenticator app's current code for ``secret`` (RFC 6238: SHA-1, 30 s, 6 digits)."""
+    key = base64.b32decode(secret + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // 30)
+    digest = hmac.new(key, counter.to_bytes(8, "big"), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    return f"{(int.from_bytes(digest[offset:offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+
+
+def staff_session(port, password, totp_secret):
+    """Sign the seeded staff user in as a moderator does: allauth's login form, then the
+    authenticator code the admin requires of staff; return the session cookie."""
     cookie, token = csrf_pair(port, "/accounts/login/")
+    form_headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"}
     body = urlencode({"login": seed.STAFF_EMAIL, "password": password, "csrfmiddlewaretoken": token})
-    status, headers, _ = request(
-        port, "POST", "/accounts/login/", body=body,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}"},
-    )
+    status, headers, _ = request(port, "POST", "/accounts/login/", body=body, headers=form_headers)
     session = cookie_from(headers, "sessionid")
-    if status != 302 or not session:
-        raise RuntimeError(f"Staff login answered {status} without a session")
+    location = dict((name.lower(), value) for name, value in headers).get("location", "")
+    if status != 302 or not session or not location.startswith("/accounts/2fa/authenticate/"):
+        raise RuntimeError(f"Staff login answered {status} ({location or 'no redirect'}) instead of asking for the code")
+    cookies = f"csrftoken={cookie}; sessionid={session}"
+    body = urlencode({"code": totp_code(totp_secret), "csrfmiddlewaretoken": token})
+    status, headers, _ = request(
+        port, "POST", "/accounts/2fa/authenticate/", body=body, headers={**form_headers, "Cookie": cookies},
+    )
+    session = cookie_from(headers, "sessionid") or session
+    if status != 302:
+        raise RuntimeError(f"The authenticator code was answered with {status}")
     status, _, _ = request(port, "GET", ADMIN_LIST, headers={"Cookie": f"sessionid={session}"})
     if status != 200:
         raise RuntimeError(f"The moderation list answered {status} to the staff session")
@@ -360,7 +381,8 @@ def main():
     }
     secret_key = secrets.token_urlsafe(50)
     staff_password = secrets.token_urlsafe(16)
-    environment = server_environment(secret_key, staff_password)
+    staff_totp_secret = base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
+    environment = server_environment(secret_key, staff_password, staff_totp_secret)
 
     say(f"Fresh database {urlsplit(DATABASE_URL).path.lstrip('/')}, Redis {REDIS_URL}")
     postgresql = recreate_database()
@@ -395,7 +417,7 @@ def main():
     try:
         server.wait_until_up()
         try:
-            staff_cookie = staff_session(server.port, staff_password)
+            staff_cookie = staff_session(server.port, staff_password, staff_totp_secret)
         except (RuntimeError, OSError) as error:
             results["errors"].append(f"staff login: {error}")
             staff_cookie = None

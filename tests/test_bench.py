@@ -191,3 +191,18 @@ def test_seeded_signatories_have_the_derived_fields_that_save_computes():
         saved.save()
         for field in ("name", "acronym", "normalized_name", "website_domain", "sort_key", "identity_key"):
             assert getattr(saved, field) == row[field], field
+
+
+@pytest.mark.django_db
+def test_the_benchmark_signs_staff_in_with_codes_the_admin_accepts():
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, validate_totp_code
+
+    from bench.run import totp_code
+
+    from .factories import StaffUserFactory
+
+    secret = generate_totp_secret()
+    totp = TOTP.activate(StaffUserFactory(second_factor=False), secret)
+
+    assert totp.validate_code(totp_code(secret))
+    assert not validate_totp_code(secret, totp_code(secret, at=0))
