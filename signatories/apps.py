@@ -9,3 +9,5 @@ class SignatoriesConfig(AppConfig):
     def ready(self):
         # Registers the system check that reads the rate limits of the sign-on forms.
         from advocacy import rate_limits  # noqa: F401
+
+        from . import signals  # noqa: F401

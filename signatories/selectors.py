@@ -9,8 +9,7 @@ and takes a few tens of megabytes.
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, CharField, Count, F, Max, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import BooleanField, Case, CharField, DateTimeField, F, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
@@ -215,41 +214,39 @@ def public_signatory_list(statement: Statement) -> PublicSignatoryList:
 
 
 def signatory_list_version(statement_ref=OuterRef("pk")) -> Subquery:
-    """An expression for a value that changes whenever a sign-on on a statement's public list changes.
+    """An expression for a value that changes whenever a statement's public list changes.
 
     Annotate statements with it (``Statement.objects.annotate(v=signatory_list_version())``)
-    to read it in the statement's own query. Over the sign-ons that count publicly
-    (confirmed, approved, not withdrawn): how many there are and the latest
-    ``updated_at``, as one string.
+    to read it in the statement's own query. It is the latest ``updated_at`` among the
+    statement's confirmed sign-ons that a moderator decided on (approved or rejected),
+    read from the newest entry of the index ``sign_on_decided_by_statement``: one index
+    probe, as cheap at 100,000 sign-ons as at 10 (counting the list cost 11 ms a page
+    view at 10,000).
 
-    - a sign-on that appears (new and approved, confirmed, approved, restored) adds
-      one and moves the latest ``updated_at`` forward;
-    - one that disappears (rejected, withdrawn, deleted) takes one away;
-    - a change to one on the list (listing, tier) moves the latest ``updated_at``
-      forward, because every workflow in ``services.py`` sets ``updated_at``.
+    - a sign-on that appears (confirmed once approved, approved once confirmed,
+      restored) or disappears (rejected, withdrawn) is saved with a new ``updated_at``
+      and is in that set afterwards, so the latest time moves;
+    - so does a change to one on the list (listing, tier, merge), because every
+      workflow in ``services.py`` sets ``updated_at``;
+    - a visible sign-on that is deleted (erasure, merge, admin) leaves the set without
+      moving it: ``signals.bump_statement_on_visible_sign_on_deleted`` moves the
+      statement's own ``updated_at``, which is part of every key that uses this.
 
     Pending and unconfirmed sign-ons do not affect it, so a wave of new submissions
     does not throw a cached list away. Not covered: an edit of a signatory's own
     profile (its name, country) in the admin, which changes no sign-on; the page's
     cache key bounds that by time (``campaigns.statement_page.PROFILE_EDITS_SHOW_WITHIN``).
     """
-    visible = (
-        SignOn.objects.visible()
-        .filter(statement=statement_ref)
-        .order_by()
-        .values("statement")
-        .annotate(
-            list_version=Concat(
-                Cast(Count("pk"), CharField()), Value(" "), Cast(Max("updated_at"), CharField()),
-                output_field=CharField(),
-            )
-        )
-        .values("list_version")
+    latest_decision = (
+        SignOn.objects.filter(statement=statement_ref, confirmation_state=SignOn.Confirmation.CONFIRMED)
+        .exclude(moderation_state=SignOn.Moderation.PENDING)
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
     )
-    return Subquery(visible, output_field=CharField())
+    return Subquery(latest_decision, output_field=DateTimeField())
 
 
-def public_signatory_list_version(statement: Statement) -> str | None:
+def public_signatory_list_version(statement: Statement):
     """``signatory_list_version`` of one statement; read from its annotation when it has one, else one query."""
     if hasattr(statement, "signatory_list_version"):
         return statement.signatory_list_version

@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from campaigns import statement_page
+from privacy.services import erase_signer
 from signatories import services
 from signatories.models import SignOn
 
@@ -142,11 +143,26 @@ def test_a_tier_granted_by_staff_is_on_the_next_visit(client, statement):
 
 def test_a_deleted_sign_on_is_gone_on_the_next_visit(client, statement):
     sign_on = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Entered By Mistake"))
+    # Signed later: the list's latest change is this one's, before and after the deletion.
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Signed Later"))
     assert "Entered By Mistake" in signatory_list(client, statement)
 
     sign_on.delete()
 
     assert "Entered By Mistake" not in signatory_list(client, statement)
+    assert "Signed Later" in signatory_list(client, statement)
+
+
+def test_an_erased_signer_is_gone_on_the_next_visit(client, statement):
+    expert = IndividualFactory(name="Dr. Ana Erased")
+    SignOnFactory(statement=statement, signatory=expert, contact=ContactFactory(signatory=expert,
+                                                                               email="ana@erased.example"))
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Signed Later"))
+    assert "Dr. Ana Erased" in signatory_list(client, statement)
+
+    erase_signer(email="ana@erased.example")  # deletes her sign-ons in one query, no workflow sees them one by one
+
+    assert "Dr. Ana Erased" not in signatory_list(client, statement)
 
 
 def test_a_renamed_signatory_shows_its_new_name_within_the_profile_edit_bound(client, statement):
