@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from campaigns.compressed_page import PageWithSlots
+from campaigns.compressed_page import PageWithSlots, crc32_combine
 
 
 @settings(max_examples=60, deadline=None)
@@ -40,3 +40,10 @@ def test_a_large_page_compresses_and_each_token_is_its_own():
 def test_a_token_too_long_for_one_stored_block_is_refused():
     with pytest.raises(ValueError):
         PageWithSlots(b"a@T@b", [b"@T@"]).gzip({b"@T@": b"x" * 70_000})
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=st.binary(max_size=300), second=st.binary(max_size=5000), repeat=st.integers(1, 40))
+def test_crcs_combine_as_if_the_bytes_were_hashed_together(first, second, repeat):
+    second = second * repeat  # lengths up to 200 KB, many bit patterns of the length
+    assert crc32_combine(zlib.crc32(first), zlib.crc32(second), len(second)) == zlib.crc32(first + second)
