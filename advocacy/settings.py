@@ -277,6 +277,12 @@ SIGNED_LETTER_FONT = env.str("SIGNED_LETTER_FONT", default="")
 SIGNED_LETTER_BOLD_FONT = env.str("SIGNED_LETTER_BOLD_FONT", default="")
 SIGNED_LETTER_FALLBACK_FONTS = env.list("SIGNED_LETTER_FALLBACK_FONTS", default=[])
 
+# --- The statement page (campaigns/statement_page.py) -------------------------------
+# Anonymous readers of a statement page see a change (a new signatory, an edit) within
+# this many seconds: each worker asks the database whether the page changed at most
+# this often per statement, instead of on every view (0: on every view).
+STATEMENT_PAGE_FRESH_SECONDS = env.float("STATEMENT_PAGE_FRESH_SECONDS", default=1.0)
+
 # --- Abuse protection (advocacy/rate_limits.py, advocacy/spam_protection.py) --------
 # Attempts per window ("5/h", "30/10m", "100/d"), per client (a keyed hash of its IP
 # address, never the address) and per email address, counted in the shared cache.

@@ -250,12 +250,17 @@ class Statement(models.Model):
 
     def is_accepting_sign_ons(self, now=None):
         """Whether the sign-on form is open right now."""
+        return self.accepts_sign_ons(self.state, self.sign_on_deadline, self.accepts_late_sign_ons, now)
+
+    @classmethod
+    def accepts_sign_ons(cls, state, sign_on_deadline, accepts_late_sign_ons, now=None) -> bool:
+        """``is_accepting_sign_ons`` from the three columns, for callers that read them without a model."""
         now = now or timezone.now()
-        if self.sign_on_deadline and now >= self.sign_on_deadline:
+        if sign_on_deadline and now >= sign_on_deadline:
             return False
-        if self.state == self.State.OPEN:
+        if state == cls.State.OPEN:
             return True
-        return self.state == self.State.PUBLISHED and self.accepts_late_sign_ons
+        return state == cls.State.PUBLISHED and bool(accepts_late_sign_ons)
 
 
 class Concern(models.Model):

@@ -5,6 +5,7 @@ render: its signatory list and sign-on forms are cached here under keys that nam
 what they show (docs/benchmarks.md explains the design and its bounds).
 """
 
+import datetime
 import functools
 import hashlib
 import logging
@@ -15,12 +16,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, prefetch_related_objects
 from django.middleware.csrf import get_token
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template, render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -314,18 +318,52 @@ _STATEMENT_SLUG_PARAM = "\x00statement-slug"
 def _page_key_query():
     """The SQL of the page-key query and where the slugs go in its parameters.
 
-    Compiled once per process: on the hot path of the most read page, building and
-    compiling the query with the ORM costs several times what PostgreSQL takes to
-    answer it.
+    Compiled once per process, and its row read as a plain tuple: on the hot path of
+    the most read page, building the query with the ORM and a model from its row
+    cost more than PostgreSQL takes to answer it.
     """
     queryset = (
         Statement.objects.public()
         .filter(campaign__slug=_CAMPAIGN_SLUG_PARAM, slug=_STATEMENT_SLUG_PARAM)
         .annotate(campaign_updated_at=F("campaign__updated_at"), signatory_list_version=signatory_list_version())
-        .only("pk", "updated_at", "state", "sign_on_deadline", "accepts_late_sign_ons")
+        .order_by()  # slugs are unique per campaign: at most one row, nothing to sort
+        .values_list(*_PAGE_KEY_COLUMNS)
     )[:1]
     sql, params = queryset.query.sql_with_params()
     return sql, tuple(params), params.index(_CAMPAIGN_SLUG_PARAM), params.index(_STATEMENT_SLUG_PARAM)
+
+
+_PAGE_KEY_COLUMNS = (
+    "pk", "updated_at", "state", "sign_on_deadline", "accepts_late_sign_ons", "campaign_updated_at",
+    "signatory_list_version",
+)
+
+
+# Per worker: the page-key rows read in the last STATEMENT_PAGE_FRESH_SECONDS, by address.
+_page_key_rows = _LocalFragments(64)
+
+
+def _read_page_key_row(campaign_slug, statement_slug):
+    """The columns of _PAGE_KEY_COLUMNS for the public statement at this address, or None."""
+    sql, params, campaign_index, statement_index = _page_key_query()
+    params = list(params)
+    params[campaign_index] = campaign_slug
+    params[statement_index] = statement_slug
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+        # Each column is named (AS "..."); the ORM picks their order, not values_list.
+        names = [column[0] for column in cursor.description]
+    return None if row is None else tuple(row[names.index(column)] for column in _PAGE_KEY_COLUMNS)
+
+
+def _as_datetime(value):
+    """A datetime read with a plain cursor: PostgreSQL gives an aware one, SQLite a naive one in UTC."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.timezone.utc)
+    return value
 
 
 def statement_page_key(request, campaign_slug, statement_slug):
@@ -337,24 +375,25 @@ def statement_page_key(request, campaign_slug, statement_slug):
     admin, concerns, demands and tiers included, as they are edited inline), its
     campaign's ``updated_at`` and the version of its signatory list. Whether it
     accepts sign-ons is worked out now, because a deadline passes without a save.
+
+    The row is read at most once per ``STATEMENT_PAGE_FRESH_SECONDS`` (1 s) per
+    worker and address: at hundreds of views a second, the query was most of the
+    cost of a view, and a reader sees a change a second later at most.
     """
-    sql, params, campaign_index, statement_index = _page_key_query()
-    params = list(params)
-    params[campaign_index] = campaign_slug
-    params[statement_index] = statement_slug
-    statement = next(iter(Statement.objects.raw(sql, params)), None)
-    if statement is None:
+    remembered = _page_key_rows.get((campaign_slug, statement_slug))
+    if remembered is not None and time.monotonic() - remembered[0] < settings.STATEMENT_PAGE_FRESH_SECONDS:
+        row = remembered[1]
+    else:
+        row = _read_page_key_row(campaign_slug, statement_slug)
+        _page_key_rows.set((campaign_slug, statement_slug), (time.monotonic(), row))
+    if row is None:
         return None, None
-    key = (
-        request.path,
-        get_language(),
-        statement.pk,
-        statement.updated_at,
-        statement.campaign_updated_at,
-        statement.is_accepting_sign_ons(),
-        statement.signatory_list_version,
-    )
-    return key, statement.signatory_list_version
+    pk, updated_at, state, sign_on_deadline, accepts_late_sign_ons, campaign_updated_at, list_version = row
+    # Not Statement(...).is_accepting_sign_ons(): a model instance with its fifty translated
+    # fields cost more than the rest of the view.
+    accepting = Statement.accepts_sign_ons(state, _as_datetime(sign_on_deadline), accepts_late_sign_ons)
+    key = (request.path, get_language(), pk, updated_at, campaign_updated_at, accepting, list_version)
+    return key, list_version
 
 
 def serve_statement_page(request, campaign_slug, statement_slug):

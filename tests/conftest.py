@@ -37,6 +37,13 @@ def rate_limits_off(settings):
 
 
 @pytest.fixture(autouse=True)
+def statement_pages_fresh_on_every_view(settings):
+    """Tests look at a page right after changing it; tests/test_statement_page_cache.py
+    checks the production bound (STATEMENT_PAGE_FRESH_SECONDS) on its own."""
+    settings.STATEMENT_PAGE_FRESH_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """A page requested in Arabic must not leave Arabic active for the next test's URLs."""
     translation.activate(settings.LANGUAGE_CODE)

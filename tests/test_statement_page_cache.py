@@ -33,10 +33,12 @@ def caches(settings):
     cache.clear()
     statement_page.local_fragments.clear()
     statement_page.local_pages.clear()
+    statement_page._page_key_rows.clear()
     yield
     cache.clear()
     statement_page.local_fragments.clear()
     statement_page.local_pages.clear()
+    statement_page._page_key_rows.clear()
 
 
 def signatory_list(client, statement, prefix=""):
@@ -68,6 +70,23 @@ def test_a_newly_approved_sign_on_is_on_the_next_visit(client, staff_user, state
     services.approve(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
 
     assert "Approved A Moment Ago" in signatory_list(client, statement)
+
+
+def test_with_the_production_bound_a_reader_sees_an_approval_within_a_second(
+    client, staff_user, statement, settings, django_assert_num_queries
+):
+    settings.STATEMENT_PAGE_FRESH_SECONDS = 1.0
+    clock = [1000.0]
+    sign_on = pending(statement, "Approved A Moment Ago")
+    with mock.patch("campaigns.statement_page.time.monotonic", lambda: clock[0]):
+        assert "Approved A Moment Ago" not in signatory_list(client, statement)
+        services.approve(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
+
+        clock[0] += 0.5
+        with django_assert_num_queries(0):  # within the bound: the page as it was, without asking the database
+            assert "Approved A Moment Ago" not in signatory_list(client, statement)
+        clock[0] += 0.5
+        assert "Approved A Moment Ago" in signatory_list(client, statement)
 
 
 def test_a_confirmed_sign_on_is_on_the_next_visit(client, statement):
