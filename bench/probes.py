@@ -92,8 +92,9 @@ def press_kit_zip():
     """Download the English press kit of the benchmark campaign as a ZIP, as a journalist does (cold caches).
 
     The kit gets ten messages, a press release and a 200 KB image first; the archive
-    holds the signed letters and publication lists of the campaign's statements, the
-    10,000-signatory one included. Run before the 100,000-sign-on export statement is seeded.
+    holds the signed letters and publication lists of the campaign's statements: 10,010
+    listed signatories (the statement under moderation is in a campaign of its own).
+    Run before the 100,000-sign-on export statement is seeded.
     """
     import io
     import zipfile

@@ -39,6 +39,7 @@ CAMPAIGN_SLUG = "bench-campaign"
 SMALL_SLUG = "statement-10"
 PAGE_SLUG = "statement-10000"
 MODERATION_SLUG = "statement-moderation"
+MODERATION_CAMPAIGN_SLUG = "bench-moderation"
 EXPORT_SLUG = "statement-100000"
 STAFF_EMAIL = "bench-staff@example.org"
 
@@ -238,8 +239,12 @@ def seed_base():
         page, page_lead, page_supporting = make_statement(
             campaign, PAGE_SLUG, position=1, title=f"{text.title} (10,000 signatories)", text=text,
             published_at=published_at)
+        # In a campaign of its own: the benchmark campaign's press kit then holds the
+        # letters of 10,010 signatories, the size the press-kit target names.
+        moderation_campaign = Campaign.objects.create(
+            name="Benchmark moderation", slug=MODERATION_CAMPAIGN_SLUG, summary=text.summary)
         moderation, _, moderation_supporting = make_statement(
-            campaign, MODERATION_SLUG, position=2, title="A statement under moderation", text=text,
+            moderation_campaign, MODERATION_SLUG, position=0, title="A statement under moderation", text=text,
             published_at=None, state="open")
 
         copy_rows(Signatory, signatory_rows(rng, SIGNATORIES, now))
