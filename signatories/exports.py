@@ -78,6 +78,7 @@ def publication_rows(statement: Statement):
     """Yield one list per named signatory of ``statement``, in display order; public fields only."""
     kind_labels = {kind: str(label) for kind, label in Signatory.Kind.choices}
     country_names = {}
+    statement_title = statement.title  # read once: a translated field looks up the language on every read
     for section_title, sign_ons in publication_sections(statement):
         rows = sign_ons.order_by("signatory__sort_key", "signatory__name", "pk").values_list(
             "listing", "signatory__kind", "signatory__name", "signatory__acronym", "signatory__country",
@@ -92,9 +93,9 @@ def publication_rows(statement: Statement):
                     country_names[code] = str(all_countries.name(code))
                 country = country_names[code]
             is_organization = kind == Signatory.Kind.ORGANIZATION
-            display_name = Signatory(name=name, acronym=acronym).display_name
+            display_name = Signatory.display_name_of(name, acronym)  # a model per row: 2.5 s at 100,000
             yield [
-                statement.title, section_title, kind_labels.get(kind, kind), name, acronym, display_name,
+                statement_title, section_title, kind_labels.get(kind, kind), name, acronym, display_name,
                 country, website if is_organization else "", title, affiliation,
             ]
 

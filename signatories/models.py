@@ -98,9 +98,14 @@ class Signatory(models.Model):
     @property
     def display_name(self):
         """ "Name (ACRONYM)" where there is an acronym the name does not already spell out."""
-        if self.acronym and self.acronym not in self.name:
-            return f"{self.name} ({self.acronym})"
-        return self.name
+        return Signatory.display_name_of(self.name, self.acronym)  # also borrowed by selectors.PublicSignatory
+
+    @staticmethod
+    def display_name_of(name, acronym):
+        """``display_name`` from the two columns, for exports that read them without a model."""
+        if acronym and acronym not in name:
+            return f"{name} ({acronym})"
+        return name
 
     @property
     def is_organization(self):
