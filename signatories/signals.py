@@ -1,20 +1,24 @@
-"""Keeps the version of a statement's public list moving when a listed sign-on is deleted.
+"""Keep the cache keys of the public signatory lists moving with every change they show.
 
-The version (``selectors.signatory_list_version``) is the latest ``updated_at`` among
-a statement's decided sign-ons: a deletion removes a row without moving it, so the
-statement's own ``updated_at``, part of every cache key of its list, moves instead.
-A receiver rather than a line in each workflow, because deletions also come from
-cascades (a signatory or contact deleted in the admin, an erasure) that no workflow
-sees one by one.
+The version of a statement's list (``selectors.signatory_list_version``) is the latest
+``updated_at`` among its decided sign-ons. Two changes would not move it on their own:
+
+- a visible sign-on deleted (erasure, merge, the admin) leaves the set without moving
+  it, so the statement's own ``updated_at``, part of every key of its list, moves;
+- a signatory's profile edited (its name, acronym, country…) changes no sign-on, so
+  its sign-ons' ``updated_at`` moves.
+
+Receivers rather than a line in each workflow, because these also come from
+cascades and forms (the admin, a representative's profile page) that no workflow sees.
 """
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
 from campaigns.models import Statement
 
-from .models import SignOn
+from .models import Signatory, SignOn
 
 
 @receiver(post_delete, sender=SignOn, dispatch_uid="bump_statement_on_visible_sign_on_deleted")
@@ -22,3 +26,11 @@ def bump_statement_on_visible_sign_on_deleted(sender, instance, **kwargs):
     if instance.is_visible:
         # update(), not save(): the statement's text did not change, so no new version or history entry.
         Statement.objects.filter(pk=instance.statement_id).update(updated_at=timezone.now())
+
+
+@receiver(post_save, sender=Signatory, dispatch_uid="bump_sign_ons_on_profile_saved")
+def bump_sign_ons_on_profile_saved(sender, instance, created, raw=False, **kwargs):
+    if created or raw:
+        return  # a new signatory has no sign-on yet; fixtures load as they are
+    # update(), not save(): no audit-trail entry for each sign-on, which did not change itself.
+    SignOn.objects.filter(signatory=instance).update(updated_at=timezone.now())

@@ -1,0 +1,26 @@
+"""A concern, demand or tier saved or deleted on its own moves its statement's ``updated_at``.
+
+The statement page and its signatory list are cached under keys that hold the
+statement's ``updated_at`` (campaigns/statement_page.py). Edited inline with the
+statement, these parts move it already; edited on their own (a demand marked as met)
+they would wait for the caches' time bound without this.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from .models import Concern, Demand, Statement, Tier
+
+
+@receiver(post_save, sender=Concern, dispatch_uid="statement_part_saved_concern")
+@receiver(post_save, sender=Demand, dispatch_uid="statement_part_saved_demand")
+@receiver(post_save, sender=Tier, dispatch_uid="statement_part_saved_tier")
+@receiver(post_delete, sender=Concern, dispatch_uid="statement_part_deleted_concern")
+@receiver(post_delete, sender=Demand, dispatch_uid="statement_part_deleted_demand")
+@receiver(post_delete, sender=Tier, dispatch_uid="statement_part_deleted_tier")
+def bump_statement_on_part_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    # update(), not save(): the text of the statement did not change, so no new version or history entry.
+    Statement.objects.filter(pk=instance.statement_id).update(updated_at=timezone.now())
