@@ -12,7 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from accounts.roles import CampaignScopedAdmin
+from accounts.roles import CampaignScopedAdmin, campaign_ids_for
 from advocacy.audit import AuditedAdmin
 from campaigns.models import Tier
 
@@ -356,6 +356,9 @@ class TierFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         tiers = Tier.objects.select_related("statement").order_by("statement__title", "position")
+        campaign_ids = campaign_ids_for(request.user)
+        if campaign_ids is not None:  # a campaign manager or moderator of some campaigns: not the others' statements
+            tiers = tiers.filter(statement__campaign__in=campaign_ids)
         statement = request.GET.get("statement__id__exact")
         if statement and statement.isdigit():
             tiers = tiers.filter(statement_id=statement)

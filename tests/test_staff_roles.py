@@ -12,7 +12,7 @@ from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER, ensure_st
 from mailings.models import Invitation, Mailing, PressContact
 from signatories.models import SignOn
 
-from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StaffUserFactory, StatementFactory
+from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StaffUserFactory, StatementFactory, TierFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,18 @@ def test_campaign_manager_sees_only_their_campaigns_objects(client, two_campaign
         content = client.get(admin_url(name)).content.decode()
         assert "Ours" in content or ours.title in content or ours.campaign.name in content, name
         assert "Theirs" not in content and theirs.title not in content and theirs.campaign.name not in content, name
+
+
+def test_campaign_manager_is_offered_only_their_statements_tiers_in_the_moderation_filters(client, two_campaigns):
+    ours, theirs = two_campaigns
+    TierFactory(statement=ours, name="Our lead group")
+    TierFactory(statement=theirs, name="Their secret steering group")
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
+
+    content = client.get(admin_url("signatories_signon_changelist")).content.decode()
+
+    assert f"{ours.title} — Our lead group" in content
+    assert "Their secret steering group" not in content and theirs.title not in content
 
 
 def test_campaign_manager_cannot_open_or_change_another_campaigns_objects(client, two_campaigns):
