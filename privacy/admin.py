@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from advocacy.admin import RecordAdmin
+
 from .models import ErasureRecord
 
 
 @admin.register(ErasureRecord)
-class ErasureRecordAdmin(admin.ModelAdmin):
+class ErasureRecordAdmin(RecordAdmin):
     """The log of erasures: counts and reasons, never the erased data. Read-only."""
 
     list_display = [
@@ -14,11 +16,3 @@ class ErasureRecordAdmin(admin.ModelAdmin):
     list_filter = ["reason"]
     list_select_related = ["campaign"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.roles import CampaignScopedAdmin, campaign_ids_for
+from advocacy.admin import RecordAdmin
 from advocacy.audit import AuditedAdmin
 from campaigns.models import Tier
 
@@ -238,7 +239,7 @@ class ContactAdmin(AuditedAdmin):
 
 
 @admin.register(OrganizationMerge)
-class OrganizationMergeAdmin(admin.ModelAdmin):
+class OrganizationMergeAdmin(RecordAdmin):
     """Read-only records of merges: the duplicate's profile, what moved, what conflicts dropped."""
 
     list_display = ["duplicate_name", "kept", "merged_at", "merged_by", "dropped_count"]
@@ -249,15 +250,6 @@ class OrganizationMergeAdmin(admin.ModelAdmin):
         "moved_display", "dropped_display", "merged_contacts_display", "duplicate_history_link",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("dropped sign-ons"))
     def dropped_count(self, merge):
