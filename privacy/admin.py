@@ -15,4 +15,3 @@ class ErasureRecordAdmin(RecordAdmin):
     ]
     list_filter = ["reason"]
     list_select_related = ["campaign"]
-
