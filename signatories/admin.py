@@ -157,7 +157,7 @@ class OrganizationAdmin(SignatoryAdmin):
                 )
                 self.message_user(request, _("Marked as two different organizations; they will not be flagged again."))
             return redirect(request.get_full_path())
-        pairs = duplicates.likely_duplicate_pairs(self.get_queryset(request))
+        pairs = duplicates.cached_likely_duplicate_pairs(self.get_queryset(request))
         page = Paginator(pairs, self.duplicates_per_page).get_page(request.GET.get("p"))
         context = {
             **self.admin_site.each_context(request),

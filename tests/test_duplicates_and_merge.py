@@ -1,11 +1,13 @@
 """Likely duplicate organizations, flagged with the reason, and merged without losing anything."""
 
+from unittest import mock
+
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 
 from mailings.models import Invitation
-from signatories import services
+from signatories import duplicates, services
 from signatories.duplicates import likely_duplicate_pairs
 from signatories.models import Contact, DistinctOrganizations, OrganizationMerge, Signatory, SignOn
 
@@ -100,7 +102,7 @@ def test_duplicates_page_query_count_does_not_grow_with_pairs(staff_client, db, 
     for n in range(3):
         OrganizationFactory(name=f"Network {n}", website=f"https://net{n}.example.org")
         OrganizationFactory(name=f"Network {n} Office", website=f"https://net{n}.example.org/office")
-    with django_assert_max_num_queries(6) as few:
+    with django_assert_max_num_queries(8) as few:
         staff_client.get(reverse("admin:signatories_organization_duplicates"))
     for n in range(3, 40):
         OrganizationFactory(name=f"Network {n}", website=f"https://net{n}.example.org")
@@ -119,6 +121,32 @@ def test_pair_marked_as_different_is_not_flagged_again(staff_client, staff_user,
 
     assert reasons_for(first, second) == []
     assert DistinctOrganizations.objects.get().decided_by == staff_user
+
+
+def test_the_pairs_are_computed_once_until_an_organization_or_a_decision_changes(staff_client, db):
+    first = OrganizationFactory(name="CDT", website="https://cdt.org")
+    second = OrganizationFactory(name="Center for Democracy and Technology")
+    other = OrganizationFactory(name="Access Now")
+    url = reverse("admin:signatories_organization_duplicates")
+
+    def pairs_on_the_page():
+        return {(pair.first.pk, pair.second.pk) for pair in staff_client.get(url).context["pairs"]}
+
+    with mock.patch.object(duplicates, "likely_duplicate_pairs", wraps=duplicates.likely_duplicate_pairs) as computed:
+        assert pairs_on_the_page() == {(first.pk, second.pk)}
+        assert pairs_on_the_page() == {(first.pk, second.pk)}
+        assert computed.call_count == 1  # the second visit, from the cache
+
+        other.website = "https://www.cdt.org/"  # now on the first one's domain
+        other.save()
+        assert (first.pk, other.pk) in pairs_on_the_page()
+
+        staff_client.post(url, {"pair": [first.pk, second.pk]})  # marked as two organizations
+        assert (first.pk, second.pk) not in pairs_on_the_page()
+
+        other.delete()
+        assert pairs_on_the_page() == set()
+    assert computed.call_count == 4
 
 
 def test_a_pair_is_stored_once_whichever_order(db):
