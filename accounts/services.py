@@ -82,6 +82,25 @@ def decide_claims(*, representatives: QuerySet, approve: bool, by: User) -> int:
         )
 
 
+def account_confirms_sign_on(*, user, details: signatory_services.SignatoryDetails) -> bool:
+    """Whether ``user``'s account stands in for the confirmation email of a sign-on with ``details``.
+
+    The confirmation link proves that the contact address belongs to the person who
+    signed. A representative signed in with that address verified, signing for an
+    organization they represent, has proved it already (and that they speak for it):
+    asking them to click a link too is a step for nothing. Anything else goes through
+    the email as usual.
+    """
+    if not user.is_authenticated or details.kind != Signatory.Kind.ORGANIZATION:
+        return False
+    if not EmailAddress.objects.filter(user=user, email__iexact=details.email, verified=True).exists():
+        return False
+    organization = signatory_services.find_existing_signatory(details)
+    return organization is not None and Representative.objects.filter(
+        user=user, organization=organization, status=Representative.Status.APPROVED
+    ).exists()
+
+
 def represented_organization(*, user: User, organization_id: int) -> Signatory:
     """The organization ``organization_id`` if ``user`` is its approved representative; else PermissionDenied."""
     organization = (

@@ -102,8 +102,13 @@ def submit_sign_on(
     requested_tier: Tier | None = None,
     authorized_to_sign: bool = False,
     language: str = "en",
+    confirmed_by_account: bool = False,
 ) -> SubmissionResult:
     """Record a signer's sign-on of ``statement`` and queue its confirmation email.
+
+    With ``confirmed_by_account`` (see ``accounts.services.account_confirms_sign_on``)
+    the sign-on is recorded as confirmed, and approved when the statement needs no
+    approval, and no confirmation email is sent.
 
     Guarantees:
     - one sign-on per signatory and statement, even under concurrent submissions;
@@ -123,9 +128,15 @@ def submit_sign_on(
         signatory = _find_or_create_signatory(details)
         contact = _find_or_create_contact(signatory, details, language)
         now = timezone.now()
+        states = {}
+        if confirmed_by_account:
+            states = {"confirmation_state": SignOn.Confirmation.CONFIRMED, "confirmed_at": now}
+            if not statement.requires_approval:
+                states |= {"moderation_state": SignOn.Moderation.APPROVED, "moderated_at": now}
         try:
             with transaction.atomic():
                 sign_on = SignOn.objects.create(
+                    **states,
                     statement=statement,
                     signatory=signatory,
                     contact=contact,
@@ -144,7 +155,8 @@ def submit_sign_on(
         except IntegrityError:
             existing = SignOn.objects.select_related("contact").get(statement=statement, signatory=signatory)
             return _answer_duplicate(existing, contact)
-        transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
+        if not confirmed_by_account:
+            transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
     logger.info("Sign-on %s received for statement %s", sign_on.pk, statement.pk)
     return SubmissionResult(SubmissionOutcome.RECEIVED, sign_on)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from accounts.services import account_confirms_sign_on
 from advocacy import rate_limits
 from campaigns.statement_page import get_statement_for_page, render_statement_page
 from mailings.services import invitation_for_token, record_invitation_signed
@@ -50,15 +51,18 @@ def sign_statement(request, campaign_slug, statement_slug):
         response = render_statement_page(request, statement, **{f"{form_class.kind}_form": form}, status=429)
         return rate_limits.with_retry_after(response, exceeded)
     if valid:
+        details = form.signatory_details()
+        confirmed_by_account = account_confirms_sign_on(user=request.user, details=details)
         try:
             result = services.submit_sign_on(
                 statement=statement,
-                details=form.signatory_details(),
+                details=details,
                 listing=form.cleaned_data["listing"],
                 consent_version=settings.PRIVACY_NOTICE_VERSION,
                 requested_tier=form.requested_tier,
                 authorized_to_sign=form.cleaned_data.get("authorized", False),
                 language=get_language(),
+                confirmed_by_account=confirmed_by_account,
             )
         except services.SignOnClosed:
             messages.error(request, _("This statement is not accepting sign-ons any more."))
@@ -66,6 +70,15 @@ def sign_statement(request, campaign_slug, statement_slug):
         invitation = invitation_for_token(request.POST.get("invitation", ""))
         if invitation is not None and result.outcome == services.SubmissionOutcome.RECEIVED:
             record_invitation_signed(invitation, result.sign_on)
+        if result.outcome == services.SubmissionOutcome.RECEIVED and confirmed_by_account:
+            if result.sign_on.is_visible:
+                messages.success(request, _("%(name)s has signed: it is on the list below.")
+                                 % {"name": result.sign_on.signatory.display_name})
+            else:
+                messages.success(request, _("%(name)s has signed. The campaign team reviews each signature; "
+                                            "it appears on the list once approved.")
+                                 % {"name": result.sign_on.signatory.display_name})
+            return redirect(statement)
         if result.outcome != services.SubmissionOutcome.ALREADY_LISTED:
             return redirect("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
         form.add_error(

@@ -319,3 +319,66 @@ def test_signing_without_an_account_keeps_working(client, mailoutbox, django_cap
     assert response.status_code == 302
     assert SignOn.objects.filter(signatory__name="Paradigm Initiative").exists()
     assert mailoutbox[0].to == ["a.person@paradigmhq.org"]
+
+
+def sign_as_organization(client, statement, *, name, email, website=""):
+    return client.post(
+        reverse("signatories:sign", args=[statement.campaign.slug, statement.slug]),
+        {"kind": "organization", "organization-name": name, "organization-country": "US",
+         "organization-website": website, "organization-contact_name": "Maria Policy",
+         "organization-contact_email": email, "organization-listing": "listed", "organization-authorized": "on",
+         "organization-consent": "on", **spam_check_fields("organization")},
+    )
+
+
+@pytest.mark.parametrize("requires_approval", [False, True])
+def test_a_representative_signed_in_with_the_contact_address_needs_no_confirmation_email(
+    client, access_now, mailoutbox, django_capture_on_commit_callbacks, requires_approval
+):
+    open_statement = StatementFactory(title="A new letter", requires_approval=requires_approval)
+    user = verified_user("policy@accessnow.org")
+    represent(user, access_now)
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_as_organization(client, open_statement, name="Access Now", email="Policy@AccessNow.org")
+
+    sign_on = SignOn.objects.get(statement=open_statement, signatory=access_now)
+    assert sign_on.confirmation_state == SignOn.Confirmation.CONFIRMED
+    assert sign_on.moderation_state == (SignOn.Moderation.PENDING if requires_approval else SignOn.Moderation.APPROVED)
+    assert mailoutbox == []
+    assert response["Location"] == open_statement.get_absolute_url()
+    page = client.get(response["Location"]).content.decode()
+    if requires_approval:
+        assert "it appears on the list once approved" in page
+    else:
+        assert "Access Now has signed: it is on the list below." in page
+        assert "Access Now" in page.split('id="signatories"')[1]
+
+
+@pytest.mark.parametrize("case", ["another address", "unverified address", "not their organization", "signed out"])
+def test_anyone_else_confirms_by_email_as_usual(client, access_now, mailoutbox, django_capture_on_commit_callbacks,
+                                               case):
+    open_statement = StatementFactory(title="A new letter")
+    other = OrganizationFactory(name="Derechos Digitales", website="https://www.derechosdigitales.org/")
+    user = verified_user("policy@accessnow.org")
+    represent(user, access_now)
+    name, email = "Access Now", "policy@accessnow.org"
+    if case == "another address":
+        email = "someone.else@accessnow.org"
+    elif case == "unverified address":
+        EmailAddress.objects.create(user=user, email="second@accessnow.org", verified=False)
+        email = "second@accessnow.org"
+    elif case == "not their organization":
+        name = other.name
+    if case != "signed out":
+        client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_as_organization(client, open_statement, name=name, email=email)
+
+    sign_on = SignOn.objects.get(statement=open_statement)
+    assert sign_on.confirmation_state == SignOn.Confirmation.UNCONFIRMED
+    assert [message.to for message in mailoutbox] == [[email]]
+    assert response["Location"] == reverse("signatories:received", args=[open_statement.campaign.slug,
+                                                                         open_statement.slug])
