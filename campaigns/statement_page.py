@@ -15,7 +15,6 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, prefetch_related_objects
 from django.middleware.csrf import get_token
@@ -31,6 +30,7 @@ from django.utils.translation import get_language
 
 from accounts.forms import prefilled_sign_on_form
 from accounts.selectors import approved_organizations_for
+from advocacy.caching import cache_call
 from advocacy.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
 from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm
 from signatories.selectors import public_signatory_list, public_signatory_list_version, signatory_list_version
@@ -120,7 +120,7 @@ class SignatoryListFragment:
     rendered_at: float
 
     def is_due(self, now=None):
-        """Old enough that a profile edit since may be missing: time to render it again."""
+        """Old enough that a change made without save() may be missing: time to render it again."""
         return (now or time.time()) - self.rendered_at >= RENDER_AGAIN_AFTER_SECONDS
 
 
@@ -176,8 +176,8 @@ def signatory_list_cache_key(statement) -> str:
 
     The version of its sign-ons (``public_signatory_list_version``), the
     statement's state, publication time and tiers (loaded with the statement), the
-    language and the template. Not the signatories' own profiles: see
-    ``RENDER_AGAIN_AFTER_SECONDS``.
+    language and the template. Signatory profiles move the version too (a receiver in
+    ``signatories.signals``); changes made without save(): see ``RENDER_AGAIN_AFTER_SECONDS``.
     """
     digest = hashlib.sha256(
         repr(
@@ -207,34 +207,24 @@ def signatory_list_fragment(statement) -> SignatoryListFragment:
     """
     key = signatory_list_cache_key(statement)
     fragment = local_fragments.get(key)
-    if fragment is not None and fragment.is_due() and time.time() - _due_checked_at.get(key, 0) < RETRY_DUE_SECONDS:
+    looked_at = _due_checked_at.get(key) or 0
+    if fragment is not None and fragment.is_due() and time.time() - looked_at < RETRY_DUE_SECONDS:
         return fragment  # another worker is rendering it: asked less than a second ago
     if fragment is None or fragment.is_due():
-        _due_checked_at[key] = time.time()
-        if len(_due_checked_at) > LOCAL_FRAGMENTS * 4:
-            _due_checked_at.clear()
-        shared = _cache_call("get", key)
+        _due_checked_at.set(key, time.time())
+        shared = cache_call("get", key)
         if shared is not None and (fragment is None or shared.rendered_at > fragment.rendered_at):
             fragment = shared
-        if fragment is None or (fragment.is_due() and _cache_call("add", f"{key}:rendering", True, 60) is not False):
+        if fragment is None or (fragment.is_due() and cache_call("add", f"{key}:rendering", True, 60) is not False):
             fragment = render_signatory_list(statement)
-            _cache_call("set", key, fragment, SIGNATORY_LIST_CACHE_SECONDS)
-            _cache_call("delete", f"{key}:rendering")
+            cache_call("set", key, fragment, SIGNATORY_LIST_CACHE_SECONDS)
+            cache_call("delete", f"{key}:rendering")
         local_fragments.set(key, fragment)
     return fragment
 
 
-# When each worker last looked for a newer copy of a due list, by key.
-_due_checked_at = {}
-
-
-def _cache_call(method, *args):
-    """A call to the shared cache; None when it fails. It is an optimisation: an outage must not take pages down."""
-    try:
-        return getattr(cache, method)(*args)
-    except Exception:
-        logger.warning("Cache unavailable (%s): the statement page renders without it", method)
-        return None
+# When this worker last looked for a newer copy of a due list, by key.
+_due_checked_at = _LocalFragments(LOCAL_FRAGMENTS)
 
 
 # Stands for the CSRF token in cached form HTML; replaced by the visitor's own token.

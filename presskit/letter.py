@@ -17,7 +17,6 @@ import html
 import io
 import re
 
-from django.core.cache import cache
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -35,6 +34,7 @@ from reportlab.platypus import (
     Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer,
 )
 
+from advocacy.caching import get_or_compute
 from presskit.letter_typesetting import fonts_setting, letter_fonts
 from signatories.models import SignOn
 from signatories.selectors import public_signatory_list, public_signatory_list_version
@@ -331,15 +331,6 @@ def signed_letter_cache_key(statement) -> str:
 
 def signed_letter(statement) -> bytes:
     """The signed letter of ``statement``, from the cache until its signatory list or text changes."""
-    key = signed_letter_cache_key(statement)
-    try:
-        pdf = cache.get(key)
-    except Exception:  # the cache is an optimisation: an outage must not stop the download
-        pdf = None
-    if pdf is None:
-        pdf = render_signed_letter(statement)
-        try:
-            cache.set(key, pdf, SIGNED_LETTER_CACHE_SECONDS)
-        except Exception:
-            pass
-    return pdf
+    return get_or_compute(
+        signed_letter_cache_key(statement), lambda: render_signed_letter(statement), SIGNED_LETTER_CACHE_SECONDS
+    )

@@ -8,16 +8,16 @@ was normalized. Each pair comes with the reasons staff see before they merge.
 """
 
 import hashlib
-import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from advocacy.caching import get_or_compute
 
 from . import identity
 from .models import Contact, DistinctOrganizations, Signatory, SignOn
@@ -27,8 +27,6 @@ MINOR_WORDS = frozenset(
     "a an and at de del des di du for in la le les of on the to y e et".split()
 )
 
-
-logger = logging.getLogger(__name__)
 
 # Computed pairs are kept this long at most; the key changes whenever what they are computed from does.
 PAIRS_CACHE_SECONDS = 24 * 3600
@@ -171,18 +169,7 @@ def cached_likely_duplicate_pairs(organizations) -> list[tuple[int, int, list[st
         DistinctOrganizations.objects.aggregate(count=Count("pk"), latest=Max("pk")),
     )
     key = "likely-duplicate-pairs:" + hashlib.sha256(repr(state).encode()).hexdigest()
-    try:
-        pairs = cache.get(key)
-    except Exception:  # the cache is an optimisation: an outage must not take the page down
-        logger.warning("Cache unavailable: likely duplicates computed without it")
-        return likely_duplicate_pairs(organizations)
-    if pairs is None:
-        pairs = likely_duplicate_pairs(organizations)
-        try:
-            cache.set(key, pairs, PAIRS_CACHE_SECONDS)
-        except Exception:
-            logger.warning("Cache unavailable: likely duplicates not kept")
-    return pairs
+    return get_or_compute(key, lambda: likely_duplicate_pairs(organizations), PAIRS_CACHE_SECONDS)
 
 
 def organizations_with_counts(ids) -> dict[int, Signatory]:

@@ -10,7 +10,6 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -22,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
+from advocacy.caching import get_or_compute
 from campaigns.models import Statement
 
 from .models import Signatory, SignOn
@@ -89,19 +89,17 @@ class FeedQuery(forms.Form):
                                error_messages={"invalid": gettext_lazy("A two-letter country code, such as CL.")})
 
 
-def _feed_entries(statement) -> list:
+def _feed_entries(statement) -> dict:
     """Every named signatory as the feed shows it, cached until the list changes (key: the list's version)."""
     parts = (
         public_signatory_list_version(statement), statement.updated_at, statement.state, statement.published_at,
         tuple((t.pk, t.position, t.name, t.is_default) for t in statement.tiers.all()), get_language(),
     )
     key = f"statement-feed:{statement.pk}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
-    try:
-        cached = cache.get(key)
-    except Exception:  # the cache only saves work: an outage must not take the feed down
-        cached = None
-    if cached is not None:
-        return cached
+    return get_or_compute(key, lambda: _feed_entries_uncached(statement), FEED_CACHE_SECONDS)
+
+
+def _feed_entries_uncached(statement) -> dict:
     signatories = public_signatory_list(statement)
     entries = []
     for section in signatories.sections:
@@ -121,16 +119,11 @@ def _feed_entries(statement) -> list:
             else:
                 entry.update(title=signatory.title, affiliation=signatory.affiliation)
             entries.append(entry)
-    cached = {
+    return {
         "entries": entries,
         "by_country": [{"code": c.code, "name": c.name, "count": n} for c, n in signatories.countries],
         "organization_countries": signatories.organization_country_count,
     }
-    try:
-        cache.set(key, cached, FEED_CACHE_SECONDS)
-    except Exception:
-        pass
-    return cached
 
 
 @require_GET

@@ -232,10 +232,13 @@ def signatory_list_version(statement_ref=OuterRef("pk")) -> Subquery:
       moving it: ``signals.bump_statement_on_visible_sign_on_deleted`` moves the
       statement's own ``updated_at``, which is part of every key that uses this.
 
+    - a signatory's profile saved moves its sign-ons' ``updated_at``
+      (``signals.bump_sign_ons_on_profile_saved``).
+
     Pending and unconfirmed sign-ons do not affect it, so a wave of new submissions
-    does not throw a cached list away. Not covered: an edit of a signatory's own
-    profile (its name, country) in the admin, which changes no sign-on; the page's
-    cache key bounds that by time (``campaigns.statement_page.PROFILE_EDITS_SHOW_WITHIN``).
+    does not throw a cached list away. Not covered: a change made without save() (a
+    queryset update, SQL); the page bounds that by time
+    (``campaigns.statement_page.RENDER_AGAIN_AFTER_SECONDS``).
     """
     latest_decision = (
         SignOn.objects.filter(statement=statement_ref, confirmation_state=SignOn.Confirmation.CONFIRMED)

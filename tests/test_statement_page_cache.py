@@ -34,11 +34,13 @@ def caches(settings):
     statement_page.local_fragments.clear()
     statement_page.local_pages.clear()
     statement_page._page_key_rows.clear()
+    statement_page._due_checked_at.clear()
     yield
     cache.clear()
     statement_page.local_fragments.clear()
     statement_page.local_pages.clear()
     statement_page._page_key_rows.clear()
+    statement_page._due_checked_at.clear()
 
 
 def signatory_list(client, statement, prefix=""):
@@ -311,8 +313,8 @@ def test_a_draft_previewed_by_staff_is_never_shown_to_the_public(staff_client, s
 
 def test_the_page_still_renders_when_the_cache_is_down(client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Still Listed"))
-    with mock.patch.object(statement_page.cache, "get", side_effect=ConnectionError), \
-            mock.patch.object(statement_page.cache, "set", side_effect=ConnectionError):
+    with mock.patch.object(cache, "get", side_effect=ConnectionError), \
+            mock.patch.object(cache, "set", side_effect=ConnectionError):
         assert "Still Listed" in signatory_list(client, statement)
 
 
