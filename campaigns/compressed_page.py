@@ -125,7 +125,7 @@ class PageWithSlots:
         return (
             [_compressed_part(part) for part in self.parts],
             zlib.crc32(self.parts[0]),
-            [(zlib.crc32(part), _zeros_operator(len(part))) for part in self.parts[1:]],
+            [(zlib.crc32(part), len(part)) for part in self.parts[1:]],
             sum(len(part) for part in self.parts),
         )
 
@@ -133,10 +133,10 @@ class PageWithSlots:
         """The page with the values in their places, as a gzip stream (RFC 1952)."""
         compressed_parts, crc, part_crcs, size = self._compressed
         pieces = [GZIP_HEADER, compressed_parts[0]]
-        for slot, compressed_part, (part_crc, part_operator) in zip(self.slots, compressed_parts[1:], part_crcs):
+        for slot, compressed_part, (part_crc, part_length) in zip(self.slots, compressed_parts[1:], part_crcs):
             value = values[slot]
             crc = crc32_combine(crc, zlib.crc32(value), len(value))
-            crc = _times(part_operator, crc) ^ part_crc
+            crc = crc32_combine(crc, part_crc, part_length)
             size += len(value)
             pieces += [_stored_block(value), compressed_part]
         pieces += [FINAL_EMPTY_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]

@@ -82,8 +82,7 @@ def likely_duplicate_pairs(organizations=None) -> list[tuple[int, int, list[str]
     names, normalized_of = {}, {}
 
     def name_of(pk):
-        name, acronym = names[pk]
-        return f"{name} ({acronym})" if acronym and acronym not in name else name
+        return Signatory.display_name_of(*names[pk])
 
     def flag(a, b, reason):
         if a == b:
