@@ -4,13 +4,16 @@ from celery import shared_task
 
 from . import services
 
+# Transient mail-server or network trouble: retried with backoff (up to ten minutes apart).
+EMAIL_TASK_RETRIES = {
+    "autoretry_for": (SMTPException, ConnectionError, TimeoutError),
+    "retry_backoff": True,
+    "retry_backoff_max": 600,
+    "max_retries": 8,
+}
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+
+@shared_task(**EMAIL_TASK_RETRIES)
 def send_sign_on_confirmation(sign_on_id):
     services.send_confirmation_email(sign_on_id=sign_on_id)
 
@@ -22,11 +25,6 @@ def send_unsent_confirmation_emails():
         send_sign_on_confirmation.delay(sign_on_id)
 
 
-@shared_task(
-    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True,
-    retry_backoff_max=600,
-    max_retries=8,
-)
+@shared_task(**EMAIL_TASK_RETRIES)
 def send_rejection_notice(sign_on_id):
     services.send_rejection_email(sign_on_id=sign_on_id)
