@@ -13,17 +13,24 @@ def absolute_url(viewname, **kwargs):
     return settings.SITE_URL + reverse(viewname, kwargs=kwargs)
 
 
+def _sign_on_context(sign_on: SignOn) -> dict:
+    """What every email to a signer about their sign-on shows (rendered in the signer's language)."""
+    return {
+        "sign_on": sign_on,
+        "statement": sign_on.statement,
+        "signatory": sign_on.signatory,
+        "contact": sign_on.contact,
+        "statement_url": settings.SITE_URL + sign_on.statement.get_absolute_url(),
+    }
+
+
 def build_confirmation_email(sign_on: SignOn, *, token: str, management_token: str) -> EmailMultiAlternatives:
     """The email asking a signer to confirm their sign-on, with its signed, expiring link."""
     with translation.override(sign_on.language):
         context = {
-            "sign_on": sign_on,
-            "statement": sign_on.statement,
-            "signatory": sign_on.signatory,
-            "contact": sign_on.contact,
+            **_sign_on_context(sign_on),
             "confirm_url": absolute_url("signatories:confirm", token=token),
             "manage_url": absolute_url("signatories:manage", token=management_token),
-            "statement_url": settings.SITE_URL + sign_on.statement.get_absolute_url(),
             "valid_days": settings.SIGN_ON_CONFIRMATION_MAX_AGE // 86400,
         }
         subject = render_to_string("signatories/email/confirmation_subject.txt", context)
@@ -41,14 +48,7 @@ def build_confirmation_email(sign_on: SignOn, *, token: str, management_token: s
 def build_rejection_email(sign_on: SignOn) -> EmailMultiAlternatives:
     """The email telling a signer their sign-on was rejected, with the reason staff gave."""
     with translation.override(sign_on.language):
-        context = {
-            "sign_on": sign_on,
-            "statement": sign_on.statement,
-            "signatory": sign_on.signatory,
-            "contact": sign_on.contact,
-            "reason": sign_on.rejection_reason,
-            "statement_url": settings.SITE_URL + sign_on.statement.get_absolute_url(),
-        }
+        context = {**_sign_on_context(sign_on), "reason": sign_on.rejection_reason}
         subject = render_to_string("signatories/email/rejection_subject.txt", context)
         return EmailMultiAlternatives(
             subject=" ".join(subject.split()),
