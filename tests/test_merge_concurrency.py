@@ -26,10 +26,11 @@ def test_simultaneous_merges_of_one_pair_merge_once():
 
     def merge(user, keep_pk, duplicate_pk):
         try:
+            # Each staff member's page loaded both organizations before either pressed "merge":
+            # loading them after the barrier would let one thread finish before the other read.
+            chosen_keep, chosen_duplicate = Signatory.objects.get(pk=keep_pk), Signatory.objects.get(pk=duplicate_pk)
             barrier.wait(timeout=30)
-            services.merge_organizations(
-                keep=Signatory.objects.get(pk=keep_pk), duplicate=Signatory.objects.get(pk=duplicate_pk), by=user
-            )
+            services.merge_organizations(keep=chosen_keep, duplicate=chosen_duplicate, by=user)
             outcomes.append("merged")
         except services.MergeRefused:
             outcomes.append("refused")
