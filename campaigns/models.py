@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from advocacy.history import audit_trail
 
 from .rendering import render_markdown
 
@@ -170,7 +171,7 @@ class Statement(models.Model):
     objects = StatementQuerySet.as_manager()
     # The audit trail; the rendered HTML follows from the Markdown already recorded.
     # The signed text's versions, in its original language, are StatementVersions.
-    history = HistoricalRecords(
+    history = audit_trail(
         excluded_fields=[
             "body_html", "before_demands_html", "closing_html",
             *per_language_columns(
@@ -298,7 +299,7 @@ class Demand(models.Model):
     status_note = models.TextField(_("status note"), blank=True)
     status_updated_at = models.DateTimeField(_("status updated"), null=True, blank=True)
 
-    history = HistoricalRecords(excluded_fields=per_language_columns("text", "addressed_to", "status_note"))
+    history = audit_trail(excluded_fields=per_language_columns("text", "addressed_to", "status_note"))
 
     class Meta:
         ordering = ["statement", "position", "pk"]

@@ -8,7 +8,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
+
+from advocacy.history import audit_trail
 
 from . import identity
 
@@ -60,7 +61,7 @@ class Signatory(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     # The audit trail; the derived keys are recomputed on save and say nothing new.
-    history = HistoricalRecords(excluded_fields=["normalized_name", "sort_key", "identity_key"])
+    history = audit_trail(excluded_fields=["normalized_name", "sort_key", "identity_key"])
 
     class Meta:
         ordering = ["sort_key", "pk"]
@@ -163,7 +164,7 @@ class Contact(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = audit_trail()
 
     class Meta:
         ordering = ["signatory", "pk"]
@@ -299,7 +300,7 @@ class SignOn(models.Model):
 
     objects = SignOnQuerySet.as_manager()
     # The audit trail. The management secret stays out of it: a copy would outlive its revocation.
-    history = HistoricalRecords(excluded_fields=["management_secret", "confirmation_email_sent_at"])
+    history = audit_trail(excluded_fields=["management_secret", "confirmation_email_sent_at"])
 
     class Meta:
         ordering = ["-signed_at", "-pk"]
