@@ -368,6 +368,46 @@ def _as_datetime(value):
     return value
 
 
+def _fresh_page_key_row(campaign_slug, statement_slug):
+    """The page-key row at this address, read at most once per STATEMENT_PAGE_FRESH_SECONDS per worker."""
+    remembered = _page_key_rows.get((campaign_slug, statement_slug))
+    if remembered is not None and time.monotonic() - remembered[0] < settings.STATEMENT_PAGE_FRESH_SECONDS:
+        return remembered[1]
+    row = _read_page_key_row(campaign_slug, statement_slug)
+    _page_key_rows.set((campaign_slug, statement_slug), (time.monotonic(), row))
+    return row
+
+
+# Per worker: public statements loaded for sign-ons, by what their row says of them.
+_statements_for_sign_on = _LocalFragments(16)
+
+
+def get_statement_for_sign_on(request, campaign_slug, statement_slug):
+    """The statement at this address, with its campaign and tiers, to record a sign-on of.
+
+    A public statement is loaded once per worker and version: the object is kept under
+    its page-key row but the list's version (its id, state, deadline and the
+    ``updated_at`` of its row and its campaign's; saving the statement, a concern, a
+    demand or a tier moves that), read at most once per
+    ``STATEMENT_PAGE_FRESH_SECONDS``. Loading it, with its fifty translated fields and
+    its tiers, cost a quarter of a sign-on. Whether it accepts sign-ons is worked out
+    on every call (a deadline passes without a save). Callers must not change the
+    object: the next sign-on gets the same one.
+
+    Anything else (a draft a staff member previews, no such statement) is looked up
+    as for its page.
+    """
+    row = None if request.user.is_staff else _fresh_page_key_row(campaign_slug, statement_slug)
+    version = None if row is None else row[:-1]  # not the list's version, which a sign-on does not read
+    statement = None if version is None else _statements_for_sign_on.get(version)
+    if statement is None:
+        statement = get_statement_for_page(request, campaign_slug, statement_slug)
+        prefetch_related_objects([statement], "tiers")
+        if version is not None:
+            _statements_for_sign_on.set(version, statement)
+    return statement
+
+
 def statement_page_key(request, campaign_slug, statement_slug):
     """What decides the content of the anonymous page at this address, and the list's version in it.
 
@@ -382,12 +422,7 @@ def statement_page_key(request, campaign_slug, statement_slug):
     worker and address: at hundreds of views a second, the query was most of the
     cost of a view, and a reader sees a change a second later at most.
     """
-    remembered = _page_key_rows.get((campaign_slug, statement_slug))
-    if remembered is not None and time.monotonic() - remembered[0] < settings.STATEMENT_PAGE_FRESH_SECONDS:
-        row = remembered[1]
-    else:
-        row = _read_page_key_row(campaign_slug, statement_slug)
-        _page_key_rows.set((campaign_slug, statement_slug), (time.monotonic(), row))
+    row = _fresh_page_key_row(campaign_slug, statement_slug)
     if row is None:
         return None, None
     pk, updated_at, state, sign_on_deadline, accepts_late_sign_ons, campaign_updated_at, list_version = row

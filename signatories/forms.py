@@ -58,6 +58,25 @@ class CountrySelect(forms.Select):
         )
 
 
+@functools.lru_cache(maxsize=1)
+def _country_codes():
+    return frozenset(["", *countries.countries])
+
+
+class CountryChoiceField(forms.ChoiceField):
+    """The country menu as a form field: a code is checked against a set.
+
+    ChoiceField checks a value by walking the 250 choices of the menu, which cost
+    more than the rest of validating a sign-on.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=country_choices, widget=CountrySelect, **kwargs)
+
+    def valid_value(self, value):
+        return str(value) in _country_codes()
+
+
 class DescribedFieldsMixin:
     """Ties help texts and error messages to their inputs, for screen readers.
 
@@ -113,7 +132,13 @@ class SignOnForm(SpamProtectedFormMixin, DescribedFieldsMixin, forms.Form):
     def __init__(self, *args, statement, **kwargs):
         self.statement = statement
         super().__init__(*args, **kwargs)
-        self.describe_fields()
+        self.fit_fields_to_statement()
+        if not self.is_bound:
+            # A bound form is described by full_clean(), which runs before it renders.
+            self.describe_fields()
+
+    def fit_fields_to_statement(self):
+        """Adjust the fields to what ``self.statement`` offers."""
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
@@ -135,7 +160,7 @@ class OrganizationSignOnForm(SignOnForm):
 
     name = forms.CharField(label=_("Organization name"), max_length=300)
     acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices, widget=CountrySelect)
+    country = CountryChoiceField(label=_("Country"), required=False)
     website = forms.URLField(
         label=_("Website"), max_length=300, required=False, assume_scheme="https",
         help_text=_("Helps us recognise your organization if it signed before."),
@@ -159,15 +184,14 @@ class OrganizationSignOnForm(SignOnForm):
         "listing", "authorized", "consent",
     ]
 
-    def __init__(self, *args, statement, **kwargs):
-        super().__init__(*args, statement=statement, **kwargs)
+    def fit_fields_to_statement(self):
+        statement = self.statement
         requestable = [tier for tier in statement.tiers.all() if tier.is_requestable]
         if statement.allows_tier_requests and requestable:
             self.fields["tier"].queryset = statement.tiers.filter(is_requestable=True)
             self.fields["tier"].help_text = _("Staff confirm the section before the list is published.")
         else:
             del self.fields["tier"]
-        self.describe_fields()
 
     def signatory_details(self) -> SignatoryDetails:
         data = self.cleaned_data
@@ -193,7 +217,7 @@ class IndividualSignOnForm(SignOnForm):
     affiliation = forms.CharField(
         label=_("Affiliation"), max_length=300, required=False, help_text=_("Shown for identification only.")
     )
-    country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices, widget=CountrySelect)
+    country = CountryChoiceField(label=_("Country"), required=False)
     email = forms.EmailField(
         label=_("Your email address"),
         max_length=254,

@@ -125,36 +125,45 @@ def submit_sign_on(
         raise ValueError("The requested tier belongs to another statement.")
 
     with transaction.atomic():
-        signatory = _find_or_create_signatory(details)
-        contact = _find_or_create_contact(signatory, details, language)
+        signatory, created = _find_or_create_signatory(details)
+        # A signatory created by this transaction is seen by no other until it commits:
+        # nobody else can give it a contact or a sign-on, so neither needs a savepoint
+        # to recover from a concurrent insert, nor a lookup first.
+        contact = _create_contact(signatory, details, language) if created else (
+            _find_or_create_contact(signatory, details, language)
+        )
         now = timezone.now()
         states = {}
         if confirmed_by_account:
             states = {"confirmation_state": SignOn.Confirmation.CONFIRMED, "confirmed_at": now}
             if not statement.requires_approval:
                 states |= {"moderation_state": SignOn.Moderation.APPROVED, "moderated_at": now}
-        try:
-            with transaction.atomic():
-                sign_on = SignOn.objects.create(
-                    **states,
-                    statement=statement,
-                    signatory=signatory,
-                    contact=contact,
-                    tier=next((tier for tier in statement.tiers.all() if tier.is_default), None),
-                    requested_tier=requested_tier if statement.allows_tier_requests else None,
-                    listing=listing,
-                    statement_version=statement.version,
-                    authorized_to_sign=authorized_to_sign,
-                    consent_version=consent_version,
-                    consent_given_at=now,
-                    language=language,
-                    source=SignOn.Source.FORM,
-                    signed_at=now,
-                    submitted_profile=details.public_profile(),
-                )
-        except IntegrityError:
-            existing = SignOn.objects.select_related("contact").get(statement=statement, signatory=signatory)
-            return _answer_duplicate(existing, contact)
+        sign_on = SignOn(
+            **states,
+            statement=statement,
+            signatory=signatory,
+            contact=contact,
+            tier=next((tier for tier in statement.tiers.all() if tier.is_default), None),
+            requested_tier=requested_tier if statement.allows_tier_requests else None,
+            listing=listing,
+            statement_version=statement.version,
+            authorized_to_sign=authorized_to_sign,
+            consent_version=consent_version,
+            consent_given_at=now,
+            language=language,
+            source=SignOn.Source.FORM,
+            signed_at=now,
+            submitted_profile=details.public_profile(),
+        )
+        if created:
+            sign_on.save(force_insert=True)
+        else:
+            try:
+                with transaction.atomic():
+                    sign_on.save(force_insert=True)
+            except IntegrityError:
+                existing = SignOn.objects.select_related("contact").get(statement=statement, signatory=signatory)
+                return _answer_duplicate(existing, contact)
         if not confirmed_by_account:
             transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
     logger.info("Sign-on %s received for statement %s", sign_on.pk, statement.pk)
@@ -252,11 +261,12 @@ def chunked(values: list, size: int):
         yield values[start:start + size]
 
 
-def _find_or_create_signatory(details: SignatoryDetails) -> Signatory:
+def _find_or_create_signatory(details: SignatoryDetails) -> tuple[Signatory, bool]:
+    """The signatory ``details`` name, and whether this call created it."""
     key = signatory_identity_key(details)
     found = find_existing_signatory(details)
     if found is not None:
-        return found
+        return found, False
     try:
         with transaction.atomic():
             signatory = Signatory(
@@ -270,23 +280,27 @@ def _find_or_create_signatory(details: SignatoryDetails) -> Signatory:
                 identity_key=key,
             )
             signatory.save()
-            return signatory
+            return signatory, True
     except IntegrityError:
         # Another request created the same signatory a moment ago.
-        return Signatory.objects.get(identity_key=key)
+        return Signatory.objects.get(identity_key=key), False
 
 
 def _find_or_create_contact(signatory: Signatory, details: SignatoryDetails, language: str) -> Contact:
     email = details.email.strip()
-    contact_name = details.contact_name or (details.name if details.kind == Signatory.Kind.INDIVIDUAL else "")
     existing = Contact.objects.filter(signatory=signatory, email__iexact=email).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return Contact.objects.create(signatory=signatory, name=contact_name, email=email, language=language)
+            return _create_contact(signatory, details, language)
     except IntegrityError:
         return Contact.objects.get(signatory=signatory, email__iexact=email)
+
+
+def _create_contact(signatory: Signatory, details: SignatoryDetails, language: str) -> Contact:
+    contact_name = details.contact_name or (details.name if details.kind == Signatory.Kind.INDIVIDUAL else "")
+    return Contact.objects.create(signatory=signatory, name=contact_name, email=details.email.strip(), language=language)
 
 
 # --- Confirmation -----------------------------------------------------------------

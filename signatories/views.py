@@ -1,7 +1,6 @@
 import logging
 
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import account_confirms_sign_on
 from advocacy import rate_limits
-from campaigns.statement_page import get_statement_for_page, render_statement_page
+from campaigns.statement_page import get_statement_for_sign_on, render_statement_page
 from mailings.services import invitation_for_token, record_invitation_signed
 
 from . import services
@@ -24,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 @require_POST
 def sign_statement(request, campaign_slug, statement_slug):
-    statement = get_statement_for_page(request, campaign_slug, statement_slug)
+    statement = get_statement_for_sign_on(request, campaign_slug, statement_slug)
     form_class = SIGN_ON_FORMS.get(request.POST.get("kind", ""))
     if form_class is None:
         return HttpResponseBadRequest(_("Choose whether you sign for an organization or as an individual."))
@@ -32,8 +31,6 @@ def sign_statement(request, campaign_slug, statement_slug):
         messages.error(request, _("This statement is not accepting sign-ons any more."))
         return redirect(statement)
 
-    # The form and the service both read the tiers: one query for both.
-    prefetch_related_objects([statement], "tiers")
     form = form_class(request.POST, statement=statement)
     # Every submission counts against the client's limit, invalid ones too; the
     # address's limit needs a valid address.
@@ -91,7 +88,7 @@ def sign_statement(request, campaign_slug, statement_slug):
 
 
 def sign_on_received(request, campaign_slug, statement_slug):
-    statement = get_statement_for_page(request, campaign_slug, statement_slug)
+    statement = get_statement_for_sign_on(request, campaign_slug, statement_slug)
     return render(request, "signatories/sign_on_received.html", {"statement": statement})
 
 

@@ -6,6 +6,8 @@ import time
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -372,3 +374,49 @@ def test_database_refuses_a_second_sign_on_for_the_same_signatory(statement):
 def test_only_a_real_trailing_acronym_is_split_from_the_name(typed, name, acronym):
     signatory = OrganizationFactory(name=typed)
     assert (signatory.name, signatory.acronym) == (name, acronym)
+
+
+def test_sign_ons_follow_changes_to_the_statement_they_reuse(
+    client, statement, django_capture_on_commit_callbacks
+):
+    """The statement is loaded once for many sign-ons, yet every change to it counts from the next one."""
+    def post(name, email):
+        return sign(client, statement, organization_post(name=name, contact_email=email, website=""),
+                    django_capture_on_commit_callbacks)
+
+    post("First Org", "a@first.example")
+    # The second sign-on reads the statement's row, not the statement with its tiers again.
+    with CaptureQueriesContext(connection) as queries:
+        post("Second Org", "b@second.example")
+    assert SignOn.objects.filter(signatory__name="Second Org").exists()
+    loads_the_statement = f'"{Statement._meta.db_table}"."title"'
+    from_statements = f'FROM "{Statement._meta.db_table}"'
+    assert not [
+        query["sql"] for query in queries.captured_queries
+        if from_statements in query["sql"] and loads_the_statement in query["sql"]
+    ]
+
+    statement.version = 2
+    statement.save()
+    post("Third Org", "c@third.example")
+    third = SignOn.objects.get(signatory__name="Third Org")
+    assert third.statement_version == 2
+
+    Statement.objects.filter(pk=statement.pk).update(state=Statement.State.CLOSED)  # no save(), no signal
+    response = post("Fourth Org", "d@fourth.example")
+    assert not SignOn.objects.filter(signatory__name="Fourth Org").exists()
+    assert "not accepting sign-ons" in client.get(response["Location"]).content.decode()
+
+
+def test_a_reused_statement_is_fresh_within_the_production_bound(
+    client, statement, settings, django_capture_on_commit_callbacks
+):
+    settings.STATEMENT_PAGE_FRESH_SECONDS = 0.2
+    sign(client, statement, organization_post(name="First Org", contact_email="a@first.example"),
+         django_capture_on_commit_callbacks)
+    statement.state = Statement.State.CLOSED
+    statement.save()
+    time.sleep(0.25)
+    sign(client, statement, organization_post(name="Late Org", contact_email="b@late.example"),
+         django_capture_on_commit_callbacks)
+    assert not SignOn.objects.filter(signatory__name="Late Org").exists()
