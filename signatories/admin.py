@@ -4,10 +4,13 @@ from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -26,6 +29,7 @@ from .models import (
     Individual,
     Organization,
     OrganizationMerge,
+    Signatory,
     SignOn,
 )
 
@@ -453,6 +457,28 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             return fields
         # Without access to contacts, a search must not tell whether an address signed.
         return [field for field in fields if "contact__" not in field]
+
+    def get_search_results(self, request, queryset, search_term):
+        """``search_fields``, asked so that PostgreSQL can use its indexes.
+
+        Each word must be in the signatory's name or acronym, or be the contact's whole
+        email address (for those who may see contacts). Django's own search joins the
+        signatory and tests each sign-on's row; here the signatories are found first
+        (trigram indexes on PostgreSQL, migration 0006) and the contact by its
+        lower-cased address (the unique index), then their sign-ons: at 150,000
+        sign-ons, a search took 0.4–0.7 s the other way.
+        """
+        by_email = "=contact__email" in self.get_search_fields(request)
+        for word in smart_split(search_term):
+            if word[:1] in {'"', "'"} and word[-1:] == word[:1]:
+                word = unescape_string_literal(word)
+            signatories = Signatory.objects.filter(Q(name__icontains=word) | Q(acronym__icontains=word))
+            condition = Q(signatory__in=signatories.values("pk"))
+            if by_email and "@" in word:  # no address lacks one: other words need not look
+                contacts = Contact.objects.annotate(address=Lower("email")).filter(address=word.lower())
+                condition |= Q(contact__in=contacts.values("pk"))
+            queryset = queryset.filter(condition)
+        return queryset, False
 
     def action_checkbox(self, sign_on):
         # Django renders this through the form widget templates, about 2 ms a row; the same HTML, directly.

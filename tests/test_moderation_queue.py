@@ -84,8 +84,15 @@ def test_queue_shows_pending_sign_ons_first_then_newest_first(staff_client, stat
          ["Pending Kenyan Org", "Expert In Geneva", "Lead Organization"]),
         (lambda s: {"q": "kenyan"}, ["Pending Kenyan Org"]),
         (lambda s: {"q": "Signer@Kenya.example"}, ["Pending Kenyan Org"]),
+        (lambda s: {"q": "KENYA.example"}, []),
+        (lambda s: {"q": "org pending"}, ["Pending Kenyan Org"]),
+        (lambda s: {"q": "ORG"}, ["Pending Kenyan Org", "Lead Organization"]),
+        (lambda s: {"q": '"in geneva"'}, ["Expert In Geneva"]),
+        (lambda s: {"q": "in geneva kenyan"}, []),
     ],
-    ids=["state", "country", "kind", "tier", "submitted-date", "search-name", "search-exact-email"],
+    ids=["state", "country", "kind", "tier", "submitted-date", "search-name", "search-exact-email",
+         "search-part-of-an-email", "search-every-word", "search-any-case", "search-quoted-phrase",
+         "search-words-of-two-names"],
 )
 def test_queue_filters_and_search(staff_client, statement, params_for, expected):
     now = timezone.now()
@@ -356,3 +363,23 @@ def test_staff_without_access_to_contacts_cannot_search_by_email(client, stateme
 
     assert names(queue(client, q="signer@kenya.example")) == []
     assert names(queue(client, q="Kenyan")) == ["Pending Kenyan Org"]
+
+
+@pytest.mark.parametrize(
+    "search, expected",
+    [
+        ("kenya", ["Kenya ICT Action Network"]),
+        ("KICTA", ["Kenya ICT Action Network"]),
+        ("forum", ["Fórum de Direitos"]),  # the accent-free name is searched too
+        ("derechosdigitales.org", ["Derechos Digitales"]),
+        ("nothing like it", []),
+    ],
+)
+def test_organization_list_finds_by_part_of_name_acronym_or_website(staff_client, search, expected):
+    OrganizationFactory(name="Kenya ICT Action Network", acronym="KICTANet")
+    OrganizationFactory(name="Fórum de Direitos")
+    OrganizationFactory(name="Derechos Digitales", website="https://www.derechosdigitales.org/")
+
+    response = staff_client.get(reverse("admin:signatories_organization_changelist"), {"q": search})
+
+    assert sorted(org.name for org in response.context["cl"].result_list) == expected
