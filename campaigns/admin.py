@@ -1,4 +1,5 @@
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -8,7 +9,9 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
@@ -64,6 +67,29 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [StatementInline]
+    actions = ["close_now"]
+
+    @admin.action(description=_("Close the selected campaigns now (stops sign-ons, starts retention)"),
+                  permissions=["change"])
+    def close_now(self, request, queryset):
+        for campaign in queryset:
+            already_closed = campaign.closed_at is not None
+            stopped = campaign_services.close_campaign(campaign)
+            campaign.refresh_from_db(fields=["closed_at"])
+            erase_on = date_format(campaign.closed_at + timedelta(days=campaign.retention_days), "DATE_FORMAT")
+            if already_closed and not stopped:
+                message = gettext(
+                    "%(campaign)s was already closed; its signers' contact details are erased on %(date)s."
+                )
+            else:
+                message = ngettext(
+                    "%(campaign)s is closed: %(count)d statement stopped taking sign-ons. Its signers' "
+                    "contact details are erased on %(date)s.",
+                    "%(campaign)s is closed: %(count)d statements stopped taking sign-ons. Its signers' "
+                    "contact details are erased on %(date)s.",
+                    len(stopped),
+                )
+            self.message_user(request, message % {"campaign": campaign, "count": len(stopped), "date": erase_on})
 
     @admin.display(description=_("dashboard"))
     def dashboard_link(self, campaign):

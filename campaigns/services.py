@@ -3,7 +3,7 @@
 import logging
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import Statement, StatementVersion
 
@@ -79,3 +79,33 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
         Statement.objects.filter(pk=statement.pk).update(version=number)
     logger.info("Statement %s is now at version %s", statement.pk, number)
     return version
+
+
+def close_campaign(campaign, *, now=None) -> list[Statement]:
+    """End ``campaign`` now: no statement of it takes sign-ons any more, and retention starts.
+
+    Open statements are closed; published ones stop taking late sign-ons; drafts stay
+    drafts. ``closed_at`` starts the retention period (``retention_days``), after
+    which ``privacy`` erases its signers' contact details. A campaign already closed
+    keeps its date: closing it again neither moves nor restarts the count. Each
+    statement is saved, so that its page shows the closed form at once (its cache
+    keys move). Returns the statements that stopped taking sign-ons.
+    """
+    now = now or timezone.now()
+    stopped = []
+    with transaction.atomic():
+        campaign = type(campaign).objects.select_for_update().get(pk=campaign.pk)
+        for statement in campaign.statements.select_for_update():
+            if statement.state == Statement.State.OPEN:
+                statement.state = Statement.State.CLOSED
+            elif statement.state == Statement.State.PUBLISHED and statement.accepts_late_sign_ons:
+                statement.accepts_late_sign_ons = False
+            else:
+                continue
+            statement.save()
+            stopped.append(statement)
+        if campaign.closed_at is None:
+            campaign.closed_at = now
+            campaign.save(update_fields=["closed_at", "updated_at"])
+    logger.info("Campaign %s closed; %d statements stopped taking sign-ons", campaign.pk, len(stopped))
+    return stopped
