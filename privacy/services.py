@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from campaigns.models import Campaign
-from mailings.models import Delivery, Invitation, Unsubscription, email_hash
+from mailings.models import Delivery, Invitation, Mailing, Unsubscription, email_hash
 from signatories.audit_trail import erase_from_audit_trail
 from signatories.models import Contact, Signatory, SignOn
 
@@ -218,6 +218,10 @@ class RetentionRun:
     campaigns: list
     contacts: list
     record: ErasureRecord | None
+    # Rows of the campaigns' own email work that name a person: invitations, and the
+    # delivery rows of finished mailings (counts; the rows are not listed anywhere).
+    invitations: int = 0
+    deliveries: int = 0
 
 
 def campaigns_past_retention(now=None) -> list[Campaign]:
@@ -250,20 +254,47 @@ def contacts_due_for_erasure(campaigns) -> QuerySet:
     )
 
 
-def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
-    """Erase the contact details of signers of campaigns past their retention period.
+def invitations_due_for_erasure(campaigns) -> QuerySet:
+    """The invitations of ``campaigns``: each names an invitee and their address, for that campaign only."""
+    return Invitation.objects.filter(statement__campaign__in=[campaign.pk for campaign in campaigns])
 
-    Keeps the public record: signatories and their sign-ons (listing, states,
-    tiers) stay; only the contacts go, so a run twice erases nothing the second time.
-    With ``dry_run``, changes nothing and returns what would go.
+
+def deliveries_due_for_erasure(campaigns) -> QuerySet:
+    """The delivery rows (an address each) of the finished or cancelled mailings of ``campaigns``.
+
+    A mailing still sending or scheduled keeps its rows: they are what stops a re-run
+    from mailing someone twice.
+    """
+    return Delivery.objects.filter(
+        mailing__statement__campaign__in=[campaign.pk for campaign in campaigns],
+        mailing__state__in=[Mailing.State.SENT, Mailing.State.CANCELLED],
+    )
+
+
+def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
+    """Erase the personal data campaigns past their retention period still hold.
+
+    The contact details of their signers (see ``contacts_due_for_erasure`` for who
+    keeps theirs), their invitations and the delivery rows of their mailings go.
+    Keeps the public record: signatories and their sign-ons (listing, states, tiers)
+    stay, and the mailings themselves (what was sent, when). A run twice erases
+    nothing the second time. With ``dry_run``, changes nothing and returns what would go.
     """
     campaigns = campaigns_past_retention(now)
     if not campaigns:
         return RetentionRun(campaigns=[], contacts=[], record=None)
     with transaction.atomic():
         contacts = list(contacts_due_for_erasure(campaigns))
-        if dry_run or not contacts:
-            return RetentionRun(campaigns=campaigns, contacts=contacts, record=None)
+        invitations = invitations_due_for_erasure(campaigns)
+        deliveries = deliveries_due_for_erasure(campaigns)
+        if dry_run:
+            return RetentionRun(campaigns=campaigns, contacts=contacts, record=None,
+                                invitations=invitations.count(), deliveries=deliveries.count())
+        # Deliveries first: they point to the invitations they were sent for.
+        deliveries_erased = deliveries.delete()[0]
+        invitations_erased = invitations.delete()[0]
+        if not (contacts or invitations_erased or deliveries_erased):
+            return RetentionRun(campaigns=campaigns, contacts=[], record=None)
         contact_ids = [contact.pk for contact in contacts]
         Contact.objects.filter(pk__in=contact_ids).delete()
         erase_from_audit_trail(contact_ids=contact_ids)
@@ -271,9 +302,11 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
             reason=ErasureRecord.Reason.RETENTION,
             campaign=campaigns[0] if len(campaigns) == 1 else None,
             contacts_erased=len(contacts),
+            invitations_erased=invitations_erased,
         )
     logger.info(
-        "Retention: %d contacts erased (campaigns %s), record %s",
-        len(contacts), ",".join(str(c.pk) for c in campaigns), record.pk,
+        "Retention: %d contacts, %d invitations and %d delivery rows erased (campaigns %s), record %s",
+        len(contacts), invitations_erased, deliveries_erased, ",".join(str(c.pk) for c in campaigns), record.pk,
     )
-    return RetentionRun(campaigns=campaigns, contacts=contacts, record=record)
+    return RetentionRun(campaigns=campaigns, contacts=contacts, record=record,
+                        invitations=invitations_erased, deliveries=deliveries_erased)

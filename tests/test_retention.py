@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
+from mailings.models import Delivery, Invitation, Mailing
 from privacy.models import ErasureRecord
 from privacy.tasks import apply_retention
 from signatories.models import Contact, Signatory, SignOn
@@ -154,7 +155,7 @@ def test_retention_is_logged_without_the_erased_data(closed_campaign, caplog):
     with caplog.at_level(logging.DEBUG):
         call_command("apply_retention", stdout=io.StringIO())
 
-    assert "Retention: 4 contacts erased" in caplog.text
+    assert "Retention: 4 contacts, 0 invitations and 0 delivery rows erased" in caplog.text
     for _name, email in SIGNERS:
         assert email not in caplog.text
     assert "Contact of" not in caplog.text and "Quiet Expert" not in caplog.text
@@ -184,3 +185,57 @@ def test_retention_on_the_demo_campaign_keeps_its_published_list(client):
     assert not Contact.objects.filter(email__endswith="@secret-mail.example").exists()
     assert listed_before > 100
     assert client.get(statement.get_absolute_url()).content.decode().count('class="signatory-name"') == listed_before
+
+
+def invite_and_mail(statement, email, *, mailing_state=Mailing.State.SENT):
+    invitation = Invitation.objects.create(statement=statement, organization_name="Invited NGO", email=email,
+                                           contact_name="Invitee")
+    mailing = Mailing.objects.create(kind=Mailing.Kind.INVITATION, statement=statement, name="Invitations",
+                                     state=mailing_state)
+    Delivery.objects.create(mailing=mailing, email=email, name="Invitee", invitation=invitation,
+                            state=Delivery.State.SENT)
+    return invitation, mailing
+
+
+def test_invitations_and_mailing_delivery_rows_of_the_campaign_go_too(closed_campaign):
+    invite_and_mail(closed_campaign, "invitee@secret-mail.example")
+    # Another campaign, still open, keeps its own invitation and delivery row for the same address.
+    open_statement = StatementFactory()
+    _invitation, open_mailing = invite_and_mail(open_statement, "invitee@secret-mail.example")
+
+    dry = io.StringIO()
+    call_command("apply_retention", "--dry-run", stdout=dry)
+    assert "1 invitations and 1 mailing delivery rows would be erased" in dry.getvalue()
+    assert Invitation.objects.count() == 2 and Delivery.objects.count() == 2
+
+    out = io.StringIO()
+    call_command("apply_retention", stdout=out)
+
+    assert "1 invitations and 1 mailing delivery rows erased" in out.getvalue()
+    assert list(Invitation.objects.values_list("statement", flat=True)) == [open_statement.pk]
+    assert list(Delivery.objects.values_list("mailing", flat=True)) == [open_mailing.pk]
+    # The mailing itself stays: what was sent, and when.
+    assert Mailing.objects.filter(statement=closed_campaign).exists()
+    assert ErasureRecord.objects.get().invitations_erased == 1
+
+
+def test_a_mailing_still_sending_keeps_its_delivery_rows(closed_campaign):
+    # They are what stops a re-run of the send from mailing someone twice.
+    _invitation, mailing = invite_and_mail(closed_campaign, "late@secret-mail.example",
+                                           mailing_state=Mailing.State.SENDING)
+
+    call_command("apply_retention", stdout=io.StringIO())
+
+    assert mailing.deliveries.count() == 1
+
+
+def test_a_campaign_with_only_invitations_left_is_still_cleaned_and_recorded():
+    statement = StatementFactory(state="published")
+    close(statement.campaign, days_ago=40)
+    invite_and_mail(statement, "never-signed@secret-mail.example")
+
+    call_command("apply_retention", stdout=io.StringIO())
+
+    assert not Invitation.objects.exists() and not Delivery.objects.exists()
+    record = ErasureRecord.objects.get()
+    assert (record.contacts_erased, record.invitations_erased) == (0, 1)

@@ -8,7 +8,8 @@ from privacy import services
 class Command(BaseCommand):
     help = (
         "Erase the contact details of signers of campaigns closed longer ago than their retention period "
-        "(signers with an account or another campaign still kept are left alone)."
+        "(signers with an account or another campaign still kept are left alone), and those campaigns' "
+        "invitations and mailing delivery rows."
     )
 
     def add_arguments(self, parser):
@@ -31,7 +32,12 @@ class Command(BaseCommand):
                 _("  contact %(pk)d: %(email)s for %(signatory)s")
                 % {"pk": contact.pk, "email": mask_email(contact.email), "signatory": contact.signatory}
             )
+        counts = {"count": len(run.contacts), "invitations": run.invitations, "deliveries": run.deliveries}
         if dry_run:
-            self.stdout.write(_("Dry run: %(count)d contacts would be erased.") % {"count": len(run.contacts)})
+            self.stdout.write(_("Dry run: %(count)d contacts would be erased.") % counts)
+            self.stdout.write(_("Dry run: %(invitations)d invitations and %(deliveries)d mailing delivery rows "
+                                "would be erased.") % counts)
         else:
-            self.stdout.write(_("%(count)d contacts erased.") % {"count": len(run.contacts)})
+            self.stdout.write(_("%(count)d contacts erased.") % counts)
+            self.stdout.write(_("%(invitations)d invitations and %(deliveries)d mailing delivery rows erased.")
+                              % counts)
