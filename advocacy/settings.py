@@ -170,6 +170,9 @@ MAILING_PARALLEL_SENDERS = env.int("MAILING_PARALLEL_SENDERS", default=2)
 # A sender leases this many deliveries at a time, for this long (a dead sender's rows wait that long).
 MAILING_CLAIM_BATCH = env.int("MAILING_CLAIM_BATCH", default=50)
 MAILING_CLAIM_LEASE_SECONDS = env.int("MAILING_CLAIM_LEASE_SECONDS", default=120)
+# A sender gives its worker back after this long (and queues its next turn behind what
+# waits, e.g. confirmation emails), rather than keeping it for the whole mailing.
+MAILING_SENDER_TURN_SECONDS = env.float("MAILING_SENDER_TURN_SECONDS", default=15.0)
 # A sending mailing with no delivery sent for this long gets new senders.
 MAILING_STALL_SECONDS = env.int("MAILING_STALL_SECONDS", default=120)
 # First wait before retrying an address that said "later"; it doubles each time.

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
@@ -435,12 +435,13 @@ def queue_dispatch() -> None:
         logger.warning("Could not queue mailing dispatch; the periodic task will run it")
 
 
-def queue_senders(mailing_ids) -> None:
-    """Start the senders of each mailing: several per mailing, they share the work row by row."""
+def queue_senders(mailing_ids, *, senders=None) -> None:
+    """Start the senders of each mailing: several per mailing (``MAILING_PARALLEL_SENDERS``,
+    unless ``senders`` says), they share the work row by row."""
     from .tasks import send_mailing
 
     for mailing_id in mailing_ids:
-        for _ in range(settings.MAILING_PARALLEL_SENDERS):
+        for _ in range(senders or settings.MAILING_PARALLEL_SENDERS):
             try:
                 send_mailing.delay(mailing_id)
             except Exception:
@@ -499,6 +500,13 @@ def _content_for(language: str, contents: dict, mailing: Mailing) -> MailingCont
     return contents.get(language) or contents.get(mailing.default_language) or next(iter(contents.values()))
 
 
+def _due_deliveries(mailing_id: int, now) -> QuerySet:
+    """Deliveries of the mailing waiting to be sent now: queued, and neither leased nor deferred past ``now``."""
+    return Delivery.objects.filter(mailing_id=mailing_id, state=Delivery.State.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+
+
 def claim_deliveries(mailing_id: int) -> list[Delivery]:
     """Lease a batch of due deliveries to this sender; other senders skip them until the lease ends.
 
@@ -508,9 +516,7 @@ def claim_deliveries(mailing_id: int) -> list[Delivery]:
     now = timezone.now()
     with transaction.atomic():
         ids = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(mailing_id=mailing_id, state=Delivery.State.QUEUED)
-            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            _due_deliveries(mailing_id, now).select_for_update(skip_locked=True)
             .order_by("pk")
             .values_list("pk", flat=True)[: settings.MAILING_CLAIM_BATCH]
         )
@@ -550,8 +556,13 @@ class _Watch:
         self.next_check = time.monotonic() + 1
 
 
-def send_pending_deliveries(*, mailing_id: int, max_messages: int | None = None) -> int:
+def send_pending_deliveries(
+    *, mailing_id: int, max_messages: int | None = None, max_seconds: float | None = None
+) -> int:
     """Send the due deliveries of one mailing until none is left; return how many were sent.
+
+    With ``max_messages`` or ``max_seconds``, stop after that many messages or once that
+    much time has passed (after one message at least, so that every run makes progress).
 
     Safe to run in several workers at once and to re-run: a sender leases a batch
     of rows, and each row is marked sent right after the mail server accepted it.
@@ -570,10 +581,17 @@ def send_pending_deliveries(*, mailing_id: int, max_messages: int | None = None)
     lease_guard = settings.MAILING_CLAIM_LEASE_SECONDS * 0.8
     sent = deferred_in_a_row = 0
     server_error = None
+    started_at = time.monotonic()
+
+    def had_enough():
+        if max_messages is not None and sent >= max_messages:
+            return True
+        return max_seconds is not None and sent > 0 and time.monotonic() - started_at >= max_seconds
+
     connection = mail.get_connection()
     try:
         connection.open()  # one session for the whole run, not one per message
-        while not watch.cancelled and server_error is None and (max_messages is None or sent < max_messages):
+        while not watch.cancelled and server_error is None and not had_enough():
             batch = claim_deliveries(mailing_id)
             if not batch:
                 break
@@ -581,7 +599,7 @@ def send_pending_deliveries(*, mailing_id: int, max_messages: int | None = None)
             while batch:
                 watch.refresh()
                 out_of_time = time.monotonic() - claimed_at > lease_guard
-                if watch.cancelled or out_of_time or (max_messages is not None and sent >= max_messages):
+                if watch.cancelled or out_of_time or had_enough():
                     break
                 delivery = batch.pop(0)
                 if email_hash(delivery.email) in watch.unsubscribed:
@@ -635,6 +653,23 @@ def send_pending_deliveries(*, mailing_id: int, max_messages: int | None = None)
         raise TransientSendError(f"{type(server_error).__name__}: {server_error}") from server_error
     finish_if_done(mailing_id)
     return sent
+
+
+def send_for_a_turn(*, mailing_id: int) -> bool:
+    """One turn of a sender: send due deliveries for ``MAILING_SENDER_TURN_SECONDS`` at most.
+
+    A sender that kept its worker for a whole mailing (an hour, against a provider's
+    rate limit) held back every task queued behind it, confirmation emails included:
+    people invited by that very mailing waited for their confirmation link until it
+    ended. Returns whether the turn ran out with deliveries still queued: the caller
+    then queues the next turn, behind what waits meanwhile.
+
+    A sender that stopped for another reason leaves nothing due: it ran out of rows
+    to claim (what is left is deferred, or leased by another sender), or the mailing
+    was cancelled. A turn that ran out released its unsent rows, which are due again.
+    """
+    send_pending_deliveries(mailing_id=mailing_id, max_seconds=settings.MAILING_SENDER_TURN_SECONDS)
+    return _due_deliveries(mailing_id, timezone.now()).filter(mailing__state=Mailing.State.SENDING).exists()
 
 
 def _record_failure(delivery: Delivery, error: Exception, *, kind: str) -> None:

@@ -18,4 +18,5 @@ def dispatch_due_mailings():
     acks_late=True,
 )
 def send_mailing(self, mailing_id):
-    services.send_pending_deliveries(mailing_id=mailing_id)
+    if services.send_for_a_turn(mailing_id=mailing_id):
+        services.queue_senders([mailing_id], senders=1)

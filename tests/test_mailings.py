@@ -609,3 +609,43 @@ def test_standard_reminders_need_a_deadline_and_skip_past_times(statement):
     statement.save()
     [only] = services.schedule_standard_reminders(statement=statement)
     assert statement.sign_on_deadline - only.scheduled_at == datetime.timedelta(days=1)
+
+
+def test_a_sender_gives_its_worker_back_after_its_turn_and_queues_the_next(
+    statement, mailoutbox, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Confirmation emails queued during a long mailing get a worker between two turns."""
+    settings.MAILING_SENDER_TURN_SECONDS = 0  # a turn ends after its first message
+    settings.MAILING_PARALLEL_SENDERS = 1
+    sent_per_turn = []
+    send = services.send_pending_deliveries
+
+    def counting(**kwargs):
+        sent = send(**kwargs)
+        sent_per_turn.append(sent)
+        return sent
+
+    monkeypatch.setattr(services, "send_pending_deliveries", counting)
+    invite(statement, *[f"org{index}@example.org" for index in range(4)])
+
+    mailing = send_now(make_mailing(statement), django_capture_on_commit_callbacks)
+
+    # Each turn sent one message, then queued the next turn (run at once here, eagerly).
+    assert sent_per_turn[:4] == [1, 1, 1, 1]
+    assert sorted(recipients(mailoutbox)) == [f"org{index}@example.org" for index in range(4)]
+    assert mailing.state == Mailing.State.SENT
+
+
+def test_a_turn_long_enough_sends_the_whole_mailing_at_once(
+    statement, mailoutbox, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.MAILING_PARALLEL_SENDERS = 1
+    turns = []
+    monkeypatch.setattr(services, "send_pending_deliveries",
+                        lambda send=services.send_pending_deliveries, **kwargs: turns.append(send(**kwargs)))
+    invite(statement, *[f"org{index}@example.org" for index in range(4)])
+
+    send_now(make_mailing(statement), django_capture_on_commit_callbacks)
+
+    assert turns == [4]
+    assert len(mailoutbox) == 4
