@@ -150,7 +150,7 @@ def table_rows(results: dict) -> list:
         summary = case.get("summary") or {}
         throughput = f"{_number(summary.get('rps'))} req/s"
         target = case.get("target") or {}
-        if "min_ratio" in target or not target:
+        if case.get("at_hello_concurrency", True):
             # A ratio says something only at the baseline's concurrency (not for the admin's few connections).
             throughput = f"{_number(case.get('ratio'), 2)}× ({throughput})"
         measured = (

@@ -1,9 +1,22 @@
-"""The site's URLs plus the baseline of the benchmark, a bare Django "hello world" view."""
+"""The site's URLs plus two baselines of the benchmark, never in the production URLs.
 
-from django.http import HttpResponse
+- ``/__bench__/hello/``: a bare Django "hello world" view, the baseline every figure is
+  compared to;
+- ``/__bench__/sign-floor/<campaign>/<statement>/``: the least a sign-on POST can do
+  and still keep the signature, to show how far the real one is from it.
+"""
+
+import functools
+import json
+
+from django.db import connection, transaction
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect
 from django.urls import path
 
 from advocacy.urls import urlpatterns as site_urlpatterns
+from campaigns.statement_page import get_statement_for_sign_on
+from signatories.forms import SIGN_ON_FORMS
 
 
 def hello(request):
@@ -11,7 +24,45 @@ def hello(request):
     return HttpResponse(b"Hello, world", content_type="text/plain")
 
 
+@functools.cache
+def _floor_table():
+    # The benchmark's own database only; no migration, as no model reads it.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_floor_sign_on "
+            "(id bigserial PRIMARY KEY, statement_id bigint NOT NULL, details jsonb NOT NULL, "
+            "received_at timestamptz NOT NULL DEFAULT now())"
+        )
+    return "bench_floor_sign_on"
+
+
+def sign_floor(request, campaign_slug, statement_slug):
+    """The floor of a sign-on POST: the statement found as the real view finds it, the
+    same form validated, what it holds written as one row and committed, a redirect.
+
+    No signatory lookup, no contact, no audit trail, no email: what is left is the
+    cost any durable sign-on pays on this stack, whatever it does besides.
+    """
+    statement = get_statement_for_sign_on(request, campaign_slug, statement_slug)
+    form_class = SIGN_ON_FORMS.get(request.POST.get("kind", ""))
+    if form_class is None:
+        return HttpResponseBadRequest()
+    form = form_class(request.POST, statement=statement)
+    if not form.is_valid() or form.is_automated:
+        return HttpResponseBadRequest()
+    details = form.signatory_details()
+    table = _floor_table()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (statement_id, details) VALUES (%s, %s)",  # noqa: S608 (a constant)
+            [statement.pk, json.dumps({**details.public_profile(), "email": details.email,
+                                       "listing": form.cleaned_data["listing"]})],
+        )
+    return redirect("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
+
+
 urlpatterns = [
     path("__bench__/hello/", hello),
+    path("__bench__/sign-floor/<slug:campaign_slug>/<slug:statement_slug>/", sign_floor),
     *site_urlpatterns,
 ]

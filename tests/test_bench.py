@@ -1,10 +1,16 @@
 """The benchmark's own arithmetic: reading wrk, medians, ratios, verdicts. Nothing here is timed."""
 
+import json
+
 import pytest
+from django.db import connection
 
 from bench import report, seed
 from bench.wrk import duration_ms, error_count, parse_wrk_output, wrk_command
 from signatories.models import Signatory
+
+from .factories import StatementFactory
+from .test_sign_on import organization_post
 
 WRK_PAGE = """Running 10s test @ http://127.0.0.1:41234/campaigns/bench-campaign/statement-10000/
   2 threads and 16 connections
@@ -122,6 +128,19 @@ def test_ratio_to_hello_world_and_verdicts():
     assert report.judge_http({**post, "target": {}}, 1000)["verdict"] == "—"
 
 
+def test_a_ratio_is_shown_only_for_cases_loaded_like_hello_world():
+    summary = {"rps": 6, "p50_ms": 324, "p99_ms": 429, "errors": 0}
+    results = {"hello": {"summary": {"rps": 1200, "p50_ms": 12, "p99_ms": 23}}, "http_cases": [
+        {"title": "Page", "target_text": "—", "summary": summary, "ratio": 0.005, "verdict": "—",
+         "at_hello_concurrency": True},
+        {"title": "Admin search", "target_text": "—", "summary": summary, "ratio": 0.005, "verdict": "—",
+         "at_hello_concurrency": False},
+    ]}
+    measured = {row[0]: row[2] for row in report.table_rows(results)}
+    assert measured["Page"].startswith("0.01× (6 req/s)")
+    assert measured["Admin search"].startswith("6 req/s, p50 324.0 ms")
+
+
 def test_export_and_query_verdicts():
     assert report.judge_export({"seconds": 3.6, "peak_rss_mb": 123}) == report.MET
     assert report.judge_export({"seconds": 5.2, "peak_rss_mb": 123}) == report.NOT_MET
@@ -206,3 +225,27 @@ def test_the_benchmark_signs_staff_in_with_codes_the_admin_accepts():
 
     assert totp.validate_code(totp_code(secret))
     assert not validate_totp_code(secret, totp_code(secret, at=0))
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db
+def test_the_floor_of_a_sign_on_post_keeps_the_signature_in_one_row(client, settings):
+    """The reference case of ``make bench``: the same form as the real sign-on, one row written."""
+    settings.ROOT_URLCONF = "bench.urls"
+    statement = StatementFactory()
+    url = f"/__bench__/sign-floor/{statement.campaign.slug}/{statement.slug}/"
+
+    response = client.post(url, organization_post(name="Floor Org", contact_email="floor@example.org"))
+    assert response.status_code == 302
+    assert response["Location"].endswith("/thank-you/")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement_id, details FROM bench_floor_sign_on")
+        rows = cursor.fetchall()
+    # Django reads jsonb as text (its JSONField decodes it).
+    rows = [(statement_id, json.loads(details)) for statement_id, details in rows]
+    assert [(statement_id, details["name"], details["email"]) for statement_id, details in rows] == [
+        (statement.pk, "Floor Org", "floor@example.org")
+    ]
+    # An invalid form keeps nothing.
+    assert client.post(url, organization_post(contact_email="not an address")).status_code == 400
+    assert not Signatory.objects.exists()
