@@ -20,32 +20,115 @@ import time
 import django
 
 
-def queries():
-    """Queries of the statement page for an anonymous reader: first visit (empty caches) and the next one."""
+def _empty_caches():
+    """The shared cache and this process's own: what a page's first visit after a deploy finds."""
     from django.core.cache import cache
+
+    from campaigns import statement_page
+
+    cache.clear()
+    for local in (statement_page.local_fragments, statement_page.local_pages, statement_page._page_key_rows,
+                  statement_page._due_checked_at, statement_page._statements_for_sign_on):
+        local.clear()
+
+
+def _route_values(campaign_slug, statement_slug):
+    """A value for every parameter of the public routes, for one campaign and statement of
+    the seed; the tokens are real ones (a signer's, an invitee's, a journalist's), so each
+    page shows what its holder sees. Names the token each route expects."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    from campaigns.models import Statement
+    from mailings.models import Invitation
+    from mailings.services import make_invitation_token, make_unsubscribe_token
+    from presskit.models import PressKitItem, PreviewLink
+    from signatories.models import SignOn
+    from signatories.services import make_confirmation_token, make_management_token
+
+    statement = Statement.objects.select_related("campaign").get(campaign__slug=campaign_slug, slug=statement_slug)
+    campaign = statement.campaign
+    sign_on = SignOn.objects.filter(statement=statement).visible().order_by("pk").first()
+    invitation, _created = Invitation.objects.get_or_create(
+        statement=statement, email=f"invitee@{campaign_slug}.example",
+        defaults={"organization_name": "Invited Organization"})
+    if not PressKitItem.objects.filter(campaign=campaign, kind=PressKitItem.Kind.IMAGE).exists():
+        settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
+        image = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Card", alt_text="A card")
+        image.file.save("card.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 1024), save=False)
+        image.save()
+    management = make_management_token(sign_on)
+    tokens = {
+        "signatories:confirm": make_confirmation_token(sign_on),
+        "signatories:manage": management,
+        "privacy:signer_data": management,
+        "privacy:signer_erase": management,
+        "mailings:invitation": make_invitation_token(invitation),
+        "mailings:unsubscribe": make_unsubscribe_token(invitation.email),
+        "presskit:preview": PreviewLink.objects.filter(campaign=campaign).active().first().token,
+    }
+    values = {
+        "campaign_slug": campaign.slug,
+        "statement_slug": statement.slug,
+        "action_slug": "write-to-your-delegation",
+        # The downloads of the press release and of the image.
+        "item_id": {
+            "presskit:download": PressKitItem.objects.get(campaign=campaign, kind=PressKitItem.Kind.PRESS_RELEASE).pk,
+            "presskit:image": PressKitItem.objects.filter(campaign=campaign, kind=PressKitItem.Kind.IMAGE).first().pk,
+        },
+        "language": "en",
+    }
+    return values, tokens
+
+
+def queries():
+    """Queries of every public page for an anonymous reader (its link holder, for the pages
+    a private link opens), at 10 and at 10,000 signatories: the first visit, with every
+    cache empty, and the next one.
+
+    The pages are read from the URL configuration (``advocacy.public_urls``), so a new
+    public page is counted as soon as it exists. A page that only takes POSTs (the
+    sign-on) is left out; one that answers anything but 200 or a redirect stops the probe.
+    """
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
+    from django.urls import resolve
 
+    from advocacy.public_urls import fill_route, public_routes
     from bench import seed
-    from campaigns import statement_page
 
-    result = {}
-    for label, slug in (("10", seed.SMALL_SLUG), ("10000", seed.PAGE_SLUG)):
-        cache.clear()
-        statement_page.local_fragments.clear()
-        statement_page.local_pages.clear()
-        client = Client(HTTP_HOST="127.0.0.1")
-        url = f"/campaigns/{seed.CAMPAIGN_SLUG}/{slug}/"
+    sizes = {"10": (seed.SMALL_CAMPAIGN_SLUG, seed.SMALL_SLUG), "10000": (seed.CAMPAIGN_SLUG, seed.PAGE_SLUG)}
+    values_for = {label: _route_values(*slugs) for label, slugs in sizes.items()}
+    pages = {}
+    for route, _pattern in public_routes():
+        if route.startswith("__bench__/"):
+            continue
         counts = {}
-        for visit in ("first", "next"):
-            with CaptureQueriesContext(connection) as captured:
-                response = client.get(url)
-            if response.status_code != 200:
-                raise RuntimeError(f"{url} answered {response.status_code}")
-            counts[visit] = len(captured.captured_queries)
-        result[label] = counts
-    return result
+        for label, (values, tokens) in values_for.items():
+            # Which view a route names is known once it is filled: the token and item follow from it.
+            probe_values = {**values, "token": "x", "item_id": 0}
+            name = resolve(fill_route(route, probe_values)).view_name
+            path = fill_route(route, {**values, "token": tokens.get(name, ""),
+                                      "item_id": values["item_id"].get(name, 0)})
+            _empty_caches()
+            client = Client(HTTP_HOST="127.0.0.1")
+            visits = {}
+            for visit in ("first", "next"):
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.get(path)
+                    if response.streaming:
+                        b"".join(response.streaming_content)
+                if response.status_code == 405:
+                    break
+                if response.status_code not in (200, 301, 302):
+                    raise RuntimeError(f"{path} answered {response.status_code}")
+                visits[visit] = len(captured.captured_queries)
+            if visits:
+                counts[label] = visits
+        if counts:
+            pages["/" + route] = counts
+    return pages
 
 
 def export():
@@ -91,10 +174,11 @@ def _peak_rss_mb():
 def press_kit_zip():
     """Download the English press kit of the benchmark campaign as a ZIP, as a journalist does (cold caches).
 
-    The kit gets ten messages, a press release and a 200 KB image first; the archive
-    holds the signed letters and publication lists of the campaign's statements: 10,010
-    listed signatories (the statement under moderation is in a campaign of its own).
-    Run before the 100,000-sign-on export statement is seeded.
+    The kit holds what the seed gave it (a press release, ten messages) and a 200 KB
+    image added here; the archive holds the signed letter and publication list of the
+    campaign's statement: 10,000 listed signatories (the 10-signatory statement and the
+    statement under moderation are in campaigns of their own). Run before the
+    100,000-sign-on export statement is seeded.
     """
     import io
     import zipfile
@@ -109,15 +193,10 @@ def press_kit_zip():
 
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
     campaign = Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
-    if not PressKitItem.objects.filter(campaign=campaign).exists():
-        PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.PRESS_RELEASE,
-                                    title="Benchmark press release", body="Text of the release. " * 200)
-        for number in range(10):
-            PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.SOCIAL_MESSAGE,
-                                        title=f"Message {number}", body="A suggested message. " * 10)
-        image = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Card", alt_text="A card")
-        image.file.save("card.jpg", ContentFile(os.urandom(200 * 1024)), save=False)
-        image.save()
+    PressKitItem.objects.filter(campaign=campaign, kind=PressKitItem.Kind.IMAGE).delete()
+    image = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Card", alt_text="A card")
+    image.file.save("card.jpg", ContentFile(os.urandom(200 * 1024)), save=False)
+    image.save()
     seconds, body = _timed_get(reverse("presskit:archive", kwargs={"campaign_slug": seed.CAMPAIGN_SLUG,
                                                                    "language": "en"}))
     files = zipfile.ZipFile(io.BytesIO(body)).namelist()

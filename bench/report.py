@@ -122,14 +122,56 @@ def download_measure(key: str, probe: dict | None) -> str:
     return text + f", peak RSS {_number(probe['peak_rss_mb'])} MB"
 
 
-def judge_queries(queries: dict | None) -> str:
-    """Same number of queries at 10 and 10,000 signatories, on a first visit and on the next."""
-    if not queries:
+STATEMENT_PAGE_ROUTE = "/campaigns/<slug:campaign_slug>/<slug:statement_slug>/"
+
+
+def pages_whose_queries_differ(pages: dict) -> list[str]:
+    """The public pages that make a different number of queries at 10 and at 10,000
+    signatories, on the first visit or on the next (or that were measured at one size only)."""
+    return [
+        route for route, sizes in pages.items()
+        if not (sizes.get("10") and sizes.get("10000")) or sizes["10"] != sizes["10000"]
+    ]
+
+
+def judge_queries(pages: dict | None) -> str:
+    """Every public page makes the same number of queries at 10 and 10,000 signatories."""
+    if not pages:
         return FAILED
-    small, large = queries.get("10"), queries.get("10000")
-    if not small or not large:
-        return FAILED
-    return verdict([small["first"] == large["first"], small["next"] == large["next"]])
+    return verdict([not pages_whose_queries_differ(pages)])
+
+
+def queries_measure(pages: dict | None) -> str:
+    if not pages:
+        return "could not run"
+    differ = pages_whose_queries_differ(pages)
+    if differ:
+        text = f"{len(differ)} of {len(pages)} pages differ: " + "; ".join(
+            f"{route} (10: {_visits(pages[route].get('10'))}, 10,000: {_visits(pages[route].get('10000'))})"
+            for route in differ
+        )
+    else:
+        text = f"the same on all {len(pages)} public pages"
+    statement = pages.get(STATEMENT_PAGE_ROUTE, {}).get("10000")
+    if statement:
+        text += f"; statement page {statement['first']} (first visit) / {statement['next']} (next)"
+    return text
+
+
+def _visits(visits: dict | None) -> str:
+    return f"{visits['first']}/{visits['next']}" if visits else "not measured"
+
+
+def queries_table(pages: dict | None) -> str:
+    """Markdown: each public page's queries, first visit / next, at both sizes."""
+    if not pages:
+        return "The query probe could not run."
+    lines = ["| Public page | 10 signatories | 10,000 signatories |", "|---|---|---|"]
+    lines += [
+        f"| `{route}` | {_visits(sizes.get('10'))} | {_visits(sizes.get('10000'))} |"
+        for route, sizes in sorted(pages.items())
+    ]
+    return "\n".join(lines)
 
 
 def _number(value, digits=0, suffix=""):
@@ -183,12 +225,8 @@ def table_rows(results: dict) -> list:
     rows.append([EMAIL_TITLE, f"< {EMAIL_MAX_SECONDS} s", measured, judge_email(email)])
     queries = results.get("queries")
     rows.append([
-        "SQL queries per statement page, 10 vs 10,000 signatories", "same count",
-        (
-            f"10: {queries['10']['first']} (first visit) / {queries['10']['next']} (next); "
-            f"10,000: {queries['10000']['first']} / {queries['10000']['next']}"
-        ) if queries else "could not run",
-        judge_queries(queries),
+        "SQL queries per public page, 10 vs 10,000 signatories", "same count",
+        queries_measure(queries), judge_queries(queries),
     ])
     return rows
 
@@ -232,6 +270,10 @@ def markdown_report(results: dict) -> str:
         f"Each HTTP figure is the median of {config.get('runs', '?')} runs of {config.get('seconds', '?')} s; "
         "the ratio is to the median hello-world req/s of the same run. "
         f"gunicorn: {config.get('gunicorn', '?')}; wrk: {config.get('wrk', '?')}.",
+        "",
+        "## SQL queries per public page (first visit with empty caches / next visit)",
+        "",
+        queries_table(results.get("queries")),
         "",
         "## Machine",
         "",

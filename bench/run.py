@@ -52,7 +52,7 @@ THREADS = 2
 ADMIN_CONNECTIONS = 2
 
 PAGE_10000 = f"/campaigns/{seed.CAMPAIGN_SLUG}/{seed.PAGE_SLUG}/"
-PAGE_10 = f"/campaigns/{seed.CAMPAIGN_SLUG}/{seed.SMALL_SLUG}/"
+PAGE_10 = f"/campaigns/{seed.SMALL_CAMPAIGN_SLUG}/{seed.SMALL_SLUG}/"
 SIGN_10000 = f"{PAGE_10000}sign/"
 SIGN_FLOOR_10000 = f"/__bench__/sign-floor/{seed.CAMPAIGN_SLUG}/{seed.PAGE_SLUG}/"
 HELLO = "/__bench__/hello/"

@@ -36,6 +36,9 @@ MODERATION_SIGN_ONS = TOTAL_BASE_SIGN_ONS - SMALL_LISTED - PAGE_LISTED - PAGE_UN
 EXPORT_LISTED = 100_000
 
 CAMPAIGN_SLUG = "bench-campaign"
+# The 10-signatory statement has a campaign of its own, so that the campaign's pages
+# (press kit, actions) can be compared at 10 and at 10,000 signatories too.
+SMALL_CAMPAIGN_SLUG = "bench-small"
 SMALL_SLUG = "statement-10"
 PAGE_SLUG = "statement-10000"
 MODERATION_SLUG = "statement-moderation"
@@ -203,6 +206,31 @@ def make_statement(campaign, slug, *, position, title, text, published_at, state
     return statement, lead, supporting
 
 
+def furnish_campaign(campaign, statement):
+    """What a campaign's public pages show besides the list, the same in every benchmark
+    campaign: a press release, ten suggested messages, a preview link for journalists,
+    an action to write to one's delegation with its targets, and an action to share."""
+    from outreach.models import OutreachAction, Target
+    from presskit.models import PressKitItem, PreviewLink
+
+    PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.PRESS_RELEASE,
+                                title="Benchmark press release", body="Text of the release. " * 200)
+    for number in range(10):
+        PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.SOCIAL_MESSAGE,
+                                    title=f"Message {number}", body="A suggested message. " * 10)
+    PreviewLink.objects.create(campaign=campaign, label="Newsroom",
+                               expires_at=django.utils.timezone.now() + timedelta(days=30))
+    for country in ("KE", "BR", "FR", "IN", "CL"):
+        Target.objects.create(campaign=campaign, name=f"Delegation of {country}", country=country,
+                              email=f"delegation-{country.lower()}@gov.example")
+    OutreachAction.objects.create(
+        campaign=campaign, statement=statement, kind=OutreachAction.Kind.CONTACT_REPRESENTATIVE,
+        slug="write-to-your-delegation", title="Write to your delegation", instructions="Send the letter.")
+    OutreachAction.objects.create(
+        campaign=campaign, statement=statement, kind=OutreachAction.Kind.SOCIAL_POST, slug="share",
+        title="Share the statement", social_message="Read and share the statement")
+
+
 def listed_sign_ons(rng, statement, lead, supporting, signatory_ids, now):
     """Listed sign-ons of ``statement``: 2 % in the lead tier, one in ten without country, some late."""
     return [
@@ -232,15 +260,19 @@ def seed_base():
     text = statement_text()
     with transaction.atomic():
         campaign = Campaign.objects.create(name="Benchmark campaign", slug=CAMPAIGN_SLUG, summary=text.summary)
+        small_campaign = Campaign.objects.create(
+            name="Benchmark campaign, 10 signatories", slug=SMALL_CAMPAIGN_SLUG, summary=text.summary)
         published_at = now - timedelta(days=5)
         small, small_lead, small_supporting = make_statement(
-            campaign, SMALL_SLUG, position=0, title=f"{text.title} (10 signatories)", text=text,
+            small_campaign, SMALL_SLUG, position=0, title=f"{text.title} (10 signatories)", text=text,
             published_at=published_at)
         page, page_lead, page_supporting = make_statement(
             campaign, PAGE_SLUG, position=1, title=f"{text.title} (10,000 signatories)", text=text,
             published_at=published_at)
+        furnish_campaign(small_campaign, small)
+        furnish_campaign(campaign, page)
         # In a campaign of its own: the benchmark campaign's press kit then holds the
-        # letters of 10,010 signatories, the size the press-kit target names.
+        # letter of 10,000 signatories, the size the press-kit target names.
         moderation_campaign = Campaign.objects.create(
             name="Benchmark moderation", slug=MODERATION_CAMPAIGN_SLUG, summary=text.summary)
         moderation, _, moderation_supporting = make_statement(

@@ -146,10 +146,27 @@ def test_export_and_query_verdicts():
     assert report.judge_export({"seconds": 5.2, "peak_rss_mb": 123}) == report.NOT_MET
     assert report.judge_export({"seconds": 1, "peak_rss_mb": 151}) == report.NOT_MET
     assert report.judge_export(None) == report.FAILED
-    same = {"10": {"first": 6, "next": 1}, "10000": {"first": 6, "next": 1}}
-    assert report.judge_queries(same) == report.MET
-    assert report.judge_queries({**same, "10000": {"first": 7, "next": 1}}) == report.NOT_MET
     assert report.judge_queries(None) == report.FAILED
+
+
+def test_every_public_page_must_make_the_same_queries_at_both_sizes():
+    statement = {"10": {"first": 6, "next": 0}, "10000": {"first": 6, "next": 0}}
+    pages = {report.STATEMENT_PAGE_ROUTE: statement, "/campaigns/<slug:campaign_slug>/press-kit/": {
+        "10": {"first": 4, "next": 4}, "10000": {"first": 4, "next": 4}}}
+    assert report.judge_queries(pages) == report.MET
+    assert report.queries_measure(pages) == (
+        "the same on all 2 public pages; statement page 6 (first visit) / 0 (next)")
+
+    # One page that grows with the list, on its next visit only, is enough to miss the target.
+    pages["/campaigns/<slug:campaign_slug>/press-kit/"]["10000"] = {"first": 4, "next": 5}
+    assert report.judge_queries(pages) == report.NOT_MET
+    assert report.queries_measure(pages).startswith(
+        "1 of 2 pages differ: /campaigns/<slug:campaign_slug>/press-kit/ (10: 4/4, 10,000: 4/5)")
+    # A page measured at one size only cannot show that it does not grow.
+    assert report.judge_queries({report.STATEMENT_PAGE_ROUTE: {"10": statement["10"]}}) == report.NOT_MET
+    assert report.judge_queries({}) == report.FAILED
+    table = report.queries_table(pages)
+    assert "| `/campaigns/<slug:campaign_slug>/press-kit/` | 4/4 | 4/5 |" in table
 
 
 EMAIL_FINISHED = """
@@ -249,3 +266,41 @@ def test_the_floor_of_a_sign_on_post_keeps_the_signature_in_one_row(client, sett
     # An invalid form keeps nothing.
     assert client.post(url, organization_post(contact_email="not an address")).status_code == 400
     assert not Signatory.objects.exists()
+
+
+@pytest.fixture
+def bench_campaigns(settings, tmp_path):
+    """The benchmark's two campaigns as bench/seed.py builds them, with 3 and 30 listed sign-ons."""
+    from django.utils import timezone
+
+    from campaigns.models import Campaign
+    from .factories import SignOnFactory
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    text = seed.statement_text()
+    statements = []
+    for campaign_slug, statement_slug, count in ((seed.SMALL_CAMPAIGN_SLUG, seed.SMALL_SLUG, 3),
+                                                 (seed.CAMPAIGN_SLUG, seed.PAGE_SLUG, 30)):
+        campaign = Campaign.objects.create(name=campaign_slug, slug=campaign_slug, summary=text.summary)
+        statement, _lead, supporting = seed.make_statement(
+            campaign, statement_slug, position=0, title=text.title, text=text,
+            published_at=timezone.now() - timezone.timedelta(days=1))
+        seed.furnish_campaign(campaign, statement)
+        SignOnFactory.create_batch(count, statement=statement, tier=supporting)
+        statements.append(statement)
+    return statements
+
+
+def test_the_query_probe_counts_every_public_page_at_both_sizes(db, bench_campaigns):
+    from advocacy.public_urls import public_routes
+    from bench import probes
+
+    pages = probes.queries()
+
+    # Every public page is counted, as its link's holder sees it; only the sign-on and the
+    # action report take no GET.
+    post_only = {"/campaigns/<slug:campaign_slug>/<slug:statement_slug>/sign/",
+                 "/campaigns/<slug:campaign_slug>/actions/report/"}
+    assert set(pages) == {"/" + route for route, _ in public_routes()} - post_only
+    assert report.judge_queries(pages) == report.MET, report.queries_measure(pages)
+    assert pages[report.STATEMENT_PAGE_ROUTE]["10000"]["first"] > 0  # real pages were opened

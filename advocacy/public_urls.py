@@ -1,0 +1,53 @@
+"""The site's public addresses, read from the URL configuration.
+
+What checks every public page (the privacy sweep in the tests, the benchmark's
+query counts) reads the pages from here, so a new public page is checked as soon as
+its URL exists, and a check that cannot fill its parameters fails instead of
+silently leaving it out.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Staff and account areas are behind a login; the language switch only redirects.
+NOT_PUBLIC_PREFIXES = ("admin/", "accounts/", "i18n/")
+
+
+class UnfilledRoute(Exception):
+    """A public route has a parameter the caller gave no value for."""
+
+
+def _patterns(patterns, prefix):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from _patterns(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern
+
+
+def public_routes(urlconf=None):
+    """``(route, pattern)`` for every page reachable without an account, e.g.
+    ``("campaigns/<slug:campaign_slug>/", <URLPattern ...>)``."""
+    for route, pattern in _patterns(get_resolver(urlconf).url_patterns, ""):
+        if not route.startswith(NOT_PUBLIC_PREFIXES):
+            yield route, pattern
+
+
+def fill_route(route: str, values: dict) -> str:
+    """The path of ``route`` with each ``<converter:name>`` replaced by ``values[name]``."""
+    path = route
+    for placeholder in _placeholders(route):
+        name = placeholder.split(":")[-1]
+        if name not in values:
+            raise UnfilledRoute(f"no value for {name!r} in {route!r}")
+        path = path.replace(f"<{placeholder}>", str(values[name]))
+    return "/" + path
+
+
+def _placeholders(route: str) -> list[str]:
+    found, start = [], route.find("<")
+    while start != -1:
+        end = route.index(">", start)
+        found.append(route[start + 1:end])
+        start = route.find("<", end)
+    return found
