@@ -14,7 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -199,10 +199,14 @@ def find_existing_signatory(details: SignatoryDetails) -> Signatory | None:
     hosting); an individual by their email address.
     """
     key = signatory_identity_key(details)
-    found = Signatory.objects.filter(identity_key=key).first()
-    if found is None and details.kind == Signatory.Kind.ORGANIZATION:
-        merges = OrganizationMerge.objects.filter(duplicate_profile__identity_key=key).select_related("kept")
-        found = next((merge.kept for merge in merges.order_by("-merged_at")[:1]), None)
+    if details.kind == Signatory.Kind.ORGANIZATION:
+        # Both name rules in one query: the organization itself, or the one that the latest
+        # merge of that name kept. A scalar subquery, so the database reads both by index.
+        kept = OrganizationMerge.objects.filter(duplicate_profile__identity_key=key).order_by("-merged_at")
+        candidates = Signatory.objects.filter(Q(identity_key=key) | Q(pk=Subquery(kept.values("kept_id")[:1]))).order_by()
+        found = min(candidates[:2], key=lambda candidate: candidate.identity_key != key, default=None)
+    else:
+        found = Signatory.objects.filter(identity_key=key).first()
     if found is None and details.kind == Signatory.Kind.ORGANIZATION:
         domain = identity.website_domain(details.website)
         if identity.is_identifying_domain(domain):

@@ -5,6 +5,7 @@ from unittest import mock
 import pytest
 from django.db import IntegrityError
 from django.urls import reverse
+from django.utils import timezone
 
 from mailings.models import Invitation
 from signatories import duplicates, services
@@ -366,6 +367,24 @@ def test_a_later_sign_on_under_the_merged_name_goes_to_the_kept_organization(db,
 
     assert result.sign_on.signatory_id == keep.pk
     assert Signatory.objects.count() == 1
+
+
+def test_an_organization_of_its_own_under_a_merged_name_is_found_before_the_merge(db, staff_user):
+    keep = OrganizationFactory(name="Electronic Frontier Foundation")
+    services.merge_organizations(keep=keep, duplicate=OrganizationFactory(name="EFF"), by=staff_user)
+    # Staff later add an organization that really is called that (e.g. from an import).
+    namesake = OrganizationFactory(name="EFF")
+    earlier_kept = OrganizationFactory(name="Earlier Keeper")
+    # An older merge of the same name, into another organization: the latest merge counts.
+    OrganizationMerge.objects.filter(kept=keep).update(merged_at=timezone.now())
+    OrganizationMerge.objects.create(kept=earlier_kept, duplicate_id=999_999, duplicate_name="EFF",
+                                     duplicate_profile={"identity_key": namesake.identity_key},
+                                     merged_at=timezone.now() - timezone.timedelta(days=30))
+
+    details = services.SignatoryDetails(kind="organization", name="eff", email="someone@eff.example")
+    assert services.find_existing_signatory(details) == namesake
+    namesake.delete()
+    assert services.find_existing_signatory(details) == keep
 
 
 def test_organization_page_shows_its_likely_duplicates_with_the_reason(staff_client, db):
