@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mailings.tasks.dispatch_due_mailings",
         "schedule": env.float("MAILING_DISPATCH_INTERVAL", default=30.0),
     },
+    "discard-stale-sign-on-uploads": {
+        "task": "signatories.tasks.discard_stale_sign_on_uploads",
+        "schedule": 3600.0,
+    },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",
         "schedule": env.float("RETENTION_RUN_INTERVAL", default=6 * 3600.0),

@@ -258,6 +258,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             path("<int:pk>/versions/notify/", wrap(self.notify_signers_view),
                  name="campaigns_statement_notify_signers"),
             path("<int:pk>/import/", wrap(self.import_view), name="campaigns_statement_import"),
+            path("<int:pk>/import/<int:upload_id>/", wrap(self.import_run_view), name="campaigns_statement_import_run"),
             *super().get_urls(),
         ]
 
@@ -336,55 +337,76 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             _("Import sign-ons from a CSV or Excel file"),
         )
 
-    def import_view(self, request, pk):
-        """Upload a file, map its columns, preview every row and problem, then import all rows or none."""
-        statement = self.get_object(request, pk)
-        if statement is None or not request.user.has_perm("signatories.add_signon"):
-            return redirect("admin:campaigns_statement_changelist")
-        context = {
+    def _import_context(self, request, statement):
+        return {
             **self.admin_site.each_context(request),
             "title": _("Import sign-ons into “%(title)s”") % {"title": statement.title},
             "statement": statement,
             "opts": self.model._meta,
         }
+
+    def _importable_statement(self, request, pk):
+        statement = self.get_object(request, pk)
+        if statement is None or not request.user.has_perm("signatories.add_signon"):
+            return None
+        return statement
+
+    def import_view(self, request, pk):
+        """Upload a file and map its columns; a worker then checks every row (the preview) or imports all or none."""
+        statement = self._importable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        context = self._import_context(request, statement)
+        template = "admin/campaigns/statement/import_sign_ons.html"
         step = request.POST.get("step") if request.method == "POST" else None
         if step not in {"upload", "preview", "import"}:
             context["upload_form"] = ImportUploadForm()
-            return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+            return TemplateResponse(request, template, context)
         if step == "upload":
             upload_form = ImportUploadForm(request.POST, request.FILES)
             if not upload_form.is_valid():
                 context["upload_form"] = upload_form
-                return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+                return TemplateResponse(request, template, context)
             dataset = upload_form.cleaned_data["dataset"]
-            token = imports.keep_upload(upload_form.cleaned_data["data"], upload_form.cleaned_data["file"].name)
-            initial = {"upload": token, **{f"column_{key}": heading
-                                          for key, heading in imports.guess_mapping(dataset.headers).items()}}
+            upload = imports.keep_upload(statement=statement, data=upload_form.cleaned_data["data"],
+                                         filename=upload_form.cleaned_data["file"].name, by=request.user)
+            initial = {"upload": upload.pk, **{f"column_{key}": heading
+                                               for key, heading in imports.guess_mapping(dataset.headers).items()}}
             context["mapping_form"] = ImportMappingForm(initial=initial, headings=dataset.headers)
             context["columns"] = imports.column_samples(dataset)
-            return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+            return TemplateResponse(request, template, context)
 
         try:
-            dataset = imports.read_kept_upload(request.POST.get("upload", ""))
+            upload = imports.kept_upload(statement, request.POST.get("upload", ""))
+            dataset = imports.read_upload(upload)
         except imports.ImportFileError as problem:
             self.message_user(request, str(problem), messages.ERROR)
             return redirect("admin:campaigns_statement_import", statement.pk)
         mapping_form = ImportMappingForm(request.POST, headings=dataset.headers)
-        context["mapping_form"] = mapping_form
-        context["columns"] = imports.column_samples(dataset)
         if not mapping_form.is_valid():
-            return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+            context["mapping_form"] = mapping_form
+            context["columns"] = imports.column_samples(dataset)
+            return TemplateResponse(request, template, context)
         options = imports.ImportOptions(
             default_kind=mapping_form.cleaned_data["default_kind"],
             default_listing=mapping_form.cleaned_data["default_listing"],
             approve=mapping_form.cleaned_data["approve"],
         )
-        report = imports.import_sign_ons(
-            statement=statement, dataset=dataset, mapping=mapping_form.mapping(), options=options, by=request.user,
-            dry_run=step == "preview",
-        )
-        if step == "import" and report.ok:
-            imports.discard_upload(request.POST["upload"])
+        imports.queue_run(upload, mapping=mapping_form.mapping(), options=options, dry_run=step == "preview")
+        return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
+
+    def import_run_view(self, request, pk, upload_id):
+        """Where a check or an import stands: waiting for a worker, the preview and its problems, stopped, or done."""
+        statement = self._importable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        try:
+            upload = imports.kept_upload(statement, upload_id)
+        except imports.ImportFileError as problem:
+            self.message_user(request, str(problem), messages.ERROR)
+            return redirect("admin:campaigns_statement_import", statement.pk)
+        report = imports.report_from_json(upload.report)
+        if upload.state == upload.State.IMPORTED:
             self.message_user(
                 request,
                 _("%(count)d sign-ons imported (%(new)d new signatories; the others signed before).")
@@ -392,8 +414,26 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             )
             changelist = reverse("admin:signatories_signon_changelist")
             return redirect(f"{changelist}?statement__id__exact={statement.pk}&source__exact=import")
-        context["report"] = report
-        context["preview_rows"] = report.preview[:imports.PREVIEW_ROWS]
+        context = {**self._import_context(request, statement), "upload": upload}
+        if upload.state == upload.State.QUEUED:
+            # No JavaScript: the page asks again by itself (and has a link for those who turned that off).
+            context["waiting"] = True
+            return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+        try:
+            dataset = imports.read_upload(upload)
+        except imports.ImportFileError as problem:
+            self.message_user(request, str(problem), messages.ERROR)
+            return redirect("admin:campaigns_statement_import", statement.pk)
+        context["mapping_form"] = ImportMappingForm(
+            initial={"upload": upload.pk, **{f"column_{key}": heading for key, heading in upload.mapping.items()},
+                     **upload.options},
+            headings=dataset.headers,
+        )
+        context["columns"] = imports.column_samples(dataset)
+        context["stopped"] = upload.state == upload.State.FAILED
+        if report is not None:
+            context["report"] = report
+            context["preview_rows"] = report.preview[:imports.PREVIEW_ROWS]
         return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
 
     @admin.display(description=_("page"))

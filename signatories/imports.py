@@ -7,8 +7,10 @@ none. Each row goes through django-import-export's row machinery with
 recognises them (the rules of ``services.find_existing_signatory``), so an organization that
 signed before is reused, not duplicated.
 
-A file of 10,000 rows has to be checked and imported within one web request, so
-nothing here costs a query per row: the signatories a file could name, their
+The file is kept in the database (``SignOnImport``) between the steps, and a Celery
+worker runs the check and the import (``queue_run``, ``run_queued``): a file of
+10,000 rows takes seconds per step, longer than a web request should wait, while the
+page shows where the run stands. Nothing here costs a query per row: the signatories a file could name, their
 contacts and this statement's sign-ons are loaded in a few queries before the rows
 are checked (``services.SignatoryMatcher``), and the rows are written with bulk
 inserts, a batch at a time, new signatories, then contacts, then sign-ons
@@ -20,15 +22,16 @@ past the checks fails its batch, and with it the whole import.
 import datetime
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import tablib
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,10 +39,9 @@ from django_countries import countries
 from import_export import resources
 from import_export.formats import base_formats
 from import_export.results import RowResult
-from import_export.tmp_storages import TempFolderStorage
 
 from . import identity
-from .models import Contact, Signatory, SignOn
+from .models import Contact, Signatory, SignOn, SignOnImport
 from .services import SignatoryDetails, SignatoryMatcher, chunked, signatory_identity_key
 
 logger = logging.getLogger(__name__)
@@ -589,47 +591,129 @@ def import_sign_ons(*, statement, dataset: tablib.Dataset, mapping: dict, option
     return report
 
 
-# --- Between the steps: the uploaded file ----------------------------------------------
+# --- Between the steps: the uploaded file, and the worker's runs -----------------------
 
-UPLOAD_SALT = "signatories.import-upload"
 UPLOAD_MAX_AGE = 24 * 3600
 PREVIEW_ROWS = 200
 
 
-def keep_upload(data: bytes, filename: str) -> str:
-    """Keep the uploaded file for the next steps; return a signed token naming it.
+def keep_upload(*, statement, data: bytes, filename: str, by=None) -> SignOnImport:
+    """Keep the uploaded file for the next steps, in the database, where a worker can read it."""
+    return SignOnImport.objects.create(statement=statement, data=data, filename=filename[:255], uploaded_by=by,
+                                       language=translation.get_language() or settings.LANGUAGE_CODE)
 
-    The file goes to django-import-export's temporary storage; the token is signed
-    so that a posted form can only point at a file this site stored.
+
+def kept_upload(statement, upload_id) -> SignOnImport:
+    """The upload ``upload_id`` of ``statement``; ImportFileError if it is gone, expired or another statement's."""
+    expired = ImportFileError(_("The uploaded file has expired: upload it again."))
+    if not str(upload_id).isdigit():
+        raise expired
+    upload = SignOnImport.objects.filter(pk=int(upload_id), statement=statement).first()
+    if upload is None:
+        raise expired
+    if upload.state != SignOnImport.State.IMPORTED and (
+        upload.created_at < timezone.now() - datetime.timedelta(seconds=UPLOAD_MAX_AGE)
+    ):
+        raise expired
+    return upload
+
+
+def read_upload(upload: SignOnImport) -> tablib.Dataset:
+    if upload.state == SignOnImport.State.IMPORTED:
+        raise ImportFileError(_("This file has been imported already."))
+    return read_table(bytes(upload.data), upload.filename)
+
+
+def queue_run(upload: SignOnImport, *, mapping: dict, options: ImportOptions, dry_run: bool) -> None:
+    """Have a worker check (``dry_run``) or import ``upload`` with ``mapping`` and ``options``.
+
+    A file of 10,000 rows takes seconds to check and as long to import: longer than a
+    web request should wait. The page shows the run's state until the report is ready.
     """
-    storage = TempFolderStorage(read_mode="rb")
-    storage.save(data)
-    return signing.dumps({"name": storage.name, "filename": filename}, salt=UPLOAD_SALT)
+    from .tasks import run_sign_on_import
+
+    upload.mapping, upload.options, upload.dry_run = mapping, asdict(options), dry_run
+    upload.state, upload.report, upload.finished_at = SignOnImport.State.QUEUED, None, None
+    upload.language = translation.get_language() or upload.language
+    # Not the file itself: it does not change, and it can be megabytes.
+    upload.save(update_fields=["mapping", "options", "dry_run", "state", "report", "finished_at", "language",
+                               "updated_at"])
+    transaction.on_commit(partial(run_sign_on_import.delay, upload.pk))
 
 
-def _storage_for(token: str) -> tuple[TempFolderStorage, str]:
+def run_queued(upload_id: int) -> SignOnImport | None:
+    """Run the check or import queued for ``upload_id``; the upload, or None when there was nothing to run.
+
+    Idempotent: the upload is locked for the run, and only a queued one runs, so a task
+    delivered twice (a worker lost mid-run) checks or imports once. The import and its
+    new state commit together. A run that fails leaves nothing imported, marks the
+    upload stopped, and logs the error's type only (its text could quote the file).
+    """
     try:
-        kept = signing.loads(token, salt=UPLOAD_SALT, max_age=UPLOAD_MAX_AGE)
-    except signing.BadSignature:
-        raise ImportFileError(_("The uploaded file has expired: upload it again."))
-    return TempFolderStorage(name=kept["name"], read_mode="rb"), kept["filename"]
+        with transaction.atomic():
+            # FOR UPDATE of the upload only: PostgreSQL refuses it on the outer join to a deleted uploader.
+            upload = (
+                SignOnImport.objects.select_for_update(of=("self",)).select_related("statement", "uploaded_by")
+                .filter(pk=upload_id, state=SignOnImport.State.QUEUED).first()
+            )
+            if upload is None:
+                return None
+            with translation.override(upload.language):
+                report = import_sign_ons(
+                    statement=upload.statement, dataset=read_table(bytes(upload.data), upload.filename),
+                    mapping=upload.mapping, options=ImportOptions(**upload.options), by=upload.uploaded_by,
+                    dry_run=upload.dry_run,
+                )
+            imported = report.ok and not upload.dry_run
+            upload.report = report_as_json(report, with_rows=not imported)
+            upload.state = SignOnImport.State.IMPORTED if imported else SignOnImport.State.CHECKED
+            if imported:
+                upload.data = b""  # the contact details are in the sign-ons now
+            upload.finished_at = timezone.now()
+            upload.save(update_fields=["report", "state", "finished_at", "updated_at", *(["data"] if imported else [])])
+            return upload
+    except Exception as error:
+        logger.error("Sign-on import %s stopped: %s", upload_id, type(error).__name__)
+        SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.QUEUED).update(
+            state=SignOnImport.State.FAILED, finished_at=timezone.now())
+        return None
 
 
-def read_kept_upload(token: str) -> tablib.Dataset:
-    storage, filename = _storage_for(token)
-    try:
-        data = storage.read()
-    except OSError:
-        raise ImportFileError(_("The uploaded file has expired: upload it again."))
-    return read_table(data, filename)
+def report_as_json(report: ImportReport, *, with_rows: bool = True) -> dict:
+    """``report`` for the upload's row; without the rows (names, addresses) once imported."""
+    return {
+        "total_rows": report.total_rows, "imported": report.imported, "new_signatories": report.new_signatories,
+        "problems": [_plain(asdict(problem)) for problem in report.problems] if with_rows else [],
+        "preview": [_plain(asdict(row)) for row in report.preview] if with_rows else [],
+    }
 
 
-def discard_upload(token: str) -> None:
-    try:
-        storage, _filename = _storage_for(token)
-        storage.remove()
-    except (ImportFileError, OSError):
-        pass
+def _plain(values: dict) -> dict:
+    # Labels and messages may be lazy translations, which JSON cannot hold: written in the run's language.
+    return {key: str(value) if isinstance(value, Promise) else value for key, value in values.items()}
+
+
+def report_from_json(data: dict | None) -> ImportReport | None:
+    if data is None:
+        return None
+    return ImportReport(
+        total_rows=data["total_rows"], imported=data["imported"], new_signatories=data["new_signatories"],
+        problems=[RowProblem(**problem) for problem in data["problems"]],
+        preview=[PreviewRow(**row) for row in data["preview"]],
+    )
+
+
+def discard_stale_uploads(now=None) -> int:
+    """Delete the files uploaded more than ``UPLOAD_MAX_AGE`` ago and never imported; return how many.
+
+    They hold the contact details of people who are not (or not yet) signatories here.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=UPLOAD_MAX_AGE)
+    deleted, _per_model = (SignOnImport.objects.filter(created_at__lt=cutoff)
+                           .exclude(state=SignOnImport.State.IMPORTED).delete())
+    if deleted:
+        logger.info("%s unimported sign-on uploads deleted", deleted)
+    return deleted
 
 
 def column_samples(dataset: tablib.Dataset, count: int = 3) -> list[tuple[str, list[str]]]:

@@ -413,3 +413,57 @@ class DistinctOrganizations(models.Model):
             # One row per pair, whichever order staff saw them in.
             models.CheckConstraint(condition=Q(first__lt=F("second")), name="distinct_organizations_ordered"),
         ]
+
+
+class SignOnImport(models.Model):
+    """A file of sign-ons collected elsewhere, uploaded by staff, checked and imported by a worker.
+
+    The file is kept here, not on the web server's disk, so that whichever worker runs
+    the check or the import can read it. It holds contact details: it is emptied once
+    imported, and an upload left unimported is deleted after ``IMPORT_UPLOAD_MAX_AGE``
+    (``signatories.imports.discard_stale_uploads``).
+    """
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        QUEUED = "queued", _("waiting for a worker")
+        CHECKED = "checked", _("checked")
+        IMPORTED = "imported", _("imported")
+        FAILED = "failed", _("stopped")
+
+    statement = models.ForeignKey(
+        "campaigns.Statement", on_delete=models.CASCADE, related_name="sign_on_imports", verbose_name=_("statement")
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    filename = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(editable=False)
+    # What the next run does with the file: the columns staff mapped, their choices, a
+    # check (dry run) or the import.
+    mapping = models.JSONField(default=dict)
+    options = models.JSONField(default=dict)
+    dry_run = models.BooleanField(default=True)
+    # The uploader's language: the report's problems and labels are written in it.
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.UPLOADED)
+    # The last run's report (signatories.imports.ImportReport as JSON).
+    report = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-on import")
+        verbose_name_plural = _("sign-on imports")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=["uploaded", "queued", "checked", "imported", "failed"]),
+                name="sign_on_import_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename

@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import services
+from . import imports, services
 
 # Transient mail-server or network trouble: retried with backoff (up to ten minutes apart).
 EMAIL_TASK_RETRIES = {
@@ -28,3 +28,13 @@ def send_unsent_confirmation_emails():
 @shared_task(**EMAIL_TASK_RETRIES)
 def send_rejection_notice(sign_on_id):
     services.send_rejection_email(sign_on_id=sign_on_id)
+
+
+@shared_task(acks_late=True)
+def run_sign_on_import(upload_id):
+    imports.run_queued(upload_id)
+
+
+@shared_task
+def discard_stale_sign_on_uploads():
+    imports.discard_stale_uploads()

@@ -232,3 +232,26 @@ def test_worker_sends_the_confirmation_email_once(celery_worker, tasks_sent_to_b
     celery_worker.wait_for_task(second.id)
 
     assert len(sent_messages(celery_worker.mail_dir)) == 1
+
+
+def test_worker_imports_a_file_of_sign_ons_once(celery_worker, tasks_sent_to_broker):
+    from signatories import imports
+    from signatories.models import SignOnImport
+
+    statement = make_unconfirmed_sign_on().statement
+    rows = "".join(f"Organization {n},info{n}@example.org,KE\n" for n in range(3))
+    upload = SignOnImport.objects.create(statement=statement, filename="responses.csv",
+                                         data=f"Organisation name,E-mail address,Country\n{rows}".encode())
+    headings = imports.read_upload(upload).headers
+
+    imports.queue_run(upload, mapping=imports.guess_mapping(headings), options=imports.ImportOptions(),
+                      dry_run=False)
+
+    deadline = time.monotonic() + TIMEOUT_SECONDS
+    while SignOnImport.objects.get().state == SignOnImport.State.QUEUED and time.monotonic() < deadline:
+        time.sleep(0.2)
+    upload.refresh_from_db()
+    assert upload.state == SignOnImport.State.IMPORTED, celery_worker.log()[-6000:]
+    assert sorted(SignOn.objects.filter(source=SignOn.Source.IMPORT).values_list("contact__email", flat=True)) == [
+        "info0@example.org", "info1@example.org", "info2@example.org"]
+    assert bytes(upload.data) == b""

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -61,15 +61,25 @@ def mapping_post(response, step, **changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
+def run(client, statement, data):
+    """Post a mapping: the worker checks or imports (eagerly, once the request's transaction
+    commits); then the page the browser is sent to, which shows where the run stands."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        posted = client.post(import_url(statement), data)
+    if posted.status_code != 302 or "/import/" not in posted["Location"]:
+        return posted  # the mapping form with its errors, or a refusal
+    return client.get(posted["Location"])
+
+
 def preview(client, statement, file, **changes):
     response = upload(client, statement, file)
     assert response.status_code == 200
-    return client.post(import_url(statement), mapping_post(response, "preview", **changes))
+    return run(client, statement, mapping_post(response, "preview", **changes))
 
 
 def import_file(client, statement, file, **changes):
     previewed = preview(client, statement, file, **changes)
-    return previewed, client.post(import_url(statement), mapping_post(previewed, "import", **changes))
+    return previewed, run(client, statement, mapping_post(previewed, "import", **changes))
 
 
 def problems(response):
@@ -196,7 +206,7 @@ def test_staff_map_columns_the_page_could_not_guess(admin_client, statement):
     assert "column_name" in missing.context["mapping_form"].errors
     assert 'aria-describedby="id_column_name_errors"' in missing.content.decode()
 
-    mapped = admin_client.post(import_url(statement), mapping_post(
+    mapped = run(admin_client, statement, mapping_post(
         response, "import", column_name="Q1", column_email="Q2", column_country="Q3"))
 
     assert mapped.status_code == 302
@@ -330,7 +340,7 @@ def preview_queries(client, statement, count):
     rows += [form_service_row(f"Expert {n}", f"expert{n}@mail.example", kind="Individual") for n in range(count)]
     response = upload(client, statement, csv_file(rows))
     with CaptureQueriesContext(connection) as queries:
-        previewed = client.post(import_url(statement), mapping_post(response, "preview"))
+        previewed = run(client, statement, mapping_post(response, "preview"))
     assert previewed.context["report"].ok and len(previewed.context["report"].preview) == 2 * count
     inserts = sum(1 for query in queries if query["sql"].startswith("INSERT"))
     return len(queries) - inserts, inserts
@@ -421,9 +431,9 @@ def test_any_file_gets_a_page_with_row_errors_never_a_server_error_or_a_stored_s
     assert response.status_code == 200, response.status_code
     if "mapping_form" not in response.context:
         return  # the file itself was refused, with a message
-    previewed = client.post(import_url(statement), mapping_post(response, "preview"))
+    previewed = run(client, statement, mapping_post(response, "preview"))
     assert previewed.status_code == 200
-    imported = client.post(import_url(statement), mapping_post(previewed, "import"))
+    imported = run(client, statement, mapping_post(previewed, "import"))
     assert imported.status_code in {200, 302}
     report = previewed.context["report"]
     assert all(problem.row >= 2 and problem.message for problem in report.problems)
@@ -493,3 +503,108 @@ def test_a_csv_saved_with_semicolons_is_read_too(admin_client, statement):
 
     assert response.status_code == 302
     assert SignOn.objects.get().signatory.name == "Épicentre"
+
+
+# --- The worker's runs ------------------------------------------------------------------
+
+
+def test_the_page_says_the_file_is_being_checked_until_the_worker_has_done_it(admin_client, statement):
+    from signatories import imports
+    from signatories.models import SignOnImport
+
+    response = upload(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]))
+    with TestCase.captureOnCommitCallbacks(execute=False) as queued:  # no worker has taken it yet
+        posted = admin_client.post(import_url(statement), mapping_post(response, "preview"))
+    assert len(queued) == 1
+
+    waiting = admin_client.get(posted["Location"])
+    page = waiting.content.decode()
+    assert "Checking every row of “responses.csv”: nothing is imported yet." in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert "report" not in waiting.context and "mapping_form" not in waiting.context
+
+    imports.run_queued(SignOnImport.objects.get().pk)
+    checked = admin_client.get(posted["Location"])
+    assert [row.name for row in checked.context["report"].preview] == ["Access Now"]
+    assert "refresh" not in checked.content.decode()
+    assert not SignOn.objects.exists()
+
+
+def test_an_import_delivered_twice_imports_once_and_keeps_no_contact_details(admin_client, statement):
+    from signatories import imports
+    from signatories.models import SignOnImport
+
+    rows = [form_service_row("Access Now", "info@accessnow.example"),
+            form_service_row("Ada Lovelace", "ada@example.org", kind="Individual")]
+    previewed = preview(admin_client, statement, csv_file(rows))
+    with TestCase.captureOnCommitCallbacks(execute=False):
+        admin_client.post(import_url(statement), mapping_post(previewed, "import"))
+    upload_id = SignOnImport.objects.get().pk
+
+    assert imports.run_queued(upload_id).state == SignOnImport.State.IMPORTED
+    assert imports.run_queued(upload_id) is None  # the second delivery finds nothing queued
+
+    assert SignOn.objects.filter(statement=statement).count() == 2
+    done = SignOnImport.objects.get()
+    assert bytes(done.data) == b""
+    assert done.report["imported"] == 2 and done.report["preview"] == [] and done.report["problems"] == []
+    assert "info@accessnow.example" not in str(done.report)
+
+
+def test_a_run_that_stops_imports_nothing_says_so_and_logs_no_contact_details(
+    admin_client, statement, monkeypatch, caplog
+):
+    from signatories import imports
+
+    previewed = preview(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]))
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("constraint failed for info@accessnow.example")
+
+    monkeypatch.setattr(imports, "import_sign_ons", fail)
+    stopped = run(admin_client, statement, mapping_post(previewed, "import"))
+
+    assert stopped.status_code == 200
+    assert "The run stopped before the end, and nothing was imported." in stopped.content.decode()
+    assert "mapping_form" in stopped.context  # to try again without uploading the file again
+    assert not SignOn.objects.exists()
+    assert "RuntimeError" in caplog.text and "info@accessnow.example" not in caplog.text
+
+
+def test_problems_are_reported_in_the_language_of_the_staff_member_who_asked(admin_client, statement):
+    from django.utils import translation
+
+    from signatories import imports
+    from signatories.models import SignOnImport
+
+    with translation.override("fr"):  # the admin in French: its addresses start with /fr/
+        uploaded = upload(admin_client, statement, csv_file([form_service_row("Access Now", "not-an-address")]))
+        with TestCase.captureOnCommitCallbacks(execute=False):
+            posted = admin_client.post(import_url(statement), mapping_post(uploaded, "preview"))
+    # The worker runs in no particular language.
+    imports.run_queued(SignOnImport.objects.get().pk)
+    response = admin_client.get(posted["Location"])
+
+    # Written by the worker in the language of the page that asked for the check.
+    assert [problem.message for problem in response.context["report"].problems] == [
+        "« not-an-address » n’est pas une adresse e-mail."]
+
+
+def test_uploads_left_unimported_are_deleted_after_a_day(statement):
+    from django.utils import timezone
+
+    from signatories import imports
+    from signatories.models import SignOnImport
+
+    now = timezone.now()
+    old, recent, imported = (
+        SignOnImport.objects.create(statement=statement, filename=name, data=b"Name,Email\nA,a@example.org\n",
+                                    state=state)
+        for name, state in (("old.csv", "checked"), ("recent.csv", "uploaded"), ("done.csv", "imported"))
+    )
+    SignOnImport.objects.filter(pk__in=[old.pk, imported.pk]).update(created_at=now - timezone.timedelta(hours=25))
+
+    assert imports.discard_stale_uploads(now=now) == 1
+    assert set(SignOnImport.objects.values_list("filename", flat=True)) == {"recent.csv", "done.csv"}
+    with pytest.raises(imports.ImportFileError, match="upload it again"):
+        imports.kept_upload(statement, old.pk)
