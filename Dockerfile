@@ -7,6 +7,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
+# A CJK font for Chinese, Japanese and Korean names in the signed letter (the settings
+# find it; DejaVu Sans, shipped with the code, covers the other scripts).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-wqy-zenhei \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 1000 advocacy
 WORKDIR /app
 

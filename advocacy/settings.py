@@ -279,10 +279,13 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 EMBED_FRAME_ANCESTORS = env.list("EMBED_FRAME_ANCESTORS", default=["https:", "http:"])
 # The signed letter ships DejaVu Sans (Latin, Greek, Cyrillic, Arabic, Hebrew): empty means that.
 # SIGNED_LETTER_FONT / _BOLD_FONT replace it (TrueType paths); _FALLBACK_FONTS are tried, in order,
-# for a character the letter's font lacks (e.g. a Noto CJK .ttf for Chinese names).
+# for a character the letter's font lacks, then DejaVu Sans, then the first of SYSTEM_CJK_FONTS
+# that exists: Debian's fonts-wqy-zenhei (Chinese, Japanese, Korean), installed in the Docker
+# image, too large (17 MB) to ship in the repository.
 SIGNED_LETTER_FONT = env.str("SIGNED_LETTER_FONT", default="")
 SIGNED_LETTER_BOLD_FONT = env.str("SIGNED_LETTER_BOLD_FONT", default="")
 SIGNED_LETTER_FALLBACK_FONTS = env.list("SIGNED_LETTER_FALLBACK_FONTS", default=[])
+SYSTEM_CJK_FONTS = env.list("SYSTEM_CJK_FONTS", default=["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"])
 
 # --- The statement page (campaigns/statement_page.py) -------------------------------
 # Anonymous readers of a statement page see a change (a new signatory, an edit) within

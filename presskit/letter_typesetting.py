@@ -10,7 +10,8 @@ lacks comes out as an empty box. So before text reaches ReportLab:
   (``python-bidi``): reordering a whole paragraph first would put its end on the
   first line,
 - each character is drawn from the first font that has it: the letter's font, then
-  SIGNED_LETTER_FALLBACK_FONTS, then the shipped DejaVu Sans. A character no font
+  SIGNED_LETTER_FALLBACK_FONTS, then the shipped DejaVu Sans, then the system's CJK
+  font (SYSTEM_CJK_FONTS, Debian's fonts-wqy-zenhei, installed in the Docker image). A character no font
   has is drawn as the font's empty box; the rest of the letter is unaffected.
 
 The shipped fonts (``presskit/fonts``, DejaVu Sans, Bitstream Vera licence) cover
@@ -231,21 +232,30 @@ def _registered(regular_path, bold_path, italic_path, fallback_paths):
 def fonts_setting() -> tuple:
     """The font settings in force, as a value to key caches on."""
     return tuple(getattr(settings, name, "") and str(getattr(settings, name, ""))
-                 for name in ("SIGNED_LETTER_FONT", "SIGNED_LETTER_BOLD_FONT", "SIGNED_LETTER_FALLBACK_FONTS"))
+                 for name in ("SIGNED_LETTER_FONT", "SIGNED_LETTER_BOLD_FONT", "SIGNED_LETTER_FALLBACK_FONTS",
+                              "SYSTEM_CJK_FONTS"))
 
 
 def letter_fonts(*, right_to_left=False) -> LetterFonts:
-    """The fonts for one letter, from SIGNED_LETTER_FONT / _BOLD_FONT / _FALLBACK_FONTS or the shipped DejaVu Sans."""
+    """The fonts for one letter, from SIGNED_LETTER_FONT / _BOLD_FONT / _FALLBACK_FONTS or the shipped DejaVu Sans,
+    with the system's CJK font, when it has one, as the last fallback."""
     regular_path = getattr(settings, "SIGNED_LETTER_FONT", "") or str(SHIPPED_REGULAR)
     bold_path = getattr(settings, "SIGNED_LETTER_BOLD_FONT", "") or (
         regular_path if getattr(settings, "SIGNED_LETTER_FONT", "") else str(SHIPPED_BOLD)
     )
     # A house font without an italic of its own is set upright, as before it was configurable.
     italic_path = regular_path if getattr(settings, "SIGNED_LETTER_FONT", "") else str(SHIPPED_ITALIC)
-    fallback_paths = (*getattr(settings, "SIGNED_LETTER_FALLBACK_FONTS", ()), str(SHIPPED_REGULAR))
+    # The system's CJK font comes last: it has Latin and Cyrillic letters too, which DejaVu Sans draws better.
+    fallback_paths = (*getattr(settings, "SIGNED_LETTER_FALLBACK_FONTS", ()), str(SHIPPED_REGULAR),
+                      *system_cjk_fonts())
     regular, bold, italic, fallbacks = _registered(regular_path, bold_path, italic_path, tuple(fallback_paths))
     return LetterFonts(regular=regular, bold=bold, italic=italic, fallbacks=fallbacks, right_to_left=right_to_left,
                        _covers=_shared_coverage)
+
+
+def system_cjk_fonts() -> tuple:
+    """The system's CJK fonts the letter can fall back to (``SYSTEM_CJK_FONTS`` that exist)."""
+    return tuple(path for path in getattr(settings, "SYSTEM_CJK_FONTS", ()) if Path(path).is_file())
 
 
 # Coverage tables are read once per process: a font's cmap does not change.

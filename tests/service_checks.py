@@ -7,7 +7,9 @@ A test declares what it needs with a marker:
 - ``requires_celery_worker``: Redis is available as a broker (the test starts its
   own worker);
 - ``requires_browser``: Debian's Chromium (``/usr/bin/chromium``), the Playwright
-  package and axe-core (``npm ci`` in ``tests/browser``) are installed.
+  package and axe-core (``npm ci`` in ``tests/browser``) are installed;
+- ``requires_cjk_font``: the system's CJK font that the signed letter falls back to
+  (``SYSTEM_CJK_FONTS``, Debian's fonts-wqy-zenhei) is installed.
 
 Where the service is missing the test is skipped, so ``make test`` works on a bare
 machine. With ``REQUIRE_SERVICES=1`` (CI sets it) a missing service is a failure
@@ -123,18 +125,28 @@ def _redis_status():
     return redis_problem(getattr(_django_settings(), "REDIS_URL", ""))
 
 
+@functools.cache
+def _cjk_font_status():
+    paths = _django_settings().SYSTEM_CJK_FONTS
+    if any(Path(path).is_file() for path in paths):
+        return None
+    return f"none of {', '.join(paths)} exists (apt-get install fonts-wqy-zenhei)"
+
+
 # What each marker needs; probed once per run, at the first test that asks.
 PROBES = {
     "requires_postgres": _postgres_status,
     "requires_redis": _redis_status,
     "requires_celery_worker": _redis_status,
     "requires_browser": functools.cache(browser_problem),
+    "requires_cjk_font": _cjk_font_status,
 }
 SERVICE_NAMES = {
     "requires_browser": "a browser (Chromium with Playwright and axe-core)",
     "requires_postgres": "PostgreSQL",
     "requires_redis": "Redis",
     "requires_celery_worker": "Redis (as the Celery broker)",
+    "requires_cjk_font": "a CJK font for the signed letter",
 }
 
 

@@ -159,12 +159,31 @@ def test_a_glyph_the_letter_font_lacks_comes_from_a_fallback_font(client, statem
     assert any("BitstreamVeraSans" in name for name in names) and any("DejaVuSans" in name for name in names)
 
 
-def test_a_name_in_a_script_no_font_covers_does_not_break_the_letter(client, statement):
+def test_a_name_in_a_script_no_font_covers_does_not_break_the_letter(client, statement, settings):
+    settings.SYSTEM_CJK_FONTS = []  # as on a machine without one
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="中国数字权利中心", country="CN"))
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Open Net Korea", country="KR"))
     text = text_of(letter(client, statement))
     assert "— China" in text
     assert "Open Net Korea — South Korea" in text
+
+
+@pytest.mark.requires_cjk_font
+def test_chinese_japanese_and_korean_names_are_drawn_with_the_systems_cjk_font(client, statement):
+    # No setting: the letter finds the font that the Docker image installs.
+    names = {"中国数字权利中心": ("CN", "China"), "山田太郎": ("JP", "Japan"), "오픈넷": ("KR", "South Korea"),
+             "Роскомсвобода": ("RU", "Russia")}
+    for name, (code, _country) in names.items():
+        SignOnFactory(statement=statement, signatory=OrganizationFactory(name=name, country=code))
+    reader = letter(client, statement)
+
+    text = text_of(reader)
+    for name, (_code, country) in names.items():
+        assert f"{name} — {country}" in text
+    fonts = font_names(reader)
+    assert any("WenQuanYiZenHei" in font for font in fonts), fonts
+    # It is the last resort: test_a_glyph_the_letter_font_lacks_comes_from_a_fallback_font
+    # shows DejaVu Sans still drawing the Cyrillic letters it has too.
 
 
 def test_a_font_setting_naming_a_missing_file_is_reported_at_start_up(settings, tmp_path):
