@@ -361,6 +361,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         step = request.POST.get("step") if request.method == "POST" else None
         if step not in {"upload", "preview", "import"}:
             context["upload_form"] = ImportUploadForm()
+            context["recent_uploads"] = imports.recent_uploads(statement)
             return TemplateResponse(request, template, context)
         if step == "upload":
             upload_form = ImportUploadForm(request.POST, request.FILES)

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.dateparse import parse_date, parse_datetime
@@ -616,6 +617,14 @@ def kept_upload(statement, upload_id) -> SignOnImport:
     ):
         raise expired
     return upload
+
+
+def recent_uploads(statement, count: int = 10) -> list[SignOnImport]:
+    """The latest files uploaded for ``statement`` that staff can still go back to: kept, or imported."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=UPLOAD_MAX_AGE)
+    uploads = SignOnImport.objects.filter(statement=statement).filter(
+        Q(created_at__gte=cutoff) | Q(state=SignOnImport.State.IMPORTED))
+    return list(uploads.defer("data", "report").select_related("uploaded_by")[:count])
 
 
 def read_upload(upload: SignOnImport) -> tablib.Dataset:

@@ -608,3 +608,24 @@ def test_uploads_left_unimported_are_deleted_after_a_day(statement):
     assert set(SignOnImport.objects.values_list("filename", flat=True)) == {"recent.csv", "done.csv"}
     with pytest.raises(imports.ImportFileError, match="upload it again"):
         imports.kept_upload(statement, old.pk)
+
+
+def test_staff_can_go_back_to_a_file_they_uploaded_from_the_import_page(admin_client, statement):
+    from django.utils import timezone
+
+    from signatories.models import SignOnImport
+
+    upload(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]))
+    other_statement = StatementFactory()
+    upload(admin_client, other_statement, csv_file([form_service_row("EFF", "info@eff.example")],
+                                                   name="other.csv"))
+    expired = SignOnImport.objects.create(statement=statement, filename="last-week.csv", data=b"x")
+    SignOnImport.objects.filter(pk=expired.pk).update(created_at=timezone.now() - timezone.timedelta(days=2))
+
+    page = admin_client.get(import_url(statement)).content.decode()
+
+    kept = SignOnImport.objects.get(statement=statement, filename="responses.csv")
+    run_url = reverse("admin:campaigns_statement_import_run", args=[statement.pk, kept.pk])
+    assert f'<a href="{run_url}">responses.csv</a>' in page
+    assert "other.csv" not in page and "last-week.csv" not in page
+    assert admin_client.get(run_url).context["mapping_form"]["upload"].value() == kept.pk
