@@ -271,6 +271,8 @@ SIGN_ON_CONFIRMATION_MAX_AGE = env.int("SIGN_ON_CONFIRMATION_MAX_AGE", default=1
 # Importing sign-ons (django-import-export): the largest file staff may upload, and exports escape formulas.
 SIGN_ON_IMPORT_MAX_BYTES = env.int("SIGN_ON_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 SIGN_ON_IMPORT_MAX_ROWS = env.int("SIGN_ON_IMPORT_MAX_ROWS", default=10_000)
+# A worker checks and imports the file; the page waits this long for it before saying it still runs.
+SIGN_ON_IMPORT_PAGE_WAIT_SECONDS = env.float("SIGN_ON_IMPORT_PAGE_WAIT_SECONDS", default=5.0)
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 

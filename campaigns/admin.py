@@ -406,6 +406,9 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         except imports.ImportFileError as problem:
             self.message_user(request, str(problem), messages.ERROR)
             return redirect("admin:campaigns_statement_import", statement.pk)
+        # Most files take a second or two: wait that long (bounded, so a worker's backlog
+        # never ties up the web server) and show the result, rather than a page to reload.
+        upload = imports.wait_for_run(upload, seconds=settings.SIGN_ON_IMPORT_PAGE_WAIT_SECONDS)
         report = imports.report_from_json(upload.report)
         if upload.state == upload.State.IMPORTED:
             self.message_user(
@@ -417,7 +420,8 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             return redirect(f"{changelist}?statement__id__exact={statement.pk}&source__exact=import")
         context = {**self._import_context(request, statement), "upload": upload}
         if upload.state == upload.State.QUEUED:
-            # No JavaScript: the page asks again by itself (and has a link for those who turned that off).
+            # Still running: a link to ask again (no JavaScript, and no timed refresh, which
+            # would pull the page from under a screen-reader user).
             context["waiting"] = True
             return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
         try:

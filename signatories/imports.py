@@ -22,6 +22,7 @@ past the checks fails its batch, and with it the whole import.
 import datetime
 import logging
 import re
+import time
 from dataclasses import asdict, dataclass, field
 from functools import partial
 
@@ -686,6 +687,15 @@ def run_queued(upload_id: int) -> SignOnImport | None:
         SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.QUEUED).update(
             state=SignOnImport.State.FAILED, finished_at=timezone.now())
         return None
+
+
+def wait_for_run(upload: SignOnImport, *, seconds: float) -> SignOnImport:
+    """``upload`` once its queued run is over, or as it stands after ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while upload.state == SignOnImport.State.QUEUED and time.monotonic() < deadline:
+        time.sleep(0.2)
+        upload.refresh_from_db(fields=["state", "report", "finished_at"])
+    return upload
 
 
 def report_as_json(report: ImportReport, *, with_rows: bool = True) -> dict:
