@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from campaigns.models import Campaign
 from mailings.models import Delivery, Invitation, Mailing, Unsubscription, email_hash
+from signatories import imports
 from signatories.audit_trail import erase_from_audit_trail
 from signatories.models import Contact, Signatory, SignOn
 
@@ -153,7 +154,7 @@ def erase_signer(
 
     Removes their contact details, their individual and unlisted sign-ons (an
     individual's profile goes with its last sign-on), their invitations and
-    delivery records; keeps the listed sign-ons of organizations unless
+    delivery records, and the files awaiting import that name them; keeps the listed sign-ons of organizations unless
     ``remove_organization_sign_ons`` (the organization asked). The address is kept
     only as the hash that stops campaign email. Returns the record, which holds counts only.
     """
@@ -183,6 +184,7 @@ def erase_signer(
         erase_from_audit_trail(contact_ids=contact_ids, sign_on_ids=sign_on_ids, signatory_ids=profile_ids)
         invitations_erased, _ = Invitation.objects.filter(email__iexact=email).delete()
         Delivery.objects.filter(email__iexact=email).delete()
+        uploads_discarded = imports.discard_uploads_naming(email)
         Unsubscription.objects.get_or_create(email_hash=email_hash(email), defaults={"source": "erasure"})
         record = ErasureRecord.objects.create(
             reason=reason,
@@ -194,8 +196,9 @@ def erase_signer(
             requested_by=by,
         )
     logger.info(
-        "Erasure %s (%s): %d contacts, %d sign-ons, %d profiles, %d invitations",
+        "Erasure %s (%s): %d contacts, %d sign-ons, %d profiles, %d invitations, %d files awaiting import",
         record.pk, reason, contacts_erased, sign_ons_removed, signatories_removed, invitations_erased,
+        uploads_discarded,
     )
     return record
 

@@ -722,6 +722,26 @@ def report_from_json(data: dict | None) -> ImportReport | None:
     )
 
 
+def discard_uploads_naming(email: str) -> int:
+    """Delete the files not yet imported that hold ``email`` in a cell; return how many.
+
+    For an erasure: such a file keeps the address (and whatever the row says of its
+    owner) until it is imported or a day has passed, and importing it would bring
+    them back.
+    """
+    wanted = email.strip().casefold()
+    naming = []
+    for upload in SignOnImport.objects.exclude(state=SignOnImport.State.IMPORTED).only("pk", "data", "filename"):
+        try:
+            dataset = read_table(bytes(upload.data), upload.filename)
+        except ImportFileError:
+            continue
+        if any(cell_text(cell).strip().casefold() == wanted for row in dataset for cell in row):
+            naming.append(upload.pk)
+    deleted, _per_model = SignOnImport.objects.filter(pk__in=naming).delete()
+    return deleted
+
+
 def discard_stale_uploads(now=None) -> int:
     """Delete the files uploaded more than ``UPLOAD_MAX_AGE`` ago and never imported; return how many.
 

@@ -135,6 +135,21 @@ def test_erasure_is_logged_without_the_erased_data(client, signer, caplog):
     assert f"Erasure {record.pk}" in caplog.text
 
 
+def test_erasure_deletes_files_awaiting_import_that_name_the_signer(client, signer, statement):
+    from signatories.models import SignOnImport
+
+    def waiting_file(filename, email, state=SignOnImport.State.CHECKED):
+        data = f"Organisation name,E-mail address\nDerechos Digitales,{email}\n".encode()
+        return SignOnImport.objects.create(statement=statement, filename=filename, data=data, state=state)
+
+    waiting_file("hers.csv", EMAIL.title())  # the address however it was typed in the other tool
+    waiting_file("colleague.csv", "colleague@secret-mail.example")
+
+    client.post(reverse("privacy:signer_erase", args=[manage_token(signer["listed"])]), {"understood": "on"})
+
+    assert list(SignOnImport.objects.values_list("filename", flat=True)) == ["colleague.csv"]
+
+
 def test_link_still_opens_after_erasure_without_personal_data(client, signer):
     token = manage_token(signer["listed"])
     client.post(reverse("privacy:signer_erase", args=[token]), {"understood": "on"})
