@@ -640,15 +640,25 @@ def queue_run(upload: SignOnImport, *, mapping: dict, options: ImportOptions, dr
     A file of 10,000 rows takes seconds to check and as long to import: longer than a
     web request should wait. The page shows the run's state until the report is ready.
     """
-    from .tasks import run_sign_on_import
-
     upload.mapping, upload.options, upload.dry_run = mapping, asdict(options), dry_run
     upload.state, upload.report, upload.finished_at = SignOnImport.State.QUEUED, None, None
     upload.language = translation.get_language() or upload.language
     # Not the file itself: it does not change, and it can be megabytes.
     upload.save(update_fields=["mapping", "options", "dry_run", "state", "report", "finished_at", "language",
                                "updated_at"])
-    transaction.on_commit(partial(run_sign_on_import.delay, upload.pk))
+    transaction.on_commit(partial(_hand_to_worker, upload.pk))
+
+
+def _hand_to_worker(upload_id: int) -> None:
+    from .tasks import run_sign_on_import
+
+    try:
+        run_sign_on_import.delay(upload_id)
+    except Exception as error:
+        # The broker is unreachable: the page says the run stopped, and staff can start it again.
+        logger.error("Could not queue sign-on import %s: %s", upload_id, type(error).__name__)
+        SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.QUEUED).update(
+            state=SignOnImport.State.FAILED, finished_at=timezone.now())
 
 
 def run_queued(upload_id: int) -> SignOnImport | None:

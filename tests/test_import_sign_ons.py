@@ -632,3 +632,19 @@ def test_staff_can_go_back_to_a_file_they_uploaded_from_the_import_page(admin_cl
     assert f'<a href="{run_url}">responses.csv</a>' in page
     assert "other.csv" not in page and "last-week.csv" not in page
     assert admin_client.get(run_url).context["mapping_form"]["upload"].value() == kept.pk
+
+
+def test_with_the_workers_unreachable_the_page_says_the_run_stopped(admin_client, statement, monkeypatch):
+    from signatories import tasks
+
+    previewed = preview(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]))
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379")
+
+    monkeypatch.setattr(tasks.run_sign_on_import, "delay", broker_down)
+    stopped = run(admin_client, statement, mapping_post(previewed, "import"))
+
+    assert stopped.status_code == 200
+    assert "The run stopped before the end, and nothing was imported." in stopped.content.decode()
+    assert not SignOn.objects.exists()
