@@ -656,9 +656,14 @@ def _hand_to_worker(upload_id: int) -> None:
         run_sign_on_import.delay(upload_id)
     except Exception as error:
         # The broker is unreachable: the page says the run stopped, and staff can start it again.
-        logger.error("Could not queue sign-on import %s: %s", upload_id, type(error).__name__)
-        SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.QUEUED).update(
-            state=SignOnImport.State.FAILED, finished_at=timezone.now())
+        _mark_stopped(upload_id, f"could not be queued: {type(error).__name__}")
+
+
+def _mark_stopped(upload_id: int, why: str) -> None:
+    # Only the error's type is logged: its text could quote the file (a name, an address).
+    logger.error("Sign-on import %s %s", upload_id, why)
+    SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.QUEUED).update(
+        state=SignOnImport.State.FAILED, finished_at=timezone.now())
 
 
 def run_queued(upload_id: int) -> SignOnImport | None:
@@ -693,9 +698,7 @@ def run_queued(upload_id: int) -> SignOnImport | None:
             upload.save(update_fields=["report", "state", "finished_at", "updated_at", *(["data"] if imported else [])])
             return upload
     except Exception as error:
-        logger.error("Sign-on import %s stopped: %s", upload_id, type(error).__name__)
-        SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.QUEUED).update(
-            state=SignOnImport.State.FAILED, finished_at=timezone.now())
+        _mark_stopped(upload_id, f"stopped: {type(error).__name__}")
         return None
 
 
