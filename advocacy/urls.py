@@ -15,16 +15,19 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
 ]
 
+# The public pages first, the statement page's app before all: it is the page most
+# visited, and each route tried before it costs every view of it (its slug converter
+# leaves the campaign's press kit and actions to their own apps).
 urlpatterns += i18n_patterns(
+    path("", include("campaigns.urls")),
+    path("", include("signatories.urls")),
+    path("", include("presskit.urls")),
+    path("", include("outreach.urls")),
+    path("", include("mailings.urls")),
+    path("", include("privacy.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
-    path("", include("signatories.urls")),
-    path("", include("mailings.urls")),
-    path("", include("privacy.urls")),
-    path("", include("presskit.urls")),
-    path("", include("outreach.urls")),
-    path("", include("campaigns.urls")),
     prefix_default_language=False,
 )
 

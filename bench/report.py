@@ -122,7 +122,7 @@ def download_measure(key: str, probe: dict | None) -> str:
     return text + f", peak RSS {_number(probe['peak_rss_mb'])} MB"
 
 
-STATEMENT_PAGE_ROUTE = "/campaigns/<slug:campaign_slug>/<slug:statement_slug>/"
+STATEMENT_PAGE_ROUTE = "/campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/"
 
 
 def pages_whose_queries_differ(pages: dict) -> list[str]:
