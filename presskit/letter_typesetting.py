@@ -71,6 +71,9 @@ class LetterFonts:
     italic: str
     fallbacks: tuple = ()
     right_to_left: bool = False
+    # Font files tried after the fallbacks, read only once a character needs them: the
+    # system's CJK font is 17 MB, and most letters have no Chinese, Japanese or Korean name.
+    last_resort_paths: tuple = ()
     _covers: dict = field(default_factory=dict, repr=False)
 
     def covers(self, font_name) -> frozenset:
@@ -99,6 +102,9 @@ class LetterFonts:
                     if char in self.covers(candidate):
                         chosen = candidate
                         break
+                else:
+                    chosen = next((candidate for candidate in _registered_files(self.last_resort_paths)
+                                   if char in self.covers(candidate)), font_name)
             if runs and runs[-1][0] == chosen:
                 runs[-1][1].append(char)
             else:
@@ -229,6 +235,11 @@ def _registered(regular_path, bold_path, italic_path, fallback_paths):
     return regular, bold, italic, tuple(name for name in fallbacks if name not in (regular, bold))
 
 
+@functools.cache
+def _registered_files(paths: tuple) -> tuple:
+    return tuple(_register(path) for path in paths)
+
+
 def fonts_setting() -> tuple:
     """The font settings in force, as a value to key caches on."""
     return tuple(getattr(settings, name, "") and str(getattr(settings, name, ""))
@@ -245,12 +256,11 @@ def letter_fonts(*, right_to_left=False) -> LetterFonts:
     )
     # A house font without an italic of its own is set upright, as before it was configurable.
     italic_path = regular_path if getattr(settings, "SIGNED_LETTER_FONT", "") else str(SHIPPED_ITALIC)
-    # The system's CJK font comes last: it has Latin and Cyrillic letters too, which DejaVu Sans draws better.
-    fallback_paths = (*getattr(settings, "SIGNED_LETTER_FALLBACK_FONTS", ()), str(SHIPPED_REGULAR),
-                      *system_cjk_fonts())
+    fallback_paths = (*getattr(settings, "SIGNED_LETTER_FALLBACK_FONTS", ()), str(SHIPPED_REGULAR))
     regular, bold, italic, fallbacks = _registered(regular_path, bold_path, italic_path, tuple(fallback_paths))
+    # The system's CJK font comes last: it has Latin and Cyrillic letters too, which DejaVu Sans draws better.
     return LetterFonts(regular=regular, bold=bold, italic=italic, fallbacks=fallbacks, right_to_left=right_to_left,
-                       _covers=_shared_coverage)
+                       last_resort_paths=system_cjk_fonts(), _covers=_shared_coverage)
 
 
 def system_cjk_fonts() -> tuple:
