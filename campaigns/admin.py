@@ -337,6 +337,8 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             _("Import sign-ons from a CSV or Excel file"),
         )
 
+    import_template = "admin/campaigns/statement/import_sign_ons.html"
+
     def _import_context(self, request, statement):
         return {
             **self.admin_site.each_context(request),
@@ -351,43 +353,51 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             return None
         return statement
 
+    def _upload_again(self, request, statement, problem):
+        """Back to the upload step, saying why the kept file cannot be used."""
+        self.message_user(request, str(problem), messages.ERROR)
+        return redirect("admin:campaigns_statement_import", statement.pk)
+
+    @staticmethod
+    def _mapping_step(upload, dataset, mapping, options=None):
+        """The mapping form for ``upload``, filled in with ``mapping`` (and ``options``), and the columns' samples."""
+        initial = {"upload": upload.pk, **{f"column_{key}": heading for key, heading in mapping.items()},
+                   **(options or {})}
+        return {"mapping_form": ImportMappingForm(initial=initial, headings=dataset.headers),
+                "columns": imports.column_samples(dataset)}
+
     def import_view(self, request, pk):
         """Upload a file and map its columns; a worker then checks every row (the preview) or imports all or none."""
         statement = self._importable_statement(request, pk)
         if statement is None:
             return redirect("admin:campaigns_statement_changelist")
         context = self._import_context(request, statement)
-        template = "admin/campaigns/statement/import_sign_ons.html"
         step = request.POST.get("step") if request.method == "POST" else None
         if step not in {"upload", "preview", "import"}:
             context["upload_form"] = ImportUploadForm()
             context["recent_uploads"] = imports.recent_uploads(statement)
-            return TemplateResponse(request, template, context)
+            return TemplateResponse(request, self.import_template, context)
         if step == "upload":
             upload_form = ImportUploadForm(request.POST, request.FILES)
             if not upload_form.is_valid():
                 context["upload_form"] = upload_form
-                return TemplateResponse(request, template, context)
+                return TemplateResponse(request, self.import_template, context)
             dataset = upload_form.cleaned_data["dataset"]
             upload = imports.keep_upload(statement=statement, data=upload_form.cleaned_data["data"],
                                          filename=upload_form.cleaned_data["file"].name, by=request.user)
-            initial = {"upload": upload.pk, **{f"column_{key}": heading
-                                               for key, heading in imports.guess_mapping(dataset.headers).items()}}
-            context["mapping_form"] = ImportMappingForm(initial=initial, headings=dataset.headers)
-            context["columns"] = imports.column_samples(dataset)
-            return TemplateResponse(request, template, context)
+            context.update(self._mapping_step(upload, dataset, imports.guess_mapping(dataset.headers)))
+            return TemplateResponse(request, self.import_template, context)
 
         try:
             upload = imports.kept_upload(statement, request.POST.get("upload", ""))
             dataset = imports.read_upload(upload)
         except imports.ImportFileError as problem:
-            self.message_user(request, str(problem), messages.ERROR)
-            return redirect("admin:campaigns_statement_import", statement.pk)
+            return self._upload_again(request, statement, problem)
         mapping_form = ImportMappingForm(request.POST, headings=dataset.headers)
         if not mapping_form.is_valid():
             context["mapping_form"] = mapping_form
             context["columns"] = imports.column_samples(dataset)
-            return TemplateResponse(request, template, context)
+            return TemplateResponse(request, self.import_template, context)
         options = imports.ImportOptions(
             default_kind=mapping_form.cleaned_data["default_kind"],
             default_listing=mapping_form.cleaned_data["default_listing"],
@@ -404,8 +414,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         try:
             upload = imports.kept_upload(statement, upload_id)
         except imports.ImportFileError as problem:
-            self.message_user(request, str(problem), messages.ERROR)
-            return redirect("admin:campaigns_statement_import", statement.pk)
+            return self._upload_again(request, statement, problem)
         # Most files take a second or two: wait that long (bounded, so a worker's backlog
         # never ties up the web server) and show the result, rather than a page to reload.
         upload = imports.wait_for_run(upload, seconds=settings.SIGN_ON_IMPORT_PAGE_WAIT_SECONDS)
@@ -423,23 +432,17 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             # Still running: a link to ask again (no JavaScript, and no timed refresh, which
             # would pull the page from under a screen-reader user).
             context["waiting"] = True
-            return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+            return TemplateResponse(request, self.import_template, context)
         try:
             dataset = imports.read_upload(upload)
         except imports.ImportFileError as problem:
-            self.message_user(request, str(problem), messages.ERROR)
-            return redirect("admin:campaigns_statement_import", statement.pk)
-        context["mapping_form"] = ImportMappingForm(
-            initial={"upload": upload.pk, **{f"column_{key}": heading for key, heading in upload.mapping.items()},
-                     **upload.options},
-            headings=dataset.headers,
-        )
-        context["columns"] = imports.column_samples(dataset)
+            return self._upload_again(request, statement, problem)
+        context.update(self._mapping_step(upload, dataset, upload.mapping, upload.options))
         context["stopped"] = upload.state == upload.State.FAILED
         if report is not None:
             context["report"] = report
             context["preview_rows"] = report.preview[:imports.PREVIEW_ROWS]
-        return TemplateResponse(request, "admin/campaigns/statement/import_sign_ons.html", context)
+        return TemplateResponse(request, self.import_template, context)
 
     @admin.display(description=_("page"))
     def view_link(self, statement):

@@ -605,26 +605,25 @@ def keep_upload(*, statement, data: bytes, filename: str, by=None) -> SignOnImpo
                                        language=translation.get_language() or settings.LANGUAGE_CODE)
 
 
+def _kept(now=None) -> Q:
+    """The uploads staff can still go back to: imported, or uploaded less than ``UPLOAD_MAX_AGE`` ago."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=UPLOAD_MAX_AGE)
+    return Q(created_at__gte=cutoff) | Q(state=SignOnImport.State.IMPORTED)
+
+
 def kept_upload(statement, upload_id) -> SignOnImport:
     """The upload ``upload_id`` of ``statement``; ImportFileError if it is gone, expired or another statement's."""
-    expired = ImportFileError(_("The uploaded file has expired: upload it again."))
-    if not str(upload_id).isdigit():
-        raise expired
-    upload = SignOnImport.objects.filter(pk=int(upload_id), statement=statement).first()
+    upload = None
+    if str(upload_id).isdigit():
+        upload = SignOnImport.objects.filter(_kept(), pk=int(upload_id), statement=statement).first()
     if upload is None:
-        raise expired
-    if upload.state != SignOnImport.State.IMPORTED and (
-        upload.created_at < timezone.now() - datetime.timedelta(seconds=UPLOAD_MAX_AGE)
-    ):
-        raise expired
+        raise ImportFileError(_("The uploaded file has expired: upload it again."))
     return upload
 
 
 def recent_uploads(statement, count: int = 10) -> list[SignOnImport]:
-    """The latest files uploaded for ``statement`` that staff can still go back to: kept, or imported."""
-    cutoff = timezone.now() - datetime.timedelta(seconds=UPLOAD_MAX_AGE)
-    uploads = SignOnImport.objects.filter(statement=statement).filter(
-        Q(created_at__gte=cutoff) | Q(state=SignOnImport.State.IMPORTED))
+    """The latest files uploaded for ``statement`` that staff can still go back to."""
+    uploads = SignOnImport.objects.filter(_kept(), statement=statement)
     return list(uploads.defer("data", "report").select_related("uploaded_by")[:count])
 
 
@@ -760,9 +759,7 @@ def discard_stale_uploads(now=None) -> int:
 
     They hold the contact details of people who are not (or not yet) signatories here.
     """
-    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=UPLOAD_MAX_AGE)
-    deleted, _per_model = (SignOnImport.objects.filter(created_at__lt=cutoff)
-                           .exclude(state=SignOnImport.State.IMPORTED).delete())
+    deleted, _per_model = SignOnImport.objects.exclude(_kept(now)).delete()
     if deleted:
         logger.info("%s unimported sign-on uploads deleted", deleted)
     return deleted
