@@ -199,15 +199,14 @@ def find_existing_signatory(details: SignatoryDetails) -> Signatory | None:
     hosting); an individual by their email address.
     """
     key = signatory_identity_key(details)
-    if details.kind == Signatory.Kind.ORGANIZATION:
-        # Both name rules in one query: the organization itself, or the one that the latest
-        # merge of that name kept. A scalar subquery, so the database reads both by index.
-        kept = OrganizationMerge.objects.filter(duplicate_profile__identity_key=key).order_by("-merged_at")
-        candidates = Signatory.objects.filter(Q(identity_key=key) | Q(pk=Subquery(kept.values("kept_id")[:1]))).order_by()
-        found = min(candidates[:2], key=lambda candidate: candidate.identity_key != key, default=None)
-    else:
-        found = Signatory.objects.filter(identity_key=key).first()
-    if found is None and details.kind == Signatory.Kind.ORGANIZATION:
+    if details.kind != Signatory.Kind.ORGANIZATION:
+        return Signatory.objects.filter(identity_key=key).first()
+    # Both name rules in one query: the organization itself, or the one that the latest
+    # merge of that name kept. A scalar subquery, so the database reads both by index.
+    kept = OrganizationMerge.objects.filter(duplicate_profile__identity_key=key).order_by("-merged_at")
+    candidates = Signatory.objects.filter(Q(identity_key=key) | Q(pk=Subquery(kept.values("kept_id")[:1])))
+    found = min(candidates.order_by()[:2], key=lambda candidate: candidate.identity_key != key, default=None)
+    if found is None:
         domain = identity.website_domain(details.website)
         if identity.is_identifying_domain(domain):
             found = (
