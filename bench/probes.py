@@ -32,13 +32,25 @@ def _empty_caches():
         local.clear()
 
 
+def _replace_card_image(campaign, name, content):
+    """The image of ``campaign``'s press kit, its file in a media folder of this process's own
+    (an image left by an earlier process points to a folder that is gone)."""
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    from presskit.models import PressKitItem
+
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
+    PressKitItem.objects.filter(campaign=campaign, kind=PressKitItem.Kind.IMAGE).delete()
+    image = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Card", alt_text="A card")
+    image.file.save(name, ContentFile(content), save=False)
+    image.save()
+
+
 def _route_values(campaign_slug, statement_slug):
     """A value for every parameter of the public routes, for one campaign and statement of
     the seed; the tokens are real ones (a signer's, an invitee's, a journalist's), so each
     page shows what its holder sees. Names the token each route expects."""
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-
     from campaigns.models import Statement
     from mailings.models import Invitation
     from mailings.services import make_invitation_token, make_unsubscribe_token
@@ -52,11 +64,7 @@ def _route_values(campaign_slug, statement_slug):
     invitation, _created = Invitation.objects.get_or_create(
         statement=statement, email=f"invitee@{campaign_slug}.example",
         defaults={"organization_name": "Invited Organization"})
-    if not PressKitItem.objects.filter(campaign=campaign, kind=PressKitItem.Kind.IMAGE).exists():
-        settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
-        image = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Card", alt_text="A card")
-        image.file.save("card.png", ContentFile(b"\x89PNG\r\n\x1a\n" + b"0" * 1024), save=False)
-        image.save()
+    _replace_card_image(campaign, "card.png", b"\x89PNG\r\n\x1a\n" + b"0" * 1024)
     management = make_management_token(sign_on)
     tokens = {
         "signatories:confirm": make_confirmation_token(sign_on),
@@ -183,20 +191,14 @@ def press_kit_zip():
     import io
     import zipfile
 
-    from django.conf import settings
-    from django.core.files.base import ContentFile
     from django.urls import reverse
 
     from bench import seed
     from campaigns.models import Campaign
     from presskit.models import PressKitItem
 
-    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="bench-media-")
     campaign = Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
-    PressKitItem.objects.filter(campaign=campaign, kind=PressKitItem.Kind.IMAGE).delete()
-    image = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Card", alt_text="A card")
-    image.file.save("card.jpg", ContentFile(os.urandom(200 * 1024)), save=False)
-    image.save()
+    _replace_card_image(campaign, "card.jpg", os.urandom(200 * 1024))
     seconds, body = _timed_get(reverse("presskit:archive", kwargs={"campaign_slug": seed.CAMPAIGN_SLUG,
                                                                    "language": "en"}))
     files = zipfile.ZipFile(io.BytesIO(body)).namelist()
