@@ -11,8 +11,9 @@ lacks comes out as an empty box. So before text reaches ReportLab:
   first line,
 - each character is drawn from the first font that has it: the letter's font, then
   SIGNED_LETTER_FALLBACK_FONTS, then the shipped DejaVu Sans, then the system's CJK
-  font (SYSTEM_CJK_FONTS, Debian's fonts-wqy-zenhei, installed in the Docker image). A character no font
-  has is drawn as the font's empty box; the rest of the letter is unaffected.
+  font (SYSTEM_CJK_FONTS, Debian's fonts-wqy-zenhei, installed in the Docker image).
+  A character no font has is drawn as the font's empty box; the rest of the letter is
+  unaffected.
 
 The shipped fonts (``presskit/fonts``, DejaVu Sans, Bitstream Vera licence) cover
 Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew and Arabic; a deployment adds

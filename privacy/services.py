@@ -154,8 +154,8 @@ def erase_signer(
 
     Removes their contact details, their individual and unlisted sign-ons (an
     individual's profile goes with its last sign-on), their invitations and
-    delivery records, and the files awaiting import that name them; keeps the listed sign-ons of organizations unless
-    ``remove_organization_sign_ons`` (the organization asked). The address is kept
+    delivery records, and the files awaiting import that name them; keeps the listed
+    sign-ons of organizations unless ``remove_organization_sign_ons`` (the organization asked). The address is kept
     only as the hash that stops campaign email. Returns the record, which holds counts only.
     """
     email = email.strip()
