@@ -220,11 +220,12 @@ def find_existing_signatory(details: SignatoryDetails) -> Signatory | None:
 class SignatoryMatcher:
     """``find_existing_signatory`` for a whole file at once: a few queries, then lookups in memory.
 
-    Loads every signatory that one of ``candidates`` could be (by identity key, or an
-    organization by its website's identifying domain) in chunks, so that the number of
-    queries does not grow with the rows; :meth:`find` then applies the same rules as
-    ``find_existing_signatory``: the identity key first, else the oldest organization
-    on the same domain.
+    Loads every signatory that one of ``candidates`` could be (by identity key, an
+    organization by a name merged away into it, or by its website's identifying domain)
+    in chunks, so that the number of queries does not grow with the rows; :meth:`find`
+    then applies the same rules as ``find_existing_signatory``: the identity key first,
+    else the organization the latest merge of that name kept, else the oldest
+    organization on the same domain.
     """
 
     CHUNK = 1000  # well under every database's limit on query parameters
@@ -232,30 +233,50 @@ class SignatoryMatcher:
     def __init__(self, candidates):
         candidates = list(candidates)
         keys = sorted({signatory_identity_key(details) for details in candidates})
+        organization_keys = {
+            signatory_identity_key(details) for details in candidates if details.kind == Signatory.Kind.ORGANIZATION
+        }
         domains = sorted({
             domain for details in candidates
             if details.kind == Signatory.Kind.ORGANIZATION
             and identity.is_identifying_domain(domain := identity.website_domain(details.website))
         })
         self.by_key = {}
+        self.by_merged_key = {}
         self.by_domain = {}
         for chunk in chunked(keys, self.CHUNK):
             self.by_key.update((found.identity_key, found) for found in Signatory.objects.filter(identity_key__in=chunk))
+        merged_away = sorted(organization_keys - self.by_key.keys())
+        kept_id_for = {}
+        for chunk in chunked(merged_away, self.CHUNK):
+            merges = OrganizationMerge.objects.filter(duplicate_profile__identity_key__in=chunk)
+            # Oldest first, so that the latest merge of a name is the one left in the dict.
+            for merged_key, kept_id in merges.order_by("merged_at", "pk").values_list(
+                "duplicate_profile__identity_key", "kept_id"
+            ):
+                kept_id_for[merged_key] = kept_id
+        kept = {}
+        for chunk in chunked(sorted(set(kept_id_for.values())), self.CHUNK):
+            kept.update((found.pk, found) for found in Signatory.objects.filter(pk__in=chunk))
+        self.by_merged_key = {key: kept[kept_id] for key, kept_id in kept_id_for.items() if kept_id in kept}
         for chunk in chunked(domains, self.CHUNK):
             organizations = Signatory.objects.filter(kind=Signatory.Kind.ORGANIZATION, website_domain__in=chunk)
             for found in organizations.order_by("pk"):
                 self.by_domain.setdefault(found.website_domain, found)
 
     def find(self, details: SignatoryDetails) -> Signatory | None:
-        found = self.by_key.get(signatory_identity_key(details))
+        key = signatory_identity_key(details)
+        found = self.by_key.get(key)
         if found is None and details.kind == Signatory.Kind.ORGANIZATION:
+            found = self.by_merged_key.get(key)
             domain = identity.website_domain(details.website)
-            if identity.is_identifying_domain(domain):
+            if found is None and identity.is_identifying_domain(domain):
                 found = self.by_domain.get(domain)
         return found
 
     def signatories(self) -> list[Signatory]:
-        return list({found.pk: found for found in [*self.by_key.values(), *self.by_domain.values()]}.values())
+        found = [*self.by_key.values(), *self.by_merged_key.values(), *self.by_domain.values()]
+        return list({signatory.pk: signatory for signatory in found}.values())
 
 
 def chunked(values: list, size: int):

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from signatories import identity
+from signatories import identity, services
 from signatories.imports import MARKUP
 from signatories.models import Contact, Signatory, SignOn
 
@@ -156,6 +156,33 @@ def test_existing_organizations_are_matched_not_duplicated(admin_client, stateme
         eff.pk, apc.pk, Signatory.objects.get(name="SMEX").pk,
     }
     assert eff.contacts.get().email == "press@eff.example"
+
+
+def test_a_name_merged_away_is_imported_as_the_organization_kept(admin_client, admin_user, statement):
+    keep = OrganizationFactory(name="Electronic Frontier Foundation")
+    services.merge_organizations(keep=keep, duplicate=OrganizationFactory(name="EFF"), by=admin_user)
+    other_statement_signer = OrganizationFactory(name="Access Now")
+    services.merge_organizations(keep=other_statement_signer, duplicate=OrganizationFactory(name="AccessNow Org"),
+                                 by=admin_user)
+    SignOnFactory(statement=statement, signatory=other_statement_signer)
+
+    previewed, imported = import_file(admin_client, statement, csv_file([
+        form_service_row("eff", "press@eff.example"),
+        form_service_row("Electronic Frontier Foundation", "legal@eff.example"),
+        form_service_row("AccessNow Org", "info@accessnow.example"),
+    ]))
+
+    # As the public form does: the merged-away name finds the organization kept, so the
+    # file's second row is the same signatory, and a merged name that signed already did.
+    assert problems(previewed) == [
+        (3, "Organisation name", "The same signatory as row 2: each signs once."),
+        (4, "Organisation name", "“Access Now” has already signed this statement."),
+    ]
+    assert not SignOn.objects.filter(signatory=keep).exists()
+
+    import_file(admin_client, statement, csv_file([form_service_row("eff", "press@eff.example")]))
+    assert SignOn.objects.get(statement=statement, signatory=keep).contact.email == "press@eff.example"
+    assert not Signatory.objects.filter(name__iexact="eff").exists()
 
 
 def test_staff_may_approve_later_instead(admin_client, statement):
