@@ -64,9 +64,11 @@ def _sign_on_data(sign_on: SignOn) -> dict:
 
 
 def signer_data(*, email: str) -> dict:
-    """Everything stored about the person at ``email``: contacts, their sign-ons, invitations.
+    """Everything stored about the person at ``email``: contacts, their sign-ons, invitations,
+    and the rows of files that staff uploaded to import and have not imported yet.
 
-    Only data tied to this address: other contacts of the same organization are not included.
+    Only data tied to this address: other contacts of the same organization, and the
+    other rows of those files, are not included.
     """
     contacts = (
         Contact.objects.filter(email__iexact=email.strip())
@@ -99,6 +101,15 @@ def signer_data(*, email: str) -> dict:
                 "declined_at": _iso(invitation.declined_at),
             }
             for invitation in invitations
+        ],
+        "files_awaiting_import": [
+            {
+                "statement": naming.upload.statement.title,
+                "file": naming.upload.filename,
+                "uploaded_at": _iso(naming.upload.created_at),
+                "rows": naming.rows,
+            }
+            for naming in imports.uploads_naming(email)
         ],
         "unsubscribed_from_campaign_email": Unsubscription.is_unsubscribed(email),
     }

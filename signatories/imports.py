@@ -734,23 +734,44 @@ def report_from_json(data: dict | None) -> ImportReport | None:
     )
 
 
-def discard_uploads_naming(email: str) -> int:
-    """Delete the files not yet imported that hold ``email`` in a cell; return how many.
+@dataclass(frozen=True)
+class UploadNaming:
+    """A file not yet imported that holds someone's address, and its rows that hold it."""
 
-    For an erasure: such a file keeps the address (and whatever the row says of its
-    owner) until it is imported or a day has passed, and importing it would bring
-    them back.
+    upload: SignOnImport
+    rows: list[dict]  # heading -> cell, as the file has them
+
+
+def uploads_naming(email: str) -> list[UploadNaming]:
+    """The files not yet imported that hold ``email`` in a cell, each with only the rows that do.
+
+    Such a file keeps the address, and whatever its row says of its owner, until it
+    is imported or a day has passed: the owner's data download lists it, and their
+    erasure deletes it (importing it would bring them back).
     """
     wanted = email.strip().casefold()
-    naming = []
-    for upload in SignOnImport.objects.exclude(state=SignOnImport.State.IMPORTED).only("pk", "data", "filename"):
+    found = []
+    waiting = SignOnImport.objects.exclude(state=SignOnImport.State.IMPORTED).select_related("statement")
+    for upload in waiting.order_by("created_at", "pk"):
         try:
             dataset = read_table(bytes(upload.data), upload.filename)
         except ImportFileError:
             continue
-        if any(cell_text(cell).strip().casefold() == wanted for row in dataset for cell in row):
-            naming.append(upload.pk)
-    deleted, _per_model = SignOnImport.objects.filter(pk__in=naming).delete()
+        rows = [
+            dict(zip(dataset.headers, cells))
+            for cells in ([cell_text(cell) for cell in row] for row in dataset)
+            if any(cell.strip().casefold() == wanted for cell in cells)
+        ]
+        if rows:
+            found.append(UploadNaming(upload=upload, rows=rows))
+    return found
+
+
+def discard_uploads_naming(email: str) -> int:
+    """Delete the files not yet imported that hold ``email`` in a cell (see ``uploads_naming``); return how many."""
+    deleted, _per_model = SignOnImport.objects.filter(
+        pk__in=[naming.upload.pk for naming in uploads_naming(email)]
+    ).delete()
     return deleted
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import Representative, User
 from mailings.models import Invitation, Unsubscription
 from privacy.models import ErasureRecord
-from signatories.models import Contact, Signatory, SignOn
+from signatories.models import Contact, Signatory, SignOn, SignOnImport
 from signatories.services import make_management_token
 
 from .factories import (
@@ -135,15 +135,36 @@ def test_erasure_is_logged_without_the_erased_data(client, signer, caplog):
     assert f"Erasure {record.pk}" in caplog.text
 
 
+def waiting_file(statement, filename, *rows, state=SignOnImport.State.CHECKED):
+    """A file uploaded to import, checked and not imported yet."""
+    data = "Organisation name,Your full name,E-mail address\n" + "".join(f"{','.join(row)}\n" for row in rows)
+    return SignOnImport.objects.create(statement=statement, filename=filename, data=data.encode(), state=state)
+
+
+def test_the_download_lists_her_rows_of_files_awaiting_import_and_no_one_else_s(client, signer, statement):
+    # The address however it was typed in the other tool.
+    waiting_file(statement, "responses.csv", ("Derechos Digitales", "Maria Policy", EMAIL.title()),
+                 ("Fundación Karisma", "Someone Else", "someone@karisma.example"))
+    waiting_file(statement, "colleague.csv", ("Derechos Digitales", "Colleague", "colleague@secret-mail.example"))
+    imported = waiting_file(statement, "done.csv", ("Derechos Digitales", "Maria Policy", EMAIL),
+                            state=SignOnImport.State.IMPORTED)
+    imported.data = b""  # an imported file is emptied
+    imported.save()
+
+    response = client.get(reverse("privacy:signer_data", args=[manage_token(signer["listed"])]))
+
+    [waiting] = json.loads(response.content)["files_awaiting_import"]
+    assert (waiting["statement"], waiting["file"]) == (statement.title, "responses.csv")
+    assert waiting["rows"] == [
+        {"Organisation name": "Derechos Digitales", "Your full name": "Maria Policy", "E-mail address": EMAIL.title()}
+    ]
+    assert "karisma" not in response.content.decode().lower()
+    assert "colleague" not in response.content.decode().lower()
+
+
 def test_erasure_deletes_files_awaiting_import_that_name_the_signer(client, signer, statement):
-    from signatories.models import SignOnImport
-
-    def waiting_file(filename, email, state=SignOnImport.State.CHECKED):
-        data = f"Organisation name,E-mail address\nDerechos Digitales,{email}\n".encode()
-        return SignOnImport.objects.create(statement=statement, filename=filename, data=data, state=state)
-
-    waiting_file("hers.csv", EMAIL.title())  # the address however it was typed in the other tool
-    waiting_file("colleague.csv", "colleague@secret-mail.example")
+    waiting_file(statement, "hers.csv", ("Derechos Digitales", "Maria Policy", EMAIL.title()))
+    waiting_file(statement, "colleague.csv", ("Derechos Digitales", "Colleague", "colleague@secret-mail.example"))
 
     client.post(reverse("privacy:signer_erase", args=[manage_token(signer["listed"])]), {"understood": "on"})
 
