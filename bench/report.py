@@ -63,7 +63,16 @@ def summarize(runs: list) -> dict:
         "requests": sum(run["requests"] for run in runs),
         "errors": sum(run.get("errors", 0) for run in runs),
         "runs": len(runs),
+        "cpu_ms": cpu_summary([run.get("cpu_ms") for run in runs]),
     }
+
+
+def cpu_summary(per_run: list) -> dict | None:
+    """The median CPU per request of each part (bench/cpu.py) over the runs that measured it."""
+    measured = [cpu for cpu in per_run if cpu]
+    if not measured:
+        return None
+    return {part: median([cpu[part] for cpu in measured]) for part in CPU_PARTS}
 
 
 def ratio(rps, baseline_rps):
@@ -180,6 +189,35 @@ def _number(value, digits=0, suffix=""):
     return f"{value:,.{digits}f}{suffix}"
 
 
+CPU_PARTS = ("app", "database", "rest", "total")
+
+
+def cpu_table(results: dict) -> str:
+    """Milliseconds of CPU per request, by part, for hello world and every HTTP case.
+
+    The last column compares the case's total with hello world's: on a machine that
+    the load keeps busy, no case's ratio to hello world goes above it.
+    """
+    hello = (results.get("hello", {}).get("summary") or {}).get("cpu_ms")
+    cases = [("Hello world (baseline)", hello)] + [
+        (case["title"], (case.get("summary") or {}).get("cpu_ms")) for case in results.get("http_cases", [])
+    ]
+    lines = [
+        "| Case | app (gunicorn) | database (PostgreSQL) | rest (wrk, Redis, kernel) | total | hello's total ÷ this |",
+        "|---|---|---|---|---|---|",
+    ]
+    for title, cpu in cases:
+        if not cpu:
+            lines.append(f"| {title} | — | — | — | — | — |")
+            continue
+        bound = hello["total"] / cpu["total"] if hello and cpu["total"] else None
+        lines.append(
+            f"| {title} | " + " | ".join(f"{_number(cpu[part], 2)} ms" for part in CPU_PARTS)
+            + f" | {_number(bound, 2)}× |"
+        )
+    return "\n".join(lines)
+
+
 def table_rows(results: dict) -> list:
     """[case, target, measured, verdict] for every case, in the issue's order."""
     hello = results.get("hello", {}).get("summary") or {}
@@ -270,6 +308,13 @@ def markdown_report(results: dict) -> str:
         f"Each HTTP figure is the median of {config.get('runs', '?')} runs of {config.get('seconds', '?')} s; "
         "the ratio is to the median hello-world req/s of the same run. "
         f"gunicorn: {config.get('gunicorn', '?')}; wrk: {config.get('wrk', '?')}.",
+        "",
+        "## CPU per request (median of the runs)",
+        "",
+        "Read from /proc around each run (bench/cpu.py). wrk, gunicorn, PostgreSQL and Redis share the "
+        "machine's cores, so a case's ratio to hello world is close to the last column.",
+        "",
+        cpu_table(results),
         "",
         "## SQL queries per public page (first visit with empty caches / next visit)",
         "",

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from . import report, seed
+from . import cpu, report, seed
 from .wrk import run_wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -330,6 +330,15 @@ def measure(results, server, staff_cookie, post_args):
         script_args = [path, cookie, token, f"{prefix}-{run_id}", stamp]
         return run_wrk(url, **{**options, **overrides, "script_args": script_args})
 
+    def measured(run, *args, **kwargs):
+        """``run(*args, **kwargs)``'s wrk figures, with the CPU each request cost (bench/cpu.py)."""
+        if not cpu.available():
+            return run(*args, **kwargs)
+        before = cpu.snapshot(server.process.pid)
+        result = run(*args, **kwargs)
+        result["cpu_ms"] = cpu.per_request(before, cpu.snapshot(server.process.pid), result["requests"])
+        return result
+
     say("Warming up: every worker renders each page once (not measured)")
     for _, _, _, _, url, options in [*cases, (None, None, None, None, server.base + HELLO, hello)]:
         if options:
@@ -340,19 +349,19 @@ def measure(results, server, staff_cookie, post_args):
 
     for round_number in range(1, RUNS + 1):
         say(f"Round {round_number}/{RUNS}: hello world")
-        hello_runs.append(run_wrk(server.base + HELLO, **hello))
+        hello_runs.append(measured(run_wrk, server.base + HELLO, **hello))
         for key, title, _, _, url, options in cases:
             if options:
                 say(f"Round {round_number}/{RUNS}: {title}")
-                runs[key].append(run_wrk(url, **options))
+                runs[key].append(measured(run_wrk, url, **options))
     # Last: every sign-on adds rows, which the other cases should not see.
     for round_number in range(1, RUNS + 1):
         say(f"Round {round_number}/{RUNS}: hello world")
-        hello_runs.append(run_wrk(server.base + HELLO, **hello))
+        hello_runs.append(measured(run_wrk, server.base + HELLO, **hello))
         for key, title, _, _, url, options in post_cases:
             if options:
                 say(f"Round {round_number}/{RUNS}: {title}")
-                runs[key].append(post_run(url, options, f"{key}-{round_number}"))
+                runs[key].append(measured(post_run, url, options, f"{key}-{round_number}"))
 
     results["hello"] = {"summary": report.summarize(hello_runs), "runs": hello_runs}
     hello_rps = results["hello"]["summary"]["rps"]
@@ -467,6 +476,9 @@ def main():
     rows = report.table_rows(results)
     print()
     print(report.text_table(rows))
+    print()
+    print("CPU per request (median):")
+    print(report.cpu_table(results))
     print()
     for line in report.machine_lines(results["machine"]):
         print(line)

@@ -304,3 +304,38 @@ def test_the_query_probe_counts_every_public_page_at_both_sizes(db, bench_campai
     assert set(pages) == {"/" + route for route, _ in public_routes()} - post_only
     assert report.judge_queries(pages) == report.MET, report.queries_measure(pages)
     assert pages[report.STATEMENT_PAGE_ROUTE]["10000"]["first"] > 0  # real pages were opened
+
+
+def test_cpu_per_request_is_split_between_the_app_the_database_and_the_rest():
+    from bench import cpu
+
+    before = {"app": 10.0, "database": 5.0, "machine": 100.0}
+    after = {"app": 12.0, "database": 5.5, "machine": 103.0}
+
+    split = cpu.per_request(before, after, 1000)
+
+    assert split == pytest.approx({"app": 2.0, "database": 0.5, "rest": 0.5, "total": 3.0})
+    assert cpu.per_request(before, after, 0) is None
+    # A live snapshot of this machine reads every part, and time only goes forward.
+    if cpu.available():
+        first = cpu.snapshot(app_session=-1)
+        assert cpu.per_request(first, cpu.snapshot(app_session=-1), 1)["total"] >= 0
+
+
+def test_the_cpu_table_compares_each_case_with_hello_world():
+    hello = {"rps": 2000, "cpu_ms": {"app": 0.6, "database": 0.0, "rest": 0.4, "total": 1.0}}
+    post = {"rps": 200, "cpu_ms": {"app": 7.0, "database": 1.5, "rest": 1.5, "total": 10.0}}
+    results = {"hello": {"summary": hello}, "http_cases": [
+        {"title": "Sign-on POST", "summary": post},
+        {"title": "Not run", "summary": None},
+    ]}
+
+    table = report.cpu_table(results).splitlines()
+
+    assert table[2] == "| Hello world (baseline) | 0.60 ms | 0.00 ms | 0.40 ms | 1.00 ms | 1.00× |"
+    assert table[3] == "| Sign-on POST | 7.00 ms | 1.50 ms | 1.50 ms | 10.00 ms | 0.10× |"
+    assert table[4] == "| Not run | — | — | — | — | — |"
+    runs = [{"rps": 1, "latency_ms": {}, "requests": 1, "cpu_ms": post["cpu_ms"]}, {"rps": 1, "latency_ms": {},
+            "requests": 1, "cpu_ms": {part: 2 * value for part, value in post["cpu_ms"].items()}},
+            {"rps": 1, "latency_ms": {}, "requests": 1}]
+    assert report.summarize(runs)["cpu_ms"]["total"] == pytest.approx(15.0)
