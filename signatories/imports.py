@@ -23,8 +23,9 @@ import datetime
 import logging
 import re
 import time
+import unicodedata
 from dataclasses import asdict, dataclass, field
-from functools import partial
+from functools import lru_cache, partial
 
 import tablib
 from django.conf import settings
@@ -70,7 +71,7 @@ IMPORT_FIELDS = [
     ImportField("kind", gettext_lazy("Kind (organization or individual)"), False,
                 ("kind", "type", "signing as", "signatory type", "i am signing as"), None),
     ImportField("acronym", gettext_lazy("Acronym"), False, ("acronym", "abbreviation", "short name"), 30),
-    ImportField("country", gettext_lazy("Country (code or English name)"), False,
+    ImportField("country", gettext_lazy("Country (code or name)"), False,
                 ("country", "country code", "pais", "país", "pays", "location"), None),
     ImportField("website", gettext_lazy("Website"), False, ("website", "web site", "url", "web", "site"), 300),
     ImportField("title", gettext_lazy("Title (individuals)"), False, ("title", "position", "job title", "role"), 300),
@@ -255,15 +256,61 @@ def parse_signed_at(value, text: str):
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
 
 
+def word_key(text: str) -> str:
+    """``text`` with case, accents and punctuation ignored: "Sí", "si" and "SI" are one answer."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.sub(r"[\W_]+", " ", without_marks).split())
+
+
+# Django's own catalog translates this (for the yesno filter); a variable keeps it out of ours.
+DJANGO_YES_NO = "yes,no,maybe"
+
+
+@lru_cache(maxsize=1)
+def _words_in_every_language() -> tuple[dict, dict, dict]:
+    """The words a file may use for a kind, a listing and a country, by ``word_key``.
+
+    A coalition collects sign-ons in its members' languages: besides the English words
+    above, the site's own labels in each of its languages ("Organización", "Affichée
+    publiquement"), yes and no ("sí", "oui", "نعم") and every country's name.
+    """
+    kinds = {word_key(word): kind for word, kind in KIND_WORDS.items()}
+    listings = {word_key(word): listing for word, listing in LISTING_WORDS.items()}
+    country_names = {}
+    for language, _language_name in settings.LANGUAGES:
+        with translation.override(language):
+            for kind in Signatory.Kind:
+                kinds.setdefault(word_key(str(kind.label)), kind.value)
+            for listing in SignOn.Listing:
+                listings.setdefault(word_key(str(listing.label)), listing.value)
+            yes, no = translation.gettext(DJANGO_YES_NO).split(",")[:2]
+            listings.setdefault(word_key(yes), SignOn.Listing.LISTED)
+            listings.setdefault(word_key(no), SignOn.Listing.UNLISTED)
+            for code, name in countries:
+                country_names.setdefault(word_key(str(name)), code)
+    return kinds, listings, country_names
+
+
+def kind_for(text: str) -> str | None:
+    return _words_in_every_language()[0].get(word_key(text))
+
+
+def listing_for(text: str) -> str | None:
+    return _words_in_every_language()[1].get(word_key(text))
+
+
 def country_code(text: str) -> str:
+    """The code of the country ``text`` names: a two-letter code, or its name in English or
+    another of the site's languages, accents optional ("Peru", "Perú", "Pérou")."""
     if not text:
         return ""
     if text.upper() in countries:
         return text.upper()
-    code = countries.by_name(text)
+    code = countries.by_name(text) or _words_in_every_language()[2].get(word_key(text))
     if code:
         return code
-    raise ValidationError(_("Unknown country “%(value)s”: use a two-letter code such as KE or its English name.")
+    raise ValidationError(_("Unknown country “%(value)s”: use a two-letter code such as KE, or its name.")
                           % {"value": text})
 
 
@@ -328,7 +375,7 @@ class SignOnImportResource(resources.ModelResource):
         candidates = []
         for data_row in dataset:
             values = {key: cell_text(value) for key, value in zip(dataset.headers, data_row)}
-            kind = KIND_WORDS.get(values["kind"].casefold()) if values["kind"] else self.options.default_kind
+            kind = kind_for(values["kind"]) if values["kind"] else self.options.default_kind
             if kind is not None and values["name"]:
                 candidates.append(self.signatory_details(values, kind, website_address(values["website"])))
         self.matcher = SignatoryMatcher(candidates)
@@ -366,7 +413,7 @@ class SignOnImportResource(resources.ModelResource):
 
         kind = self.options.default_kind
         if values["kind"] and "kind" not in errors:
-            kind = KIND_WORDS.get(values["kind"].casefold())
+            kind = kind_for(values["kind"])
             if kind is None:
                 errors["kind"] = _("“%(value)s” is neither an organization nor an individual.") % {"value": values["kind"]}
         if values["email"] and "email" not in errors:
@@ -388,7 +435,7 @@ class SignOnImportResource(resources.ModelResource):
                 errors["website"] = _("“%(value)s” is not a web address.") % {"value": values["website"]}
         listing = self.options.default_listing
         if values["listing"] and "listing" not in errors:
-            listing = LISTING_WORDS.get(values["listing"].casefold())
+            listing = listing_for(values["listing"])
             if listing is None:
                 errors["listing"] = _("“%(value)s” is not a listing: use listed, without country or not listed.") % {
                     "value": values["listing"]}

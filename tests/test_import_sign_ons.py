@@ -209,7 +209,7 @@ def test_mixed_good_and_bad_rows_import_nothing_and_report_every_row(admin_clien
 
     expected = [
         (3, "E-mail address", "“not-an-email” is not an email address."),
-        (4, "Country", "Unknown country “Atlantis”: use a two-letter code such as KE or its English name."),
+        (4, "Country", "Unknown country “Atlantis”: use a two-letter code such as KE, or its name."),
         (5, "Organisation name", "The same signatory as row 2: each signs once."),
         (6, "Organisation name", f"“{already.signatory.display_name}” has already signed this statement."),
         (7, "Organisation name", "This field is required."),
@@ -530,6 +530,38 @@ def test_a_csv_saved_with_semicolons_is_read_too(admin_client, statement):
 
     assert response.status_code == 302
     assert SignOn.objects.get().signatory.name == "Épicentre"
+
+
+def test_a_form_filled_in_spanish_french_or_arabic_is_read_in_its_own_words(admin_client, statement):
+    headings = ["Firmo como", "Nombre", "País", "Correo", "¿Podemos publicar su nombre?"]
+    rows = [
+        ["Organización", "Derechos Digitales", "Chile", "info@derechos.example", "Sí"],
+        ["organizacion", "Hiperderecho", "Perú", "hola@hiperderecho.example", "No"],
+        ["Particulier", "Marie Curie", "Pérou", "marie@example.org", "Affichée publiquement, sans le pays"],
+        ["منظمة", "SMEX", "لبنان", "hello@smex.example", "نعم"],
+        ["Asociación", "Nadie", "Narnia", "nadie@example.org", "Quizás"],
+    ]
+    mapping = {"kind": "Firmo como", "name": "Nombre", "country": "País", "email": "Correo",
+               "listing": "¿Podemos publicar su nombre?"}
+    previewed = preview(admin_client, statement, csv_file(rows, headings=headings), **{
+        f"column_{field}": column for field, column in mapping.items()})
+
+    assert problems(previewed) == [
+        (6, "Firmo como", "“Asociación” is neither an organization nor an individual."),
+        (6, "País", "Unknown country “Narnia”: use a two-letter code such as KE, or its name."),
+        (6, "¿Podemos publicar su nombre?",
+         "“Quizás” is not a listing: use listed, without country or not listed."),
+    ]
+    import_file(admin_client, statement, csv_file(rows[:4], headings=headings), **{
+        f"column_{field}": column for field, column in mapping.items()})
+    imported = {sign_on.signatory.name: sign_on for sign_on in SignOn.objects.select_related("signatory")}
+    assert {name: (sign_on.signatory.kind, sign_on.signatory.country.code, sign_on.listing)
+            for name, sign_on in imported.items()} == {
+        "Derechos Digitales": ("organization", "CL", "listed"),
+        "Hiperderecho": ("organization", "PE", "unlisted"),
+        "Marie Curie": ("individual", "PE", "listed_without_country"),
+        "SMEX": ("organization", "LB", "listed"),
+    }
 
 
 # --- The worker's runs ------------------------------------------------------------------
