@@ -1,4 +1,5 @@
 from django.urls import path, register_converter
+from django.views.generic import RedirectView
 
 from . import views
 from .models import RESERVED_STATEMENT_SLUGS
@@ -29,6 +30,8 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Someone who shortens a campaign's address finds the list of campaigns, which is the home page.
+    path("campaigns/", RedirectView.as_view(pattern_name="campaigns:home"), name="campaign_list"),
     path("campaigns/<slug:campaign_slug>/", views.campaign_detail, name="campaign"),
     path("campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/", views.statement_detail, name="statement"),
 ]

@@ -39,6 +39,11 @@ def test_home_lists_campaigns_with_their_public_statements(client):
     assert "Campaign with only drafts" not in page
 
 
+def test_the_campaigns_address_without_a_campaign_leads_to_the_list_of_campaigns(client):
+    assert client.get("/campaigns/")["Location"] == "/"
+    assert client.get("/ar/campaigns/")["Location"] == "/ar/"
+
+
 def test_campaign_page_shows_its_statements(client):
     campaign = CampaignFactory(name="UN Cybercrime Convention")
     StatementFactory(campaign=campaign, title="Joint statement ahead of the concluding session")
