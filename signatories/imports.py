@@ -64,30 +64,53 @@ class ImportField:
     max_length: int | None = None
 
 
+# Synonyms are compared as ``word_key`` leaves them: case, accents and punctuation do
+# not matter ("Dirección de correo electrónico" is "direccion de correo electronico").
+# Form services' exports in the site's languages (English, Spanish, French, Portuguese, Arabic).
 IMPORT_FIELDS = [
     ImportField("name", gettext_lazy("Name (organization or person)"), True,
                 ("name", "organization", "organisation", "organization name", "organisation name",
-                 "org name", "full name", "your name", "signatory", "nombre", "nom"), 300),
+                 "org name", "full name", "your name", "signatory", "nombre", "nom",
+                 "nombre de la organizacion", "organizacion", "nom de l organisation", "nom de l organisme",
+                 "nome da organizacao", "organizacao", "nome", "اسم المنظمة", "المنظمة", "الاسم"), 300),
     ImportField("kind", gettext_lazy("Kind (organization or individual)"), False,
-                ("kind", "type", "signing as", "signatory type", "i am signing as"), None),
-    ImportField("acronym", gettext_lazy("Acronym"), False, ("acronym", "abbreviation", "short name"), 30),
+                ("kind", "type", "signing as", "signatory type", "i am signing as", "firmo como",
+                 "firma como", "tipo de firmante", "je signe en tant que", "signe en tant que",
+                 "type de signataire", "assino como", "tipo de signatario", "أوقع بصفتي", "صفة الموقع"), None),
+    ImportField("acronym", gettext_lazy("Acronym"), False,
+                ("acronym", "abbreviation", "short name", "sigla", "siglas", "acronimo", "sigle", "الاختصار"), 30),
     ImportField("country", gettext_lazy("Country (code or name)"), False,
-                ("country", "country code", "pais", "país", "pays", "location"), None),
-    ImportField("website", gettext_lazy("Website"), False, ("website", "web site", "url", "web", "site"), 300),
-    ImportField("title", gettext_lazy("Title (individuals)"), False, ("title", "position", "job title", "role"), 300),
+                ("country", "country code", "pais", "pays", "location", "البلد", "الدولة"), None),
+    ImportField("website", gettext_lazy("Website"), False,
+                ("website", "web site", "url", "web", "site", "sitio web", "pagina web", "site web",
+                 "site internet", "الموقع الإلكتروني", "الموقع"), 300),
+    ImportField("title", gettext_lazy("Title (individuals)"), False,
+                ("title", "position", "job title", "role", "cargo", "puesto", "fonction", "poste", "المنصب"), 300),
     ImportField("affiliation", gettext_lazy("Affiliation (individuals)"), False,
-                ("affiliation", "institution", "university", "employer"), 300),
+                ("affiliation", "institution", "university", "employer", "afiliacion", "institucion",
+                 "afiliacao", "instituicao", "الانتماء", "المؤسسة"), 300),
     ImportField("contact_name", gettext_lazy("Contact name"), False,
-                ("contact name", "contact", "contact person", "first and last name", "your full name"), 200),
+                ("contact name", "contact", "contact person", "first and last name", "your full name",
+                 "nombre y apellido", "nombre y apellidos", "nombre completo", "persona de contacto",
+                 "prenom et nom", "nom et prenom", "nom complet", "personne de contact", "nome completo",
+                 "pessoa de contato", "الاسم الكامل", "جهة الاتصال"), 200),
     ImportField("email", gettext_lazy("Contact email"), True,
-                ("email", "e-mail", "email address", "e-mail address", "contact email", "your email", "correo"),
+                ("email", "e-mail", "email address", "e-mail address", "contact email", "your email", "correo",
+                 "correo electronico", "direccion de correo electronico", "courriel", "adresse e-mail",
+                 "adresse electronique", "endereco de e-mail", "البريد الإلكتروني"),
                 254),
     ImportField("listing", gettext_lazy("Listing (listed, without country, not listed)"), False,
-                ("listing", "listed", "public", "list publicly", "may we list", "display", "anonymous"), None),
-    ImportField("tier", gettext_lazy("Tier (its name)"), False, ("tier", "section", "group"), None),
-    ImportField("language", gettext_lazy("Language (code)"), False, ("language", "lang", "idioma", "langue"), None),
+                ("listing", "listed", "public", "list publicly", "may we list", "display", "anonymous",
+                 "lista publica", "podemos incluir", "podemos publicar", "publier", "pouvons nous",
+                 "divulgar", "publicamente", "النشر"), None),
+    ImportField("tier", gettext_lazy("Tier (its name)"), False,
+                ("tier", "section", "group", "seccion", "secao", "categoria", "categorie", "الفئة"), None),
+    ImportField("language", gettext_lazy("Language (code)"), False,
+                ("language", "lang", "idioma", "langue", "lingua", "اللغة"), None),
     ImportField("signed_at", gettext_lazy("Signed at (date)"), False,
-                ("signed at", "date", "timestamp", "submitted at", "submission date", "created", "signed"), None),
+                ("signed at", "date", "timestamp", "submitted at", "submission date", "created", "signed",
+                 "marca temporal", "fecha", "horodateur", "carimbo de data hora", "data", "الطابع الزمني",
+                 "التاريخ"), None),
 ]
 FIELDS_BY_KEY = {each.key: each for each in IMPORT_FIELDS}
 
@@ -176,10 +199,10 @@ def guess_mapping(headings: list[str]) -> dict:
     before "Your full name" is considered for it.
     """
     mapping = {}
-    normalized = {heading: " ".join(re.sub(r"[^\w@-]+", " ", heading.casefold()).split()) for heading in headings}
+    normalized = {heading: word_key(heading) for heading in headings}
 
     def matches(heading, import_field, exact):
-        names = (import_field.key.replace("_", " "), *import_field.synonyms)
+        names = _synonym_keys(import_field.key)
         text = normalized[heading]
         if exact:
             return text in names
@@ -194,6 +217,12 @@ def guess_mapping(headings: list[str]) -> dict:
                     mapping[import_field.key] = heading
                     break
     return mapping
+
+
+@lru_cache(maxsize=None)
+def _synonym_keys(key: str) -> tuple:
+    import_field = FIELDS_BY_KEY[key]
+    return tuple(word_key(name) for name in (import_field.key.replace("_", " "), *import_field.synonyms))
 
 
 def mapped_dataset(dataset: tablib.Dataset, mapping: dict) -> tablib.Dataset:

@@ -99,6 +99,30 @@ def test_a_form_service_export_is_mapped_by_its_headings(admin_client, statement
     assert "info@accessnow.example" in response.content.decode()  # a sample of each column
 
 
+FIELDS_OF_A_FORM_EXPORT = ["signed_at", "kind", "name", "acronym", "country", "website", "contact_name", "email",
+                           "listing"]
+
+
+@pytest.mark.parametrize("headings", [
+    ["Marca temporal", "Firmo como", "Nombre de la organización", "Sigla", "País", "Sitio web", "Nombre y apellido",
+     "Dirección de correo electrónico", "¿Podemos incluir su nombre en la lista pública?"],
+    ["Horodateur", "Je signe en tant que", "Nom de l'organisation", "Sigle", "Pays", "Site web", "Prénom et nom",
+     "Adresse e-mail", "Pouvons-nous publier votre nom ?"],
+    ["Carimbo de data/hora", "Assino como", "Nome da organização", "Sigla", "País", "Site", "Nome completo",
+     "Endereço de e-mail", "Podemos divulgar seu nome publicamente?"],
+    ["الطابع الزمني", "أوقع بصفتي", "اسم المنظمة", "الاختصار", "البلد", "الموقع الإلكتروني", "الاسم الكامل",
+     "البريد الإلكتروني", "هل يمكننا النشر؟"],
+], ids=["es", "fr", "pt", "ar"])
+def test_a_form_export_in_another_language_is_mapped_by_its_headings(admin_client, statement, headings):
+    row = ["2024-08-05 10:12:00", "Organización", "Derechos Digitales", "DD", "CL", "https://derechos.example",
+           "Maria Policy", "info@derechos.example", "Sí"]
+
+    form = upload(admin_client, statement, csv_file([row], headings=headings)).context["mapping_form"]
+
+    assert {field: form[f"column_{field}"].value() for field in FIELDS_OF_A_FORM_EXPORT} == dict(
+        zip(FIELDS_OF_A_FORM_EXPORT, headings))
+
+
 def test_preview_shows_the_rows_and_imports_nothing(admin_client, statement):
     response = preview(admin_client, statement, csv_file([
         form_service_row("Access Now", "info@accessnow.example"),
