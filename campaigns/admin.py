@@ -26,13 +26,10 @@ from . import services as campaign_services
 from .dashboard import campaign_dashboard
 from . import text_diff
 from .forms import VersionCompareForm
-from .models import Campaign, Concern, Demand, Statement, Tier
+from .models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
 
 logger = logging.getLogger(__name__)
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-STATEMENT_TEXT_FIELDS = ["title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing"]
 
 
 def text_fieldsets(fields, open_languages):
@@ -123,15 +120,35 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
         return TemplateResponse(request, "admin/campaigns/campaign/dashboard.html", context)
 
 
-class ConcernInline(TranslationTabularInline):
+class SignedTextPartInline:
+    """An inline of a part of the signed text: once the statement's final text is locked,
+    its wording in the original language is shown, not edited, and no part is added or removed."""
+
+    signed_fields = ["position", "text"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_text_locked:
+            readonly += [field if field == "position" else f"{field}_{obj.language}" for field in self.signed_fields]
+        return readonly
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_text_locked) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_text_locked) and super().has_delete_permission(request, obj)
+
+
+class ConcernInline(SignedTextPartInline, TranslationTabularInline):
     model = Concern
     fields = ["position", "text"]
     extra = 0
 
 
-class DemandInline(TranslationStackedInline):
+class DemandInline(SignedTextPartInline, TranslationStackedInline):
     model = Demand
     fields = [("position", "status"), "text", "addressed_to", "status_note"]
+    signed_fields = ["position", "text", "addressed_to"]
     extra = 0
 
 
@@ -155,12 +172,14 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     inlines = [ConcernInline, DemandInline, TierInline]
     actions = [
         "export_publication_list", "export_publication_list_xlsx", "export_sign_ons", "export_sign_ons_xlsx",
-        "schedule_standard_reminders",
+        "schedule_standard_reminders", "lock_final_text", "unlock_text",
     ]
-    readonly_fields = ["version", "versions_summary", "import_link", "invitations_summary"]
+    readonly_fields = ["version", "versions_summary", "text_lock_summary", "import_link", "invitations_summary"]
     fieldsets = [
-        (None, {"fields": ["campaign", "slug", ("language", "position"), ("version", "versions_summary")]}),
-        *text_fieldsets(STATEMENT_TEXT_FIELDS, open_languages={settings.LANGUAGE_CODE}),
+        (None, {"fields": [
+            "campaign", "slug", ("language", "position"), ("version", "versions_summary"), "text_lock_summary",
+        ]}),
+        *text_fieldsets(SIGNED_TEXT_FIELDS, open_languages={settings.LANGUAGE_CODE}),
         (
             _("Sign-on"),
             {
@@ -172,6 +191,45 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         ),
         (_("Invitations"), {"fields": ["invitations_summary"]}),
     ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug follows the title as staff type it; a locked title is not typed.
+        return {} if obj is not None and obj.is_text_locked else super().get_prepopulated_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_text_locked:
+            # The signed text is final: its original language and its wording there are shown, not edited.
+            readonly += ["language", *(f"{field}_{obj.language}" for field in SIGNED_TEXT_FIELDS)]
+        return readonly
+
+    @admin.display(description=_("final text"))
+    def text_lock_summary(self, statement):
+        if statement.text_locked_at is None:
+            return _("Not locked: the text can still change (each change is a new version). To lock it, select "
+                     "the statement in the list of statements and choose “Lock the final text of the selected "
+                     "statements”.")
+        return _("Locked on %(date)s, at version %(version)s: the text in the original language cannot change. "
+                 "Translations and the demands' status can.") % {
+            "date": date_format(timezone.localtime(statement.text_locked_at), "DATETIME_FORMAT"),
+            "version": statement.version}
+
+    @admin.action(description=_("Lock the final text of the selected statements"), permissions=["change"])
+    def lock_final_text(self, request, queryset):
+        locked = [statement for statement in queryset if campaign_services.lock_statement_text(
+            statement=statement, by=request.user)]
+        self.message_user(request, ngettext(
+            "%(count)d statement now has its final text locked.",
+            "%(count)d statements now have their final text locked.", len(locked)) % {"count": len(locked)})
+
+    @admin.action(description=_("Unlock the text of the selected statements"), permissions=["change"])
+    def unlock_text(self, request, queryset):
+        unlocked = [statement for statement in queryset if campaign_services.unlock_statement_text(
+            statement=statement, by=request.user)]
+        self.message_user(request, ngettext(
+            "%(count)d statement's text can change again; each change is a new version.",
+            "%(count)d statements' texts can change again; each change is a new version.",
+            len(unlocked)) % {"count": len(unlocked)}, messages.WARNING)
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

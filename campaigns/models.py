@@ -101,6 +101,39 @@ class StatementQuerySet(models.QuerySet):
         return self.exclude(state=Statement.State.DRAFT)
 
 
+class TextLocked(Exception):
+    """A change to the text signatories signed, in a statement whose final text is locked."""
+
+
+# The statement's own fields that make up the signed text (its concerns and demands too).
+SIGNED_TEXT_FIELDS = ("title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing")
+# What a save may write without touching the signed text (language, the text columns excluded).
+_SIGNED_TEXT_COLUMNS = frozenset({"language", *SIGNED_TEXT_FIELDS, *per_language_columns(*SIGNED_TEXT_FIELDS)})
+
+
+def _locked_text_language(statement_id) -> str | None:
+    """The original language of the statement if its final text is locked, else None."""
+    return (
+        Statement.objects.filter(pk=statement_id, text_locked_at__isnull=False)
+        .values_list("language", flat=True)
+        .first()
+    )
+
+
+def _refuse_changes_to_locked_part(part, columns) -> None:
+    """Raise TextLocked if saving ``part`` (a concern or demand) would add to, or change,
+    the signed text of a statement whose final text is locked."""
+    language = _locked_text_language(part.statement_id)
+    if language is None:
+        return
+    columns = [column.format(language=language) for column in columns]
+    stored = None if part.pk is None else type(part).objects.filter(pk=part.pk).values("statement_id", *columns).first()
+    if stored is None or stored["statement_id"] != part.statement_id or any(
+        (getattr(part, column) or "") != (stored[column] or "") for column in columns
+    ):
+        raise TextLocked(part.statement_id)
+
+
 class Statement(models.Model):
     """The text organizations sign: a joint statement or sign-on letter.
 
@@ -165,6 +198,13 @@ class Statement(models.Model):
     version = models.PositiveIntegerField(
         _("text version"), default=1, help_text=_("Each sign-on records the version signed.")
     )
+    text_locked_at = models.DateTimeField(
+        _("final text locked"), null=True, blank=True, editable=False,
+        help_text=_(
+            "Since then the text in the original language, concerns and demands included, cannot change: "
+            "it is the final text signatories signed. Translations and the demands' status can still be edited."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -208,10 +248,32 @@ class Statement(models.Model):
             )
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if self.pk is not None and (update_fields is None or _SIGNED_TEXT_COLUMNS.intersection(update_fields)):
+            self._refuse_changes_to_locked_text()
         render_markdown_per_language(
             self, [("body", "body_html"), ("before_demands", "before_demands_html"), ("closing", "closing_html")]
         )
         super().save(*args, **kwargs)
+
+    def _refuse_changes_to_locked_text(self):
+        stored = (
+            Statement.objects.filter(pk=self.pk, text_locked_at__isnull=False)
+            .values("language", *per_language_columns(*SIGNED_TEXT_FIELDS))
+            .first()
+        )
+        if stored is None:
+            return
+        language = stored["language"]
+        if self.language != language or any(
+            (getattr(self, f"{field}_{language}") or "") != (stored[f"{field}_{language}"] or "")
+            for field in SIGNED_TEXT_FIELDS
+        ):
+            raise TextLocked(self.pk)
+
+    @property
+    def is_text_locked(self):
+        return self.text_locked_at is not None
 
     def is_translated_into(self, language):
         """Whether staff wrote this statement in ``language`` (its title, at least), or it is the original."""
@@ -279,6 +341,16 @@ class Concern(models.Model):
     def __str__(self):
         return self.text[:80]
 
+    def save(self, *args, **kwargs):
+        _refuse_changes_to_locked_part(self, ["position", "text_{language}"])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        # Deleting the whole statement cascades without calling this.
+        if _locked_text_language(self.statement_id) is not None:
+            raise TextLocked(self.statement_id)
+        return super().delete(*args, **kwargs)
+
 
 class Demand(models.Model):
     """An ordered, concrete ask inside a statement, with a status staff keep up to date."""
@@ -314,6 +386,16 @@ class Demand(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        # Its status and status note may change as the fight goes on; its wording may not.
+        _refuse_changes_to_locked_part(self, ["position", "text_{language}", "addressed_to_{language}"])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if _locked_text_language(self.statement_id) is not None:
+            raise TextLocked(self.statement_id)
+        return super().delete(*args, **kwargs)
 
 
 class Tier(models.Model):

@@ -81,6 +81,47 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
     return version
 
 
+def lock_statement_text(*, statement: Statement, by=None) -> bool:
+    """Lock the final text of ``statement``; return whether this call locked it.
+
+    From then on the text in its original language (concerns and demands included)
+    cannot change, and its latest version is the text every later signatory signs:
+    the models refuse the change (``TextLocked``). Translations, the demands' status
+    and everything else about the statement stay editable. The audit trail records
+    who locked it.
+    """
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        if statement.text_locked_at is not None:
+            return False
+        # The text as it stands is the final one: it must be the latest recorded version.
+        record_statement_version(statement=statement, by=by)
+        statement.refresh_from_db(fields=["version"])
+        statement.text_locked_at = timezone.now()
+        statement._history_user = by
+        statement._change_reason = "Final text locked"
+        statement.save(update_fields=["text_locked_at", "updated_at"])
+    logger.info("Statement %s: final text locked at version %s", statement.pk, statement.version)
+    return True
+
+
+def unlock_statement_text(*, statement: Statement, by=None) -> bool:
+    """Unlock the text of ``statement`` (a change after all); return whether this call unlocked it.
+
+    Edits after this make new versions as before; the audit trail records who unlocked it.
+    """
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        if statement.text_locked_at is None:
+            return False
+        statement.text_locked_at = None
+        statement._history_user = by
+        statement._change_reason = "Final text unlocked"
+        statement.save(update_fields=["text_locked_at", "updated_at"])
+    logger.info("Statement %s: text unlocked", statement.pk)
+    return True
+
+
 def close_campaign(campaign, *, now=None) -> list[Statement]:
     """End ``campaign`` now: no statement of it takes sign-ons any more, and retention starts.
 
