@@ -211,6 +211,9 @@ def test_loading_twice_creates_each_signatory_and_sign_on_once():
     assert Demand.objects.count() == 6
     assert demo_statement().tiers.count() == 2
     assert "created 0 signatories and 0 sign-ons" in output
+    # The closed statement's text is final, and loading again left it as it was.
+    assert list(Statement.objects.filter(text_locked_at__isnull=False).values_list("state", flat=True)) == [
+        Statement.State.CLOSED]
 
 
 @pytest.mark.django_db

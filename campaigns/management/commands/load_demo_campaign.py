@@ -19,7 +19,7 @@ from campaigns.demo import seed_texts, translations
 from campaigns.demo.outreach_kit import load_outreach_kit
 from campaigns.demo.signatory_details import ORGANIZATIONS
 from campaigns.models import Campaign, Concern, Demand, Statement, Tier
-from campaigns.services import record_statement_version
+from campaigns.services import lock_statement_text, record_statement_version
 from mailings import services
 from mailings.models import Mailing, MailingContent, PressContact
 from signatories import identity
@@ -105,6 +105,8 @@ class Command(BaseCommand):
             for each in campaign.statements.all():
                 # Version 1 of each text, as the admin would record it: what the demo's signers signed.
                 record_statement_version(statement=each)
+            # Its sign-on is over and its text final: the demo shows a locked text.
+            lock_statement_text(statement=campaign.statements.get(slug=FOC_JULY_2024_SLUG))
             load_outreach_kit(campaign, statement, campaign_actions, joint)
             admin_created = self._demo_admin() if wants_admin else None
 
