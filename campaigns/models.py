@@ -57,6 +57,10 @@ class CampaignQuerySet(models.QuerySet):
             Exists(Statement.objects.public().filter(campaign=OuterRef("pk")))
         )
 
+    def announced(self):
+        """Campaigns with at least one statement the site lists (see ``StatementQuerySet.announced``)."""
+        return self.filter(Exists(Statement.objects.announced().filter(campaign=OuterRef("pk"))))
+
 
 class Campaign(models.Model):
     """A policy fight, e.g. "UN Cybercrime Convention", with its statements."""
@@ -97,8 +101,13 @@ class Campaign(models.Model):
 
 class StatementQuerySet(models.QuerySet):
     def public(self):
-        """Statements the public may read: everything past the draft stage."""
+        """Statements the public may read at their address: everything past the draft stage."""
         return self.exclude(state=Statement.State.DRAFT)
+
+    def announced(self):
+        """Public statements the site lists, feeds and hands to the press: all but those
+        circulating privately before their launch, which only their address reaches."""
+        return self.exclude(state__in=Statement.UNANNOUNCED_STATES)
 
 
 class TextLocked(Exception):
@@ -144,9 +153,15 @@ class Statement(models.Model):
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
+        # Signed by those who have its address (invitations), listed nowhere, its signatories
+        # not shown: the embargoed phase before the public launch.
+        CIRCULATING = "circulating", _("Circulating privately before launch")
         OPEN = "open", _("Open for sign-on")
         CLOSED = "closed", _("Closed")
         PUBLISHED = "published", _("Published")
+
+    # Listed nowhere, fed to no partner site, left out of the press kit.
+    UNANNOUNCED_STATES = (State.DRAFT, State.CIRCULATING)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="statements")
     slug = models.SlugField(_("slug"), max_length=100, validators=[validate_statement_slug])
@@ -231,7 +246,7 @@ class Statement(models.Model):
                 condition=~Q(slug__in=RESERVED_STATEMENT_SLUGS), name="statement_slug_not_reserved"
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["draft", "open", "closed", "published"]),
+                condition=Q(state__in=["draft", "circulating", "open", "closed", "published"]),
                 name="statement_state_valid",
             ),
         ]
@@ -311,6 +326,10 @@ class Statement(models.Model):
     def is_public(self):
         return self.state != self.State.DRAFT
 
+    @property
+    def is_announced(self):
+        return self.state not in self.UNANNOUNCED_STATES
+
     def is_accepting_sign_ons(self, now=None):
         """Whether the sign-on form is open right now."""
         return self.accepts_sign_ons(self.state, self.sign_on_deadline, self.accepts_late_sign_ons, now)
@@ -321,7 +340,7 @@ class Statement(models.Model):
         now = now or timezone.now()
         if sign_on_deadline and now >= sign_on_deadline:
             return False
-        if state == cls.State.OPEN:
+        if state in (cls.State.CIRCULATING, cls.State.OPEN):
             return True
         return state == cls.State.PUBLISHED and bool(accepts_late_sign_ons)
 

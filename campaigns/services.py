@@ -125,19 +125,20 @@ def unlock_statement_text(*, statement: Statement, by=None) -> bool:
 def close_campaign(campaign, *, now=None) -> list[Statement]:
     """End ``campaign`` now: no statement of it takes sign-ons any more, and retention starts.
 
-    Open statements are closed; published ones stop taking late sign-ons; drafts stay
-    drafts. ``closed_at`` starts the retention period (``retention_days``), after
-    which ``privacy`` erases its signers' contact details. A campaign already closed
-    keeps its date: closing it again neither moves nor restarts the count. Each
-    statement is saved, so that its page shows the closed form at once (its cache
-    keys move). Returns the statements that stopped taking sign-ons.
+    Open statements, and those circulating before their launch, are closed; published
+    ones stop taking late sign-ons; drafts stay drafts. ``closed_at`` starts the
+    retention period (``retention_days``), after which ``privacy`` erases its signers'
+    contact details. A campaign already closed keeps its date: closing it again
+    neither moves nor restarts the count. Each statement is saved, so that its page
+    shows the closed form at once (its cache keys move). Returns the statements that
+    stopped taking sign-ons.
     """
     now = now or timezone.now()
     stopped = []
     with transaction.atomic():
         campaign = type(campaign).objects.select_for_update().get(pk=campaign.pk)
         for statement in campaign.statements.select_for_update():
-            if statement.state == Statement.State.OPEN:
+            if statement.state in (Statement.State.CIRCULATING, Statement.State.OPEN):
                 statement.state = Statement.State.CLOSED
             elif statement.state == Statement.State.PUBLISHED and statement.accepts_late_sign_ons:
                 statement.accepts_late_sign_ons = False

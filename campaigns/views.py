@@ -9,14 +9,14 @@ from .statement_page import serve_statement_page
 
 
 def public_statements():
-    """Public statements with the count of sign-ons that appear publicly (named or not)."""
-    return Statement.objects.public().annotate(
+    """The statements the site lists, with the count of sign-ons that appear publicly (named or not)."""
+    return Statement.objects.announced().annotate(
         signatory_count=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__"))
     )
 
 
 def home(request):
-    campaigns = Campaign.objects.public().prefetch_related(
+    campaigns = Campaign.objects.announced().prefetch_related(
         Prefetch("statements", queryset=public_statements(), to_attr="public_statements")
     )
     return render(request, "campaigns/home.html", {"campaigns": campaigns})
@@ -28,7 +28,7 @@ def campaign_detail(request, campaign_slug):
             Prefetch("statements", queryset=public_statements(), to_attr="public_statements"),
             Prefetch(
                 "outreach_actions",
-                queryset=OutreachAction.objects.active().with_report_counts().exclude(statement__state=Statement.State.DRAFT),
+                queryset=OutreachAction.objects.active().with_report_counts().exclude(statement__state__in=Statement.UNANNOUNCED_STATES),
                 to_attr="public_outreach_actions",
             ),
         ),

@@ -17,7 +17,7 @@ def campaign_actions(campaign):
     return (
         OutreachAction.objects.active()
         .filter(campaign=campaign)
-        .filter(Q(statement__isnull=True) | ~Q(statement__state=Statement.State.DRAFT))
+        .filter(Q(statement__isnull=True) | ~Q(statement__state__in=Statement.UNANNOUNCED_STATES))
         .with_report_counts()
         .select_related("statement__campaign", "campaign")
     )

@@ -27,10 +27,11 @@ def press_kit_upload_to(item, filename):
 
 class PressKitItemQuerySet(models.QuerySet):
     def released(self, now=None):
-        """Items the public may see: past their embargo, and not about a statement still in draft."""
+        """Items the public may see: past their embargo, and not about a statement still in
+        draft or circulating privately before its launch (a preview link shows the latter)."""
         now = now or timezone.now()
         return self.filter(Q(embargo_until__isnull=True) | Q(embargo_until__lte=now)).exclude(
-            statement__state=Statement.State.DRAFT
+            statement__state__in=Statement.UNANNOUNCED_STATES
         )
 
     def visible_to(self, *, preview: bool, now=None):

@@ -90,7 +90,7 @@ def press_kit(campaign, *, language, preview, languages=None, now=None) -> Press
         .order_by("kind", "position", "pk")
     )
     statements = list(
-        Statement.objects.public()
+        Statement.objects.announced()
         .filter(campaign=campaign)
         .select_related("campaign")
         .annotate(signatory_count=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")))

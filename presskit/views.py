@@ -91,7 +91,7 @@ def archive(request, campaign_slug, language):
 
 def _public_statement(campaign_slug, statement_slug):
     return get_object_or_404(
-        Statement.objects.public().select_related("campaign").prefetch_related("tiers", "concerns", "demands"),
+        Statement.objects.announced().select_related("campaign").prefetch_related("tiers", "concerns", "demands"),
         campaign__slug=campaign_slug, slug=statement_slug,
     )
 

@@ -36,7 +36,7 @@ LATEST_SIGNATORIES_IN_FEED = 50
 
 def _public_statement(campaign_slug, statement_slug, *related):
     return get_object_or_404(
-        Statement.objects.public().select_related("campaign").prefetch_related(*related),
+        Statement.objects.announced().select_related("campaign").prefetch_related(*related),
         campaign__slug=campaign_slug, slug=statement_slug,
     )
 

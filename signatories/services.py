@@ -163,15 +163,16 @@ def submit_sign_on(
                     sign_on.save(force_insert=True)
             except IntegrityError:
                 existing = SignOn.objects.select_related("contact").get(statement=statement, signatory=signatory)
-                return _answer_duplicate(existing, contact)
+                return _answer_duplicate(existing, contact, statement)
         if not confirmed_by_account:
             transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
     logger.info("Sign-on %s received for statement %s", sign_on.pk, statement.pk)
     return SubmissionResult(SubmissionOutcome.RECEIVED, sign_on)
 
 
-def _answer_duplicate(existing: SignOn, contact: Contact) -> SubmissionResult:
-    if existing.is_visible and existing.listing != SignOn.Listing.UNLISTED:
+def _answer_duplicate(existing: SignOn, contact: Contact, statement: Statement) -> SubmissionResult:
+    # Before its launch a statement shows no signatory: a listed one is not revealed either.
+    if existing.is_visible and existing.listing != SignOn.Listing.UNLISTED and statement.is_announced:
         return SubmissionResult(SubmissionOutcome.ALREADY_LISTED, existing)
     same_person = existing.contact_id == contact.pk
     if same_person and existing.confirmation_state == SignOn.Confirmation.UNCONFIRMED:
