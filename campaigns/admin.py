@@ -189,6 +189,9 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
                 ]
             },
         ),
+        (_("Delivery to targets"), {
+            "fields": ["delivered_at", *(f"delivered_to_{code}" for code, _name in settings.LANGUAGES)],
+        }),
         (_("Invitations"), {"fields": ["invitations_summary"]}),
     ]
 

@@ -213,6 +213,14 @@ class Statement(models.Model):
     version = models.PositiveIntegerField(
         _("text version"), default=1, help_text=_("Each sign-on records the version signed.")
     )
+    delivered_at = models.DateTimeField(
+        _("delivered"), null=True, blank=True,
+        help_text=_("When the coalition handed the statement to those it addresses; its page says so."),
+    )
+    delivered_to = models.CharField(
+        _("delivered to"), max_length=300, blank=True,
+        help_text=_("E.g. “the Chair of the Ad Hoc Committee and every state delegation”."),
+    )
     text_locked_at = models.DateTimeField(
         _("final text locked"), null=True, blank=True, editable=False,
         help_text=_(
@@ -231,7 +239,7 @@ class Statement(models.Model):
             "body_html", "before_demands_html", "closing_html",
             *per_language_columns(
                 "title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing",
-                "body_html", "before_demands_html", "closing_html",
+                "body_html", "before_demands_html", "closing_html", "delivered_to",
             ),
         ]
     )

@@ -25,7 +25,7 @@ class CampaignTranslationOptions(TranslationOptions):
 class StatementTranslationOptions(TranslationOptions):
     fields = (
         "title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing",
-        "body_html", "before_demands_html", "closing_html",
+        "body_html", "before_demands_html", "closing_html", "delivered_to",
     )
     required_languages = ()
 

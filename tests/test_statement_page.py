@@ -276,3 +276,31 @@ def test_a_statement_cannot_take_the_address_of_the_press_kit_or_the_actions(sta
     assert statement.slug != "press-kit"
     with pytest.raises(IntegrityError), transaction.atomic():
         type(statement).objects.filter(pk=statement.pk).update(slug="actions")
+
+
+def test_a_delivered_statement_says_when_and_to_whom_in_the_reader_s_language(client, statement):
+    url = statement.get_absolute_url()
+    assert "Delivered" not in client.get(url).content.decode()
+
+    statement.delivered_at = datetime.datetime(2024, 8, 8, 10, 0, tzinfo=datetime.UTC)
+    statement.delivered_to_en = "the Chair of the Ad Hoc Committee"
+    statement.delivered_to_es = "la Presidencia del Comité Especial"
+    statement.save()
+
+    assert "Delivered to the Chair of the Ad Hoc Committee on Aug. 8, 2024." in client.get(url).content.decode()
+    assert "Entregada a la Presidencia del Comité Especial el 8 de agosto de 2024." in client.get(
+        "/es" + url).content.decode()
+    statement.delivered_to_en = statement.delivered_to_es = ""
+    statement.save()
+    assert "Delivered on Aug. 8, 2024." in client.get(url).content.decode()
+
+
+def test_staff_record_the_delivery_in_the_admin(admin_client, statement):
+    from .test_statement_versions import save_in_admin
+
+    save_in_admin(admin_client, statement, delivered_at_0="2024-08-08", delivered_at_1="10:00:00",
+                  delivered_to_en="every state delegation")
+
+    assert statement.delivered_at.date() == datetime.date(2024, 8, 8)
+    assert "Delivered to every state delegation on Aug. 8, 2024." in admin_client.get(
+        statement.get_absolute_url()).content.decode()
