@@ -116,7 +116,7 @@ class TextLocked(Exception):
 
 # The statement's own fields that make up the signed text (its concerns and demands too).
 SIGNED_TEXT_FIELDS = ("title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing")
-# What a save may write without touching the signed text (language, the text columns excluded).
+# The columns of the signed text: a save whose update_fields name none of them cannot change it.
 _SIGNED_TEXT_COLUMNS = frozenset({"language", *SIGNED_TEXT_FIELDS, *per_language_columns(*SIGNED_TEXT_FIELDS)})
 
 
