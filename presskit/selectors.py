@@ -89,8 +89,10 @@ def press_kit(campaign, *, language, preview, languages=None, now=None) -> Press
         .select_related("statement", "campaign")
         .order_by("kind", "position", "pk")
     )
+    # A preview link is for journalists under embargo: it shows who signed a statement still
+    # circulating before its launch too.
     statements = list(
-        Statement.objects.announced()
+        (Statement.objects.public() if preview else Statement.objects.announced())
         .filter(campaign=campaign)
         .select_related("campaign")
         .annotate(signatory_count=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")))

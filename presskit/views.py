@@ -89,24 +89,30 @@ def archive(request, campaign_slug, language):
     return _private_when_previewing(response, preview)
 
 
-def _public_statement(campaign_slug, statement_slug):
-    return get_object_or_404(
-        Statement.objects.announced().select_related("campaign").prefetch_related("tiers", "concerns", "demands"),
+def _statement_for_press(request, campaign_slug, statement_slug):
+    """The statement and whether the visitor previews it: one circulating before its
+    launch is for those with the campaign's preview link (or staff) only."""
+    statement = get_object_or_404(
+        Statement.objects.public().select_related("campaign").prefetch_related("tiers", "concerns", "demands"),
         campaign__slug=campaign_slug, slug=statement_slug,
     )
+    preview = selectors.has_preview(request, statement.campaign)
+    if not (statement.is_announced or preview):
+        raise Http404
+    return statement, preview
 
 
 @require_GET
 def signed_letter(request, campaign_slug, statement_slug):
-    statement = _public_statement(campaign_slug, statement_slug)
+    statement, preview = _statement_for_press(request, campaign_slug, statement_slug)
     response = HttpResponse(build_signed_letter(statement), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{slugify(statement.slug)}-signed-letter.pdf"'
-    return response
+    return _private_when_previewing(response, preview)
 
 
 @require_GET
 def publication_csv(request, campaign_slug, statement_slug):
-    statement = _public_statement(campaign_slug, statement_slug)
+    statement, preview = _statement_for_press(request, campaign_slug, statement_slug)
     response = StreamingHttpResponse(publication_csv_chunks(statement), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(statement.slug)}-signatories.csv"'
-    return response
+    return _private_when_previewing(response, preview)

@@ -97,6 +97,28 @@ def test_partner_feeds_the_press_kit_and_the_actions_page_leave_it_out(client, c
     assert [client.get(url).status_code for url in feed_urls(circulating)] == [200] * 6
 
 
+def test_a_journalist_with_the_preview_link_gets_its_letter_and_list_under_embargo(client, circulating):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from presskit.models import PreviewLink
+
+    campaign = circulating.campaign
+    link = PreviewLink.objects.create(campaign=campaign, label="Tech Policy Weekly",
+                                      expires_at=timezone.now() + timedelta(days=1))
+    letter, csv_list = feed_urls(circulating)[-2:]
+    client.get(link.get_absolute_url())
+
+    kit = client.get(reverse("presskit:press_kit", args=[campaign.slug])).content.decode()
+    answers = [client.get(letter), client.get(csv_list)]
+
+    assert letter in kit
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert all("no-store" in answer["Cache-Control"] for answer in answers)
+    assert "Access Now" in b"".join(answers[1].streaming_content).decode()
+
+
 def test_closing_the_campaign_stops_its_sign_ons_too(circulating):
     stopped = close_campaign(circulating.campaign)
 
