@@ -58,13 +58,17 @@ def split_acronym(name: str, acronym: str = "") -> tuple[str, str]:
     return name, acronym
 
 
+def without_case_and_accents(text: str) -> str:
+    """``text`` case-folded and without its accents: "Épicentre" -> "epicentre"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 @lru_cache(maxsize=20_000)  # an import asks for each name's key several times
 def normalize_name(name: str) -> str:
     """A key under which differently typed versions of one name coincide."""
     name, _ = split_acronym(name)
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    words = re.sub(r"[\W_]+", " ", without_marks.replace("&", " and ")).split()
+    words = re.sub(r"[\W_]+", " ", without_case_and_accents(name).replace("&", " and ")).split()
     if len(words) > 1 and words[0] == "the":
         words = words[1:]
     return " ".join(words)

@@ -23,7 +23,6 @@ import datetime
 import logging
 import re
 import time
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 
@@ -287,9 +286,7 @@ def parse_signed_at(value, text: str):
 
 def word_key(text: str) -> str:
     """``text`` with case, accents and punctuation ignored: "Sí", "si" and "SI" are one answer."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    without_marks = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[\W_]+", " ", without_marks).split())
+    return " ".join(re.sub(r"[\W_]+", " ", identity.without_case_and_accents(text)).split())
 
 
 # Django's own catalog translates this (for the yesno filter); a variable keeps it out of ours.
