@@ -124,12 +124,10 @@ class SignedTextPartInline:
     """An inline of a part of the signed text: once the statement's final text is locked,
     its wording in the original language is shown, not edited, and no part is added or removed."""
 
-    signed_fields = ["position", "text"]
-
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.is_text_locked:
-            readonly += [field if field == "position" else f"{field}_{obj.language}" for field in self.signed_fields]
+            readonly += ["position", *(f"{field}_{obj.language}" for field in self.model.SIGNED_FIELDS)]
         return readonly
 
     def has_add_permission(self, request, obj=None):
@@ -148,7 +146,6 @@ class ConcernInline(SignedTextPartInline, TranslationTabularInline):
 class DemandInline(SignedTextPartInline, TranslationStackedInline):
     model = Demand
     fields = [("position", "status"), "text", "addressed_to", "status_note"]
-    signed_fields = ["position", "text", "addressed_to"]
     extra = 0
 
 

@@ -129,18 +129,34 @@ def _locked_text_language(statement_id) -> str | None:
     )
 
 
-def _refuse_changes_to_locked_part(part, columns) -> None:
-    """Raise TextLocked if saving ``part`` (a concern or demand) would add to, or change,
-    the signed text of a statement whose final text is locked."""
-    language = _locked_text_language(part.statement_id)
-    if language is None:
-        return
-    columns = [column.format(language=language) for column in columns]
-    stored = None if part.pk is None else type(part).objects.filter(pk=part.pk).values("statement_id", *columns).first()
-    if stored is None or stored["statement_id"] != part.statement_id or any(
-        (getattr(part, column) or "") != (stored[column] or "") for column in columns
-    ):
-        raise TextLocked(part.statement_id)
+class SignedTextPart:
+    """A concern or demand: part of its statement's signed text, with its position and
+    its ``SIGNED_FIELDS`` in the statement's original language. Once the statement's
+    final text is locked, saving one that would be new or changed there, or deleting
+    one, raises TextLocked."""
+
+    SIGNED_FIELDS = ()
+
+    def save(self, *args, **kwargs):
+        language = _locked_text_language(self.statement_id)
+        if language is not None:
+            self._refuse_changes(language)
+        super().save(*args, **kwargs)
+
+    def _refuse_changes(self, language):
+        columns = ["position", *(f"{field}_{language}" for field in self.SIGNED_FIELDS)]
+        stored = None if self.pk is None else type(self).objects.filter(pk=self.pk).values(
+            "statement_id", *columns).first()
+        if stored is None or stored["statement_id"] != self.statement_id or any(
+            (getattr(self, column) or "") != (stored[column] or "") for column in columns
+        ):
+            raise TextLocked(self.statement_id)
+
+    def delete(self, *args, **kwargs):
+        # Deleting the whole statement cascades without calling this.
+        if _locked_text_language(self.statement_id) is not None:
+            raise TextLocked(self.statement_id)
+        return super().delete(*args, **kwargs)
 
 
 class Statement(models.Model):
@@ -353,8 +369,11 @@ class Statement(models.Model):
         return state == cls.State.PUBLISHED and bool(accepts_late_sign_ons)
 
 
-class Concern(models.Model):
+class Concern(SignedTextPart, models.Model):
     """One item of the statement's list of concerns, in order."""
+
+    # Its part of the signed text (translated fields), besides its position.
+    SIGNED_FIELDS = ("text",)
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="concerns")
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -368,18 +387,8 @@ class Concern(models.Model):
     def __str__(self):
         return self.text[:80]
 
-    def save(self, *args, **kwargs):
-        _refuse_changes_to_locked_part(self, ["position", "text_{language}"])
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        # Deleting the whole statement cascades without calling this.
-        if _locked_text_language(self.statement_id) is not None:
-            raise TextLocked(self.statement_id)
-        return super().delete(*args, **kwargs)
-
-
-class Demand(models.Model):
+class Demand(SignedTextPart, models.Model):
     """An ordered, concrete ask inside a statement, with a status staff keep up to date."""
 
     class Status(models.TextChoices):
@@ -387,6 +396,9 @@ class Demand(models.Model):
         PARTLY_MET = "partly_met", _("Partly met")
         MET = "met", _("Met")
         REJECTED = "rejected", _("Rejected")
+
+    # Its status and status note may change as the fight goes on; its wording may not.
+    SIGNED_FIELDS = ("text", "addressed_to")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="demands")
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -413,16 +425,6 @@ class Demand(models.Model):
 
     def __str__(self):
         return self.text[:80]
-
-    def save(self, *args, **kwargs):
-        # Its status and status note may change as the fight goes on; its wording may not.
-        _refuse_changes_to_locked_part(self, ["position", "text_{language}", "addressed_to_{language}"])
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if _locked_text_language(self.statement_id) is not None:
-            raise TextLocked(self.statement_id)
-        return super().delete(*args, **kwargs)
 
 
 class Tier(models.Model):
