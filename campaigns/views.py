@@ -28,7 +28,7 @@ def campaign_detail(request, campaign_slug):
             Prefetch("statements", queryset=public_statements(), to_attr="public_statements"),
             Prefetch(
                 "outreach_actions",
-                queryset=OutreachAction.objects.active().with_report_counts().exclude(statement__state__in=Statement.UNANNOUNCED_STATES),
+                queryset=OutreachAction.objects.public().with_report_counts(),
                 to_attr="public_outreach_actions",
             ),
         ),

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from campaigns.models import Statement
 from campaigns.rendering import render_markdown
 
 
@@ -56,6 +57,13 @@ class Target(models.Model):
 class OutreachActionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
+
+    def public(self):
+        """Active actions supporters see: none about a statement not yet announced (a draft,
+        or one circulating privately before its launch)."""
+        return self.active().filter(
+            Q(statement__isnull=True) | ~Q(statement__state__in=Statement.UNANNOUNCED_STATES)
+        )
 
     def with_report_counts(self):
         """Each action with ``report_count``: the approved reports of supporters who did it."""

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
-from campaigns.models import Campaign, Statement
+from campaigns.models import Campaign
 
 from .models import OutreachAction, Target
 
@@ -15,9 +15,8 @@ def public_campaign(campaign_slug) -> Campaign:
 def campaign_actions(campaign):
     """The actions supporters see, with their counts of approved reports."""
     return (
-        OutreachAction.objects.active()
+        OutreachAction.objects.public()
         .filter(campaign=campaign)
-        .filter(Q(statement__isnull=True) | ~Q(statement__state__in=Statement.UNANNOUNCED_STATES))
         .with_report_counts()
         .select_related("statement__campaign", "campaign")
     )
