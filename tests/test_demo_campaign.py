@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from django_countries import countries
 
 from campaigns.demo import seed_texts
@@ -369,3 +370,25 @@ def test_missing_seed_directory_is_a_command_error(tmp_path):
     with pytest.raises(CommandError, match="seed texts"):
         load_demo(seeds=tmp_path / "nowhere")
     assert not Campaign.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_loader_prints_the_listed_signatories_per_tier_as_counted_in_the_database():
+    output = load_demo()
+    assert (
+        "lists 110 signatories: 20 in “Submitted by NGOs registered under operative paragraphs 8 or 9”, "
+        "90 in “Full list of signatories supporting the letter”." in output
+    )
+
+    # A visitor's sign-on approved into the first tier: a rerun counts it where it is listed,
+    # instead of adding the seed's 20 + 90 under a total of 111.
+    statement = demo_statement()
+    visitor = Signatory.objects.create(kind=Signatory.Kind.ORGANIZATION, name="Visiting Rights Group")
+    SignOn.objects.create(
+        statement=statement, signatory=visitor, tier=statement.tiers.get(position=0),
+        listing=SignOn.Listing.LISTED, confirmation_state=SignOn.Confirmation.CONFIRMED,
+        confirmed_at=timezone.now(), moderation_state=SignOn.Moderation.APPROVED, moderated_at=timezone.now(),
+    )
+    output = load_demo()
+    assert "lists 111 signatories: 21 in “Submitted by" in output
+    assert ", 90 in “Full list of signatories supporting the letter”." in output

@@ -64,3 +64,27 @@ def test_a_press_release_links_to_the_campaigns_press_kit_unless_staff_set_anoth
     mailing.press_kit_url = "https://coalition.example/kit/"
     message = build_delivery_email(delivery, mailing, mailing.contents.get(language="en"))
     assert "https://coalition.example/kit/" in message.body and "/press-kit/" not in message.body
+
+
+def test_the_press_release_ends_with_an_absolute_link_to_the_statement(settings, client):
+    settings.SITE_URL = "https://campaigns.example.org"
+    load_demo()
+    release = PressKitItem.objects.get(kind=PressKitItem.Kind.PRESS_RELEASE, position=0)
+    statement_url = "https://campaigns.example.org/campaigns/un-cybercrime-convention/civil-society-joint-statement/"
+    last_line = release.body.splitlines()[-1]
+    assert last_line.startswith("The full statement and its signatories: <https://campaigns.example.org/")
+    assert statement_url in last_line
+    assert f'<a href="{statement_url}' in release.body_html
+    # The downloaded file, which a journalist forwards as it is, carries the same address.
+    download = client.get(release.get_download_url()).content.decode()
+    assert "signatories: <https://campaigns.example.org/campaigns/" in download
+
+
+def test_the_social_media_action_links_to_the_press_kit_instead_of_a_dangling_here(client):
+    load_demo()
+    action = OutreachAction.objects.get(slug="post-on-social-media")
+    assert "Download them here." not in action.instructions
+    press_kit = reverse("presskit:press_kit", kwargs={"campaign_slug": CAMPAIGN})
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert f'<a href="{press_kit}" rel="noopener noreferrer nofollow">press kit</a>' in page
+    assert client.get(press_kit).status_code == 200

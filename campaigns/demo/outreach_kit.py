@@ -11,7 +11,9 @@ import io
 import textwrap
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 
 from outreach.models import OutreachAction, Target
@@ -51,6 +53,16 @@ def social_card_png(title: str) -> bytes:
     return output.getvalue()
 
 
+def _with_press_kit_link(text: str, campaign) -> str:
+    """The seed's "… Download them here." with the link the web page had: the campaign's press kit.
+
+    A path, not an absolute address: the instructions are shown only on the site's own pages,
+    where a path keeps working whatever address the site is served from.
+    """
+    press_kit = reverse("presskit:press_kit", kwargs={"campaign_slug": campaign.slug})
+    return text.replace("Download them here.", f"Download them from the [press kit]({press_kit}).")
+
+
 def load_outreach_kit(campaign, statement, actions, joint):
     """Create what is missing of the demo's targets, actions and press kit; leaves existing rows alone."""
     for position, (country, kind, name, domain) in enumerate(DEMO_TARGETS):
@@ -70,7 +82,8 @@ def load_outreach_kit(campaign, statement, actions, joint):
         ("publish-on-your-website", OutreachAction.Kind.PUBLISH_WEBSITE,
          "Publish on your website or blog", publish, {"social_message": share_message}),
         ("post-on-social-media", OutreachAction.Kind.SOCIAL_POST,
-         "Post on social media", actions.resources[0], {"social_message": share_message}),
+         "Post on social media", _with_press_kit_link(actions.resources[0], campaign),
+         {"social_message": share_message}),
         ("contact-the-media", OutreachAction.Kind.CONTACT_MEDIA, "Contact the media", media,
          {"social_message": share_message}),
         # The page asks for email about what people did: the report form does that now.
@@ -90,7 +103,9 @@ def load_outreach_kit(campaign, statement, actions, joint):
         campaign=campaign, statement=statement, language="en", kind=PressKitItem.Kind.PRESS_RELEASE, position=0,
         title="Over 100 organizations call on states to reject the draft UN Cybercrime Convention",
         body=f"{joint.summary}\n\n{joint.demands_intro}\n\n{demands}\n\n"
-             f"The full statement and its signatories: {statement.get_absolute_url()}",
+             # Absolute, and an autolink: the release leaves the site (downloaded, pasted into an
+             # email to an editor), where a path like /campaigns/… leads nowhere.
+             f"The full statement and its signatories: <{settings.SITE_URL}{statement.get_absolute_url()}>",
     )
     for position, text in enumerate(actions.concerns + actions.requirements):
         PressKitItem.objects.create(
