@@ -12,6 +12,7 @@ from django_countries.fields import CountryField
 from advocacy.history import audit_trail
 
 from . import identity
+from .validators import validate_visible_text
 
 # The fields of a signatory that may appear on a public page, feed or press export.
 PUBLIC_SIGNATORY_FIELDS = (
@@ -32,13 +33,17 @@ class Signatory(models.Model):
         INDIVIDUAL = "individual", _("Individual")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    name = models.CharField(_("name"), max_length=300)
-    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    # No invisible or reordering characters, from whichever form: they are how a name imitates another.
+    name = models.CharField(_("name"), max_length=300, validators=[validate_visible_text])
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True, validators=[validate_visible_text])
     country = CountryField(_("country"), blank=True)
     website = models.URLField(_("website"), max_length=300, blank=True)
-    title = models.CharField(_("title"), max_length=300, blank=True, help_text=_("Individuals only."))
+    title = models.CharField(
+        _("title"), max_length=300, blank=True, help_text=_("Individuals only."), validators=[validate_visible_text]
+    )
     affiliation = models.CharField(
-        _("affiliation"), max_length=300, blank=True, help_text=_("Individuals only; for identification.")
+        _("affiliation"), max_length=300, blank=True, help_text=_("Individuals only; for identification."),
+        validators=[validate_visible_text],
     )
     accreditation = models.CharField(
         _("accreditation"),
