@@ -1,4 +1,5 @@
-# make run   – the site on http://127.0.0.1:8000 with the demo campaign (SQLite, no services needed)
+# make run   – the site on http://127.0.0.1:8000 with the demo campaign (SQLite, no services needed);
+#              HOST_PORT=127.0.0.1:8011 serves it (and writes its links) on another address
 # make test  – the whole test suite on 2 processes (PYTEST_ARGS="..." passes options to
 #              pytest; PYTEST_ARGS="-n 0" runs it in one process, e.g. to use a debugger)
 # make worker / make beat – Celery against REDIS_URL
@@ -20,7 +21,8 @@ PIP_INSTALL := $(PYTHON) -m pip install --quiet --disable-pip-version-check
 RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 
-HOST_PORT := 127.0.0.1:8000
+# Where make run serves the site: make run HOST_PORT=127.0.0.1:8011 (or HOST_PORT=… in the environment).
+HOST_PORT ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
 .PHONY: run test worker beat migrate clean catalogs messages
@@ -60,6 +62,10 @@ messages: $(RUNTIME_STAMP)
 	@$(VENV)/bin/pybabel compile --domain django --directory locale --statistics
 
 run: export DEBUG = 1
+# Links in emails and feeds are written on SITE_URL: the address the server listens on,
+# unless SITE_URL is set (e.g. to the address of a proxy in front of it).
+# (A port alone, as runserver takes it, means 127.0.0.1.)
+run: export SITE_URL ?= http://$(if $(findstring :,$(HOST_PORT)),$(HOST_PORT),127.0.0.1:$(HOST_PORT))
 run: migrate catalogs
 	$(PYTHON) manage.py load_demo_campaign
 	@echo

@@ -4,9 +4,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from advocacy.admin import restrict_to_superusers
+
 from . import services
 from .models import CampaignMembership, Representative, User
 from .roles import MaskedEmailsAdmin
+
+# Scheduled tasks (Celery beat), allauth's email addresses and authenticators: superusers only,
+# whatever a staff member's permissions. Their admins are registered by then: these apps come
+# before this one in INSTALLED_APPS.
+for app_label in ("django_celery_beat", "account", "mfa"):
+    restrict_to_superusers(app_label)
 
 
 class CampaignMembershipInline(admin.TabularInline):
@@ -39,6 +47,11 @@ class UserAdmin(MaskedEmailsAdmin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            services.vouch_for_address(user=obj, by=request.user)
 
 
 @admin.register(Representative)

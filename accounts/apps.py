@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("Accounts")
+    # allauth's own app is called "Accounts" too (its email addresses): two admin sections of one name.
+    verbose_name = _("Staff and representatives")
 
     def ready(self):
         from .roles import ensure_staff_roles

@@ -1,3 +1,5 @@
+from allauth.mfa.totp.forms import ActivateTOTPForm as AllauthActivateTOTPForm
+from allauth.mfa.totp.internal import auth as totp
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -79,3 +81,22 @@ def prefilled_sign_on_form(*, user, organization: Signatory, statement) -> Organ
             "contact_email": user.email,
         },
     )
+
+
+class ActivateTOTPForm(AllauthActivateTOTPForm):
+    """allauth's form for adding an authenticator app, with one secret until the app is added.
+
+    allauth draws a new secret each time the page is shown: a person who reloads the
+    page, or comes back to it after installing the app, would find the secret they
+    already typed into the app replaced, and every code refused. The secret stays in
+    the session until the app is added (allauth then removes it).
+    """
+
+    def __init__(self, *args, **kwargs):
+        self.user = kwargs.pop("user")
+        # Not allauth's __init__, which would draw a new secret for an unbound form.
+        forms.Form.__init__(self, *args, **kwargs)
+        self.secret = totp.get_totp_secret(regenerate=False)
+        self.fields["code"].help_text = _("The 6-digit code the app shows for this account.")
+        self.fields["code"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "one-time-code"})
+        self.fields["code"].widget.attrs.pop("placeholder", None)

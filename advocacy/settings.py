@@ -208,7 +208,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {"activate_totp": "accounts.forms.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Coalition campaigns")
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGIN_URL = "account_login"

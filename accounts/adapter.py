@@ -1,0 +1,52 @@
+"""How allauth behaves here, where it differs from its defaults."""
+
+import time
+from datetime import UTC, datetime
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
+from allauth.core import context
+from allauth.mfa.models import Authenticator
+
+# How long after signing in with a password a person may add their first authenticator without
+# typing the password again: long enough to install an authenticator app on a phone.
+FIRST_AUTHENTICATOR_WINDOW_SECONDS = 15 * 60
+
+
+def setting_up_first_authenticator(request) -> bool:
+    """Whether ``request``'s user signed in with their password moments ago, with no authenticator then.
+
+    True while they add their first authenticator app and look at the recovery codes
+    that come with it; false once an authenticator they had before this sign-in exists.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    now = time.time()
+    sign_ins = [
+        record["at"]
+        for record in get_authentication_records(request, user)
+        if record.get("method") == "password" and now - record.get("at", 0) < FIRST_AUTHENTICATOR_WINDOW_SECONDS
+    ]
+    if not sign_ins:
+        return False
+    signed_in_at = datetime.fromtimestamp(max(sign_ins), tz=UTC)
+    return not Authenticator.objects.filter(user=user, created_at__lte=signed_in_at).exists()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_reauthentication_required(self, *, app: str, **kwargs) -> bool:
+        """No second password prompt for a first authenticator right after signing in.
+
+        allauth asks for the password again before any change to two-factor settings,
+        so that someone at a browser left signed in cannot change them. A new staff
+        member, sent from the sign-in straight to setting up an authenticator app,
+        typed that password seconds ago: asking again only confuses, and so would
+        asking again for the recovery codes shown right after. Changing or removing
+        an authenticator that existed before this sign-in still asks.
+        """
+        required = super().is_reauthentication_required(app=app, **kwargs)
+        request = self.request or getattr(context, "request", None)
+        if required and app == "allauth.mfa" and request is not None:
+            return not setting_up_first_authenticator(request)
+        return required
