@@ -3,7 +3,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
+
+from . import views
 
 # Staff sign in through allauth, which rate-limits attempts (and will ask for a
 # second factor); Django's own admin login form would bypass both.
@@ -12,7 +13,7 @@ admin.site.site_header = _("Coalition campaigns")
 admin.site.site_title = _("Coalition campaigns")
 
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.set_language, name="set_language"),
 ]
 
 # The public pages first, the statement page's app before all: it is the page most

@@ -195,6 +195,35 @@ def test_switcher_sends_to_the_same_page_in_the_chosen_language_and_remembers_it
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize("chosen, expected_prefix", [("en", ""), ("es", "/es"), ("ar", "/ar")])
+def test_switcher_leaves_a_french_page_opened_by_a_link(client, statement, chosen, expected_prefix):
+    """A reader with an English browser and no language cookie, on a French page someone shared."""
+    url = statement.get_absolute_url()
+    response = client.post("/i18n/setlang/", {"language": chosen, "next": f"/fr{url}?utm_source=x"},
+                           HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    assert response["Location"] == f"{expected_prefix}{url}?utm_source=x"
+    page = client.get(response["Location"])
+    assert f'<html lang="{chosen}"' in page.content.decode()
+
+
+def test_switcher_leaves_a_page_in_another_language_than_the_remembered_one(client, statement):
+    url = statement.get_absolute_url()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt"
+    response = client.post("/i18n/setlang/", {"language": "es", "next": f"/ar{url}"})
+    assert response["Location"] == f"/es{url}"
+    # From an English page while another language is remembered.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    response = client.post("/i18n/setlang/", {"language": "pt", "next": url})
+    assert response["Location"] == f"/pt{url}"
+
+
+def test_switcher_without_next_goes_back_to_the_referring_page_in_the_chosen_language(client, statement):
+    url = statement.get_absolute_url()
+    response = client.post("/i18n/setlang/", {"language": "en"}, HTTP_REFERER=f"http://testserver/fr{url}")
+    assert response["Location"] == f"http://testserver{url}"
+
+
 def test_switcher_refuses_to_redirect_off_site(client):
     response = client.post("/i18n/setlang/", {"language": "es", "next": "https://evil.example/"})
     assert response.status_code == 302
