@@ -164,6 +164,9 @@ else:
 ANYMAIL = env.json("ANYMAIL", default={})
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coalition campaigns <campaigns@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where replies to campaign email and to signer emails that invite one (a rejection) go, unless the
+# campaign names its own reply-to address. Empty: no Reply-To header, replies go to the sender.
+DEFAULT_REPLY_TO = env.str("DEFAULT_REPLY_TO", default="")
 # Right-hand side of the Message-ID of campaign email: stable per delivery across retries.
 EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
 # Campaign email (invitations, reminders, press releases) sent per minute, all workers together.

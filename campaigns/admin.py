@@ -18,6 +18,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 from accounts.roles import CampaignScopedAdmin
 from advocacy.audit import AuditedAdmin
 from mailings import services as mailing_services
+from mailings.models import Mailing
 from signatories import exports, imports
 from signatories.forms import ImportMappingForm, ImportUploadForm
 from signatories.models import SignOn, visible_sign_on_condition
@@ -50,6 +51,16 @@ def text_fieldsets(fields, open_languages):
     ]
 
 
+def _stop_mailings_if_closed(model_admin, request, statement):
+    """A statement staff closed by hand: its invitations and reminders stop, and staff are told."""
+    cancelled = mailing_services.stop_sign_on_mailings_if_closed(statement=statement)
+    if cancelled:
+        model_admin.message_user(request, ngettext(
+            "%(statement)s takes no more sign-ons: %(count)d invitation or reminder not sent yet was cancelled.",
+            "%(statement)s takes no more sign-ons: %(count)d invitations and reminders not sent yet were cancelled.",
+            cancelled) % {"statement": statement, "count": cancelled}, messages.WARNING)
+
+
 class StatementInline(TranslationTabularInline):
     model = Statement
     fields = ["title", "slug", "state", "position"]
@@ -71,6 +82,7 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
     def close_now(self, request, queryset):
         for campaign in queryset:
             already_closed = campaign.closed_at is not None
+            pending_mailings = Mailing.objects.pending().asking_to_sign().filter(statement__campaign=campaign).count()
             stopped = campaign_services.close_campaign(campaign)
             campaign.refresh_from_db(fields=["closed_at"])
             erase_on = date_format(campaign.closed_at + timedelta(days=campaign.retention_days), "DATE_FORMAT")
@@ -87,6 +99,17 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
                     len(stopped),
                 )
             self.message_user(request, message % {"campaign": campaign, "count": len(stopped), "date": erase_on})
+            if pending_mailings:
+                self.message_user(request, ngettext(
+                    "%(count)d invitation or reminder not sent yet was cancelled; the list of mailings says why.",
+                    "%(count)d invitations and reminders not sent yet were cancelled; the list of mailings says why.",
+                    pending_mailings) % {"count": pending_mailings})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A statement closed from the list of statements above stops its invitations and reminders.
+        for statement in form.instance.statements.all():
+            _stop_mailings_if_closed(self, request, statement)
 
     @admin.display(description=_("dashboard"))
     def dashboard_link(self, campaign):
@@ -295,6 +318,8 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     def save_related(self, request, form, formsets, change):
         # Concerns and demands are saved with the inlines: the text is complete only now.
         super().save_related(request, form, formsets, change)
+        if change and {"state", "accepts_late_sign_ons"} & set(form.changed_data):
+            _stop_mailings_if_closed(self, request, form.instance)
         version = campaign_services.record_statement_version(statement=form.instance, by=request.user)
         if version is not None and version.number > 1:
             form.instance.version = version.number

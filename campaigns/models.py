@@ -78,6 +78,11 @@ class Campaign(models.Model):
         _("keep contact details for (days after closing)"), default=180,
         help_text=_("Signers without an account and without another active campaign lose their contact details then."),
     )
+    reply_to = models.EmailField(
+        _("reply-to address"), max_length=254, blank=True,
+        help_text=_("Where replies to this campaign's emails go (invitations, reminders, press releases, and "
+                    "the email telling a signer their sign-on was rejected). Empty: the site's default."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -97,6 +102,12 @@ class Campaign(models.Model):
 
     def get_absolute_url(self):
         return reverse("campaigns:campaign", kwargs={"campaign_slug": self.slug})
+
+    @property
+    def reply_to_addresses(self) -> list[str]:
+        """The Reply-To of the campaign's emails: its own address, else DEFAULT_REPLY_TO, else none."""
+        address = self.reply_to or settings.DEFAULT_REPLY_TO
+        return [address] if address else []
 
 
 class StatementQuerySet(models.QuerySet):

@@ -130,9 +130,15 @@ def close_campaign(campaign, *, now=None) -> list[Statement]:
     retention period (``retention_days``), after which ``privacy`` erases its signers'
     contact details. A campaign already closed keeps its date: closing it again
     neither moves nor restarts the count. Each statement is saved, so that its page
-    shows the closed form at once (its cache keys move). Returns the statements that
-    stopped taking sign-ons.
+    shows the closed form at once (its cache keys move). The invitations and reminders
+    of every statement of the campaign that are not sent yet are cancelled, saying
+    why: nobody is asked to sign what they can no longer sign. Returns the statements
+    that stopped taking sign-ons.
     """
+    # Mailings sit above campaigns; imported here, where closing reaches up to stop them.
+    from mailings.models import Mailing
+    from mailings.services import stop_sign_on_mailings
+
     now = now or timezone.now()
     stopped = []
     with transaction.atomic():
@@ -149,5 +155,6 @@ def close_campaign(campaign, *, now=None) -> list[Statement]:
         if campaign.closed_at is None:
             campaign.closed_at = now
             campaign.save(update_fields=["closed_at", "updated_at"])
+        stop_sign_on_mailings(statements=campaign.statements.all(), reason=Mailing.CancelReason.CAMPAIGN_CLOSED)
     logger.info("Campaign %s closed; %d statements stopped taking sign-ons", campaign.pk, len(stopped))
     return stopped

@@ -1,24 +1,37 @@
-import csv
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from django_countries import countries
 
 from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, campaign_ids_for
-from campaigns.models import Statement
+from campaigns.models import Campaign, Statement
 
-from . import services
+from . import selectors, services
+from .forms import parse_contact_list, read_list_upload, validate_sendable_email
 from .models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription
+
+
+class SendableEmailsAdmin(admin.ModelAdmin):
+    """Email fields refuse, with the reason, addresses that cannot be mailed (see forms.email_problem)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "email" and field is not None:
+            # In place of Django's bare "Enter a valid email address." (it checks the same, and more).
+            field.validators = [
+                validator for validator in field.validators if not isinstance(validator, EmailValidator)
+            ] + [validate_sendable_email]
+        return field
 
 
 class MailingContentInline(admin.StackedInline):
@@ -33,7 +46,7 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
     """Mailings with their state and progress; failures are one click away."""
 
     list_display = [
-        "name", "kind", "statement", "state", "scheduled_at", "queued", "sent", "failed", "skipped",
+        "name", "kind", "statement", "state_and_reason", "scheduled_at", "queued", "sent", "failed", "skipped",
     ]
     list_filter = ["state", "kind", "statement"]
     search_fields = ["name"]
@@ -41,10 +54,12 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [MailingContentInline]
     actions = ["schedule_selected", "cancel_selected", "send_test_to_me"]
-    readonly_fields = ["state", "started_at", "finished_at", "cancelled_at", "progress_summary", "created_by"]
+    readonly_fields = [
+        "state", "started_at", "finished_at", "cancelled_at", "cancelled_reason", "progress_summary", "created_by",
+    ]
     fields = [
         "name", "kind", "statement", "default_language", "scheduled_at", "press_kit_url",
-        "state", "progress_summary", "started_at", "finished_at", "cancelled_at", "created_by",
+        "state", "progress_summary", "started_at", "finished_at", "cancelled_at", "cancelled_reason", "created_by",
     ]
 
     def get_queryset(self, request):
@@ -76,6 +91,12 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_and_reason(self, mailing):
+        if mailing.state == Mailing.State.CANCELLED and mailing.cancelled_reason:
+            return format_html("{}: {}", mailing.get_state_display(), mailing.get_cancelled_reason_display())
+        return mailing.get_state_display()
 
     @admin.display(description=_("queued"), ordering="queued_count")
     def queued(self, mailing):
@@ -111,15 +132,16 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
             deliveries=deliveries, preview=reverse("admin:mailings_mailing_preview", args=[mailing.pk]),
         )
 
-    @admin.action(description=_("Schedule (at its time, or now)"), permissions=["change"])
+    @admin.action(description=_("Send or schedule… (first shows who gets it)"), permissions=["change"])
     def schedule_selected(self, request, queryset):
-        for mailing in queryset:
-            try:
-                services.schedule(mailing=mailing)
-            except services.MailingNotReady as problem:
-                self.message_user(request, f"{mailing}: {problem}", messages.ERROR)
-            else:
-                self.message_user(request, _("%(mailing)s is scheduled.") % {"mailing": mailing})
+        # Never sent blindly from a list: the mailing's confirmation page says who gets it first.
+        mailings = list(queryset[:2])
+        if len(mailings) != 1:
+            self.message_user(
+                request, _("Select one mailing: each is sent after its own confirmation page."), messages.WARNING
+            )
+            return None
+        return redirect("admin:mailings_mailing_send", mailings[0].pk)
 
     @admin.action(description=_("Cancel (stops sending; keeps what was sent)"), permissions=["change"])
     def cancel_selected(self, request, queryset):
@@ -147,17 +169,41 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
                 % {"count": len(languages), "mailing": mailing, "email": request.user.email},
             )
 
-    def get_urls(self):
-        preview = self.admin_site.admin_view(self.preview_view)
-        return [path("<int:pk>/preview/", preview, name="mailings_mailing_preview"), *super().get_urls()]
+    # --- Sending, after a confirmation page ---------------------------------------------
 
-    def preview_view(self, request, pk):
-        """The email as recipients will see it, in each language written."""
+    def _send_button_label(self, mailing):
+        if mailing is None:
+            return _("Save, then send or schedule…")
+        if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
+            return ""
+        return _("Schedule…") if _sends_later(mailing) else _("Send…")
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if self.has_change_permission(request, obj):
+            context["send_button_label"] = self._send_button_label(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_send" in request.POST:
+            return redirect("admin:mailings_mailing_send", obj.pk)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if "_send" in request.POST:  # saved first: what staff just wrote is what the confirmation shows
+            return redirect("admin:mailings_mailing_send", obj.pk)
+        return super().response_change(request, obj)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", wrap(self.preview_view), name="mailings_mailing_preview"),
+            path("<int:pk>/send/", wrap(self.send_view), name="mailings_mailing_send"),
+            *super().get_urls(),
+        ]
+
+    def _previews(self, request, mailing):
         from .emails import build_delivery_email
 
-        mailing = self.get_object(request, pk)
-        if mailing is None or not self.has_view_permission(request, mailing):
-            return redirect("admin:mailings_mailing_changelist")
         previews = []
         for content in mailing.contents.all():
             sample = Delivery(mailing=mailing, email=request.user.email, name=_("Recipient name"),
@@ -169,14 +215,67 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
                 "html": message.alternatives[0][0],
                 "unsubscribe_header": message.extra_headers["List-Unsubscribe"],
             })
+        return previews
+
+    def preview_view(self, request, pk):
+        """The email as recipients will see it, in each language written."""
+        mailing = self.get_object(request, pk)
+        if mailing is None or not self.has_view_permission(request, mailing):
+            return redirect("admin:mailings_mailing_changelist")
         context = {
             **self.admin_site.each_context(request),
             "title": _("Preview: %(mailing)s") % {"mailing": mailing},
             "mailing": mailing,
-            "previews": previews,
+            "previews": self._previews(request, mailing),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/mailings/mailing/preview.html", context)
+
+    def send_view(self, request, pk):
+        """Before a mailing goes out: how many get it in which language, which version each language
+        gets, the preview of each version; a POST (the confirm button) schedules or sends it."""
+        mailing = self.get_object(request, pk)
+        if mailing is None or not self.has_change_permission(request, mailing):
+            return redirect("admin:mailings_mailing_changelist")
+        change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
+        if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
+            self.message_user(request, _("%(mailing)s is %(state)s: it cannot be sent again.")
+                              % {"mailing": mailing, "state": mailing.get_state_display().lower()}, messages.WARNING)
+            return redirect(change_url)
+        later = _sends_later(mailing)
+        problem = services.readiness_problem(mailing=mailing)
+        if request.method == "POST" and not problem:
+            try:
+                services.schedule(mailing=mailing)
+            except services.MailingNotReady as error:
+                problem = str(error)
+            else:
+                if later:
+                    message = _("%(mailing)s is scheduled: the workers send it on %(time)s.") % {
+                        "mailing": mailing,
+                        "time": date_format(timezone.localtime(mailing.scheduled_at), "DATETIME_FORMAT"),
+                    }
+                else:
+                    message = _("%(mailing)s is being sent now; its progress shows below.") % {"mailing": mailing}
+                self.message_user(request, message, messages.SUCCESS)
+                return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": (_("Schedule: %(mailing)s") if later else _("Send: %(mailing)s")) % {"mailing": mailing},
+            "mailing": mailing,
+            "audience": selectors.audience(mailing),
+            "previews": self._previews(request, mailing),
+            "later": later,
+            "problem": problem,
+            "change_url": change_url,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/mailings/mailing/send.html", context)
+
+
+def _sends_later(mailing) -> bool:
+    """Whether confirming schedules the mailing for a time to come rather than sending it now."""
+    return mailing.scheduled_at is not None and mailing.scheduled_at > timezone.now()
 
 
 @admin.register(Delivery)
@@ -201,10 +300,73 @@ class DeliveryAdmin(MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScoped
 
 
 @admin.register(PressContact)
-class PressContactAdmin(MaskedEmailsAdmin):
-    list_display = ["name", "outlet", "country", "language", "email", "is_active"]
-    list_filter = ["is_active", "language", "country"]
+class PressContactAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
+    """The press list, per campaign: staff see, and add to, the lists of their own campaigns."""
+
+    campaign_path = "campaigns"
+    campaign_path_is_many = True
+    list_display = ["name", "outlet", "country", "language", "email", "campaign_names", "is_active"]
+    list_filter = ["campaigns", "is_active", "language", "country"]
     search_fields = ["name", "outlet", "email"]
+    filter_horizontal = []
+    list_per_page = 100
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("campaigns")
+
+    @admin.display(description=_("campaigns"))
+    def campaign_names(self, contact):
+        return ", ".join(campaign.name for campaign in contact.campaigns.all())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        ids = campaign_ids_for(request.user)
+        if db_field.name == "campaigns" and ids is not None:
+            kwargs["queryset"] = Campaign.objects.filter(pk__in=ids)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers only the campaigns this person works on: the contact stays on the
+        # lists of the others, which they cannot see.
+        ids = campaign_ids_for(request.user)
+        elsewhere = [] if ids is None or not change else list(form.instance.campaigns.exclude(pk__in=ids))
+        super().save_related(request, form, formsets, change)
+        if elsewhere:
+            form.instance.campaigns.add(*elsewhere)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="mailings_presscontact_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Paste a list of journalists, or upload a CSV file, into a campaign's press list."""
+        if not self.has_add_permission(request):
+            return redirect("admin:mailings_presscontact_changelist")
+        form = PressListForm(
+            request.POST or None, request.FILES or None, initial={"campaign": request.GET.get("campaign")}
+        )
+        if (campaign_ids := campaign_ids_for(request.user)) is not None:
+            form.fields["campaign"].queryset = Campaign.objects.filter(pk__in=campaign_ids)
+        if request.method == "POST" and form.is_valid():
+            campaign = form.cleaned_data["campaign"]
+            added, existing = services.add_to_press_list(
+                campaign=campaign, journalists=form.cleaned_data["contact_list"]
+            )
+            self.message_user(
+                request,
+                _("%(added)d journalists added to the press list of %(campaign)s, %(existing)d already on it.")
+                % {"added": added, "existing": existing, "campaign": campaign},
+                messages.SUCCESS,
+            )
+            changelist = reverse("admin:mailings_presscontact_changelist")
+            return redirect(f"{changelist}?campaigns__id__exact={campaign.pk}")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Add journalists to a campaign's press list"),
+            "form": form,
+            "submit_label": _("Add to the press list"),
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/mailings/invitation/invite_list.html", context)
 
 
 @admin.register(Unsubscription)
@@ -261,53 +423,51 @@ class InviteeListForm(forms.Form):
     def clean(self):
         """Parse every line; report each bad line by its number and import nothing if one is bad."""
         cleaned = super().clean()
-        text = cleaned.get("invitees") or ""
         upload = cleaned.get("invitees_file")
-        if upload:
-            try:
-                text = upload.read().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                raise ValidationError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
-        invitees, errors = [], []
-        languages = {code for code, _ in Invitation._meta.get_field("language").choices}
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            cells = next(csv.reader([line], delimiter="\t" if "\t" in line else ","))
-            cells = [cell.strip() for cell in cells] + [""] * 5
-            email, organization, contact, country, language = cells[:5]
-            if number == 1 and email.lower() in {"email", "e-mail"}:
-                continue
-            try:
-                validate_email(email)
-            except ValidationError:
-                errors.append(_("Line %(number)d: “%(email)s” is not an email address.")
-                              % {"number": number, "email": email})
-                continue
-            country = country.upper()
-            if country and country not in countries:
-                errors.append(_("Line %(number)d: unknown country code “%(country)s”.")
-                              % {"number": number, "country": country})
-                continue
-            language = language.lower() or "en"
-            if language not in languages:
-                errors.append(_("Line %(number)d: unknown language “%(language)s”.")
-                              % {"number": number, "language": language})
-                continue
-            invitees.append(services.Invitee(
-                email=email, organization_name=organization, contact_name=contact, country=country,
-                language=language,
-            ))
-        if errors:
-            raise ValidationError(errors)
-        if not invitees:
-            raise ValidationError(_("Paste a list or choose a file: the list is empty."))
-        cleaned["invitee_list"] = invitees
+        text = read_list_upload(upload) if upload else cleaned.get("invitees") or ""
+        cleaned["invitee_list"] = [
+            services.Invitee(
+                email=line.email, organization_name=line.first, contact_name=line.second, country=line.country,
+                language=line.language,
+            )
+            for line in parse_contact_list(text)
+        ]
+        return cleaned
+
+
+class PressListForm(forms.Form):
+    """Paste one journalist per line, or upload a CSV file: email, name, outlet, country, language."""
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
+    contacts = forms.CharField(
+        label=_("Journalists"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text=_(
+            "One per line: email, name, outlet, country code, language — separated by commas or tabs "
+            "(a spreadsheet column copy works). Only the email is required."
+        ),
+    )
+    contacts_file = forms.FileField(
+        label=_("Or a CSV file"), required=False, help_text=_("Same columns; a header row starting with “email” is skipped.")
+    )
+
+    def clean(self):
+        """The same lines as the invitees' list, read by the same parser: all or nothing."""
+        cleaned = super().clean()
+        upload = cleaned.get("contacts_file")
+        text = read_list_upload(upload) if upload else cleaned.get("contacts") or ""
+        cleaned["contact_list"] = [
+            services.Journalist(
+                email=line.email, name=line.first, outlet=line.second, country=line.country, language=line.language
+            )
+            for line in parse_contact_list(text)
+        ]
         return cleaned
 
 
 @admin.register(Invitation)
-class InvitationAdmin(MaskedEmailsAdmin, CampaignScopedAdmin):
+class InvitationAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["organization_name", "email", "statement", "status_display", "opened_at", "declined_at"]
     list_filter = [StatusFilter, "statement"]
@@ -347,6 +507,7 @@ class InvitationAdmin(MaskedEmailsAdmin, CampaignScopedAdmin):
             **self.admin_site.each_context(request),
             "title": _("Invite organizations"),
             "form": form,
+            "submit_label": _("Add invitees"),
             "opts": self.model._meta,
         }
         return render(request, "admin/mailings/invitation/invite_list.html", context)

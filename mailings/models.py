@@ -47,6 +47,12 @@ class PressContact(models.Model):
     country = CountryField(_("country"), blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
     email = models.EmailField(_("email"), max_length=254)
+    # A press release goes to its own campaign's list only: journalists of one fight are not
+    # written to about another, and one campaign's staff do not see another's contacts.
+    campaigns = models.ManyToManyField(
+        "campaigns.Campaign", related_name="press_contacts", verbose_name=_("campaigns"),
+        help_text=_("The press releases of these campaigns go to this journalist."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -121,6 +127,16 @@ class Invitation(models.Model):
         return self.Status.INVITED
 
 
+class MailingQuerySet(models.QuerySet):
+    def pending(self):
+        """Mailings not sent yet, or not completely."""
+        return self.filter(state__in=Mailing.PENDING_STATES)
+
+    def asking_to_sign(self):
+        """Invitations and reminders to sign: they stop when their statement stops taking sign-ons."""
+        return self.filter(kind__in=Mailing.SIGN_ON_KINDS)
+
+
 class Mailing(models.Model):
     """One email sent to a list of recipients: invitations, reminders or a press release.
 
@@ -142,6 +158,17 @@ class Mailing(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class CancelReason(models.TextChoices):
+        STAFF = "staff", _("Cancelled by staff.")
+        STATEMENT_CLOSED = "statement_closed", _("The statement closed: its invitees can no longer sign it.")
+        CAMPAIGN_CLOSED = "campaign_closed", _("The campaign closed: its statements take no more sign-ons.")
+        NOT_SIGNABLE = "not_signable", _("Not sent: when it fell due, the statement took no sign-ons.")
+
+    # Mailings that ask people to sign: pointless, and misleading, once the statement stops taking sign-ons.
+    SIGN_ON_KINDS = (Kind.INVITATION, Kind.DEADLINE_REMINDER)
+    # Not sent yet, or not completely: what closing a statement stops.
+    PENDING_STATES = (State.DRAFT, State.SCHEDULED, State.SENDING)
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     statement = models.ForeignKey(
@@ -165,10 +192,13 @@ class Mailing(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancelled_reason = models.CharField(_("why cancelled"), max_length=20, choices=CancelReason.choices, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = MailingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

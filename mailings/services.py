@@ -114,6 +114,45 @@ def invite(*, statement, invitees: list[Invitee], by=None) -> tuple[int, int]:
     return added, len(invitees) - added
 
 
+# --- The press list ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Journalist:
+    email: str
+    name: str = ""
+    outlet: str = ""
+    country: str = ""
+    language: str = "en"
+
+
+def add_to_press_list(*, campaign, journalists: list[Journalist]) -> tuple[int, int]:
+    """Put ``journalists`` on the press list of ``campaign``; return (added, already on it).
+
+    A journalist already known (by address, any case) keeps their details as they
+    are and is added to this campaign's list too: one contact, several campaigns.
+    """
+    added = 0
+    with transaction.atomic():
+        for journalist in journalists:
+            email = normalize_email(journalist.email)
+            contact = PressContact.objects.filter(email__iexact=email).first()
+            if contact is None:
+                try:
+                    with transaction.atomic():
+                        contact = PressContact.objects.create(
+                            email=email, name=journalist.name or email.partition("@")[0],
+                            outlet=journalist.outlet, country=journalist.country, language=journalist.language,
+                        )
+                except IntegrityError:  # added by someone else meanwhile (the address is unique)
+                    contact = PressContact.objects.get(email__iexact=email)
+            if contact.campaigns.filter(pk=campaign.pk).exists():
+                continue
+            contact.campaigns.add(campaign)
+            added += 1
+    return added, len(journalists) - added
+
+
 def make_invitation_token(invitation: Invitation) -> str:
     return signing.dumps(str(invitation.public_id), salt=INVITATION_SALT)
 
@@ -207,7 +246,9 @@ def resolve_recipients(mailing: Mailing):
         for sign_on in sign_ons.iterator():
             yield Recipient(sign_on.contact.email, sign_on.contact.name, sign_on.language)
     elif mailing.kind == Mailing.Kind.PRESS_RELEASE:
-        for contact in PressContact.objects.filter(is_active=True).iterator():
+        # The campaign's own press list, never another campaign's journalists.
+        press_list = PressContact.objects.filter(is_active=True, campaigns=statement.campaign_id)
+        for contact in press_list.iterator():
             yield Recipient(contact.email, contact.name, contact.language)
     elif mailing.kind == Mailing.Kind.VERSION_CHANGE:
         for sign_on in signers_of_earlier_versions(statement, mailing.statement_version).iterator():
@@ -303,19 +344,33 @@ def create_version_change_mailing(*, statement, by=None) -> Mailing:
 # --- Scheduling -------------------------------------------------------------------
 
 
+def readiness_problem(*, mailing: Mailing, at=None) -> str:
+    """Why ``mailing`` cannot be scheduled for ``at`` (its own time, else now), in words for staff; "" if it can."""
+    if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
+        return gettext("A mailing that is %(state)s cannot be scheduled.") % {
+            "state": mailing.get_state_display().lower()
+        }
+    if not mailing.contents.filter(language=mailing.default_language).exists():
+        return gettext("Write the %(language)s version first: it is the fallback.") % {
+            "language": mailing.get_default_language_display()
+        }
+    if mailing.kind in Mailing.SIGN_ON_KINDS:
+        return why_not_signable(mailing.statement, at=at or mailing.scheduled_at)
+    return ""
+
+
 def schedule(*, mailing: Mailing, at=None) -> Mailing:
     """Schedule a draft mailing for ``at`` (now if not given). The workers send it once due.
 
     The time is kept in the database, so a mailing that falls due while the
     workers are down is sent when they are back, neither skipped nor doubled.
+    Raises MailingNotReady, with the reason, for a mailing that cannot go out
+    (see :func:`readiness_problem`).
     """
-    if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
-        raise MailingNotReady(f"A {mailing.get_state_display().lower()} mailing cannot be scheduled.")
-    if not mailing.contents.filter(language=mailing.default_language).exists():
-        raise MailingNotReady(
-            f"Write the {mailing.get_default_language_display()} version first: it is the fallback."
-        )
     at = at or mailing.scheduled_at or timezone.now()
+    problem = readiness_problem(mailing=mailing, at=at)
+    if problem:
+        raise MailingNotReady(problem)
     with transaction.atomic():
         Mailing.objects.filter(pk=mailing.pk).update(state=Mailing.State.SCHEDULED, scheduled_at=at)
         if at <= timezone.now():
@@ -331,46 +386,108 @@ def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
     """Schedule reminders to invitees 7 days and 1 day before the sign-on deadline.
 
     Each is an ordinary scheduled mailing: staff can edit its text and time, or
-    cancel it. Reminders whose time has already passed are not created.
+    cancel it. Reminders whose time has already passed are not created. Each has a
+    ready-made version in every language of the statement's invitees (the
+    statement's own language first, the fallback of anyone invited later in
+    another language), with the statement's title in that language.
     """
     if statement.sign_on_deadline is None:
-        raise MailingNotReady("Set the statement's sign-on deadline first.")
+        raise MailingNotReady(gettext("Set the statement's sign-on deadline first."))
+    languages = [statement.language, *sorted(
+        set(statement.invitations.values_list("language", flat=True).distinct()) - {statement.language}
+    )]
     created = []
-    with transaction.atomic(), translation.override(statement.language):
+    with transaction.atomic():
         for days in STANDARD_REMINDER_DAYS:
             at = statement.sign_on_deadline - timezone.timedelta(days=days)
             if at <= timezone.now():
                 continue
-            mailing = Mailing.objects.create(
-                statement=statement,
-                kind=Mailing.Kind.DEADLINE_REMINDER,
-                name=f"Reminder {days} day(s) before the deadline: {statement.title}"[:200],
-                default_language=statement.language,
-                state=Mailing.State.SCHEDULED,
-                scheduled_at=at,
-                created_by=by,
-            )
-            MailingContent.objects.create(
-                mailing=mailing,
-                language=statement.language,
-                subject=ngettext(
-                    "%(days)d day left to sign: %(title)s", "%(days)d days left to sign: %(title)s", days
-                ) % {"days": days, "title": statement.title},
-                body=gettext(
-                    "We have not yet received your organization's signature. The more organizations sign, "
-                    "the harder it is for decision makers to ignore the statement."
-                ),
-            )
+            with translation.override(statement.language):
+                mailing = Mailing.objects.create(
+                    statement=statement,
+                    kind=Mailing.Kind.DEADLINE_REMINDER,
+                    name=f"Reminder {days} day(s) before the deadline: {statement.title}"[:200],
+                    default_language=statement.language,
+                    state=Mailing.State.SCHEDULED,
+                    scheduled_at=at,
+                    created_by=by,
+                )
+            for language in languages:
+                with translation.override(language):
+                    MailingContent.objects.create(
+                        mailing=mailing,
+                        language=language,
+                        subject=ngettext(
+                            "%(days)d day left to sign: %(title)s", "%(days)d days left to sign: %(title)s", days
+                        ) % {"days": days, "title": statement.title},
+                        body=gettext(
+                            "We have not yet received your organization's signature. The more organizations "
+                            "sign, the harder it is for decision makers to ignore the statement."
+                        ),
+                    )
             created.append(mailing)
     return created
 
 
-def cancel(*, mailing: Mailing) -> Progress:
-    """Stop a mailing: nothing more is sent; what was sent stays recorded."""
+def why_not_signable(statement, *, at=None) -> str:
+    """Why invitations and reminders about ``statement`` cannot go out at ``at`` (now by default); "" if they can.
+
+    A statement that stopped taking sign-ons (closed, published without late
+    sign-ons, its campaign closed, its deadline passed) cannot be signed from an
+    invitation. A draft can still open before a later send time, so only a send
+    now is refused for it.
+    """
+    now = timezone.now()
+    at = at or now
+    if statement.campaign.closed_at is not None:
+        return gettext("The campaign is closed: nobody can sign its statements any more.")
+    if statement.state == statement.State.CLOSED:
+        return gettext("The statement is closed: nobody can sign it any more.")
+    if statement.state == statement.State.PUBLISHED and not statement.accepts_late_sign_ons:
+        return gettext("The statement is published and takes no late sign-ons.")
+    if statement.sign_on_deadline and at >= statement.sign_on_deadline:
+        return gettext("The sign-on deadline has passed, or will have by then.")
+    if at <= now and not statement.is_accepting_sign_ons(now):
+        return gettext("The statement does not take sign-ons now: open it first.")
+    return ""
+
+
+def stop_sign_on_mailings(*, statements, reason: str) -> int:
+    """Cancel the invitations and reminders of ``statements`` not sent yet, with ``reason``; return how many.
+
+    What closing a statement or a campaign does: nobody is asked to sign what they
+    can no longer sign. What was sent stays recorded; a mailing in the middle of
+    its send stops (its senders see the cancellation within a second).
+    """
+    cancelled = 0
+    for mailing in Mailing.objects.pending().asking_to_sign().filter(statement__in=statements):
+        cancel(mailing=mailing, reason=reason)
+        cancelled += 1
+    if cancelled:
+        logger.info("%d invitation and reminder mailings cancelled: %s", cancelled, reason)
+    return cancelled
+
+
+def stop_sign_on_mailings_if_closed(*, statement) -> int:
+    """After staff changed a statement by hand: if it no longer takes sign-ons for good, stop its
+    invitations and reminders (see :func:`stop_sign_on_mailings`); return how many were cancelled.
+
+    A draft keeps them: it has not opened yet.
+    """
+    closed = statement.state == statement.State.CLOSED or (
+        statement.state == statement.State.PUBLISHED and not statement.accepts_late_sign_ons
+    )
+    if not closed:
+        return 0
+    return stop_sign_on_mailings(statements=[statement], reason=Mailing.CancelReason.STATEMENT_CLOSED)
+
+
+def cancel(*, mailing: Mailing, reason: str = Mailing.CancelReason.STAFF) -> Progress:
+    """Stop a mailing: nothing more is sent; what was sent stays recorded, and why it stopped."""
     with transaction.atomic():
-        Mailing.objects.filter(
-            pk=mailing.pk, state__in=[Mailing.State.DRAFT, Mailing.State.SCHEDULED, Mailing.State.SENDING]
-        ).update(state=Mailing.State.CANCELLED, cancelled_at=timezone.now())
+        Mailing.objects.filter(pk=mailing.pk, state__in=Mailing.PENDING_STATES).update(
+            state=Mailing.State.CANCELLED, cancelled_at=timezone.now(), cancelled_reason=reason
+        )
         # A message a sender has in flight right now still goes out, and is recorded as sent.
         Delivery.objects.filter(mailing=mailing, state=Delivery.State.QUEUED).update(
             state=Delivery.State.SKIPPED, reason="cancelled"
@@ -387,7 +504,16 @@ def dispatch_due_mailings(now=None) -> list[int]:
     """
     now = now or timezone.now()
     to_send = []
-    for mailing in Mailing.objects.filter(state=Mailing.State.SCHEDULED, scheduled_at__lte=now):
+    due = Mailing.objects.filter(state=Mailing.State.SCHEDULED, scheduled_at__lte=now)
+    for mailing in due.select_related("statement__campaign"):
+        if mailing.kind in Mailing.SIGN_ON_KINDS and not mailing.statement.is_accepting_sign_ons(now):
+            # "7 days left to sign" about a statement nobody can sign any more: not sent, and it says why.
+            skipped = Mailing.objects.filter(pk=mailing.pk, state=Mailing.State.SCHEDULED).update(
+                state=Mailing.State.CANCELLED, cancelled_at=now, cancelled_reason=Mailing.CancelReason.NOT_SIGNABLE
+            )
+            if skipped:
+                logger.info("Mailing %s not sent: statement %s takes no sign-ons", mailing.pk, mailing.statement_id)
+            continue
         with transaction.atomic():
             claimed = Mailing.objects.filter(pk=mailing.pk, state=Mailing.State.SCHEDULED).update(
                 state=Mailing.State.SENDING, started_at=now
@@ -496,8 +622,16 @@ def wait_for_send_slot() -> None:
         time.sleep((window + 1) * 60 - now + 0.01)
 
 
+def version_language(language: str, written: list[str], default_language: str) -> str:
+    """The language of the version a recipient in ``language`` gets: their own, else the fallback
+    (``default_language``), else the first one written."""
+    if language in written:
+        return language
+    return default_language if default_language in written else written[0]
+
+
 def _content_for(language: str, contents: dict, mailing: Mailing) -> MailingContent:
-    return contents.get(language) or contents.get(mailing.default_language) or next(iter(contents.values()))
+    return contents[version_language(language, list(contents), mailing.default_language)]
 
 
 def _due_deliveries(mailing_id: int, now) -> QuerySet:
@@ -690,7 +824,7 @@ def send_test(*, mailing: Mailing, to: str, language: str | None = None) -> None
 
     contents = {content.language: content for content in mailing.contents.all()}
     if not contents:
-        raise MailingNotReady("Write at least one version first.")
+        raise MailingNotReady(gettext("Write at least one version first."))
     language = language or mailing.default_language
     sample = Delivery(mailing=mailing, email=normalize_email(to), name="", language=language)
     message = build_delivery_email(sample, mailing, _content_for(language, contents, mailing), test=True)

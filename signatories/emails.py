@@ -55,5 +55,7 @@ def build_rejection_email(sign_on: SignOn) -> EmailMultiAlternatives:
             body=render_to_string("signatories/email/rejection.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[sign_on.contact.email],
+            # The email says "reply to this email": the reply reaches the campaign team.
+            reply_to=sign_on.statement.campaign.reply_to_addresses,
             headers={"Auto-Submitted": "auto-generated", "Content-Language": sign_on.language},
         )

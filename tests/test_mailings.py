@@ -233,12 +233,18 @@ def test_a_mailing_scheduled_for_later_waits_for_its_time(statement, mailoutbox)
 # --- Press releases ---------------------------------------------------------------
 
 
+def press_contact(campaign, **fields):
+    contact = PressContact.objects.create(**fields)
+    contact.campaigns.add(campaign)
+    return contact
+
+
 def test_press_release_goes_out_at_the_embargo_in_each_journalists_language(statement, mailoutbox):
-    PressContact.objects.create(name="Lucía", outlet="El Diario", country="ES", language="es",
-                                email="lucia@eldiario.example")
-    PressContact.objects.create(name="Karim", outlet="Al Quds", country="PS", language="ar",
-                                email="karim@alquds.example")
-    PressContact.objects.create(name="Former", email="former@paper.example", is_active=False)
+    press_contact(statement.campaign, name="Lucía", outlet="El Diario", country="ES", language="es",
+                  email="lucia@eldiario.example")
+    press_contact(statement.campaign, name="Karim", outlet="Al Quds", country="PS", language="ar",
+                  email="karim@alquds.example")
+    press_contact(statement.campaign, name="Former", email="former@paper.example", is_active=False)
     embargo = timezone.now() + datetime.timedelta(hours=2)
     mailing = make_mailing(statement, kind=Mailing.Kind.PRESS_RELEASE, languages=("en", "es"),
                            press_kit_url="https://campaign.example/press-kit/")

@@ -141,14 +141,18 @@ class Command(BaseCommand):
                                  organization_name="Droits Numériques", country="SN", language="fr"),
             ],
         )
-        for name, outlet, country, language in [
-            ("Lucía Gómez", "Diario del Sur", "CL", "es"),
-            ("Tom Baker", "Tech Policy Weekly", "GB", "en"),
+        # The campaign's own press list. Addresses are ASCII before the @ ("lucia", not "lucía"):
+        # email cannot be sent to others from here (see mailings.forms.email_problem).
+        for email, name, outlet, country, language in [
+            ("lucia@press.example.org", "Lucía Gómez", "Diario del Sur", "CL", "es"),
+            ("tom@press.example.org", "Tom Baker", "Tech Policy Weekly", "GB", "en"),
         ]:
-            PressContact.objects.get_or_create(
-                email=f"{name.split()[0].lower()}@press.example.org",
-                defaults={"name": name, "outlet": outlet, "country": country, "language": language},
+            contact, _created = PressContact.objects.get_or_create(
+                email=email, defaults={"name": name, "outlet": outlet, "country": country, "language": language},
             )
+            contact.campaigns.add(statement.campaign)
+        # Earlier demo runs wrote "lucía@…", which no mail could be sent to: replaced by "lucia@…".
+        PressContact.objects.filter(email="lucía@press.example.org").delete()
         mailing, created = Mailing.objects.get_or_create(
             statement=statement,
             kind=Mailing.Kind.PRESS_RELEASE,

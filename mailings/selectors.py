@@ -1,0 +1,67 @@
+"""What staff read about a mailing before they send it."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from .models import Mailing, Unsubscription, email_hash, normalize_email
+from .services import resolve_recipients, version_language
+
+
+@dataclass(frozen=True)
+class LanguageAudience:
+    """The recipients in one language, and the version of the text they get."""
+
+    language: str
+    count: int
+    version_language: str
+
+    @property
+    def language_name(self):
+        return dict(settings.LANGUAGES).get(self.language, self.language)
+
+    @property
+    def version_language_name(self):
+        return dict(settings.LANGUAGES).get(self.version_language, self.version_language)
+
+    @property
+    def is_fallback(self):
+        return self.language != self.version_language
+
+
+@dataclass
+class Audience:
+    by_language: list[LanguageAudience] = field(default_factory=list)
+    unsubscribed: int = 0
+
+    @property
+    def total(self):
+        return sum(row.count for row in self.by_language)
+
+
+def audience(mailing: Mailing) -> Audience:
+    """Who the mailing would reach if it were sent now, counted per language, with the version each gets.
+
+    The same recipients sending works out (``resolve_recipients``), one per address,
+    unsubscribed addresses apart: they are counted, and not sent to. Recipients
+    are worked out again when sending starts, so the numbers may still move.
+    """
+    unsubscribed = set(Unsubscription.objects.values_list("email_hash", flat=True))
+    counts, seen, skipped = Counter(), set(), 0
+    for recipient in resolve_recipients(mailing):
+        email = normalize_email(recipient.email)
+        if not email or email in seen:
+            continue
+        seen.add(email)
+        if email_hash(email) in unsubscribed:
+            skipped += 1
+        else:
+            counts[recipient.language] += 1
+    written = list(mailing.contents.values_list("language", flat=True))
+    rows = [
+        LanguageAudience(language, count, version_language(language, written, mailing.default_language)
+                         if written else "")
+        for language, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    return Audience(by_language=rows, unsubscribed=skipped)
