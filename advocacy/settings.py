@@ -273,6 +273,9 @@ MEDIA_URL = "/media/"
 # Bump when the privacy notice text changes: every sign-on records the version agreed to.
 PRIVACY_NOTICE_VERSION = "2026-11-23.2"
 SIGN_ON_CONFIRMATION_MAX_AGE = env.int("SIGN_ON_CONFIRMATION_MAX_AGE", default=14 * 24 * 3600)
+# A worker leases a confirmation email for this long before sending it; if it dies before the
+# mail server took the email, the sweep sends it again once the lease ran out (same Message-ID).
+SIGN_ON_CONFIRMATION_LEASE_SECONDS = env.int("SIGN_ON_CONFIRMATION_LEASE_SECONDS", default=60)
 # Importing sign-ons (django-import-export): the largest file staff may upload, and exports escape formulas.
 SIGN_ON_IMPORT_MAX_BYTES = env.int("SIGN_ON_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 SIGN_ON_IMPORT_MAX_ROWS = env.int("SIGN_ON_IMPORT_MAX_ROWS", default=10_000)

@@ -64,7 +64,8 @@ def _sign_on_data(sign_on: SignOn) -> dict:
 
 
 def signer_data(*, email: str) -> dict:
-    """Everything stored about the person at ``email``: contacts, their sign-ons, invitations,
+    """Everything stored about the person at ``email``: contacts, their sign-ons, sign-ons
+    whose confirmation waits (the address is kept on the sign-on until then), invitations,
     and the rows of files that staff uploaded to import and have not imported yet.
 
     Only data tied to this address: other contacts of the same organization, and the
@@ -74,6 +75,9 @@ def signer_data(*, email: str) -> dict:
         Contact.objects.filter(email__iexact=email.strip())
         .select_related("signatory")
         .prefetch_related("sign_ons__statement__campaign", "sign_ons__tier", "sign_ons__signatory")
+    )
+    awaiting_confirmation = SignOn.objects.filter(pending_email__iexact=email.strip()).select_related(
+        "statement__campaign", "tier", "signatory"
     )
     invitations = Invitation.objects.filter(email__iexact=email.strip()).select_related("statement")
     return {
@@ -89,6 +93,14 @@ def signer_data(*, email: str) -> dict:
                 "sign_ons": [_sign_on_data(sign_on) for sign_on in contact.sign_ons.all()],
             }
             for contact in contacts
+        ],
+        "sign_ons_awaiting_confirmation": [
+            {
+                "name": sign_on.pending_contact_name,
+                "email": sign_on.pending_email,
+                "sign_on": _sign_on_data(sign_on),
+            }
+            for sign_on in awaiting_confirmation
         ],
         "invitations": [
             {
@@ -148,13 +160,13 @@ class ErasurePlan:
 
 def _erasure_plan(email: str, *, remove_organization_sign_ons: bool) -> ErasurePlan:
     contacts = Contact.objects.filter(email__iexact=email.strip())
-    sign_ons = SignOn.objects.filter(contact__in=contacts)
+    by_contact = Q(contact__in=contacts)
     if not remove_organization_sign_ons:
         # An organization's listed signature is the organization's public act, not personal data.
-        sign_ons = sign_ons.filter(
-            Q(listing=SignOn.Listing.UNLISTED) | Q(signatory__kind=Signatory.Kind.INDIVIDUAL)
-        )
-    return ErasurePlan(contacts=contacts, sign_ons_to_remove=sign_ons)
+        by_contact &= Q(listing=SignOn.Listing.UNLISTED) | Q(signatory__kind=Signatory.Kind.INDIVIDUAL)
+    # A sign-on never confirmed is nobody's public act yet: it goes with the address it waits on.
+    awaiting_confirmation = Q(pending_email__iexact=email.strip())
+    return ErasurePlan(contacts=contacts, sign_ons_to_remove=SignOn.objects.filter(by_contact | awaiting_confirmation))
 
 
 def erase_signer(
@@ -163,8 +175,9 @@ def erase_signer(
 ) -> ErasureRecord:
     """Erase the personal data of the person at ``email``, in one transaction.
 
-    Removes their contact details, their individual and unlisted sign-ons (an
-    individual's profile goes with its last sign-on), their invitations and
+    Removes their contact details, their individual and unlisted sign-ons and those
+    still awaiting confirmation at this address (an individual's profile goes with
+    its last sign-on), their invitations and
     delivery records, and the files awaiting import that name them; keeps the listed
     sign-ons of organizations unless ``remove_organization_sign_ons`` (the organization asked). The address is kept
     only as the hash that stops campaign email. Returns the record, which holds counts only.
@@ -236,6 +249,8 @@ class RetentionRun:
     # delivery rows of finished mailings (counts; the rows are not listed anywhere).
     invitations: int = 0
     deliveries: int = 0
+    # Addresses that waited for a confirmation that never came (kept on the sign-on, not as contacts).
+    unconfirmed_addresses: int = 0
 
 
 def campaigns_past_retention(now=None) -> list[Campaign]:
@@ -268,6 +283,13 @@ def contacts_due_for_erasure(campaigns) -> QuerySet:
     )
 
 
+def unconfirmed_addresses_due_for_erasure(campaigns) -> QuerySet:
+    """Sign-ons of ``campaigns`` still holding an address that was never confirmed."""
+    return SignOn.objects.filter(statement__campaign__in=[campaign.pk for campaign in campaigns]).exclude(
+        pending_email="", pending_contact_name=""
+    )
+
+
 def invitations_due_for_erasure(campaigns) -> QuerySet:
     """The invitations of ``campaigns``: each names an invitee and their address, for that campaign only."""
     return Invitation.objects.filter(statement__campaign__in=[campaign.pk for campaign in campaigns])
@@ -289,7 +311,8 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
     """Erase the personal data campaigns past their retention period still hold.
 
     The contact details of their signers (see ``contacts_due_for_erasure`` for who
-    keeps theirs), their invitations and the delivery rows of their mailings go.
+    keeps theirs), the addresses never confirmed, their invitations and the delivery
+    rows of their mailings go.
     Keeps the public record: signatories and their sign-ons (listing, states, tiers)
     stay, and the mailings themselves (what was sent, when). A run twice erases
     nothing the second time. With ``dry_run``, changes nothing and returns what would go.
@@ -301,13 +324,17 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
         contacts = list(contacts_due_for_erasure(campaigns))
         invitations = invitations_due_for_erasure(campaigns)
         deliveries = deliveries_due_for_erasure(campaigns)
+        unconfirmed = unconfirmed_addresses_due_for_erasure(campaigns)
         if dry_run:
             return RetentionRun(campaigns=campaigns, contacts=contacts, record=None,
-                                invitations=invitations.count(), deliveries=deliveries.count())
+                                invitations=invitations.count(), deliveries=deliveries.count(),
+                                unconfirmed_addresses=unconfirmed.count())
         # Deliveries first: they point to the invitations they were sent for.
         deliveries_erased = deliveries.delete()[0]
         invitations_erased = invitations.delete()[0]
-        if not (contacts or invitations_erased or deliveries_erased):
+        # The sign-on stays (it was never public, it counts nowhere); the address goes.
+        unconfirmed_erased = unconfirmed.update(pending_email="", pending_contact_name="")
+        if not (contacts or invitations_erased or deliveries_erased or unconfirmed_erased):
             return RetentionRun(campaigns=campaigns, contacts=[], record=None)
         contact_ids = [contact.pk for contact in contacts]
         Contact.objects.filter(pk__in=contact_ids).delete()
@@ -315,7 +342,7 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
         record = ErasureRecord.objects.create(
             reason=ErasureRecord.Reason.RETENTION,
             campaign=campaigns[0] if len(campaigns) == 1 else None,
-            contacts_erased=len(contacts),
+            contacts_erased=len(contacts) + unconfirmed_erased,
             invitations_erased=invitations_erased,
         )
     logger.info(
@@ -323,4 +350,5 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
         len(contacts), invitations_erased, deliveries_erased, ",".join(str(c.pk) for c in campaigns), record.pk,
     )
     return RetentionRun(campaigns=campaigns, contacts=contacts, record=record,
-                        invitations=invitations_erased, deliveries=deliveries_erased)
+                        invitations=invitations_erased, deliveries=deliveries_erased,
+                        unconfirmed_addresses=unconfirmed_erased)

@@ -38,12 +38,13 @@ def signer_data_download(request, token):
     sign_on, invalid = _sign_on_or_invalid(request, token)
     if invalid:
         return invalid
-    if sign_on.contact is None:
+    # The contact's address, or the one still awaiting confirmation on the sign-on.
+    if not sign_on.signer_email:
         # Contact details already erased: what is left is the signature itself.
         data = {"generated_at": timezone.now().isoformat(), "contacts": [],
                 "sign_on": services._sign_on_data(sign_on)}
     else:
-        data = services.signer_data(email=sign_on.contact.email)
+        data = services.signer_data(email=sign_on.signer_email)
     return _json_download(data, "my-signature-data")
 
 
@@ -55,9 +56,9 @@ def signer_erasure(request, token):
     is_organization = sign_on.signatory.kind == Signatory.Kind.ORGANIZATION
     form = ErasureForm(request.POST if request.method == "POST" else None, offer_organization_choice=is_organization)
     if request.method == "POST" and form.is_valid():
-        if sign_on.contact is not None:
+        if sign_on.signer_email:
             services.erase_signer(
-                email=sign_on.contact.email,
+                email=sign_on.signer_email,
                 remove_organization_sign_ons=form.cleaned_data.get("remove_organization_sign_ons", False),
             )
         return redirect("privacy:erased")

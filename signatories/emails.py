@@ -19,7 +19,8 @@ def _sign_on_context(sign_on: SignOn) -> dict:
         "sign_on": sign_on,
         "statement": sign_on.statement,
         "signatory": sign_on.signatory,
-        "contact": sign_on.contact,
+        # Until confirmed, the address and name wait on the sign-on, not on a contact.
+        "contact": {"name": sign_on.signer_name, "email": sign_on.signer_email},
         "statement_url": settings.SITE_URL + sign_on.statement.get_absolute_url(),
     }
 
@@ -38,8 +39,10 @@ def build_confirmation_email(sign_on: SignOn, *, token: str, management_token: s
             subject=" ".join(subject.split()),
             body=render_to_string("signatories/email/confirmation.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[sign_on.contact.email],
-            headers={"Auto-Submitted": "auto-generated"},
+            to=[sign_on.signer_email],
+            # The same on every retry of this email: a copy sent twice (a worker died after
+            # sending, before recording it) is shown once.
+            headers={"Auto-Submitted": "auto-generated", "Message-ID": sign_on.confirmation_message_id},
         )
         message.attach_alternative(render_to_string("signatories/email/confirmation.html", context), "text/html")
     return message

@@ -299,13 +299,31 @@ class SignOn(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default=Source.FORM)
     # What the signer typed about the signatory, kept even when it matched an existing profile.
     submitted_profile = models.JSONField(_("details as submitted"), default=dict, blank=True)
+    # The address the signer typed, until they confirm it. An unconfirmed address belongs to
+    # nobody: it becomes a contact of the signatory only on confirmation (then it is moved
+    # there and cleared here), so a stranger cannot attach addresses to a real organization.
+    pending_email = models.EmailField(_("email awaiting confirmation"), max_length=254, blank=True)
+    pending_contact_name = models.CharField(_("name awaiting confirmation"), max_length=200, blank=True)
+    # The confirmation email is sent at least once: a worker leases it until
+    # ``confirmation_claimed_until``; one that dies before sending lets the lease run out and
+    # the sweep sends it again. ``confirmation_email_sent_at`` is set once the mail server took it.
+    confirmation_claimed_until = models.DateTimeField(editable=False, null=True, blank=True)
     confirmation_email_sent_at = models.DateTimeField(editable=False, null=True, blank=True)
+    # Counts the signer's requests for a new email: each gets a Message-ID of its own,
+    # while the retries of one email share theirs (see ``confirmation_message_id``).
+    confirmation_email_round = models.PositiveSmallIntegerField(editable=False, default=0)
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = SignOnQuerySet.as_manager()
     # The audit trail. The management secret stays out of it: a copy would outlive its revocation.
-    history = audit_trail(excluded_fields=["management_secret", "confirmation_email_sent_at"])
+    # The pending address stays out too: it is not the signatory's, and erasure must not miss a copy.
+    history = audit_trail(
+        excluded_fields=[
+            "management_secret", "pending_email", "pending_contact_name", "confirmation_claimed_until",
+            "confirmation_email_sent_at", "confirmation_email_round",
+        ]
+    )
 
     class Meta:
         ordering = ["-signed_at", "-pk"]
@@ -357,6 +375,26 @@ class SignOn(models.Model):
     @property
     def shows_country(self):
         return self.listing == self.Listing.LISTED
+
+    @property
+    def signer_email(self) -> str:
+        """Where the signer is written to: their contact's address, or the one awaiting confirmation."""
+        if self.contact_id is not None:
+            return self.contact.email
+        return self.pending_email
+
+    @property
+    def signer_name(self) -> str:
+        if self.contact_id is not None:
+            return self.contact.name
+        return self.pending_contact_name
+
+    @property
+    def confirmation_message_id(self) -> str:
+        """The Message-ID of this sign-on's confirmation email: the same for every retry of one
+        email (a mail client shows a duplicate once), a new one when the signer asks again."""
+        unique = uuid.uuid5(self.public_id, f"confirmation-{self.confirmation_email_round}")
+        return f"<{unique}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
 class OrganizationMerge(models.Model):

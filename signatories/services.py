@@ -14,7 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
@@ -115,6 +115,10 @@ def submit_sign_on(
     - an organization that signed before is found again (by normalized name, or by
       website domain) instead of duplicated, and its public profile is not changed
       by an anonymous submission;
+    - the signer's address is kept on the sign-on until they confirm it: it becomes a
+      contact of the signatory only then (``confirm_sign_on``), and a submission
+      answered "already signed" leaves no address anywhere (unless it is the account
+      holder's own, proven address, which becomes a contact at once);
     - the confirmation email is queued only once the transaction has committed;
     - a duplicate reveals nothing private: only a sign-on that is already on the
       public list is reported as such.
@@ -124,14 +128,9 @@ def submit_sign_on(
     if requested_tier is not None and requested_tier.statement_id != statement.pk:
         raise ValueError("The requested tier belongs to another statement.")
 
+    email = details.email.strip()
     with transaction.atomic():
         signatory, created = _find_or_create_signatory(details)
-        # A signatory created by this transaction is seen by no other until it commits:
-        # nobody else can give it a contact or a sign-on, so neither needs a savepoint
-        # to recover from a concurrent insert, nor a lookup first.
-        contact = _create_contact(signatory, details, language) if created else (
-            _find_or_create_contact(signatory, details, language)
-        )
         now = timezone.now()
         states = {}
         if confirmed_by_account:
@@ -142,7 +141,8 @@ def submit_sign_on(
             **states,
             statement=statement,
             signatory=signatory,
-            contact=contact,
+            pending_email=email,
+            pending_contact_name=_contact_name(details),
             tier=next((tier for tier in statement.tiers.all() if tier.is_default), None),
             requested_tier=requested_tier if statement.allows_tier_requests else None,
             listing=listing,
@@ -155,32 +155,55 @@ def submit_sign_on(
             signed_at=now,
             submitted_profile=details.public_profile(),
         )
+        # A signatory created by this transaction is seen by no other until it commits:
+        # nobody else can give it a contact or a sign-on, so neither needs a savepoint
+        # to recover from a concurrent insert.
         if created:
-            sign_on.save(force_insert=True)
+            _save_new_sign_on(sign_on, proven_address=confirmed_by_account)
         else:
             try:
                 with transaction.atomic():
-                    sign_on.save(force_insert=True)
+                    _save_new_sign_on(sign_on, proven_address=confirmed_by_account)
             except IntegrityError:
                 existing = SignOn.objects.select_related("contact").get(statement=statement, signatory=signatory)
-                return _answer_duplicate(existing, contact, statement)
+                return _answer_duplicate(existing, email, statement)
         if not confirmed_by_account:
             transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
     logger.info("Sign-on %s received for statement %s", sign_on.pk, statement.pk)
     return SubmissionResult(SubmissionOutcome.RECEIVED, sign_on)
 
 
-def _answer_duplicate(existing: SignOn, contact: Contact, statement: Statement) -> SubmissionResult:
+def _save_new_sign_on(sign_on: SignOn, *, proven_address: bool) -> None:
+    """Insert ``sign_on``; a proven address (an account's) becomes the signatory's contact with it."""
+    if proven_address:
+        sign_on.contact = _find_or_create_contact(
+            sign_on.signatory, email=sign_on.pending_email, name=sign_on.pending_contact_name,
+            language=sign_on.language,
+        )
+        sign_on.pending_email = sign_on.pending_contact_name = ""
+    sign_on.save(force_insert=True)
+
+
+def _answer_duplicate(existing: SignOn, email: str, statement: Statement) -> SubmissionResult:
+    """The answer to a submission for a signatory that already signed ``statement``.
+
+    The submitted address is kept nowhere: it is not the signatory's until proven, and
+    whoever typed it is answered without learning anything private.
+    """
     # Before its launch a statement shows no signatory: a listed one is not revealed either.
     if existing.is_visible and existing.listing != SignOn.Listing.UNLISTED and statement.is_announced:
         return SubmissionResult(SubmissionOutcome.ALREADY_LISTED, existing)
-    same_person = existing.contact_id == contact.pk
+    same_person = existing.signer_email.lower() == email.lower()
     if same_person and existing.confirmation_state == SignOn.Confirmation.UNCONFIRMED:
-        # The signer lost the first email: send the link again, but not in a loop.
+        # The signer lost the first email: send the link again, but not in a loop. The new
+        # email gets a Message-ID of its own, or a mail client could hide it as the lost one.
         resend_before = timezone.now() - CONFIRMATION_RESEND_INTERVAL
         released = SignOn.objects.filter(
             pk=existing.pk, confirmation_email_sent_at__lt=resend_before
-        ).update(confirmation_email_sent_at=None)
+        ).update(
+            confirmation_email_sent_at=None, confirmation_claimed_until=None,
+            confirmation_email_round=F("confirmation_email_round") + 1,
+        )
         if released:
             transaction.on_commit(partial(queue_confirmation_email, existing.pk))
     return SubmissionResult(SubmissionOutcome.ALREADY_RECORDED, existing)
@@ -311,21 +334,20 @@ def _find_or_create_signatory(details: SignatoryDetails) -> tuple[Signatory, boo
         return Signatory.objects.get(identity_key=key), False
 
 
-def _find_or_create_contact(signatory: Signatory, details: SignatoryDetails, language: str) -> Contact:
-    email = details.email.strip()
+def _contact_name(details: SignatoryDetails) -> str:
+    return details.contact_name or (details.name if details.kind == Signatory.Kind.INDIVIDUAL else "")
+
+
+def _find_or_create_contact(signatory: Signatory, *, email: str, name: str, language: str) -> Contact:
+    """The signatory's contact at ``email`` (a proven address), created if it has none, even under a race."""
     existing = Contact.objects.filter(signatory=signatory, email__iexact=email).first()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
-            return _create_contact(signatory, details, language)
+            return Contact.objects.create(signatory=signatory, name=name, email=email, language=language)
     except IntegrityError:
         return Contact.objects.get(signatory=signatory, email__iexact=email)
-
-
-def _create_contact(signatory: Signatory, details: SignatoryDetails, language: str) -> Contact:
-    contact_name = details.contact_name or (details.name if details.kind == Signatory.Kind.INDIVIDUAL else "")
-    return Contact.objects.create(signatory=signatory, name=contact_name, email=details.email.strip(), language=language)
 
 
 # --- Confirmation -----------------------------------------------------------------
@@ -355,7 +377,9 @@ def confirm_sign_on(*, token: str) -> tuple[SignOn, bool]:
     """Confirm the sign-on behind ``token``; return it and whether this call confirmed it.
 
     Confirming twice is harmless: the second call changes nothing. When the
-    statement does not require staff approval, confirmation also approves.
+    statement does not require staff approval, confirmation also approves. The
+    address the link was sent to is now proven: it becomes the signatory's contact
+    (the one it already has at that address, if any) and leaves the sign-on.
     """
     sign_on = sign_on_for_confirmation_token(token)
     with transaction.atomic():
@@ -370,6 +394,13 @@ def confirm_sign_on(*, token: str) -> tuple[SignOn, bool]:
         sign_on.confirmation_state = SignOn.Confirmation.CONFIRMED
         sign_on.confirmed_at = now
         fields = ["confirmation_state", "confirmed_at", "updated_at"]
+        if sign_on.contact_id is None and sign_on.pending_email:
+            sign_on.contact = _find_or_create_contact(
+                sign_on.signatory, email=sign_on.pending_email, name=sign_on.pending_contact_name,
+                language=sign_on.language,
+            )
+            sign_on.pending_email = sign_on.pending_contact_name = ""
+            fields += ["contact", "pending_email", "pending_contact_name"]
         if not sign_on.statement.requires_approval and sign_on.moderation_state == SignOn.Moderation.PENDING:
             sign_on.moderation_state = SignOn.Moderation.APPROVED
             sign_on.moderated_at = now
@@ -626,47 +657,72 @@ def queue_confirmation_email(sign_on_id: int) -> None:
         logger.warning("Could not queue the confirmation email of sign-on %s; the sweep will send it", sign_on_id)
 
 
-def send_confirmation_email(*, sign_on_id: int) -> bool:
-    """Send the confirmation email of one sign-on, at most once; return whether it was sent now.
+def has_address_to_confirm() -> Q:
+    """Sign-ons with an address to send the confirmation to: awaiting confirmation, or a contact's."""
+    return Q(contact__isnull=False) | ~Q(pending_email="")
 
-    The sign-on is claimed (its ``confirmation_email_sent_at`` set) before sending,
-    so a retried or duplicated task finds it claimed and sends nothing. A failed
-    send releases the claim and re-raises, for the task to retry.
+
+def claim_confirmation_email(sign_on_id: int):
+    """Lease the confirmation email of one sign-on to this worker; return the lease's end, or None.
+
+    Only an unconfirmed sign-on whose email is neither sent nor leased to another
+    worker (or whose lease ran out: that worker died) is claimed.
+    """
+    now = timezone.now()
+    until = now + timezone.timedelta(seconds=settings.SIGN_ON_CONFIRMATION_LEASE_SECONDS)
+    claimed = (
+        SignOn.objects.filter(
+            pk=sign_on_id,
+            confirmation_email_sent_at__isnull=True,
+            confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        )
+        .filter(Q(confirmation_claimed_until__isnull=True) | Q(confirmation_claimed_until__lte=now))
+        .update(confirmation_claimed_until=until)
+    )
+    return until if claimed else None
+
+
+def send_confirmation_email(*, sign_on_id: int) -> bool:
+    """Send the confirmation email of one sign-on, at least once; return whether it was sent now.
+
+    The sign-on is leased (``confirmation_claimed_until``) before sending, so a
+    retried or duplicated task finds it taken and sends nothing; once the mail server
+    took the email it is marked sent. A worker that dies in between leaves a lease
+    that runs out (``SIGN_ON_CONFIRMATION_LEASE_SECONDS``): the sweep
+    (``unsent_confirmation_ids``) sends it again, with the same Message-ID, so a mail
+    client that got both shows one. A failed send gives the lease back and re-raises,
+    for the task to retry.
     """
     from .emails import build_confirmation_email
 
-    claimed_at = timezone.now()
-    claimed = SignOn.objects.filter(
-        pk=sign_on_id,
-        confirmation_email_sent_at__isnull=True,
-        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
-    ).update(confirmation_email_sent_at=claimed_at)
-    if not claimed:
+    lease = claim_confirmation_email(sign_on_id)
+    if lease is None:
         return False
     sign_on = SignOn.objects.select_related("statement__campaign", "signatory", "contact").get(pk=sign_on_id)
-    if sign_on.contact is None:
-        return False
+    if not sign_on.signer_email:
+        return False  # erased meanwhile: the lease runs out, nothing is left to send to
     try:
         build_confirmation_email(
             sign_on, token=make_confirmation_token(sign_on), management_token=make_management_token(sign_on)
         ).send()
     except Exception:
-        SignOn.objects.filter(pk=sign_on_id, confirmation_email_sent_at=claimed_at).update(
-            confirmation_email_sent_at=None
-        )
+        SignOn.objects.filter(pk=sign_on_id, confirmation_claimed_until=lease).update(confirmation_claimed_until=None)
         raise
+    SignOn.objects.filter(pk=sign_on_id).update(confirmation_email_sent_at=timezone.now(), confirmation_claimed_until=None)
     logger.info("Confirmation email sent for sign-on %s", sign_on_id)
     return True
 
 
 def unsent_confirmation_ids(*, older_than=timezone.timedelta(minutes=2)) -> list[int]:
-    """Sign-ons still waiting for their confirmation email (e.g. the broker was down)."""
+    """Sign-ons still waiting for their confirmation email: it could not be queued (the broker
+    was down), or the worker that leased it died before the mail server took it."""
     now = timezone.now()
     return list(
         SignOn.objects.filter(
+            has_address_to_confirm(),
+            Q(confirmation_claimed_until__isnull=True) | Q(confirmation_claimed_until__lte=now),
             confirmation_state=SignOn.Confirmation.UNCONFIRMED,
             confirmation_email_sent_at__isnull=True,
-            contact__isnull=False,
             signed_at__lt=now - older_than,
             signed_at__gt=now - timezone.timedelta(seconds=settings.SIGN_ON_CONFIRMATION_MAX_AGE),
         ).values_list("pk", flat=True)[:500]

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from signatories.models import Contact, Signatory, SignOn
 
-from .factories import StatementFactory, TierFactory
+from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StatementFactory, TierFactory
 from .test_sign_on import individual_post, organization_post
 
 pytestmark = [pytest.mark.requires_postgres, pytest.mark.django_db(transaction=True)]
@@ -65,14 +65,32 @@ def test_simultaneous_sign_ons_of_one_organization_make_one_sign_on(open_stateme
     assert all(response.status_code == 302 for response in responses), [r.status_code for r in responses]
     assert Signatory.objects.count() == 1
     assert SignOn.objects.count() == 1
-    # Every contact who wrote in is kept for staff, even though only one sign-on exists.
-    assert Contact.objects.count() == PARALLEL_REQUESTS
+    # Only the address of the sign-on recorded waits for its confirmation; no one's is a contact yet.
+    assert Contact.objects.count() == 0
+    assert SignOn.objects.get().pending_email in {f"staff{index}@eff.example" for index in range(PARALLEL_REQUESTS)}
 
 
-def test_simultaneous_identical_submissions_make_one_signatory_contact_and_sign_on(open_statement):
+def test_simultaneous_variants_of_a_listed_organization_attach_no_address_to_it(open_statement):
+    organization = OrganizationFactory(name="Electronic Frontier Foundation", website="https://www.eff.org")
+    contact = ContactFactory(signatory=organization, email="press@eff.org")
+    SignOnFactory(statement=open_statement, signatory=organization, contact=contact)
+    names = ["Electronic Frontier Foundation", "ELECTRONIC FRONTIER FOUNDATION", "electronic frontier foundation"]
+    payloads = [
+        organization_post(name=names[index % len(names)], website="https://www.eff.org/",
+                          contact_email=f"stranger{index}@webmail.example")
+        for index in range(PARALLEL_REQUESTS)
+    ]
+    responses = post_all_at_once(sign_url(open_statement), payloads)
+
+    assert {response.status_code for response in responses} == {200}  # "already signed", each of them
+    assert list(organization.contacts.values_list("email", flat=True)) == ["press@eff.org"]
+    assert not SignOn.objects.exclude(pending_email="").exists()
+
+
+def test_simultaneous_identical_submissions_make_one_signatory_and_sign_on(open_statement):
     responses = post_all_at_once(sign_url(open_statement), [organization_post()] * PARALLEL_REQUESTS)
     assert {response.status_code for response in responses} == {302}
-    assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (1, 1, 1)
+    assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (1, 0, 1)
 
 
 def test_simultaneous_sign_ons_of_one_individual_make_one_sign_on(open_statement):

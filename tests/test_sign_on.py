@@ -105,8 +105,10 @@ def test_organization_sign_on_is_recorded_with_contact_consent_and_version(
     assert sign_on.signatory.name == "Derechos Digitales"
     assert sign_on.signatory.country.code == "CL"
     assert sign_on.signatory.website_domain == "derechosdigitales.org"
-    assert sign_on.contact.email == "maria@derechosdigitales.example"
-    assert sign_on.contact.name == "María José Pérez"
+    # Unproven until confirmed: the address waits on the sign-on, not as the organization's contact.
+    assert (sign_on.pending_email, sign_on.pending_contact_name) == (
+        "maria@derechosdigitales.example", "María José Pérez")
+    assert sign_on.contact is None
     assert sign_on.listing == SignOn.Listing.LISTED
     assert sign_on.authorized_to_sign
     assert sign_on.consent_version == settings.PRIVACY_NOTICE_VERSION
@@ -139,7 +141,7 @@ def test_individual_sign_on_keeps_title_and_affiliation(client, statement, djang
     assert signatory.kind == Signatory.Kind.INDIVIDUAL
     assert signatory.title == "Full Professor"
     assert signatory.affiliation == "Department of Criminology, University of Ottawa"
-    assert signatory.contacts.get().email == "valerie@uottawa.example"
+    assert signatory.sign_ons.get().pending_email == "valerie@uottawa.example"
     # The email identifies the individual without being stored on the public profile.
     assert "valerie" not in (signatory.identity_key or "")
 
@@ -190,7 +192,8 @@ def test_organization_signing_a_second_statement_is_the_same_organization(
     assert Signatory.objects.count() == 1
     organization = Signatory.objects.get()
     assert organization.sign_ons.count() == 2
-    assert organization.contacts.count() == 2
+    assert sorted(organization.sign_ons.values_list("pending_email", flat=True)) == [
+        "maria@derechosdigitales.example", "other@eff.example"]
 
 
 def test_organization_is_found_again_by_website_domain(client, statement, django_capture_on_commit_callbacks):
@@ -348,8 +351,10 @@ def test_signing_again_before_confirming_resends_the_link_not_a_new_sign_on(
     # Right away again: no email loop.
     sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
     assert SignOn.objects.count() == 1
-    assert Contact.objects.count() == 1
+    assert Contact.objects.count() == 0  # an address becomes a contact only once confirmed
     assert len(mailoutbox) == 2
+    # The signer asked for a new email: it is not a retry of the lost one, so a mail client must not hide it.
+    assert mailoutbox[0].extra_headers["Message-ID"] != mailoutbox[1].extra_headers["Message-ID"]
 
 
 def test_database_refuses_a_second_sign_on_for_the_same_signatory(statement):
