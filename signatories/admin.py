@@ -372,12 +372,16 @@ class ModerationQueue(ChangeList):
     """The sign-on list reading only the columns it shows: not, for instance, each statement's whole text."""
 
     columns = [
-        "pk", "statement_id", "signatory_id", "tier_id", "listing", "confirmation_state", "moderation_state",
-        "signed_at", "signatory__kind", "signatory__name", "signatory__acronym", "signatory__country",
-        "statement__title", "tier__name",
-        # The title and tier name are read in the reader's language, with fallbacks to the
+        "pk", "statement_id", "signatory_id", "tier_id", "requested_tier_id", "listing", "confirmation_state",
+        "moderation_state", "signed_at", "signatory__kind", "signatory__name", "signatory__acronym",
+        "signatory__country", "statement__title", "tier__name", "requested_tier__name",
+        # The title and tier names are read in the reader's language, with fallbacks to the
         # others (django-modeltranslation): each language's column, or one query per row.
-        *(f"{column}_{code}" for column in ("statement__title", "tier__name") for code, _name in settings.LANGUAGES),
+        *(
+            f"{column}_{code}"
+            for column in ("statement__title", "tier__name", "requested_tier__name")
+            for code, _name in settings.LANGUAGES
+        ),
     ]
 
     def get_queryset(self, request, exclude_parameters=None):
@@ -394,8 +398,8 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     """
 
     list_display = [
-        "signatory", "kind", "country", "statement", "tier", "listing", "confirmation_state", "moderation_state",
-        "signed_at",
+        "signatory", "kind", "country", "statement", "tier", "requested_tier", "listing", "confirmation_state",
+        "moderation_state", "signed_at",
     ]
     list_filter = [
         "moderation_state", "confirmation_state", TierFilter, CountryFilter, "signatory__kind", "statement",
@@ -404,7 +408,7 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     ]
     search_fields = ["signatory__name", "signatory__acronym", "=contact__email"]
     search_help_text = _("Name or acronym; with access to contacts, also the exact email of the contact.")
-    list_select_related = ["signatory", "statement", "tier"]
+    list_select_related = ["signatory", "statement", "tier", "requested_tier"]
     ordering = [MODERATION_QUEUE_RANK.asc(), "-signed_at"]
     list_per_page = 50
     show_full_result_count = False
@@ -492,6 +496,20 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
         if db_field.name in {"tier", "requested_tier"}:
             kwargs["queryset"] = db_field.remote_field.model.objects.select_related("statement")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        for name in ("tier", "requested_tier"):
+            field = form.base_fields.get(name)
+            if field is None:
+                continue
+            if obj is not None:
+                # A sign-on's tier is one of its statement's sections, never another statement's.
+                field.queryset = field.queryset.filter(statement_id=obj.statement_id)
+            else:
+                # A new sign-on has no statement yet: every statement's "Full list" must be told apart.
+                field.label_from_instance = lambda tier: f"{tier.statement.title} — {tier.name}"
+        return form
 
     @admin.action(description=_("Approve the selected sign-ons"), permissions=["change"])
     def approve_selected(self, request, queryset):

@@ -15,6 +15,8 @@ from .factories import (
     IndividualFactory,
     OrganizationFactory,
     SignOnFactory,
+    StatementFactory,
+    TierFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -167,7 +169,10 @@ def test_moderation_list_query_count_does_not_grow_with_sign_ons(
     assert len(response.context["cl"].result_list) == 10
 
     for _ in range(190):
-        SignOnFactory(statement=statement, signatory=IndividualFactory(), tier=statement.tiers.first())
+        SignOnFactory(
+            statement=statement, signatory=IndividualFactory(), tier=statement.tiers.first(),
+            requested_tier=statement.tiers.last(),
+        )
     with django_assert_max_num_queries(SIGN_ON_CHANGELIST_MAX_QUERIES):
         response = staff_client.get(changelist_url("signatories_signon"))
     assert len(response.context["cl"].result_list) == 50  # one page
@@ -274,6 +279,36 @@ def test_sign_on_with_granted_tier_is_listed_in_that_section(staff_client, clien
     assert [(section.title, [s.signatory.name for s in section.sign_ons]) for section in sections] == [
         (submitted_by.name, ["Lead Organization Candidate"])
     ]
+
+
+def test_moderation_list_shows_the_tier_the_signer_asked_for(staff_client, statement):
+    submitted_by, full_list = statement.tiers.order_by("position")
+    SignOnFactory(
+        statement=statement, tier=full_list, requested_tier=submitted_by,
+        signatory=OrganizationFactory(name="Wants To Lead"),
+    )
+
+    response = staff_client.get(changelist_url("signatories_signon"))
+
+    content = response.content.decode()
+    assert "Requested tier" in content
+    row = next(line for line in content.split("<tr") if "Wants To Lead" in line)
+    requested_cell = row.split('class="field-requested_tier', 1)[1].split("</td>", 1)[0]
+    assert submitted_by.name in requested_cell
+
+
+def test_a_sign_ons_tier_choices_are_its_own_statements_tiers(staff_client, statement):
+    other_statement = StatementFactory(title="Another statement")
+    other_tier = TierFactory(statement=other_statement, name="Tier Of Another Statement")
+    sign_on = SignOnFactory(statement=statement, tier=statement.tiers.first())
+    url = reverse("admin:signatories_signon_change", args=[sign_on.pk])
+
+    form = staff_client.get(url).context["adminform"].form
+
+    for name in ("tier", "requested_tier"):
+        assert set(form.fields[name].queryset) == set(statement.tiers.all()), name
+    assert "Tier Of Another Statement" not in staff_client.get(url).content.decode()
+    assert other_tier not in form.fields["tier"].queryset
 
 
 def test_contact_details_stay_visible_to_staff(staff_client, statement):
