@@ -8,6 +8,12 @@ Two checks, added to a form by ``SpamProtectedFormMixin``:
   a form sent back sooner than ``SPAM_PROTECTION_MIN_SECONDS`` was not filled in by
   hand.
 
+A stamp is good for one submission: one that passes every check is recorded as
+used (a hash of it, in the shared cache, until it would have expired anyway), and a
+second submission with it is refused like an expired form. One stamp fetched once
+can therefore not be replayed for many sign-ons. A form that had errors does not use
+up its stamp, and a form sent back after its stamp was used gets a new one.
+
 A submission that fails the first check, or carries a forged timestamp, is marked
 ``form.is_automated``: the view answers it as if it had succeeded and saves
 nothing, so a bot learns nothing. A person who was merely quick, or whose form is
@@ -18,15 +24,21 @@ Pages that cache rendered forms write ``FORM_STAMP_PLACEHOLDER`` and replace it
 with ``issue_form_stamp()`` per response, as they do with the CSRF token.
 """
 
+import hashlib
+import logging
 import math
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 STAMP_SALT = "advocacy.spam-protection.form-stamp"
 HONEYPOT_FIELD = "homepage"
@@ -36,18 +48,39 @@ FORM_STAMP_PLACEHOLDER = "form-stamp-placeholder-3c9e51b7"
 
 
 def issue_form_stamp(at: float | None = None) -> str:
-    """A signed record of when a form was shown (``at``, default now)."""
+    """A signed record of when a form was shown (``at``, default now), unique to this form."""
     # Tenths of a second, rounded down: a stamp never says a form was shown in the future.
     shown_at = math.floor((time.time() if at is None else at) * 10) / 10
-    return signing.dumps(shown_at, salt=STAMP_SALT, compress=False)
+    # A random part, so that two people shown the form in the same instant do not share a
+    # stamp, which each can use once.
+    return signing.dumps([shown_at, secrets.token_urlsafe(6)], salt=STAMP_SALT, compress=False)
 
 
 def form_stamp_age(stamp: str) -> float:
     """Seconds since ``stamp`` was issued; raises ``signing.BadSignature`` if it is forged or malformed."""
-    issued_at = signing.loads(stamp, salt=STAMP_SALT)
-    if not isinstance(issued_at, (int, float)):
+    issued = signing.loads(stamp, salt=STAMP_SALT)
+    # A bare time: a stamp issued before stamps had a random part, still in an open page.
+    issued_at = issued[0] if isinstance(issued, list) and len(issued) == 2 else issued
+    if not isinstance(issued_at, (int, float)) or isinstance(issued_at, bool):
         raise signing.BadSignature("The form stamp holds no time")
     return time.time() - issued_at
+
+
+def use_form_stamp(stamp: str, age: float) -> bool:
+    """Record ``stamp`` (``age`` seconds old) as used; False if it had been used already.
+
+    ``cache.add`` is atomic (on Redis, across every web process): of two submissions
+    racing with one stamp, one wins. The record lasts as long as the stamp would be
+    accepted. Like the rate limits, this is a safeguard, not a dependency: with the
+    cache unreachable the submission goes through.
+    """
+    key = "form-stamp-used:" + hashlib.sha256(stamp.encode()).hexdigest()
+    lifetime = max(1, math.ceil(settings.SPAM_PROTECTION_MAX_AGE - age) + 60)
+    try:
+        return bool(cache.add(key, 1, timeout=lifetime))
+    except Exception:
+        logger.warning("Form stamp not recorded as used: the cache is unavailable")
+        return True
 
 
 class HoneypotInput(forms.TextInput):
@@ -113,7 +146,30 @@ class SpamProtectedFormMixin(forms.Form):
                 _("This form was opened a long time ago. Please check your answers and send it again."),
                 code="stamp_expired",
             )
+        self._stamp_age = age
         return cleaned_data
+
+    def _post_clean(self):
+        super()._post_clean()
+        self._use_stamp()
+
+    def _use_stamp(self):
+        """Spend the stamp of a submission that passed every check; refuse one already spent.
+
+        Run last, so that a form sent back with errors keeps its stamp for the corrected
+        submission. Once spent, the form carries a new stamp: if the view still sends
+        it back (a rate limit, "already signed"), the next submission is not refused.
+        """
+        age = getattr(self, "_stamp_age", None)
+        if self._errors or self.is_automated or age is None:
+            return
+        stamp = self.cleaned_data[STAMP_FIELD]
+        self._renew_stamp()
+        if not use_form_stamp(stamp, age):
+            self.add_error(None, forms.ValidationError(
+                _("This form has already been sent once. Please check your answers and send it again."),
+                code="stamp_used",
+            ))
 
     def _renew_stamp(self):
         """Send the form back with a new stamp, so that the next submission passes the time check."""

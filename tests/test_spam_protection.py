@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.core import signing
 from django.test import Client
+from django.utils import timezone
 
 from advocacy import spam_protection
 from mailings.models import Invitation
@@ -54,8 +55,12 @@ def test_every_statement_page_carries_a_fresh_stamp_even_when_served_from_the_pa
         second = Client().get(statement.get_absolute_url()).content.decode()
     assert spam_protection.FORM_STAMP_PLACEHOLDER not in second
     # Stamped when it was served, not when the cached page was rendered.
-    assert signing.loads(stamp_in(second), salt=spam_protection.STAMP_SALT) == math.floor(later * 10) / 10
+    assert signing.loads(stamp_in(second), salt=spam_protection.STAMP_SALT)[0] == math.floor(later * 10) / 10
     assert stamp_in(second, "individual")
+    # Each response its own stamp, even in the same instant: each can be used once.
+    with mock.patch.object(spam_protection.time, "time", return_value=later):
+        third = Client().get(statement.get_absolute_url()).content.decode()
+    assert stamp_in(third) != stamp_in(second)
 
 
 def test_a_filled_honeypot_looks_like_success_and_saves_nothing(
@@ -65,7 +70,7 @@ def test_a_filled_honeypot_looks_like_success_and_saves_nothing(
         response = sign(client, statement, organization_post(homepage="http://spam.example/pills"),
                         django_capture_on_commit_callbacks)
     assert response.status_code == 302
-    assert response["Location"].endswith("/thank-you/")
+    assert response["Location"].endswith("/thank-you/#main")
     assert_nothing_saved()
     assert mailoutbox == []
     assert "maria@derechosdigitales.example" not in caplog.text
@@ -155,3 +160,84 @@ def test_the_prefilled_invitation_form_carries_its_own_fresh_stamp(client, state
     assert spam_protection.FORM_STAMP_PLACEHOLDER not in page
     assert 0 <= spam_protection.form_stamp_age(stamp_in(page)) < 5
     assert 0 <= spam_protection.form_stamp_age(stamp_in(page, "individual")) < 5
+
+
+def test_a_stamp_is_good_for_one_sign_on_and_a_replay_is_sent_back_with_its_input(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks, settings
+):
+    settings.SPAM_PROTECTION_MIN_SECONDS = 0.2
+    first = organization_post()
+    assert sign(client, statement, first, django_capture_on_commit_callbacks).status_code == 302
+
+    # The same stamp replayed for another organization: refused, nothing saved, input kept.
+    replay = organization_post(name="Replayed Org", website="https://replay.example/",
+                               contact_email="bot@replay.example", form_stamp=first["organization-form_stamp"])
+    response = sign(client, statement, replay, django_capture_on_commit_callbacks)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This form has already been sent once. Please check your answers and send it again." in page
+    assert 'value="Replayed Org"' in input_tag(page, "id_organization-name")
+    assert (Signatory.objects.count(), SignOn.objects.count(), len(mailoutbox)) == (1, 1, 1)
+
+    # A person who really meant to send it gets a new stamp with the refusal, and it works.
+    renewed = stamp_in(page)
+    assert renewed != first["organization-form_stamp"]
+    time.sleep(0.3)
+    response = sign(client, statement, {**replay, "organization-form_stamp": renewed},
+                    django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert SignOn.objects.count() == 2
+
+
+def test_replaying_one_stamp_many_times_signs_once(client, statement, django_capture_on_commit_callbacks):
+    stamp = spam_protection.issue_form_stamp(at=time.time() - 60)
+    for number in range(20):
+        replay = organization_post(name=f"Org {number}", website=f"https://org{number}.example/",
+                                   contact_email=f"x@org{number}.example", form_stamp=stamp)
+        sign(client, statement, replay, django_capture_on_commit_callbacks)
+    assert SignOn.objects.count() == 1
+
+
+def test_a_form_sent_back_with_errors_keeps_its_stamp_for_the_corrected_submission(
+    client, statement, django_capture_on_commit_callbacks
+):
+    data = individual_post(consent=None)
+    response = sign(client, statement, data, django_capture_on_commit_callbacks)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Please agree to the privacy notice" in page
+    assert stamp_in(page, "individual") == data["individual-form_stamp"]
+
+    response = sign(client, statement, {**data, "individual-consent": "on"}, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert SignOn.objects.count() == 1
+
+
+def test_a_form_sent_back_after_its_stamp_was_used_carries_a_new_one(
+    client, statement, django_capture_on_commit_callbacks
+):
+    """A signature already on the list answers with the form: sending it again must not be refused as a replay."""
+    sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    SignOn.objects.update(confirmation_state=SignOn.Confirmation.CONFIRMED, confirmed_at=timezone.now(),
+                          moderation_state=SignOn.Moderation.APPROVED)
+    again = organization_post()
+    response = sign(client, statement, again, django_capture_on_commit_callbacks)
+    page = response.content.decode()
+    assert "has already signed this statement" in page
+    assert stamp_in(page) != again["organization-form_stamp"]
+
+
+def test_a_stamp_from_before_stamps_were_unique_is_still_accepted(
+    client, statement, django_capture_on_commit_callbacks
+):
+    legacy = signing.dumps(math.floor((time.time() - 60) * 10) / 10, salt=spam_protection.STAMP_SALT, compress=False)
+    response = sign(client, statement, individual_post(form_stamp=legacy), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert SignOn.objects.count() == 1
+
+
+def test_with_the_cache_down_a_stamp_still_signs(client, statement, django_capture_on_commit_callbacks):
+    with mock.patch.object(spam_protection.cache, "add", side_effect=ConnectionError("cache down")):
+        response = sign(client, statement, individual_post(), django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    assert SignOn.objects.count() == 1
