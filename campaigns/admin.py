@@ -489,6 +489,31 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         imports.queue_run(upload, mapping=mapping_form.mapping(), options=options, dry_run=step == "preview")
         return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
 
+    @staticmethod
+    def _imported_sign_ons_url(statement, report):
+        """The moderation list of the sign-ons one import wrote (of all this statement's imported ones,
+        for a run recorded before the ids were)."""
+        query = f"statement__id__exact={statement.pk}&source__exact=import"
+        if report.first_sign_on_id is not None:
+            query += f"&id__gte={report.first_sign_on_id}&id__lte={report.last_sign_on_id}"
+        return f"{reverse('admin:signatories_signon_changelist')}?{query}"
+
+    @staticmethod
+    def _imported_message(statement, upload, report, imported_list):
+        summary = ngettext(
+            "%(count)d sign-on imported into “%(statement)s” from “%(file)s” (%(new)d new signatories; "
+            "the others were known already).",
+            "%(count)d sign-ons imported into “%(statement)s” from “%(file)s” (%(new)d new signatories; "
+            "the others were known already).",
+            report.imported,
+        ) % {"count": report.imported, "statement": statement.title, "file": upload.filename,
+             "new": report.new_signatories}
+        if upload.options.get("approve"):
+            link_text = gettext("See them in the moderation list")
+        else:
+            link_text = gettext("They wait for approval: review them in the moderation list")
+        return format_html('{} <a href="{}">{}</a>', summary, imported_list, link_text)
+
     def import_run_view(self, request, pk, upload_id):
         """Where a check or an import stands: waiting for a worker, the preview and its problems, stopped, or done."""
         statement = self._importable_statement(request, pk)
@@ -503,13 +528,10 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         upload = imports.wait_for_run(upload, seconds=settings.SIGN_ON_IMPORT_PAGE_WAIT_SECONDS)
         report = imports.report_from_json(upload.report)
         if upload.state == upload.State.IMPORTED:
-            self.message_user(
-                request,
-                _("%(count)d sign-ons imported (%(new)d new signatories; the others signed before).")
-                % {"count": report.imported, "new": report.new_signatories},
-            )
-            changelist = reverse("admin:signatories_signon_changelist")
-            return redirect(f"{changelist}?statement__id__exact={statement.pk}&source__exact=import")
+            imported_list = self._imported_sign_ons_url(statement, report)
+            self.message_user(request, self._imported_message(statement, upload, report, imported_list),
+                              messages.SUCCESS)
+            return redirect(imported_list)
         context = {**self._import_context(request, statement), "upload": upload}
         if upload.state == upload.State.QUEUED:
             # Still running: a link to ask again (no JavaScript, and no timed refresh, which

@@ -289,13 +289,14 @@ class ImportMappingForm(DescribedFieldsMixin, forms.Form):
     default_kind = forms.ChoiceField(
         label=_("Rows without a kind are"), choices=Signatory.Kind.choices, initial=Signatory.Kind.ORGANIZATION,
     )
+    # The safe defaults: named only where the row says so, approved only when staff say so.
     default_listing = forms.ChoiceField(
-        label=_("Rows without a listing are"), choices=SignOn.Listing.choices, initial=SignOn.Listing.LISTED,
+        label=_("Rows without a listing are"), choices=SignOn.Listing.choices, initial=SignOn.Listing.UNLISTED,
         help_text=_("When in doubt, choose “Not listed”: a signer who did not agree to be named must not be."),
     )
     approve = forms.BooleanField(
         label=_("Approve the imported sign-ons (they were checked in the other tool)"), required=False,
-        initial=True, help_text=_("Otherwise they wait in the moderation list."),
+        initial=False, help_text=_("Otherwise they wait in the moderation list."),
     )
 
     def __init__(self, *args, headings, **kwargs):
@@ -308,6 +309,12 @@ class ImportMappingForm(DescribedFieldsMixin, forms.Form):
             self.fields[f"column_{import_field.key}"] = forms.ChoiceField(
                 label=import_field.label, choices=choices, required=import_field.required,
             )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not cleaned_data.get("column_name") and not cleaned_data.get("column_individual_name"):
+            self.add_error("column_name", _("Choose the column of the names (or of individuals’ names)."))
+        return cleaned_data
 
     def mapping_fields(self):
         return [self[name] for name in self.fields if name.startswith("column_")]

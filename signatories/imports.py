@@ -23,20 +23,22 @@ import datetime
 import logging
 import re
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 
 import tablib
+from dateutil import parser as date_parser
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django_countries import countries
 from import_export import resources
 from import_export.formats import base_formats
@@ -45,6 +47,7 @@ from import_export.results import RowResult
 from . import identity
 from .models import Contact, Signatory, SignOn, SignOnImport
 from .services import SignatoryDetails, SignatoryMatcher, chunked, signatory_identity_key
+from .validators import MARKUP, plain_text_problem  # noqa: F401 (MARKUP: read by the tests)
 
 logger = logging.getLogger(__name__)
 
@@ -61,65 +64,88 @@ class ImportField:
     # Lower-case column headings of other tools that mean this field.
     synonyms: tuple = ()
     max_length: int | None = None
+    # The site's own words for this field (its export's headings, its sign-on form's labels), read in
+    # every language of the site: a list exported or collected in French ("Affichée publiquement")
+    # maps back without staff choosing each column. Marked with gettext_noop: the catalogs have them.
+    own_words: tuple = ()
 
 
 # Synonyms are compared as ``word_key`` leaves them: case, accents and punctuation do
 # not matter ("Dirección de correo electrónico" is "direccion de correo electronico").
 # Form services' exports in the site's languages (English, Spanish, French, Portuguese, Arabic).
 IMPORT_FIELDS = [
-    ImportField("name", gettext_lazy("Name (organization or person)"), True,
+    ImportField("name", gettext_lazy("Name (organization or person)"), False,
                 ("name", "organization", "organisation", "organization name", "organisation name",
-                 "org name", "full name", "your name", "signatory", "nombre", "nom",
+                 "org name", "full name", "signatory", "nombre", "nom",
                  "nombre de la organizacion", "organizacion", "nom de l organisation", "nom de l organisme",
-                 "nome da organizacao", "organizacao", "nome", "اسم المنظمة", "المنظمة", "الاسم"), 300),
+                 "nome da organizacao", "organizacao", "nome", "اسم المنظمة", "المنظمة", "الاسم"), 300,
+                (gettext_noop("Name"), gettext_noop("Organization name"))),
+    # Forms that ask an organization's name and a person's name in two questions: a row that signs as an
+    # individual takes its name from here (see SignOnImportResource.signatory_values).
+    ImportField("individual_name", gettext_lazy("Individual’s name (when in its own column)"), False,
+                ("your name", "individual name", "individual s name", "name of individual", "person name",
+                 "name of the person", "tu nombre", "nombre de la persona", "nom de la personne", "seu nome",
+                 "nome da pessoa", "اسم الشخص"), 200,
+                (gettext_noop("Your name"),)),
     ImportField("kind", gettext_lazy("Kind (organization or individual)"), False,
                 ("kind", "type", "signing as", "signatory type", "i am signing as", "firmo como",
                  "firma como", "tipo de firmante", "je signe en tant que", "signe en tant que",
-                 "type de signataire", "assino como", "tipo de signatario", "أوقع بصفتي", "صفة الموقع"), None),
+                 "type de signataire", "assino como", "tipo de signatario", "أوقع بصفتي", "صفة الموقع"), None,
+                (gettext_noop("Kind"),)),
     ImportField("acronym", gettext_lazy("Acronym"), False,
-                ("acronym", "abbreviation", "short name", "sigla", "siglas", "acronimo", "sigle", "الاختصار"), 30),
+                ("acronym", "abbreviation", "short name", "sigla", "siglas", "acronimo", "sigle", "الاختصار"), 30,
+                (gettext_noop("Acronym"),)),
     ImportField("country", gettext_lazy("Country (code or name)"), False,
-                ("country", "country code", "pais", "pays", "location", "البلد", "الدولة"), None),
+                ("country", "country code", "pais", "pays", "location", "البلد", "الدولة"), None,
+                (gettext_noop("Country"),)),
     ImportField("website", gettext_lazy("Website"), False,
                 ("website", "web site", "url", "web", "site", "sitio web", "pagina web", "site web",
-                 "site internet", "الموقع الإلكتروني", "الموقع"), 300),
+                 "site internet", "الموقع الإلكتروني", "الموقع"), 300,
+                (gettext_noop("Website"),)),
     ImportField("title", gettext_lazy("Title (individuals)"), False,
-                ("title", "position", "job title", "role", "cargo", "puesto", "fonction", "poste", "المنصب"), 300),
+                ("title", "position", "job title", "role", "cargo", "puesto", "fonction", "poste", "المنصب"), 300,
+                (gettext_noop("Title"),)),
     ImportField("affiliation", gettext_lazy("Affiliation (individuals)"), False,
                 ("affiliation", "institution", "university", "employer", "afiliacion", "institucion",
-                 "afiliacao", "instituicao", "الانتماء", "المؤسسة"), 300),
+                 "afiliacao", "instituicao", "الانتماء", "المؤسسة"), 300,
+                (gettext_noop("Affiliation"),)),
     ImportField("contact_name", gettext_lazy("Contact name"), False,
                 ("contact name", "contact", "contact person", "first and last name", "your full name",
                  "nombre y apellido", "nombre y apellidos", "nombre completo", "persona de contacto",
-                 "prenom et nom", "nom et prenom", "nom complet", "personne de contact", "nome completo",
-                 "pessoa de contato", "الاسم الكامل", "جهة الاتصال"), 200),
+                 "nombre de contacto", "prenom et nom", "nom et prenom", "nom complet", "personne de contact",
+                 "nom du contact", "nome completo", "pessoa de contato", "nome de contato", "nome do contato",
+                 "الاسم الكامل", "جهة الاتصال"), 200,
+                (gettext_noop("Contact name"),)),
     ImportField("email", gettext_lazy("Contact email"), True,
                 ("email", "e-mail", "email address", "e-mail address", "contact email", "your email", "correo",
                  "correo electronico", "direccion de correo electronico", "courriel", "adresse e-mail",
                  "adresse electronique", "endereco de e-mail", "البريد الإلكتروني"),
-                254),
+                254, (gettext_noop("Contact email"), gettext_noop("Your email address"))),
     ImportField("listing", gettext_lazy("Listing (listed, without country, not listed)"), False,
-                ("listing", "listed", "public", "list publicly", "may we list", "display", "anonymous",
-                 "lista publica", "podemos incluir", "podemos publicar", "publier", "pouvons nous",
-                 "divulgar", "publicamente", "النشر"), None),
+                ("listing", "listed", "public", "list publicly", "listed publicly", "may we list", "display",
+                 "anonymous", "lista publica", "podemos incluir", "podemos publicar", "publier", "pouvons nous",
+                 "affiche publiquement", "affichee publiquement", "divulgar", "publicamente", "النشر"), None,
+                (gettext_noop("Listing"), gettext_noop("Listed publicly"),
+                 gettext_noop("How may we list this signature?"))),
     ImportField("tier", gettext_lazy("Tier (its name)"), False,
-                ("tier", "section", "group", "seccion", "secao", "categoria", "categorie", "الفئة"), None),
+                ("tier", "section", "group", "seccion", "secao", "categoria", "categorie", "الفئة"), None,
+                (gettext_noop("Tier"), gettext_noop("Section"))),
     ImportField("language", gettext_lazy("Language (code)"), False,
-                ("language", "lang", "idioma", "langue", "lingua", "اللغة"), None),
+                ("language", "lang", "idioma", "langue", "lingua", "اللغة"), None,
+                (gettext_noop("Language"), gettext_noop("Contact language"))),
+    # The time the form was answered: Google Forms' "Timestamp", Microsoft Forms' "Completion time",
+    # Typeform's "Submit Date (UTC)", Jotform's "Submission Date", Airtable's "Created".
     ImportField("signed_at", gettext_lazy("Signed at (date)"), False,
-                ("signed at", "date", "timestamp", "submitted at", "submission date", "created", "signed",
+                ("signed at", "date", "timestamp", "submitted at", "submission date", "submit date",
+                 "submit date utc", "completion time", "created", "created time", "created at", "signed",
                  "marca temporal", "fecha", "horodateur", "carimbo de data hora", "data", "الطابع الزمني",
-                 "التاريخ"), None),
+                 "التاريخ"), None,
+                (gettext_noop("Signed at"),)),
 ]
 FIELDS_BY_KEY = {each.key: each for each in IMPORT_FIELDS}
 
 FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
 
-# A cell starting with one of these would run as a formula when the list is opened in a spreadsheet.
-FORMULA_START = ("=", "+", "-", "@")
-MARKUP = re.compile(r"<\s*[a-zA-Z!/?]")
-# Unicode's control characters (Cc) and lone surrogates (Cs), as one pattern: 13 cells a row add up.
-CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 KIND_WORDS = {
     "organization": Signatory.Kind.ORGANIZATION, "organisation": Signatory.Kind.ORGANIZATION,
     "org": Signatory.Kind.ORGANIZATION, "ngo": Signatory.Kind.ORGANIZATION,
@@ -136,7 +162,15 @@ LISTING_WORDS = {
     "anonymous": SignOn.Listing.UNLISTED, "counted only": SignOn.Listing.UNLISTED, "false": SignOn.Listing.UNLISTED,
     "0": SignOn.Listing.UNLISTED,
 }
-DATE_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
+# Google Forms writes "2026/11/20 10:01:02 AM GMT+1", meaning one hour ahead of UTC; dateutil reads
+# a sign after a zone name the POSIX way (behind UTC), so such an offset is rewritten as "+01:00" first.
+ZONE_NAME_AND_OFFSET = re.compile(r"\b(?:GMT|UTC)\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?\b", re.IGNORECASE)
+# Spanish and Portuguese forms write "10:01:02 p. m." for PM.
+DOTTED_AM_PM = re.compile(r"(?<![^\s\d])([ap])\.\s?m\.", re.IGNORECASE)
+# A date with its day and month in numbers first ("20/11/2026", "11/20/2026"): which comes first
+# depends on the spreadsheet's locale.
+NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-]\d{2,4}\b")
+FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
 # --- Reading the file -------------------------------------------------------------------
@@ -207,21 +241,31 @@ def guess_mapping(headings: list[str]) -> dict:
             return text in names
         return any(re.search(rf"(^| ){re.escape(name)}( |$)", text) for name in names if len(name) >= 4)
 
+    # "Your name" is part of other questions too ("May we list your name publicly?"): the individual's
+    # name is guessed last, from the headings no other field wanted.
+    in_guessing_order = sorted(IMPORT_FIELDS, key=lambda import_field: import_field.key == "individual_name")
     for exact in (True, False):
-        for import_field in IMPORT_FIELDS:
+        for import_field in in_guessing_order:
             if import_field.key in mapping:
                 continue
             for heading in headings:
                 if heading not in mapping.values() and matches(heading, import_field, exact):
                     mapping[import_field.key] = heading
                     break
+    if "name" not in mapping and "individual_name" in mapping:
+        # A file of people only ("Your name", "Email"): their column is the names' column.
+        mapping["name"] = mapping.pop("individual_name")
     return mapping
 
 
 @lru_cache(maxsize=None)
 def _synonym_keys(key: str) -> tuple:
     import_field = FIELDS_BY_KEY[key]
-    return tuple(word_key(name) for name in (import_field.key.replace("_", " "), *import_field.synonyms))
+    names = [import_field.key.replace("_", " "), *import_field.synonyms]
+    for language, _language_name in settings.LANGUAGES:
+        with translation.override(language):
+            names.extend(translation.gettext(word) for word in import_field.own_words)
+    return tuple(dict.fromkeys(word_key(name) for name in names if name))
 
 
 def mapped_dataset(dataset: tablib.Dataset, mapping: dict) -> tablib.Dataset:
@@ -251,37 +295,70 @@ def cell_text(value) -> str:
 
 
 def unsafe_text_problem(text: str) -> str | None:
-    """Why a cell cannot be stored as it is, or None."""
-    if CONTROL_CHARACTER.search(text):
-        return _("It contains control characters; retype it.")
-    if text.startswith(FORMULA_START):
-        return _("It starts like a spreadsheet formula (=, +, -, @); remove that first character.")
-    if MARKUP.search(text):
-        return _("It contains HTML markup (“<…”); names and details are plain text.")
-    return None
+    """Why a cell cannot be stored as it is, or None: the rule the public sign-on forms apply too."""
+    return plain_text_problem(text)
 
 
-def parse_signed_at(value, text: str):
+def day_comes_first(texts) -> bool:
+    """Whether the numeric dates of a column put the day first ("20/11/2026") or the month ("11/20/2026").
+
+    Decided for the whole column, as the spreadsheet that wrote it used one locale: a
+    date whose second number is above 12 (and none whose first is) says month first;
+    otherwise the day comes first, as in most of the world (and in the message below).
+    """
+    month_first = False
+    for text in texts:
+        match = NUMERIC_DATE.match(text)
+        if match:
+            first, second = int(match.group(1)), int(match.group(2))
+            if first > 12:
+                return True
+            month_first = month_first or second > 12
+    return not month_first
+
+
+def parse_signed_at(value, text: str, *, day_first: bool = True, now=None):
+    """The moment a row was signed: a spreadsheet's date cell, or the text a form service writes.
+
+    Reads ISO dates and times, and the exports of Google Forms ("2026/11/20 10:01:02 AM GMT"),
+    Microsoft Forms ("11/20/2026 10:01:02"), Typeform ("2026-11-20 10:01:02"), Jotform
+    ("Nov 20, 2026") and Airtable ("2026-11-20T10:01:02.000Z", "11/20/2026 10:01am").
+    A time without a zone is UTC; a date that lies ahead is refused, being a misread
+    (day and month swapped) or a typo that would distort the sign-ons over time.
+    """
     if isinstance(value, datetime.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
-    if isinstance(value, datetime.date):
-        return timezone.make_aware(datetime.datetime.combine(value, datetime.time()), datetime.UTC)
+        parsed = value
+    elif isinstance(value, datetime.date):
+        parsed = datetime.datetime.combine(value, datetime.time())
+    else:
+        parsed = _parse_date_text(text, day_first=day_first)
+        if parsed is None:
+            raise ValidationError(
+                _("“%(value)s” is not a date (use e.g. 2024-08-05 or 05/08/2024).") % {"value": text})
+    parsed = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
+    if parsed > (now or timezone.now()) + datetime.timedelta(days=1):
+        raise ValidationError(
+            _("“%(value)s” is a date still to come: check the day and the month.") % {"value": text})
+    return parsed
+
+
+def _parse_date_text(text: str, *, day_first: bool) -> datetime.datetime | None:
+    if not FOUR_DIGIT_YEAR.search(text):
+        return None  # "5", "10:01" or "yesterday": dateutil would fill in today's date
     try:
-        parsed = parse_datetime(text.replace(" UTC", ""))
-        if parsed is None and parse_date(text) is not None:
-            parsed = datetime.datetime.combine(parse_date(text), datetime.time())
+        return datetime.datetime.fromisoformat(text)  # the common case, and the fastest
     except ValueError:
-        parsed = None
-    if parsed is None:
-        for date_format in DATE_FORMATS:
-            try:
-                parsed = datetime.datetime.strptime(text, date_format)
-                break
-            except ValueError:
-                continue
-    if parsed is None:
-        raise ValidationError(_("“%(value)s” is not a date (use e.g. 2024-08-05 or 05/08/2024).") % {"value": text})
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
+        pass
+    text = ZONE_NAME_AND_OFFSET.sub(
+        lambda match: f"{match.group(1)}{int(match.group(2)):02d}:{match.group(3) or '00'}", text)
+    text = DOTTED_AM_PM.sub(lambda match: f"{match.group(1)}m", text)
+    with warnings.catch_warnings():
+        # A zone dateutil does not know ("CET") is left out, the time then read as UTC.
+        warnings.simplefilter("ignore", date_parser.UnknownTimezoneWarning)
+        try:
+            return date_parser.parse(text, dayfirst=day_first, default=datetime.datetime(2000, 1, 1))
+        except (ValueError, OverflowError):
+            return None
 
 
 def word_key(text: str) -> str:
@@ -313,8 +390,16 @@ def _words_in_every_language() -> tuple[dict, dict, dict]:
             yes, no = translation.gettext(DJANGO_YES_NO).split(",")[:2]
             listings.setdefault(word_key(yes), SignOn.Listing.LISTED)
             listings.setdefault(word_key(no), SignOn.Listing.UNLISTED)
+            # django-countries' names: the common one ("South Korea"), then the official and former
+            # ones it keeps beside it ("Korea, Republic of", "Swaziland"), each in this language.
             for code, name in countries:
-                country_names.setdefault(word_key(str(name)), code)
+                country_names.setdefault(country_key(str(name)), code)
+            for code, names in countries.shadowed_names.items():
+                for name in names:
+                    country_names.setdefault(country_key(str(name)), code)
+    for code, names in EVERYDAY_COUNTRY_NAMES.items():
+        for name in names:
+            country_names.setdefault(country_key(name), code)
     return kinds, listings, country_names
 
 
@@ -326,14 +411,47 @@ def listing_for(text: str) -> str | None:
     return _words_in_every_language()[1].get(word_key(text))
 
 
+# Everyday names that django-countries' data (names, common and former names, in each language;
+# alpha-3 codes) does not have, in the site's languages. Only where the library lacks them.
+EVERYDAY_COUNTRY_NAMES = {
+    "US": ("USA", "U.S.", "U.S.A.", "America", "United States", "EE. UU.", "EEUU", "EUA", "États-Unis",
+           "الولايات المتحدة", "أمريكا"),
+    "GB": ("UK", "U.K.", "Great Britain", "Britain", "England", "Scotland", "Wales", "Northern Ireland",
+           "Grande-Bretagne", "Angleterre", "Écosse", "Gran Bretaña", "Inglaterra", "Escocia", "Grã-Bretanha",
+           "Escócia", "بريطانيا", "إنجلترا"),
+    "CI": ("Ivory Coast",),
+    "NL": ("Holland", "Holanda", "Hollande"),
+    "MM": ("Burma", "بورما"),
+    "CD": ("DRC", "DR Congo", "RDC", "RD Congo", "Congo-Kinshasa"),
+    "CG": ("Congo-Brazzaville", "Republic of Congo", "Republic of the Congo"),
+    "KR": ("Korea", "Republic of Korea", "Corea", "Corée", "Coreia"),
+    "KP": ("DPRK",),
+    "AE": ("UAE", "Emirates", "EAU", "الإمارات"),
+    "CV": ("Cape Verde",),
+    "TL": ("East Timor",),
+    "VA": ("Vatican",),
+    "PS": ("Palestinian Territories", "State of Palestine", "Palestinian Territory"),
+}
+
+
+def country_key(text: str) -> str:
+    """A country's name as compared: ``word_key`` without its spaces or "the" ("U.S.A." is "usa",
+    "The Gambia" is "gambia", "Korea (the Republic of)" is "korearepublicof")."""
+    return "".join(word for word in word_key(text).split() if word != "the")
+
+
 def country_code(text: str) -> str:
-    """The code of the country ``text`` names: a two-letter code, or its name in English or
-    another of the site's languages, accents optional ("Peru", "Perú", "Pérou")."""
+    """The code of the country ``text`` names: an ISO code (two or three letters), or its name in
+    English or another of the site's languages, official or common, accents and punctuation
+    optional ("Peru", "Perú", "Pérou", "PER", "PE"; "USA", "U.K.", "Ivory Coast")."""
     if not text:
         return ""
-    if text.upper() in countries:
-        return text.upper()
-    code = countries.by_name(text) or _words_in_every_language()[2].get(word_key(text))
+    code = text.strip().upper()
+    if code in countries:
+        return code
+    if len(code) == 3 and code.isalpha() and countries.alpha2(code):
+        return countries.alpha2(code)
+    code = countries.by_name(text) or _words_in_every_language()[2].get(country_key(text))
     if code:
         return code
     raise ValidationError(_("Unknown country “%(value)s”: use a two-letter code such as KE, or its name.")
@@ -342,11 +460,15 @@ def country_code(text: str) -> str:
 
 @dataclass
 class ImportOptions:
-    """What staff decide for the whole file."""
+    """What staff decide for the whole file.
+
+    The safe defaults: a row that does not say it may be listed is counted only (a
+    signer who did not agree to be named must not be), and staff approve after looking.
+    """
 
     default_kind: str = Signatory.Kind.ORGANIZATION
-    default_listing: str = SignOn.Listing.LISTED
-    approve: bool = True
+    default_listing: str = SignOn.Listing.UNLISTED
+    approve: bool = False
 
 
 @dataclass
@@ -359,6 +481,66 @@ class PreviewRow:
     listing: str
     tier: str
     existing_signatory: bool
+    signatory_id: int | None = None  # the known signatory reused, and its kind (for a link to its profile)
+    signatory_kind: str = ""
+    # What the file says of a known signatory that its profile says otherwise: the profile is kept.
+    differences: list = field(default_factory=list)
+    signed_at: str = ""  # as the run's language writes it; empty when the file gives no date
+    affiliation: str = ""
+
+
+def row_names(values: dict, kind: str) -> tuple[str, str, str]:
+    """The row's signatory name, contact name and affiliation, wherever the form asked for them.
+
+    Many forms ask everyone "Organization" and "Your name". An organization's row is named
+    in the name column, and the person who answered is its contact (the contact column, else
+    the individual's-name column). An individual's row is named by the individual's-name
+    column, else the name column, else the contact column; when the person's name came from
+    another column, what the name column says is their affiliation, unless an affiliation
+    column says it.
+    """
+    name, contact_name, affiliation = values["name"], values["contact_name"], values["affiliation"]
+    if kind != Signatory.Kind.INDIVIDUAL:
+        return name, contact_name or values["individual_name"], affiliation
+    person = values["individual_name"] or name or contact_name
+    if person != name and name and not affiliation:
+        affiliation = name
+    return person, contact_name, affiliation
+
+
+def profile_differences(signatory: Signatory, details: SignatoryDetails) -> list[str]:
+    """What ``details`` (a row of the file) say of ``signatory`` that its profile says otherwise.
+
+    The import keeps a known signatory's profile as it is (the file may be older, or
+    wrong); staff read these in the preview and edit the profile if the file is right.
+    Only what the row says counts: an empty cell differs from nothing.
+    """
+    differences = []
+
+    def differ(label, in_file, in_profile, same):
+        if not in_file or same:
+            return
+        if in_profile:
+            differences.append(_("%(field)s: “%(file)s” in the file, “%(profile)s” in its profile")
+                               % {"field": label, "file": in_file, "profile": in_profile})
+        else:
+            differences.append(_("%(field)s: “%(file)s” in the file, none in its profile")
+                               % {"field": label, "file": in_file})
+
+    differ(_("Name"), details.name, signatory.name, word_key(details.name) == word_key(signatory.name))
+    differ(_("Acronym"), details.acronym, signatory.acronym,
+           details.acronym.casefold() == signatory.acronym.casefold())
+    profile_country = signatory.country.code if signatory.country else ""
+    differ(_("Country"), countries.name(details.country) if details.country else "",
+           countries.name(profile_country) if profile_country else "", details.country == profile_country)
+    if signatory.kind == Signatory.Kind.ORGANIZATION:
+        differ(_("Website"), details.website, signatory.website,
+               identity.website_domain(details.website) == identity.website_domain(signatory.website))
+    else:
+        differ(_("Title"), details.title, signatory.title, word_key(details.title) == word_key(signatory.title))
+        differ(_("Affiliation"), details.affiliation, signatory.affiliation,
+               word_key(details.affiliation) == word_key(signatory.affiliation))
+    return differences
 
 
 class SignOnImportResource(resources.ModelResource):
@@ -374,36 +556,44 @@ class SignOnImportResource(resources.ModelResource):
         use_bulk = True
         batch_size = 1000
 
-    def __init__(self, *, statement, options: ImportOptions, by=None):
+    def __init__(self, *, statement, options: ImportOptions, by=None, columns=()):
         super().__init__()
         self.statement = statement
         self.options = options
         self.by = by
+        self.columns = set(columns)  # the fields the file has a column for
+        self.day_first = True
         self.tiers = {" ".join(tier.name.casefold().split()): tier for tier in statement.tiers.all()}
         self.default_tier = next((tier for tier in statement.tiers.all() if tier.is_default), None)
         self.languages = {code for code, _label in settings.LANGUAGES}
         self.rows_by_key = {}
         self.preview = []
+        self.written_ids = []
         self.matcher = None
         self.already_signed = set()
         self.contacts = {}
 
     def signatory_details(self, values: dict, kind: str, website: str, country: str = "") -> SignatoryDetails:
+        name, contact_name, affiliation = row_names(values, kind)
         return SignatoryDetails(
-            kind=kind, name=values["name"], email=values["email"], contact_name=values["contact_name"],
+            kind=kind, name=name, email=values["email"], contact_name=contact_name,
             acronym=values["acronym"], country=country,
             website=website if kind == Signatory.Kind.ORGANIZATION else "",
-            title=values["title"], affiliation=values["affiliation"],
+            title=values["title"], affiliation=affiliation,
         )
 
     def before_import(self, dataset, **kwargs):
         """Load every signatory the file could name, their contacts, and who has signed already."""
-        candidates = []
+        candidates, dates = [], []
         for data_row in dataset:
             values = {key: cell_text(value) for key, value in zip(dataset.headers, data_row)}
+            dates.append(values["signed_at"])
             kind = kind_for(values["kind"]) if values["kind"] else self.options.default_kind
-            if kind is not None and values["name"]:
-                candidates.append(self.signatory_details(values, kind, website_address(values["website"])))
+            if kind is not None:
+                details = self.signatory_details(values, kind, website_address(values["website"]))
+                if details.name:
+                    candidates.append(details)
+        self.day_first = day_comes_first(dates)
         self.matcher = SignatoryMatcher(candidates)
         found = sorted(signatory.pk for signatory in self.matcher.signatories())
         for chunk in chunked(found, SignatoryMatcher.CHUNK):
@@ -442,6 +632,10 @@ class SignOnImportResource(resources.ModelResource):
             kind = kind_for(values["kind"])
             if kind is None:
                 errors["kind"] = _("“%(value)s” is neither an organization nor an individual.") % {"value": values["kind"]}
+        if kind is not None and not row_names(values, kind)[0]:
+            # The column staff would fill in: an individual's own column where the file has one.
+            key = "individual_name" if kind == Signatory.Kind.INDIVIDUAL and "individual_name" in self.columns else "name"
+            errors.setdefault(key, _("This field is required."))
         if values["email"] and "email" not in errors:
             try:
                 validate_email(values["email"])
@@ -476,7 +670,7 @@ class SignOnImportResource(resources.ModelResource):
         signed_at = timezone.now()
         if values["signed_at"] and "signed_at" not in errors:
             try:
-                signed_at = parse_signed_at(row.get("signed_at"), values["signed_at"])
+                signed_at = parse_signed_at(row.get("signed_at"), values["signed_at"], day_first=self.day_first)
             except ValidationError as error:
                 errors["signed_at"] = error.messages[0]
         if errors:
@@ -526,6 +720,11 @@ class SignOnImportResource(resources.ModelResource):
         self.preview.append(PreviewRow(
             number=number, name=details.name, kind=Signatory.Kind(kind).label, country=country, email=details.email,
             listing=SignOn.Listing(listing).label, tier=tier.name if tier else "", existing_signatory=signatory is not None,
+            signatory_id=signatory.pk if signatory is not None else None,
+            signatory_kind=signatory.kind if signatory is not None else "",
+            differences=profile_differences(signatory, details) if signatory is not None else [],
+            signed_at=date_format(timezone.localtime(signed_at), "SHORT_DATETIME_FORMAT") if values["signed_at"] else "",
+            affiliation=details.affiliation if kind == Signatory.Kind.INDIVIDUAL else "",
         ))
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
@@ -571,6 +770,7 @@ class SignOnImportResource(resources.ModelResource):
         for sign_on in sign_ons:
             sign_on.contact = sign_on._import_contact
         insert_with_history(SignOn, sign_ons, by=self.by)
+        self.written_ids.extend(sign_on.pk for sign_on in sign_ons if sign_on.pk is not None)
 
 
 def website_address(text: str) -> str:
@@ -611,10 +811,21 @@ class ImportReport:
     new_signatories: int = 0
     problems: list = field(default_factory=list)
     preview: list = field(default_factory=list)
+    # The ids of the sign-ons an import wrote, first and last: the moderation list shows that range.
+    first_sign_on_id: int | None = None
+    last_sign_on_id: int | None = None
 
     @property
     def ok(self):
         return not self.problems
+
+    @property
+    def reused(self) -> int:
+        return sum(1 for row in self.preview if row.existing_signatory)
+
+    @property
+    def differing(self) -> int:
+        return sum(1 for row in self.preview if row.differences)
 
 
 def import_sign_ons(*, statement, dataset: tablib.Dataset, mapping: dict, options: ImportOptions, by=None,
@@ -630,7 +841,7 @@ def import_sign_ons(*, statement, dataset: tablib.Dataset, mapping: dict, option
     with the row number a spreadsheet shows and the file's column name.
     """
     rows = mapped_dataset(dataset, mapping)
-    resource = SignOnImportResource(statement=statement, options=options, by=by)
+    resource = SignOnImportResource(statement=statement, options=options, by=by, columns=mapping)
     with transaction.atomic():
         result = resource.import_data(
             rows, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True,
@@ -659,6 +870,8 @@ def import_sign_ons(*, statement, dataset: tablib.Dataset, mapping: dict, option
         if report.ok:
             report.imported = len(resource.preview)
             report.new_signatories = sum(1 for row in resource.preview if not row.existing_signatory)
+            if not dry_run and resource.written_ids:
+                report.first_sign_on_id, report.last_sign_on_id = min(resource.written_ids), max(resource.written_ids)
         if dry_run or not report.ok:
             transaction.set_rollback(True)
     if not dry_run and report.ok:
@@ -787,6 +1000,7 @@ def report_as_json(report: ImportReport, *, with_rows: bool = True) -> dict:
     """``report`` for the upload's row; without the rows (names, addresses) once imported."""
     return {
         "total_rows": report.total_rows, "imported": report.imported, "new_signatories": report.new_signatories,
+        "first_sign_on_id": report.first_sign_on_id, "last_sign_on_id": report.last_sign_on_id,
         "problems": [_plain(asdict(problem)) for problem in report.problems] if with_rows else [],
         "preview": [_plain(asdict(row)) for row in report.preview] if with_rows else [],
     }
@@ -804,6 +1018,8 @@ def report_from_json(data: dict | None) -> ImportReport | None:
         total_rows=data["total_rows"], imported=data["imported"], new_signatories=data["new_signatories"],
         problems=[RowProblem(**problem) for problem in data["problems"]],
         preview=[PreviewRow(**row) for row in data["preview"]],
+        # Absent from the reports of runs made before they were recorded.
+        first_sign_on_id=data.get("first_sign_on_id"), last_sign_on_id=data.get("last_sign_on_id"),
     )
 
 

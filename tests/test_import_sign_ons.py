@@ -2,7 +2,9 @@
 
 import csv
 import datetime
+import html
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -48,24 +50,38 @@ def upload(client, statement, file):
     return client.post(import_url(statement), {"step": "upload", "file": file})
 
 
+class FormPost(dict):
+    """What a form posts, and where: its ``action``, or the address of the page that shows it."""
+
+    action = None
+
+
+MAPPING_FORM = re.compile(r"<form\b([^>]*)>(?:(?!</form>).)*?name=\"step\" value=\"preview\"", re.DOTALL)
+
+
 def mapping_post(response, step, **changes):
-    """What the mapping form posts, as the page filled it in (guessed columns and defaults)."""
+    """What the mapping form posts, as the page filled it in (guessed columns and defaults), to where
+    the page's form posts it (as a browser would: the page's own address when it names none)."""
     form = response.context["mapping_form"]
-    data = {"step": step}
+    data = FormPost(step=step)
     for bound in form:
         value = bound.value()
         if value in (None, False):
             continue
         data[bound.html_name] = "on" if value is True else value
     data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    posted = FormPost({key: value for key, value in data.items() if value is not None})
+    opening = MAPPING_FORM.search(response.content.decode())
+    action = re.search(r'\baction="([^"]*)"', opening.group(1)) if opening else None
+    posted.action = html.unescape(action.group(1)) if action and action.group(1) else response.request["PATH_INFO"]
+    return posted
 
 
 def run(client, statement, data):
-    """Post a mapping: the worker checks or imports (eagerly, once the request's transaction
-    commits); then the page the browser is sent to, which shows where the run stands."""
+    """Post a mapping where the page posts it: the worker checks or imports (eagerly, once the
+    request's transaction commits); then the page the browser is sent to, which shows where the run stands."""
     with TestCase.captureOnCommitCallbacks(execute=True):
-        posted = client.post(import_url(statement), data)
+        posted = client.post(getattr(data, "action", None) or import_url(statement), data)
     if posted.status_code != 302 or "/import/" not in posted["Location"]:
         return posted  # the mapping form with its errors, or a refusal
     return client.get(posted["Location"])
@@ -152,7 +168,7 @@ def test_importing_creates_confirmed_sign_ons_of_the_current_version(admin_clien
     access_now = SignOn.objects.get(signatory__name="Access Now")
     assert access_now.source == SignOn.Source.IMPORT
     assert access_now.confirmation_state == SignOn.Confirmation.CONFIRMED
-    assert access_now.moderation_state == SignOn.Moderation.APPROVED
+    assert access_now.moderation_state == SignOn.Moderation.PENDING  # staff approve after looking
     assert access_now.statement_version == 3
     assert access_now.tier == statement.tiers.get(is_default=True)
     assert access_now.signed_at == datetime.datetime(2024, 8, 5, 10, 12, tzinfo=datetime.UTC)
@@ -209,11 +225,12 @@ def test_a_name_merged_away_is_imported_as_the_organization_kept(admin_client, a
     assert not Signatory.objects.filter(name__iexact="eff").exists()
 
 
-def test_staff_may_approve_later_instead(admin_client, statement):
+def test_staff_may_approve_on_import_what_the_other_tool_checked(admin_user, admin_client, statement):
     import_file(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]),
-                approve=None)
+                approve="on")
 
-    assert SignOn.objects.get().moderation_state == SignOn.Moderation.PENDING
+    sign_on = SignOn.objects.get()
+    assert (sign_on.moderation_state, sign_on.moderated_by) == (SignOn.Moderation.APPROVED, admin_user)
 
 
 def test_mixed_good_and_bad_rows_import_nothing_and_report_every_row(admin_client, statement):
@@ -731,3 +748,217 @@ def test_with_the_workers_unreachable_the_page_says_the_run_stopped(admin_client
     assert stopped.status_code == 200
     assert "The run stopped before the end, and nothing was imported." in stopped.content.decode()
     assert not SignOn.objects.exists()
+
+
+# --- The defects found by running a campaign from scratch (issue 15) -------------------
+
+
+def test_the_import_button_of_the_preview_imports_and_says_how_many_with_a_link_to_them(admin_client, statement):
+    earlier = SignOnFactory(statement=statement, source=SignOn.Source.IMPORT)
+    previewed = preview(admin_client, statement, csv_file([
+        form_service_row("Access Now", "info@accessnow.example"),
+        form_service_row("SMEX", "hello@smex.example"),
+    ]))
+    page = previewed.content.decode()
+    assert "Import 2 sign-ons" in page
+
+    # The page's own form, as a browser posts it: to the import page, not back to the preview's address.
+    data = mapping_post(previewed, "import")
+    assert data.action == import_url(statement)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        posted = admin_client.post(data.action, data)
+    landed = admin_client.get(posted["Location"], follow=True)
+
+    imported = SignOn.objects.filter(statement=statement).exclude(pk=earlier.pk)
+    assert {sign_on.signatory.name for sign_on in imported} == {"Access Now", "SMEX"}
+    [message] = [str(message) for message in landed.context["messages"]]
+    assert message.startswith(f"2 sign-ons imported into “{statement.title}” from “responses.csv”")
+    link = re.search(r'<a href="([^"]+)">They wait for approval: review them in the moderation list</a>', message)
+    listed = admin_client.get(html.unescape(link.group(1)))
+    assert {row.pk for row in listed.context["cl"].result_list} == {sign_on.pk for sign_on in imported}
+    assert landed.redirect_chain[-1][0] == html.unescape(link.group(1))
+
+
+GOOGLE_FORMS_HEADINGS = ["Timestamp", "Organization", "Your name", "Email address", "Country",
+                         "Affichée publiquement"]
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("2026/11/20 10:01:02 AM GMT", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),   # Google Forms
+    ("2026/11/20 10:01:02 PM GMT+1", datetime.datetime(2026, 11, 20, 21, 1, 2, tzinfo=datetime.UTC)),
+    ("2026/11/20 10:01:02 a. m. GMT-5", datetime.datetime(2026, 11, 20, 15, 1, 2, tzinfo=datetime.UTC)),
+    ("11/20/2026 10:01:02", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),        # Microsoft Forms
+    ("2026-11-20 10:01:02", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),        # Typeform
+    ("Nov 20, 2026", datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC)),                          # Jotform
+    ("2026-11-20T10:01:02.000Z", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),   # Airtable
+    ("11/20/2026 10:01am", datetime.datetime(2026, 11, 20, 10, 1, tzinfo=datetime.UTC)),
+    ("20/11/2026 10:01", datetime.datetime(2026, 11, 20, 10, 1, tzinfo=datetime.UTC)),
+])
+def test_a_form_services_timestamp_is_kept_as_the_day_it_was_signed(admin_client, statement, cell, expected):
+    file = csv_file([[cell, "Access Now", "Amina Juma", "info@accessnow.example", "KE", "Oui"]],
+                    headings=GOOGLE_FORMS_HEADINGS)
+
+    previewed, imported = import_file(admin_client, statement, file)
+
+    assert problems(previewed) == []
+    assert imported.status_code == 302
+    sign_on = SignOn.objects.get()
+    assert (sign_on.signed_at, sign_on.confirmed_at) == (expected, expected)
+
+
+def test_a_column_of_month_first_dates_is_read_month_first_throughout(admin_client, statement):
+    rows = [["11/20/2026 10:01:02", "Access Now", "", "info@accessnow.example", "KE", "yes"],
+            ["05/08/2026 09:00:00", "SMEX", "", "hello@smex.example", "LB", "yes"]]
+
+    import_file(admin_client, statement, csv_file(rows, headings=GOOGLE_FORMS_HEADINGS))
+
+    # 20 is no month: the spreadsheet wrote months first, so the second row is 8 May, not 5 August.
+    assert SignOn.objects.get(signatory__name="SMEX").signed_at.date() == datetime.date(2026, 5, 8)
+
+
+def test_timestamps_that_are_no_date_or_still_to_come_are_row_errors(admin_client, statement):
+    rows = [["yesterday", "Access Now", "", "info@accessnow.example", "KE", "yes"],
+            ["2999/01/01 10:00:00 AM GMT", "SMEX", "", "hello@smex.example", "LB", "yes"]]
+
+    previewed = preview(admin_client, statement, csv_file(rows, headings=GOOGLE_FORMS_HEADINGS))
+
+    assert problems(previewed) == [
+        (2, "Timestamp", "“yesterday” is not a date (use e.g. 2024-08-05 or 05/08/2024)."),
+        (3, "Timestamp", "“2999/01/01 10:00:00 AM GMT” is a date still to come: check the day and the month."),
+    ]
+
+
+def test_the_preview_shows_when_each_row_was_signed(admin_client, statement):
+    file = csv_file([["2026/11/20 10:01:02 AM GMT", "Access Now", "", "info@accessnow.example", "KE", "yes"]],
+                    headings=GOOGLE_FORMS_HEADINGS)
+
+    previewed = preview(admin_client, statement, file)
+
+    assert previewed.context["report"].preview[0].signed_at == "11/20/2026 10:01 a.m."
+
+
+@pytest.mark.parametrize("cell, code", [
+    ("USA", "US"), ("U.S.A.", "US"), ("United States", "US"), ("États-Unis", "US"), ("EE. UU.", "US"),
+    ("Estados Unidos", "US"), ("الولايات المتحدة", "US"),
+    ("UK", "GB"), ("U.K.", "GB"), ("Great Britain", "GB"), ("England", "GB"), ("Royaume-Uni", "GB"),
+    ("Reino Unido", "GB"), ("المملكة المتحدة", "GB"),
+    ("Russia", "RU"), ("Russian Federation", "RU"), ("Russie", "RU"), ("Rusia", "RU"),
+    ("South Korea", "KR"), ("Korea, Republic of", "KR"), ("Corée du Sud", "KR"), ("Corea del Sur", "KR"),
+    ("Côte d'Ivoire", "CI"), ("Côte d’Ivoire", "CI"), ("Cote d Ivoire", "CI"), ("Ivory Coast", "CI"),
+    ("Costa de Marfil", "CI"),
+    ("The Netherlands", "NL"), ("Holland", "NL"), ("Países Bajos", "NL"), ("Czech Republic", "CZ"),
+    ("Turkey", "TR"), ("Swaziland", "SZ"), ("Burma", "MM"), ("DRC", "CD"), ("UAE", "AE"), ("Vietnam", "VN"),
+    ("Viet Nam", "VN"), ("Brasil", "BR"), ("Perú", "PE"), ("Allemagne", "DE"), ("لبنان", "LB"),
+    ("ke", "KE"), ("KEN", "KE"), ("gbr", "GB"), ("DEU", "DE"),
+])
+def test_everyday_country_names_and_iso_codes_are_read(admin_client, statement, cell, code):
+    file = csv_file([["2026-11-20 10:01:02", "Access Now", "", "info@accessnow.example", cell, "yes"]],
+                    headings=GOOGLE_FORMS_HEADINGS)
+
+    previewed = preview(admin_client, statement, file)
+
+    assert problems(previewed) == []
+    assert previewed.context["report"].preview[0].country == code
+
+
+def test_an_individuals_name_in_its_own_column_is_their_name_and_an_organizations_contact(admin_client, statement):
+    headings = ["Marca temporal", "Firmo como", "Nombre de la organización", "Your name", "Correo", "País",
+                "Affichée publiquement"]
+    rows = [
+        ["2026-11-20 10:01:02", "Organización", "Derechos Digitales", "Maria Policy", "info@derechos.example",
+         "Chile", "Oui"],
+        ["2026-11-20 10:05:00", "Individual", "Universidad de Chile", "Ana Experta", "ana@uchile.example",
+         "Chile", "Non"],
+        ["2026-11-20 10:07:00", "Individual", "", "Bea Sola", "bea@example.org", "Perú", ""],
+    ]
+    uploaded = upload(admin_client, statement, csv_file(rows, headings=headings))
+    form = uploaded.context["mapping_form"]
+    assert (form["column_name"].value(), form["column_individual_name"].value(), form["column_listing"].value()) == (
+        "Nombre de la organización", "Your name", "Affichée publiquement")
+
+    previewed, imported = import_file(admin_client, statement, csv_file(rows, headings=headings))
+
+    assert problems(previewed) == []
+    assert imported.status_code == 302
+    organization = SignOn.objects.get(signatory__name="Derechos Digitales")
+    assert (organization.contact.name, organization.listing) == ("Maria Policy", SignOn.Listing.LISTED)
+    expert = SignOn.objects.get(signatory__name="Ana Experta")
+    assert (expert.signatory.kind, expert.signatory.affiliation, expert.listing) == (
+        Signatory.Kind.INDIVIDUAL, "Universidad de Chile", SignOn.Listing.UNLISTED)
+    assert SignOn.objects.get(signatory__name="Bea Sola").signatory.affiliation == ""
+
+
+def test_an_individuals_row_without_any_name_is_reported_in_the_individuals_column(admin_client, statement):
+    headings = ["Signing as", "Organization", "Your name", "Email"]
+    rows = [["Individual", "", "", "ana@example.org"], ["Organization", "", "Someone", "org@example.org"]]
+
+    previewed = preview(admin_client, statement, csv_file(rows, headings=headings))
+
+    assert problems(previewed) == [(2, "Your name", "This field is required."),
+                                   (3, "Organization", "This field is required.")]
+
+
+def test_the_sites_own_headings_in_its_other_languages_are_recognised(admin_client, statement):
+    headings = ["Nom", "Nombre de contacto", "Adresse e-mail", "Affichée publiquement", "Signée le"]
+
+    form = upload(admin_client, statement, csv_file(
+        [["Access Now", "Amina Juma", "info@accessnow.example", "Oui", "2026-11-20"]], headings=headings,
+    )).context["mapping_form"]
+
+    assert [form[f"column_{key}"].value() for key in ("name", "contact_name", "email", "listing", "signed_at")] == \
+        headings
+
+
+def test_a_file_of_people_only_maps_their_names_to_the_names_column(admin_client, statement):
+    form = upload(admin_client, statement, csv_file([["Ana Experta", "ana@example.org"]],
+                                                    headings=["Your name", "Email"])).context["mapping_form"]
+
+    assert (form["column_name"].value(), form["column_individual_name"].value()) == ("Your name", None)
+
+
+def test_rows_without_a_listing_are_not_listed_and_nothing_is_approved_unless_staff_say_so(admin_client, statement):
+    uploaded = upload(admin_client, statement, csv_file([["Access Now", "info@accessnow.example"]],
+                                                        headings=["Organization", "Email"]))
+    form = uploaded.context["mapping_form"]
+    assert (form["default_listing"].value(), form["approve"].value()) == (SignOn.Listing.UNLISTED, False)
+
+    import_file(admin_client, statement, csv_file([["Access Now", "info@accessnow.example"]],
+                                                  headings=["Organization", "Email"]))
+
+    sign_on = SignOn.objects.get()
+    assert (sign_on.listing, sign_on.moderation_state) == (SignOn.Listing.UNLISTED, SignOn.Moderation.PENDING)
+
+
+def test_the_preview_says_which_rows_reuse_a_known_organization_and_what_differs_from_its_profile(
+    admin_client, statement,
+):
+    apc = OrganizationFactory(name="Association for Progressive Communications", country="UG")
+    eff = OrganizationFactory(name="Electronic Frontier Foundation", country="US", website="https://www.eff.org")
+    headings = [*GOOGLE_FORMS_HEADINGS, "Website"]
+    rows = [
+        ["2026-11-20 10:01:02", "Association for Progressive Communications", "", "info@apc.example", "Kenya",
+         "yes", ""],
+        ["2026-11-20 10:02:00", "SMEX", "", "hello@smex.example", "LB", "yes", ""],
+        ["2026-11-20 10:03:00", "EFF", "", "press@eff.example", "USA", "yes", "eff.org"],  # known by its domain
+    ]
+
+    previewed = preview(admin_client, statement, csv_file(rows, headings=headings))
+
+    report = previewed.context["report"]
+    assert [(row.name, row.existing_signatory, row.differences) for row in report.preview] == [
+        ("Association for Progressive Communications", True,
+         ["Country: “Kenya” in the file, “Uganda” in its profile"]),
+        ("SMEX", False, []),
+        ("EFF", True, ["Name: “EFF” in the file, “Electronic Frontier Foundation” in its profile"]),
+    ]
+    assert eff.pk in {row.signatory_id for row in report.preview}
+    page = previewed.content.decode()
+    assert "2 rows name signatories already known" in page
+    assert "In 2 of them the file says something else than the profile" in page
+    assert "Country: “Kenya” in the file, “Uganda” in its profile" in page
+    assert reverse("admin:signatories_organization_change", args=[apc.pk]) in page
+
+    run(admin_client, statement, mapping_post(previewed, "import"))
+    apc.refresh_from_db()
+    assert apc.country == "UG"  # the profile is kept: staff edit it if the file is right
+    assert SignOn.objects.get(signatory=apc).submitted_profile["country"] == "KE"  # what the file said is kept
