@@ -296,10 +296,11 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         return format_html(
             _(
                 '<a href="{list}">{invited} invited</a> · {opened} opened the link · {signed} signed · '
-                '{declined} declined · {waiting} not yet signed · <a href="{invite}?statement={pk}">invite more</a>'
+                '{rejected} rejected · {declined} declined · {waiting} not yet signed · '
+                '<a href="{invite}?statement={pk}">invite more</a>'
             ),
             list=invitations, invited=counts["invited"], opened=counts["opened"], signed=counts["signed"],
-            declined=counts["declined"], waiting=counts["not_yet_signed"],
+            rejected=counts["rejected"], declined=counts["declined"], waiting=counts["not_yet_signed"],
             invite=reverse("admin:mailings_invitation_invite_list"), pk=statement.pk,
         )
 

@@ -182,28 +182,39 @@ def record_invitation_signed(invitation: Invitation, sign_on: SignOn) -> None:
 
 
 def invitation_summary(statement) -> dict:
-    """Per statement: invited, opened the link, signed, declined, not yet signed."""
+    """Per statement: invited, opened the link, signed, rejected, declined, not yet signed."""
     return invitation_counts(statement.invitations.all())
 
 
 def invitation_counts(invitations) -> dict:
-    """Invited, opened the link, signed (through the link or with the invited address), declined, not yet signed.
+    """Invited, opened the link, signed, rejected, declined, not yet signed.
 
-    One query, over any set of invitations (a statement's, a campaign's).
+    "Signed" counts a sign-on (through the link or with the invited address) that
+    stands: neither rejected by staff nor withdrawn by the signer. An invitee whose
+    only sign-on was rejected is counted as "rejected", not as signed nor as
+    waiting. One query, over any set of invitations (a statement's, a campaign's).
     """
-    signed_by_email = Exists(
+    same_address = (
         SignOn.objects.filter(statement=OuterRef("statement"))
         .annotate(contact_email=Lower("contact__email"))
         .filter(contact_email=Lower(OuterRef("email")))
     )
-    invitations = invitations.annotate(signed_by_email=signed_by_email)
-    signed = Q(sign_on__isnull=False) | Q(signed_by_email=True)
+    rejected_state = SignOn.Moderation.REJECTED
+    invitations = invitations.annotate(
+        signed_by_email=Exists(same_address.exclude(moderation_state=rejected_state).filter(withdrawn_at__isnull=True)),
+        rejected_by_email=Exists(same_address.filter(moderation_state=rejected_state)),
+    )
+    signed = (
+        Q(sign_on__isnull=False) & ~Q(sign_on__moderation_state=rejected_state) & Q(sign_on__withdrawn_at__isnull=True)
+    ) | Q(signed_by_email=True)
+    rejected = ~signed & (Q(sign_on__moderation_state=rejected_state) | Q(rejected_by_email=True))
     return invitations.aggregate(
         invited=Count("pk"),
         opened=Count("pk", filter=Q(opened_at__isnull=False)),
         signed=Count("pk", filter=signed),
-        declined=Count("pk", filter=Q(declined_at__isnull=False) & ~signed),
-        not_yet_signed=Count("pk", filter=Q(declined_at__isnull=True) & ~signed),
+        rejected=Count("pk", filter=rejected),
+        declined=Count("pk", filter=Q(declined_at__isnull=False) & ~signed & ~rejected),
+        not_yet_signed=Count("pk", filter=Q(declined_at__isnull=True) & ~signed & ~rejected),
     )
 
 

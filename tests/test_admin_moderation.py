@@ -311,6 +311,27 @@ def test_a_sign_ons_tier_choices_are_its_own_statements_tiers(staff_client, stat
     assert other_tier not in form.fields["tier"].queryset
 
 
+def test_invitation_counts_do_not_count_rejected_or_withdrawn_sign_ons_as_signed(staff_client, statement):
+    from mailings.models import Invitation
+
+    rejected = SignOnFactory(statement=statement, moderation_state=SignOn.Moderation.REJECTED)
+    withdrawn = SignOnFactory(statement=statement, withdrawn_at=timezone.now())
+    standing = SignOnFactory(statement=statement, moderation_state=SignOn.Moderation.APPROVED)
+    Invitation.objects.create(statement=statement, email="rejected.link@ngo.example", sign_on=rejected)
+    Invitation.objects.create(statement=statement, email="withdrawn.link@ngo.example", sign_on=withdrawn)
+    Invitation.objects.create(statement=statement, email="standing@ngo.example", sign_on=standing)
+    # Signed with the invited address, without the link, and rejected.
+    rejected_by_address = SignOnFactory(
+        statement=statement, moderation_state=SignOn.Moderation.REJECTED,
+        contact=ContactFactory(email="Rejected.Address@ngo.example"),
+    )
+    Invitation.objects.create(statement=statement, email=rejected_by_address.contact.email.lower())
+
+    page = staff_client.get(reverse("admin:campaigns_statement_change", args=[statement.pk])).content.decode()
+
+    assert "4 invited</a> · 0 opened the link · 1 signed · 2 rejected · 0 declined · 1 not yet signed" in page
+
+
 def test_contact_details_stay_visible_to_staff(staff_client, statement):
     contact = ContactFactory(name="Staff Needs This Name")
     sign_on = SignOnFactory(statement=statement, signatory=contact.signatory, contact=contact)

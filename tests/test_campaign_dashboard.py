@@ -61,7 +61,9 @@ def test_the_dashboard_shows_the_campaigns_figures(admin_client, busy_statement)
     assert dashboard.figures["pending_confirmed"] == 1
     assert dashboard.figures["rejected"] == 1 and dashboard.figures["withdrawn"] == 1
     assert dashboard.confirmation_rate == round(100 * 7 / 8)
-    assert dashboard.invitations == {"invited": 4, "opened": 0, "signed": 2, "declined": 1, "not_yet_signed": 1}
+    assert dashboard.invitations == {
+        "invited": 4, "opened": 0, "signed": 2, "rejected": 0, "declined": 1, "not_yet_signed": 1,
+    }
     assert dashboard.invitations_answered_rate == 75
     assert {bar.label: bar.value for bar in dashboard.by_country.bars} == {
         "Kenya": 2, "Brazil": 1, "United Kingdom": 1, "Argentina": 1,

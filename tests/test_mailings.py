@@ -154,7 +154,7 @@ def test_statement_admin_shows_invited_opened_signed_and_not_yet_signed(admin_cl
     SignOnFactory(statement=statement, contact=ContactFactory(email="C@example.org"))
 
     page = admin_client.get(reverse("admin:campaigns_statement_change", args=[statement.pk])).content.decode()
-    assert "4 invited</a> · 1 opened the link · 2 signed · 1 declined · 1 not yet signed" in page
+    assert "4 invited</a> · 1 opened the link · 2 signed · 0 rejected · 1 declined · 1 not yet signed" in page
 
 
 # --- Reminders --------------------------------------------------------------------
