@@ -88,7 +88,7 @@ def test_moderator_approves_without_seeing_who_submitted_the_sign_on(client, two
     ours, _theirs = two_campaigns
     sign_on = SignOnFactory(statement=ours, moderation_state=SignOn.Moderation.PENDING,
                             contact=ContactFactory(name="Private Submitter", email="submitter@secret-mail.example"))
-    sign_in(client, staff_with_role(MODERATOR))
+    sign_in(client, staff_with_role(MODERATOR, campaigns=[ours.campaign]))
 
     page = client.get(admin_url("signatories_signon_change", sign_on.pk)).content.decode()
     assert "submitter@secret-mail.example" not in page and "Private Submitter" not in page
@@ -103,8 +103,10 @@ def test_moderator_approves_without_seeing_who_submitted_the_sign_on(client, two
 
 
 def test_press_officer_works_on_the_press_list_and_mailings_only(client, two_campaigns):
-    PressContact.objects.create(name="A Journalist", email="journalist@newsroom.example", outlet="The Daily")
-    sign_in(client, staff_with_role(PRESS_OFFICER))
+    ours, _theirs = two_campaigns
+    journalist = PressContact.objects.create(name="A Journalist", email="journalist@newsroom.example", outlet="The Daily")
+    journalist.campaigns.add(ours.campaign)
+    sign_in(client, staff_with_role(PRESS_OFFICER, campaigns=[ours.campaign]))
 
     press_list = client.get(admin_url("mailings_presscontact_changelist"))
     assert press_list.status_code == 200
@@ -119,7 +121,7 @@ def test_press_officer_sees_and_writes_press_releases_only(client, two_campaigns
     ours, _theirs = two_campaigns
     Mailing.objects.create(statement=ours, kind=Mailing.Kind.PRESS_RELEASE, name="Launch press release")
     Mailing.objects.create(statement=ours, kind=Mailing.Kind.INVITATION, name="Invitation wave one")
-    sign_in(client, staff_with_role(PRESS_OFFICER))
+    sign_in(client, staff_with_role(PRESS_OFFICER, campaigns=[ours.campaign]))
 
     changelist = client.get(admin_url("mailings_mailing_changelist")).content.decode()
     add_form = client.get(admin_url("mailings_mailing_add")).content.decode()
@@ -207,11 +209,46 @@ def test_campaign_manager_is_refused_accounts_and_staff_management(client, two_c
     assert client.get(admin_url("campaigns_campaign_add")).status_code == 403
 
 
+def admin_sections(client):
+    return [app["name"] for app in client.get(admin_url("index")).context["app_list"]]
+
+
+def test_staff_given_every_permission_still_see_no_scheduled_tasks_or_sign_in_records(client, two_campaigns):
+    ours, _theirs = two_campaigns
+    staff = staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign])
+    # As if a superuser ticked too much: the schedules of the workers and the authenticators.
+    staff.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["django_celery_beat", "account", "mfa"])
+    )
+    sign_in(client, staff)
+
+    sections = admin_sections(client)
+
+    assert "Periodic Tasks" not in sections and "Accounts" not in sections and "MFA" not in sections
+    assert "Staff and representatives" in sections
+    for name in ("django_celery_beat_clockedschedule_changelist", "django_celery_beat_crontabschedule_changelist",
+                 "django_celery_beat_solarschedule_changelist", "django_celery_beat_intervalschedule_changelist",
+                 "django_celery_beat_periodictask_changelist", "mfa_authenticator_changelist",
+                 "account_emailaddress_changelist"):
+        assert client.get(admin_url(name)).status_code == 403, name
+
+
+def test_superusers_see_the_scheduled_tasks_and_one_section_per_name(client, db):
+    sign_in(client, StaffUserFactory(is_superuser=True))
+
+    sections = admin_sections(client)
+
+    assert "Periodic Tasks" in sections
+    assert len(sections) == len(set(sections)), sections
+    assert client.get(admin_url("django_celery_beat_crontabschedule_changelist")).status_code == 200
+
+
 # --- Masked emails --------------------------------------------------------------------------
 
 
 def test_lists_mask_emails_for_staff_whose_job_does_not_need_them(client, two_campaigns):
-    viewer = StaffUserFactory(is_superuser=False)
+    ours, _theirs = two_campaigns
+    viewer = staff_with_role(MODERATOR, campaigns=[ours.campaign])
     viewer.user_permissions.add(Permission.objects.get(codename="view_invitation"))
     sign_in(client, viewer)
 
@@ -243,7 +280,7 @@ def test_press_officer_runs_the_press_kit_but_not_outreach_reports(client, two_c
 
     ours, theirs = two_campaigns
     PressKitItemFactory(campaign=ours.campaign, title="Model press release for our launch")
-    sign_in(client, staff_with_role(PRESS_OFFICER))
+    sign_in(client, staff_with_role(PRESS_OFFICER, campaigns=[ours.campaign]))
 
     items = client.get(admin_url("presskit_presskititem_changelist"))
     assert items.status_code == 200
