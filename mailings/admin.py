@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -299,6 +299,25 @@ class DeliveryAdmin(MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScoped
         return False
 
 
+class PressListCampaignFilter(admin.SimpleListFilter):
+    """By campaign, offering only the campaigns this person works on (a journalist shared with
+    another campaign must not name it)."""
+
+    title = _("campaign")
+    parameter_name = "campaigns__id__exact"
+
+    def lookups(self, request, model_admin):
+        ids = campaign_ids_for(request.user)
+        campaigns = Campaign.objects.all() if ids is None else Campaign.objects.filter(pk__in=ids)
+        return [(str(campaign.pk), campaign.name) for campaign in campaigns.only("name")]
+
+    def queryset(self, request, queryset):
+        ids = campaign_ids_for(request.user)
+        if self.value() and (ids is None or self.value() in {str(pk) for pk in ids}):
+            return queryset.filter(campaigns=self.value())
+        return queryset
+
+
 @admin.register(PressContact)
 class PressContactAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
     """The press list, per campaign: staff see, and add to, the lists of their own campaigns."""
@@ -306,17 +325,22 @@ class PressContactAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAd
     campaign_path = "campaigns"
     campaign_path_is_many = True
     list_display = ["name", "outlet", "country", "language", "email", "campaign_names", "is_active"]
-    list_filter = ["campaigns", "is_active", "language", "country"]
+    list_filter = [PressListCampaignFilter, "is_active", "language", "country"]
     search_fields = ["name", "outlet", "email"]
     filter_horizontal = []
     list_per_page = 100
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("campaigns")
+        # Of a journalist shared with other campaigns, only the campaigns this person works on are named.
+        ids = campaign_ids_for(request.user)
+        campaigns = Campaign.objects.all() if ids is None else Campaign.objects.filter(pk__in=ids)
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("campaigns", queryset=campaigns.only("name"), to_attr="visible_campaigns")
+        )
 
     @admin.display(description=_("campaigns"))
     def campaign_names(self, contact):
-        return ", ".join(campaign.name for campaign in contact.campaigns.all())
+        return ", ".join(campaign.name for campaign in contact.visible_campaigns)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         ids = campaign_ids_for(request.user)

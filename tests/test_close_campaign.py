@@ -77,3 +77,33 @@ def test_a_statement_reopened_after_closing_is_closed_again_without_moving_the_d
 
     assert stopped == [statement]
     assert Campaign.objects.get(pk=campaign.pk).closed_at == first_closed_at
+
+
+def test_closing_a_campaign_cancels_its_invitations_and_reminders_and_the_list_says_why(staff_client):
+    from mailings import services as mailing_services
+    from mailings.models import Mailing, MailingContent
+
+    def mailing(statement, kind, state=Mailing.State.DRAFT):
+        made = Mailing.objects.create(statement=statement, kind=kind, name=f"{kind} of {statement.slug}", state=state,
+                                      scheduled_at=timezone.now() + datetime.timedelta(days=3))
+        MailingContent.objects.create(mailing=made, language="en", subject="7 days left to sign", body="Please sign.")
+        return made
+
+    campaign = CampaignFactory()
+    statement = StatementFactory(campaign=campaign, sign_on_deadline=timezone.now() + datetime.timedelta(days=10))
+    [seven_days, one_day] = mailing_services.schedule_standard_reminders(statement=statement)
+    invitation = mailing(statement, Mailing.Kind.INVITATION)
+    press_release = mailing(statement, Mailing.Kind.PRESS_RELEASE, state=Mailing.State.SCHEDULED)
+    elsewhere = mailing(StatementFactory(), Mailing.Kind.DEADLINE_REMINDER, state=Mailing.State.SCHEDULED)
+
+    response = close_from_the_admin(staff_client, campaign)
+
+    assert "3 invitations and reminders not sent yet were cancelled" in response.content.decode()
+    for each in (seven_days, one_day, invitation, press_release, elsewhere):
+        each.refresh_from_db()
+    assert {each.state for each in (seven_days, one_day, invitation)} == {Mailing.State.CANCELLED}
+    assert seven_days.cancelled_reason == Mailing.CancelReason.CAMPAIGN_CLOSED
+    # The press release still goes out at its embargo; another campaign's reminder is not touched.
+    assert press_release.state == elsewhere.state == Mailing.State.SCHEDULED
+    listing = staff_client.get(reverse("admin:mailings_mailing_changelist")).content.decode()
+    assert listing.count("Cancelled: The campaign closed: its statements take no more sign-ons.") == 3

@@ -13,7 +13,9 @@ from mailings import services, tasks
 from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription
 from signatories.models import SignOn
 
-from .factories import ContactFactory, OrganizationFactory, SignOnFactory
+from campaigns.models import Statement
+
+from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StatementFactory
 from .test_sign_on import organization_post
 
 pytestmark = pytest.mark.django_db
@@ -655,3 +657,305 @@ def test_a_turn_long_enough_sends_the_whole_mailing_at_once(
 
     assert turns == [4]
     assert len(mailoutbox) == 4
+
+
+# --- Reminders stop with the statement (issue 15, defect 3) ---------------------------
+
+
+def test_closing_a_statement_cancels_its_invitations_and_reminders_not_sent_yet(statement):
+    reminder = make_mailing(statement, kind=Mailing.Kind.DEADLINE_REMINDER)
+    services.schedule(mailing=reminder, at=timezone.now() + datetime.timedelta(days=3))
+    invitation = make_mailing(statement, kind=Mailing.Kind.INVITATION)
+    press_release = make_mailing(statement, kind=Mailing.Kind.PRESS_RELEASE)
+    other_statement = StatementFactory()
+    other_reminder = make_mailing(other_statement, kind=Mailing.Kind.DEADLINE_REMINDER)
+
+    statement.state = statement.State.CLOSED
+    statement.save()
+    assert services.stop_sign_on_mailings_if_closed(statement=statement) == 2
+
+    for mailing in (reminder, invitation, press_release, other_reminder):
+        mailing.refresh_from_db()
+    assert (reminder.state, reminder.cancelled_reason) == (Mailing.State.CANCELLED, "statement_closed")
+    assert invitation.state == Mailing.State.CANCELLED
+    # A press release and another statement's reminder are not about signing this one.
+    assert press_release.state == other_reminder.state == Mailing.State.DRAFT
+
+
+def test_a_reminder_falling_due_for_a_closed_statement_is_not_sent_and_says_why(
+    admin_client, statement, mailoutbox
+):
+    invite(statement, "waiting@example.org")
+    reminder = make_mailing(statement, kind=Mailing.Kind.DEADLINE_REMINDER)
+    services.schedule(mailing=reminder, at=timezone.now() + datetime.timedelta(days=3))
+    # Closed without going through the admin (the state changed by a script, say): nothing cancelled it.
+    Statement.objects.filter(pk=statement.pk).update(state=Statement.State.CLOSED)
+
+    services.queue_senders(services.dispatch_due_mailings(now=timezone.now() + datetime.timedelta(days=4)))
+
+    assert mailoutbox == []
+    reminder.refresh_from_db()
+    assert reminder.state == Mailing.State.CANCELLED
+    assert not reminder.deliveries.exists()
+    page = admin_client.get(reverse("admin:mailings_mailing_changelist")).content.decode()
+    assert "Cancelled: Not sent: when it fell due, the statement took no sign-ons." in page
+
+
+def test_a_reminder_or_invitation_for_a_closed_statement_cannot_be_scheduled(statement):
+    statement.state = statement.State.CLOSED
+    statement.save()
+    with pytest.raises(services.MailingNotReady, match="The statement is closed"):
+        services.schedule(mailing=make_mailing(statement, kind=Mailing.Kind.INVITATION))
+
+
+# --- Reminders in the invitees' languages (defect 4) ---------------------------------
+
+
+def test_standard_reminders_have_a_ready_made_version_in_each_invitee_language(statement, mailoutbox):
+    statement.title_fr = "La Convention ne doit pas devenir un outil contre les droits humains"
+    statement.sign_on_deadline = timezone.now() + datetime.timedelta(days=10)
+    statement.save()
+    invite(statement, "en@example.org")
+    invite(statement, "fr@example.org", language="fr")
+    invite(statement, "es@example.org", language="es")
+
+    seven_days, _one_day = services.schedule_standard_reminders(statement=statement)
+
+    versions = {content.language: content for content in seven_days.contents.all()}
+    assert set(versions) == {"en", "fr", "es"}
+    assert versions["en"].subject == f"7 days left to sign: {statement.title}"
+    assert versions["fr"].subject == f"Plus que 7 jours pour signer : {statement.title_fr}"
+    assert "signature" in versions["fr"].body and "We have not" not in versions["fr"].body
+
+    services.queue_senders(services.dispatch_due_mailings(now=seven_days.scheduled_at))
+    by_recipient = {message.to[0]: message for message in mailoutbox}
+    assert by_recipient["fr@example.org"].subject == versions["fr"].subject
+    assert by_recipient["en@example.org"].subject == versions["en"].subject
+
+
+# --- The press list belongs to its campaign (defect 5) --------------------------------
+
+
+def test_a_press_release_goes_to_its_own_campaigns_journalists_only(statement, mailoutbox,
+                                                                      django_capture_on_commit_callbacks):
+    other_campaign = StatementFactory().campaign
+    press_contact(statement.campaign, name="Ours", email="ours@paper.example")
+    press_contact(other_campaign, name="Theirs", email="theirs@paper.example")
+    both = press_contact(other_campaign, name="Both", email="both@paper.example")
+    both.campaigns.add(statement.campaign)
+
+    send_now(make_mailing(statement, kind=Mailing.Kind.PRESS_RELEASE), django_capture_on_commit_callbacks)
+
+    assert recipients(mailoutbox) == ["both@paper.example", "ours@paper.example"]
+
+
+def test_staff_paste_journalists_into_a_campaigns_press_list(admin_client, statement):
+    other_campaign = StatementFactory().campaign
+    known = press_contact(other_campaign, name="Known Reporter", outlet="The Wire", email="known@wire.example")
+    url = reverse("admin:mailings_presscontact_import")
+    assert "Add journalists (paste a list)" in admin_client.get(
+        reverse("admin:mailings_presscontact_changelist")).content.decode()
+
+    response = admin_client.post(url, {
+        "campaign": statement.campaign.pk,
+        "contacts": "email,name,outlet,country,language\n"
+                    "ana@diario.example, Ana Ruiz, El Diario, ES, es\n"
+                    "Known@Wire.example\tSomeone Else\n",
+    }, follow=True)
+
+    assert "2 journalists added to the press list of" in response.content.decode()
+    ana = PressContact.objects.get(email="ana@diario.example")
+    assert (ana.name, ana.outlet, ana.country.code, ana.language) == ("Ana Ruiz", "El Diario", "ES", "es")
+    assert list(ana.campaigns.all()) == [statement.campaign]
+    known.refresh_from_db()
+    assert known.name == "Known Reporter"  # a known journalist keeps their details...
+    assert set(known.campaigns.all()) == {statement.campaign, other_campaign}  # ...and joins this list too
+
+
+def test_a_bad_line_in_the_press_list_adds_nobody(admin_client, statement):
+    response = admin_client.post(reverse("admin:mailings_presscontact_import"), {
+        "campaign": statement.campaign.pk,
+        "contacts": "good@paper.example, Good\nnot-an-email, Bad\n",
+    })
+    assert "Line 2: “not-an-email” is not an email address." in response.content.decode()
+    assert not PressContact.objects.exists()
+
+
+# --- Sending after a confirmation page (defect 10) -----------------------------------
+
+
+def mailing_form(mailing, **changes):
+    """The change form of ``mailing`` as the admin posts it, with its versions."""
+    contents = list(mailing.contents.all())
+    data = {
+        "name": mailing.name, "kind": mailing.kind, "statement": mailing.statement_id,
+        "default_language": mailing.default_language, "scheduled_at_0": "", "scheduled_at_1": "",
+        "press_kit_url": "", "contents-TOTAL_FORMS": len(contents), "contents-INITIAL_FORMS": len(contents),
+        "contents-MIN_NUM_FORMS": 1, "contents-MAX_NUM_FORMS": 1000,
+    }
+    for number, content in enumerate(contents):
+        data.update({f"contents-{number}-id": content.pk, f"contents-{number}-mailing": mailing.pk,
+                     f"contents-{number}-language": content.language,
+                     f"contents-{number}-subject": content.subject, f"contents-{number}-body": content.body})
+    return {**data, **changes}
+
+
+def test_the_send_button_shows_who_gets_it_in_which_language_before_sending(
+    admin_client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
+    invite(statement, "en1@example.org", "en2@example.org")
+    invite(statement, "fr@example.org", language="fr")
+    invite(statement, "ar@example.org", language="ar")
+    invite(statement, "gone@example.org")
+    services.unsubscribe(token=services.make_unsubscribe_token("gone@example.org"))
+    mailing = make_mailing(statement, languages=("en", "fr"))
+    change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
+    assert 'value="Send…" name="_send"' in admin_client.get(change_url).content.decode()
+
+    response = admin_client.post(change_url, mailing_form(mailing, _send="Send…", **{"contents-1-subject": "Sujet revu"}))
+    send_url = reverse("admin:mailings_mailing_send", args=[mailing.pk])
+    assert response.status_code == 302 and response["Location"] == send_url
+    assert mailing.contents.get(language="fr").subject == "Sujet revu"  # saved before the confirmation
+
+    page = admin_client.get(send_url).content.decode()
+    assert mailoutbox == [] and Mailing.objects.get().state == Mailing.State.DRAFT
+    assert "4 people get this email." in page
+    assert "1 more unsubscribed from campaign email and does not get it." in page
+    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>(\d+)</td>\s*<td>([^<]+)</td>', page)
+    assert rows == [("English", "2", "English"), ("Arabic", "1", "English (fallback: no version in their language)"),
+                    ("French", "1", "French")]
+    assert "Sujet revu" in page and "Subject in en" in page  # the preview of each version
+    assert "Confirm: send to 4 people" in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(send_url, follow=True)
+    assert "is being sent now" in response.content.decode()
+    assert recipients(mailoutbox) == ["ar@example.org", "en1@example.org", "en2@example.org", "fr@example.org"]
+
+
+def test_a_mailing_with_a_time_to_come_is_scheduled_from_its_confirmation_page(admin_client, statement, mailoutbox):
+    mailing = make_mailing(statement, kind=Mailing.Kind.PRESS_RELEASE,
+                           scheduled_at=timezone.now() + datetime.timedelta(days=2))
+    page = admin_client.get(reverse("admin:mailings_mailing_change", args=[mailing.pk])).content.decode()
+    assert 'value="Schedule…" name="_send"' in page
+    send_url = reverse("admin:mailings_mailing_send", args=[mailing.pk])
+    assert "Confirm: schedule for 0 people" in admin_client.get(send_url).content.decode()
+    response = admin_client.post(send_url, follow=True)
+    assert "is scheduled: the workers send it on" in response.content.decode()
+    mailing.refresh_from_db()
+    assert mailing.state == Mailing.State.SCHEDULED and mailoutbox == []
+
+
+def test_the_schedule_action_leads_to_the_confirmation_page_instead_of_sending(admin_client, statement, mailoutbox):
+    invite(statement, "a@example.org")
+    mailing = make_mailing(statement)
+    response = admin_client.post(reverse("admin:mailings_mailing_changelist"),
+                                 {"action": "schedule_selected", "_selected_action": [mailing.pk]})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:mailings_mailing_send", args=[mailing.pk])
+    mailing.refresh_from_db()
+    assert mailing.state == Mailing.State.DRAFT and mailoutbox == []
+
+
+def test_the_confirmation_page_says_why_a_mailing_cannot_go_out(admin_client, statement):
+    mailing = make_mailing(statement, languages=("fr",))  # no English version: the fallback is missing
+    send_url = reverse("admin:mailings_mailing_send", args=[mailing.pk])
+    page = admin_client.post(send_url).content.decode()
+    assert "Write the English version first: it is the fallback." in page
+    assert "Confirm:" not in page
+    assert Mailing.objects.get().state == Mailing.State.DRAFT
+
+
+def test_the_plain_text_part_reads_without_markdown_syntax(statement, mailoutbox, django_capture_on_commit_callbacks):
+    invite(statement, "a@example.org")
+    mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Markdown")
+    MailingContent.objects.create(mailing=mailing, language="en", subject="Join us", body=(
+        "The Convention **must** protect *human rights*. Read [our analysis](https://coalition.example/analysis).\n\n"
+        "- narrow the scope\n- add safeguards\n\n## What we ask"
+    ))
+    send_now(mailing, django_capture_on_commit_callbacks)
+    text = mailoutbox[0].body
+    assert "The Convention must protect human rights. Read our analysis (https://coalition.example/analysis)." in text
+    assert "- narrow the scope\n- add safeguards\n\nWhat we ask" in text
+    assert not re.search(r"\*\*|\]\(|##", text)
+    assert "<strong>must</strong>" in mailoutbox[0].alternatives[0][0]
+
+
+def test_campaign_email_and_the_rejection_email_carry_the_campaigns_reply_to(
+    statement, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    from signatories.emails import build_rejection_email
+
+    settings.DEFAULT_REPLY_TO = "team@coalition.example"
+    invite(statement, "a@example.org")
+    send_now(make_mailing(statement), django_capture_on_commit_callbacks)
+    assert mailoutbox[0].reply_to == ["team@coalition.example"]  # the site's default
+
+    statement.campaign.reply_to = "cybercrime@coalition.example"
+    statement.campaign.save()
+    invite(statement, "b@example.org")
+    send_now(make_mailing(statement), django_capture_on_commit_callbacks)
+    assert mailoutbox[1].reply_to == ["cybercrime@coalition.example"]
+    assert "Reply-To: cybercrime@coalition.example" in mailoutbox[1].message().as_string()
+
+    sign_on = SignOnFactory(statement=statement, moderation_state=SignOn.Moderation.REJECTED,
+                            rejection_reason="Not an organization.")
+    rejection = build_rejection_email(sign_on)
+    assert "reply to this email" in rejection.body
+    assert rejection.reply_to == ["cybercrime@coalition.example"]
+
+
+# --- Addresses that cannot be mailed (defect 12) -------------------------------------
+
+
+def test_an_address_with_accents_before_the_at_is_refused_with_a_reason(admin_client, statement):
+    response = admin_client.post(reverse("admin:mailings_presscontact_import"), {
+        "campaign": statement.campaign.pk, "contacts": "lucía@press.example.org, Lucía Gómez",
+    })
+    assert "Line 1: “lucía@press.example.org” has accented or non-Latin letters before the @" in (
+        response.content.decode())
+    response = admin_client.post(reverse("admin:mailings_invitation_invite_list"), {
+        "statement": statement.pk, "invitees": "josé@ngo.example, ONG",
+    })
+    assert "Line 1: “josé@ngo.example” has accented or non-Latin letters before the @" in response.content.decode()
+    response = admin_client.post(reverse("admin:mailings_presscontact_add"), {
+        "name": "Lucía Gómez", "email": "lucía@press.example.org", "language": "es",
+        "campaigns": [statement.campaign.pk], "is_active": "on",
+    })
+    assert "has accented or non-Latin letters before the @" in response.content.decode()
+    assert not PressContact.objects.exists() and not Invitation.objects.exists()
+    # Accents after the @ are a domain name that can be mailed (IDNA).
+    response = admin_client.post(reverse("admin:mailings_presscontact_import"), {
+        "campaign": statement.campaign.pk, "contacts": "lucia@prensa-españa.example, Lucía Gómez",
+    })
+    assert PressContact.objects.filter(email="lucia@prensa-españa.example").exists()
+
+
+def test_a_campaign_manager_sees_and_fills_only_their_campaigns_press_list(client, statement):
+    from accounts.roles import CAMPAIGN_MANAGER
+
+    from .test_staff_roles import sign_in, staff_with_role
+
+    theirs = StatementFactory().campaign
+    press_contact(statement.campaign, name="Our Reporter", email="ours@paper.example")
+    shared = press_contact(theirs, name="Shared Reporter", email="shared@paper.example")
+    shared.campaigns.add(statement.campaign)
+    press_contact(theirs, name="Their Secret Source", email="secret@paper.example")
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[statement.campaign]))
+
+    listing = client.get(reverse("admin:mailings_presscontact_changelist")).content.decode()
+    assert "Our Reporter" in listing and "Shared Reporter" in listing
+    assert "Their Secret Source" not in listing and theirs.name not in listing
+    form = client.get(reverse("admin:mailings_presscontact_import")).content.decode()
+    assert statement.campaign.name in form and theirs.name not in form
+    response = client.post(reverse("admin:mailings_presscontact_import"),
+                           {"campaign": theirs.pk, "contacts": "new@paper.example"})
+    assert "Select a valid choice" in response.content.decode()
+
+    # Saving a shared contact from the manager's form keeps it on the other campaign's list.
+    response = client.post(reverse("admin:mailings_presscontact_change", args=[shared.pk]), {
+        "name": "Shared Reporter", "email": shared.email, "language": "en", "campaigns": [statement.campaign.pk],
+        "is_active": "on",
+    })
+    assert response.status_code == 302
+    assert set(shared.campaigns.all()) == {statement.campaign, theirs}
