@@ -11,6 +11,7 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -93,6 +94,7 @@ def likely_duplicate_pairs(organizations=None) -> list[tuple[int, int, list[str]
 
     by_normalized, by_squashed, by_domain = defaultdict(list), defaultdict(list), defaultdict(list)
     by_acronym, by_short_name, by_initials = defaultdict(list), defaultdict(list), defaultdict(list)
+    by_look = defaultdict(list)
     for pk, name, acronym, website, normalized, domain in rows:
         if not normalized:
             # Written without save() (a bulk load): derive what save() would have stored.
@@ -110,6 +112,8 @@ def likely_duplicate_pairs(organizations=None) -> list[tuple[int, int, list[str]
             by_short_name[short].append(pk)
         for initials in _initials(normalized):
             by_initials[initials].append(pk)
+        for key in identity.confusable_name_keys(name):
+            by_look[key].append(pk)
 
     def groups(index):
         return ((key, pks) for key, pks in index.items() if 1 < len(pks) <= MAX_GROUP)
@@ -124,6 +128,14 @@ def likely_duplicate_pairs(organizations=None) -> list[tuple[int, int, list[str]
         for other in pks[1:]:
             if normalized_of[other] != normalized_of[pks[0]]:
                 flag(pks[0], other, _("Same name apart from spaces and punctuation."))
+    for _key, pks in by_look.items():
+        # "Аmnesty International" with a Cyrillic А: the impersonation the other keys miss. Many
+        # look-alikes of one name are each paired with the oldest, which they likely imitate.
+        pairs = combinations(pks, 2) if len(pks) <= MAX_GROUP else ((pks[0], other) for other in pks[1:])
+        for a, b in pairs:
+            if normalized_of[a] != normalized_of[b]:
+                flag(a, b, _("The names look the same but are written with different characters "
+                             "(e.g. a Cyrillic “а” for a Latin “a”): one may imitate the other."))
     for domain, pks in groups(by_domain):
         for other in pks[1:]:
             flag(pks[0], other, _("Same website domain: %(domain)s.") % {"domain": domain})
@@ -171,6 +183,31 @@ def cached_likely_duplicate_pairs(organizations) -> list[tuple[int, int, list[st
     return get_or_compute(key, lambda: likely_duplicate_pairs(organizations), PAIRS_CACHE_SECONDS)
 
 
+def _look_alike_index(organizations) -> dict[str, list[int]]:
+    index = defaultdict(list)
+    for pk, name in organizations.values_list("pk", "name"):
+        for key in identity.confusable_name_keys(name):
+            index[key].append(pk)
+    return dict(index)
+
+
+def look_alikes_of(organization: Signatory, organizations) -> set[int]:
+    """Ids of the ``organizations`` whose names look like ``organization``'s (its own included).
+
+    No column holds a name's skeleton, so the names are indexed in memory; the index
+    is cached under a key that moves with the organizations, as the pairs are, so an
+    organization's page reads it instead of every name.
+    """
+    organizations = organizations.filter(kind=Signatory.Kind.ORGANIZATION).order_by("pk")
+    state = (
+        str(organizations.values("pk").query),
+        organizations.aggregate(count=Count("pk"), latest=Max("updated_at")),
+    )
+    key = "look-alike-names:" + hashlib.sha256(repr(state).encode()).hexdigest()
+    index = get_or_compute(key, lambda: _look_alike_index(organizations), PAIRS_CACHE_SECONDS)
+    return {pk for name_key in identity.confusable_name_keys(organization.name) for pk in index.get(name_key, ())}
+
+
 def organizations_with_counts(ids) -> dict[int, Signatory]:
     """The organizations with ``ids``, each with its ``sign_on_count`` and ``contact_count``, in one query."""
     def count_of(model):
@@ -211,8 +248,8 @@ def _initials_pattern(short: str) -> str:
 def likely_duplicates_of(organization: Signatory, within=None) -> list[tuple[Signatory, list[str]]]:
     """The organizations probably the same as ``organization``, each with the reasons.
 
-    Reads only the candidates that could match (same domain, name, acronym or
-    initials), among ``within`` (a queryset of signatories, default: all), then
+    Reads only the candidates that could match (same domain, name, acronym,
+    initials or look), among ``within`` (a queryset of signatories, default: all), then
     applies the same rules as ``likely_duplicate_pairs``.
     """
     normalized = organization.normalized_name or identity.normalize_name(organization.name)
@@ -227,6 +264,7 @@ def likely_duplicates_of(organization: Signatory, within=None) -> list[tuple[Sig
     for initials in _initials(normalized):
         candidates |= Q(name__iexact=initials)
     scope = within if within is not None else Signatory.objects.all()
+    candidates |= Q(pk__in=look_alikes_of(organization, scope))
     found = likely_duplicate_pairs(scope.filter(candidates, kind=Signatory.Kind.ORGANIZATION))
     others = {b if a == organization.pk else a: reasons for a, b, reasons in found if organization.pk in (a, b)}
     by_pk = Signatory.objects.in_bulk(others)

@@ -431,3 +431,64 @@ def test_a_merge_keeps_the_representatives_of_both_organizations(staff_user):
     claims = {claim.user_id: claim.status for claim in Representative.objects.filter(organization=keep)}
     assert claims == {only_duplicate.pk: "approved", both.pk: "approved"}
     assert Representative.objects.count() == 2
+
+
+# --- Names that imitate another --------------------------------------------------------
+
+LOOK_ALIKE = "The names look the same but are written with different characters"
+
+
+def test_a_name_written_with_look_alike_letters_is_flagged(db):
+    real = OrganizationFactory(name="Amnesty International", website="https://www.amnesty.org")
+    cyrillic_a = OrganizationFactory(name="\u0410mnesty International")  # Cyrillic А
+    shouting = OrganizationFactory(name="AMNESTY INTERNATI\u041eNAL (AI)")  # Cyrillic О
+    rn_for_m = OrganizationFactory(name="Arnnesty lnternational")  # "rn" for "m", "l" for "I"
+    unrelated = OrganizationFactory(name="Access Now")
+
+    assert any(LOOK_ALIKE in reason for reason in reasons_for(real, cyrillic_a))
+    assert any(LOOK_ALIKE in reason for reason in reasons_for(real, shouting))
+    assert any(LOOK_ALIKE in reason for reason in reasons_for(real, rn_for_m))
+    assert reasons_for(real, unrelated) == []
+
+
+def test_names_that_only_differ_in_case_or_accents_are_not_called_look_alikes(db):
+    first, second = Signatory.objects.bulk_create([
+        Signatory(kind="organization", name="Épicentre Numérique"),
+        Signatory(kind="organization", name="EPICENTRE numerique"),
+    ])
+
+    reasons = reasons_for(first, second)
+    assert reasons and not any(LOOK_ALIKE in reason for reason in reasons)
+
+
+def test_many_look_alikes_of_one_name_are_each_flagged_against_it(db):
+    real = OrganizationFactory(name="Chaos Computer Club")
+    fakes = [
+        OrganizationFactory(name=name) for name in (
+            "Chaos C\u043emputer Club", "Chaos Computer Cl\u057db", "Ch\u0430os Computer Club",
+            "Cha\u03bfs Computer Club", "Chaos Computer C1ub", "\u0421haos Computer Club",
+        )
+    ]
+    for fake in fakes:
+        assert any(LOOK_ALIKE in reason for reason in reasons_for(real, fake)), fake.name
+
+
+def test_staff_see_a_look_alike_on_the_duplicates_page_and_the_organization_page(staff_client, db):
+    real = OrganizationFactory(name="Amnesty International")
+    fake = OrganizationFactory(name="\u0410mnesty International")
+
+    pairs_page = staff_client.get(reverse("admin:signatories_organization_duplicates")).content.decode()
+    real_page = staff_client.get(reverse("admin:signatories_organization_change", args=[real.pk])).content.decode()
+
+    assert LOOK_ALIKE in pairs_page
+    assert LOOK_ALIKE in real_page
+    assert f"?first={real.pk}&amp;second={fake.pk}" in real_page
+
+
+def test_a_look_alike_added_later_shows_on_the_organization_page_at_once(staff_client, db):
+    real = OrganizationFactory(name="Amnesty International")
+    url = reverse("admin:signatories_organization_change", args=[real.pk])
+    assert LOOK_ALIKE not in staff_client.get(url).content.decode()
+
+    OrganizationFactory(name="\u0410mnesty International")
+    assert LOOK_ALIKE in staff_client.get(url).content.decode()
