@@ -141,7 +141,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "dispatch-due-mailings": {
         "task": "mailings.tasks.dispatch_due_mailings",
-        "schedule": env.float("MAILING_DISPATCH_INTERVAL", default=30.0),
+        # Also restarts a mailing whose senders died: with the lease and stall times below,
+        # sending resumes within about 25 s of a worker crash.
+        "schedule": env.float("MAILING_DISPATCH_INTERVAL", default=10.0),
     },
     "discard-stale-sign-on-uploads": {
         "task": "signatories.tasks.discard_stale_sign_on_uploads",
@@ -174,14 +176,15 @@ MAILING_RATE_LIMIT_PER_MINUTE = env.int("MAILING_RATE_LIMIT_PER_MINUTE", default
 MAILING_MAX_ATTEMPTS = env.int("MAILING_MAX_ATTEMPTS", default=5)
 # Sender tasks started per mailing; they share the deliveries row by row.
 MAILING_PARALLEL_SENDERS = env.int("MAILING_PARALLEL_SENDERS", default=2)
-# A sender leases this many deliveries at a time, for this long (a dead sender's rows wait that long).
+# A sender leases this many deliveries at a time, for this long (a dead sender's rows wait that long);
+# a live sender renews its lease every third of it, so each send starts with 10 s of it left at least.
 MAILING_CLAIM_BATCH = env.int("MAILING_CLAIM_BATCH", default=50)
-MAILING_CLAIM_LEASE_SECONDS = env.int("MAILING_CLAIM_LEASE_SECONDS", default=120)
+MAILING_CLAIM_LEASE_SECONDS = env.int("MAILING_CLAIM_LEASE_SECONDS", default=15)
 # A sender gives its worker back after this long (and queues its next turn behind what
 # waits, e.g. confirmation emails), rather than keeping it for the whole mailing.
 MAILING_SENDER_TURN_SECONDS = env.float("MAILING_SENDER_TURN_SECONDS", default=15.0)
-# A sending mailing with no delivery sent for this long gets new senders.
-MAILING_STALL_SECONDS = env.int("MAILING_STALL_SECONDS", default=120)
+# A sending mailing with no delivery sent for this long, and no lease held, gets new senders.
+MAILING_STALL_SECONDS = env.int("MAILING_STALL_SECONDS", default=15)
 # First wait before retrying an address that said "later"; it doubles each time.
 MAILING_RETRY_BASE_SECONDS = env.int("MAILING_RETRY_BASE_SECONDS", default=60)
 

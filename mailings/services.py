@@ -536,13 +536,17 @@ def dispatch_due_mailings(now=None) -> list[int]:
         to_send.append(mailing.pk)
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     quiet_since = now - timezone.timedelta(seconds=settings.MAILING_STALL_SECONDS)
-    # Senders that are alive make progress; only a mailing that made none for a while
-    # gets new ones, so senders do not pile up on the workers.
+    # A live sender renews its lease every third of it, even while it waits for the rate
+    # limit: rows leased into the next lease period mean someone is at work.
+    leased = Q(next_attempt_at__gt=now, next_attempt_at__lte=now + _lease_length())
+    # Senders that are alive make progress or hold a lease; only a mailing with neither
+    # for a while gets new ones, so senders do not pile up on the workers.
     stalled = (
         Mailing.objects.filter(state=Mailing.State.SENDING, started_at__lte=quiet_since)
         .exclude(pk__in=to_send)
         .filter(Exists(Delivery.objects.filter(due, mailing=OuterRef("pk"), state=Delivery.State.QUEUED)))
         .exclude(Exists(Delivery.objects.filter(mailing=OuterRef("pk"), sent_at__gt=quiet_since)))
+        .exclude(Exists(Delivery.objects.filter(leased, mailing=OuterRef("pk"), state=Delivery.State.QUEUED)))
     )
     to_send += list(stalled.values_list("pk", flat=True))
     for mailing_id in Mailing.objects.filter(state=Mailing.State.SENDING).exclude(pk__in=to_send).values_list(
@@ -614,8 +618,12 @@ def is_permanent_failure(error: Exception) -> bool:
     return failure_kind(error) == RECIPIENT_REFUSED
 
 
-def wait_for_send_slot() -> None:
-    """Keep to MAILING_RATE_LIMIT_PER_MINUTE across all senders sharing the cache (Redis in production)."""
+def wait_for_send_slot(keep_alive=None) -> None:
+    """Keep to MAILING_RATE_LIMIT_PER_MINUTE across all senders sharing the cache (Redis in production).
+
+    ``keep_alive`` is called every few seconds while waiting for the next minute (a
+    sender renews its lease with it, so a wait is not mistaken for a dead sender).
+    """
     limit = settings.MAILING_RATE_LIMIT_PER_MINUTE
     if not limit:
         return
@@ -630,7 +638,11 @@ def wait_for_send_slot() -> None:
             continue
         if used <= limit:
             return
-        time.sleep((window + 1) * 60 - now + 0.01)
+        wake_at = (window + 1) * 60 + 0.01
+        while (left := wake_at - time.time()) > 0:
+            time.sleep(min(left, _lease_length().total_seconds() / 3))
+            if keep_alive is not None:
+                keep_alive()
 
 
 def version_language(language: str, written: list[str], default_language: str) -> str:
@@ -652,11 +664,16 @@ def _due_deliveries(mailing_id: int, now) -> QuerySet:
     )
 
 
+def _lease_length() -> timezone.timedelta:
+    return timezone.timedelta(seconds=settings.MAILING_CLAIM_LEASE_SECONDS)
+
+
 def claim_deliveries(mailing_id: int) -> list[Delivery]:
     """Lease a batch of due deliveries to this sender; other senders skip them until the lease ends.
 
     The lease is written as a later ``next_attempt_at``: a sender that dies leaves
-    its unsent rows to be taken again once the lease is over.
+    its unsent rows to be taken again once the lease is over. A live sender renews
+    it as it goes (:class:`_Lease`), so the lease can be short.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -665,10 +682,39 @@ def claim_deliveries(mailing_id: int) -> list[Delivery]:
             .order_by("pk")
             .values_list("pk", flat=True)[: settings.MAILING_CLAIM_BATCH]
         )
-        Delivery.objects.filter(pk__in=ids).update(
-            next_attempt_at=now + timezone.timedelta(seconds=settings.MAILING_CLAIM_LEASE_SECONDS)
-        )
+        Delivery.objects.filter(pk__in=ids).update(next_attempt_at=now + _lease_length())
     return list(Delivery.objects.filter(pk__in=ids).select_related("invitation", "sign_on").order_by("pk"))
+
+
+class _Lease:
+    """A sender's hold on the batch it claimed, renewed while it sends.
+
+    A short lease frees a dead sender's rows soon (``MAILING_CLAIM_LEASE_SECONDS``); a
+    live sender renews it once a third of it has passed, so at least two thirds are
+    left whenever it starts sending a message. The renewal takes only rows still
+    leased under this sender's own lease time: a row another sender claimed after
+    this one's lease ran out (it was stuck longer than the lease) leaves its batch,
+    and is not sent by both.
+    """
+
+    def __init__(self, batch: list[Delivery]):
+        self.until = batch[0].next_attempt_at if batch else None
+        self.renewed_at = time.monotonic()
+
+    def keep(self, batch: list[Delivery]) -> list[Delivery]:
+        """Renew the lease on ``batch`` when it is due; return the rows of ``batch`` still held."""
+        if not batch or time.monotonic() - self.renewed_at < _lease_length().total_seconds() / 3:
+            return batch
+        ids = [delivery.pk for delivery in batch]
+        until = timezone.now() + _lease_length()
+        Delivery.objects.filter(pk__in=ids, state=Delivery.State.QUEUED, next_attempt_at=self.until).update(
+            next_attempt_at=until
+        )
+        held = set(Delivery.objects.filter(pk__in=ids, next_attempt_at=until).values_list("pk", flat=True))
+        self.until, self.renewed_at = until, time.monotonic()
+        if len(held) < len(ids):
+            logger.warning("A sender lost %d leased deliveries to another sender", len(ids) - len(held))
+        return [delivery for delivery in batch if delivery.pk in held]
 
 
 def release(deliveries) -> None:
@@ -723,7 +769,6 @@ def send_pending_deliveries(
     if not contents:
         return 0
     watch = _Watch(mailing_id)
-    lease_guard = settings.MAILING_CLAIM_LEASE_SECONDS * 0.8
     sent = deferred_in_a_row = 0
     server_error = None
     started_at = time.monotonic()
@@ -740,11 +785,13 @@ def send_pending_deliveries(
             batch = claim_deliveries(mailing_id)
             if not batch:
                 break
-            claimed_at = time.monotonic()
+            lease = _Lease(batch)
             while batch:
                 watch.refresh()
-                out_of_time = time.monotonic() - claimed_at > lease_guard
-                if watch.cancelled or out_of_time or had_enough():
+                if watch.cancelled or had_enough():
+                    break
+                batch = lease.keep(batch)
+                if not batch:
                     break
                 delivery = batch.pop(0)
                 if email_hash(delivery.email) in watch.unsubscribed:
@@ -765,7 +812,17 @@ def send_pending_deliveries(
                         server_error = error
                         break
                     continue
-                wait_for_send_slot()
+                held = [delivery, *batch]
+
+                def keep_alive():
+                    held[:] = lease.keep(held)
+
+                wait_for_send_slot(keep_alive=keep_alive)
+                keep_alive()
+                if delivery not in held:
+                    batch = held
+                    continue  # another sender took it while this one was stuck longer than the lease
+                batch = held[1:]
                 try:
                     connection.send_messages([message])
                 except Exception as error:

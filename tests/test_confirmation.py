@@ -218,3 +218,57 @@ def test_sweep_leaves_confirmed_and_already_emailed_sign_ons_alone(statement, ma
                   confirmed_at=None, confirmation_email_sent_at=old)
     tasks.send_unsent_confirmation_emails.delay()
     assert mailoutbox == []
+
+
+class WorkerDied(BaseException):
+    """What a killed worker leaves: the send stopped, nothing after it ran (not even ``except Exception``)."""
+
+
+def test_a_confirmation_claimed_by_a_worker_that_died_is_sent_once_the_lease_runs_out_with_the_same_message_id(
+    statement, mailoutbox, monkeypatch
+):
+    sign_on = SignOnFactory(statement=statement, contact=None, pending_email="maria@example.org",
+                            confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None,
+                            signed_at=timezone.now() - timezone.timedelta(minutes=10))
+    attempted = []
+
+    def killed_while_sending(message, *args, **kwargs):
+        attempted.append(message.extra_headers["Message-ID"])
+        raise WorkerDied
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", killed_while_sending)
+    with pytest.raises(WorkerDied):
+        tasks.send_sign_on_confirmation.run(sign_on.pk)
+    monkeypatch.undo()
+    sign_on.refresh_from_db()
+    assert sign_on.confirmation_claimed_until > timezone.now()  # still claimed by the dead worker
+    assert sign_on.confirmation_email_sent_at is None
+
+    # While the lease runs, neither the sweep nor a redelivered task sends it.
+    tasks.send_unsent_confirmation_emails.delay()
+    tasks.send_sign_on_confirmation.delay(sign_on.pk)
+    assert mailoutbox == []
+
+    # Time passes beyond the lease: the sweep sends it, once.
+    SignOn.objects.filter(pk=sign_on.pk).update(
+        confirmation_claimed_until=timezone.now() - timezone.timedelta(seconds=1)
+    )
+    tasks.send_unsent_confirmation_emails.delay()
+    tasks.send_unsent_confirmation_emails.delay()
+
+    [message] = mailoutbox
+    assert message.to == ["maria@example.org"]
+    assert message.extra_headers["Message-ID"] == attempted[0]
+    assert attempted[0] == sign_on.confirmation_message_id
+    sign_on.refresh_from_db()
+    assert sign_on.confirmation_email_sent_at is not None
+    assert sign_on.confirmation_claimed_until is None
+
+
+def test_confirmation_message_id_is_stable_per_email_and_unique_per_sign_on(statement):
+    first, second = SignOnFactory.create_batch(2, statement=statement)
+    assert first.confirmation_message_id == SignOn.objects.get(pk=first.pk).confirmation_message_id
+    assert first.confirmation_message_id != second.confirmation_message_id
+    assert re.fullmatch(r"<[0-9a-f-]{36}@[^>]+>", first.confirmation_message_id)
+    # Nothing of the sign-on's own public id shows in it.
+    assert str(first.public_id) not in first.confirmation_message_id
