@@ -3,7 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,6 +20,15 @@ from .forms import SIGN_ON_FORMS, ListingForm
 
 logger = logging.getLogger(__name__)
 
+# The sign-on forms post to an address ending with their error summary's fragment, which
+# a browser keeps through a redirect whose address has none: the pages a sign-on leads
+# to name their own, the content (the skip link's target), where their message is.
+CONTENT_FRAGMENT = "#main"
+
+
+def _redirect_to_content(to, **kwargs):
+    return redirect(resolve_url(to, **kwargs) + CONTENT_FRAGMENT)
+
 
 @require_POST
 def sign_statement(request, campaign_slug, statement_slug):
@@ -29,7 +38,7 @@ def sign_statement(request, campaign_slug, statement_slug):
         return HttpResponseBadRequest(_("Choose whether you sign for an organization or as an individual."))
     if not statement.is_accepting_sign_ons():
         messages.error(request, _("This statement is not accepting sign-ons any more."))
-        return redirect(statement)
+        return _redirect_to_content(statement)
 
     form = form_class(request.POST, statement=statement)
     # Every submission counts against the client's limit, invalid ones too; the
@@ -39,7 +48,7 @@ def sign_statement(request, campaign_slug, statement_slug):
     if valid and form.is_automated:
         # Answered like a real sign-on, so that the bot learns nothing; nothing is saved.
         logger.info("Automated sign-on submission ignored for statement %s", statement.pk)
-        return redirect("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
+        return _redirect_to_content("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
     if valid:
         email = form.signatory_details().email
         exceeded = rate_limits.hit(request, "sign-on", client=False, email=email) or exceeded
@@ -63,7 +72,7 @@ def sign_statement(request, campaign_slug, statement_slug):
             )
         except services.SignOnClosed:
             messages.error(request, _("This statement is not accepting sign-ons any more."))
-            return redirect(statement)
+            return _redirect_to_content(statement)
         invitation = invitation_for_token(request.POST.get("invitation", ""))
         if invitation is not None and result.outcome == services.SubmissionOutcome.RECEIVED:
             record_invitation_signed(invitation, result.sign_on)
@@ -75,9 +84,11 @@ def sign_statement(request, campaign_slug, statement_slug):
                 messages.success(request, _("%(name)s has signed. The campaign team reviews each signature; "
                                             "it appears on the list once approved.")
                                  % {"name": result.sign_on.signatory.display_name})
-            return redirect(statement)
+            return _redirect_to_content(statement)
         if result.outcome != services.SubmissionOutcome.ALREADY_LISTED:
-            return redirect("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
+            return _redirect_to_content(
+                "signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug
+            )
         form.add_error(
             None,
             _("%(name)s has already signed this statement and is on the list below.")

@@ -254,7 +254,7 @@ def test_the_floor_of_a_sign_on_post_keeps_the_signature_in_one_row(client, sett
 
     response = client.post(url, organization_post(name="Floor Org", contact_email="floor@example.org"))
     assert response.status_code == 302
-    assert response["Location"].endswith("/thank-you/")
+    assert response["Location"].endswith("/thank-you/#main")
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement_id, details FROM bench_floor_sign_on")
         rows = cursor.fetchall()

@@ -71,7 +71,7 @@ def test_200_simultaneous_first_submissions_of_one_organization_make_one_sign_on
 
     # Not yet public, so every answer is the same "check your email": nobody learns who won.
     assert {answer.status for answer in answers} == {302}
-    assert {answer.headers["location"] for answer in answers} == {f"{open_statement.get_absolute_url()}thank-you/"}
+    assert {answer.headers["location"] for answer in answers} == {f"{open_statement.get_absolute_url()}thank-you/#main"}
     assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (1, 1, 1)
     assert [message.to for message in mailoutbox] == [["campaigns@accessnow.example"]]
 

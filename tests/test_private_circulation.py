@@ -74,7 +74,7 @@ def test_it_is_signed_like_an_open_statement_and_a_second_signature_reveals_no_f
     # Access Now signed already: the answer is the one any new signer gets.
     again = client.post(sign, organization_post(name="Access Now", contact_email="someone@accessnow.example"))
 
-    assert signed.status_code == 302 and signed["Location"].endswith("/thank-you/")
+    assert signed.status_code == 302 and signed["Location"].endswith("/thank-you/#main")
     assert again.status_code == 302 and again["Location"] == signed["Location"]
     assert circulating.sign_ons.filter(signatory__name="Hiperderecho").exists()
 

@@ -347,7 +347,7 @@ def test_a_representative_signed_in_with_the_contact_address_needs_no_confirmati
     assert sign_on.confirmation_state == SignOn.Confirmation.CONFIRMED
     assert sign_on.moderation_state == (SignOn.Moderation.PENDING if requires_approval else SignOn.Moderation.APPROVED)
     assert mailoutbox == []
-    assert response["Location"] == open_statement.get_absolute_url()
+    assert response["Location"] == open_statement.get_absolute_url() + "#main"
     page = client.get(response["Location"]).content.decode()
     if requires_approval:
         assert "it appears on the list once approved" in page
@@ -381,4 +381,4 @@ def test_anyone_else_confirms_by_email_as_usual(client, access_now, mailoutbox, 
     assert sign_on.confirmation_state == SignOn.Confirmation.UNCONFIRMED
     assert [message.to for message in mailoutbox] == [[email]]
     assert response["Location"] == reverse("signatories:received", args=[open_statement.campaign.slug,
-                                                                         open_statement.slug])
+                                                                         open_statement.slug]) + "#main"

@@ -99,7 +99,7 @@ def test_organization_sign_on_is_recorded_with_contact_consent_and_version(
     response = sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
 
     assert response.status_code == 302
-    assert response["Location"].endswith("/thank-you/")
+    assert response["Location"].endswith("/thank-you/#main")
     sign_on = SignOn.objects.get()
     assert sign_on.signatory.kind == Signatory.Kind.ORGANIZATION
     assert sign_on.signatory.name == "Derechos Digitales"
@@ -266,6 +266,82 @@ def test_bad_input_shows_the_form_again_with_field_errors_and_typed_values(
     if field not in {"name"}:
         assert 'value="Derechos Digitales"' in page
     assert not SignOn.objects.exists()
+
+
+def error_summary(page, prefix):
+    """The error summary of the ``prefix`` form: present, focusable, and the target of the form's address."""
+    match = re.search(rf'<div class="form-errors" role="alert" id="{prefix}-errors" tabindex="-1">(.*?)</div>',
+                      page, re.S)
+    assert match, f"no error summary for {prefix}"
+    return match.group(1)
+
+
+def test_sign_on_forms_send_the_signer_back_to_their_error_summary(client, statement):
+    """Sent back with errors, the browser opens the page at the summary (the fragment), not at the top."""
+    page = client.get(statement.get_absolute_url()).content.decode()
+    for prefix in ("organization", "individual"):
+        assert re.search(rf'<form method="post" action="{re.escape(sign_url(statement))}#{prefix}-errors"', page)
+
+
+def test_failed_sign_on_lists_each_field_in_error_with_a_link_to_it(
+    client, statement, django_capture_on_commit_callbacks
+):
+    response = sign(client, statement, organization_post(name="", contact_email="not-an-email", listing=None,
+                                                         consent=None), django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    page = response.content.decode()
+    summary = error_summary(page, "organization")
+    assert "Please correct the fields marked below." in summary
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert [target for target, _text in links] == [
+        "id_organization-name", "id_organization-contact_email", "id_organization-listing_0", "id_organization-consent",
+    ]
+    assert "Your email address: Enter a valid email address." in [text for _target, text in links]
+    # Each link leads to an input of the page.
+    for target, _text in links:
+        assert f'id="{target}"' in page
+    # The summary opens the form it belongs to; the other form is untouched.
+    form = page[page.index('id="sign-organization"'):page.index('id="sign-individual"')]
+    assert 'id="organization-errors"' in form
+    assert 'id="individual-errors"' not in page
+
+
+def test_already_signed_lands_on_the_summary_of_the_form(client, statement, django_capture_on_commit_callbacks):
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Privacy International", country="GB"))
+    response = sign(client, statement, organization_post(name="Privacy International"),
+                    django_capture_on_commit_callbacks)
+    summary = error_summary(response.content.decode(), "organization")
+    assert "Privacy International has already signed this statement" in summary
+    assert "Please correct the fields" not in summary  # nothing to correct
+
+
+def test_individual_errors_land_on_the_individual_summary(client, statement, django_capture_on_commit_callbacks):
+    response = sign(client, statement, individual_post(email=""), django_capture_on_commit_callbacks)
+    summary = error_summary(response.content.decode(), "individual")
+    assert '<a href="#id_individual-email">Your email address: This field is required.</a>' in summary
+
+
+def test_too_many_sign_ons_land_on_the_summary_of_the_form(
+    client, statement, settings, django_capture_on_commit_callbacks
+):
+    settings.RATE_LIMITS_ENABLED = True
+    settings.RATE_LIMIT_CACHE_PREFIX = f"rate-limit-test-{time.time_ns()}"
+    settings.RATE_LIMITS = {"sign-on": {"client": "1/h", "email": "5/h"}}
+    sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    response = sign(client, statement, organization_post(name="Second Org", contact_email="second@example.org"),
+                    django_capture_on_commit_callbacks)
+    assert response.status_code == 429
+    assert "Too many submissions came from your connection" in error_summary(response.content.decode(), "organization")
+
+
+def test_pages_a_sign_on_leads_to_name_their_own_fragment(client, statement, django_capture_on_commit_callbacks):
+    """A redirect without a fragment would keep the form's #…-errors in the address of the thank-you page."""
+    response = sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
+    assert response["Location"].endswith("/thank-you/#main")
+    statement.state = Statement.State.CLOSED
+    statement.save()
+    response = sign(client, statement, organization_post(name="Late Org"), django_capture_on_commit_callbacks)
+    assert response["Location"] == statement.get_absolute_url() + "#main"
 
 
 def test_unknown_form_kind_is_a_clear_bad_request(client, statement):
