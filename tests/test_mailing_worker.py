@@ -1,5 +1,7 @@
 """Real Celery workers send a mailing through SMTP exactly once per recipient, across a crash.
 
+Each test has a redis-server of its own for a broker (a free port), so nothing else shares its queues.
+
 The path production takes, end to end: `schedule()` → Redis → `celery -A advocacy
 worker` processes → PostgreSQL → Django's SMTP backend → a local SMTP server
 (tests/smtp_sink.py, running in this process so it outlives the workers).
@@ -31,7 +33,6 @@ from pathlib import Path
 
 import kombu.pools
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.db import connection
 from django.utils import timezone
@@ -43,7 +44,8 @@ from mailings.models import Delivery, Invitation, Mailing, MailingContent
 from .factories import StatementFactory
 from .service_checks import unavailable
 from .smtp_sink import SmtpSink
-from .test_celery_worker import database_url_for_worker, with_redis_db
+from .test_broker_outage import PrivateRedis
+from .test_celery_worker import database_url_for_worker
 
 pytestmark = [
     pytest.mark.requires_celery_worker,
@@ -52,10 +54,6 @@ pytestmark = [
 ]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# Redis databases of their own (test_celery_worker.py uses 15), emptied at the start:
-# 13 for a single pytest process, one lower for each further xdist process, so two
-# tests running at once never feed each other's workers.
-BROKER_REDIS_DB = 13
 WORKER_CONCURRENCY = 2  # one prefork worker, two sending processes
 INVITEES = 300
 KILL_AFTER = 80  # messages received when the worker is killed
@@ -97,16 +95,14 @@ class Worker:
 
 
 @pytest.fixture
-def broker_url(settings, request):
-    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "gw0")
-    db = BROKER_REDIS_DB - int(worker_id.removeprefix("gw") or 0) % 6  # 8–13: never 15 nor 0
-    url = with_redis_db(settings.REDIS_URL, db)
-    client = redis.Redis.from_url(url)
+def broker_url():
+    """A redis-server of the test's own, on a free port: no other test or developer shares its queues."""
+    server = PrivateRedis()
+    server.start()
     try:
-        client.flushdb()
+        yield server.url
     finally:
-        client.close()
-    return url
+        server.stop()
 
 
 @pytest.fixture
@@ -166,7 +162,8 @@ def start_worker(tmp_path, broker_url, sink, transactional_db):
     )
     workers = []
 
-    def start() -> Worker:
+    def start(**settings_overrides: str) -> Worker:
+        """Start a worker; ``settings_overrides`` are environment variables, e.g. production's lease times."""
         log_path = tmp_path / f"worker-{len(workers) + 1}.log"
         command = [
             sys.executable, "-m", "celery", "-A", "advocacy", "worker",
@@ -176,7 +173,7 @@ def start_worker(tmp_path, broker_url, sink, transactional_db):
         ]
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
-                command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
+                command, cwd=PROJECT_DIR, env=environment | settings_overrides, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,  # a process group of its own: killpg reaches the pool too
             )
         worker = Worker(process, log_path)
@@ -289,6 +286,51 @@ def test_worker_killed_mid_mailing_then_restarted_mails_everyone_once(start_work
     assert "human rights" in text.get_content()
     assert "<strong>human rights</strong>" in html.get_content()
     assert re.search(r"http://testserver/\S*invitation/\S+/", text.get_content())
+
+
+# Production's lease and stall times (settings' defaults), not the short ones the other tests use.
+PRODUCTION_RECOVERY_SETTINGS = {"MAILING_CLAIM_LEASE_SECONDS": str(django_settings.MAILING_CLAIM_LEASE_SECONDS),
+                                "MAILING_STALL_SECONDS": str(django_settings.MAILING_STALL_SECONDS)}
+MAX_RECOVERY_SECONDS = 30
+
+
+def test_after_a_worker_crash_sending_resumes_within_30_seconds(start_worker, sink, tasks_sent_to_broker):
+    """With production's lease, stall time and dispatch period, beat restarting the mailing as it would."""
+    dispatch_every = django_settings.CELERY_BEAT_SCHEDULE["dispatch-due-mailings"]["schedule"]
+    mailing, emails = make_invitation_mailing(INVITEES)
+    first = start_worker(**PRODUCTION_RECOVERY_SETTINGS)
+    killed = []
+
+    def kill_mid_batch(message, count):
+        if count == KILL_AFTER and not killed:
+            first.kill()
+            killed.append(time.monotonic())
+
+    sink.on_message = kill_mid_batch
+    services.schedule(mailing=mailing)
+    assert sink.wait_for(KILL_AFTER, timeout=60), f"only {sink.count()} messages arrived:\n{first.log()[-4000:]}"
+    first.process.wait(timeout=10)
+    sink.on_message = None
+    received_at_kill = sink.count()
+
+    # A supervisor restarts the worker; beat queues the dispatch every period (first one a period after the kill).
+    second = start_worker(**PRODUCTION_RECOVERY_SETTINGS)
+    next_dispatch = killed[0] + dispatch_every
+    deadline = killed[0] + 90
+    while sink.count() <= received_at_kill and time.monotonic() < deadline:
+        if time.monotonic() >= next_dispatch:
+            tasks.dispatch_due_mailings.delay()
+            next_dispatch += dispatch_every
+        time.sleep(0.05)
+    recovery = time.monotonic() - killed[0]
+    print(f"sending resumed {recovery:.1f} s after the worker was killed")
+    assert sink.count() > received_at_kill, f"nothing sent within 90 s of the crash:\n{second.log()[-4000:]}"
+    assert recovery < MAX_RECOVERY_SECONDS
+
+    mailing = wait_until_sent(mailing, timeout=TIMEOUT_SECONDS, redispatch_every=dispatch_every, worker=second)
+    received = sink.message_ids_by_recipient()
+    assert set(received) == set(emails)
+    assert all(len(set(ids)) == 1 for ids in received.values())
 
 
 DEFERRED = 3
