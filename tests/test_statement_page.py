@@ -1,6 +1,7 @@
 """Reading campaigns and statements, and who signed them."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -75,6 +76,31 @@ def test_statement_page_shows_text_concerns_and_ordered_demands(client, statemen
             < demands.index("Avoid endorsing"))
     assert "Partly met" in demands
     assert "Absent these minimum requirements" in page
+
+
+def test_each_demand_says_whom_it_is_addressed_to(client, statement):
+    DemandFactory(statement=statement, position=0, text="Narrow the scope", addressed_to="all state delegations")
+    DemandFactory(statement=statement, position=1, text="Publish the negotiating texts",
+                  addressed_to="the Ad Hoc Committee's bureau")
+    DemandFactory(statement=statement, position=2, text="A demand to no one in particular", addressed_to="")
+
+    page = client.get(statement.get_absolute_url()).content.decode()
+    items = re.findall(r"<li>(.*?)</li>", page.split('class="demands"')[1].split("</ol>")[0], re.S)
+    assert "Addressed to: all state delegations" in items[0]
+    assert "Addressed to: the Ad Hoc Committee&#x27;s bureau" in items[1]
+    assert "Addressed to" not in items[2]
+
+
+def test_a_demand_is_addressed_in_the_language_of_the_text(client, statement):
+    statement.title_es = "Declaración"
+    statement.save()
+    demand = DemandFactory(statement=statement, text="Narrow the scope", addressed_to="all state delegations")
+    demand.text_es, demand.addressed_to_es = "Limiten el alcance", "todas las delegaciones"
+    demand.save()
+    page = client.get("/es" + statement.get_absolute_url()).content.decode()
+    demands = page.split('class="demands"')[1].split("<ol>")[1].split("</ol>")[0]
+    assert "Limiten el alcance" in demands and "todas las delegaciones" in demands
+    assert "all state delegations" not in demands
 
 
 def test_markdown_in_statements_is_sanitized(client, statement):
