@@ -130,7 +130,7 @@ def test_the_setup_page_shows_the_same_whole_secret_until_the_app_is_added(clien
     assert client.session["mfa.totp.secret"] == secret
     content = again.content.decode()
     # Whole, as text to copy (not in a narrow disabled input), next to the QR code.
-    assert re.search(rf'<p class="totp-secret"><code>{secret}</code></p>', content)
+    assert re.search(rf'<p class="totp-secret"[^>]*><code>{secret}</code></p>', content)
     assert 'class="totp-qr" src="data:image/svg+xml;base64,' in content
     assert f'value="{secret}"' not in content
 
