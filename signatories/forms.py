@@ -15,6 +15,7 @@ from campaigns.models import Tier
 
 from .models import Signatory, SignOn
 from .services import SignatoryDetails
+from .validators import validate_plain_text
 
 format_html_lazy = lazy(format_html, str)
 
@@ -158,14 +159,15 @@ class OrganizationSignOnForm(SignOnForm):
     kind = Signatory.Kind.ORGANIZATION
     prefix = "organization"
 
-    name = forms.CharField(label=_("Organization name"), max_length=300)
-    acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False)
+    # Text the signer types is checked by the same rule as an import (validators.plain_text_problem).
+    name = forms.CharField(label=_("Organization name"), max_length=300, validators=[validate_plain_text])
+    acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False, validators=[validate_plain_text])
     country = CountryChoiceField(label=_("Country"), required=False)
     website = forms.URLField(
         label=_("Website"), max_length=300, required=False, assume_scheme="https",
         help_text=_("Helps us recognise your organization if it signed before."),
     )
-    contact_name = forms.CharField(label=_("Your name"), max_length=200)
+    contact_name = forms.CharField(label=_("Your name"), max_length=200, validators=[validate_plain_text])
     contact_email = forms.EmailField(
         label=_("Your email address"),
         max_length=254,
@@ -210,12 +212,14 @@ class IndividualSignOnForm(SignOnForm):
     kind = Signatory.Kind.INDIVIDUAL
     prefix = "individual"
 
-    name = forms.CharField(label=_("Your name"), max_length=300)
+    name = forms.CharField(label=_("Your name"), max_length=300, validators=[validate_plain_text])
     title = forms.CharField(
-        label=_("Title"), max_length=300, required=False, help_text=_("E.g. “Professor of International Law”.")
+        label=_("Title"), max_length=300, required=False, help_text=_("E.g. “Professor of International Law”."),
+        validators=[validate_plain_text],
     )
     affiliation = forms.CharField(
-        label=_("Affiliation"), max_length=300, required=False, help_text=_("Shown for identification only.")
+        label=_("Affiliation"), max_length=300, required=False, help_text=_("Shown for identification only."),
+        validators=[validate_plain_text],
     )
     country = CountryChoiceField(label=_("Country"), required=False)
     email = forms.EmailField(
