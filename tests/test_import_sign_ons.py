@@ -794,16 +794,23 @@ GOOGLE_FORMS_HEADINGS = ["Timestamp", "Organization", "Your name", "Email addres
     ("11/20/2026 10:01am", datetime.datetime(2026, 11, 20, 10, 1, tzinfo=datetime.UTC)),
     ("20/11/2026 10:01", datetime.datetime(2026, 11, 20, 10, 1, tzinfo=datetime.UTC)),
 ])
-def test_a_form_services_timestamp_is_kept_as_the_day_it_was_signed(admin_client, statement, cell, expected):
-    file = csv_file([[cell, "Access Now", "Amina Juma", "info@accessnow.example", "KE", "Oui"]],
-                    headings=GOOGLE_FORMS_HEADINGS)
+def test_the_timestamps_of_form_services_exports_are_read(cell, expected):
+    from signatories import imports
+
+    assert imports.parse_signed_at(None, cell, day_first=imports.day_comes_first([cell])) == expected
+
+
+def test_a_google_forms_timestamp_is_kept_as_the_day_it_was_signed(admin_client, statement):
+    file = csv_file([["2026/11/20 10:01:02 AM GMT", "Access Now", "Amina Juma", "info@accessnow.example", "KE",
+                      "Oui"]], headings=GOOGLE_FORMS_HEADINGS)
 
     previewed, imported = import_file(admin_client, statement, file)
 
     assert problems(previewed) == []
     assert imported.status_code == 302
     sign_on = SignOn.objects.get()
-    assert (sign_on.signed_at, sign_on.confirmed_at) == (expected, expected)
+    expected = datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)
+    assert (sign_on.signed_at, sign_on.confirmed_at) == (expected, expected)  # what "over time" counts by
 
 
 def test_a_column_of_month_first_dates_is_read_month_first_throughout(admin_client, statement):
@@ -851,14 +858,20 @@ def test_the_preview_shows_when_each_row_was_signed(admin_client, statement):
     ("Viet Nam", "VN"), ("Brasil", "BR"), ("Perú", "PE"), ("Allemagne", "DE"), ("لبنان", "LB"),
     ("ke", "KE"), ("KEN", "KE"), ("gbr", "GB"), ("DEU", "DE"),
 ])
-def test_everyday_country_names_and_iso_codes_are_read(admin_client, statement, cell, code):
-    file = csv_file([["2026-11-20 10:01:02", "Access Now", "", "info@accessnow.example", cell, "yes"]],
-                    headings=GOOGLE_FORMS_HEADINGS)
+def test_everyday_country_names_and_iso_codes_are_read(cell, code):
+    from signatories import imports
 
-    previewed = preview(admin_client, statement, file)
+    assert imports.country_code(cell) == code
+
+
+def test_a_file_saying_usa_and_uk_previews_without_problems(admin_client, statement):
+    rows = [["2026-11-20 10:01:02", "Access Now", "", "info@accessnow.example", "USA", "yes"],
+            ["2026-11-20 10:02:00", "Open Rights Group", "", "info@org.example", "UK", "yes"]]
+
+    previewed = preview(admin_client, statement, csv_file(rows, headings=GOOGLE_FORMS_HEADINGS))
 
     assert problems(previewed) == []
-    assert previewed.context["report"].preview[0].country == code
+    assert [row.country for row in previewed.context["report"].preview] == ["US", "GB"]
 
 
 def test_an_individuals_name_in_its_own_column_is_their_name_and_an_organizations_contact(admin_client, statement):
