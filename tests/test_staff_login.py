@@ -85,6 +85,17 @@ def test_staff_member_without_authenticator_is_sent_to_set_one_up_before_the_adm
     assert client.get("/admin/signatories/signon/").status_code == 200
 
 
+def test_the_code_page_says_a_recovery_code_works_there_too(client):
+    staff = verified_staff("forgetful@coalition.example", second_factor=False)
+    TOTP.activate(staff, generate_totp_secret())
+    client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+
+    content = client.get("/accounts/2fa/authenticate/").content.decode()
+
+    assert "Lost your phone? Enter one of your recovery codes instead" in content
+    assert 'class="skip-link"' in content
+
+
 def test_staff_member_can_sign_in_with_a_recovery_code(client):
     staff = verified_staff("lost.phone@coalition.example", second_factor=False)
     TOTP.activate(staff, generate_totp_secret())

@@ -87,6 +87,11 @@ def test_new_staff_member_signs_in_sets_up_the_app_and_reaches_the_admin(browser
     create_campaign_manager_in_the_admin(browser, live_server)
     context, page = new_page(browser, width)
 
+    # The password field is as wide as the email field (it was left a tiny unstyled box).
+    page.goto(live_server.url + "/admin/")
+    email_box, password_box = (page.get_by_label(name).bounding_box() for name in ("Email", "Password"))
+    assert password_box["width"] == email_box["width"]
+
     # The password once, then straight to the setup: no second password prompt, no email to confirm.
     sign_in(page, live_server.url, NEW_EMAIL, NEW_PASSWORD)
     page.get_by_role("heading", name="Set up your authenticator app").wait_for()
