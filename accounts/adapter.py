@@ -8,6 +8,8 @@ from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.models import Authenticator
 
+from advocacy import rate_limits
+
 # How long after signing in with a password a person may add their first authenticator without
 # typing the password again: long enough to install an authenticator app on a phone.
 FIRST_AUTHENTICATOR_WINDOW_SECONDS = 15 * 60
@@ -50,3 +52,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if required and app == "allauth.mfa" and request is not None:
             return not setting_up_first_authenticator(request)
         return required
+
+    def get_client_ip(self, request) -> str:
+        """A keyed hash of the client's address, never the address: allauth's rate limits key on it.
+
+        allauth writes what this returns into its cache keys (Redis in production), and
+        nothing else here reads it (no user sessions app, no security notification
+        emails), so the same HMAC as the project's own rate limits keeps raw addresses
+        out of Redis. Behind proxies, ``RATE_LIMIT_TRUSTED_PROXIES`` decides which address counts.
+        """
+        return rate_limits.hashed_client_address(request) or super().get_client_ip(request)

@@ -13,6 +13,11 @@ counts against the same total. Keys hold a keyed HMAC of the client's IP address
 of the email address, never the value itself: no raw IP address or email is stored
 or logged. The cache is a safeguard, not a dependency: when it is unreachable the
 request goes through.
+
+allauth counts sign-ins, sign-ups and password resets with its own limits
+(``ACCOUNT_RATE_LIMITS``), keyed on what the account adapter calls the client's IP;
+the adapter answers ``hashed_client_address(request)``, so those keys hold the same
+keyed hash instead of the address.
 """
 
 import functools
@@ -103,6 +108,18 @@ def client_address(request) -> str:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def hashed_client_address(request) -> str:
+    """The client's address as allauth's rate limits should key it: a ``fingerprint``, never the address.
+
+    As allauth does, an IPv6 address stands for its /64 network (``ALLAUTH_RATE_LIMIT_IPV6_PREFIX``):
+    one machine has a whole network of addresses to rotate through.
+    """
+    from allauth.core.internal.ratelimit import truncate_ip
+
+    address = client_address(request)
+    return fingerprint(truncate_ip(address)) if address else ""
 
 
 def fingerprint(value: str) -> str:

@@ -183,3 +183,30 @@ def test_a_misspelt_rate_in_the_settings_is_reported_by_the_system_check(setting
 
 def test_the_default_rates_pass_the_system_check():
     assert rate_limits.check_rate_limits() == []
+
+
+@pytest.mark.parametrize("address", ["198.51.100.23", "2001:db8:85a3::8a2e:370:7334"])
+def test_failed_sign_ins_are_counted_without_the_ip_address(address, db):
+    """allauth's own limits (sign-in, sign-up, password reset) keep the same keyed hash as ours, in Redis too."""
+    keys = []
+    real_set, real_add = rate_limits.cache.set, rate_limits.cache.add
+
+    def recording(real):
+        def record(key, *args, **kwargs):
+            keys.append(key)
+            return real(key, *args, **kwargs)
+        return record
+
+    with mock.patch.object(rate_limits.cache, "set", side_effect=recording(real_set)), \
+            mock.patch.object(rate_limits.cache, "add", side_effect=recording(real_add)):
+        response = Client(REMOTE_ADDR=address).post(
+            "/accounts/login/", {"login": "nobody@ngo.example", "password": "a wrong guess"}
+        )
+    assert response.status_code == 200
+    counters = [key for key in keys if key.startswith("allauth:rl:")]
+    assert any(":login_failed:" in key for key in counters), keys
+    for key in counters:
+        assert "198.51.100" not in key and "2001:db8" not in key and "ngo.example" not in key
+    # As allauth does, an IPv6 address counts as its /64 network.
+    hashed = rate_limits.fingerprint("2001:db8:85a3::" if ":" in address else address)
+    assert any(hashed in key for key in counters)
