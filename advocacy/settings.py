@@ -105,15 +105,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A new connection per request costs more than most pages.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database host that drops packets answers no connection attempt: give up after this long
+    # (libpq waits for the operating system's TCP timeout, minutes, by default).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery --------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# A Redis that stops answering (hung, paused, a half-open connection) must cost a request
+# a second, not hang it: seconds to open a connection, and to wait for each reply. Redis
+# answers in well under a millisecond when it is well, so these only ever end an outage.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
+# After Redis failed to answer, each process gives up on it at once for this long instead of
+# waiting out a timeout per command (advocacy/redis_outages.py), then asks again.
+REDIS_OUTAGE_PAUSE_SECONDS = env.float("REDIS_OUTAGE_PAUSE_SECONDS", default=10.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "pool_class": "advocacy.redis_outages.FailFastConnectionPool",
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -130,9 +148,23 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-# Fail fast when the broker is down: the database outbox catches up later.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# Fail fast when the broker is down or silent: the database outbox catches up later
+# (signatories.tasks.send_unsent_confirmation_emails, mailings.tasks.dispatch_due_mailings).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    # Connecting: one attempt, no second one after a pause.
+    "max_retries": 0,
+    "interval_start": 0,
+    "interval_step": 0,
+    "interval_max": 0,
+}
+# Publishing (`.delay()`): no retry either; a task that cannot be handed over now is found by its sweep.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0, "interval_max": 0}
+# Unused while CELERY_RESULT_BACKEND is None; bounded all the same should one be configured.
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "send-unsent-confirmation-emails": {
@@ -164,6 +196,10 @@ else:
 # A transactional-email provider through django-anymail: set EMAIL_BACKEND to e.g.
 # "anymail.backends.mailgun.EmailBackend" and ANYMAIL to its JSON settings.
 ANYMAIL = env.json("ANYMAIL", default={})
+# Seconds an SMTP server may take to accept the connection and to answer each command: a server
+# that accepts and never answers fails the send after this long (retried later) instead of holding
+# the worker. Anymail's HTTP APIs have their own timeout (ANYMAIL["REQUESTS_TIMEOUT"], 30 s).
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coalition campaigns <campaigns@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where replies to campaign email and to signer emails that invite one (a rejection) go, unless the

@@ -418,10 +418,11 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     readonly_fields = [
         "public_id", "confirmed_at", "withdrawn_at", "moderated_at", "moderated_by", "statement_version",
         "consent_version", "consent_given_at", "authorized_to_sign", "submitted_profile", "language", "source",
-        "signed_at", "updated_at", "rejection_notified_at",
+        "signed_at", "updated_at", "rejection_notified_at", "likely_duplicates_of_signatory",
     ]
     fieldsets = [
-        (None, {"fields": ["statement", "signatory", "contact", ("tier", "requested_tier"), "listing"]}),
+        (None, {"fields": ["statement", "signatory", "likely_duplicates_of_signatory", "contact",
+                           ("tier", "requested_tier"), "listing"]}),
         (
             _("State"),
             {"fields": [("confirmation_state", "confirmed_at"), ("moderation_state", "moderated_at", "moderated_by"),
@@ -443,6 +444,20 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             (title, {**options, "fields": [field for field in options["fields"] if field != "contact"]})
             for title, options in fieldsets
         ]
+
+    def get_object(self, request, object_id, from_field=None):
+        sign_on = super().get_object(request, object_id, from_field)
+        if sign_on is not None:
+            # Likely duplicates are looked for among the organizations this staff member may see.
+            sign_on.signatory.duplicate_scope = self.admin_site._registry[Organization].get_queryset(request)
+        return sign_on
+
+    @admin.display(description=_("likely duplicates of the signatory"))
+    def likely_duplicates_of_signatory(self, sign_on):
+        """Whether the signer imitates a known organization ("Аmnesty" with a Cyrillic А) is part of judging it."""
+        if sign_on.pk is None or not sign_on.signatory.is_organization:
+            return "—"
+        return self.admin_site._registry[Organization].likely_duplicates(sign_on.signatory)
 
     @admin.display(description=_("kind"), ordering="signatory__kind")
     def kind(self, sign_on):

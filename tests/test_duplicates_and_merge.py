@@ -492,3 +492,17 @@ def test_a_look_alike_added_later_shows_on_the_organization_page_at_once(staff_c
 
     OrganizationFactory(name="\u0410mnesty International")
     assert LOOK_ALIKE in staff_client.get(url).content.decode()
+
+
+def test_the_moderator_of_a_sign_on_sees_that_its_organization_imitates_another(staff_client, db):
+    OrganizationFactory(name="Amnesty International")
+    sign_on = SignOnFactory(signatory=OrganizationFactory(name="\u0410mnesty International"))
+    honest = SignOnFactory(signatory=OrganizationFactory(name="Access Now"))
+
+    page = staff_client.get(reverse("admin:signatories_signon_change", args=[sign_on.pk])).content.decode()
+    honest_page = staff_client.get(reverse("admin:signatories_signon_change", args=[honest.pk])).content.decode()
+
+    assert "likely duplicates of the signatory" in page.lower()
+    assert LOOK_ALIKE in page
+    assert "Amnesty International</a>" in page
+    assert "None found." in honest_page
