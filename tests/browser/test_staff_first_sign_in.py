@@ -5,6 +5,7 @@ import re
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, TOTP, format_hotp_value, generate_totp_secret, hotp_value
@@ -12,7 +13,7 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from tests.factories import StaffUserFactory
 
-from .conftest import TIMEOUT_MS
+from .conftest import TIMEOUT_MS, axe_violations
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,8 +44,6 @@ def create_campaign_manager_in_the_admin(browser, live_server):
     secret = generate_totp_secret()
     superuser = StaffUserFactory(email="root@coalition.example", second_factor=False)
     TOTP.activate(superuser, secret)
-    from allauth.account.models import EmailAddress
-
     EmailAddress.objects.create(user=superuser, email=superuser.email, verified=True, primary=True)
 
     context, page = new_page(browser, 1280)
@@ -127,3 +126,16 @@ def test_new_staff_member_signs_in_sets_up_the_app_and_reaches_the_admin(browser
     assert page.get_by_role("link", name="Sign-ons").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+def test_the_setup_and_recovery_codes_pages_have_no_serious_accessibility_violations(axe_page, live_server):
+    staff = StaffUserFactory(email=NEW_EMAIL, password=NEW_PASSWORD, is_superuser=False, second_factor=False)
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    sign_in(axe_page, live_server.url, NEW_EMAIL, NEW_PASSWORD)
+    axe_page.get_by_role("heading", name="Set up your authenticator app").wait_for()
+    assert axe_violations(axe_page) == []
+
+    axe_page.get_by_label("Authenticator code").fill(code_for(session_secret(axe_page)))
+    axe_page.get_by_role("button", name="Activate").click()
+    axe_page.get_by_role("heading", name="Recovery codes").wait_for()
+    assert axe_violations(axe_page) == []
