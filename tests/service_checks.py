@@ -10,6 +10,8 @@ A test declares what it needs with a marker:
   package and axe-core (``npm ci`` in ``tests/browser``) are installed;
 - ``requires_cjk_font``: the system's CJK font that the signed letter falls back to
   (``SYSTEM_CJK_FONTS``, Debian's fonts-wqy-zenhei) is installed.
+- ``requires_redis_server``: the ``redis-server`` program is installed, for a test
+  that starts (and pauses) a private Redis of its own rather than use ``REDIS_URL``.
 
 Where the service is missing the test is skipped, so ``make test`` works on a bare
 machine. With ``REQUIRE_SERVICES=1`` (CI sets it) a missing service is a failure
@@ -89,6 +91,16 @@ def redis_problem(redis_url: str) -> str | None:
     return None
 
 
+REDIS_SERVER_PATH = "/usr/bin/redis-server"
+
+
+def redis_server_problem(path=REDIS_SERVER_PATH) -> str | None:
+    """Why a test cannot start a private Redis (``redis-server`` is not installed), or None."""
+    if os.access(path, os.X_OK):
+        return None
+    return f"{path} is missing (apt-get install redis-server)"
+
+
 CHROMIUM_PATH = "/usr/bin/chromium"
 AXE_CORE_PATH = Path(__file__).resolve().parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -140,6 +152,7 @@ PROBES = {
     "requires_celery_worker": _redis_status,
     "requires_browser": functools.cache(browser_problem),
     "requires_cjk_font": _cjk_font_status,
+    "requires_redis_server": functools.cache(redis_server_problem),
 }
 SERVICE_NAMES = {
     "requires_browser": "a browser (Chromium with Playwright and axe-core)",
@@ -147,6 +160,7 @@ SERVICE_NAMES = {
     "requires_redis": "Redis",
     "requires_celery_worker": "Redis (as the Celery broker)",
     "requires_cjk_font": "a CJK font for the signed letter",
+    "requires_redis_server": "redis-server (to start a private Redis)",
 }
 
 
