@@ -313,12 +313,8 @@ class ImportMappingForm(DescribedFieldsMixin, forms.Form):
             self.fields[f"column_{import_field.key}"] = forms.ChoiceField(
                 label=import_field.label, choices=choices, required=import_field.required,
             )
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if not cleaned_data.get("column_name") and not cleaned_data.get("column_individual_name"):
-            self.add_error("column_name", _("Choose the column of the names (or of individuals’ names)."))
-        return cleaned_data
+        # Every row needs a name: the names' column, unless the file names people only in their own column.
+        self.fields["column_name"].required = not (self.is_bound and self.data.get("column_individual_name"))
 
     def mapping_fields(self):
         return [self[name] for name in self.fields if name.startswith("column_")]

@@ -975,3 +975,14 @@ def test_the_preview_says_which_rows_reuse_a_known_organization_and_what_differs
     apc.refresh_from_db()
     assert apc.country == "UG"  # the profile is kept: staff edit it if the file is right
     assert SignOn.objects.get(signatory=apc).submitted_profile["country"] == "KE"  # what the file said is kept
+
+
+def test_a_file_naming_people_only_in_the_individuals_column_imports_them(admin_client, statement):
+    file = csv_file([["Ana Experta", "ana@example.org"]], headings=["Your name", "Email"])
+    uploaded = upload(admin_client, statement, file)
+    assert uploaded.context["mapping_form"].fields["column_name"].required  # shown as required
+
+    run(admin_client, statement, mapping_post(uploaded, "import", column_name="", column_individual_name="Your name",
+                                              default_kind="individual"))
+
+    assert SignOn.objects.get().signatory.name == "Ana Experta"
