@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -521,10 +522,19 @@ class InvitationAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmi
             added, existing = services.invite(
                 statement=form.cleaned_data["statement"], invitees=form.cleaned_data["invitee_list"], by=request.user
             )
+            statement = form.cleaned_data["statement"]
+            write_url = reverse("admin:mailings_mailing_add") + "?" + urlencode({
+                "kind": Mailing.Kind.INVITATION, "statement": statement.pk, "default_language": statement.language,
+                "name": _("Invitation: %(statement)s") % {"statement": statement},
+            })
             self.message_user(
                 request,
-                _("%(added)d invitees added, %(existing)d already invited. Write an invitation mailing to send them.")
-                % {"added": added, "existing": existing},
+                format_html(
+                    _('{added} invitees added, {existing} already invited. <a href="{url}">Write an invitation '
+                      'mailing</a> to send them.'),
+                    added=added, existing=existing, url=write_url,
+                ),
+                messages.SUCCESS,
             )
             return redirect("admin:mailings_invitation_changelist")
         context = {
