@@ -111,24 +111,25 @@ def build_delivery_email(
     from .services import make_invitation_token, make_unsubscribe_token
 
     statement = mailing.statement
-    unsubscribe_url = absolute_url(
-        reverse("mailings:unsubscribe", kwargs={"token": make_unsubscribe_token(delivery.email)})
-    )
-    invitation_url = ""
-    if delivery.invitation_id:
-        token = make_invitation_token(delivery.invitation)
-        invitation_url = absolute_url(reverse("mailings:invitation", kwargs={"token": token}))
-    elif mailing.kind in {Mailing.Kind.INVITATION, Mailing.Kind.DEADLINE_REMINDER}:
-        invitation_url = absolute_url(statement.get_absolute_url()) + "#sign"
-    manage_url = ""
-    if delivery.sign_on_id:
-        from signatories.services import make_management_token
-
-        manage_url = absolute_url(
-            reverse("signatories:manage", kwargs={"token": make_management_token(delivery.sign_on)})
-        )
-
+    # Links too in the recipient's language: a French invitee's link opens the French page.
     with translation.override(content.language):
+        unsubscribe_url = absolute_url(
+            reverse("mailings:unsubscribe", kwargs={"token": make_unsubscribe_token(delivery.email)})
+        )
+        invitation_url = ""
+        if delivery.invitation_id:
+            token = make_invitation_token(delivery.invitation)
+            invitation_url = absolute_url(reverse("mailings:invitation", kwargs={"token": token}))
+        elif mailing.kind in {Mailing.Kind.INVITATION, Mailing.Kind.DEADLINE_REMINDER}:
+            invitation_url = absolute_url(statement.get_absolute_url()) + "#sign"
+        manage_url = ""
+        if delivery.sign_on_id:
+            from signatories.services import make_management_token
+
+            manage_url = absolute_url(
+                reverse("signatories:manage", kwargs={"token": make_management_token(delivery.sign_on)})
+            )
+
         context = {
             "delivery": delivery,
             "mailing": mailing,

@@ -2,6 +2,7 @@
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from babel.messages.pofile import read_po
@@ -10,6 +11,8 @@ from django.core.management import call_command
 from django.utils import translation
 
 from campaigns.models import Statement
+from mailings import services as mailings
+from mailings.models import Mailing, MailingContent
 from signatories.models import SignOn
 
 from .factories import (
@@ -151,7 +154,6 @@ def test_sign_on_in_arabic_records_the_language_and_mails_in_arabic(
     assert response["Location"].startswith("/ar/")
     sign_on = SignOn.objects.get()
     assert sign_on.language == "ar"
-    assert sign_on.contact.language == "ar"
     email = mailoutbox[0]
     assert email.subject.startswith("يُرجى تأكيد توقيعك")
     assert "الرابط صالح لمدة" in email.body
@@ -159,6 +161,30 @@ def test_sign_on_in_arabic_records_the_language_and_mails_in_arabic(
     assert links and all("/ar/" in link for link in links)
     html = email.alternatives[0][0]
     assert 'lang="ar"' in html and 'dir="rtl"' in html
+    # The contact made on confirmation keeps the language, for later email.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(urlsplit(re.search(r"https?://\S+/confirm/\S+", email.body).group(0)).path)
+    sign_on.refresh_from_db()
+    assert sign_on.contact.language == "ar"
+
+
+def test_a_french_invitee_gets_links_to_the_french_pages(statement, mailoutbox, django_capture_on_commit_callbacks):
+    """The email is in French: the pages its links open are too, whatever the browser's language."""
+    mailings.invite(statement=statement, invitees=[mailings.Invitee(email="contact@droits.example.org",
+                                                                    organization_name="Droits Numériques",
+                                                                    language="fr")])
+    mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invitation")
+    for language in ("en", "fr"):
+        MailingContent.objects.create(mailing=mailing, language=language, subject=f"Subject {language}",
+                                      body=f"Body {language}")
+    with django_capture_on_commit_callbacks(execute=True):
+        mailings.schedule(mailing=mailing)
+    [email] = mailoutbox
+    assert email.subject == "Subject fr"
+    paths = [urlsplit(link).path for link in re.findall(r"https?://[^\s<>\"]+", email.body)]
+    assert any(path.startswith("/fr/invitation/") for path in paths), paths
+    assert any(path.startswith("/fr/unsubscribe/") for path in paths), paths
+    assert not any(path.startswith(("/invitation/", "/unsubscribe/")) for path in paths), paths
 
 
 def test_confirmation_email_carries_the_statement_in_the_signers_language(
