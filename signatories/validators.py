@@ -51,11 +51,13 @@ def _joiner_is_spelling(text: str, position: int) -> bool:
 def invisible_character_problem(text: str) -> str | None:
     """Why ``text`` cannot be shown as typed (invisible or reordering characters), or None."""
     if BIDI_CONTROL.search(text):
-        return _("It contains invisible characters that change the direction of the text; retype it without them.")
+        return _("It contains invisible characters that change the direction of the text, often copied in with "
+                 "it; clear the field and type it again.")
     if ZERO_WIDTH.search(text) or any(
         not _joiner_is_spelling(text, match.start()) for match in ZERO_WIDTH_JOINER.finditer(text)
     ):
-        return _("It contains invisible characters (such as a zero-width space); retype it without them.")
+        return _("It contains invisible characters (such as a zero-width space), often copied in with the text; "
+                 "clear the field and type it again.")
     return None
 
 
