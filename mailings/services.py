@@ -24,7 +24,7 @@ from django.core import mail, signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -186,6 +186,10 @@ def invitation_summary(statement) -> dict:
     return invitation_counts(statement.invitations.all())
 
 
+# The address a sign-on was made with: its contact's, or the one still awaiting confirmation.
+SIGNER_ADDRESS = Lower(Coalesce("contact__email", "pending_email"))
+
+
 def invitation_counts(invitations) -> dict:
     """Invited, opened the link, signed, rejected, declined, not yet signed.
 
@@ -196,7 +200,7 @@ def invitation_counts(invitations) -> dict:
     """
     same_address = (
         SignOn.objects.filter(statement=OuterRef("statement"))
-        .annotate(contact_email=Lower("contact__email"))
+        .annotate(contact_email=SIGNER_ADDRESS)
         .filter(contact_email=Lower(OuterRef("email")))
     )
     rejected_state = SignOn.Moderation.REJECTED
@@ -225,7 +229,7 @@ def _invitees_awaiting_answer(statement):
     """Invitees who neither signed (through their link or with the same address) nor declined."""
     signed_with_same_address = Exists(
         SignOn.objects.filter(statement=statement)
-        .annotate(contact_email=Lower("contact__email"))
+        .annotate(contact_email=SIGNER_ADDRESS)
         .filter(contact_email=Lower(OuterRef("email")))
     )
     return statement.invitations.awaiting_answer().exclude(signed_with_same_address)

@@ -148,3 +148,15 @@ def test_retention_erases_addresses_never_confirmed(statement):
 
     assert run.unconfirmed_addresses == 1
     assert list(SignOn.objects.values_list("pending_email", "pending_contact_name")) == [("", "")]
+
+
+def test_an_invitee_who_signed_with_the_invited_address_counts_as_signed_before_confirming(statement):
+    from mailings import services as mailing_services
+    from mailings.models import Invitation
+
+    Invitation.objects.create(statement=statement, email="Maria@Example.org", organization_name="Derechos Digitales")
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(), contact=None, pending_email="maria@example.org",
+                  confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
+
+    assert mailing_services.invitation_summary(statement)["signed"] == 1
+    assert not mailing_services._invitees_awaiting_answer(statement).exists()  # no reminder to sign
