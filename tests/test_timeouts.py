@@ -263,7 +263,10 @@ def test_a_sign_on_answers_within_two_seconds_with_redis_silent_and_is_saved(red
     statement = StatementFactory()
     TierFactory(statement=statement)
     client = Client(raise_request_exception=False)
-    cache.set("warm", 1)  # the cache holds an open connection, as a running site's does
+    # A running site: its code loaded, connections to the cache and the broker open.
+    response = client.post(sign_url(statement), organization_post(
+        name="Organization signing before Redis hung", website="", contact_email="before@example.org"))
+    assert response.status_code == 302
     redis_services.pause()
 
     timings = []
@@ -279,7 +282,7 @@ def test_a_sign_on_answers_within_two_seconds_with_redis_silent_and_is_saved(red
 
     assert timings[0] < SIGN_ON_BOUND_SECONDS, f"the first sign-on took {timings[0]:.2f} s"
     assert timings[1] < 0.5, f"the next sign-on waited for Redis again ({timings[1]:.2f} s)"
-    sign_ons = SignOn.objects.filter(statement=statement)
+    sign_ons = SignOn.objects.filter(statement=statement, signatory__name__contains="while Redis is hung")
     assert sign_ons.count() == 2
     assert not sign_ons.filter(confirmation_email_sent_at__isnull=False).exists()
 
@@ -288,7 +291,8 @@ def test_a_sign_on_answers_within_two_seconds_with_redis_silent_and_is_saved(red
     celery_app.conf.task_always_eager = True
     sign_ons.update(signed_at=timezone.now() - timezone.timedelta(minutes=5))
     send_unsent_confirmation_emails()
-    assert sorted(message.to[0] for message in mail.outbox) == ["contact0@example.org", "contact1@example.org"]
+    recipients = [message.to[0] for message in mail.outbox]
+    assert "contact0@example.org" in recipients and "contact1@example.org" in recipients
 
 
 @pytest.fixture
