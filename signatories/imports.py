@@ -81,7 +81,7 @@ IMPORT_FIELDS = [
                  "nome da organizacao", "organizacao", "nome", "اسم المنظمة", "المنظمة", "الاسم"), 300,
                 (gettext_noop("Name"), gettext_noop("Organization name"))),
     # Forms that ask an organization's name and a person's name in two questions: a row that signs as an
-    # individual takes its name from here (see SignOnImportResource.signatory_values).
+    # individual takes its name from here (see row_names).
     ImportField("individual_name", gettext_lazy("Individual’s name (when in its own column)"), False,
                 ("your name", "individual name", "individual s name", "name of individual", "person name",
                  "name of the person", "tu nombre", "nombre de la persona", "nom de la personne", "seu nome",
