@@ -365,6 +365,9 @@ RATE_LIMIT_TRUSTED_PROXIES = env.int("RATE_LIMIT_TRUSTED_PROXIES", default=0)
 # A public form sent back sooner than this after it was shown is not a person's.
 SPAM_PROTECTION_MIN_SECONDS = env.float("SPAM_PROTECTION_MIN_SECONDS", default=3.0)
 SPAM_PROTECTION_MAX_AGE = env.int("SPAM_PROTECTION_MAX_AGE", default=7 * 24 * 3600)
+# A form stamp is good for one submission (recorded in the cache): one stamp fetched once
+# cannot be replayed for many sign-ons. Off only in the benchmark, which replays one.
+SPAM_PROTECTION_SINGLE_USE_STAMPS = True
 # Unsubscribe links in campaign email work this long; an older one asks for the address.
 UNSUBSCRIBE_LINK_MAX_AGE = env.int("UNSUBSCRIBE_LINK_MAX_AGE", default=365 * 24 * 3600)
 

@@ -161,7 +161,7 @@ class SpamProtectedFormMixin(forms.Form):
         it back (a rate limit, "already signed"), the next submission is not refused.
         """
         age = getattr(self, "_stamp_age", None)
-        if self._errors or self.is_automated or age is None:
+        if self._errors or self.is_automated or age is None or not settings.SPAM_PROTECTION_SINGLE_USE_STAMPS:
             return
         stamp = self.cleaned_data[STAMP_FIELD]
         self._renew_stamp()

@@ -241,3 +241,10 @@ def test_with_the_cache_down_a_stamp_still_signs(client, statement, django_captu
         response = sign(client, statement, individual_post(), django_capture_on_commit_callbacks)
     assert response.status_code == 302
     assert SignOn.objects.count() == 1
+
+
+def test_only_the_benchmark_replays_one_stamp(settings):
+    import bench.settings
+
+    assert settings.SPAM_PROTECTION_SINGLE_USE_STAMPS is True
+    assert bench.settings.SPAM_PROTECTION_SINGLE_USE_STAMPS is False
