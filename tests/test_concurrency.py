@@ -88,13 +88,16 @@ def test_simultaneous_variants_of_a_listed_organization_attach_no_address_to_it(
 
 
 def test_simultaneous_identical_submissions_make_one_signatory_and_sign_on(open_statement):
-    responses = post_all_at_once(sign_url(open_statement), [organization_post()] * PARALLEL_REQUESTS)
+    # Each its own form stamp (a stamp is good for one sign-on); the same answers in every one.
+    payloads = [organization_post() for _ in range(PARALLEL_REQUESTS)]
+    responses = post_all_at_once(sign_url(open_statement), payloads)
     assert {response.status_code for response in responses} == {302}
     assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (1, 0, 1)
 
 
 def test_simultaneous_sign_ons_of_one_individual_make_one_sign_on(open_statement):
-    responses = post_all_at_once(sign_url(open_statement), [individual_post()] * PARALLEL_REQUESTS)
+    payloads = [individual_post() for _ in range(PARALLEL_REQUESTS)]
+    responses = post_all_at_once(sign_url(open_statement), payloads)
     assert {response.status_code for response in responses} == {302}
     assert SignOn.objects.count() == 1
     assert Signatory.objects.filter(kind=Signatory.Kind.INDIVIDUAL).count() == 1
