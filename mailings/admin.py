@@ -1,18 +1,19 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.http import urlencode
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_countries.filters import CountryFilter
 
 from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, campaign_ids_for
 from campaigns.models import Campaign, Statement
@@ -40,6 +41,13 @@ class MailingContentInline(admin.StackedInline):
     fields = ["language", "subject", "body"]
     extra = 0
     min_num = 1
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "language":
+            # The first version is written in the site's language more often than not; an empty
+            # choice only sent the form back with "This field is required".
+            kwargs["initial"] = settings.LANGUAGE_CODE
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Mailing)
@@ -267,6 +275,7 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
             "audience": selectors.audience(mailing),
             "previews": self._previews(request, mailing),
             "later": later,
+            "reply_to": mailing.statement.campaign.reply_to_addresses,
             "problem": problem,
             "change_url": change_url,
             "opts": self.model._meta,
@@ -326,7 +335,8 @@ class PressContactAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAd
     campaign_path = "campaigns"
     campaign_path_is_many = True
     list_display = ["name", "outlet", "country", "language", "email", "campaign_names", "is_active"]
-    list_filter = [PressListCampaignFilter, "is_active", "language", "country"]
+    # Only the countries on the list, not all 250.
+    list_filter = [PressListCampaignFilter, "is_active", "language", ("country", CountryFilter)]
     search_fields = ["name", "outlet", "email"]
     filter_horizontal = []
     list_per_page = 100
