@@ -8,8 +8,9 @@ message saying what to change, never stored and never silently altered.
 Invisible characters are how a name imitates another: "Amnesty\u200bInternational"
 (a zero-width space) or a right-to-left override that shows the letters of a name
 in another order. Zero-width joiners are part of the spelling of some scripts
-(Persian, Urdu, the Indic scripts) and are allowed after a letter of such a
-script; anywhere else they only hide something.
+(Persian, Urdu, the Indic scripts), as is the Mongolian vowel separator in
+Mongolian: they are allowed after a letter of such a script; anywhere else they
+only hide something.
 """
 
 import re
@@ -25,12 +26,12 @@ MARKUP = re.compile(r"<\s*[a-zA-Z!/?]")
 # Unicode's control characters (Cc) and lone surrogates (Cs), as one pattern: an import checks 13 cells a row.
 CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they
-# reorder what is shown. Zero-width space, word joiner, byte order mark, Mongolian
-# vowel separator: they show nothing.
+# reorder what is shown. Zero-width space, word joiner, byte order mark: they show nothing.
 BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
-ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff\u180e]")
-ZERO_WIDTH_JOINER = re.compile("[\u200c\u200d]")
-# Scripts whose spelling uses the zero-width (non-)joiner, by the first word of their letters' Unicode names.
+ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
+# Zero-width non-joiner and joiner, Mongolian vowel separator: part of some scripts' spelling.
+ZERO_WIDTH_JOINER = re.compile("[\u200c\u200d\u180e]")
+# Scripts that spell with them, by the first word of their letters' Unicode names.
 JOINING_SCRIPTS = frozenset(
     "ARABIC SYRIAC NKO MANDAIC DEVANAGARI BENGALI GURMUKHI GUJARATI ORIYA TAMIL TELUGU KANNADA MALAYALAM "
     "SINHALA MONGOLIAN".split()

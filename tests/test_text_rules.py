@@ -49,6 +49,7 @@ def test_the_import_and_the_form_give_one_answer(text, message):
     "Amnesty International", "Électronique & Libertés", "7amleh – Arab Center", "Fundación 5 > 4",
     "حقوق\u200cبشر",  # Persian is spelled with the zero-width non-joiner
     "ക്\u200dരിയ",  # Malayalam, a zero-width joiner after a virama
+    "\u182d\u1821\u1837\u180e\u1821",  # Mongolian, with its vowel separator
     "Đorđe Petrović", "Ассоциация «Интернет»",
 ])
 def test_names_in_every_script_pass(text):
