@@ -411,11 +411,14 @@ def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
     languages = [statement.language, *sorted(
         set(statement.invitations.values_list("language", flat=True).distinct()) - {statement.language}
     )]
-    created = []
+    created, problem = [], ""
     with transaction.atomic():
         for days in STANDARD_REMINDER_DAYS:
             at = statement.sign_on_deadline - timezone.timedelta(days=days)
             if at <= timezone.now():
+                continue
+            problem = why_not_signable(statement, at=at)
+            if problem:  # a closed statement: nobody is to be reminded to sign it
                 continue
             with translation.override(statement.language):
                 mailing = Mailing.objects.create(
@@ -441,6 +444,8 @@ def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
                         ),
                     )
             created.append(mailing)
+    if problem and not created:
+        raise MailingNotReady(problem)
     return created
 
 

@@ -15,7 +15,7 @@ from signatories.models import SignOn
 
 from campaigns.models import Statement
 
-from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StatementFactory
+from .factories import ContactFactory, SignOnFactory, StatementFactory
 from .test_sign_on import organization_post
 
 pytestmark = pytest.mark.django_db
@@ -959,3 +959,17 @@ def test_a_campaign_manager_sees_and_fills_only_their_campaigns_press_list(clien
     })
     assert response.status_code == 302
     assert set(shared.campaigns.all()) == {statement.campaign, theirs}
+
+
+def test_standard_reminders_are_refused_for_a_closed_statement(statement):
+    statement.sign_on_deadline = timezone.now() + datetime.timedelta(days=10)
+    statement.state = statement.State.CLOSED
+    statement.save()
+    with pytest.raises(services.MailingNotReady, match="The statement is closed"):
+        services.schedule_standard_reminders(statement=statement)
+    assert not Mailing.objects.exists()
+
+
+def test_staff_set_a_reply_to_address_on_the_campaign(admin_client, statement):
+    page = admin_client.get(reverse("admin:campaigns_campaign_change", args=[statement.campaign.pk]))
+    assert "Reply-to address" in page.content.decode()
