@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.history import audit_trail
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -106,6 +108,13 @@ class Representative(models.Model):
     decided_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
+    decision_reason = models.CharField(
+        _("reason for the decision"), max_length=300, blank=True,
+        help_text=_("Why staff approved or rejected the claim (how the claimant's role was checked)."),
+    )
+
+    # Who decided what, when and why: an approved claim gives control over an organization's signatures.
+    history = audit_trail()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -4,13 +4,21 @@
 - Moderator: sign-ons only (view and moderate), no contact details.
 - Press officer: the press list, press releases and their mailings, the press kit.
 
+Whatever the role, a staff member sees only the campaigns they are a member of (their
+sign-ons, signatories, contacts, mailings, press list…); superusers see every campaign.
+
 The groups are created (and their permissions brought up to date) after every
 ``migrate`` and by ``manage.py ensure_staff_roles``; running it twice changes nothing.
 """
 
+from django.apps import apps as global_apps
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 CAMPAIGN_MANAGER = "Campaign manager"
@@ -50,12 +58,19 @@ def _codenames(app_label, model, actions):
     return [action if action.startswith("view_full") else f"{action}_{model}" for action in actions]
 
 
-def ensure_staff_roles(**kwargs) -> list[Group]:
+def ensure_staff_roles(app_config=None, **kwargs) -> list[Group]:
     """Create the role groups and set their permissions to exactly ROLE_PERMISSIONS.
 
     Permissions not yet created (an app migrated later) are picked up on a later run:
     this runs after every app's post_migrate.
     """
+    if app_config is not None:
+        # Django creates the app's permissions in a post_migrate receiver of its own, which may
+        # run after this one (accounts before django.contrib.auth in INSTALLED_APPS): the last
+        # app's permissions would then be missing from the roles. Creating them twice changes nothing.
+        create_permissions(
+            app_config, verbosity=0, using=kwargs.get("using", DEFAULT_DB_ALIAS), apps=kwargs.get("apps", global_apps)
+        )
     groups = []
     for name, apps in ROLE_PERMISSIONS.items():
         query = Q(pk__in=[])
@@ -75,16 +90,19 @@ def role_names(user) -> set[str]:
 
 
 def campaign_ids_for(user):
-    """Ids of the campaigns ``user`` may work on, or None for all of them.
+    """Ids of the campaigns ``user`` may work on, or None for all of them: superusers only.
 
-    Superusers and staff outside the campaign manager role see every campaign; a
-    campaign manager (or anyone given memberships) sees only their campaigns.
+    Every other staff member, whatever their role (campaign manager, moderator, press
+    officer, or permissions given one by one), sees the data of the campaigns they are
+    a member of and nothing of the others. No membership means no campaign, not all of
+    them: a forgotten membership must hide data, never reveal it.
     """
     if user.is_superuser:
         return None
     if not hasattr(user, "_campaign_ids"):
-        ids = list(user.campaign_memberships.values_list("campaign_id", flat=True))
-        user._campaign_ids = ids if ids or CAMPAIGN_MANAGER in role_names(user) else None
+        user._campaign_ids = (
+            list(user.campaign_memberships.values_list("campaign_id", flat=True)) if user.is_authenticated else []
+        )
     return user._campaign_ids
 
 
@@ -110,49 +128,94 @@ def mask_email(email: str) -> str:
 # --- In the admin ---------------------------------------------------------------------
 
 
+# Where the rows of a related model lead to their campaign: what forms may offer as choices
+# (a raw id typed by hand included) to staff who see only some campaigns.
+RELATED_CAMPAIGN_PATHS = {
+    "campaigns.Campaign": "pk",
+    "campaigns.Statement": "campaign",
+    "campaigns.Tier": "statement__campaign",
+    "signatories.Signatory": "sign_ons__statement__campaign",
+    "signatories.Contact": "signatory__sign_ons__statement__campaign",
+    "signatories.SignOn": "statement__campaign",
+    "mailings.Mailing": "statement__campaign",
+    "mailings.Invitation": "statement__campaign",
+    "outreach.OutreachAction": "campaign",
+}
+
+
+def in_campaigns(queryset, campaign_ids, path, *, many=False):
+    """The rows of ``queryset`` that ``path`` leads to one of ``campaign_ids`` ("" for campaigns themselves).
+
+    ``many``: the path crosses a many-valued relation (an organization signs many
+    statements); the rows are then found by id, so that none comes twice.
+    """
+    if not campaign_ids:
+        # No row, as SQL that can still be written out (``pk__in=[]`` cannot: the duplicates cache key is the SQL).
+        return queryset.filter(pk__isnull=True)
+    lookup = {f"{path}__in" if path else "pk__in": campaign_ids}
+    if many:
+        return queryset.filter(pk__in=queryset.model._default_manager.filter(**lookup).values("pk"))
+    return queryset.filter(**lookup)
+
+
 class CampaignScopedAdmin(admin.ModelAdmin):
-    """Shows a campaign manager only the rows of their campaigns, and offers only those in forms.
+    """Shows staff only the rows of their campaigns, and offers only those in forms.
 
     ``campaign_path`` leads from the model to its campaign ("" for Campaign itself).
-    Rows outside the scope are not found (404), so their change pages cannot be opened.
+    Rows outside the scope are not found (404), so their change, delete and history
+    pages cannot be opened, actions never receive them, and autocomplete and search
+    (which read ``get_queryset``) never return them. Superusers see everything.
     """
 
     campaign_path = "statement__campaign"
     # Models reached through a many-valued relation (an organization signs many statements).
     campaign_path_is_many = False
 
-    def _campaign_filter(self, ids):
-        return Q(**{f"{self.campaign_path}__in" if self.campaign_path else "pk__in": ids})
-
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
         ids = campaign_ids_for(request.user)
         if ids is None:
             return queryset
-        if self.campaign_path_is_many:
-            in_scope = queryset.model._default_manager.filter(self._campaign_filter(ids)).values("pk")
-            return queryset.filter(pk__in=in_scope)
-        return queryset.filter(self._campaign_filter(ids))
+        return in_campaigns(queryset, ids, self.campaign_path, many=self.campaign_path_is_many)
 
     def get_list_filter(self, request):
         filters = list(super().get_list_filter(request))
         if campaign_ids_for(request.user) is None:
             return filters
-        # A plain relation filter lists every statement or mailing, other campaigns' too.
+        # A plain relation filter lists every statement, mailing or campaign, other campaigns' too.
         return [
             (item, admin.RelatedOnlyFieldListFilter)
-            if isinstance(item, str) and "__" not in item and self.model._meta.get_field(item).is_relation
+            if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation
             else item
             for item in filters
         ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ids = campaign_ids_for(request.user)
-        if ids is not None and db_field.name in {"statement", "campaign"}:
-            model = db_field.remote_field.model
-            path = "pk__in" if db_field.name == "campaign" else "campaign__in"
-            kwargs["queryset"] = model._default_manager.filter(**{path: ids})
+        model = db_field.remote_field.model
+        path = RELATED_CAMPAIGN_PATHS.get(model._meta.concrete_model._meta.label)
+        if ids is not None and path is not None:
+            queryset = kwargs.get("queryset", model._default_manager.all())
+            kwargs["queryset"] = in_campaigns(queryset, ids, path, many=True)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # The audit trail: django-simple-history's pages look the object up in the history
+    # table, which holds every row's past, whatever the scope; and Django's own history
+    # page. Both open only for rows this staff member may see.
+
+    def history_in_scope(self, request, object_id) -> bool:
+        """Whether the history of ``object_id`` may be read: it is a row of this admin's scope."""
+        return campaign_ids_for(request.user) is None or self.get_object(request, object_id) is not None
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not self.history_in_scope(request, unquote(object_id)):
+            raise Http404
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.history_in_scope(request, unquote(object_id)):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class PressOfficerMailingsAdmin(admin.ModelAdmin):

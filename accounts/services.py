@@ -5,17 +5,20 @@ function here checks that, so a view cannot forget it.
 """
 
 import logging
+from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from signatories import identity
 from signatories import services as signatory_services
 from signatories.models import Signatory, SignOn
 
+from . import roles
 from .models import Representative, User
 
 logger = logging.getLogger(__name__)
@@ -65,21 +68,92 @@ def claim_organization(*, user: User, name: str, website: str = "", note: str = 
     return representative
 
 
-def decide_claims(*, representatives: QuerySet, approve: bool, by: User) -> int:
-    """Staff approve or reject pending claims; return how many changed.
+class ClaimDecisionRefused(Exception):
+    """A claim this staff member may not decide; the message says why, for staff to read."""
 
-    A claim that matched no organization is approved only once staff have set its organization.
+
+def claim_approval_problem(*, organization: Signatory, by: User) -> str | None:
+    """Why ``by`` may not approve a claim to speak for ``organization``, or None if they may.
+
+    An approved representative changes the listing of, and withdraws, the organization's
+    sign-ons on every statement it signed: approving takes a superuser, or a member of
+    every campaign the organization signed in. A manager of one campaign must not hand
+    another campaign's signatory to a stranger.
     """
-    pending = representatives.filter(status=Representative.Status.PENDING)
-    if approve:
-        pending = pending.filter(organization__isnull=False)
+    if by.is_superuser:
+        return None
+    signed_in = set(
+        SignOn.objects.filter(signatory=organization).order_by().values_list("statement__campaign", flat=True)
+    )
+    outside = signed_in - set(roles.campaign_ids_for(by) or ())
+    if not signed_in or outside:
+        return gettext(
+            "“%(organization)s” signed statements of campaigns you do not work on: only a superuser, or "
+            "someone on the team of each of them, can approve this claim."
+        ) % {"organization": organization.display_name}
+    return None
+
+
+def _record_decision(representative: Representative, *, status: str, by: User, reason: str) -> None:
+    representative.status = status
+    representative.method = Representative.Method.STAFF if status == Representative.Status.APPROVED else ""
+    representative.decided_at = timezone.now() if status != Representative.Status.PENDING else None
+    representative.decided_by = by if status != Representative.Status.PENDING else None
+    representative.decision_reason = reason
+    # The audit trail names who decided and why.
+    representative._history_user = by
+    representative._change_reason = (reason or representative.get_status_display())[:100]
+    representative.save()
+
+
+def decide_claim(*, representative: Representative, status: str, by: User, reason: str) -> Representative:
+    """Staff set a claim's status (approve, reject, or back to pending), recorded with who and why.
+
+    Approving needs an organization and the right to approve it (``claim_approval_problem``);
+    otherwise ClaimDecisionRefused, and nothing changes.
+    """
     with transaction.atomic():
-        return pending.update(
-            status=Representative.Status.APPROVED if approve else Representative.Status.REJECTED,
-            method=Representative.Method.STAFF if approve else "",
-            decided_at=timezone.now(),
-            decided_by=by,
-        )
+        organization = representative.organization
+        if status == Representative.Status.APPROVED:
+            if organization is None:
+                raise ClaimDecisionRefused(gettext("Choose the organization before approving the claim."))
+            if problem := claim_approval_problem(organization=organization, by=by):
+                raise ClaimDecisionRefused(problem)
+        _record_decision(representative, status=status, by=by, reason=reason)
+    logger.info("Representative claim %s: %s by %s", representative.pk, status, by.pk)
+    return representative
+
+
+@dataclass
+class ClaimDecisions:
+    decided: int = 0
+    # Why each claim left alone was not approved (one message per organization).
+    refused: list[str] = field(default_factory=list)
+
+
+def decide_claims(*, representatives: QuerySet, approve: bool, by: User, reason: str) -> ClaimDecisions:
+    """Staff approve or reject pending claims, each recorded in the history with who and why.
+
+    A claim that matched no organization is approved only once staff have set its
+    organization; a claim ``by`` may not approve (``claim_approval_problem``) is left
+    pending and its reason returned.
+    """
+    result = ClaimDecisions()
+    status = Representative.Status.APPROVED if approve else Representative.Status.REJECTED
+    with transaction.atomic():
+        pending = representatives.select_for_update(of=("self",)).filter(status=Representative.Status.PENDING)
+        if approve:
+            pending = pending.filter(organization__isnull=False)
+        for representative in pending.select_related("organization"):
+            problem = claim_approval_problem(organization=representative.organization, by=by) if approve else None
+            if problem:
+                if problem not in result.refused:
+                    result.refused.append(problem)
+                continue
+            _record_decision(representative, status=status, by=by, reason=reason)
+            result.decided += 1
+    logger.info("Representative claims: %d %s by %s, %d refused", result.decided, status, by.pk, len(result.refused))
+    return result
 
 
 def vouch_for_address(*, user: User, by: User) -> None:

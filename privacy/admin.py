@@ -1,14 +1,20 @@
 from django.contrib import admin
 
+from accounts.roles import CampaignScopedAdmin
 from advocacy.admin import RecordAdmin
 
 from .models import ErasureRecord
 
 
 @admin.register(ErasureRecord)
-class ErasureRecordAdmin(RecordAdmin):
-    """The log of erasures: counts and reasons, never the erased data. Read-only."""
+class ErasureRecordAdmin(CampaignScopedAdmin, RecordAdmin):
+    """The log of erasures: counts and reasons, never the erased data. Read-only.
 
+    Staff see the erasures of their campaigns; those of no campaign (a signer's or an
+    account holder's request) only superusers.
+    """
+
+    campaign_path = "campaign"
     list_display = [
         "created_at", "reason", "campaign", "contacts_erased", "sign_ons_removed", "signatories_removed",
         "invitations_erased", "organization_sign_ons_removed",

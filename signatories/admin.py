@@ -110,6 +110,13 @@ class OrganizationAdmin(SignatoryAdmin):
             organization.duplicate_scope = self.get_queryset(request)
         return organization
 
+    def history_in_scope(self, request, object_id):
+        # A merged duplicate's row is gone: its audit trail is open to those who may read its merge record.
+        if super().history_in_scope(request, object_id):
+            return True
+        merges = self.admin_site._registry[OrganizationMerge].get_queryset(request)
+        return str(object_id).isdigit() and merges.filter(duplicate_id=object_id).exists()
+
     def get_urls(self):
         return [
             path("duplicates/", self.admin_site.admin_view(self.duplicates_view),
@@ -155,7 +162,8 @@ class OrganizationAdmin(SignatoryAdmin):
             return redirect("admin:index")
         if request.method == "POST" and self.has_change_permission(request):
             pair = sorted(int(pk) for pk in request.POST.getlist("pair") if pk.isdigit())
-            if len(pair) == 2 and pair[0] != pair[1]:
+            # Only two organizations this staff member may see.
+            if len(pair) == 2 and pair[0] != pair[1] and self.get_queryset(request).filter(pk__in=pair).count() == 2:
                 DistinctOrganizations.objects.get_or_create(
                     first_id=pair[0], second_id=pair[1], defaults={"decided_by": request.user}
                 )
@@ -232,8 +240,14 @@ class IndividualAdmin(SignatoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(AuditedAdmin):
-    """Private contacts of signatories, with the history of each (who changed an address, when)."""
+class ContactAdmin(CampaignScopedAdmin, AuditedAdmin):
+    """Private contacts of signatories, with the history of each (who changed an address, when).
+
+    Staff see the contacts of the signatories they see: those that signed a statement of their campaigns.
+    """
+
+    campaign_path = "signatory__sign_ons__statement__campaign"
+    campaign_path_is_many = True
 
     list_display = ["email", "name", "signatory", "language", "created_at"]
     list_select_related = ["signatory"]
@@ -243,8 +257,14 @@ class ContactAdmin(AuditedAdmin):
 
 
 @admin.register(OrganizationMerge)
-class OrganizationMergeAdmin(RecordAdmin):
-    """Read-only records of merges: the duplicate's profile, what moved, what conflicts dropped."""
+class OrganizationMergeAdmin(CampaignScopedAdmin, RecordAdmin):
+    """Read-only records of merges: the duplicate's profile, what moved, what conflicts dropped.
+
+    Staff see the merges of the organizations they see (the kept one signed in their campaigns).
+    """
+
+    campaign_path = "kept__sign_ons__statement__campaign"
+    campaign_path_is_many = True
 
     list_display = ["duplicate_name", "kept", "merged_at", "merged_by", "dropped_count"]
     list_select_related = ["kept", "merged_by"]

@@ -120,6 +120,7 @@ def test_staff_export_in_excel(admin_client, mixed_statement):
 def test_staff_export_needs_the_export_permission(client, mixed_statement):
     user = StaffUserFactory(is_superuser=False)
     user.user_permissions.add(Permission.objects.get(codename="view_statement"))
+    user.campaign_memberships.create(campaign=mixed_statement.campaign)  # staff see their campaigns only
     client.force_login(user)
 
     changelist = client.get(reverse("admin:campaigns_statement_changelist")).content.decode()

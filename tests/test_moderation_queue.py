@@ -356,6 +356,7 @@ def test_staff_without_access_to_contacts_cannot_search_by_email(client, stateme
 
     moderator = StaffUserFactory(is_superuser=False)
     moderator.user_permissions.set(Permission.objects.filter(codename__in=["view_signon", "change_signon"]))
+    moderator.campaign_memberships.create(campaign=statement.campaign)  # staff see their campaigns only
     sign_in(client, moderator)  # with the second factor staff must have
     kenyan = pending(statement, "Pending Kenyan Org")
     ContactFactory(signatory=kenyan.signatory, email="signer@kenya.example")

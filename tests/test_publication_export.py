@@ -184,6 +184,7 @@ def test_staff_with_view_permission_on_statements_can_export(client, statement):
     sign(statement, "Visible To Viewers")
     user = StaffUserFactory(is_superuser=False)
     user.user_permissions.add(Permission.objects.get(codename="view_statement"))
+    user.campaign_memberships.create(campaign=statement.campaign)  # staff see their campaigns only
     client.force_login(user)
 
     response = export(client, statement)

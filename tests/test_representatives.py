@@ -101,14 +101,19 @@ def test_staff_approve_a_pending_claim_in_the_admin(staff_client, access_now):
     claim(claimant, name="Access Now", note="I am the executive director.")
     representative = Representative.objects.get()
 
-    staff_client.post(
-        reverse("admin:accounts_representative_changelist"),
-        {"action": "approve_selected", "_selected_action": [representative.pk], "index": 0},
-    )
+    changelist = reverse("admin:accounts_representative_changelist")
+    action = {"action": "approve_selected", "_selected_action": [representative.pk], "index": 0}
+    asked = staff_client.post(changelist, action)
+    assert "Reason for the decision" in asked.content.decode()  # nothing decided without a why
+    representative.refresh_from_db()
+    assert representative.status == Representative.Status.PENDING
+
+    staff_client.post(changelist, {**action, "apply": 1, "reason": "Called their office; she is the director."})
 
     representative.refresh_from_db()
     assert representative.status == Representative.Status.APPROVED
     assert representative.method == Representative.Method.STAFF
+    assert representative.decision_reason == "Called their office; she is the director."
     assert claimant.get(reverse("accounts:organization", args=[access_now.pk])).status_code == 200
 
 
@@ -125,7 +130,8 @@ def test_claim_matching_no_organization_waits_until_staff_choose_one(staff_clien
     representative.refresh_from_db()
     assert representative.status == Representative.Status.PENDING
 
-    staff_client.post(url, {"user": representative.user_id, "organization": access_now.pk, "status": "approved"})
+    staff_client.post(url, {"user": representative.user_id, "organization": access_now.pk, "status": "approved",
+                            "decision_reason": "Their website lists the claimant as staff."})
     representative.refresh_from_db()
     assert (representative.organization, representative.status, representative.method) == (
         access_now, Representative.Status.APPROVED, Representative.Method.STAFF,
@@ -382,3 +388,146 @@ def test_anyone_else_confirms_by_email_as_usual(client, access_now, mailoutbox, 
     assert [message.to for message in mailoutbox] == [[email]]
     assert response["Location"] == reverse("signatories:received", args=[open_statement.campaign.slug,
                                                                          open_statement.slug]) + "#main"
+
+
+# --- Staff scope of claims (issue 20, item 2) -------------------------------------------------
+
+
+@pytest.fixture
+def two_campaigns_claim(statement):
+    """Chaos Computer Club signed in campaign A only; a partner's manager works on campaign B only;
+    a webmail stranger claims CCC."""
+    from .test_staff_roles import staff_with_role
+
+    ccc = OrganizationFactory(name="Chaos Computer Club", website="https://www.ccc.de/")
+    SignOnFactory(statement=statement, signatory=ccc)
+    partner_statement = StatementFactory(title="A partner's statement")
+    partner_org = OrganizationFactory(name="Partner Org")
+    SignOnFactory(statement=partner_statement, signatory=partner_org)
+    stranger = verified_user("stranger@gmail.com")
+    claim_to_ccc = Representative.objects.create(user=stranger, organization=ccc, claimed_name="Chaos Computer Club")
+    claim_to_partner = Representative.objects.create(
+        user=verified_user("someone@gmail.com"), organization=partner_org, claimed_name="Partner Org"
+    )
+    from accounts.roles import CAMPAIGN_MANAGER
+
+    manager = staff_with_role(CAMPAIGN_MANAGER, campaigns=[partner_statement.campaign])
+    return {"ccc": ccc, "claim_to_ccc": claim_to_ccc, "claim_to_partner": claim_to_partner, "manager": manager,
+            "campaign_a": statement.campaign, "campaign_b": partner_statement.campaign}
+
+
+def test_a_campaign_manager_sees_only_claims_to_organizations_of_their_campaigns(client, two_campaigns_claim):
+    from .test_staff_roles import sign_in
+
+    sign_in(client, two_campaigns_claim["manager"])
+
+    changelist = client.get(reverse("admin:accounts_representative_changelist")).content.decode()
+    assert "Partner Org" in changelist and "Chaos Computer Club" not in changelist
+    claim_to_ccc = two_campaigns_claim["claim_to_ccc"]
+    for name in ["change", "history", "delete"]:
+        response = client.get(reverse(f"admin:accounts_representative_{name}", args=[claim_to_ccc.pk]))
+        assert response.status_code in (302, 403, 404), name
+        assert "Chaos Computer Club" not in response.content.decode(), name
+
+
+def test_a_manager_of_another_campaign_cannot_approve_a_claim_to_an_organization_they_do_not_manage(
+    client, two_campaigns_claim
+):
+    """The reported takeover: CCC also signed in campaign B; the manager of B alone may not hand it over."""
+    from .test_staff_roles import sign_in
+
+    claim_to_ccc, ccc = two_campaigns_claim["claim_to_ccc"], two_campaigns_claim["ccc"]
+    partner_statement = two_campaigns_claim["campaign_b"].statements.get()
+    SignOnFactory(statement=partner_statement, signatory=ccc)  # now in the manager's scope too
+    sign_in(client, two_campaigns_claim["manager"])
+    changelist = reverse("admin:accounts_representative_changelist")
+    assert "Chaos Computer Club" in client.get(changelist).content.decode()
+
+    response = client.post(changelist, {"action": "approve_selected", "_selected_action": [claim_to_ccc.pk],
+                                         "index": 0, "apply": 1, "reason": "Looks fine"}, follow=True)
+
+    claim_to_ccc.refresh_from_db()
+    assert claim_to_ccc.status == Representative.Status.PENDING
+    assert "signed statements of campaigns you do not work on" in response.content.decode()
+
+    # Nor through the claim's own page: refused next to the status, nothing saved.
+    url = reverse("admin:accounts_representative_change", args=[claim_to_ccc.pk])
+    response = client.post(url, {"organization": ccc.pk, "status": "approved", "decision_reason": "Looks fine"})
+    assert response.status_code == 200
+    assert "signed statements of campaigns you do not work on" in response.content.decode()
+    claim_to_ccc.refresh_from_db()
+    assert claim_to_ccc.status == Representative.Status.PENDING
+    stranger = Client()
+    stranger.force_login(claim_to_ccc.user)
+    assert stranger.get(reverse("accounts:organization", args=[ccc.pk])).status_code == 403
+
+
+def test_a_manager_cannot_point_an_approved_claim_at_an_organization_of_another_campaign(client, two_campaigns_claim):
+    from .test_staff_roles import sign_in
+
+    claim_to_partner = two_campaigns_claim["claim_to_partner"]
+    sign_in(client, two_campaigns_claim["manager"])
+    url = reverse("admin:accounts_representative_change", args=[claim_to_partner.pk])
+
+    client.post(url, {"organization": two_campaigns_claim["ccc"].pk, "status": "approved",
+                      "decision_reason": "Checked"})
+
+    claim_to_partner.refresh_from_db()
+    assert claim_to_partner.organization.name == "Partner Org"
+
+
+def test_a_member_of_every_campaign_the_organization_signed_in_may_approve(client, two_campaigns_claim):
+    from accounts.models import CampaignMembership
+
+    from .test_staff_roles import sign_in
+
+    manager, claim_to_ccc = two_campaigns_claim["manager"], two_campaigns_claim["claim_to_ccc"]
+    CampaignMembership.objects.create(user=manager, campaign=two_campaigns_claim["campaign_a"])
+    sign_in(client, manager)
+
+    client.post(reverse("admin:accounts_representative_changelist"), {
+        "action": "approve_selected", "_selected_action": [claim_to_ccc.pk], "index": 0, "apply": 1,
+        "reason": "Confirmed by phone with CCC's board.",
+    })
+
+    claim_to_ccc.refresh_from_db()
+    assert claim_to_ccc.status == Representative.Status.APPROVED
+
+
+def test_claim_decisions_are_recorded_in_the_history_with_who_and_why(staff_client, staff_user, two_campaigns_claim):
+    claim_to_ccc = two_campaigns_claim["claim_to_ccc"]
+    changelist = reverse("admin:accounts_representative_changelist")
+
+    staff_client.post(changelist, {"action": "reject_selected", "_selected_action": [claim_to_ccc.pk], "index": 0,
+                                   "apply": 1, "reason": "Webmail address, and CCC did not know them."})
+
+    latest = claim_to_ccc.history.latest()
+    assert (latest.status, latest.history_user, latest.history_change_reason) == (
+        "rejected", staff_user, "Webmail address, and CCC did not know them.",
+    )
+    assert latest.decided_by == staff_user
+    history = staff_client.get(reverse("admin:accounts_representative_history", args=[claim_to_ccc.pk]))
+    assert "Webmail address, and CCC did not know them." in history.content.decode()
+
+
+def test_a_decision_on_the_claims_page_needs_a_reason(staff_client, two_campaigns_claim):
+    claim_to_ccc = two_campaigns_claim["claim_to_ccc"]
+    url = reverse("admin:accounts_representative_change", args=[claim_to_ccc.pk])
+
+    response = staff_client.post(url, {"organization": claim_to_ccc.organization_id, "status": "approved",
+                                       "decision_reason": ""})
+
+    assert "Say why you decide so" in response.content.decode()
+    claim_to_ccc.refresh_from_db()
+    assert claim_to_ccc.status == Representative.Status.PENDING
+
+
+def test_a_claim_that_matched_no_organization_waits_for_a_superuser(client, two_campaigns_claim):
+    from .test_staff_roles import sign_in
+
+    unmatched = Representative.objects.create(user=verified_user("who@gmail.com"), claimed_name="Nobody Known")
+    sign_in(client, two_campaigns_claim["manager"])
+
+    changelist = client.get(reverse("admin:accounts_representative_changelist")).content.decode()
+    assert "Nobody Known" not in changelist
+    assert client.get(reverse("admin:accounts_representative_change", args=[unmatched.pk])).status_code in (302, 404)
