@@ -296,7 +296,13 @@ def test_failed_sign_on_lists_each_field_in_error_with_a_link_to_it(
     assert [target for target, _text in links] == [
         "id_organization-name", "id_organization-contact_email", "id_organization-listing_0", "id_organization-consent",
     ]
-    assert "Your email address: Enter a valid email address." in [text for _target, text in links]
+    assert [text for _target, text in links] == [
+        "Organization name: This field is required.",
+        "Your email address: Enter a valid email address.",
+        "How may we list this signature?: This field is required.",
+        # A box to tick: its own message says what is missing.
+        "Please agree to the privacy notice so that we can store your signature.",
+    ]
     # Each link leads to an input of the page.
     for target, _text in links:
         assert f'id="{target}"' in page
@@ -319,6 +325,17 @@ def test_individual_errors_land_on_the_individual_summary(client, statement, dja
     response = sign(client, statement, individual_post(email=""), django_capture_on_commit_callbacks)
     summary = error_summary(response.content.decode(), "individual")
     assert '<a href="#id_individual-email">Your email address: This field is required.</a>' in summary
+
+
+def test_a_form_sent_too_quickly_lands_on_the_summary_of_the_form(
+    client, statement, settings, django_capture_on_commit_callbacks
+):
+    settings.SPAM_PROTECTION_MIN_SECONDS = 3
+    data = {**organization_post(), **spam_check_fields("organization", shown_seconds_ago=0)}
+    response = sign(client, statement, data, django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert "quicker than a person can fill in this form" in error_summary(response.content.decode(), "organization")
+    assert not SignOn.objects.exists()
 
 
 def test_too_many_sign_ons_land_on_the_summary_of_the_form(

@@ -93,14 +93,25 @@ def test_each_demand_says_whom_it_is_addressed_to(client, statement):
 
 def test_a_demand_is_addressed_in_the_language_of_the_text(client, statement):
     statement.title_es = "Declaración"
+    statement.demands_intro_es = "Pedimos:"
     statement.save()
     demand = DemandFactory(statement=statement, text="Narrow the scope", addressed_to="all state delegations")
     demand.text_es, demand.addressed_to_es = "Limiten el alcance", "todas las delegaciones"
     demand.save()
     page = client.get("/es" + statement.get_absolute_url()).content.decode()
-    demands = page.split('class="demands"')[1].split("<ol>")[1].split("</ol>")[0]
+    demands = page.split('class="demands"')[1].split("</section>")[0]
     assert "Limiten el alcance" in demands and "todas las delegaciones" in demands
     assert "all state delegations" not in demands
+
+
+def test_demands_that_share_their_target_name_it_once(client, statement):
+    for position in range(3):
+        DemandFactory(statement=statement, position=position, addressed_to="all state delegations")
+
+    page = client.get(statement.get_absolute_url()).content.decode()
+    demands = page.split('class="demands"')[1].split("</section>")[0]
+    assert demands.count("Addressed to: all state delegations") == 1
+    assert demands.index("Addressed to: all state delegations") < demands.index("<ol>")
 
 
 def test_markdown_in_statements_is_sanitized(client, statement):

@@ -112,7 +112,7 @@ def test_signer_invited_by_email_signs_in_french_confirms_and_changes_the_listin
     consent = fr("I agree that my contact details are stored and used as described in the")
     expect(summary.get_by_role("link")).to_have_count(2)
     # Each error links to its field.
-    summary.get_by_role("link", name=re.compile(re.escape(authorized))).click()
+    summary.get_by_role("link", name=fr("Only a person authorized by the organization may sign for it.")).click()
     org_form = page.get_by_role("form", name=fr("Sign for an organization"))
     expect(org_form.get_by_label(authorized)).to_be_focused()
     # What the invitation filled in is still there.
