@@ -110,7 +110,8 @@ def test_make_run_on_another_port_writes_that_address_in_the_json_feed(tmp_path)
     )
     try:
         feed = _get_json(
-            f"http://127.0.0.1:{port}/campaigns/un-cybercrime-convention/civil-society-joint-statement/signatories.json",
+            f"http://127.0.0.1:{port}/campaigns/un-cybercrime-convention/civil-society-joint-statement/"
+            "signatories.json",
             server=server, deadline=time.monotonic() + 240,
         )
     except Exception:
