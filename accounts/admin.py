@@ -87,7 +87,7 @@ class RepresentativeForm(forms.ModelForm):
 
 class ClaimDecisionForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for the decision"), max_length=300,
+        label=_("Reason for the decision"), max_length=300, widget=forms.TextInput(attrs={"size": 80}),
         help_text=_("Kept with each claim and in its history: how the claimants' roles were checked."),
     )
 
@@ -151,7 +151,8 @@ class RepresentativeAdmin(MaskedEmailsAdmin, CampaignScopedAdmin, AuditedAdmin):
                 message = ngettext("%(count)d claim approved.", "%(count)d claims approved.", result.decided)
             else:
                 message = ngettext("%(count)d claim rejected.", "%(count)d claims rejected.", result.decided)
-            self.message_user(request, message % {"count": result.decided})
+            if result.decided or not result.refused:  # not "0 claims approved." above the reason why
+                self.message_user(request, message % {"count": result.decided})
             for problem in result.refused:
                 self.message_user(request, problem, messages.ERROR)
             return None
