@@ -156,17 +156,18 @@ def decide_claims(*, representatives: QuerySet, approve: bool, by: User, reason:
     return result
 
 
-def vouch_for_address(*, user: User, by: User) -> None:
-    """Record ``user``'s address as verified: ``by``, allowed to create accounts in the admin, typed it.
+def vouch_for_address(*, user: User, by: User | None) -> None:
+    """Record ``user``'s address as verified: ``by``, allowed to create accounts in the admin, typed it
+    (``None``: the operator typed it at the server's console, with ``createsuperuser``).
 
     Email verification proves that whoever signed up owns the address; an account
-    made in the admin had no sign-up. Without this, a new staff member's first
-    sign-in would stop at "Verify your email address" before the second-factor setup.
+    made in the admin or at the console had no sign-up. Without this, a new staff member's
+    first sign-in would stop at "Verify your email address" before the second-factor setup.
     """
     EmailAddress.objects.update_or_create(
         user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
     )
-    logger.info("Address of account %s vouched for by %s, who created it", user.pk, by.pk)
+    logger.info("Address of account %s vouched for by %s, who created it", user.pk, by.pk if by else "the operator")
 
 
 def account_confirms_sign_on(*, user, details: signatory_services.SignatoryDetails) -> bool:

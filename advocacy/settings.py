@@ -35,6 +35,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # Before the admin, which it extends with per-language fields.
     "modeltranslation",
+    # Before django.contrib.auth, so that its createsuperuser (which vouches for the address) is the one run.
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -43,6 +45,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's widget templates, for FORM_RENDERER below.
+    "django.forms",
     "django_countries",
     "csp",
     "django_celery_beat",
@@ -51,7 +55,6 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    "accounts",
     "campaigns",
     "signatories",
     "mailings",
@@ -80,6 +83,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "advocacy.urls"
 WSGI_APPLICATION = "advocacy.wsgi.application"
+
+# Widgets are drawn from the project's templates too (templates/admin/widgets/ labels the
+# admin's date and time inputs).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -160,7 +160,7 @@ class SignedTextPartInline:
         return not (obj is not None and obj.is_text_locked) and super().has_delete_permission(request, obj)
 
 
-class ConcernInline(SignedTextPartInline, TranslationTabularInline):
+class ConcernInline(SignedTextPartInline, TranslationStackedInline):
     model = Concern
     fields = ["position", "text"]
     extra = 0
@@ -172,7 +172,7 @@ class DemandInline(SignedTextPartInline, TranslationStackedInline):
     extra = 0
 
 
-class TierInline(TranslationTabularInline):
+class TierInline(TranslationStackedInline):
     model = Tier
     fields = ["position", "name", "is_default", "is_requestable"]
     extra = 0

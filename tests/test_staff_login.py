@@ -226,3 +226,18 @@ def test_staff_member_created_in_the_admin_signs_in_without_an_email_verificatio
 
     assert response.redirect_chain[-1][0] == "/accounts/2fa/totp/activate/"
     assert not mail.outbox  # no "confirm your email address"
+
+
+def test_first_admin_made_with_createsuperuser_goes_from_password_to_authenticator_setup(client, monkeypatch):
+    """The operator typed the address at the console: no "verify your email" before the first sign-in."""
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", "--noinput", "--email", "first.admin@coalition.example", verbosity=0)
+
+    response = client.post(
+        "/accounts/login/", {"login": "first.admin@coalition.example", "password": PASSWORD, "next": "/admin/"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/accounts/2fa/totp/activate/"
+    assert EmailAddress.objects.get(email="first.admin@coalition.example").verified
