@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='mailing',
             name='cancelled_reason',
-            field=models.CharField(blank=True, choices=[('staff', 'Cancelled by staff.'), ('statement_closed', 'The statement closed: its invitees can no longer sign it.'), ('campaign_closed', 'The campaign closed: its statements take no more sign-ons.'), ('not_signable', 'Not sent: when it fell due, the statement no longer took sign-ons.')], max_length=20, verbose_name='why cancelled'),
+            field=models.CharField(blank=True, choices=[('staff', 'Cancelled by staff.'), ('statement_closed', 'The statement closed: its invitees can no longer sign it.'), ('campaign_closed', 'The campaign closed: its statements take no more sign-ons.'), ('not_signable', 'Not sent: when it fell due, the statement took no sign-ons.')], max_length=20, verbose_name='why cancelled'),
         ),
         migrations.AddField(
             model_name='presscontact',
