@@ -106,6 +106,15 @@ def campaign_ids_for(user):
     return user._campaign_ids
 
 
+def works_on(user, campaign_id) -> bool:
+    """Whether ``user`` is staff on the campaign ``campaign_id``: who may preview what it has not
+    published yet (a draft statement, embargoed press material)."""
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    ids = campaign_ids_for(user)
+    return ids is None or campaign_id in ids
+
+
 def press_releases_only(user) -> bool:
     """A press officer (and nothing more) sends press releases, not invitations or reminders."""
     names = role_names(user)

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import F, prefetch_related_objects
 from django.middleware.csrf import get_token
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
@@ -28,6 +28,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from accounts import roles
 from accounts.forms import prefilled_sign_on_form
 from accounts.selectors import approved_organizations_for
 from advocacy.caching import cache_call
@@ -48,8 +49,17 @@ def get_statement_for_page(request, campaign_slug, statement_slug):
     ``render_statement_page``: a sign-on that succeeds is answered with a redirect
     and needs none of it.
     """
-    statements = Statement.objects.all() if request.user.is_staff else Statement.objects.public()
-    return get_object_or_404(statements.select_related("campaign"), campaign__slug=campaign_slug, slug=statement_slug)
+    if not request.user.is_staff:
+        return get_object_or_404(
+            Statement.objects.public().select_related("campaign"), campaign__slug=campaign_slug, slug=statement_slug
+        )
+    statement = get_object_or_404(
+        Statement.objects.select_related("campaign"), campaign__slug=campaign_slug, slug=statement_slug
+    )
+    # Staff preview their own campaigns' drafts, not every campaign's.
+    if statement.state == Statement.State.DRAFT and not roles.works_on(request.user, statement.campaign_id):
+        raise Http404
+    return statement
 
 
 # --- The statement page, cached -----------------------------------------------------

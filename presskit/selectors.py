@@ -9,6 +9,7 @@ from signatories.models import visible_sign_on_condition
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import roles
 from campaigns.models import Campaign, Statement
 
 from .models import PressKitItem, PreviewLink
@@ -22,9 +23,9 @@ def public_campaign(campaign_slug) -> Campaign:
 
 
 def has_preview(request, campaign) -> bool:
-    """Whether this visitor may see embargoed items: staff, or someone who opened a preview link of
+    """Whether this visitor may see embargoed items: the campaign's staff, or someone who opened a preview link of
     ``campaign`` that is still valid (one query, if any)."""
-    if request.user.is_staff:
+    if roles.works_on(request.user, campaign.pk):
         return True
     token = request.session.get(PREVIEW_SESSION_KEY, {}).get(str(campaign.pk)) if hasattr(request, "session") else None
     return bool(token) and PreviewLink.objects.active().filter(campaign=campaign, token=token).exists()

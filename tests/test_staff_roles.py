@@ -319,3 +319,28 @@ def test_campaign_manager_sees_only_their_campaigns_press_kit_actions_and_report
     reports = client.get(admin_url("outreach_actionreport_changelist")).content.decode()
     assert "ours.example/post" in reports and "theirs.example/post" not in reports
     assert client.get(admin_url("outreach_actionreport_change", theirs_report.pk)).status_code in (302, 404)
+
+
+def test_staff_preview_only_their_own_campaigns_drafts_and_embargoed_press_material(client, two_campaigns):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from campaigns.models import Statement
+
+    from .factories import PressKitItemFactory
+
+    ours, theirs = two_campaigns
+    Statement.objects.filter(pk__in=[ours.pk, theirs.pk]).update(state=Statement.State.DRAFT)
+    later = timezone.now() + timedelta(days=1)
+    PressKitItemFactory(campaign=ours.campaign, title="Our embargoed release", embargo_until=later)
+    PressKitItemFactory(campaign=theirs.campaign, title="Their embargoed release", embargo_until=later)
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
+
+    assert client.get(ours.get_absolute_url()).status_code == 200
+    assert client.get(theirs.get_absolute_url()).status_code == 404
+
+    Statement.objects.filter(pk__in=[ours.pk, theirs.pk]).update(state=Statement.State.OPEN)
+    assert "Our embargoed release" in client.get(f"/campaigns/{ours.campaign.slug}/press-kit/").content.decode()
+    theirs_kit = client.get(f"/campaigns/{theirs.campaign.slug}/press-kit/")
+    assert "Their embargoed release" not in theirs_kit.content.decode()
