@@ -443,15 +443,17 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         return redirect("admin:campaigns_statement_import", statement.pk)
 
     @staticmethod
-    def _mapping_step(upload, dataset, mapping, options=None):
-        """The mapping form for ``upload``, filled in with ``mapping`` (and ``options``), and the columns' samples."""
+    def _mapping_step(upload, mapping, options=None):
+        """The mapping form for ``upload``, filled in with ``mapping`` (and ``options``), and the columns' samples,
+        as the worker read them."""
         initial = {"upload": upload.pk, **{f"column_{key}": heading for key, heading in mapping.items()},
                    **(options or {})}
-        return {"mapping_form": ImportMappingForm(initial=initial, headings=dataset.headers),
-                "columns": imports.column_samples(dataset)}
+        return {"mapping_form": ImportMappingForm(initial=initial, headings=upload.headings),
+                "columns": upload.samples}
 
     def import_view(self, request, pk):
-        """Upload a file and map its columns; a worker then checks every row (the preview) or imports all or none."""
+        """Upload a file (a worker reads it) and map its columns; a worker then checks every row (the preview)
+        or imports all or none."""
         statement = self._importable_statement(request, pk)
         if statement is None:
             return redirect("admin:campaigns_statement_changelist")
@@ -466,21 +468,21 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             if not upload_form.is_valid():
                 context["upload_form"] = upload_form
                 return TemplateResponse(request, self.import_template, context)
-            dataset = upload_form.cleaned_data["dataset"]
+            # Stored only: the worker reads it, and the next page shows it being read, its columns, or why not.
             upload = imports.keep_upload(statement=statement, data=upload_form.cleaned_data["data"],
                                          filename=upload_form.cleaned_data["file"].name, by=request.user)
-            context.update(self._mapping_step(upload, dataset, imports.guess_mapping(dataset.headers)))
-            return TemplateResponse(request, self.import_template, context)
+            return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
 
         try:
-            upload = imports.kept_upload(statement, request.POST.get("upload", ""))
-            dataset = imports.read_upload(upload)
+            upload = imports.mappable_upload(statement, request.POST.get("upload", ""))
         except imports.ImportFileError as problem:
             return self._upload_again(request, statement, problem)
-        mapping_form = ImportMappingForm(request.POST, headings=dataset.headers)
+        if upload.headings is None:  # still being read, or not readable: its page says which
+            return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
+        mapping_form = ImportMappingForm(request.POST, headings=upload.headings)
         if not mapping_form.is_valid():
             context["mapping_form"] = mapping_form
-            context["columns"] = imports.column_samples(dataset)
+            context["columns"] = upload.samples
             return TemplateResponse(request, self.import_template, context)
         options = imports.ImportOptions(
             default_kind=mapping_form.cleaned_data["default_kind"],
@@ -534,16 +536,20 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
                               messages.SUCCESS)
             return redirect(imported_list)
         context = {**self._import_context(request, statement), "upload": upload}
-        if upload.state == upload.State.QUEUED:
-            # Still running: a link to ask again (no JavaScript, and no timed refresh, which
-            # would pull the page from under a screen-reader user).
+        if upload.state in imports.WORKING_STATES:
+            # Still being read, or still running: a link to ask again (no JavaScript, and no timed
+            # refresh, which would pull the page from under a screen-reader user).
             context["waiting"] = True
             return TemplateResponse(request, self.import_template, context)
-        try:
-            dataset = imports.read_upload(upload)
-        except imports.ImportFileError as problem:
-            return self._upload_again(request, statement, problem)
-        context.update(self._mapping_step(upload, dataset, upload.mapping, upload.options))
+        if upload.state == upload.State.REFUSED:
+            # The upload step again, with the worker's reason next to the field.
+            context["upload_form"] = ImportUploadForm.refusing(upload.problem)
+            context["recent_uploads"] = imports.recent_uploads(statement)
+            return TemplateResponse(request, self.import_template, context)
+        if upload.headings is None:  # uploaded before the worker read files, and since deployed
+            return self._upload_again(request, statement, gettext("The uploaded file has expired: upload it again."))
+        context.update(self._mapping_step(upload, upload.mapping or imports.guess_mapping(upload.headings),
+                                          upload.options))
         context["stopped"] = upload.state == upload.State.FAILED
         if report is not None:
             context["report"] = report

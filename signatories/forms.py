@@ -266,10 +266,18 @@ class ImportUploadForm(DescribedFieldsMixin, forms.Form):
         help_text=_("A CSV (UTF-8) or Excel (.xlsx) file with a heading row, e.g. the export of a form service."),
     )
 
+    @classmethod
+    def refusing(cls, problem: str):
+        """The upload step again, with why the worker could not read the last file next to the field."""
+        form = cls(data={}, files={})
+        form.errors.clear()
+        form.add_error("file", problem)
+        return form
+
     def clean_file(self):
         from django.conf import settings
 
-        from .imports import ImportFileError, read_table
+        from .imports import ImportFileError, file_extension
 
         upload = self.cleaned_data["file"]
         if upload.size > settings.SIGN_ON_IMPORT_MAX_BYTES:
@@ -277,12 +285,12 @@ class ImportUploadForm(DescribedFieldsMixin, forms.Form):
                 _("The file is larger than %(size)d MB: split it.")
                 % {"size": settings.SIGN_ON_IMPORT_MAX_BYTES // (1024 * 1024)}
             )
-        data = upload.read()
         try:
-            self.cleaned_data["dataset"] = read_table(data, upload.name)
+            file_extension(upload.name)
         except ImportFileError as problem:
             raise forms.ValidationError(str(problem))
-        self.cleaned_data["data"] = data
+        # Not read as a table here: a worker does that (signatories.imports.read_kept_upload).
+        self.cleaned_data["data"] = upload.read()
         return upload
 
 

@@ -19,11 +19,14 @@ tracks a model). The database constraints stay the final guard: a row that slips
 past the checks fails its batch, and with it the whole import.
 """
 
+import csv
 import datetime
+import io
 import logging
 import re
 import time
 import warnings
+import zipfile
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 
@@ -176,39 +179,118 @@ FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # --- Reading the file -------------------------------------------------------------------
 
 
-def read_table(data: bytes, filename: str) -> tablib.Dataset:
-    """The file as a table with one heading per column; raises :class:`ImportFileError`."""
+def file_extension(filename: str) -> str:
+    """The format of the file named ``filename``, "csv" or "xlsx"; ImportFileError for any other."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension not in FORMATS:
         raise ImportFileError(_("Choose a .csv or .xlsx file."))
-    file_format = FORMATS[extension](encoding="utf-8-sig") if extension == "csv" else FORMATS[extension]()
-    if extension == "csv":
-        try:
-            data = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportFileError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
-    options = {}
-    if extension == "csv":
-        first_line = data.split("\n", 1)[0]
-        # Spreadsheets set to a European locale save CSV with semicolons.
-        if first_line.count(";") > first_line.count(","):
-            options["delimiter"] = ";"
+    return extension
+
+
+# A form's export has tens of columns; a crafted spreadsheet can declare 16,384, which would
+# multiply every row kept in memory.
+MAX_COLUMNS = 500
+# What an .xlsx file's parts other than its sheets (shared strings, styles) may expand to: they are read
+# whole, and a few hundred kilobytes of zip can hold gigabytes.
+XLSX_MAX_EXPANDED_BYTES = 64 * 1024 * 1024
+
+
+def too_many_rows_problem() -> str:
+    return _("The file has more than %(max)d rows: split it into files of at most %(max)d rows.") % {
+        "max": settings.SIGN_ON_IMPORT_MAX_ROWS}
+
+
+def read_table(data: bytes, filename: str) -> tablib.Dataset:
+    """The file as a table with one heading per column; raises :class:`ImportFileError`.
+
+    The file is read a row at a time (csv's reader, openpyxl's read-only rows), and
+    reading stops at the first row past ``SIGN_ON_IMPORT_MAX_ROWS``: a 300 KB .xlsx can
+    hold a million rows, and holding them all took minutes and hundreds of megabytes.
+    Each step runs in a worker: 10,000 rows take 11–17 s per step on PostgreSQL
+    (bench/import_bench.py); larger files are split so that a step stays within its timeout.
+    """
+    extension = file_extension(filename)
+    limit = settings.SIGN_ON_IMPORT_MAX_ROWS
     try:
-        dataset = file_format.create_dataset(data, **options)
+        rows = csv_rows(data) if extension == "csv" else xlsx_rows(data)
+        headers = next(rows, None)
+        body = []
+        for row in rows:
+            if len(body) == limit:
+                raise ImportFileError(too_many_rows_problem())
+            body.append(row)
+        if extension == "xlsx":
+            headers, body = _even_rows(headers or [], body)
+        else:
+            body = _padded_to(headers or [], body)
+    except ImportFileError:
+        raise
+    except UnicodeDecodeError:
+        raise ImportFileError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
     except Exception as error:  # each format fails in its own way on a damaged file
         logger.info("An import file could not be read: %s", type(error).__name__)
         raise ImportFileError(_("The file could not be read as a %(format)s table.") % {"format": extension.upper()})
-    if not dataset.headers or len(dataset) == 0:
+    if not headers or not body:
         raise ImportFileError(_("The file has no rows under its heading row."))
-    # Each step runs within one request: 10,000 rows take 11–17 s per step on PostgreSQL
-    # (bench/import_bench.py); larger files are split so that a step stays within a worker's timeout.
-    if len(dataset) > settings.SIGN_ON_IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            _("The file has %(count)d rows; import at most %(max)d at a time: split it.")
-            % {"count": len(dataset), "max": settings.SIGN_ON_IMPORT_MAX_ROWS}
-        )
-    dataset.headers = column_headings(dataset.headers)
+    dataset = tablib.Dataset(*body, headers=column_headings(headers))
     return dataset
+
+
+def csv_rows(data: bytes):
+    """The rows of a CSV file one line at a time, blank lines skipped; semicolons read where they separate."""
+    first_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
+    # Spreadsheets set to a European locale save CSV with semicolons.
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    for row in csv.reader(text, delimiter=delimiter):
+        if row:
+            yield row
+
+
+def xlsx_rows(data: bytes):
+    """The first sheet's rows one at a time, as values (a formula's last result), at most ``MAX_COLUMNS`` + 1 wide."""
+    import openpyxl
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        if sum(part.file_size for part in archive.infolist()
+               if not part.filename.startswith("xl/worksheets/")) > XLSX_MAX_EXPANDED_BYTES:
+            raise ValueError("the workbook's shared parts expand too far")
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
+        sheet = book.active
+        # The size a sheet declares is not trusted: it would pad every row to its width, and add
+        # rows up to its height, whatever the sheet holds.
+        sheet.reset_dimensions()
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+            row = list(row)
+            while row and row[-1] is None:
+                row.pop()
+            yield row
+    finally:
+        book.close()
+
+
+def _even_rows(headers: list, body: list) -> tuple[list, list]:
+    """A sheet's heading and rows, all as wide as the widest; trailing empty rows dropped (a formatted
+    but empty row is no signatory)."""
+    while body and not body[-1]:
+        body.pop()
+    width = max([len(headers), *(len(row) for row in body)])
+    if width > MAX_COLUMNS:
+        raise ImportFileError(_("The file has more than %(max)d columns.") % {"max": MAX_COLUMNS})
+    return [*headers, *[None] * (width - len(headers))], [[*row, *[None] * (width - len(row))] for row in body]
+
+
+def _padded_to(headers: list, body: list) -> list:
+    """A CSV file's rows as wide as its heading row; a longer row is a damaged file."""
+    width = len(headers)
+    if width > MAX_COLUMNS:
+        raise ImportFileError(_("The file has more than %(max)d columns.") % {"max": MAX_COLUMNS})
+    for row in body:
+        if len(row) > width:
+            raise ValueError("a row is longer than the heading row")
+        row.extend([""] * (width - len(row)))
+    return body
 
 
 def column_headings(headers) -> list[str]:
@@ -886,9 +968,79 @@ PREVIEW_ROWS = 200
 
 
 def keep_upload(*, statement, data: bytes, filename: str, by=None) -> SignOnImport:
-    """Keep the uploaded file for the next steps, in the database, where a worker can read it."""
-    return SignOnImport.objects.create(statement=statement, data=data, filename=filename[:255], uploaded_by=by,
-                                       language=translation.get_language() or settings.LANGUAGE_CODE)
+    """Keep the uploaded file, in the database where a worker can read it, and have a worker read it.
+
+    The web request only stores the file: reading it (its headings, a few values, its
+    rows up to the limit) is the worker's (``read_kept_upload``), as a file of a few
+    hundred kilobytes can hold a million rows. The page shows the file being read.
+    """
+    upload = SignOnImport.objects.create(
+        statement=statement, data=data, filename=filename[:255], uploaded_by=by, state=SignOnImport.State.READING,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    transaction.on_commit(partial(_hand_to_reader, upload.pk))
+    return upload
+
+
+def _hand_to_reader(upload_id: int) -> None:
+    from .tasks import read_sign_on_upload
+
+    try:
+        read_sign_on_upload.delay(upload_id)
+    except Exception as error:
+        # The broker is unreachable: the page says so, and staff can upload the file again.
+        _refuse_unread(upload_id, f"could not be queued for reading: {type(error).__name__}")
+
+
+def _refuse_unread(upload_id: int, why: str) -> None:
+    logger.error("Sign-on import %s %s", upload_id, why)
+    upload = SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.READING).first()
+    if upload is not None:
+        with translation.override(upload.language):
+            problem = _("The file could not be read just now (sign-on import %(number)d): upload it again. If it "
+                        "fails again, an administrator will find the error in the log.") % {"number": upload_id}
+        SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.READING).update(
+            state=SignOnImport.State.REFUSED, problem=problem, data=b"", finished_at=timezone.now())
+
+
+def read_kept_upload(upload_id: int) -> SignOnImport | None:
+    """The worker's reading of a kept file: its headings, each column's first values and its number of
+    rows for the mapping step, or why it cannot be imported; the upload, or None if it was not waiting.
+
+    Reading stops at the first row past the limit (``read_table``). A refused file is emptied
+    at once (it holds contact details, and nothing will be done with it). Idempotent: only
+    an upload being read is read, locked, so a task delivered twice reads it once.
+    """
+    try:
+        with transaction.atomic():
+            upload = (SignOnImport.objects.select_for_update()
+                      .filter(pk=upload_id, state=SignOnImport.State.READING).first())
+            if upload is None:
+                return None
+            with translation.override(upload.language):
+                try:
+                    dataset = read_table(bytes(upload.data), upload.filename)
+                except ImportFileError as problem:
+                    upload.state, upload.problem, upload.data = SignOnImport.State.REFUSED, str(problem), b""
+                    upload.finished_at = timezone.now()
+                else:
+                    upload.state = SignOnImport.State.UPLOADED
+                    upload.headings, upload.row_count = list(dataset.headers), len(dataset)
+                    upload.samples = [[heading, values] for heading, values in column_samples(dataset)]
+            upload.save(update_fields=["state", "problem", "data", "finished_at", "headings", "row_count", "samples",
+                                       "updated_at"])
+            return upload
+    except Exception as error:
+        _refuse_unread(upload_id, f"could not be read: {type(error).__name__}")
+        return None
+
+
+def mappable_upload(statement, upload_id) -> SignOnImport:
+    """The kept upload whose columns staff map (see ``kept_upload``); ImportFileError once it is imported."""
+    upload = kept_upload(statement, upload_id)
+    if upload.state == SignOnImport.State.IMPORTED:
+        raise ImportFileError(_("This file has been imported already."))
+    return upload
 
 
 def _kept(now=None) -> Q:
@@ -901,7 +1053,8 @@ def kept_upload(statement, upload_id) -> SignOnImport:
     """The upload ``upload_id`` of ``statement``; ImportFileError if it is gone, expired or another statement's."""
     upload = None
     if str(upload_id).isdigit():
-        upload = SignOnImport.objects.filter(_kept(), pk=int(upload_id), statement=statement).first()
+        # Not the file itself: the web process never reads it (the worker does), and it can be megabytes.
+        upload = SignOnImport.objects.filter(_kept(), pk=int(upload_id), statement=statement).defer("data").first()
     if upload is None:
         raise ImportFileError(_("The uploaded file has expired: upload it again."))
     return upload
@@ -910,7 +1063,7 @@ def kept_upload(statement, upload_id) -> SignOnImport:
 def recent_uploads(statement, count: int = 10) -> list[SignOnImport]:
     """The latest files uploaded for ``statement`` that staff can still go back to."""
     uploads = SignOnImport.objects.filter(_kept(), statement=statement)
-    return list(uploads.defer("data", "report").select_related("uploaded_by")[:count])
+    return list(uploads.defer("data", "report", "samples").select_related("uploaded_by")[:count])
 
 
 def read_upload(upload: SignOnImport) -> tablib.Dataset:
@@ -987,12 +1140,16 @@ def run_queued(upload_id: int) -> SignOnImport | None:
         return None
 
 
+WORKING_STATES = (SignOnImport.State.READING, SignOnImport.State.QUEUED)
+
+
 def wait_for_run(upload: SignOnImport, *, seconds: float) -> SignOnImport:
-    """``upload`` once its queued run is over, or as it stands after ``seconds``."""
+    """``upload`` once the worker has read it or run its check or import, or as it stands after ``seconds``."""
     deadline = time.monotonic() + seconds
-    while upload.state == SignOnImport.State.QUEUED and time.monotonic() < deadline:
+    while upload.state in WORKING_STATES and time.monotonic() < deadline:
         time.sleep(0.2)
-        upload.refresh_from_db(fields=["state", "report", "finished_at"])
+        upload.refresh_from_db(fields=["state", "report", "finished_at", "headings", "samples", "row_count",
+                                       "problem"])
     return upload
 
 

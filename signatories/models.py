@@ -468,6 +468,10 @@ class SignOnImport(models.Model):
     """
 
     class State(models.TextChoices):
+        # A worker reads the file (its headings, a few values, how many rows), never the web request:
+        # a small file can hold a million rows.
+        READING = "reading", _("being read")
+        REFUSED = "refused", _("not readable")
         UPLOADED = "uploaded", _("uploaded")
         QUEUED = "queued", _("waiting for a worker")
         CHECKED = "checked", _("checked")
@@ -491,6 +495,12 @@ class SignOnImport(models.Model):
     # The uploader's language: the report's problems and labels are written in it.
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.UPLOADED)
+    # What the worker read of the file for the mapping step: its headings, each column's first
+    # values, its number of rows; or why it cannot be imported (in the uploader's language).
+    headings = models.JSONField(null=True, blank=True)
+    samples = models.JSONField(default=list, blank=True)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    problem = models.TextField(blank=True)
     # The last run's report (signatories.imports.ImportReport as JSON).
     report = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
@@ -503,7 +513,7 @@ class SignOnImport(models.Model):
         verbose_name_plural = _("sign-on imports")
         constraints = [
             models.CheckConstraint(
-                condition=Q(state__in=["uploaded", "queued", "checked", "imported", "failed"]),
+                condition=Q(state__in=["reading", "refused", "uploaded", "queued", "checked", "imported", "failed"]),
                 name="sign_on_import_state_valid",
             ),
         ]

@@ -38,3 +38,8 @@ def run_sign_on_import(upload_id):
 @shared_task
 def discard_stale_sign_on_uploads():
     imports.discard_stale_uploads()
+
+
+@shared_task(acks_late=True)
+def read_sign_on_upload(upload_id):
+    imports.read_kept_upload(upload_id)
