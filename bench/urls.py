@@ -11,12 +11,13 @@ import json
 
 from django.db import connection, transaction
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import path
 
 from advocacy.urls import urlpatterns as site_urlpatterns
 from campaigns.statement_page import get_statement_for_sign_on
 from signatories.forms import SIGN_ON_FORMS
+from signatories.views import CONTENT_FRAGMENT
 
 
 def hello(request):
@@ -58,7 +59,11 @@ def sign_floor(request, campaign_slug, statement_slug):
             [statement.pk, json.dumps({**details.public_profile(), "email": details.email,
                                        "listing": form.cleaned_data["listing"]})],
         )
-    return redirect("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
+    # As the real sign-on answers: the thank-you page, at its content.
+    return redirect(
+        resolve_url("signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug)
+        + CONTENT_FRAGMENT
+    )
 
 
 urlpatterns = [
