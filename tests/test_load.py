@@ -65,14 +65,19 @@ def test_200_simultaneous_first_submissions_of_one_organization_make_one_sign_on
 ):
     with pooled_server(SERVER_WORKERS) as server:
         cookies, token = csrf_for(server.port, open_statement.get_absolute_url())
-        payload = form(token, name="Access Now", website="https://www.accessnow.org/",
-                       contact_email="campaigns@accessnow.example")
-        answers = post_all_at_once(server.port, sign_url(open_statement), [payload] * 200, cookies=cookies)
+        # The same answers 200 times, each with its own form stamp (a stamp is good for one sign-on).
+        payloads = [
+            form(token, name="Access Now", website="https://www.accessnow.org/",
+                 contact_email="campaigns@accessnow.example")
+            for _ in range(200)
+        ]
+        answers = post_all_at_once(server.port, sign_url(open_statement), payloads, cookies=cookies)
 
     # Not yet public, so every answer is the same "check your email": nobody learns who won.
     assert {answer.status for answer in answers} == {302}
     assert {answer.headers["location"] for answer in answers} == {f"{open_statement.get_absolute_url()}thank-you/#main"}
-    assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (1, 1, 1)
+    # The address waits on the sign-on until it is confirmed: no contact yet.
+    assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (1, 0, 1)
     assert [message.to for message in mailoutbox] == [["campaigns@accessnow.example"]]
 
 
