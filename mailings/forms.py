@@ -68,6 +68,16 @@ class ContactLine:
     language: str
 
 
+# A list of invitees or journalists runs to hundreds of lines. These bounds keep a wrong file (a
+# database dump, a spreadsheet of a million rows saved as CSV) from being parsed in the web request.
+LIST_MAX_BYTES = 2 * 1024 * 1024
+LIST_MAX_LINES = 5_000
+
+
+def too_many_lines_problem() -> str:
+    return _("The list has more than %(max)d lines: split it.") % {"max": LIST_MAX_LINES}
+
+
 def parse_contact_list(text: str) -> list[ContactLine]:
     """Parse one contact per line, cells separated by commas or tabs (a spreadsheet column copy works).
 
@@ -77,7 +87,10 @@ def parse_contact_list(text: str) -> list[ContactLine]:
     """
     contacts, errors = [], []
     languages = {code for code, _name in settings.LANGUAGES}
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()  # pasted text: no longer than a request's body may be
+    if len(lines) > LIST_MAX_LINES:
+        raise ValidationError(too_many_lines_problem())
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         cells = next(csv.reader([line], delimiter="\t" if "\t" in line else ","))
@@ -108,8 +121,19 @@ def parse_contact_list(text: str) -> list[ContactLine]:
 
 
 def read_list_upload(upload) -> str:
-    """The text of an uploaded CSV file; a clear error for anything but UTF-8 text."""
-    try:
-        return upload.read().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
+    """The text of an uploaded CSV file, read a line at a time; a clear error for a file that is
+    larger than ``LIST_MAX_BYTES``, longer than ``LIST_MAX_LINES`` (reading stops there), or not UTF-8 text."""
+    if upload.size > LIST_MAX_BYTES:
+        raise ValidationError(_("The file is larger than %(size)d MB: split it.")
+                              % {"size": LIST_MAX_BYTES // (1024 * 1024)})
+    lines = []
+    for number, line in enumerate(upload, start=1):  # an uploaded file iterates over its lines
+        if number > LIST_MAX_LINES:
+            raise ValidationError(too_many_lines_problem())
+        try:
+            lines.append(line.decode("utf-8-sig" if number == 1 else "utf-8"))
+        except UnicodeDecodeError:
+            raise ValidationError(
+                _("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8).")
+            )
+    return "".join(lines)

@@ -258,8 +258,8 @@ def xlsx_rows(data: bytes):
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = book.active
-        # The size a sheet declares is not trusted: it would pad every row to its width, and add
-        # rows up to its height, whatever the sheet holds.
+        # The size a sheet declares is not trusted: read as it says, every row would be padded to its
+        # width (up to 16,384 columns), whatever the sheet holds. Rows are cut at MAX_COLUMNS + 1 too.
         sheet.reset_dimensions()
         for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
             row = list(row)
