@@ -249,18 +249,33 @@ def csv_rows(data: bytes):
 
 def xlsx_rows(data: bytes):
     """The first sheet's rows one at a time, as values (a formula's last result), at most ``MAX_COLUMNS`` + 1 wide."""
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class SheetOfUndeclaredSize(ReadOnlyWorksheet):
+        """A read-only sheet that never asks the size the file declares for it. It is not trusted (read as
+        it says, each row would be padded to its width, up to 16,384 columns), and for a sheet that
+        declares none openpyxl parses the whole sheet to find out: 9 s for a million rows, before the first."""
+
+        def _get_size(self):
+            pass
+
+    class SheetByRowsReader(ExcelReader):
+        def read_worksheets(self):
+            for sheet, relation in self.parser.find_sheets():
+                if relation.target in self.valid_files and "chartsheet" not in relation.Type:
+                    self.wb._sheets.append(
+                        SheetOfUndeclaredSize(self.wb, sheet.name, relation.target, self.shared_strings))
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         if sum(part.file_size for part in archive.infolist()
                if not part.filename.startswith("xl/worksheets/")) > XLSX_MAX_EXPANDED_BYTES:
             raise ValueError("the workbook's shared parts expand too far")
-    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    reader = SheetByRowsReader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read()
+    book = reader.wb
     try:
-        sheet = book.active
-        # The size a sheet declares is not trusted: read as it says, every row would be padded to its
-        # width (up to 16,384 columns), whatever the sheet holds. Rows are cut at MAX_COLUMNS + 1 too.
-        sheet.reset_dimensions()
+        sheet = book.active or book.worksheets[0]
         for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
             row = list(row)
             while row and row[-1] is None:

@@ -168,6 +168,19 @@ def test_a_spreadsheet_declaring_the_largest_sheet_reads_only_the_rows_it_holds(
     assert SignOnImport.objects.get().row_count == 3
 
 
+def test_a_spreadsheet_is_not_parsed_whole_to_find_its_size(admin_client, statement, settings, monkeypatch):
+    # For a sheet that declares no size, openpyxl parses all of it to find out, before the first row.
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    settings.SIGN_ON_IMPORT_MAX_ROWS = 50
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", lambda parser: pytest.fail("the sheet was sized"))
+
+    page = admin_client.get(post_file(admin_client, statement, "responses.xlsx", xlsx_bytes(1_000)))
+
+    assert page.context["upload_form"].errors["file"] == [
+        "The file has more than 50 rows: split it into files of at most 50 rows."]
+
+
 def test_with_the_workers_unreachable_the_page_says_the_file_could_not_be_read(admin_client, statement, monkeypatch):
     from signatories import tasks
 
