@@ -1,12 +1,16 @@
-import time
+import copy
 import threading
+import time
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.signals import request_finished, request_started
+from django.test import override_settings
 from django.utils import translation
 
+from advocacy import redis_outages
 from advocacy.celery import app as celery_app
 
 from .factories import StaffUserFactory, StatementFactory, TierFactory
@@ -28,6 +32,30 @@ def celery_runs_tasks_in_process(request):
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session", autouse=True)
+def redis_cache_of_this_test_process(worker_id):
+    """With REDIS_URL set, each test process (pytest-xdist worker) caches in a Redis database of its
+    own, 1 + its number: a test that empties the cache must not reset the rate-limit counters or
+    the form stamps of a test running at the same moment in the other process."""
+    location = settings.CACHES["default"].get("LOCATION", "")
+    if not str(location).startswith(("redis://", "rediss://")):
+        yield
+        return
+    number = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    caches = copy.deepcopy(settings.CACHES)
+    caches["default"]["LOCATION"] = urlsplit(location)._replace(path=f"/{1 + number}").geturl()
+    with override_settings(CACHES=caches):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def redis_answering_again():
+    """A Redis that was slow to answer in an earlier test (200 posts at once on a loaded machine can
+    take a command past its timeout) is not skipped by this one: each test starts with no outage
+    remembered (advocacy.redis_outages)."""
+    redis_outages.forget_failures()
 
 
 @pytest.fixture(autouse=True)
