@@ -438,8 +438,21 @@ class StatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class InviteeListForm(forms.Form):
+class PastedListForm(forms.Form):
+    """A list pasted from a spreadsheet in ``list_field``, or a CSV file of the same columns in
+    ``file_field``: every line is checked, and one bad line adds nobody (parse_contact_list)."""
+
+    list_field = file_field = ""
+
+    def lines(self, cleaned):
+        upload = cleaned.get(self.file_field)
+        return parse_contact_list(read_list_upload(upload) if upload else cleaned.get(self.list_field) or "")
+
+
+class InviteeListForm(PastedListForm):
     """Paste one invitee per line, or upload a CSV file: email, organization, contact name, country, language."""
+
+    list_field, file_field = "invitees", "invitees_file"
 
     statement = forms.ModelChoiceField(label=_("Statement"), queryset=Statement.objects.select_related("campaign"))
     invitees = forms.CharField(
@@ -458,20 +471,20 @@ class InviteeListForm(forms.Form):
     def clean(self):
         """Parse every line; report each bad line by its number and import nothing if one is bad."""
         cleaned = super().clean()
-        upload = cleaned.get("invitees_file")
-        text = read_list_upload(upload) if upload else cleaned.get("invitees") or ""
         cleaned["invitee_list"] = [
             services.Invitee(
                 email=line.email, organization_name=line.first, contact_name=line.second, country=line.country,
                 language=line.language,
             )
-            for line in parse_contact_list(text)
+            for line in self.lines(cleaned)
         ]
         return cleaned
 
 
-class PressListForm(forms.Form):
+class PressListForm(PastedListForm):
     """Paste one journalist per line, or upload a CSV file: email, name, outlet, country, language."""
+
+    list_field, file_field = "contacts", "contacts_file"
 
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
     contacts = forms.CharField(
@@ -490,14 +503,13 @@ class PressListForm(forms.Form):
     def clean(self):
         """The same lines as the invitees' list, read by the same parser: all or nothing."""
         cleaned = super().clean()
-        upload = cleaned.get("contacts_file")
-        text = read_list_upload(upload) if upload else cleaned.get("contacts") or ""
         cleaned["contact_list"] = [
             services.Journalist(
                 email=line.email, name=line.first, outlet=line.second, country=line.country, language=line.language
             )
-            for line in parse_contact_list(text)
+            for line in self.lines(cleaned)
         ]
+        return cleaned
         return cleaned
 
 
