@@ -1,5 +1,7 @@
+from urllib.parse import parse_qsl, urlencode
+
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.urls import translate_url
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
@@ -35,3 +37,36 @@ class RememberedLanguageMiddleware:
         if unprefixed:
             patch_vary_headers(response, ["Cookie"])
         return response
+
+
+# What ad networks, social networks and newsletter tools add to a shared link (utm_* too).
+TRACKING_PARAMETERS = frozenset({
+    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
+    "li_fat_id", "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "_ga", "_gl",
+})
+
+
+def is_tracking_parameter(name: str) -> bool:
+    return name in TRACKING_PARAMETERS or name.startswith("utm_")
+
+
+class DropTrackingParametersMiddleware:
+    """Sends a link that carries trackers' parameters to the same address without them.
+
+    Every share on a social network or in a newsletter adds its own ``fbclid`` or
+    ``utm_*``: each would be another address for the same page, missing the page cache,
+    and the parameters would stay in the reader's history and bookmarks. Only GET and
+    HEAD, before any session or database work: a redirect costs no query.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if query and request.method in ("GET", "HEAD"):
+            parameters = parse_qsl(query, keep_blank_values=True)
+            kept = [(name, value) for name, value in parameters if not is_tracking_parameter(name)]
+            if len(kept) != len(parameters):
+                return HttpResponsePermanentRedirect(request.path + (f"?{urlencode(kept)}" if kept else ""))
+        return self.get_response(request)
