@@ -229,7 +229,8 @@ def test_switcher_leaves_a_french_page_opened_by_a_link(client, statement, chose
                            HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     assert response["Location"] == f"{expected_prefix}{url}?utm_source=x"
-    page = client.get(response["Location"])
+    # (The tracker's parameter then goes with a redirect of its own: tests/test_tracking_links.py.)
+    page = client.get(response["Location"], follow=True)
     assert f'<html lang="{chosen}"' in page.content.decode()
 
 
