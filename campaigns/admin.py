@@ -17,6 +17,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 
 from accounts.roles import CampaignScopedAdmin
 from advocacy.audit import AuditedAdmin
+from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
 from mailings.models import Mailing
 from signatories import exports, imports
@@ -229,9 +230,8 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     @admin.display(description=_("final text"))
     def text_lock_summary(self, statement):
         if statement.text_locked_at is None:
-            return _("Not locked: the text can still change (each change is a new version). To lock it, select "
-                     "the statement in the list of statements and choose “Lock the final text of the selected "
-                     "statements”.")
+            return _("Not locked: the text can still change (each change is a new version). To lock it, press "
+                     "“Lock the final text” at the top of this page.")
         return _("Locked on %(date)s, at version %(version)s: the text in the original language cannot change. "
                  "Translations and the demands' status can.") % {
             "date": date_format(timezone.localtime(statement.text_locked_at), "DATETIME_FORMAT"),
@@ -343,6 +343,9 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
                  name="campaigns_statement_notify_signers"),
             path("<int:pk>/import/", wrap(self.import_view), name="campaigns_statement_import"),
             path("<int:pk>/import/<int:upload_id>/", wrap(self.import_run_view), name="campaigns_statement_import_run"),
+            path("<int:pk>/final-text/", wrap(self.text_lock_view), name="campaigns_statement_text_lock"),
+            path("<int:pk>/reminders/", wrap(self.reminders_view), name="campaigns_statement_reminders"),
+            path("<int:pk>/export/<str:kind>/", wrap(self.export_view), name="campaigns_statement_export"),
             *super().get_urls(),
         ]
 
@@ -409,6 +412,74 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             _("A draft mailing to signers of earlier versions is ready: check its text, then schedule it."),
         )
         return redirect("admin:mailings_mailing_change", mailing.pk)
+
+    # --- Buttons on the statement's page (the list's actions, for this one statement) ----------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        statement = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_change_statement": statement is not None and self.has_change_permission(request, statement),
+            "can_export_sign_ons": self.has_export_sign_ons_permission(request),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _confirmation(self, request, statement, template, title, **context):
+        return TemplateResponse(request, f"admin/campaigns/statement/{template}", {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "statement": statement,
+            "change_url": reverse("admin:campaigns_statement_change", args=[statement.pk]),
+            "opts": self.model._meta,
+            **context,
+        })
+
+    def _changeable_statement(self, request, pk):
+        statement = self.get_object(request, pk)
+        return statement if statement is not None and self.has_change_permission(request, statement) else None
+
+    def text_lock_view(self, request, pk):
+        """Lock the final text (or unlock it): what it does, then a button that does it."""
+        statement = self._changeable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        if request.method == "POST":
+            # What the person saw and pressed, not the state now: pressing twice never undoes the first press.
+            if request.POST.get("do") == "unlock":
+                self.unlock_text(request, Statement.objects.filter(pk=statement.pk))
+            else:
+                self.lock_final_text(request, Statement.objects.filter(pk=statement.pk))
+            return redirect("admin:campaigns_statement_change", statement.pk)
+        title = _("Unlock the text") if statement.is_text_locked else _("Lock the final text")
+        return self._confirmation(request, statement, "text_lock.html", title)
+
+    def reminders_view(self, request, pk):
+        """Schedule the standard reminders: who awaits an answer, in which languages, and when; or why not."""
+        statement = self._changeable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        if request.method == "POST":
+            self.schedule_standard_reminders(request, Statement.objects.filter(pk=statement.pk))
+            return redirect("admin:campaigns_statement_change", statement.pk)
+        times, problem = mailing_services.standard_reminder_times(statement)
+        by_language = mailing_selectors.invitees_awaiting_answer_by_language(statement)
+        return self._confirmation(
+            request, statement, "reminders.html", _("Schedule reminders"),
+            problem=problem,
+            reminders=[(days, timezone.localtime(at)) for days, at in times],
+            time_zone=timezone.get_current_timezone_name(),
+            by_language=by_language,
+            awaiting=sum(count for _language, count in by_language),
+        )
+
+    def export_view(self, request, pk, kind):
+        """This statement's publication list, or all its sign-ons, as CSV."""
+        statement = self.get_object(request, pk)
+        allowed = (self.has_view_permission(request, statement) if kind == "publication"
+                   else kind == "staff" and self.has_export_sign_ons_permission(request))
+        if statement is None or not allowed:
+            return redirect("admin:campaigns_statement_changelist")
+        return self._export(request, Statement.objects.filter(pk=statement.pk), kind=kind, file_format="csv")
 
     # --- Importing sign-ons ------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from .models import Mailing, Unsubscription, email_hash, normalize_email
-from .services import resolve_recipients, version_language
+from .services import _invitees_awaiting_answer, resolve_recipients, version_language
 
 
 @dataclass(frozen=True)
@@ -65,3 +65,12 @@ def audience(mailing: Mailing) -> Audience:
         for language, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
     return Audience(by_language=rows, unsubscribed=skipped)
+
+
+def invitees_awaiting_answer_by_language(statement) -> list[tuple[str, int]]:
+    """The invitees a deadline reminder would reach (neither signed nor declined), as (language name, count),
+    the largest group first."""
+    names = dict(settings.LANGUAGES)
+    counts = Counter(_invitees_awaiting_answer(statement).values_list("language", flat=True))
+    return [(str(names.get(language, language)), count)
+            for language, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]

@@ -406,20 +406,15 @@ def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
     statement's own language first, the fallback of anyone invited later in
     another language), with the statement's title in that language.
     """
-    if statement.sign_on_deadline is None:
-        raise MailingNotReady(gettext("Set the statement's sign-on deadline first."))
+    times, problem = standard_reminder_times(statement)
+    if problem:
+        raise MailingNotReady(problem)
     languages = [statement.language, *sorted(
         set(statement.invitations.values_list("language", flat=True).distinct()) - {statement.language}
     )]
-    created, problem = [], ""
+    created = []
     with transaction.atomic():
-        for days in STANDARD_REMINDER_DAYS:
-            at = statement.sign_on_deadline - timezone.timedelta(days=days)
-            if at <= timezone.now():
-                continue
-            problem = why_not_signable(statement, at=at)
-            if problem:  # a closed statement: nobody is to be reminded to sign it
-                continue
+        for days, at in times:
             with translation.override(statement.language):
                 mailing = Mailing.objects.create(
                     statement=statement,
@@ -444,9 +439,31 @@ def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
                         ),
                     )
             created.append(mailing)
-    if problem and not created:
-        raise MailingNotReady(problem)
     return created
+
+
+def standard_reminder_times(statement) -> tuple[list, str]:
+    """The standard reminders ``schedule_standard_reminders`` would schedule now, and why none can be.
+
+    Returns ``(days before the deadline, time)`` for each reminder still ahead, and
+    "" — or, when none can be scheduled because the statement has no deadline or
+    takes no sign-ons by then, the reason to show staff (and an empty list). Times
+    already passed are left out without a reason. Its own function so that the
+    confirmation page says what the service would do, in the service's words.
+    """
+    if statement.sign_on_deadline is None:
+        return [], gettext("Set the statement's sign-on deadline first.")
+    times, problem = [], ""
+    for days in STANDARD_REMINDER_DAYS:
+        at = statement.sign_on_deadline - timezone.timedelta(days=days)
+        if at <= timezone.now():
+            continue
+        why_not = why_not_signable(statement, at=at)
+        if why_not:  # a closed statement: nobody is to be reminded to sign it
+            problem = why_not
+            continue
+        times.append((days, at))
+    return times, "" if times else problem
 
 
 def why_not_signable(statement, *, at=None) -> str:
