@@ -1,0 +1,93 @@
+"""Staff act on a statement from its own page, as a person would (issue 19, actions where the object is).
+
+Sign in with a password and an authenticator code, open the statement, press
+"Schedule reminders…", read who awaits an answer and when the reminders go, confirm,
+and read the message; then press "Lock the final text", read what it does, confirm,
+and see the statement's final text locked. No action drop-down, no typed address.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
+from django.utils import timezone
+
+from mailings.models import Invitation, Mailing
+from tests.factories import StaffUserFactory, StatementFactory
+
+pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+def totp_code(secret):
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+@pytest.fixture
+def staff_secret(db):
+    staff = StaffUserFactory(email="coordinator@coalition.example", second_factor=False)
+    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    return staff.email, secret
+
+
+def sign_in(page, live_server, email, secret):
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label(re.compile("code", re.I)).first.fill(totp_code(secret))
+    page.get_by_role("button", name=re.compile("Sign in|Authenticate|Verify", re.I)).click()
+    page.get_by_role("heading", name=re.compile("Site administration", re.I)).wait_for()
+
+
+@pytest.fixture
+def statement(db):
+    statement = StatementFactory(title="Encryption keeps us safe",
+                                 sign_on_deadline=timezone.now() + timedelta(days=20))
+    for email, language in [("ana@adc.example", "es"), ("jo@eff.example", "en"), ("bo@lqdn.example", "fr"),
+                            ("li@apc.example", "en")]:
+        Invitation.objects.create(statement=statement, email=email, organization_name=email, language=language)
+    return statement
+
+
+def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(page, live_server, statement,
+                                                                              staff_secret):
+    page.set_default_timeout(30_000)
+    sign_in(page, live_server, *staff_secret)
+    page.get_by_role("link", name="Statements", exact=True).first.click()
+    page.get_by_role("link", name="Encryption keeps us safe").click()
+
+    page.get_by_role("link", name="Schedule reminders…").click()
+    main = page.get_by_role("main").inner_text()
+    assert "4 invitees await an answer" in main
+    assert "English: 2" in main and "Spanish: 1" in main and "French: 1" in main
+    zone = timezone.get_current_timezone_name()
+    for days, words in [(7, "7 days"), (1, "1 day")]:
+        assert f"({zone}): {words} before the deadline" in main
+    assert not Mailing.objects.exists()
+    page.get_by_role("button", name="Confirm: schedule the reminders").click()
+    assert "2 reminders scheduled" in page.locator("ul.messagelist").inner_text()
+    assert Mailing.objects.filter(statement=statement, kind=Mailing.Kind.DEADLINE_REMINDER).count() == 2
+
+    # Back on the statement's page: lock its final text.
+    page.get_by_role("link", name="Lock the final text").click()
+    assert "the signed text can no longer change" in page.get_by_role("main").inner_text()
+    page.get_by_role("button", name="Confirm: lock the final text").click()
+    assert "1 statement now has its final text locked." in page.locator("ul.messagelist").inner_text()
+    final_text = page.locator(".field-text_lock_summary")
+    assert "Final text" in final_text.inner_text() and "Locked on" in final_text.inner_text()
+    assert page.get_by_role("link", name="Unlock the text").count() == 1
+    statement.refresh_from_db()
+    assert statement.is_text_locked
