@@ -288,12 +288,17 @@ def test_coordinator_runs_a_campaign_from_scratch(page, live_server, coordinator
     assert len(mailoutbox) == 3
 
     # Reminders to the invitees who have not signed, then the text is locked and the campaign closed.
+    # Both are buttons on the statement's page, each with a confirmation page saying what it does.
     open_admin_list(page, "Statements")
-    page.get_by_role("row", name=re.compile("Encryption keeps us safe")).get_by_role("checkbox").check()
-    choose_action(page, "Schedule reminders to invitees 7 days and 1 day before the deadline")
+    page.get_by_role("link", name="Encryption keeps us safe").click()
+    page.get_by_role("link", name="Schedule reminders…").click()
+    assert "invitees await an answer" in page.get_by_role("main").inner_text()
+    page.get_by_role("button", name="Confirm: schedule the reminders").click()
     assert "2 reminders scheduled" in success_message(page)
-    page.get_by_role("row", name=re.compile("Encryption keeps us safe")).get_by_role("checkbox").check()
-    choose_action(page, "Lock the final text of the selected statements")
+    page.get_by_role("link", name="Lock the final text").click()
+    page.get_by_role("button", name="Confirm: lock the final text").click()
+    assert "1 statement now has its final text locked." in success_message(page)
+    assert "Locked on" in page.locator(".field-text_lock_summary").inner_text()
     statement.refresh_from_db()
     assert statement.is_text_locked
 
