@@ -23,6 +23,8 @@ from django.utils import timezone
 from mailings.models import Invitation, Mailing
 from tests.factories import StaffUserFactory, StatementFactory
 
+from .conftest import axe_violations
+
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
@@ -62,8 +64,9 @@ def statement(db):
     return statement
 
 
-def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(page, live_server, statement,
+def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(axe_page, live_server, statement,
                                                                               staff_secret):
+    page = axe_page  # the confirmation pages are checked with axe on the way
     page.set_default_timeout(30_000)
     sign_in(page, live_server, *staff_secret)
     page.get_by_role("link", name="Statements", exact=True).first.click()
@@ -77,6 +80,7 @@ def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(pag
     for days, words in [(7, "7 days"), (1, "1 day")]:
         assert f"({zone}): {words} before the deadline" in main
     assert not Mailing.objects.exists()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Confirm: schedule the reminders").click()
     assert "2 reminders scheduled" in page.locator("ul.messagelist").inner_text()
     assert Mailing.objects.filter(statement=statement, kind=Mailing.Kind.DEADLINE_REMINDER).count() == 2
@@ -84,6 +88,7 @@ def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(pag
     # Back on the statement's page: lock its final text.
     page.get_by_role("link", name="Lock the final text").click()
     assert "the signed text can no longer change" in page.get_by_role("main").inner_text()
+    assert axe_violations(page) == []
     page.get_by_role("button", name="Confirm: lock the final text").click()
     assert "1 statement now has its final text locked." in page.locator("ul.messagelist").inner_text()
     final_text = page.locator(".field-text_lock_summary")
