@@ -10,6 +10,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
 from tests.service_checks import AXE_CORE_PATH, CHROMIUM_PATH
 
@@ -97,3 +98,37 @@ def forms_filled_at_machine_speed(settings):
     make every flow wait three seconds per form.
     """
     settings.SPAM_PROTECTION_MIN_SECONDS = 0
+
+
+STAFF_PASSWORD = "correct horse battery staple"  # the factories' password
+
+
+def totp_code(secret):
+    """The code an authenticator app shows now for ``secret``."""
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def staff_with_authenticator(email):
+    """A superuser whose address is verified and who has set up an authenticator app: (user, secret)."""
+    from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from tests.factories import StaffUserFactory
+
+    user = StaffUserFactory(email=email, second_factor=False)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return user, secret
+
+
+def sign_in_to_admin(page, live_server, email, secret):
+    """From /admin/: the password, then the authenticator code, to the admin's index."""
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label(re.compile("code", re.I)).first.fill(totp_code(secret))
+    page.get_by_role("button", name=re.compile("Sign in|Authenticate|Verify", re.I)).click()
+    page.get_by_role("heading", name=re.compile("Site administration", re.I)).wait_for()

@@ -14,17 +14,11 @@ import io
 import re
 
 import pytest
-from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 
 from signatories.models import Signatory, SignOn
-from tests.factories import OrganizationFactory, StaffUserFactory
+from tests.factories import OrganizationFactory
+
+from .conftest import sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,28 +46,10 @@ def csv_upload(rows, name):
     return {"name": name, "mimeType": "text/csv", "buffer": output.getvalue().encode("utf-8")}
 
 
-def totp_code(secret):
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
-
-
 @pytest.fixture
 def staff_secret(db):
-    staff = StaffUserFactory(email="imports@coalition.example", second_factor=False)
-    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    secret = generate_totp_secret()
-    TOTP.activate(staff, secret)
+    staff, secret = staff_with_authenticator("imports@coalition.example")
     return staff.email, secret
-
-
-def sign_in(page, live_server, email, secret):
-    page.goto(live_server.url + "/admin/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label(re.compile("code", re.I)).first.fill(totp_code(secret))
-    page.get_by_role("button", name=re.compile("Sign in|Authenticate|Verify", re.I)).click()
-    page.get_by_role("heading", name=re.compile("Site administration", re.I)).wait_for()
 
 
 def upload_and_preview(page, file):
@@ -87,7 +63,7 @@ def test_staff_import_a_google_forms_export_fix_its_bad_rows_and_find_the_sign_o
     page, live_server, statement, staff_secret,
 ):
     OrganizationFactory(name="Association for Progressive Communications", country="UG")
-    sign_in(page, live_server, *staff_secret)
+    sign_in_to_admin(page, live_server, *staff_secret)
 
     page.get_by_role("link", name="Statements", exact=True).first.click()
     page.get_by_role("link", name=statement.title).click()

@@ -9,43 +9,27 @@ cancelled, with the reason, in the list of mailings.
 """
 
 import re
-import time
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.utils import timezone
 
 from campaigns.models import Statement
 from mailings.models import Invitation, Mailing, PressContact
-from tests.factories import StaffUserFactory, StatementFactory
+from tests.factories import StatementFactory
+
+from .conftest import sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"  # the factories' password
-
-
 @pytest.fixture
 def coordinator(db):
-    secret = generate_totp_secret()
-    user = StaffUserFactory(email="coordinator@coalition.example", second_factor=False)
-    TOTP.activate(user, secret)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    user.totp_secret = secret
+    user, user.totp_secret = staff_with_authenticator("coordinator@coalition.example")
     return user
 
 
 def sign_in(page, live_server, user):
-    page.goto(live_server.url + "/admin/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.get_by_label(re.compile("code", re.I)).first.fill(
-        format_hotp_value(hotp_value(user.totp_secret, int(time.time()) // 30))
-    )
-    page.get_by_role("button", name=re.compile("^sign in$", re.I)).click()
-    page.get_by_role("heading", name="Site administration").wait_for()
+    sign_in_to_admin(page, live_server, user.email, user.totp_secret)
 
 
 def open_admin_list(page, name):

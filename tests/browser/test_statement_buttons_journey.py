@@ -6,52 +6,22 @@ and read the message; then press "Lock the final text", read what it does, confi
 and see the statement's final text locked. No action drop-down, no typed address.
 """
 
-import re
 from datetime import timedelta
 
 import pytest
-from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.utils import timezone
 
 from mailings.models import Invitation, Mailing
-from tests.factories import StaffUserFactory, StatementFactory
+from tests.factories import StatementFactory
 
-from .conftest import axe_violations
+from .conftest import axe_violations, sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct horse battery staple"
-
-
-def totp_code(secret):
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
-
-
 @pytest.fixture
 def staff_secret(db):
-    staff = StaffUserFactory(email="coordinator@coalition.example", second_factor=False)
-    EmailAddress.objects.create(user=staff, email=staff.email, verified=True, primary=True)
-    secret = generate_totp_secret()
-    TOTP.activate(staff, secret)
+    staff, secret = staff_with_authenticator("coordinator@coalition.example")
     return staff.email, secret
-
-
-def sign_in(page, live_server, email, secret):
-    page.goto(live_server.url + "/admin/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label(re.compile("code", re.I)).first.fill(totp_code(secret))
-    page.get_by_role("button", name=re.compile("Sign in|Authenticate|Verify", re.I)).click()
-    page.get_by_role("heading", name=re.compile("Site administration", re.I)).wait_for()
 
 
 @pytest.fixture
@@ -68,7 +38,7 @@ def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(axe
                                                                               staff_secret):
     page = axe_page  # the confirmation pages are checked with axe on the way
     page.set_default_timeout(30_000)
-    sign_in(page, live_server, *staff_secret)
+    sign_in_to_admin(page, live_server, *staff_secret)
     page.get_by_role("link", name="Statements", exact=True).first.click()
     page.get_by_role("link", name="Encryption keeps us safe").click()
 
