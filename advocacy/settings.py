@@ -261,6 +261,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {"activate_totp": "accounts.forms.ActivateTOTPForm"}
+# One 30-second step either side: a code typed as it changes, or read from a phone whose clock
+# drifts a little, is still accepted (RFC 6238, section 6); each code still works only once.
+MFA_TOTP_TOLERANCE = 1
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Coalition campaigns")
 LOGIN_REDIRECT_URL = "accounts:home"
 LOGIN_URL = "account_login"

@@ -62,6 +62,29 @@ def test_staff_member_needs_password_and_authenticator_code_to_reach_the_admin(c
     assert client.get("/admin/").status_code == 200
 
 
+@pytest.mark.parametrize("steps_ago, accepted", [(1, True), (2, False)])
+def test_a_code_typed_as_it_changes_still_opens_the_admin_once(client, steps_ago, accepted):
+    """The code of the 30-second step just gone still counts (the person typed it as it changed,
+    or the phone's clock is a little behind); an older one does not, and no code counts twice."""
+    staff = verified_staff("coordinator@coalition.example", second_factor=False)
+    secret = generate_totp_secret()
+    TOTP.activate(staff, secret)
+    current_counter = list(yield_hotp_counters_from_time())[1]
+    code = format_hotp_value(hotp_value(secret, current_counter - steps_ago))
+
+    client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert (response.status_code == 302) is accepted
+    assert (client.get("/admin/").status_code == 200) is accepted
+
+    if accepted:
+        client.logout()
+        client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
+        replayed = client.post("/accounts/2fa/authenticate/", {"code": code})
+        assert replayed.status_code == 200
+        assert client.get("/admin/").status_code == 302
+
+
 def test_staff_member_without_authenticator_is_sent_to_set_one_up_before_the_admin(client):
     staff = verified_staff("new.staff@coalition.example", second_factor=False)
     client.post("/accounts/login/", {"login": staff.email, "password": PASSWORD})
