@@ -189,6 +189,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "signatories.tasks.discard_stale_sign_on_uploads",
         "schedule": 3600.0,
     },
+    "rebuild-stale-documents": {
+        "task": "presskit.tasks.rebuild_stale_documents",
+        "schedule": 60.0,
+    },
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",
         "schedule": env.float("RETENTION_RUN_INTERVAL", default=6 * 3600.0),
@@ -315,6 +319,14 @@ STORAGES = {
 # Locally, serve static files straight from the source folders: no collectstatic step.
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
+# Documents built by the worker (signed letters, publication lists, press kit archives, staff exports):
+# one rebuild per document at most this often while its list keeps changing (the last change is always
+# in a build: the sweep checks every minute); a build not finished after DOCUMENT_BUILD_LEASE_SECONDS
+# is taken for dead and started again; staff exports are deleted after DOCUMENT_EXPORT_KEEP_DAYS.
+# Without a broker (the embedded default) tasks run at once, so every change is built at once too.
+DOCUMENT_REBUILD_INTERVAL_SECONDS = env.int("DOCUMENT_REBUILD_INTERVAL_SECONDS", default=300 if REDIS_URL else 0)
+DOCUMENT_BUILD_LEASE_SECONDS = env.int("DOCUMENT_BUILD_LEASE_SECONDS", default=3600)
+DOCUMENT_EXPORT_KEEP_DAYS = env.int("DOCUMENT_EXPORT_KEEP_DAYS", default=7)
 # Uploaded press kit files; never served by WhiteNoise: presskit.views serves them (embargo, counts).
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"

@@ -1,12 +1,14 @@
-"""The whole press kit of a language as one ZIP, streamed as it is written.
+"""The whole press kit of a language as one ZIP, written by the worker to a stored file.
 
 Nothing is built in memory: files are read from storage in chunks, the
-publication lists are written row by row and each signed letter is produced only
-when the archive reaches it. A README lists every item with its credit and, for
+publication lists are written row by row, and each signed letter and list is
+copied from its stored file (or produced when the archive reaches it, if the stored
+one is out of date). A README lists every item with its credit and, for
 images, the alternative text, so that they travel with the files.
 """
 
 import csv
+import hashlib
 import io
 
 from django.utils.text import slugify
@@ -15,8 +17,8 @@ from zipstream import ZIP_DEFLATED, ZIP_STORED, ZipStream
 
 from signatories.exports import escape_formula, publication_header, publication_rows
 
-from .letter import signed_letter
-from .models import IMAGE_EXTENSIONS, PressKitItem
+from .letter import letter_version, render_signed_letter
+from .models import IMAGE_EXTENSIONS, Document, PressKitItem
 
 CHUNK = 64 * 1024
 
@@ -43,7 +45,27 @@ def publication_csv_chunks(statement):
 
 
 def _signed_letter_chunks(statement):
-    yield signed_letter(statement)
+    yield render_signed_letter(statement)
+
+
+def _stored_or_built(statement, kind, build):
+    """The chunks of the statement's stored letter or list when it shows what the statement shows now, else of
+    ``build(statement)``: the archive is built by the worker, which may lay out a letter no one asked for yet."""
+    stored = Document.objects.latest_ready(Document.statement_target(kind, statement.pk))
+    if stored is not None and stored.version == letter_version(statement)[0]:
+        return _file_chunks(stored.file)
+    return build(statement)
+
+
+def press_kit_version(kit) -> str:
+    """A digest of what the archive of ``kit`` holds: its items as they are now (past their embargo or not), and
+    each statement's letter and list; a stored archive whose digest differs is rebuilt."""
+    parts = (
+        kit.campaign.pk, kit.campaign.updated_at, kit.language, kit.preview,
+        tuple((item.pk, item.updated_at) for item in kit.items),
+        tuple((statement.pk, statement.signatory_count, letter_version(statement)[0]) for statement in kit.statements),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
 def _readme(kit):
@@ -86,8 +108,10 @@ def archive_entries(kit):
             entries.append((f"{folder}/{item.pk}-{item.download_name}", _file_chunks(item.file)))
     for statement in kit.statements:
         if statement.signatory_count:
-            entries.append((f"signed-letters/{statement.slug}.pdf", _signed_letter_chunks(statement)))
-            entries.append((f"signatories/{statement.slug}.csv", publication_csv_chunks(statement)))
+            entries.append((f"signed-letters/{statement.slug}.pdf",
+                            _stored_or_built(statement, Document.Kind.SIGNED_LETTER, _signed_letter_chunks)))
+            entries.append((f"signatories/{statement.slug}.csv",
+                            _stored_or_built(statement, Document.Kind.PUBLICATION_LIST, publication_csv_chunks)))
     return entries
 
 

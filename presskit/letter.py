@@ -17,7 +17,6 @@ import html
 import io
 import re
 
-from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -34,13 +33,9 @@ from reportlab.platypus import (
     Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer,
 )
 
-from advocacy.caching import get_or_compute
 from presskit.letter_typesetting import fonts_setting, letter_fonts
-from signatories.models import SignOn
 from signatories.selectors import public_signatory_list, public_signatory_list_version
 
-# Kept in the shared cache this long at most; the key changes whenever the list does.
-SIGNED_LETTER_CACHE_SECONDS = 24 * 3600
 MARGIN = 22 * mm
 # The page's frame pads its content by 6 points on each side.
 TEXT_WIDTH = A4[0] - 2 * MARGIN - 12
@@ -204,7 +199,15 @@ def _entry_text(sign_on):
 
 
 def render_signed_letter(statement) -> bytes:
-    """The PDF of ``statement`` with its current public signatory list, in the statement's language.
+    """The PDF of ``statement`` as bytes (see ``write_signed_letter``)."""
+    output = io.BytesIO()
+    write_signed_letter(statement, output)
+    return output.getvalue()
+
+
+def write_signed_letter(statement, output) -> None:
+    """Write the PDF of ``statement`` with its current public signatory list, in the statement's language, to
+    ``output`` (a file open for binary writing). The worker does this (``services.build_document``), never a request.
 
     Keyed on the statement's language code: a right-to-left language (Arabic, Persian,
     Hebrew, Urdu: Django's LANGUAGES_BIDI) lays the whole letter out right to left."""
@@ -291,46 +294,32 @@ def render_signed_letter(statement) -> bytes:
             story.append(Spacer(1, 6))
             story += [paragraph(text, "body", italic=True) for text in unnamed]
 
-        output = io.BytesIO()
         document = SimpleDocTemplate(
             output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
             title=statement.title, author=campaign.name, subject=statement.summary[:200], lang=statement.language,
         )
         document.build(story, canvasmaker=_numbered_canvas(f"{campaign.name} — {statement.title}", fonts))
-        return output.getvalue()
 
 
-def _latest_profile_edit(statement):
-    """When a signatory on the list last had its profile edited (name, country): no sign-on moves then.
+def letter_version(statement) -> tuple[str, object]:
+    """(digest of what the letter and the publication list show, the signatory list's version).
 
-    A join over the statement's sign-ons (some 30 ms at 10,000): the statement page
-    bounds such edits by time instead, but a letter is asked for rarely and is kept
-    for a day, and an edit may be made for someone's safety.
+    The list's version moves with every change to who is listed and how (a signatory's
+    profile edit included: ``signals.bump_sign_ons_on_profile_saved``); the statement's
+    own edits move ``updated_at``. A stored file whose digest differs is rebuilt.
     """
-    return SignOn.objects.visible().for_statement(statement).aggregate(latest=Max("signatory__updated_at"))["latest"]
-
-
-def signed_letter_cache_key(statement) -> str:
-    """Names what the letter shows: the list's version, the statement (its edits move ``updated_at``), its parts."""
+    list_version = public_signatory_list_version(statement)
     parts = (
-        public_signatory_list_version(statement),
-        _latest_profile_edit(statement),
+        list_version,
         statement.updated_at,
         statement.state,
         statement.published_at,
+        statement.language,
         statement.campaign.updated_at,
         tuple((t.pk, t.position, t.name, t.is_default) for t in statement.tiers.all()),
         tuple((c.pk, c.text) for c in statement.concerns.all()),
         tuple((d.pk, d.text) for d in statement.demands.all()),
-        # A changed font setting takes effect at once, not when yesterday's letter expires.
+        # A changed font setting takes effect with the next build.
         fonts_setting(),
     )
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"signed-letter:{statement.pk}:{digest}"
-
-
-def signed_letter(statement) -> bytes:
-    """The signed letter of ``statement``, from the cache until its signatory list or text changes."""
-    return get_or_compute(
-        signed_letter_cache_key(statement), lambda: render_signed_letter(statement), SIGNED_LETTER_CACHE_SECONDS
-    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32], list_version

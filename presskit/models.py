@@ -204,3 +204,129 @@ class PreviewLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("presskit:preview", kwargs={"campaign_slug": self.campaign.slug, "token": self.token})
+
+
+def document_upload_to(document, filename):
+    """``documents/<kind>/<random>/<name>``: never served at its path (MEDIA_ROOT has no URL), only by the views
+    that check who may have it; the random folder keeps one build from overwriting the file another is serving."""
+    return f"documents/{document.kind}/{uuid.uuid4().hex}/{get_valid_filename(filename)}"
+
+
+class DocumentQuerySet(models.QuerySet):
+    def ready(self):
+        return self.filter(state=Document.State.READY)
+
+    def latest_ready(self, target):
+        """The last finished file of ``target``, or None: what a download serves, even while the next one builds."""
+        return self.ready().filter(target=target).order_by("-built_at", "-pk").first()
+
+
+class Document(models.Model):
+    """A file the worker built from the signatory list: a statement's signed letter or publication list, a press
+    kit's ZIP, or a staff member's export. A request serves the last finished one; it never builds one.
+
+    ``target`` names what the file is of ("signed_letter:12", "press_kit:3:en:public", "export:<random>"): the
+    builds of one target follow each other, at most one at a time (a database constraint), and the newest finished
+    one is served. ``version`` is a digest of what the file shows (the list's version, the text, the kit's items):
+    a target whose current version differs is rebuilt (``services.rebuild_stale_documents``).
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_LETTER = "signed_letter", _("Signed letter")
+        PUBLICATION_LIST = "publication_list", _("Publication list")
+        PRESS_KIT = "press_kit", _("Press kit")
+        SIGN_ONS = "sign_ons", _("Sign-ons with contacts and states")
+
+    class Format(models.TextChoices):
+        PDF = "pdf", "PDF"
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel"
+        ZIP = "zip", "ZIP"
+
+    class State(models.TextChoices):
+        BUILDING = "building", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    target = models.CharField(max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.BUILDING)
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="+")
+    statement = models.ForeignKey("campaigns.Statement", on_delete=models.CASCADE, null=True, blank=True,
+                                  related_name="+")
+    # A staff export's statements (one or several); empty for a public document.
+    statements = models.ManyToManyField("campaigns.Statement", blank=True, related_name="+")
+    language = models.CharField(max_length=10, blank=True)
+    # A press kit with its embargoed items, for journalists holding a preview link (and staff) only.
+    preview = models.BooleanField(default=False)
+    # Who asked for a staff export: it holds contact details, so it is theirs alone. Empty for a public document.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="+")
+    filename = models.CharField(_("file name"), max_length=200)
+    file = models.FileField(upload_to=document_upload_to, blank=True, max_length=300)
+    version = models.CharField(max_length=64, blank=True)
+    list_version = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    built_at = models.DateTimeField(_("built"), null=True, blank=True)
+    problem = models.TextField(blank=True)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        indexes = [models.Index(fields=["target", "state"], name="presskit_document_target")]
+        constraints = [
+            # Two workers (or a sweep and a request) never build the same document at once.
+            models.UniqueConstraint(fields=["target"], condition=Q(state="building"),
+                                    name="presskit_document_one_build_at_a_time"),
+            models.CheckConstraint(condition=Q(state__in=["building", "ready", "failed"]),
+                                   name="presskit_document_state_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["signed_letter", "publication_list", "press_kit", "sign_ons"])
+                & Q(file_format__in=["pdf", "csv", "xlsx", "zip"]),
+                name="presskit_document_kind_valid",
+            ),
+            models.CheckConstraint(condition=~Q(state="ready") | (~Q(file="") & Q(built_at__isnull=False)),
+                                   name="presskit_document_ready_has_file"),
+            # Contact details never go into a document anyone but its requester may download.
+            models.CheckConstraint(condition=~Q(kind="sign_ons") | Q(requested_by__isnull=False),
+                                   name="presskit_document_sign_ons_are_private"),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["signed_letter", "publication_list"]) | Q(requested_by__isnull=False)
+                | Q(statement__isnull=False),
+                name="presskit_document_public_list_has_statement",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="press_kit") | (Q(campaign__isnull=False) & ~Q(language="")),
+                name="presskit_document_press_kit_has_campaign_and_language",
+            ),
+        ]
+
+    def __str__(self):
+        return self.filename
+
+    @staticmethod
+    def statement_target(kind, statement_id) -> str:
+        """The public signed letter or publication list of one statement."""
+        return f"{kind}:{statement_id}"
+
+    @staticmethod
+    def press_kit_target(campaign_id, language, preview) -> str:
+        return f"press_kit:{campaign_id}:{language}:{'preview' if preview else 'public'}"
+
+    @property
+    def is_private(self):
+        return self.requested_by_id is not None
+
+    @property
+    def content_type(self):
+        return {
+            self.Format.PDF: "application/pdf",
+            self.Format.CSV: "text/csv; charset=utf-8",
+            self.Format.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            self.Format.ZIP: "application/zip",
+        }[self.file_format]

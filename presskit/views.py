@@ -1,8 +1,8 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
-from django.utils.text import slugify
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -10,9 +10,10 @@ from django.views.decorators.http import require_GET
 from campaigns.models import Statement
 
 from . import selectors, services
-from .archive import press_kit_archive, publication_csv_chunks
-from .letter import signed_letter as build_signed_letter
-from .models import PreviewLink
+from .models import Document, PreviewLink
+
+# What a "being prepared" answer asks the browser (and a script) to wait before asking again.
+RETRY_AFTER_SECONDS = 60
 
 
 def _private_when_previewing(response, preview):
@@ -20,6 +21,31 @@ def _private_when_previewing(response, preview):
     if preview:
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _document(request, wanted, *, preview, as_attachment=True, back_url=""):
+    """The last finished file of ``wanted``, even while a newer one is being built. The request only asks for a
+    build (of a missing or out-of-date file; debounced); the worker builds it. Never built yet: a page saying
+    so, 503 with Retry-After (without a broker the build runs at once, and its file is served)."""
+    document = Document.objects.latest_ready(wanted.target)
+    if (document is None or document.version != wanted.version) and services.request_build(wanted):
+        # Without a broker it was built at once (and replaced the one read above).
+        document = Document.objects.latest_ready(wanted.target)
+    try:
+        opened = document.file.open("rb") if document else None
+    except FileNotFoundError:
+        # A newer build finished between the two lines above and deleted this one: serve that.
+        document = Document.objects.latest_ready(wanted.target)
+        opened = document.file.open("rb") if document else None
+    if document is None:
+        response = render(request, "presskit/document_pending.html",
+                          {"filename": wanted.filename, "back_url": back_url}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
+        return response
+    response = FileResponse(opened, as_attachment=as_attachment, filename=document.filename,
+                            content_type=document.content_type)
+    return _private_when_previewing(response, preview)
 
 
 @require_GET
@@ -82,11 +108,12 @@ def archive(request, campaign_slug, language):
     if language not in languages:
         raise Http404
     kit = selectors.press_kit(campaign, language=language, preview=preview, languages=languages)
-    response = StreamingHttpResponse(press_kit_archive(kit), content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="{campaign.slug}-press-kit-{language}.zip"'
-    # Each item in the archive was downloaded too.
-    services.count_downloads(item_ids=[item.pk for item in kit.items])
-    return _private_when_previewing(response, preview)
+    response = _document(request, services.press_kit_wanted(kit), preview=preview,
+                         back_url=reverse("presskit:press_kit", kwargs={"campaign_slug": campaign.slug}))
+    if response.status_code == 200:
+        # Each item in the archive was downloaded too.
+        services.count_downloads(item_ids=[item.pk for item in kit.items])
+    return response
 
 
 def _statement_for_press(request, campaign_slug, statement_slug):
@@ -105,14 +132,12 @@ def _statement_for_press(request, campaign_slug, statement_slug):
 @require_GET
 def signed_letter(request, campaign_slug, statement_slug):
     statement, preview = _statement_for_press(request, campaign_slug, statement_slug)
-    response = HttpResponse(build_signed_letter(statement), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{slugify(statement.slug)}-signed-letter.pdf"'
-    return _private_when_previewing(response, preview)
+    return _document(request, services.signed_letter_wanted(statement), preview=preview, as_attachment=False,
+                     back_url=statement.get_absolute_url())
 
 
 @require_GET
 def publication_csv(request, campaign_slug, statement_slug):
     statement, preview = _statement_for_press(request, campaign_slug, statement_slug)
-    response = StreamingHttpResponse(publication_csv_chunks(statement), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{slugify(statement.slug)}-signatories.csv"'
-    return _private_when_previewing(response, preview)
+    return _document(request, services.publication_list_wanted(statement), preview=preview,
+                     back_url=statement.get_absolute_url())

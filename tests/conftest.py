@@ -137,3 +137,12 @@ def staff_client(client, staff_user):
     session["account_authentication_methods"] = [{"method": "mfa", "type": "totp", "at": time.time()}]
     session.save()
     return client
+
+
+@pytest.fixture
+def documents_built_at_once(monkeypatch):
+    """Documents asked for are built at once, as without a broker (make run). In a test the request's transaction
+    never commits, so a build handed over on commit would never run."""
+    from presskit import services
+
+    monkeypatch.setattr(services, "_enqueue_build_on_commit", lambda pk: services.build_document(document_id=pk))

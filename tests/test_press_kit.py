@@ -17,7 +17,7 @@ from signatories.models import SignOn
 
 from .factories import ContactFactory, OrganizationFactory, PressKitItemFactory, SignOnFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at_once")]
 
 
 def png_bytes(color="red"):

@@ -18,7 +18,7 @@ from .factories import (
 )
 from .test_sign_on import organization_post
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at_once")]
 
 
 @pytest.fixture

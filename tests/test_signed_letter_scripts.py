@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from .factories import DemandFactory, OrganizationFactory, SignOnFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at_once")]
 
 ARABIC_TITLE = "يجب ألا تصبح اتفاقية الأمم المتحدة أداة لتقويض حقوق الإنسان"
 ARABIC_DEMAND = "حصر نطاق الاتفاقية في الجرائم المعتمدة على الحاسوب"
@@ -24,7 +24,7 @@ def letter(client, statement):
     response = client.get(reverse("presskit:signed_letter", kwargs={"campaign_slug": statement.campaign.slug,
                                                                     "statement_slug": statement.slug}))
     assert response.status_code == 200
-    return PdfReader(io.BytesIO(response.content))
+    return PdfReader(io.BytesIO(response.getvalue()))
 
 
 def text_of(reader):
