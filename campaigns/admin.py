@@ -4,7 +4,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import Count, Q
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -20,7 +20,9 @@ from advocacy.audit import AuditedAdmin
 from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
 from mailings.models import Mailing
-from signatories import exports, imports
+from presskit import services as presskit_services
+from presskit.models import Document
+from signatories import imports
 from signatories.forms import ImportMappingForm, ImportUploadForm
 from signatories.models import SignOn, visible_sign_on_condition
 
@@ -31,7 +33,8 @@ from .forms import VersionCompareForm
 from .models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
 
 logger = logging.getLogger(__name__)
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The newest exports a staff member's exports page lists.
+EXPORTS_LISTED = 30
 
 
 def text_fieldsets(fields, open_languages):
@@ -346,6 +349,9 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             path("<int:pk>/final-text/", wrap(self.text_lock_view), name="campaigns_statement_text_lock"),
             path("<int:pk>/reminders/", wrap(self.reminders_view), name="campaigns_statement_reminders"),
             path("<int:pk>/export/<str:kind>/", wrap(self.export_view), name="campaigns_statement_export"),
+            path("exports/", wrap(self.exports_view), name="campaigns_statement_exports"),
+            path("exports/<int:document_id>/", wrap(self.export_download_view),
+                 name="campaigns_statement_export_download"),
             *super().get_urls(),
         ]
 
@@ -473,7 +479,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         )
 
     def export_view(self, request, pk, kind):
-        """This statement's publication list, or all its sign-ons, as CSV."""
+        """Prepare this statement's publication list, or all its sign-ons, as CSV (see ``_export``)."""
         statement = self.get_object(request, pk)
         allowed = (self.has_view_permission(request, statement) if kind == "publication"
                    else kind == "staff" and self.has_export_sign_ons_permission(request))
@@ -652,27 +658,59 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         return request.user.has_perm("signatories.export_sign_ons")
 
     def _export(self, request, queryset, *, kind, file_format):
-        statements = list(queryset.select_related("campaign").prefetch_related("tiers"))
+        """Hand the export to the worker (a large list takes minutes) and show where it will be downloaded."""
+        statements = list(queryset.select_related("campaign"))
         if not statements:
             self.message_user(request, _("Select at least one statement."), messages.WARNING)
             return None
-        stamp = timezone.now().strftime("%Y-%m-%d")
-        name = statements[0].slug if len(statements) == 1 else "statements"
-        if kind == "publication":
-            table, filename = exports.publication_table(statements), f"{name}-signatories-{stamp}"
-        else:
-            table, filename = exports.staff_table(statements), f"{name}-sign-ons-with-contacts-{stamp}"
+        document_kind = Document.Kind.PUBLICATION_LIST if kind == "publication" else Document.Kind.SIGN_ONS
+        if kind != "publication":
             logger.info("Staff export with contact details of statements %s by user %s",
                         [statement.pk for statement in statements], request.user.pk)
-        if file_format == "xlsx":
-            sheet = _("Signatories") if kind == "publication" else _("Sign-ons")
-            return FileResponse(
-                exports.write_xlsx(table, str(sheet)), as_attachment=True, filename=f"{filename}.xlsx",
-                content_type=XLSX_CONTENT_TYPE,
-            )
-        response = StreamingHttpResponse(exports.stream_csv(table), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+        document = presskit_services.request_export(statements=statements, kind=document_kind,
+                                                    file_format=file_format, by=request.user)
+        self.message_user(request, format_html(
+            gettext("The export “{name}” is being prepared. It will be listed under <a href=\"{url}\">your exports</a>, "
+                    "ready to download, in a minute or so."),
+            name=document.filename, url=reverse("admin:campaigns_statement_exports"),
+        ))
+        return redirect("admin:campaigns_statement_exports")
+
+    def _exports_in_scope(self, request):
+        """This staff member's own exports, each of statements they may still see (their campaigns)."""
+        documents = (Document.objects.filter(requested_by=request.user).exclude(requested_by__isnull=True)
+                     .prefetch_related("statements"))
+        visible = set(self.get_queryset(request).values_list("pk", flat=True))
+        allowed = []
+        for document in documents[:EXPORTS_LISTED]:
+            if document.kind == Document.Kind.SIGN_ONS and not self.has_export_sign_ons_permission(request):
+                continue
+            if all(statement.pk in visible for statement in document.statements.all()):
+                allowed.append(document)
+        return allowed
+
+    def exports_view(self, request):
+        """The exports this staff member asked for, newest first: being prepared, ready to download, or failed."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        exports_listed = self._exports_in_scope(request)
+        return TemplateResponse(request, "admin/campaigns/statement/exports.html", {
+            **self.admin_site.each_context(request),
+            "title": _("Your exports"),
+            "exports": exports_listed,
+            "preparing": any(document.state == Document.State.BUILDING for document in exports_listed),
+            "keep_days": settings.DOCUMENT_EXPORT_KEEP_DAYS,
+            "opts": self.model._meta,
+        })
+
+    def export_download_view(self, request, document_id):
+        """One of this staff member's finished exports, if its statements are still theirs to see."""
+        document = next((document for document in self._exports_in_scope(request)
+                         if document.pk == document_id and document.state == Document.State.READY), None)
+        if document is None:
+            raise Http404
+        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
+                            content_type=document.content_type)
 
     @admin.action(description=_("Export the publication list (CSV)"), permissions=["view"])
     def export_publication_list(self, request, queryset):

@@ -155,8 +155,9 @@ def request_export(*, statements, kind, file_format, by) -> Document:
             "target": f"export:{uuid.uuid4().hex}", "kind": kind, "file_format": file_format,
             "filename": f"{name}-{suffix}-{stamp}.{file_format}", "requested_by": by,
             "campaign_id": campaigns.pop() if len(campaigns) == 1 else None,
-        })
+        }, enqueue=False)
         document.statements.set(statements)
+    _enqueue_build_on_commit(document.pk)
     return document
 
 

@@ -12,6 +12,7 @@ from django.utils import translation
 from signatories.models import Signatory, SignOn
 from signatories.services import make_confirmation_token
 
+from .exports_downloads import downloaded_export
 from .factories import ContactFactory, IndividualFactory, OrganizationFactory, SignOnFactory
 from .test_sign_on import spam_check_fields
 
@@ -163,13 +164,13 @@ def test_draft_statement_is_not_public(client, signed_statement):
 # --- Publication export ---------------------------------------------------------------
 
 
-def test_publication_export_is_as_private_as_the_page(staff_client, signed_statement):
-    response = staff_client.post(
+def test_publication_export_is_as_private_as_the_page(staff_client, signed_statement, documents_built_at_once):
+    response = downloaded_export(staff_client, staff_client.post(
         reverse("admin:campaigns_statement_changelist"),
         {"action": "export_publication_list", "_selected_action": [signed_statement.pk], "index": 0},
-    )
+    ))
 
-    content = b"".join(response.streaming_content).decode("utf-8-sig")  # the export is streamed
+    content = b"".join(response.streaming_content).decode("utf-8-sig")  # the export is a stored file
     assert_nothing_private(content)
     rows = list(csv.DictReader(io.StringIO(content)))
     assert sorted(row["Name"] for row in rows) == sorted([*LISTED, "Alpine Press Freedom Desk"])

@@ -9,9 +9,10 @@ from django.urls import reverse
 
 from signatories.models import SignOn
 
+from .exports_downloads import downloaded_export
 from .factories import IndividualFactory, OrganizationFactory, SignOnFactory, StaffUserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at_once")]
 
 HEADER = ["Statement", "Section", "Kind", "Name", "Acronym", "Display name", "Country", "Website", "Title",
           "Affiliation"]
@@ -20,10 +21,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 def export(client, *statements):
-    return client.post(
+    return downloaded_export(client, client.post(
         reverse("admin:campaigns_statement_changelist"),
         {"action": "export_publication_list", "_selected_action": [s.pk for s in statements], "index": 0},
-    )
+    ))
 
 
 def body(response) -> bytes:

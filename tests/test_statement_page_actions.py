@@ -8,11 +8,13 @@ from django.utils import timezone
 
 from accounts.roles import CAMPAIGN_MANAGER
 from mailings.models import Invitation, Mailing
+from presskit.models import Document
 
+from .exports_downloads import downloaded_export
 from .factories import OrganizationFactory, SignOnFactory, StatementFactory
 from .test_staff_roles import sign_in, staff_with_role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at_once")]
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def test_staff_with_the_export_permission_see_the_full_export_and_get_this_state
     page = admin_client.get(url("change", statement)).content.decode()
     assert f'href="{url("export", statement, "staff")}">Export all sign-ons (CSV)<' in page
 
-    response = admin_client.get(url("export", statement, "staff"))
+    response = downloaded_export(admin_client, admin_client.get(url("export", statement, "staff")))
     assert response["Content-Disposition"].startswith(f'attachment; filename="{statement.slug}-sign-ons-with-contacts-')
     csv = b"".join(response.streaming_content).decode()
     assert "Ours Signatory Org" in csv and "Theirs Signatory Org" not in csv
@@ -65,11 +67,12 @@ def test_staff_with_the_export_permission_see_the_full_export_and_get_this_state
 def test_a_campaign_manager_exports_the_publication_list_but_not_the_contacts(manager_client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Ours Signatory Org"))
 
-    response = manager_client.get(url("export", statement, "publication"))
+    response = downloaded_export(manager_client, manager_client.get(url("export", statement, "publication")))
     assert "Ours Signatory Org" in b"".join(response.streaming_content).decode()
 
     refused = manager_client.get(url("export", statement, "staff"))
-    assert refused.status_code == 302 and not hasattr(refused, "streaming_content")
+    assert refused.status_code == 302 and refused["Location"] == reverse("admin:campaigns_statement_changelist")
+    assert not Document.objects.filter(kind=Document.Kind.SIGN_ONS).exists()
 
 
 def test_the_lock_page_says_what_it_does_and_changes_nothing_until_confirmed(manager_client, statement):
