@@ -5,8 +5,12 @@ that name what they show; when the cache (Redis) cannot be reached, they are
 computed as if nothing were cached, and a warning is logged.
 """
 
+import functools
+import hashlib
 import logging
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -28,3 +32,19 @@ def get_or_compute(key: str, compute, timeout: int):
         value = compute()
         cache_call("set", key, value, timeout)
     return value
+
+
+@functools.cache
+def release() -> str:
+    """A digest of this release's templates and translations, for cache keys of rendered pages.
+
+    A page cached by the previous release is not served by the next one, even when
+    nothing it shows has changed in the database. Read once per process.
+    """
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for path in sorted([*base.glob("templates/**/*.html"), *base.glob("*/templates/**/*.html"),
+                        *base.glob("locale/*/LC_MESSAGES/django.mo")]):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]

@@ -2,6 +2,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.middleware.gzip import GZipMiddleware
 from django.urls import translate_url
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path
@@ -70,3 +71,19 @@ class DropTrackingParametersMiddleware:
             if len(kept) != len(parameters):
                 return HttpResponsePermanentRedirect(request.path + (f"?{urlencode(kept)}" if kept else ""))
         return self.get_response(request)
+
+
+class TextGZipMiddleware(GZipMiddleware):
+    """Django's gzip compression, for text only: PDFs, ZIPs and images are compressed already.
+
+    Django's middleware pads each compressed response with random bytes (its BREACH
+    mitigation), so a page holding a CSRF token can be compressed too.
+    """
+
+    COMPRESSIBLE = ("text/", "application/json", "application/javascript", "application/xml", "application/rss+xml",
+                    "application/atom+xml", "image/svg+xml")
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

@@ -1,54 +1,72 @@
-"""The public statement page and its caches.
+"""The public statement page, the most read page of the site.
 
-The page is the most read of the site and, on a large statement, the costliest to
-render: its signatory list and sign-on forms are cached here under keys that name
-what they show (docs/benchmarks.md explains the design and its bounds).
+Readers without an account all get the same page but for two values: the CSRF token
+and the sign-on forms' stamp (advocacy.spam_protection). So:
+
+- the page is rendered once per *version* and language into Django's cache, with
+  placeholders for those two values (``cached_page``);
+- the version (``page_version``) is one query that names everything the page shows,
+  listed in ``VERSIONED_MODELS``: the statement's row (saving it, a concern, a demand
+  or a tier moves its ``updated_at``: campaigns.signals), its campaign's row, the
+  public list's version (``signatories.selectors.signatory_list_version``), whether it
+  accepts sign-ons now, the language and the release. tests/test_statement_page_cache.py
+  fails when the page reads a table that is not in ``VERSIONED_MODELS``;
+- while one process renders a new version, the others go on serving the previous one
+  (a lock in the cache), so approving sign-ons one after the other renders once per
+  change at most, in one process;
+- each worker compresses a version once and splices the two values into every
+  response (advocacy.spliced_gzip), and reads the version at most once per
+  ``STATEMENT_PAGE_FRESH_SECONDS``: a reader sees a change a second later at most.
+
+The page names the first signatories of each section and counts the rest
+(``signatories.selectors.signatory_summary``): its size and cost do not grow with the
+number of signatories. The whole list is browsed and searched in pages
+(``signatory_list``).
 """
 
-import datetime
-import functools
-import hashlib
-import logging
-import threading
+import copy
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
+from django.core.paginator import InvalidPage
 from django.db.models import F, prefetch_related_objects
+from django.http import Http404, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
-from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import get_template, render_to_string
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.dateparse import parse_datetime
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django_countries import countries
 
 from accounts import roles
 from accounts.forms import prefilled_sign_on_form
 from accounts.selectors import approved_organizations_for
-from advocacy.caching import cache_call
+from advocacy.caching import cache_call, release
 from advocacy.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
+from advocacy.spliced_gzip import SplicedPage
 from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm
-from signatories.selectors import public_signatory_list, public_signatory_list_version, signatory_list_version
+from signatories.models import Signatory, SignOn
+from signatories.selectors import signatory_list_page, signatory_list_version, signatory_summary
 
-from .compressed_page import PageWithSlots, accepts_gzip
-from .models import Statement
+from .models import Campaign, Concern, Demand, Statement, Tier
 
-logger = logging.getLogger(__name__)
+# What the anonymous page shows comes from these models only; ``page_version`` moves
+# when any of them changes. A test renders the page and fails on any other table.
+VERSIONED_MODELS = (Statement, Campaign, Concern, Demand, Tier, SignOn, Signatory)
+# A rendered version stays in the cache this long; a new version replaces it sooner.
+PAGE_CACHE_SECONDS = 24 * 3600
+# Changes made without save() (a queryset update, SQL in a shell) move no version: a page
+# this old is rendered again, which bounds how long such a change waits.
+RENDER_AGAIN_AFTER_SECONDS = 600
+# How long a process may take to render a version before another one tries.
+RENDER_LOCK_SECONDS = 120
+# Stands for the CSRF token in the cached page; replaced by the reader's own token.
+CSRF_TOKEN_PLACEHOLDER = "csrf-token-placeholder-6f1d0c2a"
+_SLOTS = (CSRF_TOKEN_PLACEHOLDER.encode(), FORM_STAMP_PLACEHOLDER.encode())
 
 
 def get_statement_for_page(request, campaign_slug, statement_slug):
-    """The statement at this address, with its campaign; drafts only for staff (preview).
-
-    What only its page shows (concerns, demands, tiers) is loaded by
-    ``render_statement_page``: a sign-on that succeeds is answered with a redirect
-    and needs none of it.
-    """
+    """The statement at this address, with its campaign; drafts only for the staff of its campaign (preview)."""
     if not request.user.is_staff:
         return get_object_or_404(
             Statement.objects.public().select_related("campaign"), campaign__slug=campaign_slug, slug=statement_slug
@@ -56,392 +74,147 @@ def get_statement_for_page(request, campaign_slug, statement_slug):
     statement = get_object_or_404(
         Statement.objects.select_related("campaign"), campaign__slug=campaign_slug, slug=statement_slug
     )
-    # Staff preview their own campaigns' drafts, not every campaign's.
     if statement.state == Statement.State.DRAFT and not roles.works_on(request.user, statement.campaign_id):
         raise Http404
     return statement
 
 
-# --- The statement page, cached -----------------------------------------------------
-#
-# The signatory list (10,000 entries on a large statement) and the sign-on forms (two
-# country menus of 250 entries) cost far more to render than the rest of the page;
-# anonymous readers, most visitors, all get the same page but for the CSRF token.
-# All three are cached under a key that names what they show, so a change is a new
-# key, never a stale entry. docs/benchmarks.md explains the design and its bounds.
-
-# Shared cache (Redis under REDIS_URL) entries of the signatory list live this long.
-# Correctness does not depend on it: keys change when the list changes. It bounds
-# the life of entries rendered by an older release (templates, translations).
-SIGNATORY_LIST_CACHE_SECONDS = 600
-# Per-worker copies of recent fragments, so a hit costs no cache round trip.
-LOCAL_FRAGMENTS = 32
-# Every change the page shows moves a cache key: sign-ons and signatory profiles move
-# the list's version, the statement and its concerns, demands and tiers its
-# updated_at (signals in both apps catch saves and deletions). A change made without
-# save() (a queryset update, SQL in a shell) moves nothing: a list and a page are
-# rendered again once they are this old, which bounds how long such a change waits.
-# One worker renders it again while the others go on serving the old one.
-RENDER_AGAIN_AFTER_SECONDS = 600
-# While another worker renders a due list, a worker looks for the new one this often,
-# not on every request.
-RETRY_DUE_SECONDS = 1.0
-
-
-class _LocalFragments:
-    """A small per-process LRU of rendered fragments and pages, keyed by what they show.
-
-    A key names the version of the content, so what is under a key never becomes
-    wrong; only changes made without save() need the time bound of RENDER_AGAIN_AFTER_SECONDS.
-    """
-
-    def __init__(self, size):
-        self.size = size
-        self.items = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def set(self, key, value):
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.items.clear()
-
-
-local_fragments = _LocalFragments(LOCAL_FRAGMENTS)
-
-
-@dataclass(frozen=True)
-class SignatoryListFragment:
-    html: SafeString
-    total_count: int
-    # time.time() of the rendering: see RENDER_AGAIN_AFTER_SECONDS.
-    rendered_at: float
-
-    def is_due(self, now=None):
-        """Old enough that a change made without save() may be missing: time to render it again."""
-        return (now or time.time()) - self.rendered_at >= RENDER_AGAIN_AFTER_SECONDS
-
-
-def _tiers_signature(statement):
-    return tuple((t.pk, t.position, t.name, t.is_default, t.is_requestable) for t in statement.tiers.all())
-
-
-_template_fingerprints = {}
-
-
-def _template_fingerprint(name):
-    """A digest of a template's source, so that a release that changes it uses new cache keys."""
-    if name not in _template_fingerprints:
-        source = get_template(name).template.source
-        _template_fingerprints[name] = hashlib.sha256(source.encode()).hexdigest()[:12]
-    return _template_fingerprints[name]
-
-
-def signatory_entry_html(sign_on) -> str:
-    """One entry of the public signatory list, as HTML.
-
-    Written in Python rather than in the template: a statement with 10,000
-    signatories renders it 10,000 times per cache fill, about thirty times faster so.
-    """
-    signatory = sign_on.signatory
-    if signatory.is_organization:
-        html = f'<li><span class="signatory-name">{escape(signatory.display_name)}</span>'
-    else:
-        html = f'<li><span class="signatory-name">{escape(signatory.name)}</span>'
-        if signatory.title:
-            html += f", {escape(signatory.title)}"
-        if signatory.affiliation:
-            html += f", {escape(signatory.affiliation)}"
-    if sign_on.shows_country and signatory.country:
-        html += f' <span class="country">— {escape(signatory.country.name)}</span>'
-    return html + "</li>\n"
-
-
-def render_signatory_list(statement) -> SignatoryListFragment:
-    signatories = public_signatory_list(statement)
-    sections = [
-        (section, mark_safe("".join(signatory_entry_html(sign_on) for sign_on in section.sign_ons)))
-        for section in signatories.sections
-    ]
-    html = render_to_string(
-        "signatories/_signatory_list.html", {"signatories": signatories, "sections": sections}
-    )
-    return SignatoryListFragment(html=mark_safe(html), total_count=signatories.total_count, rendered_at=time.time())
-
-
-def signatory_list_cache_key(statement) -> str:
-    """Names everything the list fragment of ``statement`` shows; one query.
-
-    The version of its sign-ons (``public_signatory_list_version``), the
-    statement's state, publication time and tiers (loaded with the statement), the
-    language and the template. Signatory profiles move the version too (a receiver in
-    ``signatories.signals``); changes made without save(): see ``RENDER_AGAIN_AFTER_SECONDS``.
-    """
-    digest = hashlib.sha256(
-        repr(
-            (
-                public_signatory_list_version(statement),
-                statement.updated_at,
-                statement.state,
-                statement.published_at,
-                _tiers_signature(statement),
-                _template_fingerprint("signatories/_signatory_list.html"),
-            )
-        ).encode()
-    ).hexdigest()[:32]
-    return f"statement-signatory-list:{statement.pk}:{get_language()}:{digest}"
-
-
-def signatory_list_fragment(statement) -> SignatoryListFragment:
-    """The rendered public signatory list of ``statement`` in the active language, from the cache.
-
-    A change to the sign-ons, the statement or its tiers is a change of the key
-    (``signatory_list_cache_key``): the next request renders the new list, and
-    nothing ever has to be deleted from the cache. A list older than
-    ``RENDER_AGAIN_AFTER_SECONDS`` is rendered again by one worker (a short lock in
-    the cache) while the others serve it a moment longer, so that big lists are not
-    rendered by every worker at once. Only public data is in the fragment: unlisted
-    sign-ons are counted, never named.
-    """
-    key = signatory_list_cache_key(statement)
-    fragment = local_fragments.get(key)
-    looked_at = _due_checked_at.get(key) or 0
-    if fragment is not None and fragment.is_due() and time.time() - looked_at < RETRY_DUE_SECONDS:
-        return fragment  # another worker is rendering it: asked less than a second ago
-    if fragment is None or fragment.is_due():
-        _due_checked_at.set(key, time.time())
-        shared = cache_call("get", key)
-        if shared is not None and (fragment is None or shared.rendered_at > fragment.rendered_at):
-            fragment = shared
-        if fragment is None or (fragment.is_due() and cache_call("add", f"{key}:rendering", True, 60) is not False):
-            fragment = render_signatory_list(statement)
-            cache_call("set", key, fragment, SIGNATORY_LIST_CACHE_SECONDS)
-            cache_call("delete", f"{key}:rendering")
-        local_fragments.set(key, fragment)
-    return fragment
-
-
-# When this worker last looked for a newer copy of a due list, by key.
-_due_checked_at = _LocalFragments(LOCAL_FRAGMENTS)
-
-
-# Stands for the CSRF token in cached form HTML; replaced by the visitor's own token.
-CSRF_TOKEN_PLACEHOLDER = "csrf-token-placeholder-6f1d0c2a"
-
-
-def sign_on_forms_html(statement, csrf_token, form_stamp) -> SafeString:
-    """The empty sign-on forms of ``statement``, rendered once per worker and language.
-
-    They depend only on the statement, its tiers and the language, except for the
-    CSRF token and the time the form was shown (the spam check's stamp), put in per
-    request. Kept per process (not in the shared cache): a
-    new release starts new processes, so its form changes show at once.
-    """
-    key = (
-        "sign-on-forms", statement.pk, statement.slug, statement.campaign.slug, statement.updated_at,
-        _tiers_signature(statement), get_language(),
-    )
-    html = local_fragments.get(key)
-    if html is None:
-        placeholder_stamp = {STAMP_FIELD: FORM_STAMP_PLACEHOLDER}
-        html = render_to_string(
-            "signatories/_sign_on_forms.html",
-            {
-                "campaign": statement.campaign,
-                "statement": statement,
-                "organization_form": OrganizationSignOnForm(statement=statement, initial=placeholder_stamp),
-                "individual_form": IndividualSignOnForm(statement=statement, initial=placeholder_stamp),
-                "csrf_token": CSRF_TOKEN_PLACEHOLDER,
-            },
-        )
-        local_fragments.set(key, html)
-    return mark_safe(html.replace(CSRF_TOKEN_PLACEHOLDER, csrf_token).replace(FORM_STAMP_PLACEHOLDER, form_stamp))
+def get_statement_for_sign_on(request, campaign_slug, statement_slug):
+    """The statement at this address with its tiers, to record a sign-on of."""
+    statement = get_statement_for_page(request, campaign_slug, statement_slug)
+    prefetch_related_objects([statement], "tiers")
+    return statement
 
 
 def render_statement_page(
     request, statement, *, organization_form=None, individual_form=None, extra_context=None, status=200,
-    csrf_token=None, form_stamp=None, signatories=None,
+    shared=False,
 ):
-    """The statement page. With ``csrf_token`` and ``form_stamp``, those values stand for the
-    CSRF token and the forms' spam-check stamp (see ``serve_statement_page``)."""
+    """The statement page as this request sees it: with its forms (sent back with errors, filled in for
+    an invitee or a representative) or empty ones. ``shared``: the anonymous readers' page, with
+    placeholders for the CSRF token and the forms' stamp."""
     prefetch_related_objects([statement], "concerns", "demands", "tiers")
-    signatories = signatories or signatory_list_fragment(statement)
     accepting_sign_ons = statement.is_accepting_sign_ons()
     context = {
         "campaign": statement.campaign,
         "statement": statement,
-        "signatories": signatories,
+        "signatories": signatory_summary(statement),
         "accepting_sign_ons": accepting_sign_ons,
         **(extra_context or {}),
     }
-    if csrf_token is not None:
-        context["csrf_token"] = csrf_token
-    if not accepting_sign_ons:
-        return render(request, "campaigns/statement_detail.html", context, status=status)
-    if organization_form is None and individual_form is None and not extra_context:
-        # The usual visit: empty forms, the same for everyone but the CSRF token.
-        context["sign_on_forms_html"] = sign_on_forms_html(
-            statement, csrf_token or get_token(request), form_stamp or issue_form_stamp()
-        )
-    else:
-        # A form sent back with its errors, or filled in for an invitee.
-        context["organization_form"] = organization_form or OrganizationSignOnForm(statement=statement)
-        context["individual_form"] = individual_form or IndividualSignOnForm(statement=statement)
+    initial = None
+    if shared:
+        context["csrf_token"] = CSRF_TOKEN_PLACEHOLDER
+        initial = {STAMP_FIELD: FORM_STAMP_PLACEHOLDER}
+    if accepting_sign_ons:
+        context["organization_form"] = organization_form or OrganizationSignOnForm(statement=statement, initial=initial)
+        context["individual_form"] = individual_form or IndividualSignOnForm(statement=statement, initial=initial)
     return render(request, "campaigns/statement_detail.html", context, status=status)
 
 
-# --- Whole pages for anonymous readers ----------------------------------------------
-#
-# Every anonymous reader gets the same page but for the CSRF token. A worker keeps
-# the pages it rendered, keyed by what decides their content; each request reads that
-# key in one query (statement_page_key) instead of rendering the page again.
+# --- The shared page of anonymous readers ---------------------------------------------
 
-local_pages = _LocalFragments(16)
+
+def page_version(campaign_slug, statement_slug):
+    """(statement id, a value naming everything the anonymous page shows), or None if nothing is public here."""
+    rows = (
+        Statement.objects.public()
+        .filter(campaign__slug=campaign_slug, slug=statement_slug)
+        .annotate(campaign_updated_at=F("campaign__updated_at"), list_version=signatory_list_version())
+        .values_list(
+            "pk", "updated_at", "campaign_updated_at", "list_version", "state", "sign_on_deadline",
+            "accepts_late_sign_ons",
+        )[:1]
+    )
+    if not rows:
+        return None
+    pk, updated_at, campaign_updated_at, list_version, state, deadline, accepts_late = rows[0]
+    # Worked out now, not read: a deadline passes without a save.
+    accepting = Statement.accepts_sign_ons(state, deadline, accepts_late)
+    return pk, (updated_at, campaign_updated_at, list_version, accepting, get_language(), release())
+
+
+def _as_shared_page_request(request):
+    """``request`` as any anonymous reader's: no query string (so links in the page carry none)."""
+    shared = copy.copy(request)
+    shared.GET = QueryDict()
+    shared.META = {**request.META, "QUERY_STRING": ""}
+    return shared
+
+
+def cached_page(request, campaign_slug, statement_slug, statement_pk, version):
+    """``CachedPage`` of the anonymous page: this version, rendered now if need be, or the previous one
+    while another process renders this one."""
+    key = f"statement-page:{statement_pk}:{get_language()}"
+    entry = cache_call("get", key)
+    if entry is not None and entry.version == version and not entry.is_due():
+        return entry
+    if entry is not None and cache_call("add", f"{key}:rendering", True, RENDER_LOCK_SECONDS) is False:
+        return entry
+    statement = get_statement_for_page(request, campaign_slug, statement_slug)
+    html = render_statement_page(_as_shared_page_request(request), statement, shared=True).content.decode()
+    entry = CachedPage(version, html, time.time())
+    cache_call("set", key, entry, PAGE_CACHE_SECONDS)
+    cache_call("delete", f"{key}:rendering")
+    return entry
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    version: tuple
+    html: str
+    rendered_at: float  # time.time()
+
+    def is_due(self):
+        """Old enough that a change made without save() (a queryset update, SQL) may be missing from it."""
+        return time.time() - self.rendered_at >= RENDER_AGAIN_AFTER_SECONDS
+
+
+@dataclass
+class _Served:
+    checked_at: float  # time.monotonic() when its version was last compared with the database's
+    cached: CachedPage
+    page: SplicedPage
+
+
+# Per worker, by (path, language): the page it serves, compressed. Bounded by the number of
+# public statements and languages; cleared if it ever grows past that.
+_served = {}
+_SERVED_LIMIT = 512
+
+
+def _shared_page(request, campaign_slug, statement_slug):
+    key = (request.path, get_language())
+    served = _served.get(key)
+    now = time.monotonic()
+    if served is not None and now - served.checked_at < settings.STATEMENT_PAGE_FRESH_SECONDS:
+        return served.page
+    found = page_version(campaign_slug, statement_slug)
+    if found is None:
+        _served.pop(key, None)
+        raise Http404
+    statement_pk, version = found
+    if served is None or served.cached.version != version or served.cached.is_due():
+        cached = cached_page(request, campaign_slug, statement_slug, statement_pk, version)
+        if served is None or cached != served.cached:
+            served = _Served(now, cached, SplicedPage(cached.html.encode(), _SLOTS))
+    served.checked_at = now
+    if len(_served) >= _SERVED_LIMIT:
+        _served.clear()
+    _served[key] = served
+    return served.page
 
 
 def _is_anonymous_reader(request):
-    """A plain GET from someone without a session or pending messages: they see the shared page."""
+    """Someone without a session or pending messages reading the page: they get the shared page.
+
+    The query string does not matter: nothing on the page reads it for them.
+    """
     return (
-        request.method == "GET"
-        and not request.GET
+        request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
-
-
-# Stand for the slugs while the page-key query is compiled (see _page_key_query).
-_CAMPAIGN_SLUG_PARAM = "\x00campaign-slug"
-_STATEMENT_SLUG_PARAM = "\x00statement-slug"
-
-
-@functools.cache
-def _page_key_query():
-    """The SQL of the page-key query and where the slugs go in its parameters.
-
-    Compiled once per process, and its row read as a plain tuple: on the hot path of
-    the most read page, building the query with the ORM and a model from its row
-    cost more than PostgreSQL takes to answer it.
-    """
-    queryset = (
-        Statement.objects.public()
-        .filter(campaign__slug=_CAMPAIGN_SLUG_PARAM, slug=_STATEMENT_SLUG_PARAM)
-        .annotate(campaign_updated_at=F("campaign__updated_at"), signatory_list_version=signatory_list_version())
-        .order_by()  # slugs are unique per campaign: at most one row, nothing to sort
-        .values_list(*_PAGE_KEY_COLUMNS)
-    )[:1]
-    sql, params = queryset.query.sql_with_params()
-    return sql, tuple(params), params.index(_CAMPAIGN_SLUG_PARAM), params.index(_STATEMENT_SLUG_PARAM)
-
-
-_PAGE_KEY_COLUMNS = (
-    "pk", "updated_at", "state", "sign_on_deadline", "accepts_late_sign_ons", "campaign_updated_at",
-    "signatory_list_version",
-)
-
-
-# Per worker: the page-key rows read in the last STATEMENT_PAGE_FRESH_SECONDS, by address.
-_page_key_rows = _LocalFragments(64)
-
-
-def _read_page_key_row(campaign_slug, statement_slug):
-    """The columns of _PAGE_KEY_COLUMNS for the public statement at this address, or None."""
-    sql, params, campaign_index, statement_index = _page_key_query()
-    params = list(params)
-    params[campaign_index] = campaign_slug
-    params[statement_index] = statement_slug
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        # Each column is named (AS "..."); the ORM picks their order, not values_list.
-        names = [column[0] for column in cursor.description]
-    return None if row is None else tuple(row[names.index(column)] for column in _PAGE_KEY_COLUMNS)
-
-
-def _as_datetime(value):
-    """A datetime read with a plain cursor: PostgreSQL gives an aware one, SQLite a naive one in UTC."""
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if value is not None and settings.USE_TZ and timezone.is_naive(value):
-        value = timezone.make_aware(value, datetime.timezone.utc)
-    return value
-
-
-def _fresh_page_key_row(campaign_slug, statement_slug):
-    """The page-key row at this address, read at most once per STATEMENT_PAGE_FRESH_SECONDS per worker."""
-    remembered = _page_key_rows.get((campaign_slug, statement_slug))
-    if remembered is not None and time.monotonic() - remembered[0] < settings.STATEMENT_PAGE_FRESH_SECONDS:
-        return remembered[1]
-    row = _read_page_key_row(campaign_slug, statement_slug)
-    _page_key_rows.set((campaign_slug, statement_slug), (time.monotonic(), row))
-    return row
-
-
-# Per worker: public statements loaded for sign-ons, by what their row says of them.
-_statements_for_sign_on = _LocalFragments(16)
-
-
-def get_statement_for_sign_on(request, campaign_slug, statement_slug):
-    """The statement at this address, with its campaign and tiers, to record a sign-on of.
-
-    A public statement is loaded once per worker and version: the object is kept under
-    its page-key row but the list's version (its id, state, deadline and the
-    ``updated_at`` of its row and its campaign's; saving the statement, a concern, a
-    demand or a tier moves that), read at most once per
-    ``STATEMENT_PAGE_FRESH_SECONDS``. Loading it, with its fifty translated fields and
-    its tiers, cost a quarter of a sign-on. Whether it accepts sign-ons is worked out
-    on every call (a deadline passes without a save). Callers must not change the
-    object: the next sign-on gets the same one.
-
-    Anything else (a draft a staff member previews, no such statement) is looked up
-    as for its page.
-    """
-    row = None if request.user.is_staff else _fresh_page_key_row(campaign_slug, statement_slug)
-    version = None if row is None else row[:-1]  # not the list's version, which a sign-on does not read
-    statement = None if version is None else _statements_for_sign_on.get(version)
-    if statement is None:
-        statement = get_statement_for_page(request, campaign_slug, statement_slug)
-        prefetch_related_objects([statement], "tiers")
-        if version is not None:
-            _statements_for_sign_on.set(version, statement)
-    return statement
-
-
-def statement_page_key(request, campaign_slug, statement_slug):
-    """What decides the content of the anonymous page at this address, and the list's version in it.
-
-    ``(None, None)`` when there is no public statement at this address.
-
-    One query: the statement's row (its ``updated_at`` moves with every save in the
-    admin, concerns, demands and tiers included, as they are edited inline), its
-    campaign's ``updated_at`` and the version of its signatory list. Whether it
-    accepts sign-ons is worked out now, because a deadline passes without a save.
-
-    The row is read at most once per ``STATEMENT_PAGE_FRESH_SECONDS`` (1 s) per
-    worker and address: at hundreds of views a second, the query was most of the
-    cost of a view, and a reader sees a change a second later at most.
-    """
-    row = _fresh_page_key_row(campaign_slug, statement_slug)
-    if row is None:
-        return None, None
-    pk, updated_at, state, sign_on_deadline, accepts_late_sign_ons, campaign_updated_at, list_version = row
-    # Not Statement(...).is_accepting_sign_ons(): a model instance with its fifty translated
-    # fields cost more than the rest of the view.
-    accepting = Statement.accepts_sign_ons(state, _as_datetime(sign_on_deadline), accepts_late_sign_ons)
-    key = (request.path, get_language(), pk, updated_at, campaign_updated_at, accepting, list_version)
-    # As the ORM reads it elsewhere, so that both paths name a list with the same cache key.
-    return key, _as_datetime(list_version)
 
 
 def serve_statement_page(request, campaign_slug, statement_slug):
@@ -449,30 +222,13 @@ def serve_statement_page(request, campaign_slug, statement_slug):
     if not _is_anonymous_reader(request):
         statement = get_statement_for_page(request, campaign_slug, statement_slug)
         return render_statement_page(request, statement, organization_form=_representative_form(request, statement))
-    key, list_version = statement_page_key(request, campaign_slug, statement_slug)
-    page = local_pages.get(key) if key is not None else None
-    if page is None or page.is_due():
-        # Rendered after the key was read: the page is at least as new as its key says.
-        statement = get_statement_for_page(request, campaign_slug, statement_slug)
-        if key is not None:
-            # As read for the key: saves asking again (see public_signatory_list_version).
-            statement.signatory_list_version = list_version
-        prefetch_related_objects([statement], "tiers")
-        signatories = signatory_list_fragment(statement)
-        content = render_statement_page(
-            request, statement, csrf_token=CSRF_TOKEN_PLACEHOLDER, form_stamp=FORM_STAMP_PLACEHOLDER,
-            signatories=signatories,
-        ).content
-        # As old as its signatory list, so that it is rendered again when the list is.
-        page = _Page(content, rendered_at=signatories.rendered_at)
-        if key is not None:
-            local_pages.set(key, page)
-    per_response = {_CSRF_SLOT: get_token(request).encode(), _STAMP_SLOT: issue_form_stamp().encode()}
-    if accepts_gzip(request):
-        response = HttpResponse(page.gzip(per_response))
+    page = _shared_page(request, campaign_slug, statement_slug)
+    values = dict(zip(_SLOTS, (get_token(request).encode(), issue_form_stamp().encode())))
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(page.gzip(values))
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(page.plain(per_response))
+        response = HttpResponse(page.plain(values))
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
@@ -488,21 +244,29 @@ def _representative_form(request, statement):
     return prefilled_sign_on_form(user=request.user, organization=chosen[0], statement=statement)
 
 
-_CSRF_SLOT = CSRF_TOKEN_PLACEHOLDER.encode()
-_STAMP_SLOT = FORM_STAMP_PLACEHOLDER.encode()
+# --- The whole list, in pages ------------------------------------------------------------
 
 
-class _Page(PageWithSlots):
-    """A rendered page cut where the CSRF token and the forms' stamps go (see compressed_page)."""
-
-    def __init__(self, content, *, rendered_at):
-        super().__init__(content, [_CSRF_SLOT, _STAMP_SLOT])
-        self.rendered_at = rendered_at
-        self.built_at = time.time()
-
-    def is_due(self):
-        # Rendered again when its signatory list is (RENDER_AGAIN_AFTER_SECONDS). Built from a
-        # list still due (another worker renders it), it is built again a second later at
-        # the earliest, not on every request: a page costs 30-50 ms to build at 10,000.
-        now = time.time()
-        return now - self.rendered_at >= RENDER_AGAIN_AFTER_SECONDS and now - self.built_at >= RETRY_DUE_SECONDS
+def signatory_list(request, campaign_slug, statement_slug):
+    """Every named signatory of a statement, a page at a time, narrowed by section, name or country."""
+    statement = get_statement_for_page(request, campaign_slug, statement_slug)
+    if not statement.is_announced:
+        raise Http404  # who signed is published at the launch
+    section, name, country = (request.GET.get(field, "").strip() for field in ("section", "name", "country"))
+    try:
+        listing = signatory_list_page(
+            statement, section=section, name=name[:100], country=country[:2].upper(),
+            number=request.GET.get("page") or 1,
+        )
+    except InvalidPage:
+        raise Http404 from None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "campaigns/signatory_list.html",
+        {
+            "campaign": statement.campaign, "statement": statement, "listing": listing, "name": name,
+            "country": country.upper(), "countries": list(countries), "query": query.urlencode(),
+        },
+    )

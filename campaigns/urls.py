@@ -34,4 +34,9 @@ urlpatterns = [
     path("campaigns/", RedirectView.as_view(pattern_name="campaigns:home"), name="campaign_list"),
     path("campaigns/<slug:campaign_slug>/", views.campaign_detail, name="campaign"),
     path("campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/", views.statement_detail, name="statement"),
+    path(
+        "campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/signatories/",
+        views.signatory_list,
+        name="signatory_list",
+    ),
 ]

@@ -5,7 +5,7 @@ from outreach.models import OutreachAction
 from signatories.models import visible_sign_on_condition
 
 from .models import Campaign, Statement
-from .statement_page import serve_statement_page
+from .statement_page import serve_statement_page, signatory_list
 
 
 def public_statements():

@@ -6,15 +6,21 @@ model instances: a statement with 100,000 signatories is read in a second or two
 and takes a few tens of megabytes.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, CharField, DateTimeField, F, OuterRef, Q, Subquery, Value, When
+from django.core.paginator import Paginator
+from django.db.models import (
+    BooleanField, Case, CharField, Count, DateTimeField, F, OuterRef, Q, Subquery, Value, When, Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
 from campaigns.models import Statement
 
+from .identity import without_case_and_accents
 from .models import Signatory, SignOn
 
 
@@ -259,3 +265,234 @@ def public_signatory_list_version(statement: Statement):
         .values_list("signatory_list_version", flat=True)
         .first()
     )
+
+
+# --- The list in parts: what the statement page shows, and its browsable pages ---------
+
+# Names each section of the statement page shows; the rest is a link to the section's pages.
+SECTION_PREVIEW = 20
+# Names per page of the browsable list.
+LIST_PAGE_SIZE = 100
+
+
+@dataclass
+class ListSection:
+    """A section of the public list: its first names, and how many it names in all."""
+
+    key: str
+    title: str
+    named_count: int
+    sign_ons: list
+
+
+@dataclass
+class SignatorySummary:
+    """What the statement page says of who signed: counts, countries and each section's first names.
+
+    Its size does not grow with the number of signatories: SECTION_PREVIEW names per
+    section at most, and one line per country.
+    """
+
+    sections: list
+    organization_count: int
+    individual_count: int
+    unnamed_organization_count: int
+    unnamed_individual_count: int
+    countries: list
+    organization_country_count: int
+
+    @property
+    def total_count(self):
+        return self.organization_count + self.individual_count
+
+    @property
+    def named_count(self):
+        return sum(section.named_count for section in self.sections)
+
+
+def public_sections(statement: Statement):
+    """(key, title, condition) for each section of the public list, in order; filter named sign-ons with it.
+
+    Each tier (organizations; those without a known tier go to the default tier), or
+    "Signatories" when the statement has no tiers; individual experts; then everyone
+    who signed after publication. ``named_sign_ons(statement).filter(condition)`` is a
+    section's names; unlisted sign-ons are never named.
+    """
+    tiers = list(statement.tiers.all())
+    fallback_tier = next((tier for tier in tiers if tier.is_default), tiers[-1] if tiers else None)
+    published_at = statement.published_at if statement.state == Statement.State.PUBLISHED else None
+    on_time = Q(signed_at__lte=published_at) if published_at else Q()
+    organization = on_time & Q(signatory__kind=Signatory.Kind.ORGANIZATION)
+    for tier in tiers:
+        in_tier = Q(tier=tier)
+        if tier == fallback_tier:
+            in_tier |= Q(tier__isnull=True) | ~Q(tier__in=[each.pk for each in tiers])
+        yield f"tier-{tier.pk}", tier.name, organization & in_tier
+    if not tiers:
+        yield "organizations", str(_("Signatories")), organization
+    yield (
+        "individuals",
+        str(_("Individual experts (affiliation for identification only)")),
+        on_time & Q(signatory__kind=Signatory.Kind.INDIVIDUAL),
+    )
+    if published_at:
+        yield "late", str(_("Signed after publication")), Q(signed_at__gt=published_at)
+
+
+def named_sign_ons(statement: Statement):
+    """The sign-ons of ``statement`` that its public list names."""
+    return SignOn.objects.visible().for_statement(statement).exclude(UNLISTED)
+
+
+def _section_of(sections):
+    """An expression for the key of the section a named sign-on is in (see public_sections)."""
+    return Case(*(When(condition, then=Value(key)) for key, _title, condition in sections), default=Value(""))
+
+
+LIST_ORDER = ("signatory__sort_key", "signatory__name", "pk")
+LIST_COLUMNS = ("listing", "signatory__kind", *(f"signatory__{name}" for name in PUBLIC_COLUMNS))
+
+
+def _in_list_order(sign_ons):
+    """The public columns of ``sign_ons``, in the list's order: a queryset to slice and pass to _public."""
+    return sign_ons.order_by(*LIST_ORDER).values_list(*LIST_COLUMNS)
+
+
+def _public(rows):
+    """Rows of ``_in_list_order`` as PublicSignOn objects."""
+    kind_labels = {kind: str(label) for kind, label in Signatory.Kind.choices}
+    country_objects = {}
+    for listing, kind, name, acronym, code, website, title, affiliation in rows:
+        country = None
+        if code:
+            country = country_objects.get(code)
+            if country is None:
+                country = country_objects[code] = PublicCountry(code, str(all_countries.name(code)))
+        signatory = PublicSignatory(
+            kind=kind, kind_display=kind_labels.get(kind, kind), name=name, acronym=acronym,
+            country=country, website=website, title=title, affiliation=affiliation,
+        )
+        yield PublicSignOn(signatory, listing == SignOn.Listing.LISTED)
+
+
+def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> SignatorySummary:
+    """The counts of the public list and each section's ``first`` names, in the active language.
+
+    Three queries (counts by section and kind, the first names of every section,
+    countries), plus the tiers unless prefetched: as many at a million signatories as
+    at ten.
+    """
+    parts = list(public_sections(statement))
+    section = _section_of(parts)
+    visible = SignOn.objects.visible().for_statement(statement)
+    named_counts = Counter()
+    counts = Counter()
+    for key, kind, unlisted, number in (
+        visible.annotate(section=section, unlisted=Case(When(UNLISTED, then=Value(True)), default=Value(False)))
+        .values_list("section", "signatory__kind", "unlisted")
+        .annotate(number=Count("pk"))
+        .order_by()
+    ):
+        counts[(kind, unlisted)] += number
+        if not unlisted:
+            named_counts[key] += number
+
+    firsts = {}
+    rows = (
+        named_sign_ons(statement)
+        .annotate(
+            section=section,
+            position=Window(RowNumber(), partition_by=[F("section")], order_by=[F(name) for name in LIST_ORDER]),
+        )
+        .filter(position__lte=first)
+        .order_by(*LIST_ORDER)
+        .values_list("section", *LIST_COLUMNS)
+    )
+    for key, *row in rows:
+        firsts.setdefault(key, []).append(row)
+
+    by_country = Counter()
+    organization_countries = set()
+    for code, kind, number in (
+        visible.filter(listing=SignOn.Listing.LISTED)
+        .exclude(signatory__country="")
+        .values_list("signatory__country", "signatory__kind")
+        .annotate(number=Count("pk"))
+        .order_by()
+    ):
+        by_country[code] += number
+        if kind == Signatory.Kind.ORGANIZATION:
+            organization_countries.add(code)
+    countries = sorted(
+        ((PublicCountry(code, str(all_countries.name(code))), n) for code, n in by_country.items()),
+        key=lambda item: (-item[1], item[0].name),
+    )
+    org, ind = Signatory.Kind.ORGANIZATION, Signatory.Kind.INDIVIDUAL
+    return SignatorySummary(
+        sections=[
+            ListSection(key, title, named_counts[key], list(_public(firsts.get(key, []))))
+            for key, title, _condition in parts
+            if named_counts[key]
+        ],
+        organization_count=counts[(org, False)] + counts[(org, True)],
+        individual_count=counts[(ind, False)] + counts[(ind, True)],
+        unnamed_organization_count=counts[(org, True)],
+        unnamed_individual_count=counts[(ind, True)],
+        countries=countries,
+        organization_country_count=len(organization_countries),
+    )
+
+
+def name_search_key(text: str) -> str:
+    """What a search for ``text`` looks for in ``Signatory.normalized_name``: words, without case or accents."""
+    return " ".join(re.sub(r"[\W_]+", " ", without_case_and_accents(text).replace("&", " and ")).split())
+
+
+@dataclass
+class SignatoryListPage:
+    """One page of the browsable list: the chosen section (or all), the search, and its names."""
+
+    sections: list  # (key, title) of every section, for the filter
+    section: tuple | None  # (key, title) of the chosen one
+    page: object  # a django.core.paginator.Page of PublicSignOn
+
+
+def signatory_list_page(statement, *, section="", name="", country="", number=1) -> SignatoryListPage:
+    """A page of LIST_PAGE_SIZE named signatories of ``statement``, in the list's order.
+
+    Narrowed to one section (its key), to names containing ``name`` (as typed: case,
+    accents and punctuation do not matter) or matching an acronym, and to a country
+    (code) among signatories who agreed to show it. Two queries (the count and the
+    page) plus the tiers. Raises django.core.paginator.InvalidPage for a page out of range.
+    """
+    parts = list(public_sections(statement))
+    chosen = next((part for part in parts if part[0] == section), None)
+    sign_ons = named_sign_ons(statement)
+    if chosen is not None:
+        sign_ons = sign_ons.filter(chosen[2])
+    needle = name_search_key(name)
+    if needle:
+        sign_ons = sign_ons.filter(
+            Q(signatory__normalized_name__contains=needle) | Q(signatory__acronym__iexact=name.strip())
+        )
+    if country:
+        sign_ons = sign_ons.filter(listing=SignOn.Listing.LISTED, signatory__country=country)
+    paginator = Paginator(LazyList(sign_ons), LIST_PAGE_SIZE)
+    return SignatoryListPage(
+        sections=[(key, title) for key, title, _queryset in parts],
+        section=None if chosen is None else chosen[:2],
+        page=paginator.page(number),
+    )
+
+
+class LazyList:
+    """A queryset as the Paginator wants it: counted by the database, sliced into PublicSignOn objects."""
+
+    def __init__(self, sign_ons):
+        self.sign_ons = sign_ons
+
+    def count(self):
+        return self.sign_ons.count()
+
+    def __getitem__(self, window):
+        return list(_public(_in_list_order(self.sign_ons)[window]))

@@ -12,6 +12,7 @@ from django.utils import translation
 
 from advocacy import redis_outages
 from advocacy.celery import app as celery_app
+from campaigns import statement_page
 
 from .factories import StaffUserFactory, StatementFactory, TierFactory
 
@@ -69,6 +70,7 @@ def statement_pages_fresh_on_every_view(settings):
     """Tests look at a page right after changing it; tests/test_statement_page_cache.py
     checks the production bound (STATEMENT_PAGE_FRESH_SECONDS) on its own."""
     settings.STATEMENT_PAGE_FRESH_SECONDS = 0
+    statement_page._served.clear()
 
 
 @pytest.fixture(autouse=True)

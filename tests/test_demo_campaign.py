@@ -306,8 +306,14 @@ def test_demo_statement_page_shows_the_loaded_signatories(client):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Ligue des droits de l’Homme" in page
-    assert "Department of Criminology, University of Ottawa" in page
+    assert "7amleh" in page  # the first names of each section
+    assert "See all" in page
+    # The rest are in the full list, searchable by name.
+    found = client.get(f"{demo_statement().get_absolute_url()}signatories/", {"name": "ligue des droits"})
+    assert "Ligue des droits de l’Homme" in found.content.decode()
+    expert = Signatory.objects.get(affiliation__startswith="Department of Criminology, University of Ottawa")
+    found = client.get(f"{demo_statement().get_absolute_url()}signatories/", {"name": expert.name.upper()})
+    assert "Department of Criminology, University of Ottawa" in found.content.decode()
 
 
 @pytest.mark.django_db
