@@ -42,6 +42,8 @@ def _document(request, wanted, *, preview, as_attachment=True, back_url=""):
                           {"filename": wanted.filename, "back_url": back_url}, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
+        # An expected answer, not a server error: kept out of the error log (and the error reports).
+        response._has_been_logged = True
         return response
     response = FileResponse(opened, as_attachment=as_attachment, filename=document.filename,
                             content_type=document.content_type)
