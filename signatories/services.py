@@ -129,59 +129,79 @@ def submit_sign_on(
         raise ValueError("The requested tier belongs to another statement.")
 
     email = details.email.strip()
-    with transaction.atomic():
-        signatory, created = _find_or_create_signatory(details)
-        now = timezone.now()
-        states = {}
-        if confirmed_by_account:
-            states = {"confirmation_state": SignOn.Confirmation.CONFIRMED, "confirmed_at": now}
-            if not statement.requires_approval:
-                states |= {"moderation_state": SignOn.Moderation.APPROVED, "moderated_at": now}
-        sign_on = SignOn(
-            **states,
-            statement=statement,
-            signatory=signatory,
-            pending_email=email,
-            pending_contact_name=_contact_name(details),
-            tier=next((tier for tier in statement.tiers.all() if tier.is_default), None),
-            requested_tier=requested_tier if statement.allows_tier_requests else None,
-            listing=listing,
-            statement_version=statement.version,
-            authorized_to_sign=authorized_to_sign,
-            consent_version=consent_version,
-            consent_given_at=now,
-            language=language,
-            source=SignOn.Source.FORM,
-            signed_at=now,
-            submitted_profile=details.public_profile(),
-        )
-        # A signatory created by this transaction is seen by no other until it commits:
-        # nobody else can give it a contact or a sign-on, so neither needs a savepoint
-        # to recover from a concurrent insert.
-        if created:
-            _save_new_sign_on(sign_on, proven_address=confirmed_by_account)
-        else:
-            try:
-                with transaction.atomic():
-                    _save_new_sign_on(sign_on, proven_address=confirmed_by_account)
-            except IntegrityError:
+    now = timezone.now()
+    states = {}
+    if confirmed_by_account:
+        states = {"confirmation_state": SignOn.Confirmation.CONFIRMED, "confirmed_at": now}
+        if not statement.requires_approval:
+            states |= {"moderation_state": SignOn.Moderation.APPROVED, "moderated_at": now}
+    sign_on = SignOn(
+        **states,
+        statement=statement,
+        pending_email=email,
+        pending_contact_name=_contact_name(details),
+        tier=next((tier for tier in statement.tiers.all() if tier.is_default), None),
+        requested_tier=requested_tier if statement.allows_tier_requests else None,
+        listing=listing,
+        statement_version=statement.version,
+        authorized_to_sign=authorized_to_sign,
+        consent_version=consent_version,
+        consent_given_at=now,
+        language=language,
+        source=SignOn.Source.FORM,
+        signed_at=now,
+        submitted_profile=details.public_profile(),
+    )
+    # The signatory is looked up before the transaction, which then needs no savepoint:
+    # should another signer create the same new signatory meanwhile, this INSERT fails,
+    # the transaction rolls back whole, and the second attempt finds their signatory.
+    for attempt in (1, 2):
+        signatory = find_existing_signatory(details)
+        try:
+            with transaction.atomic():
+                _save_new_sign_on(
+                    sign_on, signatory or _new_signatory(details), proven_address=confirmed_by_account
+                )
+                if not confirmed_by_account:
+                    transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
+            break
+        except IntegrityError:
+            if signatory is None and attempt == 1:
+                continue
+            with transaction.atomic():
                 existing = SignOn.objects.select_related("contact").get(statement=statement, signatory=signatory)
                 return _answer_duplicate(existing, email, statement)
-        if not confirmed_by_account:
-            transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
     logger.info("Sign-on %s received for statement %s", sign_on.pk, statement.pk)
     return SubmissionResult(SubmissionOutcome.RECEIVED, sign_on)
 
 
-def _save_new_sign_on(sign_on: SignOn, *, proven_address: bool) -> None:
-    """Insert ``sign_on``; a proven address (an account's) becomes the signatory's contact with it."""
+def _insert_without_history(instance) -> None:
+    """INSERT ``instance`` without an audit-trail row.
+
+    A public sign-on creates its signatory and sign-on: each row records itself
+    (``created_at``, ``signed_at``, ``source``, what was submitted), so a copy in the
+    audit trail would say nothing more, and cost two more INSERTs per sign-on. Every
+    later change (confirmation, moderation, the signer's own, staff edits) is recorded.
+    """
+    instance.skip_history_when_saving = True
+    try:
+        instance.save(force_insert=True)
+    finally:
+        del instance.skip_history_when_saving
+
+
+def _save_new_sign_on(sign_on: SignOn, signatory: Signatory, *, proven_address: bool) -> None:
+    """Insert ``sign_on`` of ``signatory`` (inserted too if new); a proven address (an account's)
+    becomes the signatory's contact with it."""
+    if signatory.pk is None:
+        _insert_without_history(signatory)
+    sign_on.signatory = signatory
     if proven_address:
         sign_on.contact = _find_or_create_contact(
-            sign_on.signatory, email=sign_on.pending_email, name=sign_on.pending_contact_name,
-            language=sign_on.language,
+            signatory, email=sign_on.pending_email, name=sign_on.pending_contact_name, language=sign_on.language,
         )
         sign_on.pending_email = sign_on.pending_contact_name = ""
-    sign_on.save(force_insert=True)
+    _insert_without_history(sign_on)
 
 
 def _answer_duplicate(existing: SignOn, email: str, statement: Statement) -> SubmissionResult:
@@ -309,29 +329,18 @@ def chunked(values: list, size: int):
         yield values[start:start + size]
 
 
-def _find_or_create_signatory(details: SignatoryDetails) -> tuple[Signatory, bool]:
-    """The signatory ``details`` name, and whether this call created it."""
-    key = signatory_identity_key(details)
-    found = find_existing_signatory(details)
-    if found is not None:
-        return found, False
-    try:
-        with transaction.atomic():
-            signatory = Signatory(
-                kind=details.kind,
-                name=details.name,
-                acronym=details.acronym,
-                country=details.country,
-                website=details.website,
-                title=details.title,
-                affiliation=details.affiliation,
-                identity_key=key,
-            )
-            signatory.save()
-            return signatory, True
-    except IntegrityError:
-        # Another request created the same signatory a moment ago.
-        return Signatory.objects.get(identity_key=key), False
+def _new_signatory(details: SignatoryDetails) -> Signatory:
+    """A signatory as ``details`` describe it, not saved yet."""
+    return Signatory(
+        kind=details.kind,
+        name=details.name,
+        acronym=details.acronym,
+        country=details.country,
+        website=details.website,
+        title=details.title,
+        affiliation=details.affiliation,
+        identity_key=signatory_identity_key(details),
+    )
 
 
 def _contact_name(details: SignatoryDetails) -> str:
