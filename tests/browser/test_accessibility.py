@@ -19,6 +19,7 @@ PAGES = [
     ("campaign", CAMPAIGN),
     ("statement", STATEMENT),
     ("statement in Spanish, translated", "/es" + STATEMENT),
+    ("the full list of signatories, searched", STATEMENT + "signatories/?name=access&country=&section="),
     ("privacy notice", "/privacy/"),
     ("press kit", CAMPAIGN + "press-kit/"),
     ("outreach actions", CAMPAIGN + "actions/"),
