@@ -106,8 +106,16 @@ beat: migrate
 	$(VENV)/bin/celery -A advocacy beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 .PHONY: bench
-# Its own database (bench_advocacy) and Redis database (14): DATABASE_URL and REDIS_URL are not used.
-bench: $(RUNTIME_STAMP)
+BENCH_STAMP := $(VENV)/.installed-requirements-bench
+# requirements-bench.txt includes requirements.txt, so it satisfies the runtime stamp too.
+$(BENCH_STAMP): requirements-bench.txt requirements.txt | $(PYTHON)
+	$(PIP_INSTALL) -r requirements-bench.txt
+	touch $@ $(RUNTIME_STAMP)
+
+# Its own databases (bench_advocacy, bench_email) and Redis database (14), all settable
+# (BENCH_DATABASE_URL, BENCH_EMAIL_DATABASE, BENCH_REDIS_URL, BENCH_PORT: docs/benchmarks.md);
+# DATABASE_URL and REDIS_URL are not used.
+bench: $(BENCH_STAMP)
 	@bash bench/ensure_services.sh
 	@$(PYTHON) -m bench.run
 

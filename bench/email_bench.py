@@ -2,7 +2,7 @@
 
     python bench/email_bench.py --messages 10000 --workers 2
 
-What it does, in a PostgreSQL database of its own (``bench_email``, created and
+What it does, in a PostgreSQL database of its own (``bench_email``, or ``--database``, created and
 dropped here; PostgreSQL on 127.0.0.1:5432, user postgres, trust authentication):
 
 1. creates the database and migrates it;
@@ -23,6 +23,7 @@ run (no PostgreSQL, no Redis, a worker that would not start), not when it is slo
 
 import argparse
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -34,7 +35,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-DATABASE_NAME = "bench_email"
+DATABASE_NAME = os.environ.get("BENCH_EMAIL_DATABASE", "bench_email")
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 TARGET_MESSAGES = 10_000
 TARGET_SECONDS = 60
@@ -55,9 +56,11 @@ def parse_arguments():
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
                         help="a Redis database for the broker, emptied first (default redis://127.0.0.1:6379/14)")
-    parser.add_argument("--postgres-url", default=POSTGRES_URL, help=f"server to create {DATABASE_NAME} on")
+    parser.add_argument("--postgres-url", default=POSTGRES_URL, help="server to create the database on")
+    parser.add_argument("--database", default=DATABASE_NAME,
+                        help=f"its name, starting with bench_ (default {DATABASE_NAME}, or BENCH_EMAIL_DATABASE)")
     parser.add_argument("--timeout", type=float, default=300, help="give up waiting after this many seconds")
-    parser.add_argument("--keep-database", action="store_true", help=f"leave {DATABASE_NAME} behind to inspect")
+    parser.add_argument("--keep-database", action="store_true", help="leave the database behind to inspect")
     return parser.parse_args()
 
 
@@ -73,15 +76,22 @@ def admin_connection(postgres_url):
         raise CouldNotRun(f"PostgreSQL at {postgres_url} is not reachable: {error}") from error
 
 
-def recreate_database(postgres_url):
-    with admin_connection(postgres_url) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE_NAME} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE_NAME}")
+def checked_name(name):
+    # It is dropped: never a database that is not the benchmark's own.
+    if not re.fullmatch(r"bench_\w+", name):
+        raise CouldNotRun(f"Refusing to drop {name!r}: the email benchmark's database name must start with bench_")
+    return name
 
 
-def drop_database(postgres_url):
+def recreate_database(postgres_url, name):
     with admin_connection(postgres_url) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE_NAME} WITH (FORCE)")
+        connection.execute(f'DROP DATABASE IF EXISTS "{checked_name(name)}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database(postgres_url, name):
+    with admin_connection(postgres_url) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{checked_name(name)}" WITH (FORCE)')
 
 
 def flush_redis(redis_url):
@@ -256,9 +266,9 @@ def run(arguments):
     from tests.smtp_sink import SmtpSink
 
     flush_redis(arguments.redis_url)
-    database_url = f"{arguments.postgres_url}/{DATABASE_NAME}"
-    print(f"Creating {DATABASE_NAME} and migrating…", flush=True)
-    recreate_database(arguments.postgres_url)
+    database_url = f"{arguments.postgres_url}/{arguments.database}"
+    print(f"Creating {arguments.database} and migrating…", flush=True)
+    recreate_database(arguments.postgres_url, arguments.database)
     environment = dict(os.environ)
     for name in ("EMAIL_URL", "EMAIL_BACKEND", "EMAIL_FILE_PATH", "ADVOCACY_ENV", "DEBUG"):
         environment.pop(name, None)
@@ -383,7 +393,7 @@ def main():
     finally:
         if not arguments.keep_database:
             try:
-                drop_database(arguments.postgres_url)
+                drop_database(arguments.postgres_url, arguments.database)
             except CouldNotRun:
                 pass
 

@@ -1,9 +1,8 @@
 """Measurements that need no HTTP load, each run in its own process by bench/run.py.
 
     python -m bench.probes queries   # SQL queries per statement page, 10 vs 10,000 signatories
-    python -m bench.probes export    # publication CSV of 100,000 sign-ons: time and peak RSS
-    python -m bench.probes press_kit_zip      # the whole press kit of the 10,000-signatory statement's campaign
-    python -m bench.probes signed_letter_pdf  # the signed letter of the 10,000-signatory statement
+    python -m bench.probes export CAMPAIGN STATEMENT   # publication CSV of a statement: time and peak RSS
+    python -m bench.probes document letter|zip|csv CAMPAIGN STATEMENT   # built as the worker builds it
 
 Each prints one JSON object. ``DJANGO_SETTINGS_MODULE=bench.settings`` and the bench
 database come from the environment.
@@ -11,7 +10,6 @@ database come from the environment.
 
 import json
 import os
-import re
 import resource
 import sys
 import tempfile
@@ -21,15 +19,11 @@ import django
 
 
 def _empty_caches():
-    """The shared cache and this process's own: what a page's first visit after a deploy finds."""
+    """The shared cache: what a page's first visit after a deploy finds. (A worker's own
+    in-process copies are the statement page's business; this process starts without them.)"""
     from django.core.cache import cache
 
-    from campaigns import statement_page
-
     cache.clear()
-    for local in (statement_page.local_fragments, statement_page.local_pages, statement_page._page_key_rows,
-                  statement_page._due_checked_at, statement_page._statements_for_sign_on):
-        local.clear()
 
 
 def _replace_card_image(campaign, name, content):
@@ -96,7 +90,8 @@ def queries():
 
     The pages are read from the URL configuration (``advocacy.public_urls``), so a new
     public page is counted as soon as it exists. A page that only takes POSTs (the
-    sign-on) is left out; one that answers anything but 200 or a redirect stops the probe.
+    sign-on) is left out; one that answers anything but 200, a redirect or "being prepared"
+    (a document the worker has not built yet) stops the probe.
     """
     from django.db import connection
     from django.test import Client
@@ -129,7 +124,9 @@ def queries():
                         b"".join(response.streaming_content)
                 if response.status_code == 405:
                     break
-                if response.status_code not in (200, 301, 302):
+                # A document the worker has not built yet: "being prepared", 503 with Retry-After.
+                being_prepared = response.status_code == 503 and response.has_header("Retry-After")
+                if response.status_code not in (200, 301, 302) and not being_prepared:
                     raise RuntimeError(f"{path} answered {response.status_code}")
                 visits[visit] = len(captured.captured_queries)
             if visits:
@@ -139,13 +136,12 @@ def queries():
     return pages
 
 
-def export():
-    """Write the publication CSV of the 100,000-signatory statement to a file, as the admin action does."""
-    from bench import seed
+def export(campaign_slug, statement_slug):
+    """Write the publication CSV of a statement to a file, as the admin action does."""
     from campaigns.models import Statement
     from signatories.exports import write_publication_csv
 
-    statements = Statement.objects.filter(slug=seed.EXPORT_SLUG)
+    statements = Statement.objects.filter(campaign__slug=campaign_slug, slug=statement_slug)
     with tempfile.NamedTemporaryFile("w", newline="", suffix=".csv", delete=False) as output:
         started = time.perf_counter()
         write_publication_csv(statements, output)
@@ -154,86 +150,71 @@ def export():
         rows = sum(1 for _ in written) - 1
     size = os.path.getsize(output.name)
     os.unlink(output.name)
-    # ru_maxrss is in kilobytes on Linux: the peak of this whole process, Django included.
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": round(seconds, 3), "peak_rss_mb": round(peak_rss_mb, 1), "rows": rows, "bytes": size}
-
-
-def _timed_get(url):
-    """GET ``url`` with empty caches and read the whole body: seconds, bytes, status."""
-    from django.core.cache import cache
-    from django.test import Client
-
-    cache.clear()
-    client = Client(HTTP_HOST="127.0.0.1")
-    started = time.perf_counter()
-    response = client.get(url)
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    seconds = time.perf_counter() - started
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
-    return seconds, body
+    return {"seconds": round(seconds, 3), "peak_rss_mb": _peak_rss_mb(), "rows": rows, "bytes": size}
 
 
 def _peak_rss_mb():
+    # ru_maxrss is in kilobytes on Linux: the peak of this whole process, Django included.
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
-def press_kit_zip():
-    """Download the English press kit of the benchmark campaign as a ZIP, as a journalist does (cold caches).
+def document(kind, campaign_slug, statement_slug):
+    """Build one document of a statement as the Celery worker does, in this fresh process:
+    ``presskit.services.build_document``, the function the task ``build_document`` calls.
 
-    The kit holds what the seed gave it (a press release, ten messages) and a 200 KB
-    image added here; the archive holds the signed letter and publication list of the
-    campaign's statement: 10,000 listed signatories (the 10-signatory statement and the
-    statement under moderation are in campaigns of their own). Run before the
-    100,000-sign-on export statement is seeded.
+    ``kind``: ``letter`` (the signed letter, PDF), ``zip`` (the campaign's English press kit,
+    with a 200 KB image added here, and the statement's letter and publication list inside)
+    or ``csv`` (a staff member's export of the publication list, as the statement's export
+    button asks for it). Files go to a media folder of this process's own, deleted after.
+    Returns the build's seconds, the file's bytes and the process's peak RSS.
     """
-    import io
-    import zipfile
+    import shutil
 
-    from django.urls import reverse
+    from django.conf import settings
 
+    from accounts.models import User
     from bench import seed
-    from campaigns.models import Campaign
-    from presskit.models import PressKitItem
+    from campaigns.models import Statement
+    from presskit import selectors, services
+    from presskit.models import Document
 
-    campaign = Campaign.objects.get(slug=seed.CAMPAIGN_SLUG)
-    _replace_card_image(campaign, "card.jpg", os.urandom(200 * 1024))
-    seconds, body = _timed_get(reverse("presskit:archive", kwargs={"campaign_slug": seed.CAMPAIGN_SLUG,
-                                                                   "language": "en"}))
-    files = zipfile.ZipFile(io.BytesIO(body)).namelist()
-    return {"seconds": round(seconds, 3), "bytes": len(body), "files": len(files), "peak_rss_mb": _peak_rss_mb()}
+    statement = Statement.objects.select_related("campaign").get(campaign__slug=campaign_slug, slug=statement_slug)
+    # Builds asked for by earlier probes' requests (no worker ran them) would block this one.
+    Document.objects.all().delete()
+    _replace_card_image(statement.campaign, "card.jpg", os.urandom(200 * 1024))  # sets a fresh MEDIA_ROOT
+    try:
+        rss_before = _peak_rss_mb()
+        started = time.perf_counter()
+        if kind == "csv":
+            requested = services.request_export(
+                statements=[statement], kind=Document.Kind.PUBLICATION_LIST, file_format=Document.Format.CSV,
+                by=User.objects.get(email=seed.STAFF_EMAIL))
+            built = services.build_document(document_id=requested.pk)
+        elif kind == "letter":
+            built = services.build_now(services.signed_letter_wanted(statement))
+        else:
+            kit = selectors.press_kit(statement.campaign, language="en", preview=False)
+            built = services.build_now(services.press_kit_wanted(kit))
+        seconds = time.perf_counter() - started
+        if built is None or built.state != Document.State.READY:
+            raise RuntimeError(f"the {kind} was not built: {getattr(built, 'problem', 'another build under way')}")
+        size = built.file.size
+    finally:
+        # Its files go with the folder: no row may point to them (the server would fail to open them).
+        Document.objects.all().delete()
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    return {"seconds": round(seconds, 3), "bytes": size, "peak_rss_mb": _peak_rss_mb(),
+            "rss_before_mb": rss_before}
 
 
-def signed_letter_pdf():
-    """The signed letter of the 10,000-signatory statement: first request (rendered) and the next (cached)."""
-    from django.urls import reverse
-
-    from bench import seed
-
-    url = reverse("presskit:signed_letter", kwargs={"campaign_slug": seed.CAMPAIGN_SLUG,
-                                                    "statement_slug": seed.PAGE_SLUG})
-    seconds, body = _timed_get(url)
-    from django.test import Client
-
-    started = time.perf_counter()
-    Client(HTTP_HOST="127.0.0.1").get(url)
-    cached_seconds = time.perf_counter() - started
-    pages = len(re.findall(rb"/Type /Page[^s]", body))
-    return {"seconds": round(seconds, 3), "cached_seconds": round(cached_seconds, 3), "bytes": len(body),
-            "pages": pages, "peak_rss_mb": _peak_rss_mb()}
-
-
-PROBES = {
-    "queries": queries, "export": export, "press_kit_zip": press_kit_zip, "signed_letter_pdf": signed_letter_pdf,
-}
+PROBES = {"queries": queries, "export": export, "document": document}
 
 
 def main(argv):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     django.setup()
     probe = PROBES[argv[1]]
-    print(json.dumps(probe()))
+    print(json.dumps(probe(*argv[2:])))
 
 
 if __name__ == "__main__":

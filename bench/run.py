@@ -1,23 +1,28 @@
 """The benchmark: ``make bench`` (or ``python -m bench.run`` with PostgreSQL, Redis and wrk running).
 
-1. a fresh PostgreSQL database (``bench_advocacy``) seeded in bulk (bench/seed.py);
-2. the site served by gunicorn with production settings on a free port of 127.0.0.1,
+1. a fresh PostgreSQL database seeded in bulk with COPY (bench/seed.py): a statement
+   at each size of BENCH_SIZES (10,000, 100,000 and 1,000,000 listed sign-ons);
+2. the site served by gunicorn with the Dockerfile's flags and production settings,
    plus a bare "hello world" view (bench/urls.py), the baseline of every ratio;
-3. load from wrk, in its own process, each case run several times and the median kept;
-4. the publication export and the query counts measured in their own processes
-   (bench/probes.py), and the email benchmark (bench/email_bench.py) run as it is;
+3. load from wrk, in its own process: every run of a case follows a hello-world run
+   (A B A B …), and a case's ratio is the median of its pairs' ratios;
+4. the exports, documents and query counts measured in their own processes
+   (bench/probes.py), the moderation churn in its own (bench/churn.py), and the email
+   benchmark (bench/email_bench.py) run as it is;
 5. a table printed, ``bench/results/<time>.json`` and ``bench/results/latest.md`` written.
 
-It exits non-zero only when something could not be run, never because a target
-was missed. Settings (environment): BENCH_SECONDS (10), BENCH_RUNS (3),
-BENCH_WORKERS (3, as in the Dockerfile), BENCH_DATABASE_URL
-(postgres://postgres@127.0.0.1:5432/bench_advocacy), BENCH_REDIS_URL
-(redis://127.0.0.1:6379/14). DATABASE_URL and REDIS_URL are not used: the
-benchmark never touches another database.
+It exits non-zero only when something could not be run, never because a target was
+missed. Settings (environment, docs/benchmarks.md): BENCH_SECONDS (10), BENCH_RUNS (3),
+BENCH_SIZES (10000,100000,1000000), BENCH_DATABASE_URL
+(postgres://postgres@127.0.0.1:5432/bench_advocacy), BENCH_EMAIL_DATABASE (bench_email),
+BENCH_REDIS_URL (redis://127.0.0.1:6379/14), BENCH_PORT (a free port),
+BENCH_EMAIL_MESSAGES (10000). DATABASE_URL
+and REDIS_URL are not used: the benchmark never touches another database.
 """
 
 import base64
 import datetime
+import gzip
 import hashlib
 import hmac
 import http.client
@@ -43,20 +48,37 @@ LOG_DIR = ROOT / "var" / "bench"
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+# The 10,000-sign-on statement is always seeded: the sign-on POST and the probes use it.
+SIZES = sorted({int(size) for size in os.environ.get(
+    "BENCH_SIZES", ",".join(map(str, seed.DEFAULT_SIZES))).split(",") if size.strip()} | {10_000})
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_advocacy")
+EMAIL_DATABASE = os.environ.get("BENCH_EMAIL_DATABASE", "bench_email")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+PORT = int(os.environ.get("BENCH_PORT") or 0)
+EMAIL_MESSAGES = int(os.environ.get("BENCH_EMAIL_MESSAGES", "10000"))
 CONNECTIONS = 16
 THREADS = 2
 # A few moderators at once, not a crowd: the target is the latency one of them sees.
 ADMIN_CONNECTIONS = 2
+# The moderation churn's statement: 100,000 listed sign-ons, or the largest seeded below that.
+CHURN_SIZE = max([size for size in SIZES if size <= 100_000])
+# The publication export's statement.
+EXPORT_SIZE = 100_000 if 100_000 in SIZES else max(SIZES)
+# What Facebook adds to a shared link (the site answers it with a redirect to the clean address).
+FBCLID = "IwAR2bEnCh0fbcl1dT3stVa1ue_a8Cq3xYzKpL9mN0oR5sT7uV"
 
-PAGE_10000 = f"/campaigns/{seed.CAMPAIGN_SLUG}/{seed.PAGE_SLUG}/"
-PAGE_10 = f"/campaigns/{seed.SMALL_CAMPAIGN_SLUG}/{seed.SMALL_SLUG}/"
-SIGN_10000 = f"{PAGE_10000}sign/"
-SIGN_FLOOR_10000 = f"/__bench__/sign-floor/{seed.CAMPAIGN_SLUG}/{seed.PAGE_SLUG}/"
 HELLO = "/__bench__/hello/"
 ADMIN_LIST = "/admin/signatories/signon/"
+
+
+def page_path(size):
+    campaign_slug, statement_slug = seed.size_slugs(size)
+    return f"/campaigns/{campaign_slug}/{statement_slug}/"
+
+
+PAGE_10000 = page_path(10_000)
+SIGN_10000 = f"{PAGE_10000}sign/"
+SIGN_FLOOR_10000 = f"/__bench__/sign-floor/{seed.CAMPAIGN_SLUG}/{seed.PAGE_SLUG}/"
 
 
 def say(message):
@@ -69,7 +91,9 @@ def say(message):
 def server_environment(secret_key, staff_password, staff_totp_secret):
     environment = {
         key: value for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS"}
+        # gunicorn reads GUNICORN_CMD_ARGS and WEB_CONCURRENCY: the Dockerfile's flags alone count here.
+        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
+                       "GUNICORN_CMD_ARGS", "WEB_CONCURRENCY"}
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -159,6 +183,19 @@ def machine_info(postgresql, redis_version):
 # --- The server -------------------------------------------------------------------------
 
 
+def dockerfile_command(port):
+    """The Dockerfile's CMD, word for word, but for the address it binds to."""
+    text = (ROOT / "Dockerfile").read_text()
+    match = re.search(r"^CMD\s+(\[.*\])\s*$", text, re.MULTILINE)
+    if not match:
+        raise RuntimeError("No CMD [...] line in the Dockerfile")
+    command = json.loads(match[1])
+    if command[0] != "gunicorn" or "--bind" not in command:
+        raise RuntimeError(f"The Dockerfile's CMD is not gunicorn --bind ...: {command}")
+    command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
+    return [str(Path(sys.executable).parent / "gunicorn"), *command[1:]]
+
+
 class Server:
     """gunicorn serving the site (and the hello-world view) on 127.0.0.1:port."""
 
@@ -166,32 +203,57 @@ class Server:
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
         LOG_DIR.mkdir(parents=True, exist_ok=True)
-        self.log = open(LOG_DIR / "gunicorn.log", "w")
-        self.command = [
-            str(Path(sys.executable).parent / "gunicorn"), "advocacy.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS), "--worker-class", "sync",
-            "--timeout", "60",
-        ]
+        self.log = open(LOG_DIR / f"gunicorn-{port}.log", "w")
+        self.command = dockerfile_command(port)
         self.process = subprocess.Popen(
             self.command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        self.first_workers = None
 
     def describe(self):
-        return f"{WORKERS} sync workers (as in the Dockerfile), production settings"
+        return "`" + " ".join(["gunicorn", *self.command[1:]]) + "` (the Dockerfile's CMD), production settings"
 
     def wait_until_up(self, timeout=30):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited ({self.process.returncode}); see {LOG_DIR / 'gunicorn.log'}")
+                raise RuntimeError(f"gunicorn exited ({self.process.returncode}); see {self.log.name}")
             try:
                 if request(self.port, "GET", HELLO)[0] == 200:
+                    self.first_workers = set(self.workers())
                     return
             except OSError:
                 pass
             time.sleep(0.3)
         raise RuntimeError("gunicorn did not answer within 30 s")
+
+    def workers(self):
+        """The worker processes' ids: the children of gunicorn's master."""
+        pids = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+            except OSError:
+                continue
+            if fields.get("PPid", "").strip() == str(self.process.pid):
+                pids.append(int(status.parent.name))
+        return pids
+
+    def worker_rss(self):
+        """The largest worker's resident memory now and at its peak (VmHWM), in MB."""
+        now, peak = [], []
+        for pid in self.workers():
+            try:
+                fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines())
+            except OSError:
+                continue
+            now.append(int(fields["VmRSS"].split()[0]) / 1024)
+            peak.append(int(fields["VmHWM"].split()[0]) / 1024)
+        if not now:
+            return None
+        return {"rss_mb": round(max(now), 1), "peak_mb": round(max(peak), 1), "workers": len(now),
+                "restarted": len(set(self.workers()) - (self.first_workers or set()))}
 
     def stop(self):
         if self.process.poll() is None:
@@ -204,13 +266,14 @@ class Server:
         self.log.close()
 
 
-def request(port, method, path, *, headers=None, body=None):
-    """One HTTP request, redirects not followed: (status, list of headers, body text)."""
+def request(port, method, path, *, headers=None, body=None, raw=False):
+    """One HTTP request, redirects not followed: (status, list of headers, body text, or bytes if ``raw``)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
-        return response.status, response.getheaders(), response.read().decode("utf-8", "replace")
+        content = response.read()
+        return response.status, response.getheaders(), content if raw else content.decode("utf-8", "replace")
     finally:
         connection.close()
 
@@ -282,108 +345,183 @@ def staff_session(port, password, totp_secret):
 
 # --- The run ---------------------------------------------------------------------------
 
+PAGE_LOAD = {"connections": CONNECTIONS, "threads": THREADS}
+# As a browser asks for a page: every browser sends Accept-Encoding: gzip.
+BROWSER = ["Accept-Encoding: gzip, deflate, br"]
 
-def http_cases(server, staff_cookie, post_args):
-    """The load cases: (key, title, target text, target, wrk options)."""
-    base = server.base
-    page = {"seconds": SECONDS, "connections": CONNECTIONS, "threads": THREADS}
-    # As a browser asks for it: every browser sends Accept-Encoding: gzip.
-    browser_page = {**page, "headers": ["Accept-Encoding: gzip, deflate, br"]}
+
+def case(key, title, target_text, target, path, options, **extra):
+    return {"key": key, "title": title, "target_text": target_text, "target": target, "path": path,
+            "options": options, **extra}
+
+
+def page_cases(size):
+    """The statement page at one size, on each link a reader follows to it."""
+    path = page_path(size)
+    page_target = ("≥ 0.5× hello", {"min_ratio": 0.5})
+    return [
+        case(f"page_{size}", f"Statement page, {size:,} listed sign-ons: GET as a browser (gzip)",
+             *page_target, path, {**PAGE_LOAD, "headers": BROWSER}),
+        case(f"page_{size}_fbclid", f"Statement page, {size:,}: GET ?fbclid=… (the 301 itself)",
+             *page_target, f"{path}?fbclid={FBCLID}", {**PAGE_LOAD, "headers": BROWSER}, redirect_to=path),
+        case(f"page_{size}_identity", f"Statement page, {size:,}: GET without Accept-Encoding",
+             *page_target, path, dict(PAGE_LOAD)),
+    ]
+
+
+def all_cases(staff_cookie, post_args):
+    cases = []
+    for size in SIZES:
+        cases += page_cases(size)
+        cases.append({"key": f"rss_{size}", "rss_of": size})
+    cases.append(case(
+        "churn", f"Statement page, {CHURN_SIZE:,}, during moderation churn (one approval a second, gzip)",
+        "p99 < 100 ms", {"max_p99_ms": 100}, page_path(CHURN_SIZE), {**PAGE_LOAD, "headers": BROWSER},
+        churn=seed.size_slugs(CHURN_SIZE)))
     staff_page = (
-        {**page, "connections": ADMIN_CONNECTIONS, "threads": 1, "headers": [f"Cookie: sessionid={staff_cookie}"]}
+        {**PAGE_LOAD, "connections": ADMIN_CONNECTIONS, "threads": 1, "headers": [f"Cookie: sessionid={staff_cookie}"]}
         if staff_cookie else None
     )
-    cases = [
-        ("statement_page_10000", "Statement page, 10,000 listed sign-ons (GET, 16 connections)",
-         "≥ 0.5× hello, p99 < 100 ms", {"min_ratio": 0.5, "max_p99_ms": 100}, base + PAGE_10000, browser_page),
-        ("statement_page_10", "Statement page, 10 listed sign-ons (GET, 16 connections; for reference)",
-         "—", {}, base + PAGE_10, browser_page),
-        ("admin_moderation_list", f"Moderation list in the admin, 50,000 sign-ons ({ADMIN_CONNECTIONS} connections)",
-         "p50 < 150 ms", {"max_p50_ms": 150}, base + ADMIN_LIST, staff_page),
-        ("admin_moderation_search",
-         f"Moderation list searched for a part of a name, 50,000 sign-ons ({ADMIN_CONNECTIONS} connections; "
-         "for reference)", "—", {}, base + ADMIN_LIST + "?q=kenya", staff_page),
+    cases += [
+        case("admin_moderation_list", f"Moderation list in the admin, every sign-on ({ADMIN_CONNECTIONS} connections)",
+             "p50 < 150 ms", {"max_p50_ms": 150}, ADMIN_LIST, staff_page, error="no staff session"),
+        case("admin_moderation_search",
+             f"Moderation list searched for a part of a name ({ADMIN_CONNECTIONS} connections; for reference)",
+             "—", {}, ADMIN_LIST + "?q=kenya", staff_page, error="no staff session"),
     ]
-    def posting(path):
-        if not post_args:
-            return None
-        return {**page, "script": ROOT / "bench" / "sign_on.lua", "script_args": [path, *post_args]}
-
-    post_cases = [
-        ("sign_on_post", "Sign-on POST, valid, a new organization each (16 connections)",
-         "≥ 0.3× hello, zero errors", {"min_ratio": 0.3, "zero_errors": True}, base + "/", posting(SIGN_10000)),
-        ("sign_on_floor_post", "Floor of any sign-on POST: the same form, one row committed (for reference)",
-         "—", {}, base + "/", posting(SIGN_FLOOR_10000)),
+    # Last: every sign-on adds rows, which the other cases should not see.
+    posting = {**PAGE_LOAD, "script": ROOT / "bench" / "sign_on.lua"} if post_args else None
+    cases += [
+        case("sign_on_post", "Sign-on POST, valid, a new organization each (10,000-sign-on statement)",
+             "≥ 0.15× hello, zero errors", {"min_ratio": 0.15, "zero_errors": True}, "/", posting,
+             post=SIGN_10000, post_args=post_args, count_errors=True, error="no CSRF token"),
+        case("sign_on_floor_post", "Floor of any sign-on POST: the same form, one row committed (for reference)",
+             "—", {}, "/", posting, post=SIGN_FLOOR_10000, post_args=post_args, count_errors=True,
+             error="no CSRF token"),
     ]
-    return cases, post_cases
+    return cases
 
 
-def measure(results, server, staff_cookie, post_args):
-    hello_runs = []
-    cases, post_cases = http_cases(server, staff_cookie, post_args)
-    runs = {case[0]: [] for case in [*cases, *post_cases]}
-    hello = {"seconds": SECONDS, "connections": CONNECTIONS, "threads": THREADS}
+class Churn:
+    """bench/churn.py in its own process: one approval a second until stopped."""
 
-    def post_run(url, options, run_id, **overrides):
-        # A new run id for each run: every request signs for an organization never seen before.
-        path, cookie, token, prefix, stamp = options["script_args"]
-        script_args = [path, cookie, token, f"{prefix}-{run_id}", stamp]
-        return run_wrk(url, **{**options, **overrides, "script_args": script_args})
+    def __init__(self, environment, slugs):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.churn", *slugs], cwd=ROOT, env=environment, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True,
+        )
+        if self.process.stdout.readline().strip() != "ready":
+            raise RuntimeError(f"bench.churn did not start: {self.process.communicate()[1][-2000:]}")
 
-    def measured(run, *args, **kwargs):
-        """``run(*args, **kwargs)``'s wrk figures, with the CPU each request cost (bench/cpu.py)."""
+    def stop(self):
+        self.process.send_signal(signal.SIGTERM)
+        out, err = self.process.communicate(timeout=30)
+        if self.process.returncode:
+            raise RuntimeError(f"bench.churn failed: {err[-2000:]}")
+        return json.loads(out.strip().splitlines()[-1])
+
+
+def page_sizes(port, size):
+    """The page's bytes as a browser gets them (gzip) and without Accept-Encoding, and how long
+    the first view took (the first of this worker after the start: rendered, not cached)."""
+    path = page_path(size)
+    try:
+        started = time.perf_counter()
+        status, headers, body = request(port, "GET", path, headers={"Accept-Encoding": "gzip, deflate, br"}, raw=True)
+        first_view = time.perf_counter() - started
+        encoding = dict((name.lower(), value) for name, value in headers).get("content-encoding")
+        raw_status, _, raw = request(port, "GET", path, raw=True)
+    except (OSError, http.client.HTTPException) as error:
+        return {"error": f"{type(error).__name__}: {error}"}
+    if status != 200 or raw_status != 200:
+        return {"error": f"answered {status} / {raw_status}"}
+    return {"gzip_bytes": len(body) if encoding == "gzip" else len(gzip.compress(raw)), "raw_bytes": len(raw),
+            "encoding": encoding, "first_view_s": round(first_view, 3)}
+
+
+def check_redirect(port, path, expected):
+    """The tracker's link answers 301 to the clean address, or a note saying what it answered."""
+    status, headers, _ = request(port, "GET", path)
+    location = dict((name.lower(), value) for name, value in headers).get("location")
+    if status == 301 and location == expected:
+        return None
+    return f"expected a 301 to {expected}, got {status} to {location}"
+
+
+def measure(results, server, environment, staff_cookie, post_args):
+    hello = {"seconds": SECONDS, **PAGE_LOAD}
+    results["hello"] = {"runs": []}
+    results["http_cases"] = []
+    results["worker_rss"] = {}
+
+    def measured(url, options):
+        """One wrk run with the CPU each request cost (bench/cpu.py)."""
         if not cpu.available():
-            return run(*args, **kwargs)
+            return run_wrk(url, **options)
         before = cpu.snapshot(server.process.pid)
-        result = run(*args, **kwargs)
+        result = run_wrk(url, **options)
         result["cpu_ms"] = cpu.per_request(before, cpu.snapshot(server.process.pid), result["requests"])
         return result
 
-    say("Warming up: every worker renders each page once (not measured)")
-    for _, _, _, _, url, options in [*cases, (None, None, None, None, server.base + HELLO, hello)]:
-        if options:
-            run_wrk(url, **{**options, "seconds": 3})
-    for key, _, _, _, url, options in post_cases:
-        if options:
-            post_run(url, options, f"{key}-warm-up", seconds=3)
+    def options_for(item, run_id):
+        options = {**item["options"], "seconds": SECONDS}
+        if item.get("post"):
+            # A new run id for each run: every request signs for an organization never seen before.
+            cookie, token, prefix, stamp = item["post_args"]
+            options["script_args"] = [item["post"], cookie, token, f"{prefix}-{item['key']}-{run_id}", stamp]
+        return options
 
-    for round_number in range(1, RUNS + 1):
-        say(f"Round {round_number}/{RUNS}: hello world")
-        hello_runs.append(measured(run_wrk, server.base + HELLO, **hello))
-        for key, title, _, _, url, options in cases:
-            if options:
-                say(f"Round {round_number}/{RUNS}: {title}")
-                runs[key].append(measured(run_wrk, url, **options))
-    # Last: every sign-on adds rows, which the other cases should not see.
-    for round_number in range(1, RUNS + 1):
-        say(f"Round {round_number}/{RUNS}: hello world")
-        hello_runs.append(measured(run_wrk, server.base + HELLO, **hello))
-        for key, title, _, _, url, options in post_cases:
-            if options:
-                say(f"Round {round_number}/{RUNS}: {title}")
-                runs[key].append(measured(post_run, url, options, f"{key}-{round_number}"))
-
-    results["hello"] = {"summary": report.summarize(hello_runs), "runs": hello_runs}
-    hello_rps = results["hello"]["summary"]["rps"]
-    judged = []
-    for key, title, target_text, target, _, options in [*cases, *post_cases]:
-        case = {
-            "key": key, "title": title, "target_text": target_text, "target": target,
-            "count_errors": any(key == post_case[0] for post_case in post_cases),
-            "at_hello_concurrency": options is not None and options["connections"] == hello["connections"],
-            "summary": report.summarize(runs[key]) if runs[key] else None, "runs": runs[key],
-        }
-        if options is None:
-            case["error"] = "no staff session" if key.startswith("admin_") else "no CSRF token"
-        judged.append(report.judge_http(case, hello_rps))
-    results["http_cases"] = judged
+    for item in all_cases(staff_cookie, post_args):
+        if "rss_of" in item:
+            results["worker_rss"][item["rss_of"]] = server.worker_rss()
+            say(f"Worker RSS after the {item['rss_of']:,} cases: {results['worker_rss'][item['rss_of']]}")
+            continue
+        if item["options"] is None:
+            results["http_cases"].append(report.judge_http({**item, "summary": None}))
+            continue
+        url = server.base + item["path"]
+        item = {**item, "at_hello_concurrency": item["options"]["connections"] == CONNECTIONS}
+        if item.get("redirect_to"):
+            item["note"] = check_redirect(server.port, item["path"], item["redirect_to"])
+        say(f"{item['title']}: warming up")
+        run_wrk(url, **{**options_for(item, "warm-up"), "seconds": min(3, SECONDS)})
+        case_runs, hello_runs, churned = [], [], []
+        for round_number in range(1, RUNS + 1):
+            say(f"{item['title']}: round {round_number}/{RUNS}, hello world then the case")
+            hello_runs.append(measured(server.base + HELLO, hello))
+            churn = Churn(environment, item["churn"]) if item.get("churn") else None
+            try:
+                case_runs.append(measured(url, options_for(item, round_number)))
+            finally:
+                if churn:
+                    churned.append(churn.stop())
+        results["hello"]["runs"] += hello_runs
+        summary = report.summarize(case_runs)
+        item.update(summary=summary, runs=case_runs, hello_runs=hello_runs,
+                    ratio=report.paired_ratio(case_runs, hello_runs))
+        if churned:
+            approved = sum(run["approved"] for run in churned)
+            slowest = max(run["slowest_approval_ms"] for run in churned)
+            item["note"] = f"{approved} approvals during the runs, the slowest {slowest:,.0f} ms"
+        if item.get("redirect_to") and not item.get("note"):
+            page = next((done for done in results["http_cases"] if done["key"] == item["key"][:-len("_fbclid")]), None)
+            if page and page.get("ratio") and item["ratio"]:
+                # A click on the shared link: this redirect, then the page itself (measured above).
+                item["note"] = (f"301 to the clean address; the click with the page after it: "
+                                f"{1 / (1 / item['ratio'] + 1 / page['ratio']):.2f}× hello (derived)")
+        item.pop("post_args", None)
+        results["http_cases"].append(report.judge_http(item))
+        say(f"{item['title']}: {report.http_measure(results['http_cases'][-1])}")
+    results["hello"]["summary"] = report.summarize(results["hello"]["runs"])
 
 
 def email_benchmark(environment):
-    """Run bench/email_bench.py (its own database, bench_email) and read what it prints."""
+    """Run bench/email_bench.py (its own database) and read what it prints."""
     environment = {**environment, "BENCH_REDIS_URL": REDIS_URL}
+    postgres_url = urlsplit(DATABASE_URL)._replace(path="").geturl()
     completed = subprocess.run(
-        [sys.executable, "bench/email_bench.py", "--redis-url", REDIS_URL, "--timeout", "180"],
+        [sys.executable, "bench/email_bench.py", "--redis-url", REDIS_URL, "--postgres-url", postgres_url,
+         "--database", EMAIL_DATABASE, "--messages", str(EMAIL_MESSAGES), "--timeout", "180"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=400, check=False,
     )
     (LOG_DIR / "email_bench.log").write_text(completed.stdout + completed.stderr)
@@ -393,12 +531,50 @@ def email_benchmark(environment):
         raise RuntimeError(f"email benchmark: {(completed.stderr or completed.stdout)[-2000:]}") from None
 
 
+def probe(results, key, environment, *args):
+    """``python -m bench.probes key args…`` in its own process; its figures, or None and an error noted."""
+    say(f"Probe: {key} {' '.join(args)}")
+    try:
+        results[key] = python(["-m", "bench.probes", key, *args], environment)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        results["errors"].append(f"{key}: {error}")
+        results[key] = None
+
+
+def document(results, environment, kind, size):
+    """A document of the ``size`` statement built as the worker builds it, in a process of its own."""
+    say(f"Document: {kind} of the {size:,}-sign-on statement, built as the worker builds it")
+    try:
+        return python(["-m", "bench.probes", "document", kind, *seed.size_slugs(size)], environment, timeout=1800)
+    except (RuntimeError, subprocess.TimeoutExpired) as error:
+        results["errors"].append(f"document {kind} at {size:,}: {error}")
+        return None
+
+
+def document_requests(port, size):
+    """How a web worker answers the links of a statement's documents: status and milliseconds.
+    No Celery worker runs, so a document never built answers "being prepared" (503)."""
+    campaign_slug, statement_slug = seed.size_slugs(size)
+    answers = {}
+    for kind, path in (("letter", f"/campaigns/{campaign_slug}/{statement_slug}/signed-letter.pdf"),
+                       ("list", f"/campaigns/{campaign_slug}/{statement_slug}/signatories.csv"),
+                       ("ZIP", f"/campaigns/{campaign_slug}/press-kit/archive/en/")):
+        started = time.perf_counter()
+        try:
+            status = request(port, "GET", path)[0]
+        except (OSError, http.client.HTTPException) as error:
+            answers[kind] = {"error": f"{kind}: {type(error).__name__}: {error}"}
+            continue
+        answers[kind] = {"status": status, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    return answers
+
+
 def main():
     started = datetime.datetime.now(datetime.UTC)
     results = {
         "started_at": started.strftime("%Y-%m-%d %H:%M UTC"),
-        "config": {"seconds": SECONDS, "runs": RUNS, "connections": CONNECTIONS, "threads": THREADS,
-                   "admin_connections": ADMIN_CONNECTIONS, "workers": WORKERS},
+        "config": {"seconds": SECONDS, "runs": RUNS, "sizes": SIZES, "connections": CONNECTIONS,
+                   "threads": THREADS, "admin_connections": ADMIN_CONNECTIONS},
         "errors": [],
     }
     secret_key = secrets.token_urlsafe(50)
@@ -406,38 +582,41 @@ def main():
     staff_totp_secret = base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
     environment = server_environment(secret_key, staff_password, staff_totp_secret)
 
-    say(f"Fresh database {urlsplit(DATABASE_URL).path.lstrip('/')}, Redis {REDIS_URL}")
+    say(f"Fresh database {urlsplit(DATABASE_URL).path.lstrip('/')}, Redis {REDIS_URL}; sizes {SIZES}")
     postgresql = recreate_database()
     redis_version = flush_redis()
     results["machine"] = machine_info(postgresql, redis_version)
 
-    say("Seeding: migrate, 100,000 signatories, 50,000 sign-ons, a staff user")
-    results["seed"] = {"base": python(["-m", "bench.seed", "base"], environment)}
+    say(f"Seeding: migrate, {seed.signatories_needed(max(SIZES)):,} signatories, the moderation queue, a staff user")
+    results["seed"] = {"base": python(["-m", "bench.seed", "base", str(max(SIZES))], environment, timeout=1800),
+                       "sizes": []}
     say(f"Seeded: {results['seed']['base']}")
+    for size in SIZES:
+        say(f"Seeding the statement with {size:,} listed sign-ons")
+        results["seed"]["sizes"].append(python(["-m", "bench.seed", "size", str(size)], environment, timeout=1800))
+        say(f"Seeded: {results['seed']['sizes'][-1]}")
     python(["manage.py", "collectstatic", "--noinput", "--verbosity", "0"], environment)
 
-    say("Queries per statement page (10 and 10,000 signatories)")
-    try:
-        results["queries"] = python(["-m", "bench.probes", "queries"], environment)
-    except RuntimeError as error:
-        results["errors"].append(f"queries: {error}")
-        results["queries"] = None
-
-    # Before the 100,000-sign-on statement joins the campaign: the kit holds every statement's letter.
-    for key, _title, _seconds in report.DOWNLOAD_CASES:
-        say(f"Download probe: {key}")
-        try:
-            results[key] = python(["-m", "bench.probes", key], environment)
-        except RuntimeError as error:
-            results["errors"].append(f"{key}: {error}")
-            results[key] = None
+    probe(results, "queries", environment)
+    probe(results, "export", environment, *seed.size_slugs(EXPORT_SIZE))
+    results["documents"] = {}
+    for size, kinds in ((10_000, report.DOCUMENTS_10000), (report.DOCUMENTS_AT, report.DOCUMENTS_1M)):
+        if size in SIZES:
+            results["documents"][size] = {kind: document(results, environment, kind, size) for kind, *_ in kinds}
     flush_redis()
 
-    server = Server(environment, free_port())
+    server = Server(environment, PORT or free_port())
     results["config"]["gunicorn"] = server.describe()
     results["config"]["wrk"] = f"{THREADS} threads, {CONNECTIONS} connections, {SECONDS} s per run"
     try:
         server.wait_until_up()
+        results["page_sizes"] = {}
+        for size in SIZES:
+            results["page_sizes"][size] = page_sizes(server.port, size)
+            say(f"Page size at {size:,}: {results['page_sizes'][size]}")
+        if report.DOCUMENTS_AT in SIZES:
+            results["document_requests"] = document_requests(server.port, report.DOCUMENTS_AT)
+            say(f"Document links at {report.DOCUMENTS_AT:,}: {results['document_requests']}")
         try:
             staff_cookie = staff_session(server.port, staff_password, staff_totp_secret)
         except (RuntimeError, OSError) as error:
@@ -452,19 +631,11 @@ def main():
         except (RuntimeError, OSError) as error:
             results["errors"].append(f"CSRF token for the sign-on POST: {error}")
             post_args = None
-        measure(results, server, staff_cookie, post_args)
+        measure(results, server, environment, staff_cookie, post_args)
     finally:
         server.stop()
 
-    say("Seeding the statement with 100,000 sign-ons, then the publication export")
-    results["seed"]["export"] = python(["-m", "bench.seed", "export"], environment)
-    try:
-        results["export"] = python(["-m", "bench.probes", "export"], environment)
-    except RuntimeError as error:
-        results["errors"].append(f"export: {error}")
-        results["export"] = None
-
-    say("Email: 10,000 invitations through 2 Celery workers to a local SMTP sink (bench/email_bench.py)")
+    say(f"Email: {EMAIL_MESSAGES:,} invitations through 2 Celery workers to a local SMTP sink (bench/email_bench.py)")
     try:
         results["email"] = email_benchmark(environment)
     except (RuntimeError, subprocess.TimeoutExpired) as error:

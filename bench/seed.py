@@ -2,16 +2,21 @@
 
 Run by ``bench/run.py`` in a fresh PostgreSQL database (``DJANGO_SETTINGS_MODULE=bench.settings``):
 
-    python -m bench.seed base      # migrate; statements, 100,000 signatories, 50,000 sign-ons, staff user
-    python -m bench.seed export    # add the statement with 100,000 listed sign-ons
+    python -m bench.seed base 1000000   # migrate; signatories for the largest statement, the
+                                        # 10-signatory statement, the moderation queue, a staff user
+    python -m bench.seed size 100000    # a statement with 100,000 listed sign-ons (and more, below)
 
-Factories would take many minutes for this much data. Rows are written with
-PostgreSQL's COPY (see ``copy_rows``): 100,000 sign-ons in a few seconds.
+Factories would take hours for this much data. Rows are written with PostgreSQL's
+COPY (see ``copy_rows``), streamed in chunks: a million sign-ons in about a minute.
 ``Signatory.save()`` derives the sort key, normalized name and identity key; COPY
 does not call it, so they are computed here with the same functions
 (``signatories.identity``).
+
+The statements of every size share the same signatories (the first N of them), so
+the largest one decides how many are seeded.
 """
 
+import itertools
 import json
 import multiprocessing
 import os
@@ -25,26 +30,40 @@ import uuid
 
 import django
 
-# How many of each the benchmark needs (docs/benchmarks.md).
-SIGNATORIES = 100_000
+# The statement page's sizes (listed sign-ons), as run.py reads BENCH_SIZES.
+DEFAULT_SIZES = (10_000, 100_000, 1_000_000)
 SMALL_LISTED = 10
-PAGE_LISTED = 10_000
-PAGE_UNLISTED = 500
-PAGE_NOT_VISIBLE = 500
-TOTAL_BASE_SIGN_ONS = 50_000
-MODERATION_SIGN_ONS = TOTAL_BASE_SIGN_ONS - SMALL_LISTED - PAGE_LISTED - PAGE_UNLISTED - PAGE_NOT_VISIBLE
-EXPORT_LISTED = 100_000
+# Besides its listed sign-ons, each sized statement has unlisted ones, unconfirmed ones,
+# and confirmed ones awaiting moderation (what the moderation churn approves, one a second).
+UNLISTED = 500
+UNCONFIRMED = 250
+AWAITING_MODERATION = 500
+EXTRA_SIGNATORIES = UNLISTED + UNCONFIRMED + AWAITING_MODERATION
+# The admin's moderation queue: a statement of its own with this many sign-ons in every state.
+MODERATION_SIGN_ONS = 40_000
+CHUNK = 50_000
 
-CAMPAIGN_SLUG = "bench-campaign"
-# The 10-signatory statement has a campaign of its own, so that the campaign's pages
-# (press kit, actions) can be compared at 10 and at 10,000 signatories too.
 SMALL_CAMPAIGN_SLUG = "bench-small"
 SMALL_SLUG = "statement-10"
-PAGE_SLUG = "statement-10000"
 MODERATION_SLUG = "statement-moderation"
 MODERATION_CAMPAIGN_SLUG = "bench-moderation"
-EXPORT_SLUG = "statement-100000"
 STAFF_EMAIL = "bench-staff@example.org"
+
+
+def size_slugs(size: int) -> tuple[str, str]:
+    """(campaign slug, statement slug) of the statement with ``size`` listed sign-ons: each
+    in a campaign of its own, so its press kit holds its letter alone."""
+    return f"bench-{size}", f"statement-{size}"
+
+
+# The 10,000-signatory statement: the query probe compares its pages with the 10-signatory
+# one's, and the sign-on POST posts to it.
+CAMPAIGN_SLUG, PAGE_SLUG = size_slugs(10_000)
+
+
+def signatories_needed(largest_size: int) -> int:
+    return max(largest_size, MODERATION_SIGN_ONS, SMALL_LISTED) + EXTRA_SIGNATORIES
+
 
 ORGANIZATION_WORDS = [
     "Digital Rights", "Fundación", "Asociación por los Derechos Digitales", "Centre for", "Initiative for",
@@ -78,51 +97,50 @@ def countries():
     return sorted(COUNTRIES)
 
 
-def signatory_rows(rng, count, now):
-    """``count`` signatories (column values), about one in seven an individual, derived fields included."""
+def signatory_rows(rng, count, now, *, pool=None):
+    """``count`` signatories (column values), about one in seven an individual, derived fields
+    included; a generator, built ``CHUNK`` at a time (a million dicts at once would take gigabytes)."""
     from signatories import identity
 
     codes = countries()
-    rows = []
-    names = []
-    for n in range(count):
-        country = rng.choice(codes) if rng.random() > 0.05 else ""
-        if n % 7 == 3:
-            kind, acronym, website = "individual", "", ""
-            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {n}"
-            title, affiliation = rng.choice(TITLES), rng.choice(AFFILIATIONS)
-            identity_key = identity.individual_identity_key(f"expert{n}@example.org")
-        else:
-            kind, title, affiliation = "organization", "", ""
-            name = f"{rng.choice(ORGANIZATION_WORDS)} {rng.choice(TOPICS)} {n}"
-            acronym = "".join(word[0] for word in name.split()[:3]).upper() if rng.random() < 0.3 else ""
-            website = f"https://org{n}.example.org" if rng.random() < 0.6 else ""
-            identity_key = identity.organization_identity_key(name)
-        # What Signatory.save() derives; COPY does not call save().
-        name, acronym = identity.split_acronym(name, acronym)
-        rows.append({
-            "kind": kind, "name": name, "acronym": acronym, "country": country, "website": website,
-            "title": title, "affiliation": affiliation, "accreditation": "",
-            "normalized_name": identity.normalize_name(name),
-            "website_domain": identity.website_domain(website),
-            "identity_key": identity_key,
-            "created_at": now, "updated_at": now,
-        })
-        names.append(name)
-    for row, key in zip(rows, sort_keys(names), strict=True):
-        row["sort_key"] = key
-    return rows
+    for first in range(0, count, CHUNK):
+        rows = []
+        for n in range(first, min(first + CHUNK, count)):
+            country = rng.choice(codes) if rng.random() > 0.05 else ""
+            if n % 7 == 3:
+                kind, acronym, website = "individual", "", ""
+                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {n}"
+                title, affiliation = rng.choice(TITLES), rng.choice(AFFILIATIONS)
+                identity_key = identity.individual_identity_key(f"expert{n}@example.org")
+            else:
+                kind, title, affiliation = "organization", "", ""
+                name = f"{rng.choice(ORGANIZATION_WORDS)} {rng.choice(TOPICS)} {n}"
+                acronym = "".join(word[0] for word in name.split()[:3]).upper() if rng.random() < 0.3 else ""
+                website = f"https://org{n}.example.org" if rng.random() < 0.6 else ""
+                identity_key = identity.organization_identity_key(name)
+            # What Signatory.save() derives; COPY does not call save().
+            name, acronym = identity.split_acronym(name, acronym)
+            rows.append({
+                "kind": kind, "name": name, "acronym": acronym, "country": country, "website": website,
+                "title": title, "affiliation": affiliation, "accreditation": "",
+                "normalized_name": identity.normalize_name(name),
+                "website_domain": identity.website_domain(website),
+                "identity_key": identity_key,
+                "created_at": now, "updated_at": now,
+            })
+        names = [row["name"] for row in rows]
+        keys = pool.map(identity.sort_key, names, chunksize=1000) if pool else map(identity.sort_key, names)
+        for row, key in zip(rows, keys, strict=True):
+            row["sort_key"] = key
+        yield from rows
 
 
-def sort_keys(names):
-    """``identity.sort_key`` of each name: most of the seeding's cost, so on every core for many names."""
+def sort_key_pool():
+    """Processes computing ``identity.sort_key`` (most of the seeding's cost) on every core."""
     from signatories import identity
 
-    if len(names) < 1000:
-        return [identity.sort_key(name) for name in names]
     identity.sort_key("warm up")  # load the collation table once, before the workers fork
-    with multiprocessing.Pool(os.cpu_count()) as pool:
-        return pool.map(identity.sort_key, names, chunksize=1000)
+    return multiprocessing.Pool(os.cpu_count())
 
 
 def sign_on(statement, signatory_id, *, tier, signed_at, now, listing="listed", visible=True, moderation=None):
@@ -161,24 +179,32 @@ def sign_on(statement, signatory_id, *, tier, signed_at, now, listing="listed", 
     }
 
 
-def copy_rows(model, rows):
-    """Insert ``rows`` (dicts of column values) with PostgreSQL's COPY, the fastest bulk insert.
+def copy_rows(model, rows) -> int:
+    """Insert ``rows`` (an iterable of dicts of column values, all with the same keys) with
+    PostgreSQL's COPY, the fastest bulk insert; return how many.
 
     Model instances and ``bulk_create`` cost about 0.3 ms a row in Python (field
     preparation); COPY of plain tuples costs a few microseconds.
     """
     from django.db import connection
 
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return 0
     fields = {field.attname: field.column for field in model._meta.concrete_fields if not field.primary_key}
-    columns = list(rows[0])
+    columns = list(first)
     unknown = set(columns) - set(fields)
     if unknown:
         raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
     quoted = ", ".join(connection.ops.quote_name(fields[name]) for name in columns)
+    count = 0
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN") as copy:
-            for row in rows:
+            for row in itertools.chain([first], rows):
                 copy.write_row([row[name] for name in columns])
+                count += 1
+    return count
 
 
 def statement_text():
@@ -236,122 +262,145 @@ def furnish_campaign(campaign, statement):
 
 
 def listed_sign_ons(rng, statement, lead, supporting, signatory_ids, now):
-    """Listed sign-ons of ``statement``: 2 % in the lead tier, one in ten without country, some late."""
-    return [
-        sign_on(statement, signatory_id, tier=lead if rng.random() < 0.02 else supporting,
-                signed_at=now - timedelta(days=60 * rng.random()), now=now,
-                listing="listed_without_country" if rng.random() < 0.1 else "listed")
-        for signatory_id in signatory_ids
-    ]
+    """Listed sign-ons of ``statement`` (a generator): 2 % in the lead tier, one in ten without
+    country."""
+    for signatory_id in signatory_ids:
+        yield sign_on(statement, signatory_id, tier=lead if rng.random() < 0.02 else supporting,
+                      signed_at=now - timedelta(days=60 * rng.random()), now=now,
+                      listing="listed_without_country" if rng.random() < 0.1 else "listed")
 
 
-def seed_base():
-    """Migrate, then the statements, 100,000 signatories, 50,000 sign-ons and a staff user."""
+def signatory_ids(first, count):
+    """The ids of ``count`` seeded signatories from the ``first``-th on, in the order they were
+    seeded: a list, read before a COPY starts (no query can run on its connection during one)."""
+    from signatories.models import Signatory
+
+    return list(Signatory.objects.order_by("pk").values_list("pk", flat=True)[first:first + count])
+
+
+def vacuum_analyze():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def seed_base(largest_size):
+    """Migrate, then the signatories every statement draws from, the 10-signatory statement,
+    the moderation queue's statement and a staff user."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.totp.internal.auth import TOTP
     from django.core.management import call_command
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from accounts.models import User
+    from bench.urls import create_floor_table
     from campaigns.models import Campaign
     from signatories.models import Signatory, SignOn
 
     started = time.monotonic()
     call_command("migrate", verbosity=0, interactive=False)
+    create_floor_table()
     migrated = time.monotonic()
     rng = random.Random(8)
     now = django.utils.timezone.now()
     text = statement_text()
+    count = signatories_needed(largest_size)
     with transaction.atomic():
-        campaign = Campaign.objects.create(name="Benchmark campaign", slug=CAMPAIGN_SLUG, summary=text.summary)
+        with sort_key_pool() as pool:
+            copy_rows(Signatory, signatory_rows(rng, count, now, pool=pool))
+    seeded_signatories = time.monotonic()
+    with transaction.atomic():
         small_campaign = Campaign.objects.create(
             name="Benchmark campaign, 10 signatories", slug=SMALL_CAMPAIGN_SLUG, summary=text.summary)
-        published_at = now - timedelta(days=5)
         small, small_lead, small_supporting = make_statement(
             small_campaign, SMALL_SLUG, position=0, title=f"{text.title} (10 signatories)", text=text,
-            published_at=published_at)
-        page, page_lead, page_supporting = make_statement(
-            campaign, PAGE_SLUG, position=1, title=f"{text.title} (10,000 signatories)", text=text,
-            published_at=published_at)
+            published_at=now - timedelta(days=5))
         furnish_campaign(small_campaign, small)
-        furnish_campaign(campaign, page)
-        # In a campaign of its own: the benchmark campaign's press kit then holds the
-        # letter of 10,000 signatories, the size the press-kit target names.
+        copy_rows(SignOn, listed_sign_ons(rng, small, small_lead, small_supporting, signatory_ids(0, SMALL_LISTED),
+                                          now))
         moderation_campaign = Campaign.objects.create(
             name="Benchmark moderation", slug=MODERATION_CAMPAIGN_SLUG, summary=text.summary)
         moderation, _, moderation_supporting = make_statement(
             moderation_campaign, MODERATION_SLUG, position=0, title="A statement under moderation", text=text,
             published_at=None, state="open")
-
-        copy_rows(Signatory, signatory_rows(rng, SIGNATORIES, now))
-        signatory_ids = iter(Signatory.objects.order_by("pk").values_list("pk", flat=True))
-        seeded_signatories = time.monotonic()
-
-        ids = [next(signatory_ids) for _ in range(SMALL_LISTED)]
-        rows = listed_sign_ons(rng, small, small_lead, small_supporting, ids, now)
-        ids = [next(signatory_ids) for _ in range(PAGE_LISTED)]
-        rows += listed_sign_ons(rng, page, page_lead, page_supporting, ids, now)
-        for _ in range(PAGE_UNLISTED):
-            rows.append(sign_on(page, next(signatory_ids), tier=page_supporting,
-                                signed_at=now - timedelta(days=3), now=now, listing="unlisted"))
-        for _ in range(PAGE_NOT_VISIBLE):
-            rows.append(sign_on(page, next(signatory_ids), tier=page_supporting,
-                                signed_at=now - timedelta(days=1), now=now, visible=False))
         # The moderation queue: unconfirmed, pending, rejected and approved sign-ons.
         states = [(True, None), (False, None), (False, "pending"), (False, "rejected")]
-        for _ in range(MODERATION_SIGN_ONS):
-            visible, moderation_state = rng.choice(states)
-            rows.append(sign_on(moderation, next(signatory_ids), tier=moderation_supporting,
-                                signed_at=now - timedelta(days=30 * rng.random()), now=now, visible=visible,
-                                moderation=moderation_state))
-        copy_rows(SignOn, rows)
-        seeded_sign_ons = time.monotonic()
 
+        queued = signatory_ids(0, MODERATION_SIGN_ONS)
+
+        def queue():
+            for signatory_id in queued:
+                visible, moderation_state = rng.choice(states)
+                yield sign_on(moderation, signatory_id, tier=moderation_supporting,
+                              signed_at=now - timedelta(days=30 * rng.random()), now=now, visible=visible,
+                              moderation=moderation_state)
+
+        copy_rows(SignOn, queue())
         staff = User.objects.create_superuser(STAFF_EMAIL, os.environ["BENCH_STAFF_PASSWORD"])
         EmailAddress.objects.create(user=staff, email=STAFF_EMAIL, verified=True, primary=True)
         # Staff need a second factor to reach the admin: the benchmark signs in with this one's codes.
         TOTP.activate(staff, os.environ["BENCH_STAFF_TOTP_SECRET"])
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+    vacuum_analyze()
     return {
         "migrate_s": round(migrated - started, 2),
         "signatories": Signatory.objects.count(),
         "signatories_s": round(seeded_signatories - migrated, 2),
         "sign_ons": SignOn.objects.count(),
-        "sign_ons_s": round(seeded_sign_ons - seeded_signatories, 2),
         "total_s": round(time.monotonic() - started, 2),
     }
 
 
-def seed_export():
-    """A fourth statement with 100,000 listed sign-ons, for the publication export."""
-    from django.db import connection, transaction
+def seed_size(size):
+    """A published statement with ``size`` listed sign-ons, in a furnished campaign of its own,
+    plus unlisted, unconfirmed and awaiting-moderation ones (after the listed in signatory order)."""
+    from django.db import transaction
 
     from campaigns.models import Campaign
-    from signatories.models import Signatory, SignOn
+    from signatories.models import SignOn
 
     started = time.monotonic()
-    rng = random.Random(100)
+    rng = random.Random(size)
     now = django.utils.timezone.now()
+    text = statement_text()
+    campaign_slug, statement_slug = size_slugs(size)
     with transaction.atomic():
+        campaign = Campaign.objects.create(name=f"Benchmark campaign, {size:,} signatories", slug=campaign_slug,
+                                           summary=text.summary)
         statement, lead, supporting = make_statement(
-            Campaign.objects.get(slug=CAMPAIGN_SLUG), EXPORT_SLUG, position=3,
-            title="A statement with 100,000 signatories", text=statement_text(),
+            campaign, statement_slug, position=0, title=f"{text.title} ({size:,} signatories)", text=text,
             published_at=now - timedelta(days=5))
-        ids = Signatory.objects.order_by("pk").values_list("pk", flat=True)[:EXPORT_LISTED]
-        copy_rows(SignOn, listed_sign_ons(rng, statement, lead, supporting, ids, now))
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE")
+        furnish_campaign(campaign, statement)
+        extra = iter(signatory_ids(size, EXTRA_SIGNATORIES))
+        listed = signatory_ids(0, size)
+
+        def rows():
+            yield from listed_sign_ons(rng, statement, lead, supporting, listed, now)
+            for signatory_id in itertools.islice(extra, UNLISTED):
+                yield sign_on(statement, signatory_id, tier=supporting, signed_at=now - timedelta(days=3), now=now,
+                              listing="unlisted")
+            for signatory_id in itertools.islice(extra, UNCONFIRMED):
+                yield sign_on(statement, signatory_id, tier=supporting, signed_at=now - timedelta(days=1), now=now,
+                              visible=False)
+            for signatory_id in extra:
+                yield sign_on(statement, signatory_id, tier=supporting, signed_at=now - timedelta(hours=5), now=now,
+                              visible=False, moderation="pending")
+
+        count = copy_rows(SignOn, rows())
+    copied = time.monotonic()
+    vacuum_analyze()
     return {
-        "sign_ons": SignOn.objects.filter(statement=statement).count(),
+        "size": size,
+        "sign_ons": count,
+        "copy_s": round(copied - started, 2),
         "total_s": round(time.monotonic() - started, 2),
     }
 
 
 def main(argv):
     setup()
-    phase = argv[1] if len(argv) > 1 else "base"
-    result = {"base": seed_base, "export": seed_export}[phase]()
+    phase, size = argv[1], int(argv[2])
+    result = {"base": seed_base, "size": seed_size}[phase](size)
     print(json.dumps(result))
 
 

@@ -6,7 +6,6 @@
   and still keep the signature, to show how far the real one is from it.
 """
 
-import functools
 import json
 
 from django.db import connection, transaction
@@ -25,16 +24,19 @@ def hello(request):
     return HttpResponse(b"Hello, world", content_type="text/plain")
 
 
-@functools.cache
-def _floor_table():
-    # The benchmark's own database only; no migration, as no model reads it.
+FLOOR_TABLE = "bench_floor_sign_on"
+
+
+def create_floor_table():
+    """The floor's table, in the benchmark's own database only; no migration, as no model
+    reads it. Created by the seed, before gunicorn starts: created by the first request of
+    each worker instead, several workers raced to create it and one failed."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TABLE IF NOT EXISTS bench_floor_sign_on "
+            f"CREATE TABLE IF NOT EXISTS {FLOOR_TABLE} "
             "(id bigserial PRIMARY KEY, statement_id bigint NOT NULL, details jsonb NOT NULL, "
             "received_at timestamptz NOT NULL DEFAULT now())"
         )
-    return "bench_floor_sign_on"
 
 
 def sign_floor(request, campaign_slug, statement_slug):
@@ -52,10 +54,9 @@ def sign_floor(request, campaign_slug, statement_slug):
     if not form.is_valid() or form.is_automated:
         return HttpResponseBadRequest()
     details = form.signatory_details()
-    table = _floor_table()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (statement_id, details) VALUES (%s, %s)",  # noqa: S608 (a constant)
+            f"INSERT INTO {FLOOR_TABLE} (statement_id, details) VALUES (%s, %s)",  # noqa: S608 (a constant)
             [statement.pk, json.dumps({**details.public_profile(), "email": details.email,
                                        "listing": form.cleaned_data["listing"]})],
         )
