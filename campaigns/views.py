@@ -1,24 +1,25 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from outreach.models import OutreachAction
-from signatories.models import visible_sign_on_condition
+from signatories.selectors import signatory_list_version, with_public_signatory_counts
 
 from .models import Campaign, Statement
 from .statement_page import serve_statement_page, signatory_list
 
 
 def public_statements():
-    """The statements the site lists, with the count of sign-ons that appear publicly (named or not)."""
-    return Statement.objects.announced().annotate(
-        signatory_count=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__"))
-    )
+    """The statements the site lists, with the version their public count is cached under."""
+    return Statement.objects.announced().annotate(signatory_list_version=signatory_list_version())
 
 
 def home(request):
-    campaigns = Campaign.objects.announced().prefetch_related(
-        Prefetch("statements", queryset=public_statements(), to_attr="public_statements")
+    campaigns = list(
+        Campaign.objects.announced().prefetch_related(
+            Prefetch("statements", queryset=public_statements(), to_attr="public_statements")
+        )
     )
+    with_public_signatory_counts([statement for campaign in campaigns for statement in campaign.public_statements])
     return render(request, "campaigns/home.html", {"campaigns": campaigns})
 
 
@@ -34,6 +35,7 @@ def campaign_detail(request, campaign_slug):
         ),
         slug=campaign_slug,
     )
+    with_public_signatory_counts(campaign.public_statements)
     return render(request, "campaigns/campaign_detail.html", {"campaign": campaign})
 
 

@@ -18,6 +18,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
+from advocacy.caching import cache_call
 from campaigns.models import Statement
 
 from .identity import without_case_and_accents
@@ -496,3 +497,35 @@ class LazyList:
 
     def __getitem__(self, window):
         return list(_public(_in_list_order(self.sign_ons)[window]))
+
+
+# How long a statement's public count is kept; a change to its list is a new key sooner.
+PUBLIC_COUNT_CACHE_SECONDS = 3600
+
+
+def with_public_signatory_counts(statements):
+    """``statements`` (a list, annotated with ``signatory_list_version``), each given ``signatory_count``:
+    its sign-ons that count publicly.
+
+    Counting a million sign-ons takes a while, so each count is cached under the
+    statement's list version and its ``updated_at`` (a deletion moves that); one query
+    counts those not cached.
+    """
+    keys = {
+        statement.pk: f"public-count:{statement.pk}:{statement.updated_at.isoformat()}:"
+        f"{statement.signatory_list_version.isoformat() if statement.signatory_list_version else ''}"
+        for statement in statements
+    }
+    cached = (cache_call("get_many", list(keys.values())) or {}) if keys else {}
+    counts = {pk: cached.get(key) for pk, key in keys.items()}
+    missing = [pk for pk, count in counts.items() if count is None]
+    if missing:
+        counted = dict(
+            SignOn.objects.visible().filter(statement__in=missing)
+            .values_list("statement").annotate(number=Count("pk")).order_by()
+        )
+        counts.update({pk: counted.get(pk, 0) for pk in missing})
+        cache_call("set_many", {keys[pk]: counts[pk] for pk in missing}, PUBLIC_COUNT_CACHE_SECONDS)
+    for statement in statements:
+        statement.signatory_count = counts[statement.pk]
+    return statements

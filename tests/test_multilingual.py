@@ -131,7 +131,7 @@ def test_translated_statement_page_query_count_is_constant(
     for prefix in ["/es", "/ar"]:
         with django_assert_max_num_queries(8):  # as in English: tests/test_statement_page.py
             assert client.get(prefix + url).status_code == 200
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # the counts the first time, then cached
         assert client.get("/es/").status_code == 200
 
 

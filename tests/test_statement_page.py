@@ -263,11 +263,29 @@ def test_home_and_campaign_pages_query_count_is_constant(client, statement, coun
     make_signatories(statement, count)
     for index in range(3):
         StatementFactory(campaign=statement.campaign, slug=f"other-{index}")
+    # The campaigns, their statements and, the first time, their counts (then cached).
+    with django_assert_max_num_queries(3):
+        assert client.get("/").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/").status_code == 200
     # The campaign, its statements, its outreach actions with their report counts.
     with django_assert_max_num_queries(3):
         assert client.get(statement.campaign.get_absolute_url()).status_code == 200
+
+
+def test_the_counts_on_the_home_and_campaign_pages_follow_every_change(client, staff_user, statement):
+    from signatories import services
+
+    first = SignOnFactory(statement=statement)
+    pending = SignOnFactory(statement=statement, moderation_state=SignOn.Moderation.PENDING)
+    for url in ("/", statement.campaign.get_absolute_url()):
+        assert "1 signatory" in client.get(url).content.decode()
+    services.approve(sign_ons=SignOn.objects.filter(pk=pending.pk), by=staff_user)
+    for url in ("/", statement.campaign.get_absolute_url()):
+        assert "2 signatories" in client.get(url).content.decode()
+    first.delete()  # as the admin or an erasure does
+    for url in ("/", statement.campaign.get_absolute_url()):
+        assert "1 signatory" in client.get(url).content.decode()
 
 
 def test_page_works_in_every_interface_language(client, statement):
