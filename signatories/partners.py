@@ -10,7 +10,6 @@ import hashlib
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import salted_hmac
@@ -25,7 +24,10 @@ from advocacy.caching import get_or_compute
 from campaigns.models import Statement
 
 from .models import Signatory, SignOn
-from .selectors import public_signatory_list, public_signatory_list_version
+from .selectors import (
+    in_list_order, named_sign_ons, public_sections, public_sign_ons, public_signatory_list_version, section_of,
+    signatory_list_version, signatory_summary,
+)
 
 FEED_MAX_LIMIT = 1000
 # A signatory's profile edited in the admin (name, country) changes no sign-on, so the
@@ -35,27 +37,16 @@ LATEST_SIGNATORIES_IN_FEED = 50
 
 
 def _public_statement(campaign_slug, statement_slug, *related):
+    """The announced statement at this address, with the version of its list (what caches are keyed on)."""
     return get_object_or_404(
-        Statement.objects.announced().select_related("campaign").prefetch_related(*related),
+        Statement.objects.announced().select_related("campaign").prefetch_related(*related)
+        .annotate(signatory_list_version=signatory_list_version()),
         campaign__slug=campaign_slug, slug=statement_slug,
     )
 
 
 def _absolute(path):
     return settings.SITE_URL + path
-
-
-def visible_counts(statement) -> dict:
-    """How many sign-ons count publicly, by kind, named or not; one query."""
-    visible = SignOn.objects.visible().for_statement(statement)
-    org, unlisted = Q(signatory__kind=Signatory.Kind.ORGANIZATION), Q(listing=SignOn.Listing.UNLISTED)
-    return visible.aggregate(
-        total=Count("pk"),
-        organizations=Count("pk", filter=org),
-        individuals=Count("pk", filter=~org),
-        unnamed_organizations=Count("pk", filter=org & unlisted),
-        unnamed_individuals=Count("pk", filter=~org & unlisted),
-    )
 
 
 # --- Widget -------------------------------------------------------------------------
@@ -65,10 +56,10 @@ def visible_counts(statement) -> dict:
 @xframe_options_exempt
 def embed(request, campaign_slug, statement_slug):
     """The widget partner sites frame: title, count, a button to sign. The only page others may frame."""
-    statement = _public_statement(campaign_slug, statement_slug)
+    statement = _public_statement(campaign_slug, statement_slug, "tiers")
     response = render(request, "signatories/embed.html", {
         "statement": statement,
-        "counts": visible_counts(statement),
+        "counts": _summary(statement)["counts"],
         "accepting_sign_ons": statement.is_accepting_sign_ons(),
     })
     # Read per response (not at import) so that the setting can change without a code change.
@@ -89,41 +80,66 @@ class FeedQuery(forms.Form):
                                error_messages={"invalid": gettext_lazy("A two-letter country code, such as CL.")})
 
 
-def _feed_entries(statement) -> dict:
-    """Every named signatory as the feed shows it, cached until the list changes (key: the list's version)."""
-    parts = (
+def _list_key(statement, name, *parts) -> str:
+    """A cache key for something read from the public list of ``statement``: it changes with the list."""
+    version = (
         public_signatory_list_version(statement), statement.updated_at, statement.state, statement.published_at,
-        tuple((t.pk, t.position, t.name, t.is_default) for t in statement.tiers.all()), get_language(),
+        get_language(), *parts,
     )
-    key = f"statement-feed:{statement.pk}:{hashlib.sha256(repr(parts).encode()).hexdigest()[:32]}"
-    return get_or_compute(key, lambda: _feed_entries_uncached(statement), FEED_CACHE_SECONDS)
+    return f"{name}:{statement.pk}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"
 
 
-def _feed_entries_uncached(statement) -> dict:
-    signatories = public_signatory_list(statement)
-    entries = []
-    for section in signatories.sections:
-        for sign_on in section.sign_ons:
+def _summary(statement) -> dict:
+    """Counts and countries of the public list, cached with it."""
+    def compute():
+        summary = signatory_summary(statement, first=0)
+        return {
+            "counts": {
+                "total": summary.total_count,
+                "organizations": summary.organization_count,
+                "individuals": summary.individual_count,
+                "unnamed_organizations": summary.unnamed_organization_count,
+                "unnamed_individuals": summary.unnamed_individual_count,
+                "organization_countries": summary.organization_country_count,
+            },
+            "by_country": [{"code": c.code, "name": c.name, "count": n} for c, n in summary.countries],
+        }
+
+    return get_or_compute(_list_key(statement, "statement-feed-summary"), compute, FEED_CACHE_SECONDS)
+
+
+def _feed_page(statement, *, kind, country, offset, limit) -> dict:
+    """The named signatories the feed's query asks for, and how many match it; a page read from the database."""
+    def compute():
+        sections = list(public_sections(statement))
+        titles = {key: title for key, title, _condition in sections}
+        sign_ons = named_sign_ons(statement)
+        if kind:
+            sign_ons = sign_ons.filter(signatory__kind=kind)
+        if country:
+            sign_ons = sign_ons.filter(listing=SignOn.Listing.LISTED, signatory__country=country)
+        rows = in_list_order(sign_ons.annotate(section=section_of(sections)), "section")[offset:offset + limit]
+        entries = []
+        for (section,), sign_on in public_sign_ons(rows):
             signatory = sign_on.signatory
-            country = signatory.country if sign_on.shows_country else None
+            shown_country = signatory.country if sign_on.shows_country else None
             entry = {
                 "kind": signatory.kind,
                 "name": signatory.name,
                 "display_name": signatory.display_name,
-                "section": section.title,
-                "country": country.code if country else None,
-                "country_name": country.name if country else None,
+                "section": titles.get(section, ""),
+                "country": shown_country.code if shown_country else None,
+                "country_name": shown_country.name if shown_country else None,
             }
             if signatory.is_organization:
                 entry.update(acronym=signatory.acronym, website=signatory.website)
             else:
                 entry.update(title=signatory.title, affiliation=signatory.affiliation)
             entries.append(entry)
-    return {
-        "entries": entries,
-        "by_country": [{"code": c.code, "name": c.name, "count": n} for c, n in signatories.countries],
-        "organization_countries": signatories.organization_country_count,
-    }
+        return {"matching": sign_ons.count(), "signatories": entries}
+
+    key = _list_key(statement, "statement-feed-page", kind, country, offset, limit)
+    return get_or_compute(key, compute, FEED_CACHE_SECONDS)
 
 
 @require_GET
@@ -135,17 +151,13 @@ def json_feed(request, campaign_slug, statement_slug):
         response = JsonResponse({"errors": {name: [str(e) for e in errors] for name, errors in query.errors.items()}},
                                 status=400)
     else:
-        data = _feed_entries(statement)
-        entries = data["entries"]
-        if query.cleaned_data["kind"]:
-            entries = [e for e in entries if e["kind"] == query.cleaned_data["kind"]]
-        if query.cleaned_data["country"]:
-            code = query.cleaned_data["country"].upper()
-            entries = [e for e in entries if e["country"] == code]
         offset = query.cleaned_data["offset"] or 0
         limit = query.cleaned_data["limit"] or FEED_MAX_LIMIT
-        page = entries[offset:offset + limit]
-        counts = visible_counts(statement)
+        page = _feed_page(
+            statement, kind=query.cleaned_data["kind"], country=query.cleaned_data["country"].upper(),
+            offset=offset, limit=limit,
+        )
+        summary = _summary(statement)
         response = JsonResponse({
             "statement": {
                 "title": statement.title,
@@ -156,12 +168,12 @@ def json_feed(request, campaign_slug, statement_slug):
                 "accepting_sign_ons": statement.is_accepting_sign_ons(),
                 "sign_url": _absolute(statement.get_absolute_url()) + "#sign",
             },
-            "counts": {**counts, "organization_countries": data["organization_countries"]},
-            "by_country": data["by_country"],
-            "matching": len(entries),
+            "counts": summary["counts"],
+            "by_country": summary["by_country"],
+            "matching": page["matching"],
             "offset": offset,
             "limit": limit,
-            "signatories": page,
+            "signatories": page["signatories"],
         }, json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -188,12 +200,15 @@ class LatestSignatoriesFeed(Feed):
         return statement.summary
 
     def items(self, statement):
-        rows = list(
-            SignOn.objects.visible().for_statement(statement)
-            .exclude(listing=SignOn.Listing.UNLISTED)
-            .order_by("-signed_at", "-pk")
-            .values("pk", "listing", "signed_at", "signatory__kind", "signatory__name", "signatory__acronym",
-                    "signatory__country", "signatory__title", "signatory__affiliation")[:LATEST_SIGNATORIES_IN_FEED]
+        rows = get_or_compute(
+            _list_key(statement, "statement-feed-latest"),
+            lambda: list(
+                named_sign_ons(statement)
+                .order_by("-signed_at", "-pk")
+                .values("pk", "listing", "signed_at", "signatory__kind", "signatory__name", "signatory__acronym",
+                        "signatory__country", "signatory__title", "signatory__affiliation")[:LATEST_SIGNATORIES_IN_FEED]
+            ),
+            FEED_CACHE_SECONDS,
         )
         link = statement.get_absolute_url() + "#signatories"
         for row in rows:

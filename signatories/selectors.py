@@ -345,25 +345,28 @@ def named_sign_ons(statement: Statement):
     return SignOn.objects.visible().for_statement(statement).exclude(UNLISTED)
 
 
-def _section_of(sections):
+def section_of(sections):
     """An expression for the key of the section a named sign-on is in (see public_sections)."""
     return Case(*(When(condition, then=Value(key)) for key, _title, condition in sections), default=Value(""))
 
 
 LIST_ORDER = ("signatory__sort_key", "signatory__name", "pk")
+# What a list entry shows, read by in_list_order.
 LIST_COLUMNS = ("listing", "signatory__kind", *(f"signatory__{name}" for name in PUBLIC_COLUMNS))
 
 
-def _in_list_order(sign_ons):
-    """The public columns of ``sign_ons``, in the list's order: a queryset to slice and pass to _public."""
-    return sign_ons.order_by(*LIST_ORDER).values_list(*LIST_COLUMNS)
+def in_list_order(sign_ons, *leading_columns):
+    """``leading_columns`` then the public columns of ``sign_ons``, in the list's order: a queryset to
+    slice and read with public_sign_ons."""
+    return sign_ons.order_by(*LIST_ORDER).values_list(*leading_columns, *LIST_COLUMNS)
 
 
-def _public(rows):
-    """Rows of ``_in_list_order`` as PublicSignOn objects."""
+def public_sign_ons(rows):
+    """(leading columns, PublicSignOn) for each row of ``in_list_order``."""
     kind_labels = {kind: str(label) for kind, label in Signatory.Kind.choices}
     country_objects = {}
-    for listing, kind, name, acronym, code, website, title, affiliation in rows:
+    for row in rows:
+        listing, kind, name, acronym, code, website, title, affiliation = row[-len(LIST_COLUMNS):]
         country = None
         if code:
             country = country_objects.get(code)
@@ -373,7 +376,7 @@ def _public(rows):
             kind=kind, kind_display=kind_labels.get(kind, kind), name=name, acronym=acronym,
             country=country, website=website, title=title, affiliation=affiliation,
         )
-        yield PublicSignOn(signatory, listing == SignOn.Listing.LISTED)
+        yield row[:-len(LIST_COLUMNS)], PublicSignOn(signatory, listing == SignOn.Listing.LISTED)
 
 
 def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> SignatorySummary:
@@ -384,7 +387,7 @@ def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> Sig
     at ten.
     """
     parts = list(public_sections(statement))
-    section = _section_of(parts)
+    section = section_of(parts)
     visible = SignOn.objects.visible().for_statement(statement)
     named_counts = Counter()
     counts = Counter()
@@ -399,18 +402,18 @@ def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> Sig
             named_counts[key] += number
 
     firsts = {}
-    rows = (
-        named_sign_ons(statement)
-        .annotate(
-            section=section,
-            position=Window(RowNumber(), partition_by=[F("section")], order_by=[F(name) for name in LIST_ORDER]),
+    if first:
+        rows = in_list_order(
+            named_sign_ons(statement)
+            .annotate(
+                section=section,
+                position=Window(RowNumber(), partition_by=[F("section")], order_by=[F(name) for name in LIST_ORDER]),
+            )
+            .filter(position__lte=first),
+            "section",
         )
-        .filter(position__lte=first)
-        .order_by(*LIST_ORDER)
-        .values_list("section", *LIST_COLUMNS)
-    )
-    for key, *row in rows:
-        firsts.setdefault(key, []).append(row)
+        for (key,), sign_on in public_sign_ons(rows):
+            firsts.setdefault(key, []).append(sign_on)
 
     by_country = Counter()
     organization_countries = set()
@@ -431,7 +434,7 @@ def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> Sig
     org, ind = Signatory.Kind.ORGANIZATION, Signatory.Kind.INDIVIDUAL
     return SignatorySummary(
         sections=[
-            ListSection(key, title, named_counts[key], list(_public(firsts.get(key, []))))
+            ListSection(key, title, named_counts[key], firsts.get(key, []))
             for key, title, _condition in parts
             if named_counts[key]
         ],
@@ -496,7 +499,7 @@ class LazyList:
         return self.sign_ons.count()
 
     def __getitem__(self, window):
-        return list(_public(_in_list_order(self.sign_ons)[window]))
+        return [sign_on for _none, sign_on in public_sign_ons(in_list_order(self.sign_ons)[window])]
 
 
 # How long a statement's public count is kept; a change to its list is a new key sooner.
