@@ -97,46 +97,53 @@ def countries():
     return sorted(COUNTRIES)
 
 
-def signatory_rows(rng, count, now, *, pool=None):
-    """``count`` signatories (column values), about one in seven an individual, derived fields
-    included; a generator, built ``CHUNK`` at a time (a million dicts at once would take gigabytes)."""
+def signatory_chunk(arguments):
+    """Signatories ``first`` to ``last`` (column values), about one in seven an individual,
+    derived fields included; its own random generator, so chunks can be built in any process."""
     from signatories import identity
 
+    seed_value, first, last, now = arguments
+    rng = random.Random(seed_value * 1_000_003 + first)
     codes = countries()
-    for first in range(0, count, CHUNK):
-        rows = []
-        for n in range(first, min(first + CHUNK, count)):
-            country = rng.choice(codes) if rng.random() > 0.05 else ""
-            if n % 7 == 3:
-                kind, acronym, website = "individual", "", ""
-                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {n}"
-                title, affiliation = rng.choice(TITLES), rng.choice(AFFILIATIONS)
-                identity_key = identity.individual_identity_key(f"expert{n}@example.org")
-            else:
-                kind, title, affiliation = "organization", "", ""
-                name = f"{rng.choice(ORGANIZATION_WORDS)} {rng.choice(TOPICS)} {n}"
-                acronym = "".join(word[0] for word in name.split()[:3]).upper() if rng.random() < 0.3 else ""
-                website = f"https://org{n}.example.org" if rng.random() < 0.6 else ""
-                identity_key = identity.organization_identity_key(name)
-            # What Signatory.save() derives; COPY does not call save().
-            name, acronym = identity.split_acronym(name, acronym)
-            rows.append({
-                "kind": kind, "name": name, "acronym": acronym, "country": country, "website": website,
-                "title": title, "affiliation": affiliation, "accreditation": "",
-                "normalized_name": identity.normalize_name(name),
-                "website_domain": identity.website_domain(website),
-                "identity_key": identity_key,
-                "created_at": now, "updated_at": now,
-            })
-        names = [row["name"] for row in rows]
-        keys = pool.map(identity.sort_key, names, chunksize=1000) if pool else map(identity.sort_key, names)
-        for row, key in zip(rows, keys, strict=True):
-            row["sort_key"] = key
+    rows = []
+    for n in range(first, last):
+        country = rng.choice(codes) if rng.random() > 0.05 else ""
+        if n % 7 == 3:
+            kind, acronym, website = "individual", "", ""
+            name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {n}"
+            title, affiliation = rng.choice(TITLES), rng.choice(AFFILIATIONS)
+            identity_key = identity.individual_identity_key(f"expert{n}@example.org")
+        else:
+            kind, title, affiliation = "organization", "", ""
+            name = f"{rng.choice(ORGANIZATION_WORDS)} {rng.choice(TOPICS)} {n}"
+            acronym = "".join(word[0] for word in name.split()[:3]).upper() if rng.random() < 0.3 else ""
+            website = f"https://org{n}.example.org" if rng.random() < 0.6 else ""
+            identity_key = identity.organization_identity_key(name)
+        # What Signatory.save() derives; COPY does not call save().
+        name, acronym = identity.split_acronym(name, acronym)
+        rows.append({
+            "kind": kind, "name": name, "acronym": acronym, "country": country, "website": website,
+            "title": title, "affiliation": affiliation, "accreditation": "",
+            "normalized_name": identity.normalize_name(name),
+            "website_domain": identity.website_domain(website),
+            "identity_key": identity_key,
+            "sort_key": identity.sort_key(name),
+            "created_at": now, "updated_at": now,
+        })
+    return rows
+
+
+def signatory_rows(count, now, *, seed_value=8, pool=None):
+    """``count`` signatories (column values): a generator, built ``CHUNK`` at a time (a million
+    dicts at once would take gigabytes), in ``pool``'s processes when given (the Unicode sort
+    key is most of the cost)."""
+    chunks = [(seed_value, first, min(first + CHUNK, count), now) for first in range(0, count, CHUNK)]
+    for rows in (pool.imap(signatory_chunk, chunks) if pool else map(signatory_chunk, chunks)):
         yield from rows
 
 
-def sort_key_pool():
-    """Processes computing ``identity.sort_key`` (most of the seeding's cost) on every core."""
+def seed_pool():
+    """Processes building signatories on every core."""
     from signatories import identity
 
     identity.sort_key("warm up")  # load the collation table once, before the workers fork
@@ -307,8 +314,8 @@ def seed_base(largest_size):
     text = statement_text()
     count = signatories_needed(largest_size)
     with transaction.atomic():
-        with sort_key_pool() as pool:
-            copy_rows(Signatory, signatory_rows(rng, count, now, pool=pool))
+        with seed_pool() as pool:
+            copy_rows(Signatory, signatory_rows(count, now, pool=pool))
     seeded_signatories = time.monotonic()
     with transaction.atomic():
         small_campaign = Campaign.objects.create(

@@ -267,7 +267,7 @@ def test_document_rows_show_what_was_measured_never_a_guess():
 
 @pytest.mark.django_db
 def test_seeded_signatories_have_the_derived_fields_that_save_computes():
-    rows = seed.signatory_rows(__import__("random").Random(1), 8, now=None)
+    rows = seed.signatory_rows(8, now=None)
     for row in rows:
         saved = Signatory(**{key: value for key, value in row.items()
                              if key not in {"normalized_name", "website_domain", "sort_key", "created_at",
