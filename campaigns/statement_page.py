@@ -11,9 +11,12 @@ and the sign-on forms' stamp (advocacy.spam_protection). So:
   public list's version (``signatories.selectors.signatory_list_version``), whether it
   accepts sign-ons now, the language and the release. tests/test_statement_page_cache.py
   fails when the page reads a table that is not in ``VERSIONED_MODELS``;
-- while one process renders a new version, the others go on serving the previous one
-  (a lock in the cache), so approving sign-ons one after the other renders once per
-  change at most, in one process;
+- a page out of date is rendered again by the Celery worker (``refresh_cached_page``),
+  asked for by the first reader to notice (a lock in the cache), while every reader
+  goes on getting the previous version: approving sign-ons one after the other
+  renders once per change at most, in one process, never in a web worker; on a large
+  list, at most half the time. The figures of the list are read once per version
+  for every language (``signatories.selectors.signatory_summary``);
 - each worker compresses a version once and splices the two values into every
   response (advocacy.spliced_gzip), and reads the version at most once per
   ``STATEMENT_PAGE_FRESH_SECONDS``: a reader sees a change a second later at most.
@@ -24,14 +27,17 @@ number of signatories. The whole list is browsed and searched in pages
 (``signatory_list``).
 """
 
-import copy
+import logging
+import math
 import time
 from dataclasses import dataclass
 
+
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import InvalidPage
 from django.db.models import F, prefetch_related_objects
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
@@ -42,6 +48,7 @@ from accounts import roles
 from accounts.forms import prefilled_sign_on_form
 from accounts.selectors import approved_organizations_for
 from advocacy.caching import cache_call, release
+from advocacy.celery import app as celery_app
 from advocacy.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
 from advocacy.spliced_gzip import SplicedPage
 from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm
@@ -49,6 +56,8 @@ from signatories.models import Signatory, SignOn
 from signatories.selectors import signatory_list_page, signatory_list_version, signatory_summary
 
 from .models import Campaign, Concern, Demand, Statement, Tier
+
+logger = logging.getLogger(__name__)
 
 # What the anonymous page shows comes from these models only; ``page_version`` moves
 # when any of them changes. A test renders the page and fails on any other table.
@@ -58,7 +67,7 @@ PAGE_CACHE_SECONDS = 24 * 3600
 # Changes made without save() (a queryset update, SQL in a shell) move no version: a page
 # this old is rendered again, which bounds how long such a change waits.
 RENDER_AGAIN_AFTER_SECONDS = 600
-# How long a process may take to render a version before another one tries.
+# How long the worker may take to render a version before another reader asks again.
 RENDER_LOCK_SECONDS = 120
 # Stands for the CSRF token in the cached page; replaced by the reader's own token.
 CSRF_TOKEN_PLACEHOLDER = "csrf-token-placeholder-6f1d0c2a"
@@ -67,13 +76,11 @@ _SLOTS = (CSRF_TOKEN_PLACEHOLDER.encode(), FORM_STAMP_PLACEHOLDER.encode())
 
 def get_statement_for_page(request, campaign_slug, statement_slug):
     """The statement at this address, with its campaign; drafts only for the staff of its campaign (preview)."""
+    # With the version of its list, which what is cached about the list is keyed on.
+    statements = Statement.objects.select_related("campaign").annotate(signatory_list_version=signatory_list_version())
     if not request.user.is_staff:
-        return get_object_or_404(
-            Statement.objects.public().select_related("campaign"), campaign__slug=campaign_slug, slug=statement_slug
-        )
-    statement = get_object_or_404(
-        Statement.objects.select_related("campaign"), campaign__slug=campaign_slug, slug=statement_slug
-    )
+        return get_object_or_404(statements.public(), campaign__slug=campaign_slug, slug=statement_slug)
+    statement = get_object_or_404(statements, campaign__slug=campaign_slug, slug=statement_slug)
     if statement.state == Statement.State.DRAFT and not roles.works_on(request.user, statement.campaign_id):
         raise Http404
     return statement
@@ -134,28 +141,72 @@ def page_version(campaign_slug, statement_slug):
     return pk, (updated_at, campaign_updated_at, list_version, accepting, get_language(), release())
 
 
-def _as_shared_page_request(request):
-    """``request`` as any anonymous reader's: no query string (so links in the page carry none)."""
-    shared = copy.copy(request)
-    shared.GET = QueryDict()
-    shared.META = {**request.META, "QUERY_STRING": ""}
-    return shared
+def _anonymous_request(path):
+    """A request for ``path`` by a reader without an account, to render the shared page with."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.path = request.path_info = path
+    request.user = AnonymousUser()
+    return request
+
+
+def _page_key(statement_pk):
+    return f"statement-page:{statement_pk}:{get_language()}"
+
+
+def render_into_cache(statement, version):
+    """Render the anonymous page of ``statement`` in the active language and cache it as ``version``."""
+    html = render_statement_page(_anonymous_request(statement.get_absolute_url()), statement, shared=True)
+    entry = CachedPage(version, html.content.decode(), time.time())
+    cache_call("set", _page_key(statement.pk), entry, PAGE_CACHE_SECONDS)
+    return entry
+
+
+def refresh_cached_page(campaign_slug, statement_slug):
+    """Render the page at this address again if its cached version is out of date (campaigns.tasks).
+
+    The lock taken by the reader who asked is held after the render for as long as it
+    took: on a large list under a stream of moderation, renders take at most half the
+    time of one process.
+    """
+    found = page_version(campaign_slug, statement_slug)
+    if found is None:
+        return
+    statement_pk, version = found
+    lock = f"{_page_key(statement_pk)}:rendering"
+    started = time.monotonic()
+    try:
+        entry = cache_call("get", _page_key(statement_pk))
+        if entry is None or entry.version != version or entry.is_due():
+            statement = Statement.objects.select_related("campaign").get(pk=statement_pk)
+            render_into_cache(statement, version)
+    finally:
+        hold = 0 if celery_app.conf.task_always_eager else time.monotonic() - started
+        if hold >= 1:
+            cache_call("set", lock, True, math.ceil(hold))
+        else:
+            cache_call("delete", lock)
 
 
 def cached_page(request, campaign_slug, statement_slug, statement_pk, version):
-    """``CachedPage`` of the anonymous page: this version, rendered now if need be, or the previous one
-    while another process renders this one."""
-    key = f"statement-page:{statement_pk}:{get_language()}"
-    entry = cache_call("get", key)
+    """``CachedPage`` of the anonymous page at this address: this version if it is in the cache; else
+    rendered here the first time, or the previous one while the worker renders this one."""
+    entry = cache_call("get", _page_key(statement_pk))
     if entry is not None and entry.version == version and not entry.is_due():
         return entry
-    if entry is not None and cache_call("add", f"{key}:rendering", True, RENDER_LOCK_SECONDS) is False:
-        return entry
-    statement = get_statement_for_page(request, campaign_slug, statement_slug)
-    html = render_statement_page(_as_shared_page_request(request), statement, shared=True).content.decode()
-    entry = CachedPage(version, html, time.time())
-    cache_call("set", key, entry, PAGE_CACHE_SECONDS)
-    cache_call("delete", f"{key}:rendering")
+    if entry is None:
+        statement = get_statement_for_page(request, campaign_slug, statement_slug)
+        return render_into_cache(statement, version)
+    if cache_call("add", f"{_page_key(statement_pk)}:rendering", True, RENDER_LOCK_SECONDS) is not False:
+        from .tasks import render_statement_page as render_task  # campaigns.tasks imports this module
+
+        try:
+            render_task.delay(campaign_slug, statement_slug, get_language())
+        except Exception:
+            logger.warning("Could not queue the rendering of %s/%s: rendering it here", campaign_slug, statement_slug)
+            refresh_cached_page(campaign_slug, statement_slug)
+        # Without a worker (the embedded default) the task has just run: its page is the one to serve.
+        entry = cache_call("get", _page_key(statement_pk)) or entry
     return entry
 
 

@@ -7,7 +7,7 @@ and takes a few tens of megabytes.
 """
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
@@ -18,7 +18,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
 
-from advocacy.caching import cache_call
+from advocacy.caching import cache_call, get_or_compute
 from campaigns.models import Statement
 
 from .identity import without_case_and_accents
@@ -379,14 +379,48 @@ def public_sign_ons(rows):
         yield row[:-len(LIST_COLUMNS)], PublicSignOn(signatory, listing == SignOn.Listing.LISTED)
 
 
+# How long the figures of a statement's list are kept; a change to the list is a new key sooner.
+# As the statement page's own bound (RENDER_AGAIN_AFTER_SECONDS), for changes made without save().
+SUMMARY_CACHE_SECONDS = 600
+
+
 def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> SignatorySummary:
     """The counts of the public list and each section's ``first`` names, in the active language.
 
-    Three queries (counts by section and kind, the first names of every section,
-    countries), plus the tiers unless prefetched: as many at a million signatories as
-    at ten.
+    Counting a million sign-ons takes seconds, so the figures are read once per version
+    of the list, for every language (``_summary_rows``, cached); then only the names of
+    tiers and countries are translated.
     """
     parts = list(public_sections(statement))
+    key = (
+        f"signatory-summary:{statement.pk}:{first}:{public_signatory_list_version(statement)}:"
+        f"{statement.updated_at.isoformat()}:{statement.state}:{statement.published_at}"
+    )
+    named_counts, counts, firsts, by_country, organization_countries = get_or_compute(
+        key.replace(" ", "_"), lambda: _summary_rows(statement, parts, first), SUMMARY_CACHE_SECONDS
+    )
+    countries = sorted(
+        ((PublicCountry(code, str(all_countries.name(code))), n) for code, n in by_country.items()),
+        key=lambda item: (-item[1], item[0].name),
+    )
+    org, ind = Signatory.Kind.ORGANIZATION, Signatory.Kind.INDIVIDUAL
+    return SignatorySummary(
+        sections=[
+            ListSection(key, title, named_counts[key], [sign_on for _none, sign_on in public_sign_ons(firsts[key])])
+            for key, title, _condition in parts
+            if named_counts[key]
+        ],
+        organization_count=counts[(org, False)] + counts[(org, True)],
+        individual_count=counts[(ind, False)] + counts[(ind, True)],
+        unnamed_organization_count=counts[(org, True)],
+        unnamed_individual_count=counts[(ind, True)],
+        countries=countries,
+        organization_country_count=len(organization_countries),
+    )
+
+
+def _summary_rows(statement, parts, first):
+    """The figures of signatory_summary as plain values: three queries, as many at a million as at ten."""
     section = section_of(parts)
     visible = SignOn.objects.visible().for_statement(statement)
     named_counts = Counter()
@@ -401,19 +435,14 @@ def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> Sig
         if not unlisted:
             named_counts[key] += number
 
-    firsts = {}
+    firsts = defaultdict(list)
     if first:
-        rows = in_list_order(
-            named_sign_ons(statement)
-            .annotate(
-                section=section,
-                position=Window(RowNumber(), partition_by=[F("section")], order_by=[F(name) for name in LIST_ORDER]),
-            )
-            .filter(position__lte=first),
-            "section",
+        ranked = named_sign_ons(statement).annotate(
+            section=section,
+            position=Window(RowNumber(), partition_by=[F("section")], order_by=[F(name) for name in LIST_ORDER]),
         )
-        for (key,), sign_on in public_sign_ons(rows):
-            firsts.setdefault(key, []).append(sign_on)
+        for row in in_list_order(ranked.filter(position__lte=first), "section"):
+            firsts[row[0]].append(row)
 
     by_country = Counter()
     organization_countries = set()
@@ -427,24 +456,7 @@ def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> Sig
         by_country[code] += number
         if kind == Signatory.Kind.ORGANIZATION:
             organization_countries.add(code)
-    countries = sorted(
-        ((PublicCountry(code, str(all_countries.name(code))), n) for code, n in by_country.items()),
-        key=lambda item: (-item[1], item[0].name),
-    )
-    org, ind = Signatory.Kind.ORGANIZATION, Signatory.Kind.INDIVIDUAL
-    return SignatorySummary(
-        sections=[
-            ListSection(key, title, named_counts[key], firsts.get(key, []))
-            for key, title, _condition in parts
-            if named_counts[key]
-        ],
-        organization_count=counts[(org, False)] + counts[(org, True)],
-        individual_count=counts[(ind, False)] + counts[(ind, True)],
-        unnamed_organization_count=counts[(org, True)],
-        unnamed_individual_count=counts[(ind, True)],
-        countries=countries,
-        organization_country_count=len(organization_countries),
-    )
+    return named_counts, counts, firsts, by_country, organization_countries
 
 
 def name_search_key(text: str) -> str:

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.test import override_settings
 from django.utils import translation
@@ -70,6 +71,8 @@ def statement_pages_fresh_on_every_view(settings):
     """Tests look at a page right after changing it; tests/test_statement_page_cache.py
     checks the production bound (STATEMENT_PAGE_FRESH_SECONDS) on its own."""
     settings.STATEMENT_PAGE_FRESH_SECONDS = 0
+    # Pages cached by an earlier test would be another statement's with the same id (SQLite reuses ids).
+    cache.clear()
     statement_page._served.clear()
 
 

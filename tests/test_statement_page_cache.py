@@ -4,6 +4,7 @@ Anonymous readers' page is rendered once per version and language into Django's 
 each worker compresses it once. See campaigns/statement_page.py.
 """
 
+import contextlib
 import pickle
 import re
 from datetime import timedelta
@@ -406,3 +407,58 @@ def test_a_link_with_an_unknown_query_string_is_the_same_page_from_the_cache(
         page = client.get(url + "?s=20&ref=newsletter").content.decode()
     assert page.split('id="signatories"')[1].split('id="sign"')[0] == first
     assert "ref=newsletter" not in page
+
+
+@contextlib.contextmanager
+def with_a_worker():
+    """Tasks queued for a Celery worker, as in production (the tests run them in-process)."""
+    statement_page.celery_app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        statement_page.celery_app.conf.task_always_eager = True
+
+
+def test_a_page_out_of_date_is_rendered_by_the_worker_while_readers_get_the_previous_one(
+    client, staff_user, statement, settings
+):
+    """With a worker (Celery not eager), no web process renders a page that is already cached."""
+    from campaigns import tasks
+
+    sign_on = pending(statement, "Approved During The Rush")
+    assert "Approved During The Rush" not in signatory_list(client, statement)
+    services.approve(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
+
+    with mock.patch.object(tasks.render_statement_page, "delay") as queued, \
+            mock.patch.object(statement_page, "render_statement_page", wraps=statement_page.render_statement_page) \
+            as renders:
+        for _ in range(5):
+            assert "Approved During The Rush" not in signatory_list(client, statement)
+    assert renders.call_count == 0
+    queued.assert_called_once_with(statement.campaign.slug, statement.slug, "en")
+
+    with with_a_worker():
+        tasks.render_statement_page(*queued.call_args.args)  # as the worker runs it
+    assert "Approved During The Rush" in signatory_list(client, statement)
+
+
+def test_when_the_worker_cannot_be_reached_the_reader_s_request_renders_the_page(client, staff_user, statement):
+    from campaigns import tasks
+
+    sign_on = pending(statement, "Approved While Redis Was Down")
+    assert "Approved While Redis Was Down" not in signatory_list(client, statement)
+    services.approve(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
+    with mock.patch.object(tasks.render_statement_page, "delay", side_effect=ConnectionError):
+        assert "Approved While Redis Was Down" in signatory_list(client, statement)
+
+
+def test_after_a_render_the_worker_waits_as_long_as_it_took_before_the_next(client, statement):
+    signatory_list(client, statement)
+    with translation.override("en"):
+        lock = f"statement-page:{statement.pk}:en:rendering"
+        clock = iter([100.0, 103.2])
+        with with_a_worker(), mock.patch.object(statement_page.time, "monotonic", lambda: next(clock)):
+            statement.save()  # a new version
+            statement_page.refresh_cached_page(statement.campaign.slug, statement.slug)
+    assert cache.get(lock) is True
+    assert cache.add(lock, True) is False  # readers do not ask for another render for 4 s
