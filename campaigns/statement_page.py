@@ -86,10 +86,34 @@ def get_statement_for_page(request, campaign_slug, statement_slug):
     return statement
 
 
+# Per worker, by address: (time.monotonic() of the check, page version, statement) of the public
+# statements it recorded sign-ons for.
+_statements_for_sign_on = {}
+
+
 def get_statement_for_sign_on(request, campaign_slug, statement_slug):
-    """The statement at this address with its tiers, to record a sign-on of."""
+    """The statement at this address with its tiers, to record a sign-on of.
+
+    Loading a statement, its fifty translated fields and its tiers, cost as much as the
+    rest of a sign-on, so a worker keeps the public statement it loaded while its page
+    version is unchanged, checked at most once per ``STATEMENT_PAGE_FRESH_SECONDS``.
+    Callers must not change it: the next sign-on gets the same object.
+    """
+    key = (campaign_slug, statement_slug)
+    remembered = None if request.user.is_staff else _statements_for_sign_on.get(key)
+    now = time.monotonic()
+    if remembered is not None and now - remembered[0] < settings.STATEMENT_PAGE_FRESH_SECONDS:
+        return remembered[2]
+    found = None if request.user.is_staff else page_version(campaign_slug, statement_slug)
+    if remembered is not None and found is not None and remembered[1] == found[1]:
+        _statements_for_sign_on[key] = (now, *remembered[1:])
+        return remembered[2]
     statement = get_statement_for_page(request, campaign_slug, statement_slug)
     prefetch_related_objects([statement], "tiers")
+    if found is not None:
+        if len(_statements_for_sign_on) >= _SERVED_LIMIT:
+            _statements_for_sign_on.clear()
+        _statements_for_sign_on[key] = (now, found[1], statement)
     return statement
 
 

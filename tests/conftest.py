@@ -74,6 +74,7 @@ def statement_pages_fresh_on_every_view(settings):
     # Pages cached by an earlier test would be another statement's with the same id (SQLite reuses ids).
     cache.clear()
     statement_page._served.clear()
+    statement_page._statements_for_sign_on.clear()
 
 
 @pytest.fixture(autouse=True)

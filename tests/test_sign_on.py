@@ -6,6 +6,8 @@ import time
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -475,14 +477,22 @@ def test_only_a_real_trailing_acronym_is_split_from_the_name(typed, name, acrony
 def test_sign_ons_follow_changes_to_the_statement_they_reuse(
     client, statement, django_capture_on_commit_callbacks
 ):
-    """Every change to the statement counts from the next sign-on."""
+    """The statement is loaded once for many sign-ons, yet every change to it counts from the next one."""
     def post(name, email):
         return sign(client, statement, organization_post(name=name, contact_email=email, website=""),
                     django_capture_on_commit_callbacks)
 
     post("First Org", "a@first.example")
-    post("Second Org", "b@second.example")
+    # The second sign-on reads the statement's version, not the statement with its tiers again.
+    with CaptureQueriesContext(connection) as queries:
+        post("Second Org", "b@second.example")
     assert SignOn.objects.filter(signatory__name="Second Org").exists()
+    loads_the_statement = f'"{Statement._meta.db_table}"."title"'
+    from_statements = f'FROM "{Statement._meta.db_table}"'
+    assert not [
+        query["sql"] for query in queries.captured_queries
+        if from_statements in query["sql"] and loads_the_statement in query["sql"]
+    ]
 
     statement.version = 2
     statement.save()
