@@ -3,20 +3,25 @@
 Coalitions hand this to delegations, so it reads like a letter: the campaign and
 the date at the top, the title, the text, the concerns, the numbered demands,
 then the signatories by section with their country, and "Page N of M" at the foot
-of every page. Only what the public page names goes in (``public_signatory_list``).
+of every page. Only what the public page names goes in (``named_sign_ons``).
 
 Built with ReportLab (pure Python, no system library). The signatory list, which
-may run to 10,000 names, is laid out by one flowable that draws plain lines: a
-paragraph object per name would take ten times longer. Fonts, Arabic shaping and
-right-to-left order are in ``letter_typesetting``: a letter in Arabic is laid out
-right to left, and any letter may list names in any script.
+may run to a million names, is read from the database a chunk at a time and laid
+out a page at a time by a flowable that draws plain lines (a paragraph object per
+name would take ten times longer): the worker's memory does not grow with the list,
+apart from what ReportLab keeps of each finished page until it writes the file.
+Fonts, Arabic shaping and right-to-left order are in ``letter_typesetting``: a letter
+in Arabic is laid out right to left, and any letter may list names in any script.
 """
 
 import hashlib
 import html
 import io
+import itertools
 import re
+import zlib
 
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -27,20 +32,24 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import (
     Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer,
 )
 
 from presskit.letter_typesetting import fonts_setting, letter_fonts
-from signatories.selectors import public_signatory_list, public_signatory_list_version
+from signatories.selectors import (
+    in_list_order, named_sign_ons, public_sections, public_sign_ons, public_signatory_list_version, signatory_summary,
+)
 
 MARGIN = 22 * mm
 # The page's frame pads its content by 6 points on each side.
 TEXT_WIDTH = A4[0] - 2 * MARGIN - 12
 BULLET_INDENT = 12
 NUMBER_INDENT = 18
+# Names read from the database at a time (a server-side cursor on PostgreSQL).
+NAMES_PER_QUERY = 2000
 
 
 def _styles(regular, bold, *, right_to_left=False):
@@ -67,62 +76,75 @@ def _paragraphs_from_html(rendered_html):
 
 
 class SignatoryLines(Flowable):
-    """Lines of text with a hanging indent, split across pages; drawn without per-line objects."""
+    """Lines of text with a hanging indent, one entry after the other from an iterator, split across pages.
 
-    def __init__(self, entries, *, fonts, size=9.5, leading=12.5, indent=4 * mm):
+    Entries are laid out as the pages need them: the flowable holds the lines of one
+    page (and one entry more) at a time, never the whole list. Drawn without per-line
+    objects. The pieces a split makes share the iterator, so they must be laid out in
+    order, as a document does."""
+
+    def __init__(self, entries, *, fonts, size=9.5, leading=12.5, indent=4 * mm, lines=()):
         super().__init__()
-        self.entries = entries
+        self.entries = iter(entries)
         self.fonts = fonts
         self.font = fonts.regular
         self.size = size
         self.leading = leading
         self.indent = indent
-        self.lines = None
+        # Laid out and not drawn yet: (indent, line in display order).
+        self.lines = list(lines)
+        self.exhausted = False
 
-    def _layout(self, width):
-        lines = []
+    def _entry_lines(self, entry, width):
         fonts = self.fonts
-        for entry in self.entries:
-            if not fonts.is_plain(entry, self.font):
-                first, *rest = fonts.wrap(entry, self.font, self.size, width) or [""]
-                lines.append((0, fonts.visual(first)))
-                if rest:
-                    lines += [(self.indent, fonts.visual(line)) for line in
-                              fonts.wrap(" ".join(rest), self.font, self.size, width - self.indent, shaped=True)]
-                continue
-            # Most entries fit on one line: one width measure each instead of one per word.
-            if pdfmetrics.stringWidth(entry, self.font, self.size) <= width:
-                lines.append((0, entry))
-                continue
-            first, *rest = simpleSplit(entry, self.font, self.size, width) or [""]
-            lines.append((0, first))
+        if not fonts.is_plain(entry, self.font):
+            first, *rest = fonts.wrap(entry, self.font, self.size, width) or [""]
+            lines = [(0, fonts.visual(first))]
             if rest:
-                lines += [(self.indent, line) for line in simpleSplit(" ".join(rest), self.font, self.size, width - self.indent)]
-        return lines
+                lines += [(self.indent, fonts.visual(line)) for line in
+                          fonts.wrap(" ".join(rest), self.font, self.size, width - self.indent, shaped=True)]
+            return lines
+        # Most entries fit on one line: one width measure each instead of one per word.
+        if pdfmetrics.stringWidth(entry, self.font, self.size) <= width:
+            return [(0, entry)]
+        first, *rest = simpleSplit(entry, self.font, self.size, width) or [""]
+        return [(0, first)] + [(self.indent, line) for line in
+                               simpleSplit(" ".join(rest), self.font, self.size, width - self.indent)]
+
+    def _lay_out(self, width, count):
+        """Lay entries out until ``count`` lines wait to be drawn or none is left."""
+        while not self.exhausted and len(self.lines) < count:
+            entry = next(self.entries, None)
+            if entry is None:
+                self.exhausted = True
+            else:
+                self.lines += self._entry_lines(entry, width)
 
     def wrap(self, available_width, available_height):
-        if self.lines is None:
-            self.lines = self._layout(available_width)
+        # One line more than fits: a height past the space left tells the frame to split.
+        self._lay_out(available_width, int(available_height // self.leading) + 1)
         self.width = available_width
         self.height = len(self.lines) * self.leading
         return self.width, self.height
 
     def split(self, available_width, available_height):
-        if self.lines is None:
-            self.lines = self._layout(available_width)
         fit = int(available_height // self.leading)
+        self._lay_out(available_width, fit + 1)
         if fit <= 0 or fit >= len(self.lines):
             return [] if fit <= 0 else [self]
         # Never leave the second line of a wrapped entry alone at the top of a page.
         while fit > 1 and self.lines[fit][0]:
             fit -= 1
-        head, tail = SignatoryLines([], fonts=self.fonts, size=self.size, leading=self.leading), SignatoryLines(
-            [], fonts=self.fonts, size=self.size, leading=self.leading
-        )
-        head.lines, tail.lines = self.lines[:fit], self.lines[fit:]
+        head = SignatoryLines((), fonts=self.fonts, size=self.size, leading=self.leading, indent=self.indent,
+                              lines=self.lines[:fit])
+        tail = SignatoryLines(self.entries, fonts=self.fonts, size=self.size, leading=self.leading,
+                              indent=self.indent, lines=self.lines[fit:])
+        head.exhausted, tail.exhausted = True, self.exhausted
         return [head, tail]
 
     def draw(self):
+        if isinstance(self.canv, _PageCounter):
+            return
         fonts = self.fonts
         text = self.canv.beginText()
         text.setFont(self.font, self.size, self.leading)
@@ -138,6 +160,8 @@ class SignatoryLines(Flowable):
                 fonts.draw(text, indent, y, line, self.font, self.size)
             y -= self.leading
         self.canv.drawText(text)
+        # Drawn: the page keeps the drawing, the flowable need not keep the text.
+        self.lines = []
 
 
 def _fit(text, fonts, size, width):
@@ -151,38 +175,53 @@ def _fit(text, fonts, size, width):
     return fonts.visual(text, fonts.paragraph_direction(text))
 
 
-def _numbered_canvas(footer_text, fonts):
-    """A canvas that writes "Page N of M" once it knows M (every page is kept until the end).
+class _PageCounter(pdf_canvas.Canvas):
+    """A canvas that only counts pages: the first of the letter's two layouts (see ``write_signed_letter``)."""
+
+    pages = 0
+
+    def showPage(self):
+        self.pages += 1
+        self._startPage()
+
+    def save(self):
+        pass
+
+
+class _CompressedPage(pdfdoc.PDFStream):
+    """A page's content stream compressed as soon as the page is finished.
+
+    ReportLab keeps every page's drawing as text until it writes the file: a million
+    names make some 20,000 pages, a few hundred megabytes. Compressed, they take
+    about what the file will."""
+
+    def __init__(self, text):
+        super().__init__(content=zlib.compress(text.encode("latin-1")))
+        self.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+
+
+def _numbered_canvas(footer_text, fonts, total):
+    """A canvas that writes "Page N of ``total``" at the foot of every page, and compresses each page once drawn.
 
     Right to left, the footer is mirrored: the title on the right, the page number on the left."""
     font, size = fonts.regular, 8.5
     footer_line = _fit(footer_text, fonts, size, A4[0] - 2 * MARGIN - 30 * mm)
 
     class NumberedCanvas(pdf_canvas.Canvas):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._pages = []
-
         def showPage(self):
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self):
-            total = len(self._pages)
-            for page in self._pages:
-                self.__dict__.update(page)
-                self.setFillColor(colors.HexColor("#555555"))
-                page_label = _("Page %(page)s of %(total)s") % {"page": self._pageNumber, "total": total}
-                page_line = fonts.visual(fonts.shape(page_label), fonts.paragraph_direction(page_label))
-                title_x, page_x = MARGIN, A4[0] - MARGIN - fonts.width(page_line, font, size)
-                if fonts.right_to_left:
-                    title_x, page_x = A4[0] - MARGIN - fonts.width(footer_line, font, size), MARGIN
-                text = self.beginText()
-                fonts.draw(text, title_x, 12 * mm, footer_line, font, size)
-                fonts.draw(text, page_x, 12 * mm, page_line, font, size)
-                self.drawText(text)
-                super().showPage()
-            super().save()
+            self.setFillColor(colors.HexColor("#555555"))
+            page_label = _("Page %(page)s of %(total)s") % {"page": self._pageNumber, "total": total}
+            page_line = fonts.visual(fonts.shape(page_label), fonts.paragraph_direction(page_label))
+            title_x, page_x = MARGIN, A4[0] - MARGIN - fonts.width(page_line, font, size)
+            if fonts.right_to_left:
+                title_x, page_x = A4[0] - MARGIN - fonts.width(footer_line, font, size), MARGIN
+            text = self.beginText()
+            fonts.draw(text, title_x, 12 * mm, footer_line, font, size)
+            fonts.draw(text, page_x, 12 * mm, page_line, font, size)
+            self.drawText(text)
+            super().showPage()
+            page = self._doc.Pages.pages[-1]
+            page.Contents, page.stream = _CompressedPage(page.stream), None
 
     return NumberedCanvas
 
@@ -210,95 +249,128 @@ def write_signed_letter(statement, output) -> None:
     ``output`` (a file open for binary writing). The worker does this (``services.build_document``), never a request.
 
     Keyed on the statement's language code: a right-to-left language (Arabic, Persian,
-    Hebrew, Urdu: Django's LANGUAGES_BIDI) lays the whole letter out right to left."""
-    with translation.override(statement.language):
-        signatories = public_signatory_list(statement)
-        right_to_left = translation.get_language_bidi()
-        fonts = letter_fonts(right_to_left=right_to_left)
-        regular, bold = fonts.regular, fonts.bold
-        styles = _styles(regular, bold, right_to_left=right_to_left)
+    Hebrew, Urdu: Django's LANGUAGES_BIDI) lays the whole letter out right to left.
 
-        def paragraph(text, style, *, width=TEXT_WIDTH, italic=False):
-            style = styles[style]
-            markup = (fonts.italic_markup if italic else fonts.paragraph_markup)(text, style.fontName, style.fontSize,
-                                                                                  width)
-            return Paragraph(markup, style)
-
-        def listed(texts, *, numbered):
-            indent = NUMBER_INDENT if numbered else BULLET_INDENT
-            if right_to_left:
-                # ReportLab's list bullets hang on the left: the marker goes in front of the text instead.
-                return [paragraph(f"{n}. {text}" if numbered else f"• {text}", "item")
-                        for n, text in enumerate(texts, start=1)]
-            items = [ListItem(paragraph(text, "item", width=TEXT_WIDTH - indent), leftIndent=indent) for text in texts]
-            if numbered:
-                return [ListFlowable(items, bulletType="1", bulletFormat="%s.", leftIndent=indent, bulletFontName=bold)]
-            return [ListFlowable(items, bulletType="bullet", start="•", leftIndent=indent, bulletFontName=regular)]
-
-        campaign = statement.campaign
-        dated = statement.published_at if statement.published_at else timezone.now()
-        story = [
-            paragraph(campaign.name, "small"),
-            paragraph(date_format(timezone.localtime(dated), "DATE_FORMAT"), "small"),
-            paragraph(statement.title, "title"),
-        ]
-        if statement.summary:
-            story.append(paragraph(statement.summary, "body", italic=True))
-        story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.body_html)]
-        concerns = list(statement.concerns.all())
-        if concerns:
-            if statement.concerns_intro:
-                story.append(paragraph(statement.concerns_intro, "body"))
-            story += listed([c.text for c in concerns], numbered=False)
-        story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.before_demands_html)]
-        demands = list(statement.demands.all())
-        if demands:
-            story.append(paragraph(_("Our demands"), "heading"))
-            if statement.demands_intro:
-                story.append(paragraph(statement.demands_intro, "body"))
-            story += listed([d.text for d in demands], numbered=True)
-        story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.closing_html)]
-
-        story.append(paragraph(_("Signatories"), "heading"))
-        counts = ngettext(
-            "%(count)s organization from %(countries)s countries",
-            "%(count)s organizations from %(countries)s countries",
-            signatories.organization_count,
-        ) % {"count": signatories.organization_count, "countries": signatories.organization_country_count}
-        if signatories.individual_count:
-            counts += "; " + ngettext(
-                "%(count)s individual expert", "%(count)s individual experts", signatories.individual_count
-            ) % {"count": signatories.individual_count}
-        story.append(paragraph(counts, "small"))
-        for section in signatories.sections:
-            story.append(KeepTogether([
-                paragraph(section.title, "section"),
-                SignatoryLines([_entry_text(s) for s in section.sign_ons[:1]], fonts=fonts),
-            ]))
-            if len(section.sign_ons) > 1:
-                story.append(SignatoryLines([_entry_text(s) for s in section.sign_ons[1:]], fonts=fonts))
-        unnamed = []
-        if signatories.unnamed_organization_count:
-            unnamed.append(ngettext(
-                "And %(count)s organization that cannot be named.",
-                "And %(count)s organizations that cannot be named.",
-                signatories.unnamed_organization_count,
-            ) % {"count": signatories.unnamed_organization_count})
-        if signatories.unnamed_individual_count:
-            unnamed.append(ngettext(
-                "And %(count)s individual who cannot be named.",
-                "And %(count)s individuals who cannot be named.",
-                signatories.unnamed_individual_count,
-            ) % {"count": signatories.unnamed_individual_count})
-        if unnamed:
-            story.append(Spacer(1, 6))
-            story += [paragraph(text, "body", italic=True) for text in unnamed]
-
-        document = SimpleDocTemplate(
-            output, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-            title=statement.title, author=campaign.name, subject=statement.summary[:200], lang=statement.language,
+    "Page N of M" needs M on the first page, and keeping every page until the last is
+    laid out takes memory in proportion to the list. So the letter is laid out twice
+    from the same reading of the database: once to count the pages (nothing drawn,
+    nothing kept), then to draw them, each footer with the total. The names are read
+    twice, a chunk at a time; one transaction with a snapshot (REPEATABLE READ on
+    PostgreSQL) makes both readings the same list.
+    """
+    outermost = not connection.in_atomic_block
+    with translation.override(statement.language), transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        fonts = letter_fonts(right_to_left=translation.get_language_bidi())
+        summary = signatory_summary(statement, first=0)
+        document_settings = dict(
+            pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
+            title=statement.title, author=statement.campaign.name, subject=statement.summary[:200],
+            lang=statement.language,
         )
-        document.build(story, canvasmaker=_numbered_canvas(f"{campaign.name} — {statement.title}", fonts))
+        counting = SimpleDocTemplate(io.BytesIO(), **document_settings)
+        counting.build(_story(statement, fonts, summary), canvasmaker=_PageCounter)
+        SimpleDocTemplate(output, **document_settings).build(
+            _story(statement, fonts, summary),
+            canvasmaker=_numbered_canvas(f"{statement.campaign.name} — {statement.title}", fonts,
+                                         counting.canv.pages),
+        )
+
+
+def _section_entries(statement, condition):
+    """The entries of a section of the list, read a chunk at a time once the layout reaches them."""
+    rows = in_list_order(named_sign_ons(statement).filter(condition)).iterator(chunk_size=NAMES_PER_QUERY)
+    for _leading, sign_on in public_sign_ons(rows):
+        yield _entry_text(sign_on)
+
+
+def _story(statement, fonts, summary):
+    """The letter's flowables; the names in them are read from the database as they are laid out."""
+    right_to_left = fonts.right_to_left
+    regular, bold = fonts.regular, fonts.bold
+    styles = _styles(regular, bold, right_to_left=right_to_left)
+
+    def paragraph(text, style, *, width=TEXT_WIDTH, italic=False):
+        style = styles[style]
+        markup = (fonts.italic_markup if italic else fonts.paragraph_markup)(text, style.fontName, style.fontSize,
+                                                                              width)
+        return Paragraph(markup, style)
+
+    def listed(texts, *, numbered):
+        indent = NUMBER_INDENT if numbered else BULLET_INDENT
+        if right_to_left:
+            # ReportLab's list bullets hang on the left: the marker goes in front of the text instead.
+            return [paragraph(f"{n}. {text}" if numbered else f"• {text}", "item")
+                    for n, text in enumerate(texts, start=1)]
+        items = [ListItem(paragraph(text, "item", width=TEXT_WIDTH - indent), leftIndent=indent) for text in texts]
+        if numbered:
+            return [ListFlowable(items, bulletType="1", bulletFormat="%s.", leftIndent=indent, bulletFontName=bold)]
+        return [ListFlowable(items, bulletType="bullet", start="•", leftIndent=indent, bulletFontName=regular)]
+
+    campaign = statement.campaign
+    dated = statement.published_at if statement.published_at else timezone.now()
+    story = [
+        paragraph(campaign.name, "small"),
+        paragraph(date_format(timezone.localtime(dated), "DATE_FORMAT"), "small"),
+        paragraph(statement.title, "title"),
+    ]
+    if statement.summary:
+        story.append(paragraph(statement.summary, "body", italic=True))
+    story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.body_html)]
+    concerns = list(statement.concerns.all())
+    if concerns:
+        if statement.concerns_intro:
+            story.append(paragraph(statement.concerns_intro, "body"))
+        story += listed([c.text for c in concerns], numbered=False)
+    story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.before_demands_html)]
+    demands = list(statement.demands.all())
+    if demands:
+        story.append(paragraph(_("Our demands"), "heading"))
+        if statement.demands_intro:
+            story.append(paragraph(statement.demands_intro, "body"))
+        story += listed([d.text for d in demands], numbered=True)
+    story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.closing_html)]
+
+    story.append(paragraph(_("Signatories"), "heading"))
+    counts = ngettext(
+        "%(count)s organization from %(countries)s countries",
+        "%(count)s organizations from %(countries)s countries",
+        summary.organization_count,
+    ) % {"count": summary.organization_count, "countries": summary.organization_country_count}
+    if summary.individual_count:
+        counts += "; " + ngettext(
+            "%(count)s individual expert", "%(count)s individual experts", summary.individual_count
+        ) % {"count": summary.individual_count}
+    story.append(paragraph(counts, "small"))
+    conditions = {key: condition for key, _title, condition in public_sections(statement)}
+    for section in summary.sections:
+        entries = _section_entries(statement, conditions[section.key])
+        # The heading stays with the section's first name; the names after it are laid out as they come.
+        story.append(KeepTogether([
+            paragraph(section.title, "section"),
+            SignatoryLines(itertools.islice(entries, 1), fonts=fonts),
+        ]))
+        if section.named_count > 1:
+            story.append(SignatoryLines(entries, fonts=fonts))
+    unnamed = []
+    if summary.unnamed_organization_count:
+        unnamed.append(ngettext(
+            "And %(count)s organization that cannot be named.",
+            "And %(count)s organizations that cannot be named.",
+            summary.unnamed_organization_count,
+        ) % {"count": summary.unnamed_organization_count})
+    if summary.unnamed_individual_count:
+        unnamed.append(ngettext(
+            "And %(count)s individual who cannot be named.",
+            "And %(count)s individuals who cannot be named.",
+            summary.unnamed_individual_count,
+        ) % {"count": summary.unnamed_individual_count})
+    if unnamed:
+        story.append(Spacer(1, 6))
+        story += [paragraph(text, "body", italic=True) for text in unnamed]
+    return story
 
 
 def letter_version(statement) -> tuple[str, object]:

@@ -126,3 +126,36 @@ def test_a_truetype_font_can_be_set_for_scripts_helvetica_lacks(client, statemen
     # (ReportLab names Helvetica in every document as its initial font, used or not.)
     assert any("BitstreamVeraSans" in name for name in fonts)
     assert "Épicentre Numérique" in text
+
+
+def test_the_letter_reads_the_names_as_it_lays_them_out_never_the_whole_list(client, statement, monkeypatch):
+    # A million names must not be held at once: the builder may only read ahead of the page it lays out.
+    def whole_list(*args, **kwargs):
+        raise AssertionError("the letter loaded the whole signatory list")
+
+    monkeypatch.setattr("signatories.selectors.public_signatory_list", whole_list)
+    monkeypatch.setattr(letter, "public_signatory_list", whole_list, raising=False)
+    for n in range(400):
+        SignOnFactory(statement=statement, signatory=OrganizationFactory(name=f"Organization {n:03d}", country="KE"))
+    read, placed, ahead = [0], [0], []
+    real_rows, real_draw = letter.public_sign_ons, letter.SignatoryLines.draw
+
+    def counted_rows(rows):
+        for row in real_rows(rows):
+            read[0] += 1
+            yield row
+
+    def counted_draw(lines):
+        placed[0] += len(lines.lines)
+        ahead.append(read[0] - placed[0])
+        real_draw(lines)
+
+    monkeypatch.setattr(letter, "public_sign_ons", counted_rows)
+    monkeypatch.setattr(letter.SignatoryLines, "draw", counted_draw)
+
+    reader, text = pdf_text(client.get(letter_url(statement)).getvalue())
+    assert "Organization 000 — Kenya" in text and "Organization 399 — Kenya" in text
+    assert len(reader.pages) >= 6 and f"Page 1 of {len(reader.pages)}" in text
+    # Every name read twice (the pages counted, then drawn), never more than a page's worth ahead of the layout.
+    assert read[0] == 2 * 400 and placed[0] == 2 * 400
+    assert max(ahead) <= 70
