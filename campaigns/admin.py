@@ -479,7 +479,12 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         )
 
     def export_view(self, request, pk, kind):
-        """Prepare this statement's publication list, or all its sign-ons, as CSV (see ``_export``)."""
+        """Prepare this statement's publication list, or all its sign-ons, as CSV (see ``_export``).
+
+        POST only: an export is a write (a file the worker builds), which a GET, a prefetch or a crawler
+        following the link must not start."""
+        if request.method != "POST":
+            return redirect("admin:campaigns_statement_change", pk)
         statement = self.get_object(request, pk)
         allowed = (self.has_view_permission(request, statement) if kind == "publication"
                    else kind == "staff" and self.has_export_sign_ons_permission(request))

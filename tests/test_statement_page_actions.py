@@ -43,7 +43,8 @@ def test_a_campaign_manager_sees_the_buttons_on_the_statements_page(manager_clie
 
     assert f'href="{url("text_lock", statement)}">Lock the final text<' in page
     assert f'href="{url("reminders", statement)}">Schedule reminders…<' in page
-    assert f'href="{url("export", statement, "publication")}">Export the publication list (CSV)<' in page
+    assert f'action="{url("export", statement, "publication")}">' in page
+    assert "Export the publication list (CSV)</button>" in page
     # Contact details need the export permission, which campaign managers do not have.
     assert "Export all sign-ons (CSV)" not in page
     assert "press “Lock the final text” at the top of this page" in page
@@ -56,9 +57,9 @@ def test_staff_with_the_export_permission_see_the_full_export_and_get_this_state
     SignOnFactory(statement=StatementFactory(), signatory=OrganizationFactory(name="Theirs Signatory Org"))
 
     page = admin_client.get(url("change", statement)).content.decode()
-    assert f'href="{url("export", statement, "staff")}">Export all sign-ons (CSV)<' in page
+    assert f'action="{url("export", statement, "staff")}">' in page and "Export all sign-ons (CSV)</button>" in page
 
-    response = downloaded_export(admin_client, admin_client.get(url("export", statement, "staff")))
+    response = downloaded_export(admin_client, admin_client.post(url("export", statement, "staff")))
     assert response["Content-Disposition"].startswith(f'attachment; filename="{statement.slug}-sign-ons-with-contacts-')
     csv = b"".join(response.streaming_content).decode()
     assert "Ours Signatory Org" in csv and "Theirs Signatory Org" not in csv
@@ -67,12 +68,19 @@ def test_staff_with_the_export_permission_see_the_full_export_and_get_this_state
 def test_a_campaign_manager_exports_the_publication_list_but_not_the_contacts(manager_client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Ours Signatory Org"))
 
-    response = downloaded_export(manager_client, manager_client.get(url("export", statement, "publication")))
+    response = downloaded_export(manager_client, manager_client.post(url("export", statement, "publication")))
     assert "Ours Signatory Org" in b"".join(response.streaming_content).decode()
 
-    refused = manager_client.get(url("export", statement, "staff"))
+    refused = manager_client.post(url("export", statement, "staff"))
     assert refused.status_code == 302 and refused["Location"] == reverse("admin:campaigns_statement_changelist")
     assert not Document.objects.filter(kind=Document.Kind.SIGN_ONS).exists()
+
+
+def test_following_an_export_address_exports_nothing(admin_client, statement):
+    # A GET (a prefetch, a crawler, an old bookmark) must not start an export: the page with the button instead.
+    response = admin_client.get(url("export", statement, "staff"))
+    assert response.status_code == 302 and response["Location"] == url("change", statement)
+    assert not Document.objects.exists()
 
 
 def test_the_lock_page_says_what_it_does_and_changes_nothing_until_confirmed(manager_client, statement):

@@ -66,7 +66,7 @@ def test_staff_export_the_sign_ons_and_download_them_from_their_exports(page, li
     page.get_by_role("link", name="Statements", exact=True).first.click()
     page.get_by_role("link", name="Encryption keeps us safe").click()
 
-    page.get_by_role("link", name="Export all sign-ons (CSV)").click()
+    page.get_by_role("button", name="Export all sign-ons (CSV)").click()
     assert "is being prepared" in page.locator("ul.messagelist").inner_text()
     assert "Being prepared…" in page.get_by_role("main").inner_text()
 
