@@ -92,7 +92,7 @@ def fill(route, statement, objects):
     })
 
 
-def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, private_world):
+def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, private_world, documents_built_at_once):
     statement, secrets, objects = private_world
     swept = []
     for route, _pattern in public_routes():
