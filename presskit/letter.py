@@ -8,17 +8,21 @@ of every page. Only what the public page names goes in (``named_sign_ons``).
 Built with ReportLab (pure Python, no system library). The signatory list, which
 may run to a million names, is read from the database a chunk at a time and laid
 out a page at a time by a flowable that draws plain lines (a paragraph object per
-name would take ten times longer): the worker's memory does not grow with the list,
-apart from what ReportLab keeps of each finished page until it writes the file.
+name would take ten times longer). Finished pages wait compressed on disk and the
+file is written an object at a time; what still grows with the list is ReportLab's
+record of each page (about 5 KB a page of 55 names: +100 MB at a million names).
 Fonts, Arabic shaping and right-to-left order are in ``letter_typesetting``: a letter
 in Arabic is laid out right to left, and any letter may list names in any script.
 """
 
+import functools
 import hashlib
 import html
 import io
 import itertools
 import re
+import tempfile
+import threading
 import zlib
 
 from django.db import connection, transaction
@@ -189,25 +193,61 @@ class _PageCounter(pdf_canvas.Canvas):
 
 
 class _CompressedPage(pdfdoc.PDFStream):
-    """A page's content stream compressed as soon as the page is finished.
+    """A page's content stream, compressed into ``spill`` (a temporary file) as soon as the page is finished.
 
     ReportLab keeps every page's drawing as text until it writes the file: a million
-    names make some 20,000 pages, a few hundred megabytes. Compressed, they take
-    about what the file will."""
+    names make some 18,000 pages, a few hundred megabytes. The compressed pages wait
+    on disk and are read back one at a time as the file is written."""
 
-    def __init__(self, text):
-        super().__init__(content=zlib.compress(text.encode("latin-1")))
+    def __init__(self, text, spill):
+        compressed = zlib.compress(text.encode("latin-1"))
+        spill.seek(0, io.SEEK_END)
+        self.spill, self.start, self.length = spill, spill.tell(), len(compressed)
+        spill.write(compressed)
+        super().__init__()
         self.dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName("FlateDecode")])
+
+    def format(self, document):
+        self.spill.seek(self.start)
+        self.content = self.spill.read(self.length)
+        try:
+            return super().format(document)
+        finally:
+            self.content = None
+
+
+class _WrittenAsFormatted(pdfdoc.PDFFile):
+    """ReportLab's collector of the finished file, writing each object to ``output`` as it is formatted.
+
+    ReportLab joins the whole file in memory before writing it: twice its size, some
+    50 MB for a million names."""
+
+    def __init__(self, output, pdf_version=pdfdoc.PDF_VERSION_DEFAULT):
+        super().__init__(pdf_version)
+        for written in self.strings:
+            output.write(written)
+        self.strings, self.write = None, output.write
+
+    def format(self, document):
+        return b""
+
+
+# ReportLab names its collector as a module global: swapped for the length of one save, one save at a time.
+_SAVING = threading.Lock()
 
 
 def _numbered_canvas(footer_text, fonts, total):
-    """A canvas that writes "Page N of ``total``" at the foot of every page, and compresses each page once drawn.
+    """A canvas that writes "Page N of ``total``" at the foot of every page, and puts each page aside once drawn.
 
     Right to left, the footer is mirrored: the title on the right, the page number on the left."""
     font, size = fonts.regular, 8.5
     footer_line = _fit(footer_text, fonts, size, A4[0] - 2 * MARGIN - 30 * mm)
 
     class NumberedCanvas(pdf_canvas.Canvas):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.spill = tempfile.TemporaryFile()
+
         def showPage(self):
             self.setFillColor(colors.HexColor("#555555"))
             page_label = _("Page %(page)s of %(total)s") % {"page": self._pageNumber, "total": total}
@@ -221,7 +261,16 @@ def _numbered_canvas(footer_text, fonts, total):
             self.drawText(text)
             super().showPage()
             page = self._doc.Pages.pages[-1]
-            page.Contents, page.stream = _CompressedPage(page.stream), None
+            page.Contents, page.stream = _CompressedPage(page.stream, self.spill), None
+
+        def save(self):
+            with _SAVING:
+                collector, pdfdoc.PDFFile = pdfdoc.PDFFile, functools.partial(_WrittenAsFormatted, self._filename)
+                try:
+                    super().save()
+                finally:
+                    pdfdoc.PDFFile = collector
+                    self.spill.close()
 
     return NumberedCanvas
 
