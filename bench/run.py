@@ -403,9 +403,20 @@ def all_cases(staff_cookie, post_args):
 
 
 class Churn:
-    """bench/churn.py in its own process: one approval a second until stopped."""
+    """bench/churn.py in its own process: one approval a second until stopped; and a Celery worker, as in
+    docker-compose.yml, which renders the statement page again after each change (campaigns.tasks)."""
 
     def __init__(self, environment, slugs):
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).delete("celery")  # tasks queued by earlier cases (document builds)
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        self.worker_log = open(LOG_DIR / "celery-churn.log", "w")
+        self.worker = subprocess.Popen(
+            [str(Path(sys.executable).parent / "celery"), "-A", "advocacy", "worker", "--loglevel=INFO",
+             "--concurrency=1"],
+            cwd=ROOT, env=environment, stdout=self.worker_log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.churn", *slugs], cwd=ROOT, env=environment, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True,
@@ -416,9 +427,14 @@ class Churn:
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
         out, err = self.process.communicate(timeout=30)
+        os.killpg(self.worker.pid, signal.SIGTERM)
+        self.worker.wait(timeout=30)
+        self.worker_log.close()
         if self.process.returncode:
             raise RuntimeError(f"bench.churn failed: {err[-2000:]}")
-        return json.loads(out.strip().splitlines()[-1])
+        renders = sum("render_statement_page" in line and "succeeded" in line
+                      for line in (LOG_DIR / "celery-churn.log").read_text().splitlines())
+        return {**json.loads(out.strip().splitlines()[-1]), "renders": renders}
 
 
 def page_sizes(port, size):
@@ -502,7 +518,9 @@ def measure(results, server, environment, staff_cookie, post_args):
         if churned:
             approved = sum(run["approved"] for run in churned)
             slowest = max(run["slowest_approval_ms"] for run in churned)
-            item["note"] = f"{approved} approvals during the runs, the slowest {slowest:,.0f} ms"
+            renders = sum(run["renders"] for run in churned)
+            item["note"] = (f"{approved} approvals during the runs, the slowest {slowest:,.0f} ms; "
+                            f"the page rendered {renders} times by a Celery worker meanwhile")
         if item.get("redirect_to") and not item.get("note"):
             page = next((done for done in results["http_cases"] if done["key"] == item["key"][:-len("_fbclid")]), None)
             if page and page.get("ratio") and item["ratio"]:
