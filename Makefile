@@ -4,6 +4,8 @@
 #              pytest; PYTEST_ARGS="-n 0" runs it in one process, e.g. to use a debugger)
 # make worker / make beat – Celery against REDIS_URL
 # make messages – refresh the message catalogs (locale/*/LC_MESSAGES/django.po) from the code; needs GNU gettext
+# make lint  – ruff's linter and formatter check, as CI runs them
+# make requirements – pin the dependencies of requirements.in and requirements-dev.in, with hashes
 # make bench – the performance suite: seeds PostgreSQL, serves with gunicorn, loads with wrk (docs/benchmarks.md)
 # make clean – remove the virtualenv and every local artefact
 #
@@ -38,7 +40,7 @@ $(RUNTIME_STAMP): requirements.txt | $(PYTHON)
 	$(PIP_INSTALL) -r requirements.txt
 	touch $@
 
-# requirements-dev.txt includes requirements.txt, so it satisfies both stamps.
+# requirements-dev.txt holds everything requirements.txt does, so it satisfies both stamps.
 $(DEV_STAMP): requirements-dev.txt requirements.txt | $(PYTHON)
 	$(PIP_INSTALL) -r requirements-dev.txt
 	touch $@ $(RUNTIME_STAMP)
@@ -105,19 +107,26 @@ beat: migrate
 	@[ -n "$$REDIS_URL" ] || { echo "Set REDIS_URL (e.g. redis://127.0.0.1:6379/0): without it tasks run in-process and no beat is needed." >&2; exit 1; }
 	$(VENV)/bin/celery -A advocacy beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
-.PHONY: bench
-BENCH_STAMP := $(VENV)/.installed-requirements-bench
-# requirements-bench.txt includes requirements.txt, so it satisfies the runtime stamp too.
-$(BENCH_STAMP): requirements-bench.txt requirements.txt | $(PYTHON)
-	$(PIP_INSTALL) -r requirements-bench.txt
-	touch $@ $(RUNTIME_STAMP)
-
+.PHONY: bench lint requirements
 # Its own databases (bench_advocacy, bench_email) and Redis database (14), all settable
 # (BENCH_DATABASE_URL, BENCH_EMAIL_DATABASE, BENCH_REDIS_URL, BENCH_PORT: docs/benchmarks.md);
 # DATABASE_URL and REDIS_URL are not used.
-bench: $(BENCH_STAMP)
+# The SMTP sink of the email benchmark (aiosmtpd) is among the development requirements.
+bench: $(DEV_STAMP)
 	@bash bench/ensure_services.sh
 	@$(PYTHON) -m bench.run
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles $(CATALOGS) tests/browser/node_modules
+
+# The linter and the formatter, as CI runs them (ruff, configured in pyproject.toml).
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Pins every dependency, with hashes, from requirements.in and requirements-dev.in.
+requirements: $(DEV_STAMP)
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links requirements.in
+	$(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+		--no-emit-find-links requirements-dev.in

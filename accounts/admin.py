@@ -79,15 +79,17 @@ class RepresentativeForm(forms.ModelForm):
         if not (cleaned.get("decision_reason") or "").strip():
             self.add_error("decision_reason", _("Say why you decide so: how the claimant's role was checked."))
         organization = cleaned.get("organization")
-        if cleaned.get("status") == Representative.Status.APPROVED and organization is not None:
-            if problem := services.claim_approval_problem(organization=organization, by=self.decided_by):
-                self.add_error("status", problem)
+        approving = cleaned.get("status") == Representative.Status.APPROVED and organization is not None
+        if approving and (problem := services.claim_approval_problem(organization=organization, by=self.decided_by)):
+            self.add_error("status", problem)
         return cleaned
 
 
 class ClaimDecisionForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason for the decision"), max_length=300, widget=forms.TextInput(attrs={"size": 80}),
+        label=_("Reason for the decision"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"size": 80}),
         help_text=_("Kept with each claim and in its history: how the claimants' roles were checked."),
     )
 
@@ -113,8 +115,16 @@ class RepresentativeAdmin(MaskedEmailsAdmin, CampaignScopedAdmin, AuditedAdmin):
     raw_id_fields = ["user", "organization"]
     readonly_fields = ["claimed_name", "claimed_website", "note", "created_at", "decided_at", "decided_by", "method"]
     fields = [
-        "user", ("claimed_name", "claimed_website"), "note", "organization", "status", "decision_reason", "method",
-        "created_at", "decided_at", "decided_by",
+        "user",
+        ("claimed_name", "claimed_website"),
+        "note",
+        "organization",
+        "status",
+        "decision_reason",
+        "method",
+        "created_at",
+        "decided_at",
+        "decided_by",
     ]
     actions = ["approve_selected", "reject_selected"]
 

@@ -11,11 +11,16 @@ from signatories.models import Signatory, SignOn
 class ClaimOrganizationForm(DescribedFieldsMixin, forms.Form):
     name = forms.CharField(label=_("Organization name"), max_length=300)
     website = forms.URLField(
-        label=_("Website"), max_length=300, required=False, assume_scheme="https",
+        label=_("Website"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
         help_text=_("If your account email is on this website's domain, your claim is approved at once."),
     )
     note = forms.CharField(
-        label=_("Your role in the organization"), required=False, max_length=1000,
+        label=_("Your role in the organization"),
+        required=False,
+        max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Helps staff check your claim when it cannot be approved automatically."),
     )
@@ -33,7 +38,9 @@ class OrganizationProfileForm(DescribedFieldsMixin, forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     website = forms.URLField(label=_("Website"), max_length=300, required=False, assume_scheme="https")
     accreditation = forms.CharField(
-        label=_("Accreditation"), max_length=300, required=False,
+        label=_("Accreditation"),
+        max_length=300,
+        required=False,
         help_text=_("E.g. “registered under operative paragraphs 8 or 9”."),
     )
 

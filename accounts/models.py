@@ -109,7 +109,9 @@ class Representative(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("decided by")
     )
     decision_reason = models.CharField(
-        _("reason for the decision"), max_length=300, blank=True,
+        _("reason for the decision"),
+        max_length=300,
+        blank=True,
         help_text=_("Why staff approved or rejected the claim (how the claimant's role was checked)."),
     )
 

@@ -31,11 +31,17 @@ ROLE_PERMISSIONS = {
     CAMPAIGN_MANAGER: {
         "campaigns": {"campaign": ("view", "change"), "statement": ALL, "concern": ALL, "demand": ALL, "tier": ALL},
         "signatories": {
-            "signon": ("view", "change"), "signatory": ("view", "change"), "organization": ("view", "change"),
-            "individual": ("view", "change"), "contact": ALL,
+            "signon": ("view", "change"),
+            "signatory": ("view", "change"),
+            "organization": ("view", "change"),
+            "individual": ("view", "change"),
+            "contact": ALL,
         },
         "mailings": {
-            "mailing": ALL, "mailingcontent": ALL, "invitation": ALL, "delivery": ("view",),
+            "mailing": ALL,
+            "mailingcontent": ALL,
+            "invitation": ALL,
+            "delivery": ("view",),
             "presscontact": ALL,
         },
         "accounts": {"representative": ("view", "change"), "user": ("view_full_email",)},
@@ -43,9 +49,7 @@ ROLE_PERMISSIONS = {
         "presskit": {"presskititem": ALL, "previewlink": ALL},
         "outreach": {"target": ALL, "outreachaction": ALL, "actionreport": ("view", "change")},
     },
-    MODERATOR: {
-        "signatories": {"signon": ("view", "change")},
-    },
+    MODERATOR: {"signatories": {"signon": ("view", "change")}},
     PRESS_OFFICER: {
         "mailings": {"presscontact": ALL, "mailing": ALL, "mailingcontent": ALL, "delivery": ("view",)},
         "presskit": {"presskititem": ALL, "previewlink": ALL},
@@ -126,12 +130,11 @@ def sees_full_emails(user) -> bool:
 
 
 def mask_email(email: str) -> str:
-    """"jane.doe@example.org" -> "j•••@example.org": enough to tell rows apart, not to write to."""
+    """ "jane.doe@example.org" -> "j•••@example.org": enough to tell rows apart, not to write to."""
     local, at, domain = (email or "").partition("@")
     if not at:
         return "•••"
     return f"{local[:1]}•••@{domain}"
-
 
 
 # --- In the admin ---------------------------------------------------------------------

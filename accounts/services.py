@@ -184,9 +184,12 @@ def account_confirms_sign_on(*, user, details: signatory_services.SignatoryDetai
     if not EmailAddress.objects.filter(user=user, email__iexact=details.email, verified=True).exists():
         return False
     organization = signatory_services.find_existing_signatory(details)
-    return organization is not None and Representative.objects.filter(
-        user=user, organization=organization, status=Representative.Status.APPROVED
-    ).exists()
+    return (
+        organization is not None
+        and Representative.objects.filter(
+            user=user, organization=organization, status=Representative.Status.APPROVED
+        ).exists()
+    )
 
 
 def represented_organization(*, user: User, organization_id: int) -> Signatory:

@@ -23,8 +23,9 @@ def home(request):
         {
             "approved": [rep for rep in representations if rep.status == Representative.Status.APPROVED],
             "waiting": [rep for rep in representations if rep.status == Representative.Status.PENDING],
-            "open_statements": Statement.objects.filter(state__in=[Statement.State.OPEN, Statement.State.PUBLISHED])
-            .select_related("campaign"),
+            "open_statements": Statement.objects.filter(
+                state__in=[Statement.State.OPEN, Statement.State.PUBLISHED]
+            ).select_related("campaign"),
         },
     )
 
@@ -50,8 +51,10 @@ def claim_organization(request):
         # The same answer whether or not the organization is known: unlisted signatories stay secret.
         messages.success(
             request,
-            _("Thank you. If this organization has signed a statement here, staff will review your claim "
-              "and it will appear on this page once approved."),
+            _(
+                "Thank you. If this organization has signed a statement here, staff will review your claim "
+                "and it will appear on this page once approved."
+            ),
         )
         return redirect("accounts:home")
     return render(request, "accounts/claim.html", {"form": form})
@@ -95,15 +98,16 @@ def organization_sign_on(request, organization_id, sign_on_id):
             services.change_listing_as_representative(
                 user=request.user, sign_on_id=sign_on.pk, listing=form.cleaned_data["listing"]
             )
-            messages.success(request, _("The listing of the signature of “%(statement)s” is saved.")
-                             % {"statement": sign_on.statement.title})
+            messages.success(
+                request,
+                _("The listing of the signature of “%(statement)s” is saved.") % {"statement": sign_on.statement.title},
+            )
     elif action in {"withdraw", "restore"}:
         services.set_withdrawn_as_representative(
             user=request.user, sign_on_id=sign_on.pk, withdrawn=action == "withdraw"
         )
         messages.success(
-            request,
-            _("The signature is withdrawn.") if action == "withdraw" else _("The signature is restored."),
+            request, _("The signature is withdrawn.") if action == "withdraw" else _("The signature is restored.")
         )
     else:
         return HttpResponseBadRequest(_("Unknown action."))

@@ -43,8 +43,13 @@ def release() -> str:
     """
     digest = hashlib.sha256()
     base = Path(settings.BASE_DIR)
-    for path in sorted([*base.glob("templates/**/*.html"), *base.glob("*/templates/**/*.html"),
-                        *base.glob("locale/*/LC_MESSAGES/django.mo")]):
+    for path in sorted(
+        [
+            *base.glob("templates/**/*.html"),
+            *base.glob("*/templates/**/*.html"),
+            *base.glob("locale/*/LC_MESSAGES/django.mo"),
+        ]
+    ):
         digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -36,6 +36,4 @@ class PersonalDataExceptionReporterFilter(SafeExceptionReporterFilter):
         variables = super().get_traceback_frame_variables(request, tb_frame)
         if not self.is_active(request):
             return variables
-        return [
-            (name, self.cleansed_substitute if PERSONAL_NAMES.search(name) else value) for name, value in variables
-        ]
+        return [(name, self.cleansed_substitute if PERSONAL_NAMES.search(name) else value) for name, value in variables]

@@ -41,10 +41,29 @@ class RememberedLanguageMiddleware:
 
 
 # What ad networks, social networks and newsletter tools add to a shared link (utm_* too).
-TRACKING_PARAMETERS = frozenset({
-    "fbclid", "gclid", "gclsrc", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "ttclid",
-    "li_fat_id", "igshid", "mc_cid", "mc_eid", "_hsenc", "_hsmi", "mkt_tok", "_ga", "_gl",
-})
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "li_fat_id",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "_ga",
+        "_gl",
+    }
+)
 
 
 def is_tracking_parameter(name: str) -> bool:
@@ -80,8 +99,15 @@ class TextGZipMiddleware(GZipMiddleware):
     mitigation), so a page holding a CSRF token can be compressed too.
     """
 
-    COMPRESSIBLE = ("text/", "application/json", "application/javascript", "application/xml", "application/rss+xml",
-                    "application/atom+xml", "image/svg+xml")
+    COMPRESSIBLE = (
+        "text/",
+        "application/json",
+        "application/javascript",
+        "application/xml",
+        "application/rss+xml",
+        "application/atom+xml",
+        "image/svg+xml",
+    )
 
     def process_response(self, request, response):
         if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):

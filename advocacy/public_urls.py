@@ -48,6 +48,6 @@ def _placeholders(route: str) -> list[str]:
     found, start = [], route.find("<")
     while start != -1:
         end = route.index(">", start)
-        found.append(route[start + 1:end])
+        found.append(route[start + 1 : end])
         start = route.find("<", end)
     return found

@@ -85,8 +85,9 @@ def check_rate_limits(app_configs=None, **kwargs):
     for scope, limits in settings.RATE_LIMITS.items():
         for kind, text in limits.items():
             if kind not in {"client", "email"}:
-                problems.append(checks.Error(f"RATE_LIMITS[{scope!r}] counts {kind!r}: use 'client' or 'email'",
-                                             id="advocacy.E101"))
+                problems.append(
+                    checks.Error(f"RATE_LIMITS[{scope!r}] counts {kind!r}: use 'client' or 'email'", id="advocacy.E101")
+                )
                 continue
             try:
                 Rate.parse(text)
@@ -205,4 +206,3 @@ def limit_posts(scope: str):
         return wrapped
 
     return decorator
-

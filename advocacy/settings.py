@@ -25,9 +25,7 @@ IS_PRODUCTION = ENVIRONMENT == "production"
 INSECURE_DEFAULT_SECRET_KEY = "insecure-local-development-key-do-not-use-in-production"
 SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_DEFAULT_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
-)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Absolute address used in emails sent by workers, which have no request to build it from.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -102,15 +100,13 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-            ],
+            ]
         },
-    },
+    }
 ]
 
 # --- Database -----------------------------------------------------------------
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A new connection per request costs more than most pages.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
@@ -177,24 +173,15 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "send-unsent-confirmation-emails": {
-        "task": "signatories.tasks.send_unsent_confirmation_emails",
-        "schedule": 60.0,
-    },
+    "send-unsent-confirmation-emails": {"task": "signatories.tasks.send_unsent_confirmation_emails", "schedule": 60.0},
     "dispatch-due-mailings": {
         "task": "mailings.tasks.dispatch_due_mailings",
         # Also restarts a mailing whose senders died: with the lease and stall times below,
         # sending resumes within about 25 s of a worker crash.
         "schedule": env.float("MAILING_DISPATCH_INTERVAL", default=10.0),
     },
-    "discard-stale-sign-on-uploads": {
-        "task": "signatories.tasks.discard_stale_sign_on_uploads",
-        "schedule": 3600.0,
-    },
-    "rebuild-stale-documents": {
-        "task": "presskit.tasks.rebuild_stale_documents",
-        "schedule": 60.0,
-    },
+    "discard-stale-sign-on-uploads": {"task": "signatories.tasks.discard_stale_sign_on_uploads", "schedule": 3600.0},
+    "rebuild-stale-documents": {"task": "presskit.tasks.rebuild_stale_documents", "schedule": 60.0},
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",
         "schedule": env.float("RETENTION_RUN_INTERVAL", default=6 * 3600.0),
@@ -444,5 +431,5 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],  # except the widget: EMBED_FRAME_ANCESTORS
         "base-uri": [NONE],
         "object-src": [NONE],
-    },
+    }
 }

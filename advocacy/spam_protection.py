@@ -126,9 +126,7 @@ class SpamProtectedFormMixin(forms.Form):
         if not stamp:
             # A page from before this check, or a client that dropped the field.
             self._renew_stamp()
-            raise forms.ValidationError(
-                _("Please check the form and send it again."), code="missing_stamp"
-            )
+            raise forms.ValidationError(_("Please check the form and send it again."), code="missing_stamp")
         try:
             age = form_stamp_age(stamp)
         except signing.BadSignature:
@@ -136,8 +134,7 @@ class SpamProtectedFormMixin(forms.Form):
             return cleaned_data
         if age < settings.SPAM_PROTECTION_MIN_SECONDS:
             raise forms.ValidationError(
-                _("That was quicker than a person can fill in this form. Please check your answers and "
-                  "send it again."),
+                _("That was quicker than a person can fill in this form. Please check your answers and send it again."),
                 code="too_fast",
             )
         if age > settings.SPAM_PROTECTION_MAX_AGE:
@@ -166,10 +163,13 @@ class SpamProtectedFormMixin(forms.Form):
         stamp = self.cleaned_data[STAMP_FIELD]
         self._renew_stamp()
         if not use_form_stamp(stamp, age):
-            self.add_error(None, forms.ValidationError(
-                _("This form has already been sent once. Please check your answers and send it again."),
-                code="stamp_used",
-            ))
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    _("This form has already been sent once. Please check your answers and send it again."),
+                    code="stamp_used",
+                ),
+            )
 
     def _renew_stamp(self):
         """Send the form back with a new stamp, so that the next submission passes the time check."""

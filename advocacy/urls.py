@@ -12,9 +12,7 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Coalition campaigns")
 admin.site.site_title = _("Coalition campaigns")
 
-urlpatterns = [
-    path("i18n/setlang/", views.set_language, name="set_language"),
-]
+urlpatterns = [path("i18n/setlang/", views.set_language, name="set_language")]
 
 # The public pages first, the statement page's app before all: it is the page most
 # visited, and each route tried before it costs every view of it (its slug converter

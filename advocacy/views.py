@@ -47,5 +47,6 @@ def set_language(request):
 
 
 def _is_safe(request, url):
-    return url_has_allowed_host_and_scheme(url=url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure())
+    return url_has_allowed_host_and_scheme(
+        url=url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )

@@ -37,8 +37,10 @@ def main(campaign_slug, statement_slug):
     signal.signal(signal.SIGTERM, stop)
     moderator = User.objects.get(email=seed.STAFF_EMAIL)
     waiting = SignOn.objects.filter(
-        statement__campaign__slug=campaign_slug, statement__slug=statement_slug,
-        confirmation_state=SignOn.Confirmation.CONFIRMED, moderation_state=SignOn.Moderation.PENDING,
+        statement__campaign__slug=campaign_slug,
+        statement__slug=statement_slug,
+        confirmation_state=SignOn.Confirmation.CONFIRMED,
+        moderation_state=SignOn.Moderation.PENDING,
     ).order_by("pk")
     print("ready", flush=True)
     approved, slowest = 0, 0.0

@@ -30,8 +30,8 @@ def _process_stat(pid_dir: Path):
         text = (pid_dir / "stat").read_text()
     except OSError:
         return None
-    name = text[text.index("(") + 1:text.rindex(")")]
-    fields = text[text.rindex(")") + 2:].split()
+    name = text[text.index("(") + 1 : text.rindex(")")]
+    fields = text[text.rindex(")") + 2 :].split()
     # After the name: state(0) ppid(1) pgrp(2) session(3) ... utime(11) stime(12).
     return name, int(fields[3]), int(fields[11]) + int(fields[12])
 

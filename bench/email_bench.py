@@ -51,14 +51,22 @@ def parse_arguments():
     parser.add_argument("--messages", type=int, default=TARGET_MESSAGES, help="invitations to send (default 10000)")
     parser.add_argument("--workers", type=int, default=TARGET_WORKERS, help="sending processes (default 2)")
     parser.add_argument(
-        "--pool", choices=["solo", "prefork"], default="solo",
+        "--pool",
+        choices=["solo", "prefork"],
+        default="solo",
         help="solo: that many worker processes (default); prefork: one worker with that many pool processes",
     )
-    parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
-                        help="a Redis database for the broker, emptied first (default redis://127.0.0.1:6379/14)")
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14"),
+        help="a Redis database for the broker, emptied first (default redis://127.0.0.1:6379/14)",
+    )
     parser.add_argument("--postgres-url", default=POSTGRES_URL, help="server to create the database on")
-    parser.add_argument("--database", default=DATABASE_NAME,
-                        help=f"its name, starting with bench_ (default {DATABASE_NAME}, or BENCH_EMAIL_DATABASE)")
+    parser.add_argument(
+        "--database",
+        default=DATABASE_NAME,
+        help=f"its name, starting with bench_ (default {DATABASE_NAME}, or BENCH_EMAIL_DATABASE)",
+    )
     parser.add_argument("--timeout", type=float, default=300, help="give up waiting after this many seconds")
     parser.add_argument("--keep-database", action="store_true", help="leave the database behind to inspect")
     return parser.parse_args()
@@ -108,8 +116,11 @@ def flush_redis(redis_url):
 
 def migrate(environment):
     result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=PROJECT_DIR, env=environment,
-        capture_output=True, text=True,
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
     if result.returncode:
         raise CouldNotRun(f"migrate failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
@@ -122,14 +133,19 @@ def seed(messages):
 
     campaign = Campaign.objects.create(name="UN Cybercrime Convention", slug="un-cybercrime-convention")
     statement = Statement.objects.create(
-        campaign=campaign, slug="joint-statement", state=Statement.State.OPEN,
+        campaign=campaign,
+        slug="joint-statement",
+        state=Statement.State.OPEN,
         title="UN Cybercrime Convention must not become a tool to undermine human rights",
     )
     Invitation.objects.bulk_create(
         (
             Invitation(
-                statement=statement, email=f"contact{n:06d}@org{n:06d}.example.org",
-                organization_name=f"Organization {n}", contact_name=f"Contact {n}", country="DE",
+                statement=statement,
+                email=f"contact{n:06d}@org{n:06d}.example.org",
+                organization_name=f"Organization {n}",
+                contact_name=f"Contact {n}",
+                country="DE",
             )
             for n in range(messages)
         ),
@@ -137,7 +153,9 @@ def seed(messages):
     )
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invitation to sign")
     MailingContent.objects.create(
-        mailing=mailing, language="en", subject="Will your organization sign the joint statement?",
+        mailing=mailing,
+        language="en",
+        subject="Will your organization sign the joint statement?",
         body=(
             "We, the undersigned organizations, call on the state delegations to ensure that the "
             "Convention protects **human rights**.\n\nPlease read the statement and sign on before the deadline."
@@ -158,14 +176,22 @@ def start_workers(arguments, environment, log_dir):
     for number, pool in enumerate(pools, 1):
         log_path = log_dir / f"worker-{number}.log"
         command = [
-            sys.executable, "-m", "celery", "-A", "advocacy", "worker", *pool, "--loglevel=INFO",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "advocacy",
+            "worker",
+            *pool,
+            "--loglevel=INFO",
             f"--hostname=email-bench-{number}-{uuid.uuid4().hex[:6]}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ]
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
-                command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT,
-                start_new_session=True,
+                command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         workers.append((process, log_path))
     deadline = time.monotonic() + 60
@@ -300,15 +326,21 @@ def run(arguments):
 
     with SmtpSink() as sink, tempfile.TemporaryDirectory(prefix="email-bench-") as log_dir:
         environment["EMAIL_URL"] = sink.url
-        how = (f"{arguments.workers} worker processes (--pool=solo)" if arguments.pool == "solo"
-               else f"1 worker, --pool=prefork --concurrency={arguments.workers}")
+        how = (
+            f"{arguments.workers} worker processes (--pool=solo)"
+            if arguments.pool == "solo"
+            else f"1 worker, --pool=prefork --concurrency={arguments.workers}"
+        )
         print(f"Starting {how}, sending to {sink.url}…", flush=True)
         workers = start_workers(arguments, environment, Path(log_dir))
         meter = CpuMeter(workers)
         try:
             load = os.getloadavg()[0]
-            print(f"Load average before the run: {load:.2f}"
-                  + ("  (the machine is busy: wall-clock figures will be low)" if load > 0.5 else ""), flush=True)
+            print(
+                f"Load average before the run: {load:.2f}"
+                + ("  (the machine is busy: wall-clock figures will be low)" if load > 0.5 else ""),
+                flush=True,
+            )
             meter.sample()
             started = time.monotonic()
             services.schedule(mailing=mailing)
@@ -363,24 +395,35 @@ def report(arguments, sink, started, first_at, all_at, sent_at, deliveries, cpu)
     print(f"all received after:  {elapsed:.2f} s")
     if sent_at is not None:
         print(f"mailing sent after:  {sent_at - started:.2f} s")
-    print(f"throughput:          {arguments.messages / elapsed:.0f} messages/s "
-          f"(sending only, from the first message: {(received - 1) / max(all_at - first_at, 1e-9):.0f}/s)")
-    print(f"recipients:          {distinct} distinct; {sink.duplicate_count()} raw duplicates; "
-          f"{deliveries.filter(state='sent').count()} deliveries marked sent")
+    print(
+        f"throughput:          {arguments.messages / elapsed:.0f} messages/s "
+        f"(sending only, from the first message: {(received - 1) / max(all_at - first_at, 1e-9):.0f}/s)"
+    )
+    print(
+        f"recipients:          {distinct} distinct; {sink.duplicate_count()} raw duplicates; "
+        f"{deliveries.filter(state='sent').count()} deliveries marked sent"
+    )
     per_message = {name: 1000 * seconds / received for name, seconds in cpu.items()}
     total = sum(per_message.values())
-    print("CPU per message:     " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in per_message.items())
-          + f"; total {total:.2f} ms")
+    print(
+        "CPU per message:     "
+        + ", ".join(f"{name} {ms:.2f} ms" for name, ms in per_message.items())
+        + f"; total {total:.2f} ms"
+    )
     cores = os.cpu_count() or 1
-    print(f"CPU-bound ceiling:   {1000 * cores / total:.0f} messages/s on {cores} cores "
-          f"(if nothing else ran; Redis and the kernel not counted)")
+    print(
+        f"CPU-bound ceiling:   {1000 * cores / total:.0f} messages/s on {cores} cores "
+        f"(if nothing else ran; Redis and the kernel not counted)"
+    )
     projected = TARGET_MESSAGES / (arguments.messages / elapsed)
     comparable = arguments.workers == TARGET_WORKERS
     verdict = "MET" if projected < TARGET_SECONDS else "NOT MET"
     note = "" if comparable else f" (measured with {arguments.workers} sending processes, not {TARGET_WORKERS})"
     scale = "" if arguments.messages == TARGET_MESSAGES else f", projected from {arguments.messages}"
-    print(f"target:              {TARGET_MESSAGES} in < {TARGET_SECONDS} s with {TARGET_WORKERS} worker processes: "
-          f"{verdict} ({projected:.1f} s{scale}){note}")
+    print(
+        f"target:              {TARGET_MESSAGES} in < {TARGET_SECONDS} s with {TARGET_WORKERS} worker processes: "
+        f"{verdict} ({projected:.1f} s{scale}){note}"
+    )
 
 
 def main():

@@ -37,8 +37,18 @@ DATABASE_NAME = "bench_import"
 POSTGRES_URL = "postgres://postgres@127.0.0.1:5432"
 TARGET_ROWS = 1_000
 TARGET_SECONDS = 5
-HEADINGS = ["Timestamp", "I am signing as", "Organisation name", "Country", "Website", "Position", "Institution",
-            "Your full name", "E-mail address", "May we list your name publicly?"]
+HEADINGS = [
+    "Timestamp",
+    "I am signing as",
+    "Organisation name",
+    "Country",
+    "Website",
+    "Position",
+    "Institution",
+    "Your full name",
+    "E-mail address",
+    "May we list your name publicly?",
+]
 COUNTRIES = ["KE", "ZA", "BR", "DE", "FR", "IN", "LB", "MX", "NG", "PH", "US", "GB", "AR", "ID", "TN"]
 
 
@@ -77,8 +87,11 @@ def drop_database(postgres_url):
 
 def migrate(environment):
     result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"], cwd=PROJECT_DIR, env=environment,
-        capture_output=True, text=True,
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise CouldNotRun(f"migrate failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
@@ -93,9 +106,20 @@ def seed_rows():
     rows = []
     for number, entry in enumerate([*joint.submitted_by, *joint.supporting]):
         details = ORGANIZATIONS.get(entry.text, {})
-        rows.append(["2024-08-05 10:12:00", entry.kind, entry.name, details.get("country", ""),
-                     details.get("website", ""), entry.title, entry.affiliation, "Amina Juma",
-                     f"signer{number}@seed.example", "Yes"])
+        rows.append(
+            [
+                "2024-08-05 10:12:00",
+                entry.kind,
+                entry.name,
+                details.get("country", ""),
+                details.get("website", ""),
+                entry.title,
+                entry.affiliation,
+                "Amina Juma",
+                f"signer{number}@seed.example",
+                "Yes",
+            ]
+        )
     return rows
 
 
@@ -104,12 +128,35 @@ def csv_bytes(size):
     for number in range(len(rows), size):
         country = COUNTRIES[number % len(COUNTRIES)]
         if number % 4 == 3:
-            rows.append(["05/08/2024", "Individual", f"Dr. Researcher {number}", country, "", "Professor",
-                         f"University {number % 50}", "", f"researcher{number}@mail.example", "No"])
+            rows.append(
+                [
+                    "05/08/2024",
+                    "Individual",
+                    f"Dr. Researcher {number}",
+                    country,
+                    "",
+                    "Professor",
+                    f"University {number % 50}",
+                    "",
+                    f"researcher{number}@mail.example",
+                    "No",
+                ]
+            )
         else:
-            rows.append(["2024-08-06 09:00:00", "Organization", f"Digital Rights Collective {number}", country,
-                         f"https://collective{number}.example.org", "", "", f"Contact {number}",
-                         f"info@collective{number}.example.org", "Yes"])
+            rows.append(
+                [
+                    "2024-08-06 09:00:00",
+                    "Organization",
+                    f"Digital Rights Collective {number}",
+                    country,
+                    f"https://collective{number}.example.org",
+                    "",
+                    "",
+                    f"Contact {number}",
+                    f"info@collective{number}.example.org",
+                    "Yes",
+                ]
+            )
     output = io.StringIO()
     writer = csv.writer(output)
     writer.writerow(HEADINGS)
@@ -162,23 +209,40 @@ def bench(size, profile):
     from tests.factories import StatementFactory
 
     user = get_user_model().objects.filter(is_superuser=True).first() or get_user_model().objects.create_superuser(
-        email="bench@example.org", password="bench-import")
+        email="bench@example.org", password="bench-import"
+    )
     earlier = StatementFactory(state=Statement.State.OPEN)
     # The seed signatories signed an earlier statement: the file must find them, not duplicate them.
     seed_file = imports.read_table(csv_bytes(len(seed_rows())), "seed.csv")
-    imports.import_sign_ons(statement=earlier, dataset=seed_file, mapping=imports.guess_mapping(seed_file.headers),
-                            options=imports.ImportOptions(), by=user, dry_run=False)
+    imports.import_sign_ons(
+        statement=earlier,
+        dataset=seed_file,
+        mapping=imports.guess_mapping(seed_file.headers),
+        options=imports.ImportOptions(),
+        by=user,
+        dry_run=False,
+    )
     statement = StatementFactory(campaign=earlier.campaign, state=Statement.State.OPEN)
     dataset = imports.read_table(csv_bytes(size), "responses.csv")
     mapping = imports.guess_mapping(dataset.headers)
     options = imports.ImportOptions()
     print(f"{size} rows:", flush=True)
-    report, preview_seconds = timed("preview", lambda: imports.import_sign_ons(
-        statement=statement, dataset=dataset, mapping=mapping, options=options, by=user, dry_run=True), profile)
+    report, preview_seconds = timed(
+        "preview",
+        lambda: imports.import_sign_ons(
+            statement=statement, dataset=dataset, mapping=mapping, options=options, by=user, dry_run=True
+        ),
+        profile,
+    )
     if not report.ok:
         raise CouldNotRun(f"the preview found problems: {report.problems[:5]}")
-    report, import_seconds = timed("import", lambda: imports.import_sign_ons(
-        statement=statement, dataset=dataset, mapping=mapping, options=options, by=user, dry_run=False), profile)
+    report, import_seconds = timed(
+        "import",
+        lambda: imports.import_sign_ons(
+            statement=statement, dataset=dataset, mapping=mapping, options=options, by=user, dry_run=False
+        ),
+        profile,
+    )
     imported = SignOn.objects.filter(statement=statement).count()
     if not report.ok or imported != size:
         raise CouldNotRun(f"the import stored {imported} of {size} rows: {report.problems[:5]}")

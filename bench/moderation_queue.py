@@ -61,8 +61,10 @@ def main():
         with CaptureQueriesContext(connection) as queries:
             client.get(url, params)
         slowest = max(float(query["time"]) for query in queries.captured_queries) * 1000
-        print(f"{label:<55} p50 {statistics.median(timings):7.1f} ms   max {max(timings):7.1f} ms   "
-              f"{len(queries.captured_queries)} queries, slowest {slowest:.1f} ms")
+        print(
+            f"{label:<55} p50 {statistics.median(timings):7.1f} ms   max {max(timings):7.1f} ms   "
+            f"{len(queries.captured_queries)} queries, slowest {slowest:.1f} ms"
+        )
 
     print(f"{SignOn.objects.count()} sign-ons; {ROUNDS} rounds each after {WARM_UP} to warm up\n")
     for label, params in cases:

@@ -56,8 +56,10 @@ def _route_values(campaign_slug, statement_slug):
     campaign = statement.campaign
     sign_on = SignOn.objects.filter(statement=statement).visible().order_by("pk").first()
     invitation, _created = Invitation.objects.get_or_create(
-        statement=statement, email=f"invitee@{campaign_slug}.example",
-        defaults={"organization_name": "Invited Organization"})
+        statement=statement,
+        email=f"invitee@{campaign_slug}.example",
+        defaults={"organization_name": "Invited Organization"},
+    )
     _replace_card_image(campaign, "card.png", b"\x89PNG\r\n\x1a\n" + b"0" * 1024)
     management = make_management_token(sign_on)
     tokens = {
@@ -112,8 +114,9 @@ def queries():
             # Which view a route names is known once it is filled: the token and item follow from it.
             probe_values = {**values, "token": "x", "item_id": 0}
             name = resolve(fill_route(route, probe_values)).view_name
-            path = fill_route(route, {**values, "token": tokens.get(name, ""),
-                                      "item_id": values["item_id"].get(name, 0)})
+            path = fill_route(
+                route, {**values, "token": tokens.get(name, ""), "item_id": values["item_id"].get(name, 0)}
+            )
             _empty_caches()
             client = Client(HTTP_HOST="127.0.0.1")
             visits = {}
@@ -187,8 +190,11 @@ def document(kind, campaign_slug, statement_slug):
         started = time.perf_counter()
         if kind == "csv":
             requested = services.request_export(
-                statements=[statement], kind=Document.Kind.PUBLICATION_LIST, file_format=Document.Format.CSV,
-                by=User.objects.get(email=seed.STAFF_EMAIL))
+                statements=[statement],
+                kind=Document.Kind.PUBLICATION_LIST,
+                file_format=Document.Format.CSV,
+                by=User.objects.get(email=seed.STAFF_EMAIL),
+            )
             built = services.build_document(document_id=requested.pk)
         elif kind == "letter":
             built = services.build_now(services.signed_letter_wanted(statement))
@@ -203,8 +209,7 @@ def document(kind, campaign_slug, statement_slug):
         # Its files go with the folder: no row may point to them (the server would fail to open them).
         Document.objects.all().delete()
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
-    return {"seconds": round(seconds, 3), "bytes": size, "peak_rss_mb": _peak_rss_mb(),
-            "rss_before_mb": rss_before}
+    return {"seconds": round(seconds, 3), "bytes": size, "peak_rss_mb": _peak_rss_mb(), "rss_before_mb": rss_before}
 
 
 PROBES = {"queries": queries, "export": export, "document": document}

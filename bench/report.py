@@ -138,8 +138,10 @@ def document_measure(probe: dict | None) -> str:
     """What a document probe measured, in words."""
     if not probe:
         return "could not run"
-    return (f"{_number(probe['seconds'], 2)} s, {_number(probe['bytes'] / 1024)} KB, "
-            f"peak RSS {_number(probe['peak_rss_mb'])} MB")
+    return (
+        f"{_number(probe['seconds'], 2)} s, {_number(probe['bytes'] / 1024)} KB, "
+        f"peak RSS {_number(probe['peak_rss_mb'])} MB"
+    )
 
 
 def document_rows(results: dict) -> list:
@@ -147,8 +149,14 @@ def document_rows(results: dict) -> list:
     rows = []
     for kind, title, max_seconds in DOCUMENTS_10000:
         probe = (documents.get(10_000) or documents.get("10000") or {}).get(kind)
-        rows.append([title, f"< {max_seconds} s", document_measure(probe),
-                     verdict([probe["seconds"] < max_seconds]) if probe else FAILED])
+        rows.append(
+            [
+                title,
+                f"< {max_seconds} s",
+                document_measure(probe),
+                verdict([probe["seconds"] < max_seconds]) if probe else FAILED,
+            ]
+        )
     at_1m = documents.get(DOCUMENTS_AT) or documents.get(str(DOCUMENTS_AT))
     if at_1m is None:
         return rows  # not seeded (BENCH_SIZES without 1000000)
@@ -162,7 +170,9 @@ def document_rows(results: dict) -> list:
         errors = "; ".join(answer["error"] for answer in (downloads or {}).values() if answer.get("error"))
         rows.append([title, target, f"could not run: {errors or 'not measured'}", FAILED])
     else:
-        text = ", ".join(f"{kind} {answer['status']} in {_number(answer['ms'])} ms" for kind, answer in downloads.items())
+        text = ", ".join(
+            f"{kind} {answer['status']} in {_number(answer['ms'])} ms" for kind, answer in downloads.items()
+        )
         rows.append([title, target, text, verdict([answer["ms"] < DOWNLOAD_MAX_MS for answer in downloads.values()])])
     return rows
 
@@ -174,7 +184,8 @@ def pages_whose_queries_differ(pages: dict) -> list[str]:
     """The public pages that make a different number of queries at 10 and at 10,000
     signatories, on the first visit or on the next (or that were measured at one size only)."""
     return [
-        route for route, sizes in pages.items()
+        route
+        for route, sizes in pages.items()
         if not (sizes.get("10") and sizes.get("10000")) or sizes["10"] != sizes["10000"]
     ]
 
@@ -248,7 +259,8 @@ def cpu_table(results: dict) -> str:
             continue
         bound = hello["total"] / cpu["total"] if hello and cpu["total"] else None
         lines.append(
-            f"| {title} | " + " | ".join(f"{_number(cpu[part], 2)} ms" for part in CPU_PARTS)
+            f"| {title} | "
+            + " | ".join(f"{_number(cpu[part], 2)} ms" for part in CPU_PARTS)
             + f" | {_number(bound, 2)}× |"
         )
     return "\n".join(lines)
@@ -292,8 +304,10 @@ def worker_rss_row(size: int, rss: dict | None) -> list:
     target = f"< {WORKER_MAX_RSS_MB} MB" if size == PAGE_SIZE_TARGET_AT else "—"
     if not rss:
         return [title, target, "could not run", FAILED]
-    text = (f"peak {_number(rss['peak_mb'])} MB, now {_number(rss['rss_mb'])} MB "
-            f"({rss['workers']} workers, {rss['restarted']} restarted since the start)")
+    text = (
+        f"peak {_number(rss['peak_mb'])} MB, now {_number(rss['rss_mb'])} MB "
+        f"({rss['workers']} workers, {rss['restarted']} restarted since the start)"
+    )
     if size != PAGE_SIZE_TARGET_AT:
         return [title, target, text, "—"]
     return [title, target, text, verdict([rss["peak_mb"] < WORKER_MAX_RSS_MB])]
@@ -302,11 +316,15 @@ def worker_rss_row(size: int, rss: dict | None) -> list:
 def table_rows(results: dict) -> list:
     """[case, target, measured, verdict] for every case, in the issue's order."""
     hello = results.get("hello", {}).get("summary") or {}
-    rows = [[
-        "Hello world (baseline, every run)", "—",
-        f"{_number(hello.get('rps'))} req/s, p50 {_number(hello.get('p50_ms'), 1)} ms, "
-        f"p99 {_number(hello.get('p99_ms'), 1)} ms", "—",
-    ]]
+    rows = [
+        [
+            "Hello world (baseline, every run)",
+            "—",
+            f"{_number(hello.get('rps'))} req/s, p50 {_number(hello.get('p50_ms'), 1)} ms, "
+            f"p99 {_number(hello.get('p99_ms'), 1)} ms",
+            "—",
+        ]
+    ]
     for size, measured in (results.get("page_sizes") or {}).items():
         rows.append(page_size_row(int(size), measured))
     for case in results.get("http_cases", []):
@@ -314,13 +332,16 @@ def table_rows(results: dict) -> list:
     for size, rss in (results.get("worker_rss") or {}).items():
         rows.append(worker_rss_row(int(size), rss))
     export = results.get("export")
-    rows.append([
-        f"Publication CSV export, {_number((export or {}).get('rows'))} sign-ons (in a process of its own)",
-        "< 5 s, peak RSS < 150 MB",
-        f"{_number(export['seconds'], 2)} s, peak RSS {_number(export['peak_rss_mb'])} MB" if export
-        else "could not run",
-        judge_export(export),
-    ])
+    rows.append(
+        [
+            f"Publication CSV export, {_number((export or {}).get('rows'))} sign-ons (in a process of its own)",
+            "< 5 s, peak RSS < 150 MB",
+            f"{_number(export['seconds'], 2)} s, peak RSS {_number(export['peak_rss_mb'])} MB"
+            if export
+            else "could not run",
+            judge_export(export),
+        ]
+    )
     rows += document_rows(results)
     email = results.get("email")
     if email is None:
@@ -330,13 +351,18 @@ def table_rows(results: dict) -> list:
     else:
         measured = f"{_number(email['seconds'], 1)} s ({_number(email['per_second'])} messages/s)"
     messages = _number((email or {}).get("messages") or 10_000)
-    rows.append([EMAIL_TITLE.format(messages=messages), f"10,000 in < {EMAIL_MAX_SECONDS} s", measured,
-                 judge_email(email)])
+    rows.append(
+        [EMAIL_TITLE.format(messages=messages), f"10,000 in < {EMAIL_MAX_SECONDS} s", measured, judge_email(email)]
+    )
     queries = results.get("queries")
-    rows.append([
-        "SQL queries per public page, 10 vs 10,000 signatories", "same count",
-        queries_measure(queries), judge_queries(queries),
-    ])
+    rows.append(
+        [
+            "SQL queries per public page, 10 vs 10,000 signatories",
+            "same count",
+            queries_measure(queries),
+            judge_queries(queries),
+        ]
+    )
     return rows
 
 
@@ -412,6 +438,8 @@ def seed_lines(seed: dict) -> list:
         f"(with migrations and the moderation queue: {base.get('total_s')} s)",
     ]
     for size in seed.get("sizes", []):
-        lines.append(f"- the {size['size']:,}-sign-on statement: {size['sign_ons']:,} sign-ons in "
-                     f"{size['total_s']} s (COPY {size['copy_s']} s, then VACUUM ANALYZE)")
+        lines.append(
+            f"- the {size['size']:,}-sign-on statement: {size['sign_ons']:,} sign-ons in "
+            f"{size['total_s']} s (COPY {size['copy_s']} s, then VACUUM ANALYZE)"
+        )
     return [*lines, ""]

@@ -49,8 +49,14 @@ LOG_DIR = ROOT / "var" / "bench"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 # The 10,000-sign-on statement is always seeded: the sign-on POST and the probes use it.
-SIZES = sorted({int(size) for size in os.environ.get(
-    "BENCH_SIZES", ",".join(map(str, seed.DEFAULT_SIZES))).split(",") if size.strip()} | {10_000})
+SIZES = sorted(
+    {
+        int(size)
+        for size in os.environ.get("BENCH_SIZES", ",".join(map(str, seed.DEFAULT_SIZES))).split(",")
+        if size.strip()
+    }
+    | {10_000}
+)
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_advocacy")
 EMAIL_DATABASE = os.environ.get("BENCH_EMAIL_DATABASE", "bench_email")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
@@ -90,10 +96,20 @@ def say(message):
 
 def server_environment(secret_key, staff_password, staff_totp_secret):
     environment = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         # gunicorn reads GUNICORN_CMD_ARGS and WEB_CONCURRENCY: the Dockerfile's flags alone count here.
-        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS",
-                       "GUNICORN_CMD_ARGS", "WEB_CONCURRENCY"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "EMAIL_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "GUNICORN_CMD_ARGS",
+            "WEB_CONCURRENCY",
+        }
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -115,8 +131,13 @@ def server_environment(secret_key, staff_password, staff_totp_secret):
 def python(module_args, environment, *, timeout=600):
     """Run ``python -m ...`` in the bench environment; return its last line of output as JSON, if any."""
     completed = subprocess.run(
-        [sys.executable, *module_args], cwd=ROOT, env=environment, capture_output=True, text=True,
-        timeout=timeout, check=False,
+        [sys.executable, *module_args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     if completed.returncode != 0:
         raise RuntimeError(f"{' '.join(module_args)} failed:\n{completed.stderr[-3000:]}")
@@ -206,8 +227,7 @@ class Server:
         self.log = open(LOG_DIR / f"gunicorn-{port}.log", "w")
         self.command = dockerfile_command(port)
         self.process = subprocess.Popen(
-            self.command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
+            self.command, cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.first_workers = None
 
@@ -252,8 +272,12 @@ class Server:
             peak.append(int(fields["VmHWM"].split()[0]) / 1024)
         if not now:
             return None
-        return {"rss_mb": round(max(now), 1), "peak_mb": round(max(peak), 1), "workers": len(now),
-                "restarted": len(set(self.workers()) - (self.first_workers or set()))}
+        return {
+            "rss_mb": round(max(now), 1),
+            "peak_mb": round(max(peak), 1),
+            "workers": len(now),
+            "restarted": len(set(self.workers()) - (self.first_workers or set())),
+        }
 
     def stop(self):
         if self.process.poll() is None:
@@ -315,7 +339,7 @@ def totp_code(secret, at=None):
     counter = int((time.time() if at is None else at) // 30)
     digest = hmac.new(key, counter.to_bytes(8, "big"), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    return f"{(int.from_bytes(digest[offset:offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{(int.from_bytes(digest[offset : offset + 4], 'big') & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def staff_session(port, password, totp_secret):
@@ -326,13 +350,15 @@ def staff_session(port, password, totp_secret):
     body = urlencode({"login": seed.STAFF_EMAIL, "password": password, "csrfmiddlewaretoken": token})
     status, headers, _ = request(port, "POST", "/accounts/login/", body=body, headers=form_headers)
     session = cookie_from(headers, "sessionid")
-    location = dict((name.lower(), value) for name, value in headers).get("location", "")
+    location = {name.lower(): value for name, value in headers}.get("location", "")
     if status != 302 or not session or not location.startswith("/accounts/2fa/authenticate/"):
-        raise RuntimeError(f"Staff login answered {status} ({location or 'no redirect'}) instead of asking for the code")
+        raise RuntimeError(
+            f"Staff login answered {status} ({location or 'no redirect'}) instead of asking for the code"
+        )
     cookies = f"csrftoken={cookie}; sessionid={session}"
     body = urlencode({"code": totp_code(totp_secret), "csrfmiddlewaretoken": token})
     status, headers, _ = request(
-        port, "POST", "/accounts/2fa/authenticate/", body=body, headers={**form_headers, "Cookie": cookies},
+        port, "POST", "/accounts/2fa/authenticate/", body=body, headers={**form_headers, "Cookie": cookies}
     )
     session = cookie_from(headers, "sessionid") or session
     if status != 302:
@@ -351,8 +377,15 @@ BROWSER = ["Accept-Encoding: gzip, deflate, br"]
 
 
 def case(key, title, target_text, target, path, options, **extra):
-    return {"key": key, "title": title, "target_text": target_text, "target": target, "path": path,
-            "options": options, **extra}
+    return {
+        "key": key,
+        "title": title,
+        "target_text": target_text,
+        "target": target,
+        "path": path,
+        "options": options,
+        **extra,
+    }
 
 
 def page_cases(size):
@@ -360,12 +393,28 @@ def page_cases(size):
     path = page_path(size)
     page_target = ("≥ 0.5× hello", {"min_ratio": 0.5})
     return [
-        case(f"page_{size}", f"Statement page, {size:,} listed sign-ons: GET as a browser (gzip)",
-             *page_target, path, {**PAGE_LOAD, "headers": BROWSER}),
-        case(f"page_{size}_fbclid", f"Statement page, {size:,}: GET ?fbclid=… (the 301 itself)",
-             *page_target, f"{path}?fbclid={FBCLID}", {**PAGE_LOAD, "headers": BROWSER}, redirect_to=path),
-        case(f"page_{size}_identity", f"Statement page, {size:,}: GET without Accept-Encoding",
-             *page_target, path, dict(PAGE_LOAD)),
+        case(
+            f"page_{size}",
+            f"Statement page, {size:,} listed sign-ons: GET as a browser (gzip)",
+            *page_target,
+            path,
+            {**PAGE_LOAD, "headers": BROWSER},
+        ),
+        case(
+            f"page_{size}_fbclid",
+            f"Statement page, {size:,}: GET ?fbclid=… (the 301 itself)",
+            *page_target,
+            f"{path}?fbclid={FBCLID}",
+            {**PAGE_LOAD, "headers": BROWSER},
+            redirect_to=path,
+        ),
+        case(
+            f"page_{size}_identity",
+            f"Statement page, {size:,}: GET without Accept-Encoding",
+            *page_target,
+            path,
+            dict(PAGE_LOAD),
+        ),
     ]
 
 
@@ -374,30 +423,69 @@ def all_cases(staff_cookie, post_args):
     for size in SIZES:
         cases += page_cases(size)
         cases.append({"key": f"rss_{size}", "rss_of": size})
-    cases.append(case(
-        "churn", f"Statement page, {CHURN_SIZE:,}, during moderation churn (one approval a second, gzip)",
-        "p99 < 100 ms", {"max_p99_ms": 100}, page_path(CHURN_SIZE), {**PAGE_LOAD, "headers": BROWSER},
-        churn=seed.size_slugs(CHURN_SIZE)))
+    cases.append(
+        case(
+            "churn",
+            f"Statement page, {CHURN_SIZE:,}, during moderation churn (one approval a second, gzip)",
+            "p99 < 100 ms",
+            {"max_p99_ms": 100},
+            page_path(CHURN_SIZE),
+            {**PAGE_LOAD, "headers": BROWSER},
+            churn=seed.size_slugs(CHURN_SIZE),
+        )
+    )
     staff_page = (
         {**PAGE_LOAD, "connections": ADMIN_CONNECTIONS, "threads": 1, "headers": [f"Cookie: sessionid={staff_cookie}"]}
-        if staff_cookie else None
+        if staff_cookie
+        else None
     )
     cases += [
-        case("admin_moderation_list", f"Moderation list in the admin, every sign-on ({ADMIN_CONNECTIONS} connections)",
-             "p50 < 150 ms", {"max_p50_ms": 150}, ADMIN_LIST, staff_page, error="no staff session"),
-        case("admin_moderation_search",
-             f"Moderation list searched for a part of a name ({ADMIN_CONNECTIONS} connections; for reference)",
-             "—", {}, ADMIN_LIST + "?q=kenya", staff_page, error="no staff session"),
+        case(
+            "admin_moderation_list",
+            f"Moderation list in the admin, every sign-on ({ADMIN_CONNECTIONS} connections)",
+            "p50 < 150 ms",
+            {"max_p50_ms": 150},
+            ADMIN_LIST,
+            staff_page,
+            error="no staff session",
+        ),
+        case(
+            "admin_moderation_search",
+            f"Moderation list searched for a part of a name ({ADMIN_CONNECTIONS} connections; for reference)",
+            "—",
+            {},
+            ADMIN_LIST + "?q=kenya",
+            staff_page,
+            error="no staff session",
+        ),
     ]
     # Last: every sign-on adds rows, which the other cases should not see.
     posting = {**PAGE_LOAD, "script": ROOT / "bench" / "sign_on.lua"} if post_args else None
     cases += [
-        case("sign_on_post", "Sign-on POST, valid, a new organization each (10,000-sign-on statement)",
-             "≥ 0.15× hello, zero errors", {"min_ratio": 0.15, "zero_errors": True}, "/", posting,
-             post=SIGN_10000, post_args=post_args, count_errors=True, error="no CSRF token"),
-        case("sign_on_floor_post", "Floor of any sign-on POST: the same form, one row committed (for reference)",
-             "—", {}, "/", posting, post=SIGN_FLOOR_10000, post_args=post_args, count_errors=True,
-             error="no CSRF token"),
+        case(
+            "sign_on_post",
+            "Sign-on POST, valid, a new organization each (10,000-sign-on statement)",
+            "≥ 0.15× hello, zero errors",
+            {"min_ratio": 0.15, "zero_errors": True},
+            "/",
+            posting,
+            post=SIGN_10000,
+            post_args=post_args,
+            count_errors=True,
+            error="no CSRF token",
+        ),
+        case(
+            "sign_on_floor_post",
+            "Floor of any sign-on POST: the same form, one row committed (for reference)",
+            "—",
+            {},
+            "/",
+            posting,
+            post=SIGN_FLOOR_10000,
+            post_args=post_args,
+            count_errors=True,
+            error="no CSRF token",
+        ),
     ]
     return cases
 
@@ -413,13 +501,27 @@ class Churn:
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         self.worker_log = open(LOG_DIR / "celery-churn.log", "w")
         self.worker = subprocess.Popen(
-            [str(Path(sys.executable).parent / "celery"), "-A", "advocacy", "worker", "--loglevel=INFO",
-             "--concurrency=1"],
-            cwd=ROOT, env=environment, stdout=self.worker_log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                str(Path(sys.executable).parent / "celery"),
+                "-A",
+                "advocacy",
+                "worker",
+                "--loglevel=INFO",
+                "--concurrency=1",
+            ],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.worker_log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.churn", *slugs], cwd=ROOT, env=environment, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, text=True,
+            [sys.executable, "-m", "bench.churn", *slugs],
+            cwd=ROOT,
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         if self.process.stdout.readline().strip() != "ready":
             raise RuntimeError(f"bench.churn did not start: {self.process.communicate()[1][-2000:]}")
@@ -432,8 +534,10 @@ class Churn:
         self.worker_log.close()
         if self.process.returncode:
             raise RuntimeError(f"bench.churn failed: {err[-2000:]}")
-        renders = sum("render_statement_page" in line and "succeeded" in line
-                      for line in (LOG_DIR / "celery-churn.log").read_text().splitlines())
+        renders = sum(
+            "render_statement_page" in line and "succeeded" in line
+            for line in (LOG_DIR / "celery-churn.log").read_text().splitlines()
+        )
         return {**json.loads(out.strip().splitlines()[-1]), "renders": renders}
 
 
@@ -445,20 +549,24 @@ def page_sizes(port, size):
         started = time.perf_counter()
         status, headers, body = request(port, "GET", path, headers={"Accept-Encoding": "gzip, deflate, br"}, raw=True)
         first_view = time.perf_counter() - started
-        encoding = dict((name.lower(), value) for name, value in headers).get("content-encoding")
+        encoding = {name.lower(): value for name, value in headers}.get("content-encoding")
         raw_status, _, raw = request(port, "GET", path, raw=True)
     except (OSError, http.client.HTTPException) as error:
         return {"error": f"{type(error).__name__}: {error}"}
     if status != 200 or raw_status != 200:
         return {"error": f"answered {status} / {raw_status}"}
-    return {"gzip_bytes": len(body) if encoding == "gzip" else len(gzip.compress(raw)), "raw_bytes": len(raw),
-            "encoding": encoding, "first_view_s": round(first_view, 3)}
+    return {
+        "gzip_bytes": len(body) if encoding == "gzip" else len(gzip.compress(raw)),
+        "raw_bytes": len(raw),
+        "encoding": encoding,
+        "first_view_s": round(first_view, 3),
+    }
 
 
 def check_redirect(port, path, expected):
     """The tracker's link answers 301 to the clean address, or a note saying what it answered."""
     status, headers, _ = request(port, "GET", path)
-    location = dict((name.lower(), value) for name, value in headers).get("location")
+    location = {name.lower(): value for name, value in headers}.get("location")
     if status == 301 and location == expected:
         return None
     return f"expected a 301 to {expected}, got {status} to {location}"
@@ -513,20 +621,25 @@ def measure(results, server, environment, staff_cookie, post_args):
                     churned.append(churn.stop())
         results["hello"]["runs"] += hello_runs
         summary = report.summarize(case_runs)
-        item.update(summary=summary, runs=case_runs, hello_runs=hello_runs,
-                    ratio=report.paired_ratio(case_runs, hello_runs))
+        item.update(
+            summary=summary, runs=case_runs, hello_runs=hello_runs, ratio=report.paired_ratio(case_runs, hello_runs)
+        )
         if churned:
             approved = sum(run["approved"] for run in churned)
             slowest = max(run["slowest_approval_ms"] for run in churned)
             renders = sum(run["renders"] for run in churned)
-            item["note"] = (f"{approved} approvals during the runs, the slowest {slowest:,.0f} ms; "
-                            f"the page rendered {renders} times by a Celery worker meanwhile")
+            item["note"] = (
+                f"{approved} approvals during the runs, the slowest {slowest:,.0f} ms; "
+                f"the page rendered {renders} times by a Celery worker meanwhile"
+            )
         if item.get("redirect_to") and not item.get("note"):
-            page = next((done for done in results["http_cases"] if done["key"] == item["key"][:-len("_fbclid")]), None)
+            page = next((done for done in results["http_cases"] if done["key"] == item["key"][: -len("_fbclid")]), None)
             if page and page.get("ratio") and item["ratio"]:
                 # A click on the shared link: this redirect, then the page itself (measured above).
-                item["note"] = (f"301 to the clean address; the click with the page after it: "
-                                f"{1 / (1 / item['ratio'] + 1 / page['ratio']):.2f}× hello (derived)")
+                item["note"] = (
+                    f"301 to the clean address; the click with the page after it: "
+                    f"{1 / (1 / item['ratio'] + 1 / page['ratio']):.2f}× hello (derived)"
+                )
         item.pop("post_args", None)
         results["http_cases"].append(report.judge_http(item))
         say(f"{item['title']}: {report.http_measure(results['http_cases'][-1])}")
@@ -538,9 +651,26 @@ def email_benchmark(environment):
     environment = {**environment, "BENCH_REDIS_URL": REDIS_URL}
     postgres_url = urlsplit(DATABASE_URL)._replace(path="").geturl()
     completed = subprocess.run(
-        [sys.executable, "bench/email_bench.py", "--redis-url", REDIS_URL, "--postgres-url", postgres_url,
-         "--database", EMAIL_DATABASE, "--messages", str(EMAIL_MESSAGES), "--timeout", "180"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=400, check=False,
+        [
+            sys.executable,
+            "bench/email_bench.py",
+            "--redis-url",
+            REDIS_URL,
+            "--postgres-url",
+            postgres_url,
+            "--database",
+            EMAIL_DATABASE,
+            "--messages",
+            str(EMAIL_MESSAGES),
+            "--timeout",
+            "180",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=400,
+        check=False,
     )
     (LOG_DIR / "email_bench.log").write_text(completed.stdout + completed.stderr)
     try:
@@ -574,9 +704,11 @@ def document_requests(port, size):
     No Celery worker runs, so a document never built answers "being prepared" (503)."""
     campaign_slug, statement_slug = seed.size_slugs(size)
     answers = {}
-    for kind, path in (("letter", f"/campaigns/{campaign_slug}/{statement_slug}/signed-letter.pdf"),
-                       ("list", f"/campaigns/{campaign_slug}/{statement_slug}/signatories.csv"),
-                       ("ZIP", f"/campaigns/{campaign_slug}/press-kit/archive/en/")):
+    for kind, path in (
+        ("letter", f"/campaigns/{campaign_slug}/{statement_slug}/signed-letter.pdf"),
+        ("list", f"/campaigns/{campaign_slug}/{statement_slug}/signatories.csv"),
+        ("ZIP", f"/campaigns/{campaign_slug}/press-kit/archive/en/"),
+    ):
         started = time.perf_counter()
         try:
             status = request(port, "GET", path)[0]
@@ -591,8 +723,14 @@ def main():
     started = datetime.datetime.now(datetime.UTC)
     results = {
         "started_at": started.strftime("%Y-%m-%d %H:%M UTC"),
-        "config": {"seconds": SECONDS, "runs": RUNS, "sizes": SIZES, "connections": CONNECTIONS,
-                   "threads": THREADS, "admin_connections": ADMIN_CONNECTIONS},
+        "config": {
+            "seconds": SECONDS,
+            "runs": RUNS,
+            "sizes": SIZES,
+            "connections": CONNECTIONS,
+            "threads": THREADS,
+            "admin_connections": ADMIN_CONNECTIONS,
+        },
         "errors": [],
     }
     secret_key = secrets.token_urlsafe(50)
@@ -606,8 +744,10 @@ def main():
     results["machine"] = machine_info(postgresql, redis_version)
 
     say(f"Seeding: migrate, {seed.signatories_needed(max(SIZES)):,} signatories, the moderation queue, a staff user")
-    results["seed"] = {"base": python(["-m", "bench.seed", "base", str(max(SIZES))], environment, timeout=1800),
-                       "sizes": []}
+    results["seed"] = {
+        "base": python(["-m", "bench.seed", "base", str(max(SIZES))], environment, timeout=1800),
+        "sizes": [],
+    }
     say(f"Seeded: {results['seed']['base']}")
     for size in SIZES:
         say(f"Seeding the statement with {size:,} listed sign-ons")

@@ -24,9 +24,9 @@ import random
 import secrets
 import sys
 import time
+import uuid
 from datetime import timedelta
 from types import SimpleNamespace
-import uuid
 
 import django
 
@@ -66,24 +66,114 @@ def signatories_needed(largest_size: int) -> int:
 
 
 ORGANIZATION_WORDS = [
-    "Digital Rights", "Fundación", "Asociación por los Derechos Digitales", "Centre for", "Initiative for",
-    "Électronique", "Observatorio", "Netzwerk", "Instituto", "Alliance for", "مركز", "Центр", "Coalition for",
-    "Privacy", "Open", "Free Media", "Human Rights", "Access", "Forum", "Collectif", "7amleh", "épicentre",
-    "Jinbonet", "Kenya ICT Action", "Red en Defensa", "Article", "Fórum", "Digitale Gesellschaft",
+    "Digital Rights",
+    "Fundación",
+    "Asociación por los Derechos Digitales",
+    "Centre for",
+    "Initiative for",
+    "Électronique",
+    "Observatorio",
+    "Netzwerk",
+    "Instituto",
+    "Alliance for",
+    "مركز",
+    "Центр",
+    "Coalition for",
+    "Privacy",
+    "Open",
+    "Free Media",
+    "Human Rights",
+    "Access",
+    "Forum",
+    "Collectif",
+    "7amleh",
+    "épicentre",
+    "Jinbonet",
+    "Kenya ICT Action",
+    "Red en Defensa",
+    "Article",
+    "Fórum",
+    "Digitale Gesellschaft",
 ]
 TOPICS = [
-    "Internet Freedom", "Digital Security", "Press Freedom", "Privacy", "Open Technology", "Civic Space",
-    "Data Protection", "Media Development", "Communication Rights", "Technology and Society",
-    "Libertad de Expresión", "Droits Numériques", "Informationsfreiheit", "Liberdade na Rede",
+    "Internet Freedom",
+    "Digital Security",
+    "Press Freedom",
+    "Privacy",
+    "Open Technology",
+    "Civic Space",
+    "Data Protection",
+    "Media Development",
+    "Communication Rights",
+    "Technology and Society",
+    "Libertad de Expresión",
+    "Droits Numériques",
+    "Informationsfreiheit",
+    "Liberdade na Rede",
 ]
-FIRST_NAMES = ["Amina", "Julián", "Douwe", "Lucía", "Tom", "Nighat", "Wafa", "Kwame", "Ana", "Élodie", "Иван",
-               "Mei", "Rasha", "Ola", "Pedro", "Farida", "Jan", "Sofía", "Arjun", "Yuki"]
-LAST_NAMES = ["Korff", "Gómez", "Baker", "Dad", "Ben-Hassine", "Mensah", "Souza", "Dupont", "Petrov", "Chen",
-              "Abdulla", "Eriksen", "Rossi", "Haddad", "Okafor", "Nowak", "Silva", "Kumar", "Tanaka", "Müller"]
-TITLES = ["Emeritus Professor of International Law", "Researcher", "Lawyer", "Senior Fellow", "Journalist",
-          "Professor of Computer Science", "Security researcher", ""]
-AFFILIATIONS = ["London Metropolitan University", "Universidad de Chile", "Independent", "CNRS",
-                "University of Nairobi", "Max Planck Institute", ""]
+FIRST_NAMES = [
+    "Amina",
+    "Julián",
+    "Douwe",
+    "Lucía",
+    "Tom",
+    "Nighat",
+    "Wafa",
+    "Kwame",
+    "Ana",
+    "Élodie",
+    "Иван",
+    "Mei",
+    "Rasha",
+    "Ola",
+    "Pedro",
+    "Farida",
+    "Jan",
+    "Sofía",
+    "Arjun",
+    "Yuki",
+]
+LAST_NAMES = [
+    "Korff",
+    "Gómez",
+    "Baker",
+    "Dad",
+    "Ben-Hassine",
+    "Mensah",
+    "Souza",
+    "Dupont",
+    "Petrov",
+    "Chen",
+    "Abdulla",
+    "Eriksen",
+    "Rossi",
+    "Haddad",
+    "Okafor",
+    "Nowak",
+    "Silva",
+    "Kumar",
+    "Tanaka",
+    "Müller",
+]
+TITLES = [
+    "Emeritus Professor of International Law",
+    "Researcher",
+    "Lawyer",
+    "Senior Fellow",
+    "Journalist",
+    "Professor of Computer Science",
+    "Security researcher",
+    "",
+]
+AFFILIATIONS = [
+    "London Metropolitan University",
+    "Universidad de Chile",
+    "Independent",
+    "CNRS",
+    "University of Nairobi",
+    "Max Planck Institute",
+    "",
+]
 
 
 def setup():
@@ -121,15 +211,24 @@ def signatory_chunk(arguments):
             identity_key = identity.organization_identity_key(name)
         # What Signatory.save() derives; COPY does not call save().
         name, acronym = identity.split_acronym(name, acronym)
-        rows.append({
-            "kind": kind, "name": name, "acronym": acronym, "country": country, "website": website,
-            "title": title, "affiliation": affiliation, "accreditation": "",
-            "normalized_name": identity.normalize_name(name),
-            "website_domain": identity.website_domain(website),
-            "identity_key": identity_key,
-            "sort_key": identity.sort_key(name),
-            "created_at": now, "updated_at": now,
-        })
+        rows.append(
+            {
+                "kind": kind,
+                "name": name,
+                "acronym": acronym,
+                "country": country,
+                "website": website,
+                "title": title,
+                "affiliation": affiliation,
+                "accreditation": "",
+                "normalized_name": identity.normalize_name(name),
+                "website_domain": identity.website_domain(website),
+                "identity_key": identity_key,
+                "sort_key": identity.sort_key(name),
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
     return rows
 
 
@@ -138,7 +237,7 @@ def signatory_rows(count, now, *, seed_value=8, pool=None):
     dicts at once would take gigabytes), in ``pool``'s processes when given (the Unicode sort
     key is most of the cost)."""
     chunks = [(seed_value, first, min(first + CHUNK, count), now) for first in range(0, count, CHUNK)]
-    for rows in (pool.imap(signatory_chunk, chunks) if pool else map(signatory_chunk, chunks)):
+    for rows in pool.imap(signatory_chunk, chunks) if pool else map(signatory_chunk, chunks):
         yield from rows
 
 
@@ -206,11 +305,11 @@ def copy_rows(model, rows) -> int:
         raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
     quoted = ", ".join(connection.ops.quote_name(fields[name]) for name in columns)
     count = 0
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({quoted}) FROM STDIN") as copy:
-            for row in itertools.chain([first], rows):
-                copy.write_row([row[name] for name in columns])
-                count += 1
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+        for row in itertools.chain([first], rows):
+            copy.write_row([row[name] for name in columns])
+            count += 1
     return count
 
 
@@ -220,10 +319,17 @@ def statement_text():
 
     joint = seed_texts.parse_joint_statement()
     return SimpleNamespace(
-        title=joint.title, summary=joint.summary, body=joint.body, concerns_intro=joint.concerns_intro,
-        concerns=joint.concerns, after_concerns=joint.after_concerns, demands_intro=joint.demands_intro,
-        demands=joint.demands, closing=joint.closing,
-        submitted_by_heading=seed_texts.SUBMITTED_BY_HEADING, supporting_heading=seed_texts.SUPPORTING_HEADING,
+        title=joint.title,
+        summary=joint.summary,
+        body=joint.body,
+        concerns_intro=joint.concerns_intro,
+        concerns=joint.concerns,
+        after_concerns=joint.after_concerns,
+        demands_intro=joint.demands_intro,
+        demands=joint.demands,
+        closing=joint.closing,
+        submitted_by_heading=seed_texts.SUBMITTED_BY_HEADING,
+        supporting_heading=seed_texts.SUPPORTING_HEADING,
     )
 
 
@@ -231,10 +337,20 @@ def make_statement(campaign, slug, *, position, title, text, published_at, state
     from campaigns.models import Concern, Demand, Statement, Tier
 
     statement = Statement.objects.create(
-        campaign=campaign, slug=slug, position=position, title=title, summary=text.summary,
-        body=text.body, concerns_intro=text.concerns_intro, demands_intro=text.demands_intro,
-        before_demands=text.after_concerns, closing=text.closing, state=state, published_at=published_at,
-        accepts_late_sign_ons=True, requires_approval=True,
+        campaign=campaign,
+        slug=slug,
+        position=position,
+        title=title,
+        summary=text.summary,
+        body=text.body,
+        concerns_intro=text.concerns_intro,
+        demands_intro=text.demands_intro,
+        before_demands=text.after_concerns,
+        closing=text.closing,
+        state=state,
+        published_at=published_at,
+        accepts_late_sign_ons=True,
+        requires_approval=True,
     )
     Concern.objects.bulk_create(Concern(statement=statement, position=i, text=t) for i, t in enumerate(text.concerns))
     Demand.objects.bulk_create(Demand(statement=statement, position=i, text=t) for i, t in enumerate(text.demands))
@@ -250,31 +366,59 @@ def furnish_campaign(campaign, statement):
     from outreach.models import OutreachAction, Target
     from presskit.models import PressKitItem, PreviewLink
 
-    PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.PRESS_RELEASE,
-                                title="Benchmark press release", body="Text of the release. " * 200)
+    PressKitItem.objects.create(
+        campaign=campaign,
+        kind=PressKitItem.Kind.PRESS_RELEASE,
+        title="Benchmark press release",
+        body="Text of the release. " * 200,
+    )
     for number in range(10):
-        PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.SOCIAL_MESSAGE,
-                                    title=f"Message {number}", body="A suggested message. " * 10)
-    PreviewLink.objects.create(campaign=campaign, label="Newsroom",
-                               expires_at=django.utils.timezone.now() + timedelta(days=30))
+        PressKitItem.objects.create(
+            campaign=campaign,
+            kind=PressKitItem.Kind.SOCIAL_MESSAGE,
+            title=f"Message {number}",
+            body="A suggested message. " * 10,
+        )
+    PreviewLink.objects.create(
+        campaign=campaign, label="Newsroom", expires_at=django.utils.timezone.now() + timedelta(days=30)
+    )
     for country in ("KE", "BR", "FR", "IN", "CL"):
-        Target.objects.create(campaign=campaign, name=f"Delegation of {country}", country=country,
-                              email=f"delegation-{country.lower()}@gov.example")
+        Target.objects.create(
+            campaign=campaign,
+            name=f"Delegation of {country}",
+            country=country,
+            email=f"delegation-{country.lower()}@gov.example",
+        )
     OutreachAction.objects.create(
-        campaign=campaign, statement=statement, kind=OutreachAction.Kind.CONTACT_REPRESENTATIVE,
-        slug="write-to-your-delegation", title="Write to your delegation", instructions="Send the letter.")
+        campaign=campaign,
+        statement=statement,
+        kind=OutreachAction.Kind.CONTACT_REPRESENTATIVE,
+        slug="write-to-your-delegation",
+        title="Write to your delegation",
+        instructions="Send the letter.",
+    )
     OutreachAction.objects.create(
-        campaign=campaign, statement=statement, kind=OutreachAction.Kind.SOCIAL_POST, slug="share",
-        title="Share the statement", social_message="Read and share the statement")
+        campaign=campaign,
+        statement=statement,
+        kind=OutreachAction.Kind.SOCIAL_POST,
+        slug="share",
+        title="Share the statement",
+        social_message="Read and share the statement",
+    )
 
 
 def listed_sign_ons(rng, statement, lead, supporting, signatory_ids, now):
     """Listed sign-ons of ``statement`` (a generator): 2 % in the lead tier, one in ten without
     country."""
     for signatory_id in signatory_ids:
-        yield sign_on(statement, signatory_id, tier=lead if rng.random() < 0.02 else supporting,
-                      signed_at=now - timedelta(days=60 * rng.random()), now=now,
-                      listing="listed_without_country" if rng.random() < 0.1 else "listed")
+        yield sign_on(
+            statement,
+            signatory_id,
+            tier=lead if rng.random() < 0.02 else supporting,
+            signed_at=now - timedelta(days=60 * rng.random()),
+            now=now,
+            listing="listed_without_country" if rng.random() < 0.1 else "listed",
+        )
 
 
 def signatory_ids(first, count):
@@ -282,7 +426,7 @@ def signatory_ids(first, count):
     seeded: a list, read before a COPY starts (no query can run on its connection during one)."""
     from signatories.models import Signatory
 
-    return list(Signatory.objects.order_by("pk").values_list("pk", flat=True)[first:first + count])
+    return list(Signatory.objects.order_by("pk").values_list("pk", flat=True)[first : first + count])
 
 
 def vacuum_analyze():
@@ -313,24 +457,37 @@ def seed_base(largest_size):
     now = django.utils.timezone.now()
     text = statement_text()
     count = signatories_needed(largest_size)
-    with transaction.atomic():
-        with seed_pool() as pool:
-            copy_rows(Signatory, signatory_rows(count, now, pool=pool))
+    with transaction.atomic(), seed_pool() as pool:
+        copy_rows(Signatory, signatory_rows(count, now, pool=pool))
     seeded_signatories = time.monotonic()
     with transaction.atomic():
         small_campaign = Campaign.objects.create(
-            name="Benchmark campaign, 10 signatories", slug=SMALL_CAMPAIGN_SLUG, summary=text.summary)
+            name="Benchmark campaign, 10 signatories", slug=SMALL_CAMPAIGN_SLUG, summary=text.summary
+        )
         small, small_lead, small_supporting = make_statement(
-            small_campaign, SMALL_SLUG, position=0, title=f"{text.title} (10 signatories)", text=text,
-            published_at=now - timedelta(days=5))
+            small_campaign,
+            SMALL_SLUG,
+            position=0,
+            title=f"{text.title} (10 signatories)",
+            text=text,
+            published_at=now - timedelta(days=5),
+        )
         furnish_campaign(small_campaign, small)
-        copy_rows(SignOn, listed_sign_ons(rng, small, small_lead, small_supporting, signatory_ids(0, SMALL_LISTED),
-                                          now))
+        copy_rows(
+            SignOn, listed_sign_ons(rng, small, small_lead, small_supporting, signatory_ids(0, SMALL_LISTED), now)
+        )
         moderation_campaign = Campaign.objects.create(
-            name="Benchmark moderation", slug=MODERATION_CAMPAIGN_SLUG, summary=text.summary)
+            name="Benchmark moderation", slug=MODERATION_CAMPAIGN_SLUG, summary=text.summary
+        )
         moderation, _, moderation_supporting = make_statement(
-            moderation_campaign, MODERATION_SLUG, position=0, title="A statement under moderation", text=text,
-            published_at=None, state="open")
+            moderation_campaign,
+            MODERATION_SLUG,
+            position=0,
+            title="A statement under moderation",
+            text=text,
+            published_at=None,
+            state="open",
+        )
         # The moderation queue: unconfirmed, pending, rejected and approved sign-ons.
         states = [(True, None), (False, None), (False, "pending"), (False, "rejected")]
 
@@ -339,9 +496,15 @@ def seed_base(largest_size):
         def queue():
             for signatory_id in queued:
                 visible, moderation_state = rng.choice(states)
-                yield sign_on(moderation, signatory_id, tier=moderation_supporting,
-                              signed_at=now - timedelta(days=30 * rng.random()), now=now, visible=visible,
-                              moderation=moderation_state)
+                yield sign_on(
+                    moderation,
+                    signatory_id,
+                    tier=moderation_supporting,
+                    signed_at=now - timedelta(days=30 * rng.random()),
+                    now=now,
+                    visible=visible,
+                    moderation=moderation_state,
+                )
 
         copy_rows(SignOn, queue())
         staff = User.objects.create_superuser(STAFF_EMAIL, os.environ["BENCH_STAFF_PASSWORD"])
@@ -372,11 +535,17 @@ def seed_size(size):
     text = statement_text()
     campaign_slug, statement_slug = size_slugs(size)
     with transaction.atomic():
-        campaign = Campaign.objects.create(name=f"Benchmark campaign, {size:,} signatories", slug=campaign_slug,
-                                           summary=text.summary)
+        campaign = Campaign.objects.create(
+            name=f"Benchmark campaign, {size:,} signatories", slug=campaign_slug, summary=text.summary
+        )
         statement, lead, supporting = make_statement(
-            campaign, statement_slug, position=0, title=f"{text.title} ({size:,} signatories)", text=text,
-            published_at=now - timedelta(days=5))
+            campaign,
+            statement_slug,
+            position=0,
+            title=f"{text.title} ({size:,} signatories)",
+            text=text,
+            published_at=now - timedelta(days=5),
+        )
         furnish_campaign(campaign, statement)
         extra = iter(signatory_ids(size, EXTRA_SIGNATORIES))
         listed = signatory_ids(0, size)
@@ -384,14 +553,28 @@ def seed_size(size):
         def rows():
             yield from listed_sign_ons(rng, statement, lead, supporting, listed, now)
             for signatory_id in itertools.islice(extra, UNLISTED):
-                yield sign_on(statement, signatory_id, tier=supporting, signed_at=now - timedelta(days=3), now=now,
-                              listing="unlisted")
+                yield sign_on(
+                    statement,
+                    signatory_id,
+                    tier=supporting,
+                    signed_at=now - timedelta(days=3),
+                    now=now,
+                    listing="unlisted",
+                )
             for signatory_id in itertools.islice(extra, UNCONFIRMED):
-                yield sign_on(statement, signatory_id, tier=supporting, signed_at=now - timedelta(days=1), now=now,
-                              visible=False)
+                yield sign_on(
+                    statement, signatory_id, tier=supporting, signed_at=now - timedelta(days=1), now=now, visible=False
+                )
             for signatory_id in extra:
-                yield sign_on(statement, signatory_id, tier=supporting, signed_at=now - timedelta(hours=5), now=now,
-                              visible=False, moderation="pending")
+                yield sign_on(
+                    statement,
+                    signatory_id,
+                    tier=supporting,
+                    signed_at=now - timedelta(hours=5),
+                    now=now,
+                    visible=False,
+                    moderation="pending",
+                )
 
         count = copy_rows(SignOn, rows())
     copied = time.monotonic()

@@ -6,7 +6,7 @@ every figure is compared to (the production URLs never contain it), and the rate
 limits are off (below).
 """
 
-from advocacy.settings import *  # noqa: F401,F403
+from advocacy.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 

@@ -56,31 +56,38 @@ def write_xlsx(path: Path, rows: int) -> None:
             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
             'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.worksheet+xml"/></Types>'),
+            'officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
             '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
             '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-            '<sheet name="Responses" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            '<sheet name="Responses" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
             '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'),
+            'relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as book:
         for name, text in parts.items():
             book.writestr(name, text)
         with book.open("xl/worksheets/sheet1.xml", "w") as sheet:
-            sheet.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                        b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t>'
-                        b'</is></c><c r="B1" t="inlineStr"><is><t>Email</t></is></c></row>')
+            sheet.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t>'
+                b'</is></c><c r="B1" t="inlineStr"><is><t>Email</t></is></c></row>'
+            )
             # Rows without their numbers (they are optional), all alike: a million of them zip to a few
             # hundred kilobytes, as in the report.
-            row = (b'<row><c t="inlineStr"><is><t>Org</t></is></c>'
-                   b'<c t="inlineStr"><is><t>a@example.org</t></is></c></row>')
+            row = (
+                b'<row><c t="inlineStr"><is><t>Org</t></is></c><c t="inlineStr"><is><t>a@example.org</t></is></c></row>'
+            )
             for _number in range(rows):
                 sheet.write(row)
             sheet.write(b"</sheetData></worksheet>")
@@ -95,8 +102,13 @@ def write_csv(path: Path, rows: int) -> None:
 
 def measure(path: str) -> str:
     environment = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "REDIS_URL"}}
-    finished = subprocess.run([sys.executable, "-c", CHILD.format(project=str(PROJECT_DIR)), path],
-                              capture_output=True, text=True, env=environment, check=True)
+    finished = subprocess.run(
+        [sys.executable, "-c", CHILD.format(project=str(PROJECT_DIR)), path],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=True,
+    )
     return finished.stdout.strip().splitlines()[-1]
 
 

@@ -56,9 +56,13 @@ def sign_floor(request, campaign_slug, statement_slug):
     details = form.signatory_details()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {FLOOR_TABLE} (statement_id, details) VALUES (%s, %s)",  # noqa: S608 (a constant)
-            [statement.pk, json.dumps({**details.public_profile(), "email": details.email,
-                                       "listing": form.cleaned_data["listing"]})],
+            f"INSERT INTO {FLOOR_TABLE} (statement_id, details) VALUES (%s, %s)",
+            [
+                statement.pk,
+                json.dumps(
+                    {**details.public_profile(), "email": details.email, "listing": form.cleaned_data["listing"]}
+                ),
+            ],
         )
     # As the real sign-on answers: the thank-you page, at its content.
     return redirect(

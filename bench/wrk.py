@@ -67,7 +67,7 @@ def parse_wrk_output(text: str) -> dict:
             result["socket_errors"] = dict(zip(("connect", "read", "write", "timeout"), map(int, match.groups())))
             continue
         if stripped.startswith(LUA_MARKER):
-            result["lua"] = json.loads(stripped[len(LUA_MARKER):])
+            result["lua"] = json.loads(stripped[len(LUA_MARKER) :])
     if result["rps"] is None or result["requests"] is None:
         raise ValueError("wrk printed no result:\n" + text)
     return result
@@ -83,8 +83,12 @@ def error_count(run: dict) -> int:
 
 def wrk_command(url, *, seconds, connections, threads, script=None, headers=(), script_args=()):
     command = [
-        "wrk", f"--threads={threads}", f"--connections={connections}", f"--duration={seconds}s",
-        "--timeout=10s", "--latency",
+        "wrk",
+        f"--threads={threads}",
+        f"--connections={connections}",
+        f"--duration={seconds}s",
+        "--timeout=10s",
+        "--latency",
     ]
     for header in headers:
         command += ["--header", header]
@@ -99,9 +103,7 @@ def wrk_command(url, *, seconds, connections, threads, script=None, headers=(), 
 def run_wrk(url, **options) -> dict:
     """Run wrk once against ``url`` (bounded by its duration) and return the parsed figures."""
     command = wrk_command(url, **options)
-    completed = subprocess.run(
-        command, capture_output=True, text=True, timeout=options["seconds"] + 60, check=False
-    )
+    completed = subprocess.run(command, capture_output=True, text=True, timeout=options["seconds"] + 60, check=False)
     if completed.returncode != 0:
         raise RuntimeError(f"wrk failed ({completed.returncode}): {completed.stderr or completed.stdout}")
     result = parse_wrk_output(completed.stdout)

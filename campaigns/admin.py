@@ -27,8 +27,8 @@ from signatories.forms import ImportMappingForm, ImportUploadForm
 from signatories.models import SignOn, visible_sign_on_condition
 
 from . import services as campaign_services
-from .dashboard import campaign_dashboard
 from . import text_diff
+from .dashboard import campaign_dashboard
 from .forms import VersionCompareForm
 from .models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
 
@@ -59,10 +59,16 @@ def _stop_mailings_if_closed(model_admin, request, statement):
     """A statement staff closed by hand: its invitations and reminders stop, and staff are told."""
     cancelled = mailing_services.stop_sign_on_mailings_if_closed(statement=statement)
     if cancelled:
-        model_admin.message_user(request, ngettext(
-            "%(statement)s takes no more sign-ons: %(count)d invitation or reminder not sent yet was cancelled.",
-            "%(statement)s takes no more sign-ons: %(count)d invitations and reminders not sent yet were cancelled.",
-            cancelled) % {"statement": statement, "count": cancelled}, messages.WARNING)
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(statement)s takes no more sign-ons: %(count)d invitation or reminder not sent yet was cancelled.",
+                "%(statement)s takes no more sign-ons: %(count)d invitations and reminders not sent yet were cancelled.",
+                cancelled,
+            )
+            % {"statement": statement, "count": cancelled},
+            messages.WARNING,
+        )
 
 
 class StatementInline(TranslationTabularInline):
@@ -81,8 +87,9 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
     inlines = [StatementInline]
     actions = ["close_now"]
 
-    @admin.action(description=_("Close the selected campaigns now (stops sign-ons, starts retention)"),
-                  permissions=["change"])
+    @admin.action(
+        description=_("Close the selected campaigns now (stops sign-ons, starts retention)"), permissions=["change"]
+    )
     def close_now(self, request, queryset):
         for campaign in queryset:
             already_closed = campaign.closed_at is not None
@@ -104,10 +111,15 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
                 )
             self.message_user(request, message % {"campaign": campaign, "count": len(stopped), "date": erase_on})
             if pending_mailings:
-                self.message_user(request, ngettext(
-                    "%(count)d invitation or reminder not sent yet was cancelled; the list of mailings says why.",
-                    "%(count)d invitations and reminders not sent yet were cancelled; the list of mailings says why.",
-                    pending_mailings) % {"count": pending_mailings})
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d invitation or reminder not sent yet was cancelled; the list of mailings says why.",
+                        "%(count)d invitations and reminders not sent yet were cancelled; the list of mailings says why.",
+                        pending_mailings,
+                    )
+                    % {"count": pending_mailings},
+                )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -117,8 +129,9 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
 
     @admin.display(description=_("dashboard"))
     def dashboard_link(self, campaign):
-        return format_html('<a href="{}">{}</a>', reverse("admin:campaigns_campaign_dashboard", args=[campaign.pk]),
-                           _("Dashboard"))
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:campaigns_campaign_dashboard", args=[campaign.pk]), _("Dashboard")
+        )
 
     def get_urls(self):
         dashboard = self.admin_site.admin_view(self.dashboard_view)
@@ -186,7 +199,13 @@ class TierInline(TranslationStackedInline):
 class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     campaign_path = "campaign"
     list_display = [
-        "title", "campaign", "state", "sign_on_deadline", "published_at", "visible_count", "pending_count",
+        "title",
+        "campaign",
+        "state",
+        "sign_on_deadline",
+        "published_at",
+        "visible_count",
+        "pending_count",
         "view_link",
     ]
     list_filter = ["state", "campaign"]
@@ -195,27 +214,46 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     list_select_related = ["campaign"]
     inlines = [ConcernInline, DemandInline, TierInline]
     actions = [
-        "export_publication_list", "export_publication_list_xlsx", "export_sign_ons", "export_sign_ons_xlsx",
-        "schedule_standard_reminders", "lock_final_text", "unlock_text",
+        "export_publication_list",
+        "export_publication_list_xlsx",
+        "export_sign_ons",
+        "export_sign_ons_xlsx",
+        "schedule_standard_reminders",
+        "lock_final_text",
+        "unlock_text",
     ]
     readonly_fields = ["version", "versions_summary", "text_lock_summary", "import_link", "invitations_summary"]
     fieldsets = [
-        (None, {"fields": [
-            "campaign", "slug", ("language", "position"), ("version", "versions_summary"), "text_lock_summary",
-        ]}),
+        (
+            None,
+            {
+                "fields": [
+                    "campaign",
+                    "slug",
+                    ("language", "position"),
+                    ("version", "versions_summary"),
+                    "text_lock_summary",
+                ]
+            },
+        ),
         *text_fieldsets(SIGNED_TEXT_FIELDS, open_languages={settings.LANGUAGE_CODE}),
         (
             _("Sign-on"),
             {
                 "fields": [
-                    "state", ("sign_on_deadline", "published_at"), "requires_approval",
-                    "allows_tier_requests", "accepts_late_sign_ons", "import_link",
+                    "state",
+                    ("sign_on_deadline", "published_at"),
+                    "requires_approval",
+                    "allows_tier_requests",
+                    "accepts_late_sign_ons",
+                    "import_link",
                 ]
             },
         ),
-        (_("Delivery to targets"), {
-            "fields": ["delivered_at", *(f"delivered_to_{code}" for code, _name in settings.LANGUAGES)],
-        }),
+        (
+            _("Delivery to targets"),
+            {"fields": ["delivered_at", *(f"delivered_to_{code}" for code, _name in settings.LANGUAGES)]},
+        ),
         (_("Invitations"), {"fields": ["invitations_summary"]}),
     ]
 
@@ -233,29 +271,52 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     @admin.display(description=_("final text"))
     def text_lock_summary(self, statement):
         if statement.text_locked_at is None:
-            return _("Not locked: the text can still change (each change is a new version). To lock it, press "
-                     "“Lock the final text” at the top of this page.")
-        return _("Locked on %(date)s, at version %(version)s: the text in the original language cannot change. "
-                 "Translations and the demands' status can.") % {
+            return _(
+                "Not locked: the text can still change (each change is a new version). To lock it, press "
+                "“Lock the final text” at the top of this page."
+            )
+        return _(
+            "Locked on %(date)s, at version %(version)s: the text in the original language cannot change. "
+            "Translations and the demands' status can."
+        ) % {
             "date": date_format(timezone.localtime(statement.text_locked_at), "DATETIME_FORMAT"),
-            "version": statement.version}
+            "version": statement.version,
+        }
 
     @admin.action(description=_("Lock the final text of the selected statements"), permissions=["change"])
     def lock_final_text(self, request, queryset):
-        locked = [statement for statement in queryset if campaign_services.lock_statement_text(
-            statement=statement, by=request.user)]
-        self.message_user(request, ngettext(
-            "%(count)d statement now has its final text locked.",
-            "%(count)d statements now have their final text locked.", len(locked)) % {"count": len(locked)})
+        locked = [
+            statement
+            for statement in queryset
+            if campaign_services.lock_statement_text(statement=statement, by=request.user)
+        ]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d statement now has its final text locked.",
+                "%(count)d statements now have their final text locked.",
+                len(locked),
+            )
+            % {"count": len(locked)},
+        )
 
     @admin.action(description=_("Unlock the text of the selected statements"), permissions=["change"])
     def unlock_text(self, request, queryset):
-        unlocked = [statement for statement in queryset if campaign_services.unlock_statement_text(
-            statement=statement, by=request.user)]
-        self.message_user(request, ngettext(
-            "%(count)d statement's text can change again; each change is a new version.",
-            "%(count)d statements' texts can change again; each change is a new version.",
-            len(unlocked)) % {"count": len(unlocked)}, messages.WARNING)
+        unlocked = [
+            statement
+            for statement in queryset
+            if campaign_services.unlock_statement_text(statement=statement, by=request.user)
+        ]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d statement's text can change again; each change is a new version.",
+                "%(count)d statements' texts can change again; each change is a new version.",
+                len(unlocked),
+            )
+            % {"count": len(unlocked)},
+            messages.WARNING,
+        )
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
@@ -276,9 +337,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             .get_queryset(request)
             .annotate(
                 visible_sign_ons=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")),
-                pending_sign_ons=Count(
-                    "sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)
-                ),
+                pending_sign_ons=Count("sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)),
             )
         )
 
@@ -299,12 +358,18 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         return format_html(
             _(
                 '<a href="{list}">{invited} invited</a> · {opened} opened the link · {signed} signed · '
-                '{rejected} rejected · {declined} declined · {waiting} not yet signed · '
+                "{rejected} rejected · {declined} declined · {waiting} not yet signed · "
                 '<a href="{invite}?statement={pk}">invite more</a>'
             ),
-            list=invitations, invited=counts["invited"], opened=counts["opened"], signed=counts["signed"],
-            rejected=counts["rejected"], declined=counts["declined"], waiting=counts["not_yet_signed"],
-            invite=reverse("admin:mailings_invitation_invite_list"), pk=statement.pk,
+            list=invitations,
+            invited=counts["invited"],
+            opened=counts["opened"],
+            signed=counts["signed"],
+            rejected=counts["rejected"],
+            declined=counts["declined"],
+            waiting=counts["not_yet_signed"],
+            invite=reverse("admin:mailings_invitation_invite_list"),
+            pk=statement.pk,
         )
 
     @admin.display(description=_("versions"))
@@ -330,8 +395,10 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             self.message_user(
                 request,
                 format_html(
-                    _('The text changed: this is now version {number}; new sign-ons record it. '
-                      '<a href="{url}">See what changed and write to signers of earlier versions</a>.'),
+                    _(
+                        "The text changed: this is now version {number}; new sign-ons record it. "
+                        '<a href="{url}">See what changed and write to signers of earlier versions</a>.'
+                    ),
                     number=version.number,
                     url=reverse("admin:campaigns_statement_versions", args=[form.instance.pk]),
                 ),
@@ -342,16 +409,20 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/versions/", wrap(self.versions_view), name="campaigns_statement_versions"),
-            path("<int:pk>/versions/notify/", wrap(self.notify_signers_view),
-                 name="campaigns_statement_notify_signers"),
+            path(
+                "<int:pk>/versions/notify/", wrap(self.notify_signers_view), name="campaigns_statement_notify_signers"
+            ),
             path("<int:pk>/import/", wrap(self.import_view), name="campaigns_statement_import"),
             path("<int:pk>/import/<int:upload_id>/", wrap(self.import_run_view), name="campaigns_statement_import_run"),
             path("<int:pk>/final-text/", wrap(self.text_lock_view), name="campaigns_statement_text_lock"),
             path("<int:pk>/reminders/", wrap(self.reminders_view), name="campaigns_statement_reminders"),
             path("<int:pk>/export/<str:kind>/", wrap(self.export_view), name="campaigns_statement_export"),
             path("exports/", wrap(self.exports_view), name="campaigns_statement_exports"),
-            path("exports/<int:document_id>/", wrap(self.export_download_view),
-                 name="campaigns_statement_export_download"),
+            path(
+                "exports/<int:document_id>/",
+                wrap(self.export_download_view),
+                name="campaigns_statement_export_download",
+            ),
             *super().get_urls(),
         ]
 
@@ -361,9 +432,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         if statement is None or not self.has_view_permission(request, statement):
             return redirect("admin:campaigns_statement_changelist")
         versions = list(statement.versions.select_related("created_by").order_by("number"))
-        signed = dict(
-            statement.sign_ons.order_by().values_list("statement_version").annotate(n=Count("pk"))
-        )
+        signed = dict(statement.sign_ons.order_by().values_list("statement_version").annotate(n=Count("pk")))
         for version in versions:
             version.sign_on_count = signed.get(version.number, 0)
         by_number = {version.number: version for version in versions}
@@ -374,8 +443,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             if form.is_valid():
                 old, new = by_number[int(form.cleaned_data["old"])], by_number[int(form.cleaned_data["new"])]
             elif not form.is_bound:
-                form = VersionCompareForm(initial={"old": old.number, "new": new.number},
-                                          numbers=list(by_number))
+                form = VersionCompareForm(initial={"old": old.number, "new": new.number}, numbers=list(by_number))
         sections = None
         if old is not None and new is not None:
             sections = text_diff.compare_versions(
@@ -414,8 +482,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             self.message_user(request, str(problem), messages.ERROR)
             return redirect("admin:campaigns_statement_versions", statement.pk)
         self.message_user(
-            request,
-            _("A draft mailing to signers of earlier versions is ready: check its text, then schedule it."),
+            request, _("A draft mailing to signers of earlier versions is ready: check its text, then schedule it.")
         )
         return redirect("admin:mailings_mailing_change", mailing.pk)
 
@@ -431,14 +498,18 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _confirmation(self, request, statement, template, title, **context):
-        return TemplateResponse(request, f"admin/campaigns/statement/{template}", {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "statement": statement,
-            "change_url": reverse("admin:campaigns_statement_change", args=[statement.pk]),
-            "opts": self.model._meta,
-            **context,
-        })
+        return TemplateResponse(
+            request,
+            f"admin/campaigns/statement/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "statement": statement,
+                "change_url": reverse("admin:campaigns_statement_change", args=[statement.pk]),
+                "opts": self.model._meta,
+                **context,
+            },
+        )
 
     def _changeable_statement(self, request, pk):
         statement = self.get_object(request, pk)
@@ -470,7 +541,10 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         times, problem = mailing_services.standard_reminder_times(statement)
         by_language = mailing_selectors.invitees_awaiting_answer_by_language(statement)
         return self._confirmation(
-            request, statement, "reminders.html", _("Schedule reminders"),
+            request,
+            statement,
+            "reminders.html",
+            _("Schedule reminders"),
             problem=problem,
             reminders=[(days, timezone.localtime(at)) for days, at in times],
             time_zone=timezone.get_current_timezone_name(),
@@ -486,8 +560,11 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         if request.method != "POST":
             return redirect("admin:campaigns_statement_change", pk)
         statement = self.get_object(request, pk)
-        allowed = (self.has_view_permission(request, statement) if kind == "publication"
-                   else kind == "staff" and self.has_export_sign_ons_permission(request))
+        allowed = (
+            self.has_view_permission(request, statement)
+            if kind == "publication"
+            else kind == "staff" and self.has_export_sign_ons_permission(request)
+        )
         if statement is None or not allowed:
             return redirect("admin:campaigns_statement_changelist")
         return self._export(request, Statement.objects.filter(pk=statement.pk), kind=kind, file_format="csv")
@@ -499,7 +576,8 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         if statement.pk is None:
             return "—"
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:campaigns_statement_import", args=[statement.pk]),
+            '<a href="{}">{}</a>',
+            reverse("admin:campaigns_statement_import", args=[statement.pk]),
             _("Import sign-ons from a CSV or Excel file"),
         )
 
@@ -528,10 +606,12 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     def _mapping_step(upload, mapping, options=None):
         """The mapping form for ``upload``, filled in with ``mapping`` (and ``options``), and the columns' samples,
         as the worker read them."""
-        initial = {"upload": upload.pk, **{f"column_{key}": heading for key, heading in mapping.items()},
-                   **(options or {})}
-        return {"mapping_form": ImportMappingForm(initial=initial, headings=upload.headings),
-                "columns": upload.samples}
+        initial = {
+            "upload": upload.pk,
+            **{f"column_{key}": heading for key, heading in mapping.items()},
+            **(options or {}),
+        }
+        return {"mapping_form": ImportMappingForm(initial=initial, headings=upload.headings), "columns": upload.samples}
 
     def import_view(self, request, pk):
         """Upload a file (a worker reads it) and map its columns; a worker then checks every row (the preview)
@@ -551,8 +631,12 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
                 context["upload_form"] = upload_form
                 return TemplateResponse(request, self.import_template, context)
             # Stored only: the worker reads it, and the next page shows it being read, its columns, or why not.
-            upload = imports.keep_upload(statement=statement, data=upload_form.cleaned_data["data"],
-                                         filename=upload_form.cleaned_data["file"].name, by=request.user)
+            upload = imports.keep_upload(
+                statement=statement,
+                data=upload_form.cleaned_data["data"],
+                filename=upload_form.cleaned_data["file"].name,
+                by=request.user,
+            )
             return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
 
         try:
@@ -591,8 +675,12 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             "%(count)d sign-ons imported into “%(statement)s” from “%(file)s” (%(new)d new signatories; "
             "the others were known already).",
             report.imported,
-        ) % {"count": report.imported, "statement": statement.title, "file": upload.filename,
-             "new": report.new_signatories}
+        ) % {
+            "count": report.imported,
+            "statement": statement.title,
+            "file": upload.filename,
+            "new": report.new_signatories,
+        }
         if upload.options.get("approve"):
             link_text = gettext("See them in the moderation list")
         else:
@@ -614,8 +702,9 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         report = imports.report_from_json(upload.report)
         if upload.state == upload.State.IMPORTED:
             imported_list = self._imported_sign_ons_url(statement, report)
-            self.message_user(request, self._imported_message(statement, upload, report, imported_list),
-                              messages.SUCCESS)
+            self.message_user(
+                request, self._imported_message(statement, upload, report, imported_list), messages.SUCCESS
+            )
             return redirect(imported_list)
         context = {**self._import_context(request, statement), "upload": upload}
         if upload.state in imports.WORKING_STATES:
@@ -630,20 +719,22 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             return TemplateResponse(request, self.import_template, context)
         if upload.headings is None:  # uploaded before the worker read files, and since deployed
             return self._upload_again(request, statement, gettext("The uploaded file has expired: upload it again."))
-        context.update(self._mapping_step(upload, upload.mapping or imports.guess_mapping(upload.headings),
-                                          upload.options))
+        context.update(
+            self._mapping_step(upload, upload.mapping or imports.guess_mapping(upload.headings), upload.options)
+        )
         context["stopped"] = upload.state == upload.State.FAILED
         if report is not None:
             context["report"] = report
-            context["preview_rows"] = report.preview[:imports.PREVIEW_ROWS]
+            context["preview_rows"] = report.preview[: imports.PREVIEW_ROWS]
         return TemplateResponse(request, self.import_template, context)
 
     @admin.display(description=_("page"))
     def view_link(self, statement):
         return format_html('<a href="{}">{}</a>', statement.get_absolute_url(), _("View"))
 
-    @admin.action(description=_("Schedule reminders to invitees 7 days and 1 day before the deadline"),
-                  permissions=["change"])
+    @admin.action(
+        description=_("Schedule reminders to invitees 7 days and 1 day before the deadline"), permissions=["change"]
+    )
     def schedule_standard_reminders(self, request, queryset):
         for statement in queryset:
             try:
@@ -670,21 +761,34 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             return None
         document_kind = Document.Kind.PUBLICATION_LIST if kind == "publication" else Document.Kind.SIGN_ONS
         if kind != "publication":
-            logger.info("Staff export with contact details of statements %s by user %s",
-                        [statement.pk for statement in statements], request.user.pk)
-        document = presskit_services.request_export(statements=statements, kind=document_kind,
-                                                    file_format=file_format, by=request.user)
-        self.message_user(request, format_html(
-            gettext("The export “{name}” is being prepared. It will be listed under <a href=\"{url}\">your exports</a>, "
-                    "ready to download, in a minute or so."),
-            name=document.filename, url=reverse("admin:campaigns_statement_exports"),
-        ))
+            logger.info(
+                "Staff export with contact details of statements %s by user %s",
+                [statement.pk for statement in statements],
+                request.user.pk,
+            )
+        document = presskit_services.request_export(
+            statements=statements, kind=document_kind, file_format=file_format, by=request.user
+        )
+        self.message_user(
+            request,
+            format_html(
+                gettext(
+                    'The export “{name}” is being prepared. It will be listed under <a href="{url}">your exports</a>, '
+                    "ready to download, in a minute or so."
+                ),
+                name=document.filename,
+                url=reverse("admin:campaigns_statement_exports"),
+            ),
+        )
         return redirect("admin:campaigns_statement_exports")
 
     def _exports_in_scope(self, request):
         """This staff member's own exports, each of statements they may still see (their campaigns)."""
-        documents = (Document.objects.filter(requested_by=request.user).exclude(requested_by__isnull=True)
-                     .prefetch_related("statements"))
+        documents = (
+            Document.objects.filter(requested_by=request.user)
+            .exclude(requested_by__isnull=True)
+            .prefetch_related("statements")
+        )
         visible = set(self.get_queryset(request).values_list("pk", flat=True))
         allowed = []
         for document in documents[:EXPORTS_LISTED]:
@@ -699,23 +803,34 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
         if not self.has_view_permission(request):
             return redirect("admin:index")
         exports_listed = self._exports_in_scope(request)
-        return TemplateResponse(request, "admin/campaigns/statement/exports.html", {
-            **self.admin_site.each_context(request),
-            "title": _("Your exports"),
-            "exports": exports_listed,
-            "preparing": any(document.state == Document.State.BUILDING for document in exports_listed),
-            "keep_days": settings.DOCUMENT_EXPORT_KEEP_DAYS,
-            "opts": self.model._meta,
-        })
+        return TemplateResponse(
+            request,
+            "admin/campaigns/statement/exports.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Your exports"),
+                "exports": exports_listed,
+                "preparing": any(document.state == Document.State.BUILDING for document in exports_listed),
+                "keep_days": settings.DOCUMENT_EXPORT_KEEP_DAYS,
+                "opts": self.model._meta,
+            },
+        )
 
     def export_download_view(self, request, document_id):
         """One of this staff member's finished exports, if its statements are still theirs to see."""
-        document = next((document for document in self._exports_in_scope(request)
-                         if document.pk == document_id and document.state == Document.State.READY), None)
+        document = next(
+            (
+                document
+                for document in self._exports_in_scope(request)
+                if document.pk == document_id and document.state == Document.State.READY
+            ),
+            None,
+        )
         if document is None:
             raise Http404
-        return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.filename,
-                            content_type=document.content_type)
+        return FileResponse(
+            document.file.open("rb"), as_attachment=True, filename=document.filename, content_type=document.content_type
+        )
 
     @admin.action(description=_("Export the publication list (CSV)"), permissions=["view"])
     def export_publication_list(self, request, queryset):
@@ -725,15 +840,16 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     def export_publication_list_xlsx(self, request, queryset):
         return self._export(request, queryset, kind="publication", file_format="xlsx")
 
-    @admin.action(description=_("Export all sign-ons with contacts and states (CSV)"),
-                  permissions=["export_sign_ons"])
+    @admin.action(description=_("Export all sign-ons with contacts and states (CSV)"), permissions=["export_sign_ons"])
     def export_sign_ons(self, request, queryset):
         return self._export(request, queryset, kind="staff", file_format="csv")
 
-    @admin.action(description=_("Export all sign-ons with contacts and states (Excel)"),
-                  permissions=["export_sign_ons"])
+    @admin.action(
+        description=_("Export all sign-ons with contacts and states (Excel)"), permissions=["export_sign_ons"]
+    )
     def export_sign_ons_xlsx(self, request, queryset):
         return self._export(request, queryset, kind="staff", file_format="xlsx")
+
 
 @admin.register(Demand)
 class DemandAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):

@@ -81,16 +81,22 @@ def bucket_days(per_day: list[tuple[datetime.date, int]]) -> list[Bar]:
     first, last = per_day[0][0], per_day[-1][0]
     span = (last - first).days + 1
     if span <= MAX_TIME_BARS:
+
         def start_of(day):
             return day
+
         step, label = datetime.timedelta(days=1), "%d %b"
     elif span <= MAX_TIME_BARS * 7:
+
         def start_of(day):
             return day - datetime.timedelta(days=day.weekday())
+
         step, label = datetime.timedelta(days=7), "%d %b"
     else:
+
         def start_of(day):
             return day.replace(day=1)
+
         step, label = None, "%b %Y"
     totals = {}
     for day, count in per_day:
@@ -135,8 +141,11 @@ def campaign_dashboard(campaign: Campaign, statement=None) -> Dashboard:
         submitted=Count("pk", filter=standing),
         confirmed=Count("pk", filter=standing & Q(confirmation_state=SignOn.Confirmation.CONFIRMED)),
         pending=Count("pk", filter=standing & Q(moderation_state=SignOn.Moderation.PENDING)),
-        pending_confirmed=Count("pk", filter=standing & Q(moderation_state=SignOn.Moderation.PENDING,
-                                                         confirmation_state=SignOn.Confirmation.CONFIRMED)),
+        pending_confirmed=Count(
+            "pk",
+            filter=standing
+            & Q(moderation_state=SignOn.Moderation.PENDING, confirmation_state=SignOn.Confirmation.CONFIRMED),
+        ),
         rejected=Count("pk", filter=Q(moderation_state=SignOn.Moderation.REJECTED)),
         withdrawn=Count("pk", filter=~standing),
         counted=Count("pk", filter=visible_sign_on_condition()),
@@ -150,37 +159,55 @@ def campaign_dashboard(campaign: Campaign, statement=None) -> Dashboard:
         .values_list("day")
         .annotate(n=Count("pk"))
     )
-    over_time = vertical_chart(Chart(
-        key="over-time",
-        title=_("Sign-ons over time"),
-        description=_("Sign-ons received (withdrawn ones left out), by the day they were signed."),
-        bars=bucket_days(per_day),
-        label_heading=_("Period starting"),
-        value_heading=_("Sign-ons"),
-    ))
+    over_time = vertical_chart(
+        Chart(
+            key="over-time",
+            title=_("Sign-ons over time"),
+            description=_("Sign-ons received (withdrawn ones left out), by the day they were signed."),
+            bars=bucket_days(per_day),
+            label_heading=_("Period starting"),
+            value_heading=_("Sign-ons"),
+        )
+    )
 
     visible = sign_ons.filter(visible_sign_on_condition())
     by_code = list(
-        visible.order_by().values_list("signatory__country").annotate(n=Count("pk")).order_by("-n", "signatory__country")
+        visible.order_by()
+        .values_list("signatory__country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "signatory__country")
     )
-    country_bars = [Bar(label=str(countries.name(code)) if code else _("No country given"), value=n)
-                    for code, n in by_code[:TOP_COUNTRIES]]
+    country_bars = [
+        Bar(label=str(countries.name(code)) if code else _("No country given"), value=n)
+        for code, n in by_code[:TOP_COUNTRIES]
+    ]
     if len(by_code) > TOP_COUNTRIES:
-        country_bars.append(Bar(label=_("%(count)d other countries") % {"count": len(by_code) - TOP_COUNTRIES},
-                                value=sum(n for _code, n in by_code[TOP_COUNTRIES:])))
-    by_country = horizontal_chart(Chart(
-        key="by-country",
-        title=_("Signatories by country"),
-        description=_("Sign-ons that count publicly (confirmed, approved, not withdrawn), listed or not, by the "
-                      "signatory's country; the %(top)d largest, then the rest together.") % {"top": TOP_COUNTRIES},
-        bars=country_bars,
-        label_heading=_("Country"),
-        value_heading=_("Signatories"),
-    ))
+        country_bars.append(
+            Bar(
+                label=_("%(count)d other countries") % {"count": len(by_code) - TOP_COUNTRIES},
+                value=sum(n for _code, n in by_code[TOP_COUNTRIES:]),
+            )
+        )
+    by_country = horizontal_chart(
+        Chart(
+            key="by-country",
+            title=_("Signatories by country"),
+            description=_(
+                "Sign-ons that count publicly (confirmed, approved, not withdrawn), listed or not, by the "
+                "signatory's country; the %(top)d largest, then the rest together."
+            )
+            % {"top": TOP_COUNTRIES},
+            bars=country_bars,
+            label_heading=_("Country"),
+            value_heading=_("Signatories"),
+        )
+    )
 
     by_tier_rows = list(
-        visible.order_by().values_list("statement_id", "tier_id", "signatory__kind")
-        .annotate(n=Count("pk")).order_by("statement_id", "tier_id", "signatory__kind")
+        visible.order_by()
+        .values_list("statement_id", "tier_id", "signatory__kind")
+        .annotate(n=Count("pk"))
+        .order_by("statement_id", "tier_id", "signatory__kind")
     )
     # As on the public page: an organization without a tier of its statement is in the default one.
     tiers = {}
@@ -197,16 +224,23 @@ def campaign_dashboard(campaign: Campaign, statement=None) -> Dashboard:
         name = _("Individual experts") if kind == "individual" else (tier.name if tier else _("Signatories"))
         label = f"{titles[statement_id]} — {name}" if several else name
         tier_totals[label] = tier_totals.get(label, 0) + n
-    by_tier = horizontal_chart(Chart(
-        key="by-tier",
-        title=_("Signatories by tier"),
-        description=_("Sign-ons that count publicly, by the section of the list they appear in."),
-        bars=[Bar(label=label, value=n) for label, n in tier_totals.items()],
-        label_heading=_("Tier"),
-        value_heading=_("Signatories"),
-    ), label_width=300)
+    by_tier = horizontal_chart(
+        Chart(
+            key="by-tier",
+            title=_("Signatories by tier"),
+            description=_("Sign-ons that count publicly, by the section of the list they appear in."),
+            bars=[Bar(label=label, value=n) for label, n in tier_totals.items()],
+            label_heading=_("Tier"),
+            value_heading=_("Signatories"),
+        ),
+        label_width=300,
+    )
 
     return Dashboard(
-        campaign=campaign, figures=figures, over_time=over_time, by_country=by_country, by_tier=by_tier,
+        campaign=campaign,
+        figures=figures,
+        over_time=over_time,
+        by_country=by_country,
+        by_tier=by_tier,
         invitations=invitation_counts(invitations),
     )

@@ -11,6 +11,7 @@ from advocacy.history import audit_trail
 
 from .rendering import render_markdown
 
+
 def per_language_columns(*fields):
     """The columns django-modeltranslation adds for ``fields`` (campaigns/translation.py).
 
@@ -53,9 +54,7 @@ def render_markdown_per_language(instance, pairs):
 class CampaignQuerySet(models.QuerySet):
     def public(self):
         """Campaigns with at least one statement the public may read."""
-        return self.filter(
-            Exists(Statement.objects.public().filter(campaign=OuterRef("pk")))
-        )
+        return self.filter(Exists(Statement.objects.public().filter(campaign=OuterRef("pk"))))
 
     def announced(self):
         """Campaigns with at least one statement the site lists (see ``StatementQuerySet.announced``)."""
@@ -71,17 +70,24 @@ class Campaign(models.Model):
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     description_html = models.TextField(editable=False, blank=True)
     closed_at = models.DateTimeField(
-        _("closed"), null=True, blank=True,
+        _("closed"),
+        null=True,
+        blank=True,
         help_text=_("When the campaign ended. Its signers' contact details are erased the retention period later."),
     )
     retention_days = models.PositiveIntegerField(
-        _("keep contact details for (days after closing)"), default=180,
+        _("keep contact details for (days after closing)"),
+        default=180,
         help_text=_("Signers without an account and without another active campaign lose their contact details then."),
     )
     reply_to = models.EmailField(
-        _("reply-to address"), max_length=254, blank=True,
-        help_text=_("Where replies to this campaign's emails go (invitations, reminders, press releases, and "
-                    "the email telling a signer their sign-on was rejected). Empty: the site's default."),
+        _("reply-to address"),
+        max_length=254,
+        blank=True,
+        help_text=_(
+            "Where replies to this campaign's emails go (invitations, reminders, press releases, and "
+            "the email telling a signer their sign-on was rejected). Empty: the site's default."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -156,10 +162,13 @@ class SignedTextPart:
 
     def _refuse_changes(self, language):
         columns = ["position", *(f"{field}_{language}" for field in self.SIGNED_FIELDS)]
-        stored = None if self.pk is None else type(self).objects.filter(pk=self.pk).values(
-            "statement_id", *columns).first()
-        if stored is None or stored["statement_id"] != self.statement_id or any(
-            (getattr(self, column) or "") != (stored[column] or "") for column in columns
+        stored = (
+            None if self.pk is None else type(self).objects.filter(pk=self.pk).values("statement_id", *columns).first()
+        )
+        if (
+            stored is None
+            or stored["statement_id"] != self.statement_id
+            or any((getattr(self, column) or "") != (stored[column] or "") for column in columns)
         ):
             raise TextLocked(self.statement_id)
 
@@ -193,9 +202,7 @@ class Statement(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="statements")
     slug = models.SlugField(_("slug"), max_length=100, validators=[validate_statement_slug])
     position = models.PositiveIntegerField(_("position"), default=0)
-    language = models.CharField(
-        _("original language"), max_length=10, choices=settings.LANGUAGES, default="en"
-    )
+    language = models.CharField(_("original language"), max_length=10, choices=settings.LANGUAGES, default="en")
     title = models.CharField(_("title"), max_length=300)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
@@ -224,9 +231,7 @@ class Statement(models.Model):
     published_at = models.DateTimeField(
         _("publication time"), null=True, blank=True, help_text=_("When the statement is (or was) made public.")
     )
-    accepts_late_sign_ons = models.BooleanField(
-        _("accepts sign-ons after publication"), default=False
-    )
+    accepts_late_sign_ons = models.BooleanField(_("accepts sign-ons after publication"), default=False)
     requires_approval = models.BooleanField(
         _("sign-ons need staff approval"),
         default=True,
@@ -241,15 +246,22 @@ class Statement(models.Model):
         _("text version"), default=1, help_text=_("Each sign-on records the version signed.")
     )
     delivered_at = models.DateTimeField(
-        _("delivered"), null=True, blank=True,
+        _("delivered"),
+        null=True,
+        blank=True,
         help_text=_("When the coalition handed the statement to those it addresses; its page says so."),
     )
     delivered_to = models.CharField(
-        _("delivered to"), max_length=300, blank=True,
+        _("delivered to"),
+        max_length=300,
+        blank=True,
         help_text=_("E.g. “the Chair of the Ad Hoc Committee and every state delegation”."),
     )
     text_locked_at = models.DateTimeField(
-        _("final text locked"), null=True, blank=True, editable=False,
+        _("final text locked"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_(
             "Since then the text in the original language, concerns and demands included, cannot change: "
             "it is the final text signatories signed. Translations and the demands' status can still be edited."
@@ -263,10 +275,21 @@ class Statement(models.Model):
     # The signed text's versions, in its original language, are StatementVersions.
     history = audit_trail(
         excluded_fields=[
-            "body_html", "before_demands_html", "closing_html",
+            "body_html",
+            "before_demands_html",
+            "closing_html",
             *per_language_columns(
-                "title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing",
-                "body_html", "before_demands_html", "closing_html", "delivered_to",
+                "title",
+                "summary",
+                "body",
+                "concerns_intro",
+                "before_demands",
+                "demands_intro",
+                "closing",
+                "body_html",
+                "before_demands_html",
+                "closing_html",
+                "delivered_to",
             ),
         ]
     )
@@ -277,9 +300,7 @@ class Statement(models.Model):
         verbose_name_plural = _("statements")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "slug"], name="statement_slug_unique_in_campaign"),
-            models.CheckConstraint(
-                condition=~Q(slug__in=RESERVED_STATEMENT_SLUGS), name="statement_slug_not_reserved"
-            ),
+            models.CheckConstraint(condition=~Q(slug__in=RESERVED_STATEMENT_SLUGS), name="statement_slug_not_reserved"),
             models.CheckConstraint(
                 condition=Q(state__in=["draft", "circulating", "open", "closed", "published"]),
                 name="statement_state_valid",
@@ -293,8 +314,10 @@ class Statement(models.Model):
         super().clean()
         if not getattr(self, f"title_{self.language}", ""):
             raise ValidationError(
-                {f"title_{self.language}": _("The title in the original language (%(language)s) is required.")
-                 % {"language": self.get_language_display()}}
+                {
+                    f"title_{self.language}": _("The title in the original language (%(language)s) is required.")
+                    % {"language": self.get_language_display()}
+                }
             )
 
     def save(self, *args, **kwargs):
@@ -352,10 +375,7 @@ class Statement(models.Model):
         return language if self.is_translated_into(language) else self.language
 
     def get_absolute_url(self):
-        return reverse(
-            "campaigns:statement",
-            kwargs={"campaign_slug": self.campaign.slug, "statement_slug": self.slug},
-        )
+        return reverse("campaigns:statement", kwargs={"campaign_slug": self.campaign.slug, "statement_slug": self.slug})
 
     @property
     def is_public(self):
@@ -429,9 +449,8 @@ class Demand(SignedTextPart, models.Model):
         verbose_name_plural = _("demands")
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "partly_met", "met", "rejected"]),
-                name="demand_status_valid",
-            ),
+                condition=Q(status__in=["pending", "partly_met", "met", "rejected"]), name="demand_status_valid"
+            )
         ]
 
     def __str__(self):
@@ -447,9 +466,7 @@ class Tier(models.Model):
     is_default = models.BooleanField(
         _("default tier"), default=False, help_text=_("Where new sign-ons go unless staff move them.")
     )
-    is_requestable = models.BooleanField(
-        _("signers may request it"), default=False
-    )
+    is_requestable = models.BooleanField(_("signers may request it"), default=False)
 
     class Meta:
         ordering = ["statement", "position", "pk"]
@@ -458,7 +475,7 @@ class Tier(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["statement"], condition=Q(is_default=True), name="one_default_tier_per_statement"
-            ),
+            )
         ]
 
     def __str__(self):
@@ -487,7 +504,11 @@ class StatementVersion(models.Model):
     closing = models.TextField(_("closing"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("edited by"),
     )
 

@@ -10,8 +10,17 @@ from .models import Statement, StatementVersion
 logger = logging.getLogger(__name__)
 
 # The parts of a statement that make up the text people sign, in reading order.
-TEXT_FIELDS = ("title", "summary", "body", "concerns_intro", "concerns", "before_demands", "demands_intro",
-               "demands", "closing")
+TEXT_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "concerns_intro",
+    "concerns",
+    "before_demands",
+    "demands_intro",
+    "demands",
+    "closing",
+)
 
 
 def statement_text(statement: Statement) -> dict:
@@ -35,9 +44,7 @@ def _statement_text(statement: Statement) -> dict:
         "demands_intro": statement.demands_intro,
         "demands": [
             {"text": text, "addressed_to": addressed_to}
-            for text, addressed_to in statement.demands.order_by("position", "pk").values_list(
-                "text", "addressed_to"
-            )
+            for text, addressed_to in statement.demands.order_by("position", "pk").values_list("text", "addressed_to")
         ],
         "closing": statement.closing,
     }
@@ -66,9 +73,7 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
         text = statement_text(statement)
         latest = statement.versions.order_by("-number").first()
         if latest is None:
-            return StatementVersion.objects.create(
-                statement=statement, number=statement.version, created_by=by, **text
-            )
+            return StatementVersion.objects.create(statement=statement, number=statement.version, created_by=by, **text)
         if version_text(latest) == text:
             return None
         if statement.state == Statement.State.DRAFT:

@@ -32,7 +32,6 @@ import math
 import time
 from dataclasses import dataclass
 
-
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import InvalidPage
@@ -118,8 +117,7 @@ def get_statement_for_sign_on(request, campaign_slug, statement_slug):
 
 
 def render_statement_page(
-    request, statement, *, organization_form=None, individual_form=None, extra_context=None, status=200,
-    shared=False,
+    request, statement, *, organization_form=None, individual_form=None, extra_context=None, status=200, shared=False
 ):
     """The statement page as this request sees it: with its forms (sent back with errors, filled in for
     an invitee or a representative) or empty ones. ``shared``: the anonymous readers' page, with
@@ -153,7 +151,12 @@ def page_version(campaign_slug, statement_slug):
         .filter(campaign__slug=campaign_slug, slug=statement_slug)
         .annotate(campaign_updated_at=F("campaign__updated_at"), list_version=signatory_list_version())
         .values_list(
-            "pk", "updated_at", "campaign_updated_at", "list_version", "state", "sign_on_deadline",
+            "pk",
+            "updated_at",
+            "campaign_updated_at",
+            "list_version",
+            "state",
+            "sign_on_deadline",
             "accepts_late_sign_ons",
         )[:1]
     )
@@ -330,7 +333,10 @@ def signatory_list(request, campaign_slug, statement_slug):
     section, name, country = (request.GET.get(field, "").strip() for field in ("section", "name", "country"))
     try:
         listing = signatory_list_page(
-            statement, section=section, name=name[:100], country=country[:2].upper(),
+            statement,
+            section=section,
+            name=name[:100],
+            country=country[:2].upper(),
             number=request.GET.get("page") or 1,
         )
     except InvalidPage:
@@ -341,7 +347,12 @@ def signatory_list(request, campaign_slug, statement_slug):
         request,
         "campaigns/signatory_list.html",
         {
-            "campaign": statement.campaign, "statement": statement, "listing": listing, "name": name,
-            "country": country.upper(), "countries": list(countries), "query": query.urlencode(),
+            "campaign": statement.campaign,
+            "statement": statement,
+            "listing": listing,
+            "name": name,
+            "country": country.upper(),
+            "countries": list(countries),
+            "query": query.urlencode(),
         },
     )

@@ -24,8 +24,17 @@ class CampaignTranslationOptions(TranslationOptions):
 @register(Statement)
 class StatementTranslationOptions(TranslationOptions):
     fields = (
-        "title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing",
-        "body_html", "before_demands_html", "closing_html", "delivered_to",
+        "title",
+        "summary",
+        "body",
+        "concerns_intro",
+        "before_demands",
+        "demands_intro",
+        "closing",
+        "body_html",
+        "before_demands_html",
+        "closing_html",
+        "delivered_to",
     )
     required_languages = ()
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
-from . import views
+from . import statement_page, views
 from .models import RESERVED_STATEMENT_SLUGS
 
 
@@ -36,7 +36,7 @@ urlpatterns = [
     path("campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/", views.statement_detail, name="statement"),
     path(
         "campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/signatories/",
-        views.signatory_list,
+        statement_page.signatory_list,
         name="signatory_list",
     ),
 ]

@@ -5,7 +5,7 @@ from outreach.models import OutreachAction
 from signatories.selectors import signatory_list_version, with_public_signatory_counts
 
 from .models import Campaign, Statement
-from .statement_page import serve_statement_page, signatory_list
+from .statement_page import serve_statement_page
 
 
 def public_statements():

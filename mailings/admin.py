@@ -55,7 +55,15 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
     """Mailings with their state and progress; failures are one click away."""
 
     list_display = [
-        "name", "kind", "statement", "state_and_reason", "scheduled_at", "queued", "sent", "failed", "skipped",
+        "name",
+        "kind",
+        "statement",
+        "state_and_reason",
+        "scheduled_at",
+        "queued",
+        "sent",
+        "failed",
+        "skipped",
     ]
     list_filter = ["state", "kind", "statement"]
     search_fields = ["name"]
@@ -64,11 +72,28 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
     inlines = [MailingContentInline]
     actions = ["schedule_selected", "cancel_selected", "send_test_to_me"]
     readonly_fields = [
-        "state", "started_at", "finished_at", "cancelled_at", "cancelled_reason", "progress_summary", "created_by",
+        "state",
+        "started_at",
+        "finished_at",
+        "cancelled_at",
+        "cancelled_reason",
+        "progress_summary",
+        "created_by",
     ]
     fields = [
-        "name", "kind", "statement", "default_language", "scheduled_at", "press_kit_url",
-        "state", "progress_summary", "started_at", "finished_at", "cancelled_at", "cancelled_reason", "created_by",
+        "name",
+        "kind",
+        "statement",
+        "default_language",
+        "scheduled_at",
+        "press_kit_url",
+        "state",
+        "progress_summary",
+        "started_at",
+        "finished_at",
+        "cancelled_at",
+        "cancelled_reason",
+        "created_by",
     ]
 
     def get_queryset(self, request):
@@ -137,8 +162,12 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
                 '{queued} queued · {sent} sent · <a href="{deliveries}&state__exact=failed">{failed} failed</a> · '
                 '{skipped} skipped · <a href="{deliveries}">all deliveries</a> · <a href="{preview}">preview</a>'
             ),
-            queued=counts.queued, sent=counts.sent, failed=counts.failed, skipped=counts.skipped,
-            deliveries=deliveries, preview=reverse("admin:mailings_mailing_preview", args=[mailing.pk]),
+            queued=counts.queued,
+            sent=counts.sent,
+            failed=counts.failed,
+            skipped=counts.skipped,
+            deliveries=deliveries,
+            preview=reverse("admin:mailings_mailing_preview", args=[mailing.pk]),
         )
 
     @admin.action(description=_("Send or schedule… (first shows who gets it)"), permissions=["change"])
@@ -215,15 +244,18 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
 
         previews = []
         for content in mailing.contents.all():
-            sample = Delivery(mailing=mailing, email=request.user.email, name=_("Recipient name"),
-                              language=content.language)
+            sample = Delivery(
+                mailing=mailing, email=request.user.email, name=_("Recipient name"), language=content.language
+            )
             message = build_delivery_email(sample, mailing, content, test=True)
-            previews.append({
-                "content": content,
-                "message": message,
-                "html": message.alternatives[0][0],
-                "unsubscribe_header": message.extra_headers["List-Unsubscribe"],
-            })
+            previews.append(
+                {
+                    "content": content,
+                    "message": message,
+                    "html": message.alternatives[0][0],
+                    "unsubscribe_header": message.extra_headers["List-Unsubscribe"],
+                }
+            )
         return previews
 
     def preview_view(self, request, pk):
@@ -248,8 +280,12 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
             return redirect("admin:mailings_mailing_changelist")
         change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
         if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
-            self.message_user(request, _("%(mailing)s is %(state)s: it cannot be sent again.")
-                              % {"mailing": mailing, "state": mailing.get_state_display().lower()}, messages.WARNING)
+            self.message_user(
+                request,
+                _("%(mailing)s is %(state)s: it cannot be sent again.")
+                % {"mailing": mailing, "state": mailing.get_state_display().lower()},
+                messages.WARNING,
+            )
             return redirect(change_url)
         later = _sends_later(mailing)
         problem = services.readiness_problem(mailing=mailing)
@@ -345,8 +381,10 @@ class PressContactAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAd
         # Of a journalist shared with other campaigns, only the campaigns this person works on are named.
         ids = campaign_ids_for(request.user)
         campaigns = Campaign.objects.all() if ids is None else Campaign.objects.filter(pk__in=ids)
-        return super().get_queryset(request).prefetch_related(
-            Prefetch("campaigns", queryset=campaigns.only("name"), to_attr="visible_campaigns")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("campaigns", queryset=campaigns.only("name"), to_attr="visible_campaigns"))
         )
 
     @admin.display(description=_("campaigns"))
@@ -465,7 +503,9 @@ class InviteeListForm(PastedListForm):
         ),
     )
     invitees_file = forms.FileField(
-        label=_("Or a CSV file"), required=False, help_text=_("Same columns; a header row starting with “email” is skipped.")
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_("Same columns; a header row starting with “email” is skipped."),
     )
 
     def clean(self):
@@ -473,7 +513,10 @@ class InviteeListForm(PastedListForm):
         cleaned = super().clean()
         cleaned["invitee_list"] = [
             services.Invitee(
-                email=line.email, organization_name=line.first, contact_name=line.second, country=line.country,
+                email=line.email,
+                organization_name=line.first,
+                contact_name=line.second,
+                country=line.country,
                 language=line.language,
             )
             for line in self.lines(cleaned)
@@ -497,7 +540,9 @@ class PressListForm(PastedListForm):
         ),
     )
     contacts_file = forms.FileField(
-        label=_("Or a CSV file"), required=False, help_text=_("Same columns; a header row starting with “email” is skipped.")
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_("Same columns; a header row starting with “email” is skipped."),
     )
 
     def clean(self):
@@ -545,16 +590,28 @@ class InvitationAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmi
                 statement=form.cleaned_data["statement"], invitees=form.cleaned_data["invitee_list"], by=request.user
             )
             statement = form.cleaned_data["statement"]
-            write_url = reverse("admin:mailings_mailing_add") + "?" + urlencode({
-                "kind": Mailing.Kind.INVITATION, "statement": statement.pk, "default_language": statement.language,
-                "name": _("Invitation: %(statement)s") % {"statement": statement},
-            })
+            write_url = (
+                reverse("admin:mailings_mailing_add")
+                + "?"
+                + urlencode(
+                    {
+                        "kind": Mailing.Kind.INVITATION,
+                        "statement": statement.pk,
+                        "default_language": statement.language,
+                        "name": _("Invitation: %(statement)s") % {"statement": statement},
+                    }
+                )
+            )
             self.message_user(
                 request,
                 format_html(
-                    _('{added} invitees added, {existing} already invited. <a href="{url}">Write an invitation '
-                      'mailing</a> to send them.'),
-                    added=added, existing=existing, url=write_url,
+                    _(
+                        '{added} invitees added, {existing} already invited. <a href="{url}">Write an invitation '
+                        "mailing</a> to send them."
+                    ),
+                    added=added,
+                    existing=existing,
+                    url=write_url,
                 ),
                 messages.SUCCESS,
             )

@@ -5,7 +5,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -18,9 +17,7 @@ class ExpiredUnsubscribeLinkForm(DescribedFieldsMixin, forms.Form):
     prefix = "unsubscribe"
 
     email = forms.EmailField(
-        label=_("Your email address"),
-        max_length=254,
-        help_text=_("The address the campaign email was sent to."),
+        label=_("Your email address"), max_length=254, help_text=_("The address the campaign email was sent to.")
     )
 
     def __init__(self, *args, **kwargs):
@@ -40,8 +37,10 @@ def email_problem(email: str) -> str:
     """
     local, at, _domain = (email or "").rpartition("@")
     if at and local and not local.isascii():
-        return _("“%(email)s” has accented or non-Latin letters before the @, which email cannot be sent to "
-                 "from here: ask for another address (e.g. without accents).") % {"email": email}
+        return _(
+            "“%(email)s” has accented or non-Latin letters before the @, which email cannot be sent to "
+            "from here: ask for another address (e.g. without accents)."
+        ) % {"email": email}
     try:
         validate_email(email)
     except ValidationError:
@@ -104,13 +103,15 @@ def parse_contact_list(text: str) -> list[ContactLine]:
             continue
         country = country.upper()
         if country and country not in countries:
-            errors.append(_("Line %(number)d: unknown country code “%(country)s”.")
-                          % {"number": number, "country": country})
+            errors.append(
+                _("Line %(number)d: unknown country code “%(country)s”.") % {"number": number, "country": country}
+            )
             continue
         language = language.lower() or "en"
         if language not in languages:
-            errors.append(_("Line %(number)d: unknown language “%(language)s”.")
-                          % {"number": number, "language": language})
+            errors.append(
+                _("Line %(number)d: unknown language “%(language)s”.") % {"number": number, "language": language}
+            )
             continue
         contacts.append(ContactLine(email, first, second, country, language))
     if errors:
@@ -124,8 +125,9 @@ def read_list_upload(upload) -> str:
     """The text of an uploaded CSV file, read a line at a time; a clear error for a file that is
     larger than ``LIST_MAX_BYTES``, longer than ``LIST_MAX_LINES`` (reading stops there), or not UTF-8 text."""
     if upload.size > LIST_MAX_BYTES:
-        raise ValidationError(_("The file is larger than %(size)d MB: split it.")
-                              % {"size": LIST_MAX_BYTES // (1024 * 1024)})
+        raise ValidationError(
+            _("The file is larger than %(size)d MB: split it.") % {"size": LIST_MAX_BYTES // (1024 * 1024)}
+        )
     lines = []
     for number, line in enumerate(upload, start=1):  # an uploaded file iterates over its lines
         if number > LIST_MAX_LINES:
@@ -133,7 +135,5 @@ def read_list_upload(upload) -> str:
         try:
             lines.append(line.decode("utf-8-sig" if number == 1 else "utf-8"))
         except UnicodeDecodeError:
-            raise ValidationError(
-                _("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8).")
-            )
+            raise ValidationError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
     return "".join(lines)

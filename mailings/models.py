@@ -50,7 +50,9 @@ class PressContact(models.Model):
     # A press release goes to its own campaign's list only: journalists of one fight are not
     # written to about another, and one campaign's staff do not see another's contacts.
     campaigns = models.ManyToManyField(
-        "campaigns.Campaign", related_name="press_contacts", verbose_name=_("campaigns"),
+        "campaigns.Campaign",
+        related_name="press_contacts",
+        verbose_name=_("campaigns"),
         help_text=_("The press releases of these campaigns go to this journalist."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -99,7 +101,11 @@ class Invitation(models.Model):
     opened_at = models.DateTimeField(_("link opened"), null=True, blank=True)
     declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
     sign_on = models.ForeignKey(
-        "signatories.SignOn", on_delete=models.SET_NULL, null=True, blank=True, related_name="invitations",
+        "signatories.SignOn",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
         verbose_name=_("sign-on"),
     )
 
@@ -110,7 +116,7 @@ class Invitation(models.Model):
         verbose_name = _("invitation")
         verbose_name_plural = _("invitations")
         constraints = [
-            models.UniqueConstraint("statement", Lower("email"), name="one_invitation_per_email_per_statement"),
+            models.UniqueConstraint("statement", Lower("email"), name="one_invitation_per_email_per_statement")
         ]
 
     def __str__(self):
@@ -176,17 +182,24 @@ class Mailing(models.Model):
     )
     name = models.CharField(_("internal name"), max_length=200)
     default_language = models.CharField(
-        _("fallback language"), max_length=10, choices=settings.LANGUAGES, default="en",
+        _("fallback language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="en",
         help_text=_("Recipients whose language has no version get this one."),
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
     scheduled_at = models.DateTimeField(
-        _("send at"), null=True, blank=True,
+        _("send at"),
+        null=True,
+        blank=True,
         help_text=_("For a press release: the embargo time. Sent by the workers once due."),
     )
     press_kit_url = models.URLField(_("press kit link"), max_length=500, blank=True)
     statement_version = models.PositiveIntegerField(
-        _("about version"), null=True, blank=True,
+        _("about version"),
+        null=True,
+        blank=True,
         help_text=_("Change of the text: the new version; it goes to signers of every earlier one."),
     )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
@@ -206,8 +219,7 @@ class Mailing(models.Model):
         verbose_name_plural = _("mailings")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(state="scheduled") | Q(scheduled_at__isnull=False),
-                name="scheduled_mailing_has_a_time",
+                condition=~Q(state="scheduled") | Q(scheduled_at__isnull=False), name="scheduled_mailing_has_a_time"
             ),
             models.CheckConstraint(
                 condition=~Q(kind="version_change") | Q(statement_version__isnull=False, statement_version__gte=2),
@@ -233,9 +245,7 @@ class MailingContent(models.Model):
         ordering = ["mailing", "language"]
         verbose_name = _("version")
         verbose_name_plural = _("versions by language")
-        constraints = [
-            models.UniqueConstraint(fields=["mailing", "language"], name="one_content_per_language"),
-        ]
+        constraints = [models.UniqueConstraint(fields=["mailing", "language"], name="one_content_per_language")]
 
     def __str__(self):
         return f"{self.get_language_display()}: {self.subject}"

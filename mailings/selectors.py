@@ -60,8 +60,9 @@ def audience(mailing: Mailing) -> Audience:
             counts[recipient.language] += 1
     written = list(mailing.contents.values_list("language", flat=True))
     rows = [
-        LanguageAudience(language, count, version_language(language, written, mailing.default_language)
-                         if written else "")
+        LanguageAudience(
+            language, count, version_language(language, written, mailing.default_language) if written else ""
+        )
         for language, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
     return Audience(by_language=rows, unsubscribed=skipped)
@@ -72,5 +73,7 @@ def invitees_awaiting_answer_by_language(statement) -> list[tuple[str, int]]:
     the largest group first."""
     names = dict(settings.LANGUAGES)
     counts = Counter(_invitees_awaiting_answer(statement).values_list("language", flat=True))
-    return [(str(names.get(language, language)), count)
-            for language, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return [
+        (str(names.get(language, language)), count)
+        for language, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]

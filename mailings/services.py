@@ -30,8 +30,16 @@ from django.utils.translation import gettext, ngettext
 
 from signatories.models import SignOn
 
-from .models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription, email_hash
-from .models import normalize_email
+from .models import (
+    Delivery,
+    Invitation,
+    Mailing,
+    MailingContent,
+    PressContact,
+    Unsubscription,
+    email_hash,
+    normalize_email,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -141,8 +149,11 @@ def add_to_press_list(*, campaign, journalists: list[Journalist]) -> tuple[int, 
                 try:
                     with transaction.atomic():
                         contact = PressContact.objects.create(
-                            email=email, name=journalist.name or email.partition("@")[0],
-                            outlet=journalist.outlet, country=journalist.country, language=journalist.language,
+                            email=email,
+                            name=journalist.name or email.partition("@")[0],
+                            outlet=journalist.outlet,
+                            country=journalist.country,
+                            language=journalist.language,
                         )
                 except IntegrityError:  # added by someone else meanwhile (the address is unique)
                     contact = PressContact.objects.get(email__iexact=email)
@@ -314,9 +325,7 @@ def signers_of_earlier_versions(statement, version: int):
     return (
         SignOn.objects.for_statement(statement)
         .filter(
-            statement_version__lt=version,
-            confirmation_state=SignOn.Confirmation.CONFIRMED,
-            withdrawn_at__isnull=True,
+            statement_version__lt=version, confirmation_state=SignOn.Confirmation.CONFIRMED, withdrawn_at__isnull=True
         )
         .exclude(moderation_state=SignOn.Moderation.REJECTED)
         .exclude(contact=None)
@@ -351,7 +360,8 @@ def create_version_change_mailing(*, statement, by=None) -> Mailing:
                 "The text of “%(title)s” has changed since you signed it: it is now at version %(version)d. "
                 "Please read the new text. If you no longer support it, you can change how your signature is "
                 "listed, or withdraw it, from your private link below."
-            ) % {"title": statement.title, "version": statement.version},
+            )
+            % {"title": statement.title, "version": statement.version},
         )
     return mailing
 
@@ -409,9 +419,10 @@ def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
     times, problem = standard_reminder_times(statement)
     if problem:
         raise MailingNotReady(problem)
-    languages = [statement.language, *sorted(
-        set(statement.invitations.values_list("language", flat=True).distinct()) - {statement.language}
-    )]
+    languages = [
+        statement.language,
+        *sorted(set(statement.invitations.values_list("language", flat=True).distinct()) - {statement.language}),
+    ]
     created = []
     with transaction.atomic():
         for days, at in times:
@@ -432,7 +443,8 @@ def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
                         language=language,
                         subject=ngettext(
                             "%(days)d day left to sign: %(title)s", "%(days)d days left to sign: %(title)s", days
-                        ) % {"days": days, "title": statement.title},
+                        )
+                        % {"days": days, "title": statement.title},
                         body=gettext(
                             "We have not yet received your organization's signature. The more organizations "
                             "sign, the harder it is for decision makers to ignore the statement."
@@ -575,8 +587,8 @@ def dispatch_due_mailings(now=None) -> list[int]:
         .exclude(Exists(Delivery.objects.filter(leased, mailing=OuterRef("pk"), state=Delivery.State.QUEUED)))
     )
     to_send += list(stalled.values_list("pk", flat=True))
-    for mailing_id in Mailing.objects.filter(state=Mailing.State.SENDING).exclude(pk__in=to_send).values_list(
-        "pk", flat=True
+    for mailing_id in (
+        Mailing.objects.filter(state=Mailing.State.SENDING).exclude(pk__in=to_send).values_list("pk", flat=True)
     ):
         finish_if_done(mailing_id)
     return to_send
@@ -704,7 +716,8 @@ def claim_deliveries(mailing_id: int) -> list[Delivery]:
     now = timezone.now()
     with transaction.atomic():
         ids = list(
-            _due_deliveries(mailing_id, now).select_for_update(skip_locked=True)
+            _due_deliveries(mailing_id, now)
+            .select_for_update(skip_locked=True)
             .order_by("pk")
             .values_list("pk", flat=True)[: settings.MAILING_CLAIM_BATCH]
         )
@@ -840,7 +853,7 @@ def send_pending_deliveries(
                     continue
                 held = [delivery, *batch]
 
-                def keep_alive():
+                def keep_alive(held=held, lease=lease):
                     held[:] = lease.keep(held)
 
                 wait_for_send_slot(keep_alive=keep_alive)
@@ -865,8 +878,11 @@ def send_pending_deliveries(
                     continue
                 deferred_in_a_row = 0
                 Delivery.objects.filter(pk=delivery.pk).update(
-                    state=Delivery.State.SENT, sent_at=timezone.now(), reason="",
-                    attempts=delivery.attempts + 1, next_attempt_at=None,
+                    state=Delivery.State.SENT,
+                    sent_at=timezone.now(),
+                    reason="",
+                    attempts=delivery.attempts + 1,
+                    next_attempt_at=None,
                 )
                 sent += 1
             release(batch)

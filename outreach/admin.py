@@ -25,7 +25,10 @@ class OutreachActionAdmin(CampaignScopedAdmin):
     prepopulated_fields = {"slug": ["title"]}
     list_select_related = ["campaign"]
     fieldsets = [
-        (None, {"fields": ["campaign", "statement", ("kind", "position", "is_active"), "title", "slug", "instructions"]}),
+        (
+            None,
+            {"fields": ["campaign", "statement", ("kind", "position", "is_active"), "title", "slug", "instructions"]},
+        ),
         (_("Template letter (contact your representative)"), {"fields": ["letter_subject", "letter_body"]}),
         (_("Sharing"), {"fields": ["social_message"]}),
     ]
@@ -33,9 +36,13 @@ class OutreachActionAdmin(CampaignScopedAdmin):
     def get_queryset(self, request):
         from django.db.models import Count, Q
 
-        return super().get_queryset(request).annotate(
-            approved=Count("reports", filter=Q(reports__moderation_state=ActionReport.Moderation.APPROVED)),
-            pending=Count("reports", filter=Q(reports__moderation_state=ActionReport.Moderation.PENDING)),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved=Count("reports", filter=Q(reports__moderation_state=ActionReport.Moderation.APPROVED)),
+                pending=Count("reports", filter=Q(reports__moderation_state=ActionReport.Moderation.PENDING)),
+            )
         )
 
     @admin.display(description=_("approved reports"), ordering="approved")
@@ -55,8 +62,19 @@ class ActionReportAdmin(MaskedEmailsAdmin, CampaignScopedAdmin):
     search_fields = ["link", "description", "name", "email"]
     list_select_related = ["action", "action__campaign"]
     date_hierarchy = "created_at"
-    readonly_fields = ["action", "link", "country", "description", "name", "email", "language", "created_at",
-                       "moderation_state", "moderated_at", "moderated_by"]
+    readonly_fields = [
+        "action",
+        "link",
+        "country",
+        "description",
+        "name",
+        "email",
+        "language",
+        "created_at",
+        "moderation_state",
+        "moderated_at",
+        "moderated_by",
+    ]
     actions = ["approve", "reject"]
 
     def has_add_permission(self, request):
@@ -64,8 +82,11 @@ class ActionReportAdmin(MaskedEmailsAdmin, CampaignScopedAdmin):
 
     def _moderate(self, request, queryset, state):
         count = services.moderate_reports(reports=list(queryset), state=state, by=request.user)
-        self.message_user(request, ngettext("%(count)d report updated.", "%(count)d reports updated.", count)
-                          % {"count": count}, messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(count)d report updated.", "%(count)d reports updated.", count) % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Approve: count them on the campaign page"))
     def approve(self, request, queryset):

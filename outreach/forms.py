@@ -15,11 +15,14 @@ class LetterForm(DescribedFieldsMixin, forms.Form):
 
     prefix = "letter"
 
-    country = forms.ChoiceField(label=_("Your country"), required=False,
-                                help_text=_("Shows who to write to in your country."))
+    country = forms.ChoiceField(
+        label=_("Your country"), required=False, help_text=_("Shows who to write to in your country.")
+    )
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
-        label=_("Your letter"), max_length=LETTER_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 16}),
+        label=_("Your letter"),
+        max_length=LETTER_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 16}),
         help_text=_("Edit it as you like: it is sent from your own mail client, never from this site."),
     )
 
@@ -32,8 +35,9 @@ class LetterForm(DescribedFieldsMixin, forms.Form):
 class CountryForm(DescribedFieldsMixin, forms.Form):
     prefix = "letter"
 
-    country = forms.ChoiceField(label=_("Your country"), required=False,
-                                help_text=_("Shows who to write to in your country."))
+    country = forms.ChoiceField(
+        label=_("Your country"), required=False, help_text=_("Shows who to write to in your country.")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,8 +49,7 @@ class MastodonForm(DescribedFieldsMixin, forms.Form):
     prefix = "mastodon"
 
     server = forms.CharField(
-        label=_("Your Mastodon server"), max_length=253,
-        help_text=_("E.g. mastodon.social: where your account is."),
+        label=_("Your Mastodon server"), max_length=253, help_text=_("E.g. mastodon.social: where your account is.")
     )
 
     def __init__(self, *args, **kwargs):
@@ -66,15 +69,23 @@ class ActionReportForm(SpamProtectedFormMixin, DescribedFieldsMixin, forms.Form)
     prefix = "report"
 
     action = forms.ModelChoiceField(label=_("What did you do?"), queryset=None, empty_label=None)
-    link = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https",
-                          help_text=_("To your post, article or the answer you got, if there is one."))
+    link = forms.URLField(
+        label=_("Link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=_("To your post, article or the answer you got, if there is one."),
+    )
     country = forms.ChoiceField(label=_("Country"), required=False, choices=country_choices, widget=CountrySelect)
-    description = forms.CharField(label=_("Tell us more"), max_length=2000, required=False,
-                                  widget=forms.Textarea(attrs={"rows": 4}))
-    name = forms.CharField(label=_("Your name"), max_length=200, required=False,
-                           help_text=_("Never published."))
-    email = forms.EmailField(label=_("Your email"), required=False,
-                             help_text=_("Only if you would like us to get back to you. Never published."))
+    description = forms.CharField(
+        label=_("Tell us more"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    name = forms.CharField(label=_("Your name"), max_length=200, required=False, help_text=_("Never published."))
+    email = forms.EmailField(
+        label=_("Your email"),
+        required=False,
+        help_text=_("Only if you would like us to get back to you. Never published."),
+    )
 
     def __init__(self, *args, actions, **kwargs):
         super().__init__(*args, **kwargs)

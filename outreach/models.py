@@ -24,13 +24,21 @@ class Target(models.Model):
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign")
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STATE_DELEGATION)
-    name = models.CharField(_("name"), max_length=300, help_text=_("E.g. “Delegation of Chile to the Ad Hoc Committee”."))
-    country = CountryField(_("country"), blank=True, help_text=_("Empty for international bodies: shown for every country."))
+    name = models.CharField(
+        _("name"), max_length=300, help_text=_("E.g. “Delegation of Chile to the Ad Hoc Committee”.")
+    )
+    country = CountryField(
+        _("country"), blank=True, help_text=_("Empty for international bodies: shown for every country.")
+    )
     email = models.EmailField(_("public email"), blank=True)
     phone = models.CharField(_("public phone"), max_length=50, blank=True)
     website = models.URLField(_("website or contact form"), max_length=500, blank=True)
-    social_handle = models.CharField(_("social-media account"), max_length=200, blank=True,
-                                     help_text=_("E.g. “@MinRelChile” or “@name@mastodon.social”."))
+    social_handle = models.CharField(
+        _("social-media account"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. “@MinRelChile” or “@name@mastodon.social”."),
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -40,8 +48,16 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "country", "name"], name="target_unique_per_campaign_country"),
             models.CheckConstraint(
-                condition=Q(kind__in=["state_delegation", "permanent_mission", "ministry", "parliamentarian",
-                                      "committee", "other"]),
+                condition=Q(
+                    kind__in=[
+                        "state_delegation",
+                        "permanent_mission",
+                        "ministry",
+                        "parliamentarian",
+                        "committee",
+                        "other",
+                    ]
+                ),
                 name="target_kind_valid",
             ),
         ]
@@ -61,9 +77,7 @@ class OutreachActionQuerySet(models.QuerySet):
     def public(self):
         """Active actions supporters see: none about a statement not yet announced (a draft,
         or one circulating privately before its launch)."""
-        return self.active().filter(
-            Q(statement__isnull=True) | ~Q(statement__state__in=Statement.UNANNOUNCED_STATES)
-        )
+        return self.active().filter(Q(statement__isnull=True) | ~Q(statement__state__in=Statement.UNANNOUNCED_STATES))
 
     def with_report_counts(self):
         """Each action with ``report_count``: the approved reports of supporters who did it."""
@@ -86,7 +100,11 @@ class OutreachAction(models.Model):
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="outreach_actions", verbose_name=_("campaign")
     )
     statement = models.ForeignKey(
-        "campaigns.Statement", on_delete=models.SET_NULL, null=True, blank=True, related_name="outreach_actions",
+        "campaigns.Statement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="outreach_actions",
         verbose_name=_("statement"),
         help_text=_("The statement shared and whose demands the template letter uses."),
     )
@@ -98,11 +116,12 @@ class OutreachAction(models.Model):
     instructions_html = models.TextField(editable=False, blank=True)
     letter_subject = models.CharField(_("subject of the template letter"), max_length=200, blank=True)
     letter_body = models.TextField(
-        _("template letter"), blank=True,
-        help_text=_("Leave empty to build it from the statement's demands."),
+        _("template letter"), blank=True, help_text=_("Leave empty to build it from the statement's demands.")
     )
     social_message = models.TextField(
-        _("message to share"), blank=True, max_length=1000,
+        _("message to share"),
+        blank=True,
+        max_length=1000,
         help_text=_("Prefilled in the share links, followed by the statement's address."),
     )
     is_active = models.BooleanField(_("shown to supporters"), default=True)
@@ -118,8 +137,9 @@ class OutreachAction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "slug"], name="outreach_action_slug_unique_in_campaign"),
             models.CheckConstraint(
-                condition=Q(kind__in=["contact_representative", "contact_media", "social_post", "publish_website",
-                                      "other"]),
+                condition=Q(
+                    kind__in=["contact_representative", "contact_media", "social_post", "publish_website", "other"]
+                ),
                 name="outreach_action_kind_valid",
             ),
         ]

@@ -23,15 +23,17 @@ def campaign_actions(campaign):
 
 
 def campaign_action(campaign, action_slug) -> OutreachAction:
-    return get_object_or_404(
-        campaign_actions(campaign).prefetch_related("statement__demands"), slug=action_slug
-    )
+    return get_object_or_404(campaign_actions(campaign).prefetch_related("statement__demands"), slug=action_slug)
 
 
 def targets_for_country(campaign, country):
     """The targets in ``country``, then the international ones (no country) that concern everyone."""
-    return list(
-        Target.objects.filter(campaign=campaign).filter(Q(country=country) | Q(country="")).order_by(
-            "-country", "position", "name", "pk"
+    return (
+        list(
+            Target.objects.filter(campaign=campaign)
+            .filter(Q(country=country) | Q(country=""))
+            .order_by("-country", "position", "name", "pk")
         )
-    ) if country else []
+        if country
+        else []
+    )

@@ -17,8 +17,13 @@ def report_action(*, action, link="", country="", description="", name="", email
     Name and email are kept for staff only; logs carry the report's id, never them.
     """
     report = ActionReport.objects.create(
-        action=action, link=link, country=country, description=description.strip(), name=name.strip(),
-        email=email.strip(), language=language,
+        action=action,
+        link=link,
+        country=country,
+        description=description.strip(),
+        name=name.strip(),
+        email=email.strip(),
+        language=language,
     )
     logger.info("Action report %s received for action %s", report.pk, action.pk)
     return report

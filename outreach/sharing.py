@@ -25,17 +25,21 @@ def share_links(*, message, url, subject=""):
     text = share_text(message, url)
     return [
         ShareLink("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": text})),
-        ShareLink("X (Twitter)", "https://twitter.com/intent/tweet?" + urlencode({"text": message.strip(), "url": url})),
+        ShareLink(
+            "X (Twitter)", "https://twitter.com/intent/tweet?" + urlencode({"text": message.strip(), "url": url})
+        ),
         ShareLink("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
         ShareLink("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
         ShareLink("Telegram", "https://t.me/share/url?" + urlencode({"url": url, "text": message.strip()})),
         ShareLink("WhatsApp", "https://wa.me/?" + urlencode({"text": text})),
-        ShareLink(str(_("Email")), f"mailto:?subject={quote(subject or message[:80], safe='')}&body={quote(text, safe='')}"),
+        ShareLink(
+            str(_("Email")), f"mailto:?subject={quote(subject or message[:80], safe='')}&body={quote(text, safe='')}"
+        ),
     ]
 
 
 def normalize_mastodon_server(value: str) -> str | None:
-    """"https://Mastodon.Social/@me" → "mastodon.social"; None when it is not a host name."""
+    """ "https://Mastodon.Social/@me" → "mastodon.social"; None when it is not a host name."""
     server = value.strip().lower()
     server = re.sub(r"^https?://", "", server).split("/", 1)[0].split("@")[-1]
     return server if MASTODON_SERVER.match(server) else None

@@ -1,9 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from advocacy import rate_limits
@@ -15,16 +13,19 @@ from .letters import mailto_link, template_letter, template_subject
 from .models import OutreachAction
 from .sharing import mastodon_share_link, share_links
 
-
-THANK_YOU_FOR_REPORTING = gettext_lazy("Thank you for telling us what you did! It will count here once we have seen it.")
+THANK_YOU_FOR_REPORTING = gettext_lazy(
+    "Thank you for telling us what you did! It will count here once we have seen it."
+)
 
 
 def _actions_page(request, campaign, *, report_form=None, status=200):
     actions = list(selectors.campaign_actions(campaign))
     report_form = report_form or ActionReportForm(actions=selectors.campaign_actions(campaign))
     return render(
-        request, "outreach/actions.html",
-        {"campaign": campaign, "actions": actions, "report_form": report_form}, status=status,
+        request,
+        "outreach/actions.html",
+        {"campaign": campaign, "actions": actions, "report_form": report_form},
+        status=status,
     )
 
 
@@ -46,9 +47,7 @@ def action_detail(request, campaign_slug, action_slug):
     context = {
         "campaign": campaign,
         "action": action,
-        "report_form": ActionReportForm(
-            actions=selectors.campaign_actions(campaign), initial={"action": action.pk}
-        ),
+        "report_form": ActionReportForm(actions=selectors.campaign_actions(campaign), initial={"action": action.pk}),
         "shared_url": _shared_url(action),
         "embed_base": settings.SITE_URL,
     }
@@ -88,7 +87,8 @@ def _letter_context(request, campaign, action):
         "targets": targets,
         # An edited letter with errors gets no link until it is corrected.
         "mailto": mailto_link(recipients=recipients, subject=subject, body=body)
-        if not letter_form.is_bound or letter_form.is_valid() else "",
+        if not letter_form.is_bound or letter_form.is_valid()
+        else "",
         "recipients": recipients,
     }
 
@@ -111,8 +111,13 @@ def report(request, campaign_slug):
         return redirect("outreach:actions", campaign_slug=campaign.slug)
     data = form.cleaned_data
     services.report_action(
-        action=data["action"], link=data["link"], country=data["country"], description=data["description"],
-        name=data["name"], email=data["email"], language=get_language(),
+        action=data["action"],
+        link=data["link"],
+        country=data["country"],
+        description=data["description"],
+        name=data["name"],
+        email=data["email"],
+        language=get_language(),
     )
     messages.success(request, THANK_YOU_FOR_REPORTING)
     return redirect("outreach:actions", campaign_slug=campaign.slug)

@@ -31,7 +31,9 @@ class PressKitItemAdmin(CampaignScopedAdmin):
         if item.embargo_until is None:
             return _("public")
         if item.is_embargoed():
-            return format_html("{} {}", _("embargoed until"), timezone.localtime(item.embargo_until).strftime("%Y-%m-%d %H:%M"))
+            return format_html(
+                "{} {}", _("embargoed until"), timezone.localtime(item.embargo_until).strftime("%Y-%m-%d %H:%M")
+            )
         return _("public since the embargo ended")
 
 
@@ -61,6 +63,7 @@ class PreviewLinkAdmin(CampaignScopedAdmin):
     def revoke(self, request, queryset):
         count = services.revoke_preview_links(links=list(queryset))
         self.message_user(
-            request, ngettext("%(count)d link revoked.", "%(count)d links revoked.", count) % {"count": count},
+            request,
+            ngettext("%(count)d link revoked.", "%(count)d links revoked.", count) % {"count": count},
             messages.SUCCESS,
         )

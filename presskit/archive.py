@@ -61,7 +61,10 @@ def press_kit_version(kit) -> str:
     """A digest of what the archive of ``kit`` holds: its items as they are now (past their embargo or not), and
     each statement's letter and list; a stored archive whose digest differs is rebuilt."""
     parts = (
-        kit.campaign.pk, kit.campaign.updated_at, kit.language, kit.preview,
+        kit.campaign.pk,
+        kit.campaign.updated_at,
+        kit.language,
+        kit.preview,
         tuple((item.pk, item.updated_at) for item in kit.items),
         tuple((statement.pk, statement.signatory_count, letter_version(statement)[0]) for statement in kit.statements),
     )
@@ -69,10 +72,7 @@ def press_kit_version(kit) -> str:
 
 
 def _readme(kit):
-    lines = [
-        _("Press kit: %(campaign)s") % {"campaign": kit.campaign.name},
-        "",
-    ]
+    lines = [_("Press kit: %(campaign)s") % {"campaign": kit.campaign.name}, ""]
     for item in kit.items:
         lines.append(f"- {item.get_kind_display()}: {item.title}")
         if item.is_image:
@@ -90,10 +90,12 @@ def archive_entries(kit):
     entries = [(_("README.txt"), _readme(kit))]
     messages = kit.social_messages
     if messages:
-        entries.append((
-            "social-media-messages.txt",
-            "\n\n----------\n\n".join(f"{item.title}\n\n{item.body}" for item in messages if item.body) + "\n",
-        ))
+        entries.append(
+            (
+                "social-media-messages.txt",
+                "\n\n----------\n\n".join(f"{item.title}\n\n{item.body}" for item in messages if item.body) + "\n",
+            )
+        )
     for item in kit.items:
         folder = {
             PressKitItem.Kind.PRESS_RELEASE: "press-releases",
@@ -102,16 +104,28 @@ def archive_entries(kit):
             PressKitItem.Kind.DOCUMENT: "documents",
         }[item.kind]
         if item.kind == PressKitItem.Kind.PRESS_RELEASE and item.body:
-            entries.append((f"{folder}/{item.pk}-{slugify(item.title)[:60] or 'press-release'}.md",
-                            f"# {item.title}\n\n{item.body}\n"))
+            entries.append(
+                (
+                    f"{folder}/{item.pk}-{slugify(item.title)[:60] or 'press-release'}.md",
+                    f"# {item.title}\n\n{item.body}\n",
+                )
+            )
         if item.file:
             entries.append((f"{folder}/{item.pk}-{item.download_name}", _file_chunks(item.file)))
     for statement in kit.statements:
         if statement.signatory_count:
-            entries.append((f"signed-letters/{statement.slug}.pdf",
-                            _stored_or_built(statement, Document.Kind.SIGNED_LETTER, _signed_letter_chunks)))
-            entries.append((f"signatories/{statement.slug}.csv",
-                            _stored_or_built(statement, Document.Kind.PUBLICATION_LIST, publication_csv_chunks)))
+            entries.append(
+                (
+                    f"signed-letters/{statement.slug}.pdf",
+                    _stored_or_built(statement, Document.Kind.SIGNED_LETTER, _signed_letter_chunks),
+                )
+            )
+            entries.append(
+                (
+                    f"signatories/{statement.slug}.csv",
+                    _stored_or_built(statement, Document.Kind.PUBLICATION_LIST, publication_csv_chunks),
+                )
+            )
     return entries
 
 
@@ -120,6 +134,6 @@ def press_kit_archive(kit) -> ZipStream:
     archive = ZipStream(compress_type=ZIP_DEFLATED)
     for name, data in archive_entries(kit):
         extension = name.rsplit(".", 1)[-1].lower()
-        compress_type = ZIP_STORED if extension in IMAGE_EXTENSIONS + ["pdf", "zip"] else ZIP_DEFLATED
+        compress_type = ZIP_STORED if extension in [*IMAGE_EXTENSIONS, "pdf", "zip"] else ZIP_DEFLATED
         archive.add(data, name, compress_type=compress_type)
     return archive

@@ -38,13 +38,16 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen import canvas as pdf_canvas
-from reportlab.platypus import (
-    Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer,
-)
+from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
 from presskit.letter_typesetting import fonts_setting, letter_fonts
 from signatories.selectors import (
-    in_list_order, named_sign_ons, public_sections, public_sign_ons, public_signatory_list_version, signatory_summary,
+    in_list_order,
+    named_sign_ons,
+    public_sections,
+    public_sign_ons,
+    public_signatory_list_version,
+    signatory_summary,
 )
 
 MARGIN = 22 * mm
@@ -57,14 +60,26 @@ NAMES_PER_QUERY = 2000
 
 
 def _styles(regular, bold, *, right_to_left=False):
-    base = ParagraphStyle("body", fontName=regular, fontSize=10.5, leading=14.5, spaceAfter=6,
-                          alignment=TA_RIGHT if right_to_left else TA_LEFT)
+    base = ParagraphStyle(
+        "body",
+        fontName=regular,
+        fontSize=10.5,
+        leading=14.5,
+        spaceAfter=6,
+        alignment=TA_RIGHT if right_to_left else TA_LEFT,
+    )
     return {
         "body": base,
         "small": ParagraphStyle("small", parent=base, fontSize=9, leading=12, textColor=colors.HexColor("#444444")),
-        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=17, leading=21, spaceBefore=10, spaceAfter=10),
-        "heading": ParagraphStyle("heading", parent=base, fontName=bold, fontSize=12.5, leading=16, spaceBefore=12, spaceAfter=6),
-        "section": ParagraphStyle("section", parent=base, fontName=bold, fontSize=10.5, leading=14, spaceBefore=10, spaceAfter=4),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=bold, fontSize=17, leading=21, spaceBefore=10, spaceAfter=10
+        ),
+        "heading": ParagraphStyle(
+            "heading", parent=base, fontName=bold, fontSize=12.5, leading=16, spaceBefore=12, spaceAfter=6
+        ),
+        "section": ParagraphStyle(
+            "section", parent=base, fontName=bold, fontSize=10.5, leading=14, spaceBefore=10, spaceAfter=4
+        ),
         "item": ParagraphStyle("item", parent=base, spaceAfter=3),
     }
 
@@ -105,15 +120,18 @@ class SignatoryLines(Flowable):
             first, *rest = fonts.wrap(entry, self.font, self.size, width) or [""]
             lines = [(0, fonts.visual(first))]
             if rest:
-                lines += [(self.indent, fonts.visual(line)) for line in
-                          fonts.wrap(" ".join(rest), self.font, self.size, width - self.indent, shaped=True)]
+                lines += [
+                    (self.indent, fonts.visual(line))
+                    for line in fonts.wrap(" ".join(rest), self.font, self.size, width - self.indent, shaped=True)
+                ]
             return lines
         # Most entries fit on one line: one width measure each instead of one per word.
         if pdfmetrics.stringWidth(entry, self.font, self.size) <= width:
             return [(0, entry)]
         first, *rest = simpleSplit(entry, self.font, self.size, width) or [""]
-        return [(0, first)] + [(self.indent, line) for line in
-                               simpleSplit(" ".join(rest), self.font, self.size, width - self.indent)]
+        return [(0, first)] + [
+            (self.indent, line) for line in simpleSplit(" ".join(rest), self.font, self.size, width - self.indent)
+        ]
 
     def _lay_out(self, width, count):
         """Lay entries out until ``count`` lines wait to be drawn or none is left."""
@@ -139,10 +157,17 @@ class SignatoryLines(Flowable):
         # Never leave the second line of a wrapped entry alone at the top of a page.
         while fit > 1 and self.lines[fit][0]:
             fit -= 1
-        head = SignatoryLines((), fonts=self.fonts, size=self.size, leading=self.leading, indent=self.indent,
-                              lines=self.lines[:fit])
-        tail = SignatoryLines(self.entries, fonts=self.fonts, size=self.size, leading=self.leading,
-                              indent=self.indent, lines=self.lines[fit:])
+        head = SignatoryLines(
+            (), fonts=self.fonts, size=self.size, leading=self.leading, indent=self.indent, lines=self.lines[:fit]
+        )
+        tail = SignatoryLines(
+            self.entries,
+            fonts=self.fonts,
+            size=self.size,
+            leading=self.leading,
+            indent=self.indent,
+            lines=self.lines[fit:],
+        )
         head.exhausted, tail.exhausted = True, self.exhausted
         return [head, tail]
 
@@ -155,8 +180,9 @@ class SignatoryLines(Flowable):
         y = self.height - self.size
         for indent, line in self.lines:
             if fonts.right_to_left:
-                fonts.draw(text, self.width - indent - fonts.width(line, self.font, self.size), y, line, self.font,
-                           self.size)
+                fonts.draw(
+                    text, self.width - indent - fonts.width(line, self.font, self.size), y, line, self.font, self.size
+                )
             elif line.isascii():
                 text.setTextOrigin(indent, y)
                 text.textOut(line)
@@ -314,17 +340,22 @@ def write_signed_letter(statement, output) -> None:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         fonts = letter_fonts(right_to_left=translation.get_language_bidi())
         summary = signatory_summary(statement, first=0)
-        document_settings = dict(
-            pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN, bottomMargin=MARGIN,
-            title=statement.title, author=statement.campaign.name, subject=statement.summary[:200],
-            lang=statement.language,
-        )
+        document_settings = {
+            "pagesize": A4,
+            "leftMargin": MARGIN,
+            "rightMargin": MARGIN,
+            "topMargin": MARGIN,
+            "bottomMargin": MARGIN,
+            "title": statement.title,
+            "author": statement.campaign.name,
+            "subject": statement.summary[:200],
+            "lang": statement.language,
+        }
         counting = SimpleDocTemplate(io.BytesIO(), **document_settings)
         counting.build(_story(statement, fonts, summary), canvasmaker=_PageCounter)
         SimpleDocTemplate(output, **document_settings).build(
             _story(statement, fonts, summary),
-            canvasmaker=_numbered_canvas(f"{statement.campaign.name} — {statement.title}", fonts,
-                                         counting.canv.pages),
+            canvasmaker=_numbered_canvas(f"{statement.campaign.name} — {statement.title}", fonts, counting.canv.pages),
         )
 
 
@@ -343,16 +374,18 @@ def _story(statement, fonts, summary):
 
     def paragraph(text, style, *, width=TEXT_WIDTH, italic=False):
         style = styles[style]
-        markup = (fonts.italic_markup if italic else fonts.paragraph_markup)(text, style.fontName, style.fontSize,
-                                                                              width)
+        markup = (fonts.italic_markup if italic else fonts.paragraph_markup)(
+            text, style.fontName, style.fontSize, width
+        )
         return Paragraph(markup, style)
 
     def listed(texts, *, numbered):
         indent = NUMBER_INDENT if numbered else BULLET_INDENT
         if right_to_left:
             # ReportLab's list bullets hang on the left: the marker goes in front of the text instead.
-            return [paragraph(f"{n}. {text}" if numbered else f"• {text}", "item")
-                    for n, text in enumerate(texts, start=1)]
+            return [
+                paragraph(f"{n}. {text}" if numbered else f"• {text}", "item") for n, text in enumerate(texts, start=1)
+            ]
         items = [ListItem(paragraph(text, "item", width=TEXT_WIDTH - indent), leftIndent=indent) for text in texts]
         if numbered:
             return [ListFlowable(items, bulletType="1", bulletFormat="%s.", leftIndent=indent, bulletFontName=bold)]
@@ -397,25 +430,32 @@ def _story(statement, fonts, summary):
     for section in summary.sections:
         entries = _section_entries(statement, conditions[section.key])
         # The heading stays with the section's first name; the names after it are laid out as they come.
-        story.append(KeepTogether([
-            paragraph(section.title, "section"),
-            SignatoryLines(itertools.islice(entries, 1), fonts=fonts),
-        ]))
+        story.append(
+            KeepTogether(
+                [paragraph(section.title, "section"), SignatoryLines(itertools.islice(entries, 1), fonts=fonts)]
+            )
+        )
         if section.named_count > 1:
             story.append(SignatoryLines(entries, fonts=fonts))
     unnamed = []
     if summary.unnamed_organization_count:
-        unnamed.append(ngettext(
-            "And %(count)s organization that cannot be named.",
-            "And %(count)s organizations that cannot be named.",
-            summary.unnamed_organization_count,
-        ) % {"count": summary.unnamed_organization_count})
+        unnamed.append(
+            ngettext(
+                "And %(count)s organization that cannot be named.",
+                "And %(count)s organizations that cannot be named.",
+                summary.unnamed_organization_count,
+            )
+            % {"count": summary.unnamed_organization_count}
+        )
     if summary.unnamed_individual_count:
-        unnamed.append(ngettext(
-            "And %(count)s individual who cannot be named.",
-            "And %(count)s individuals who cannot be named.",
-            summary.unnamed_individual_count,
-        ) % {"count": summary.unnamed_individual_count})
+        unnamed.append(
+            ngettext(
+                "And %(count)s individual who cannot be named.",
+                "And %(count)s individuals who cannot be named.",
+                summary.unnamed_individual_count,
+            )
+            % {"count": summary.unnamed_individual_count}
+        )
     if unnamed:
         story.append(Spacer(1, 6))
         story += [paragraph(text, "body", italic=True) for text in unnamed]

@@ -104,8 +104,14 @@ class LetterFonts:
                         chosen = candidate
                         break
                 else:
-                    chosen = next((candidate for candidate in _registered_files(self.last_resort_paths)
-                                   if char in self.covers(candidate)), font_name)
+                    chosen = next(
+                        (
+                            candidate
+                            for candidate in _registered_files(self.last_resort_paths)
+                            if char in self.covers(candidate)
+                        ),
+                        font_name,
+                    )
             if runs and runs[-1][0] == chosen:
                 runs[-1][1].append(char)
             else:
@@ -136,7 +142,7 @@ class LetterFonts:
         return line
 
     def paragraph_direction(self, text) -> str:
-        """"R" or "L": a right-to-left letter takes each paragraph's direction from its first letter.
+        """ "R" or "L": a right-to-left letter takes each paragraph's direction from its first letter.
 
         So an English heading or count in an Arabic letter (a string not yet translated,
         a section name typed in English) reads left to right, still aligned right."""
@@ -243,9 +249,15 @@ def _registered_files(paths: tuple) -> tuple:
 
 def fonts_setting() -> tuple:
     """The font settings in force, as a value to key caches on."""
-    return tuple(getattr(settings, name, "") and str(getattr(settings, name, ""))
-                 for name in ("SIGNED_LETTER_FONT", "SIGNED_LETTER_BOLD_FONT", "SIGNED_LETTER_FALLBACK_FONTS",
-                              "SYSTEM_CJK_FONTS"))
+    return tuple(
+        getattr(settings, name, "") and str(getattr(settings, name, ""))
+        for name in (
+            "SIGNED_LETTER_FONT",
+            "SIGNED_LETTER_BOLD_FONT",
+            "SIGNED_LETTER_FALLBACK_FONTS",
+            "SYSTEM_CJK_FONTS",
+        )
+    )
 
 
 def letter_fonts(*, right_to_left=False) -> LetterFonts:
@@ -260,8 +272,15 @@ def letter_fonts(*, right_to_left=False) -> LetterFonts:
     fallback_paths = (*getattr(settings, "SIGNED_LETTER_FALLBACK_FONTS", ()), str(SHIPPED_REGULAR))
     regular, bold, italic, fallbacks = _registered(regular_path, bold_path, italic_path, tuple(fallback_paths))
     # The system's CJK font comes last: it has Latin and Cyrillic letters too, which DejaVu Sans draws better.
-    return LetterFonts(regular=regular, bold=bold, italic=italic, fallbacks=fallbacks, right_to_left=right_to_left,
-                       last_resort_paths=system_cjk_fonts(), _covers=_shared_coverage)
+    return LetterFonts(
+        regular=regular,
+        bold=bold,
+        italic=italic,
+        fallbacks=fallbacks,
+        right_to_left=right_to_left,
+        last_resort_paths=system_cjk_fonts(),
+        _covers=_shared_coverage,
+    )
 
 
 def system_cjk_fonts() -> tuple:
@@ -285,7 +304,11 @@ def check_signed_letter_fonts(app_configs=None, **kwargs):
             try:
                 TTFont("letter-font-check", path)
             except Exception as error:  # ReportLab raises TTFError, OSError, or struct errors on a bad file
-                problems.append(checks.Error(f"{setting}: {path} is not a usable TrueType font ({error})",
-                                             hint="Name a .ttf file (TrueType outlines), or leave it empty to use "
-                                                  "the shipped DejaVu Sans.", id="presskit.E001"))
+                problems.append(
+                    checks.Error(
+                        f"{setting}: {path} is not a usable TrueType font ({error})",
+                        hint="Name a .ttf file (TrueType outlines), or leave it empty to use the shipped DejaVu Sans.",
+                        id="presskit.E001",
+                    )
+                )
     return problems

@@ -52,29 +52,46 @@ class PressKitItem(models.Model):
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="press_kit_items", verbose_name=_("campaign")
     )
     statement = models.ForeignKey(
-        "campaigns.Statement", on_delete=models.CASCADE, null=True, blank=True, related_name="press_kit_items",
-        verbose_name=_("statement"), help_text=_("Leave empty for material about the whole campaign."),
+        "campaigns.Statement",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="press_kit_items",
+        verbose_name=_("statement"),
+        help_text=_("Leave empty for material about the whole campaign."),
     )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     position = models.PositiveIntegerField(_("position"), default=0)
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(
-        _("text"), blank=True,
-        help_text=_("A press release in Markdown, or the message to post. Images and documents may describe themselves here."),
+        _("text"),
+        blank=True,
+        help_text=_(
+            "A press release in Markdown, or the message to post. Images and documents may describe themselves here."
+        ),
     )
     body_html = models.TextField(editable=False, blank=True)
     file = models.FileField(
-        _("file"), upload_to=press_kit_upload_to, blank=True, max_length=300,
+        _("file"),
+        upload_to=press_kit_upload_to,
+        blank=True,
+        max_length=300,
         validators=[FileExtensionValidator(IMAGE_EXTENSIONS + DOCUMENT_EXTENSIONS)],
     )
     alt_text = models.CharField(
-        _("alternative text"), max_length=500, blank=True,
+        _("alternative text"),
+        max_length=500,
+        blank=True,
         help_text=_("What the image shows, for people who cannot see it. Required for images."),
     )
-    credit = models.CharField(_("credit"), max_length=300, blank=True, help_text=_("E.g. “Photo: Ana Pérez, CC BY 4.0”."))
+    credit = models.CharField(
+        _("credit"), max_length=300, blank=True, help_text=_("E.g. “Photo: Ana Pérez, CC BY 4.0”.")
+    )
     embargo_until = models.DateTimeField(
-        _("embargoed until"), null=True, blank=True,
+        _("embargoed until"),
+        null=True,
+        blank=True,
         help_text=_("Invisible to the public until this time (the publication time); empty: public now."),
     )
     download_count = models.PositiveIntegerField(_("downloads"), default=0, editable=False)
@@ -180,7 +197,9 @@ class PreviewLink(models.Model):
     """A secret link that shows a campaign's embargoed press kit, for trusted journalists."""
 
     campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.CASCADE, related_name="press_kit_preview_links",
+        "campaigns.Campaign",
+        on_delete=models.CASCADE,
+        related_name="press_kit_preview_links",
         verbose_name=_("campaign"),
     )
     label = models.CharField(_("given to"), max_length=200, help_text=_("E.g. “Tech Policy Weekly newsroom”."))
@@ -252,18 +271,21 @@ class Document(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.BUILDING)
-    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.CASCADE, null=True, blank=True,
-                                 related_name="+")
-    statement = models.ForeignKey("campaigns.Statement", on_delete=models.CASCADE, null=True, blank=True,
-                                  related_name="+")
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    statement = models.ForeignKey(
+        "campaigns.Statement", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     # A staff export's statements (one or several); empty for a public document.
     statements = models.ManyToManyField("campaigns.Statement", blank=True, related_name="+")
     language = models.CharField(max_length=10, blank=True)
     # A press kit with its embargoed items, for journalists holding a preview link (and staff) only.
     preview = models.BooleanField(default=False)
     # Who asked for a staff export: it holds contact details, so it is theirs alone. Empty for a public document.
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     filename = models.CharField(_("file name"), max_length=200)
     file = models.FileField(upload_to=document_upload_to, blank=True, max_length=300)
     version = models.CharField(max_length=64, blank=True)
@@ -281,22 +303,29 @@ class Document(models.Model):
         indexes = [models.Index(fields=["target", "state"], name="presskit_document_target")]
         constraints = [
             # Two workers (or a sweep and a request) never build the same document at once.
-            models.UniqueConstraint(fields=["target"], condition=Q(state="building"),
-                                    name="presskit_document_one_build_at_a_time"),
-            models.CheckConstraint(condition=Q(state__in=["building", "ready", "failed"]),
-                                   name="presskit_document_state_valid"),
+            models.UniqueConstraint(
+                fields=["target"], condition=Q(state="building"), name="presskit_document_one_build_at_a_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["building", "ready", "failed"]), name="presskit_document_state_valid"
+            ),
             models.CheckConstraint(
                 condition=Q(kind__in=["signed_letter", "publication_list", "press_kit", "sign_ons"])
                 & Q(file_format__in=["pdf", "csv", "xlsx", "zip"]),
                 name="presskit_document_kind_valid",
             ),
-            models.CheckConstraint(condition=~Q(state="ready") | (~Q(file="") & Q(built_at__isnull=False)),
-                                   name="presskit_document_ready_has_file"),
-            # Contact details never go into a document anyone but its requester may download.
-            models.CheckConstraint(condition=~Q(kind="sign_ons") | Q(requested_by__isnull=False),
-                                   name="presskit_document_sign_ons_are_private"),
             models.CheckConstraint(
-                condition=~Q(kind__in=["signed_letter", "publication_list"]) | Q(requested_by__isnull=False)
+                condition=~Q(state="ready") | (~Q(file="") & Q(built_at__isnull=False)),
+                name="presskit_document_ready_has_file",
+            ),
+            # Contact details never go into a document anyone but its requester may download.
+            models.CheckConstraint(
+                condition=~Q(kind="sign_ons") | Q(requested_by__isnull=False),
+                name="presskit_document_sign_ons_are_private",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind__in=["signed_letter", "publication_list"])
+                | Q(requested_by__isnull=False)
                 | Q(statement__isnull=False),
                 name="presskit_document_public_list_has_statement",
             ),

@@ -4,13 +4,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count
-
-from signatories.models import visible_sign_on_condition
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import roles
 from campaigns.models import Campaign, Statement
+from signatories.models import visible_sign_on_condition
 
 from .models import PressKitItem, PreviewLink
 
@@ -98,8 +97,9 @@ def press_kit(campaign, *, language, preview, languages=None, now=None) -> Press
         .select_related("campaign")
         .annotate(signatory_count=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")))
     )
-    return PressKit(campaign=campaign, language=language, languages=languages, items=items,
-                    statements=statements, preview=preview)
+    return PressKit(
+        campaign=campaign, language=language, languages=languages, items=items, statements=statements, preview=preview
+    )
 
 
 def visible_item(campaign, item_id, *, preview) -> PressKitItem:

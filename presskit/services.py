@@ -9,7 +9,6 @@ a viral statement whose list changes every second is laid out once per interval,
 its last change is always in a build, since the sweep keeps comparing versions.
 """
 
-import csv
 import io
 import logging
 import shutil
@@ -70,9 +69,12 @@ def signed_letter_wanted(statement) -> Wanted:
 
     return Wanted(
         target=Document.statement_target(Document.Kind.SIGNED_LETTER, statement.pk),
-        kind=Document.Kind.SIGNED_LETTER, file_format=Document.Format.PDF,
-        filename=f"{slugify(statement.slug)}-signed-letter.pdf", campaign=statement.campaign,
-        statement=statement, version=letter_version(statement)[0],
+        kind=Document.Kind.SIGNED_LETTER,
+        file_format=Document.Format.PDF,
+        filename=f"{slugify(statement.slug)}-signed-letter.pdf",
+        campaign=statement.campaign,
+        statement=statement,
+        version=letter_version(statement)[0],
     )
 
 
@@ -81,9 +83,12 @@ def publication_list_wanted(statement) -> Wanted:
 
     return Wanted(
         target=Document.statement_target(Document.Kind.PUBLICATION_LIST, statement.pk),
-        kind=Document.Kind.PUBLICATION_LIST, file_format=Document.Format.CSV,
-        filename=f"{slugify(statement.slug)}-signatories.csv", campaign=statement.campaign,
-        statement=statement, version=letter_version(statement)[0],
+        kind=Document.Kind.PUBLICATION_LIST,
+        file_format=Document.Format.CSV,
+        filename=f"{slugify(statement.slug)}-signatories.csv",
+        campaign=statement.campaign,
+        statement=statement,
+        version=letter_version(statement)[0],
     )
 
 
@@ -92,9 +97,13 @@ def press_kit_wanted(kit) -> Wanted:
 
     return Wanted(
         target=Document.press_kit_target(kit.campaign.pk, kit.language, kit.preview),
-        kind=Document.Kind.PRESS_KIT, file_format=Document.Format.ZIP,
-        filename=f"{kit.campaign.slug}-press-kit-{kit.language}.zip", campaign=kit.campaign,
-        language=kit.language, preview=kit.preview, version=press_kit_version(kit),
+        kind=Document.Kind.PRESS_KIT,
+        file_format=Document.Format.ZIP,
+        filename=f"{kit.campaign.slug}-press-kit-{kit.language}.zip",
+        campaign=kit.campaign,
+        language=kit.language,
+        preview=kit.preview,
+        version=press_kit_version(kit),
     )
 
 
@@ -130,16 +139,25 @@ def request_build(wanted: Wanted, *, now=None) -> Document | None:
     now = now or timezone.now()
     last = Document.objects.filter(target=wanted.target).order_by("-created_at", "-pk").first()
     if last is not None:
-        if last.state == Document.State.BUILDING or (last.state == Document.State.READY
-                                                     and last.version == wanted.version):
+        if last.state == Document.State.BUILDING or (
+            last.state == Document.State.READY and last.version == wanted.version
+        ):
             return None
         if last.created_at > now - timedelta(seconds=settings.DOCUMENT_REBUILD_INTERVAL_SECONDS):
             return None
-    return _start({
-        "target": wanted.target, "kind": wanted.kind, "file_format": wanted.file_format,
-        "filename": wanted.filename, "campaign": wanted.campaign, "statement": wanted.statement,
-        "language": wanted.language, "preview": wanted.preview, "version": wanted.version,
-    })
+    return _start(
+        {
+            "target": wanted.target,
+            "kind": wanted.kind,
+            "file_format": wanted.file_format,
+            "filename": wanted.filename,
+            "campaign": wanted.campaign,
+            "statement": wanted.statement,
+            "language": wanted.language,
+            "preview": wanted.preview,
+            "version": wanted.version,
+        }
+    )
 
 
 def request_export(*, statements, kind, file_format, by) -> Document:
@@ -151,11 +169,17 @@ def request_export(*, statements, kind, file_format, by) -> Document:
     suffix = "signatories" if kind == Document.Kind.PUBLICATION_LIST else "sign-ons-with-contacts"
     campaigns = {statement.campaign_id for statement in statements}
     with transaction.atomic():
-        document = _start({
-            "target": f"export:{uuid.uuid4().hex}", "kind": kind, "file_format": file_format,
-            "filename": f"{name}-{suffix}-{stamp}.{file_format}", "requested_by": by,
-            "campaign_id": campaigns.pop() if len(campaigns) == 1 else None,
-        }, enqueue=False)
+        document = _start(
+            {
+                "target": f"export:{uuid.uuid4().hex}",
+                "kind": kind,
+                "file_format": file_format,
+                "filename": f"{name}-{suffix}-{stamp}.{file_format}",
+                "requested_by": by,
+                "campaign_id": campaigns.pop() if len(campaigns) == 1 else None,
+            },
+            enqueue=False,
+        )
         document.statements.set(statements)
     _enqueue_build_on_commit(document.pk)
     return document
@@ -200,8 +224,11 @@ def _write(document, output) -> tuple[str, object]:
         version = press_kit_version(kit)
         _write_chunks(press_kit_archive(kit), output)
         return version, None
-    statement = (Statement.objects.select_related("campaign").prefetch_related("tiers", "concerns", "demands")
-                 .get(pk=document.statement_id))
+    statement = (
+        Statement.objects.select_related("campaign")
+        .prefetch_related("tiers", "concerns", "demands")
+        .get(pk=document.statement_id)
+    )
     version, list_version = letter_version(statement)
     if document.kind == Document.Kind.SIGNED_LETTER:
         write_signed_letter(statement, output)
@@ -216,8 +243,11 @@ def build_document(*, document_id) -> Document | None:
     Idempotent: a document no longer being built (built by an earlier run of the task, or given up by the
     sweep) is left as it is. A failure is recorded on the document (the sweep tries again later).
     """
-    document = Document.objects.filter(pk=document_id, state=Document.State.BUILDING).select_related(
-        "campaign", "statement").first()
+    document = (
+        Document.objects.filter(pk=document_id, state=Document.State.BUILDING)
+        .select_related("campaign", "statement")
+        .first()
+    )
     if document is None:
         return None
     try:
@@ -228,18 +258,25 @@ def build_document(*, document_id) -> Document | None:
     except Exception as error:
         logger.exception("Building document %s (%s) failed", document.pk, document.target)
         Document.objects.filter(pk=document.pk, state=Document.State.BUILDING).update(
-            state=Document.State.FAILED, problem=f"{type(error).__name__}: {error}"[:2000])
+            state=Document.State.FAILED, problem=f"{type(error).__name__}: {error}"[:2000]
+        )
         return None
     built = Document.objects.filter(pk=document.pk, state=Document.State.BUILDING).update(
-        state=Document.State.READY, file=document.file.name, version=version or document.version,
-        list_version=list_version, built_at=timezone.now(),
+        state=Document.State.READY,
+        file=document.file.name,
+        version=version or document.version,
+        list_version=list_version,
+        built_at=timezone.now(),
     )
     if not built:  # given up by the sweep meanwhile, or built by another run of this task
         document.file.delete(save=False)
         return None
     if not document.is_private:
-        _discard(Document.objects.filter(target=document.target, created_at__lte=document.created_at)
-                 .exclude(pk=document.pk).exclude(state=Document.State.BUILDING))
+        _discard(
+            Document.objects.filter(target=document.target, created_at__lte=document.created_at)
+            .exclude(pk=document.pk)
+            .exclude(state=Document.State.BUILDING)
+        )
     document.refresh_from_db()
     return document
 
@@ -262,24 +299,39 @@ def rebuild_stale_documents(*, now=None) -> list[Document]:
     Document.objects.filter(
         state=Document.State.BUILDING, created_at__lt=now - timedelta(seconds=settings.DOCUMENT_BUILD_LEASE_SECONDS)
     ).update(state=Document.State.FAILED, problem="The worker building it stopped.")
-    _discard(Document.objects.filter(
-        requested_by__isnull=False, created_at__lt=now - timedelta(days=settings.DOCUMENT_EXPORT_KEEP_DAYS)))
+    _discard(
+        Document.objects.filter(
+            requested_by__isnull=False, created_at__lt=now - timedelta(days=settings.DOCUMENT_EXPORT_KEEP_DAYS)
+        )
+    )
     from signatories.selectors import signatory_list_version
 
     from . import selectors
 
     started = []
-    statements = (Statement.objects.public().select_related("campaign").prefetch_related("tiers", "concerns", "demands")
-                  .annotate(signatory_list_version=signatory_list_version()))
-    asked_for = set(Document.objects.filter(requested_by__isnull=True, statement__isnull=False)
-                    .values_list("statement_id", flat=True))
+    statements = (
+        Statement.objects.public()
+        .select_related("campaign")
+        .prefetch_related("tiers", "concerns", "demands")
+        .annotate(signatory_list_version=signatory_list_version())
+    )
+    asked_for = set(
+        Document.objects.filter(requested_by__isnull=True, statement__isnull=False).values_list(
+            "statement_id", flat=True
+        )
+    )
     for statement in statements:
         # Statements someone signed are built before anyone asks; the others when asked for.
         if statement.signatory_list_version is None and statement.pk not in asked_for:
             continue
         for wanted in (signed_letter_wanted, publication_list_wanted):
             started.append(request_build(wanted(statement), now=now))
-    kits = (Document.objects.filter(kind=Document.Kind.PRESS_KIT).order_by().values_list("campaign", "language", "preview").distinct())
+    kits = (
+        Document.objects.filter(kind=Document.Kind.PRESS_KIT)
+        .order_by()
+        .values_list("campaign", "language", "preview")
+        .distinct()
+    )
     for campaign_id, language, preview in kits:
         campaign = Campaign.objects.filter(pk=campaign_id).first()
         if campaign is None or language not in selectors.press_kit_languages(campaign, preview=preview):
@@ -292,9 +344,18 @@ def rebuild_stale_documents(*, now=None) -> list[Document]:
 def build_now(wanted: Wanted) -> Document | None:
     """Build ``wanted`` in this process, whatever the interval: for the benchmark and ``manage.py`` use, never a
     request. Returns the finished document (None if another build of it is under way)."""
-    document = _start({
-        "target": wanted.target, "kind": wanted.kind, "file_format": wanted.file_format,
-        "filename": wanted.filename, "campaign": wanted.campaign, "statement": wanted.statement,
-        "language": wanted.language, "preview": wanted.preview, "version": wanted.version,
-    }, enqueue=False)
+    document = _start(
+        {
+            "target": wanted.target,
+            "kind": wanted.kind,
+            "file_format": wanted.file_format,
+            "filename": wanted.filename,
+            "campaign": wanted.campaign,
+            "statement": wanted.statement,
+            "language": wanted.language,
+            "preview": wanted.preview,
+            "version": wanted.version,
+        },
+        enqueue=False,
+    )
     return build_document(document_id=document.pk) if document else None

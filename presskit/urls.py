@@ -13,10 +13,12 @@ urlpatterns = [
     path("campaigns/<slug:campaign_slug>/press-kit/archive/<str:language>/", views.archive, name="archive"),
     path(
         "campaigns/<slug:campaign_slug>/<slug:statement_slug>/signed-letter.pdf",
-        views.signed_letter, name="signed_letter",
+        views.signed_letter,
+        name="signed_letter",
     ),
     path(
         "campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.csv",
-        views.publication_csv, name="publication_csv",
+        views.publication_csv,
+        name="publication_csv",
     ),
 ]

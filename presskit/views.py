@@ -38,15 +38,17 @@ def _document(request, wanted, *, preview, as_attachment=True, back_url=""):
         document = Document.objects.latest_ready(wanted.target)
         opened = document.file.open("rb") if document else None
     if document is None:
-        response = render(request, "presskit/document_pending.html",
-                          {"filename": wanted.filename, "back_url": back_url}, status=503)
+        response = render(
+            request, "presskit/document_pending.html", {"filename": wanted.filename, "back_url": back_url}, status=503
+        )
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         add_never_cache_headers(response)
         # An expected answer, not a server error: kept out of the error log (and the error reports).
         response._has_been_logged = True
         return response
-    response = FileResponse(opened, as_attachment=as_attachment, filename=document.filename,
-                            content_type=document.content_type)
+    response = FileResponse(
+        opened, as_attachment=as_attachment, filename=document.filename, content_type=document.content_type
+    )
     return _private_when_previewing(response, preview)
 
 
@@ -110,8 +112,12 @@ def archive(request, campaign_slug, language):
     if language not in languages:
         raise Http404
     kit = selectors.press_kit(campaign, language=language, preview=preview, languages=languages)
-    response = _document(request, services.press_kit_wanted(kit), preview=preview,
-                         back_url=reverse("presskit:press_kit", kwargs={"campaign_slug": campaign.slug}))
+    response = _document(
+        request,
+        services.press_kit_wanted(kit),
+        preview=preview,
+        back_url=reverse("presskit:press_kit", kwargs={"campaign_slug": campaign.slug}),
+    )
     if response.status_code == 200:
         # Each item in the archive was downloaded too.
         services.count_downloads(item_ids=[item.pk for item in kit.items])
@@ -123,7 +129,8 @@ def _statement_for_press(request, campaign_slug, statement_slug):
     launch is for those with the campaign's preview link (or staff) only."""
     statement = get_object_or_404(
         Statement.objects.public().select_related("campaign").prefetch_related("tiers", "concerns", "demands"),
-        campaign__slug=campaign_slug, slug=statement_slug,
+        campaign__slug=campaign_slug,
+        slug=statement_slug,
     )
     preview = selectors.has_preview(request, statement.campaign)
     if not (statement.is_announced or preview):
@@ -134,12 +141,18 @@ def _statement_for_press(request, campaign_slug, statement_slug):
 @require_GET
 def signed_letter(request, campaign_slug, statement_slug):
     statement, preview = _statement_for_press(request, campaign_slug, statement_slug)
-    return _document(request, services.signed_letter_wanted(statement), preview=preview, as_attachment=False,
-                     back_url=statement.get_absolute_url())
+    return _document(
+        request,
+        services.signed_letter_wanted(statement),
+        preview=preview,
+        as_attachment=False,
+        back_url=statement.get_absolute_url(),
+    )
 
 
 @require_GET
 def publication_csv(request, campaign_slug, statement_slug):
     statement, preview = _statement_for_press(request, campaign_slug, statement_slug)
-    return _document(request, services.publication_list_wanted(statement), preview=preview,
-                     back_url=statement.get_absolute_url())
+    return _document(
+        request, services.publication_list_wanted(statement), preview=preview, back_url=statement.get_absolute_url()
+    )

@@ -16,8 +16,14 @@ class ErasureRecordAdmin(CampaignScopedAdmin, RecordAdmin):
 
     campaign_path = "campaign"
     list_display = [
-        "created_at", "reason", "campaign", "contacts_erased", "sign_ons_removed", "signatories_removed",
-        "invitations_erased", "organization_sign_ons_removed",
+        "created_at",
+        "reason",
+        "campaign",
+        "contacts_erased",
+        "sign_ons_removed",
+        "signatories_removed",
+        "invitations_erased",
+        "organization_sign_ons_removed",
     ]
     list_filter = ["reason"]
     list_select_related = ["campaign"]

@@ -14,7 +14,11 @@ class ErasureRecord(models.Model):
 
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "campaigns.Campaign",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("campaign"),
     )
     contacts_erased = models.PositiveIntegerField(_("contact details erased"), default=0)
@@ -25,7 +29,11 @@ class ErasureRecord(models.Model):
         _("organization asked to remove its listed sign-ons too"), default=False
     )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("run by"),
     )
     created_at = models.DateTimeField(_("erased"), auto_now_add=True)
@@ -36,9 +44,8 @@ class ErasureRecord(models.Model):
         verbose_name_plural = _("erasure records")
         constraints = [
             models.CheckConstraint(
-                condition=Q(reason__in=["retention", "signer_request", "account_request"]),
-                name="erasure_reason_valid",
-            ),
+                condition=Q(reason__in=["retention", "signer_request", "account_request"]), name="erasure_reason_valid"
+            )
         ]
 
     def __str__(self):

@@ -95,11 +95,7 @@ def signer_data(*, email: str) -> dict:
             for contact in contacts
         ],
         "sign_ons_awaiting_confirmation": [
-            {
-                "name": sign_on.pending_contact_name,
-                "email": sign_on.pending_email,
-                "sign_on": _sign_on_data(sign_on),
-            }
+            {"name": sign_on.pending_contact_name, "email": sign_on.pending_email, "sign_on": _sign_on_data(sign_on)}
             for sign_on in awaiting_confirmation
         ],
         "invitations": [
@@ -170,7 +166,10 @@ def _erasure_plan(email: str, *, remove_organization_sign_ons: bool) -> ErasureP
 
 
 def erase_signer(
-    *, email: str, reason: str = ErasureRecord.Reason.SIGNER_REQUEST, remove_organization_sign_ons: bool = False,
+    *,
+    email: str,
+    reason: str = ErasureRecord.Reason.SIGNER_REQUEST,
+    remove_organization_sign_ons: bool = False,
     by: User | None = None,
 ) -> ErasureRecord:
     """Erase the personal data of the person at ``email``, in one transaction.
@@ -221,7 +220,12 @@ def erase_signer(
         )
     logger.info(
         "Erasure %s (%s): %d contacts, %d sign-ons, %d profiles, %d invitations, %d files awaiting import",
-        record.pk, reason, contacts_erased, sign_ons_removed, signatories_removed, invitations_erased,
+        record.pk,
+        reason,
+        contacts_erased,
+        sign_ons_removed,
+        signatories_removed,
+        invitations_erased,
         uploads_discarded,
     )
     return record
@@ -326,9 +330,14 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
         deliveries = deliveries_due_for_erasure(campaigns)
         unconfirmed = unconfirmed_addresses_due_for_erasure(campaigns)
         if dry_run:
-            return RetentionRun(campaigns=campaigns, contacts=contacts, record=None,
-                                invitations=invitations.count(), deliveries=deliveries.count(),
-                                unconfirmed_addresses=unconfirmed.count())
+            return RetentionRun(
+                campaigns=campaigns,
+                contacts=contacts,
+                record=None,
+                invitations=invitations.count(),
+                deliveries=deliveries.count(),
+                unconfirmed_addresses=unconfirmed.count(),
+            )
         # Deliveries first: they point to the invitations they were sent for.
         deliveries_erased = deliveries.delete()[0]
         invitations_erased = invitations.delete()[0]
@@ -347,8 +356,17 @@ def apply_retention(*, dry_run: bool = False, now=None) -> RetentionRun:
         )
     logger.info(
         "Retention: %d contacts, %d invitations and %d delivery rows erased (campaigns %s), record %s",
-        len(contacts), invitations_erased, deliveries_erased, ",".join(str(c.pk) for c in campaigns), record.pk,
+        len(contacts),
+        invitations_erased,
+        deliveries_erased,
+        ",".join(str(c.pk) for c in campaigns),
+        record.pk,
     )
-    return RetentionRun(campaigns=campaigns, contacts=contacts, record=record,
-                        invitations=invitations_erased, deliveries=deliveries_erased,
-                        unconfirmed_addresses=unconfirmed_erased)
+    return RetentionRun(
+        campaigns=campaigns,
+        contacts=contacts,
+        record=record,
+        invitations=invitations_erased,
+        deliveries=deliveries_erased,
+        unconfirmed_addresses=unconfirmed_erased,
+    )

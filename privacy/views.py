@@ -41,8 +41,7 @@ def signer_data_download(request, token):
     # The contact's address, or the one still awaiting confirmation on the sign-on.
     if not sign_on.signer_email:
         # Contact details already erased: what is left is the signature itself.
-        data = {"generated_at": timezone.now().isoformat(), "contacts": [],
-                "sign_on": services._sign_on_data(sign_on)}
+        data = {"generated_at": timezone.now().isoformat(), "contacts": [], "sign_on": services._sign_on_data(sign_on)}
     else:
         data = services.signer_data(email=sign_on.signer_email)
     return _json_download(data, "my-signature-data")
@@ -63,9 +62,15 @@ def signer_erasure(request, token):
             )
         return redirect("privacy:erased")
     return render(
-        request, "privacy/erase.html",
-        {"form": form, "sign_on": sign_on, "statement": sign_on.statement, "for_account": False,
-         "back_url": signatory_services.make_management_token(sign_on)},
+        request,
+        "privacy/erase.html",
+        {
+            "form": form,
+            "sign_on": sign_on,
+            "statement": sign_on.statement,
+            "for_account": False,
+            "back_url": signatory_services.make_management_token(sign_on),
+        },
     )
 
 

@@ -77,7 +77,8 @@ class MergeInline(admin.TabularInline):
     @admin.display(description=_("record"))
     def record_link(self, merge):
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:signatories_organizationmerge_change", args=[merge.pk]),
+            '<a href="{}">{}</a>',
+            reverse("admin:signatories_organizationmerge_change", args=[merge.pk]),
             _("What moved and what was dropped"),
         )
 
@@ -95,9 +96,7 @@ class SignatoryAdmin(CampaignScopedAdmin, AuditedAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(SignatoryAdmin):
     list_display = ["name", "acronym", "country", "website_domain", "created_at"]
-    fields = [
-        "name", "acronym", "country", "website", "accreditation", "likely_duplicates", "created_at", "updated_at",
-    ]
+    fields = ["name", "acronym", "country", "website", "accreditation", "likely_duplicates", "created_at", "updated_at"]
     readonly_fields = ["likely_duplicates", "created_at", "updated_at"]
     inlines = [ContactInline, SignOnInline, MergeInline]
     actions = ["merge_selected"]
@@ -119,8 +118,11 @@ class OrganizationAdmin(SignatoryAdmin):
 
     def get_urls(self):
         return [
-            path("duplicates/", self.admin_site.admin_view(self.duplicates_view),
-                 name="signatories_organization_duplicates"),
+            path(
+                "duplicates/",
+                self.admin_site.admin_view(self.duplicates_view),
+                name="signatories_organization_duplicates",
+            ),
             path("merge/", self.admin_site.admin_view(self.merge_view), name="signatories_organization_merge"),
             *super().get_urls(),
         ]
@@ -136,10 +138,18 @@ class OrganizationAdmin(SignatoryAdmin):
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
-                "", '<li><a href="{}">{}</a>: {} <a href="{}?first={}&amp;second={}">{}</a></li>',
+                "",
+                '<li><a href="{}">{}</a>: {} <a href="{}?first={}&amp;second={}">{}</a></li>',
                 (
-                    (reverse("admin:signatories_organization_change", args=[other.pk]), other.display_name,
-                     " ".join(reasons), merge_url, organization.pk, other.pk, _("Merge…"))
+                    (
+                        reverse("admin:signatories_organization_change", args=[other.pk]),
+                        other.display_name,
+                        " ".join(reasons),
+                        merge_url,
+                        organization.pk,
+                        other.pk,
+                        _("Merge…"),
+                    )
                     for other, reasons in found
                 ),
             ),
@@ -193,13 +203,15 @@ class OrganizationAdmin(SignatoryAdmin):
             ids = []
         organizations = list(duplicates.organizations_with_counts(ids).values()) if len(set(ids)) == 2 else []
         if len(organizations) != 2 or not all(o.is_organization for o in organizations):
-            self.message_user(request, _("These two organizations cannot be merged (one was merged already?)."),
-                              messages.WARNING)
+            self.message_user(
+                request, _("These two organizations cannot be merged (one was merged already?)."), messages.WARNING
+            )
             return redirect("admin:signatories_organization_duplicates")
         organizations.sort(key=lambda o: ids.index(o.pk))
         form = MergeOrganizationsForm(
             request.POST if request.method == "POST" else None,
-            organizations=organizations, initial={"keep": organizations[0].pk},
+            organizations=organizations,
+            initial={"keep": organizations[0].pk},
         )
         if request.method == "POST" and form.is_valid():
             keep, duplicate = form.keep_and_duplicate()
@@ -212,15 +224,22 @@ class OrganizationAdmin(SignatoryAdmin):
                 return redirect("admin:signatories_organization_duplicates")
             self.message_user(
                 request,
-                _("“%(duplicate)s” was merged into “%(keep)s”: %(moved)d sign-ons moved, %(dropped)d dropped "
-                  "in conflicts (kept in the merge record).")
-                % {"duplicate": merge.duplicate_name, "keep": keep.display_name,
-                   "moved": len(merge.moved_sign_on_ids), "dropped": len(merge.dropped_sign_ons)},
+                _(
+                    "“%(duplicate)s” was merged into “%(keep)s”: %(moved)d sign-ons moved, %(dropped)d dropped "
+                    "in conflicts (kept in the merge record)."
+                )
+                % {
+                    "duplicate": merge.duplicate_name,
+                    "keep": keep.display_name,
+                    "moved": len(merge.moved_sign_on_ids),
+                    "dropped": len(merge.dropped_sign_ons),
+                },
             )
             return redirect("admin:signatories_organization_change", keep.pk)
         shared_statements = (
             SignOn.objects.filter(signatory=organizations[0], statement__sign_ons__signatory=organizations[1])
-            .select_related("statement").order_by("statement__title")
+            .select_related("statement")
+            .order_by("statement__title")
         )
         context = {
             **self.admin_site.each_context(request),
@@ -270,8 +289,17 @@ class OrganizationMergeAdmin(CampaignScopedAdmin, RecordAdmin):
     list_select_related = ["kept", "merged_by"]
     search_fields = ["duplicate_name", "kept__name"]
     fields = [
-        "kept", "duplicate_name", "duplicate_id", "merged_at", "merged_by", "reason", "profile_display",
-        "moved_display", "dropped_display", "merged_contacts_display", "duplicate_history_link",
+        "kept",
+        "duplicate_name",
+        "duplicate_id",
+        "merged_at",
+        "merged_by",
+        "reason",
+        "profile_display",
+        "moved_display",
+        "dropped_display",
+        "merged_contacts_display",
+        "duplicate_history_link",
     ]
     readonly_fields = fields
 
@@ -288,7 +316,8 @@ class OrganizationMergeAdmin(CampaignScopedAdmin, RecordAdmin):
     @admin.display(description=_("moved to the kept organization"))
     def moved_display(self, merge):
         return _("%(sign_ons)d sign-ons, %(contacts)d contacts") % {
-            "sign_ons": len(merge.moved_sign_on_ids), "contacts": len(merge.moved_contact_ids),
+            "sign_ons": len(merge.moved_sign_on_ids),
+            "contacts": len(merge.moved_contact_ids),
         }
 
     @admin.display(description=_("sign-ons dropped in conflicts"))
@@ -298,23 +327,30 @@ class OrganizationMergeAdmin(CampaignScopedAdmin, RecordAdmin):
         items = []
         for entry in merge.dropped_sign_ons:
             dropped = entry["sign_on"]
-            items.append((
-                dropped.get("statement_id"), dropped.get("listing"), dropped.get("confirmation_state"),
-                dropped.get("moderation_state"), dropped.get("signed_at"),
-                reverse("admin:signatories_signon_change", args=[entry["kept_sign_on_id"]]), entry["kept_sign_on_id"],
-            ))
+            items.append(
+                (
+                    dropped.get("statement_id"),
+                    dropped.get("listing"),
+                    dropped.get("confirmation_state"),
+                    dropped.get("moderation_state"),
+                    dropped.get("signed_at"),
+                    reverse("admin:signatories_signon_change", args=[entry["kept_sign_on_id"]]),
+                    entry["kept_sign_on_id"],
+                )
+            )
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
-                "", '<li>statement #{} — {}, {}, {}, signed {} — kept instead: <a href="{}">sign-on #{}</a></li>',
-                items,
+                "", '<li>statement #{} — {}, {}, {}, signed {} — kept instead: <a href="{}">sign-on #{}</a></li>', items
             ),
         )
 
     @admin.display(description=_("contacts merged into existing ones"))
     def merged_contacts_display(self, merge):
-        rows = [(entry["contact"].get("name"), entry["contact"].get("email"), entry["kept_contact_id"])
-                for entry in merge.merged_contacts]
+        rows = [
+            (entry["contact"].get("name"), entry["contact"].get("email"), entry["kept_contact_id"])
+            for entry in merge.merged_contacts
+        ]
         if not rows:
             return "—"
         return format_html("<ul>{}</ul>", format_html_join("", "<li>{} &lt;{}&gt; → contact #{}</li>", rows))
@@ -322,7 +358,8 @@ class OrganizationMergeAdmin(CampaignScopedAdmin, RecordAdmin):
     @admin.display(description=_("audit trail of the duplicate"))
     def duplicate_history_link(self, merge):
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:signatories_organization_history", args=[merge.duplicate_id]),
+            '<a href="{}">{}</a>',
+            reverse("admin:signatories_organization_history", args=[merge.duplicate_id]),
             _("Changes to the duplicate before it was merged"),
         )
 
@@ -341,7 +378,9 @@ class CountryFilter(admin.SimpleListFilter):
     def __init__(self, request, params, model, model_admin):
         # The drop-down's form carries the other filters along as hidden fields.
         self.other_params = [
-            (name, value) for name, values in request.GET.lists() if name not in {self.parameter_name, "p"}
+            (name, value)
+            for name, values in request.GET.lists()
+            if name not in {self.parameter_name, "p"}
             for value in values
         ]
         super().__init__(request, params, model, model_admin)
@@ -392,9 +431,22 @@ class ModerationQueue(ChangeList):
     """The sign-on list reading only the columns it shows: not, for instance, each statement's whole text."""
 
     columns = [
-        "pk", "statement_id", "signatory_id", "tier_id", "requested_tier_id", "listing", "confirmation_state",
-        "moderation_state", "signed_at", "signatory__kind", "signatory__name", "signatory__acronym",
-        "signatory__country", "statement__title", "tier__name", "requested_tier__name",
+        "pk",
+        "statement_id",
+        "signatory_id",
+        "tier_id",
+        "requested_tier_id",
+        "listing",
+        "confirmation_state",
+        "moderation_state",
+        "signed_at",
+        "signatory__kind",
+        "signatory__name",
+        "signatory__acronym",
+        "signatory__country",
+        "statement__title",
+        "tier__name",
+        "requested_tier__name",
         # The title and tier names are read in the reader's language, with fallbacks to the
         # others (django-modeltranslation): each language's column, or one query per row.
         *(
@@ -418,12 +470,27 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     """
 
     list_display = [
-        "signatory", "kind", "country", "statement", "tier", "requested_tier", "listing", "confirmation_state",
-        "moderation_state", "signed_at",
+        "signatory",
+        "kind",
+        "country",
+        "statement",
+        "tier",
+        "requested_tier",
+        "listing",
+        "confirmation_state",
+        "moderation_state",
+        "signed_at",
     ]
     list_filter = [
-        "moderation_state", "confirmation_state", TierFilter, CountryFilter, "signatory__kind", "statement",
-        ("signed_at", admin.DateFieldListFilter), "listing", "source",
+        "moderation_state",
+        "confirmation_state",
+        TierFilter,
+        CountryFilter,
+        "signatory__kind",
+        "statement",
+        ("signed_at", admin.DateFieldListFilter),
+        "listing",
+        "source",
         ("withdrawn_at", admin.EmptyFieldListFilter),
     ]
     search_fields = ["signatory__name", "signatory__acronym", "=contact__email"]
@@ -436,22 +503,63 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     actions = ["approve_selected", "reject_selected", "move_to_tier", "grant_requested_tier"]
     raw_id_fields = ["signatory", "contact"]
     readonly_fields = [
-        "public_id", "confirmed_at", "withdrawn_at", "moderated_at", "moderated_by", "statement_version",
-        "consent_version", "consent_given_at", "authorized_to_sign", "submitted_profile", "language", "source",
-        "signed_at", "updated_at", "rejection_notified_at", "likely_duplicates_of_signatory",
+        "public_id",
+        "confirmed_at",
+        "withdrawn_at",
+        "moderated_at",
+        "moderated_by",
+        "statement_version",
+        "consent_version",
+        "consent_given_at",
+        "authorized_to_sign",
+        "submitted_profile",
+        "language",
+        "source",
+        "signed_at",
+        "updated_at",
+        "rejection_notified_at",
+        "likely_duplicates_of_signatory",
     ]
     fieldsets = [
-        (None, {"fields": ["statement", "signatory", "likely_duplicates_of_signatory", "contact",
-                           ("tier", "requested_tier"), "listing"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "statement",
+                    "signatory",
+                    "likely_duplicates_of_signatory",
+                    "contact",
+                    ("tier", "requested_tier"),
+                    "listing",
+                ]
+            },
+        ),
         (
             _("State"),
-            {"fields": [("confirmation_state", "confirmed_at"), ("moderation_state", "moderated_at", "moderated_by"),
-                        ("rejection_reason", "rejection_notified_at"), "withdrawn_at"]},
+            {
+                "fields": [
+                    ("confirmation_state", "confirmed_at"),
+                    ("moderation_state", "moderated_at", "moderated_by"),
+                    ("rejection_reason", "rejection_notified_at"),
+                    "withdrawn_at",
+                ]
+            },
         ),
         (
             _("Record"),
-            {"fields": ["public_id", "signed_at", "updated_at", "source", "language", "statement_version",
-                        ("consent_version", "consent_given_at"), "authorized_to_sign", "submitted_profile"]},
+            {
+                "fields": [
+                    "public_id",
+                    "signed_at",
+                    "updated_at",
+                    "source",
+                    "language",
+                    "statement_version",
+                    ("consent_version", "consent_given_at"),
+                    "authorized_to_sign",
+                    "submitted_profile",
+                ]
+            },
         ),
     ]
 
@@ -523,7 +631,8 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
         # Django renders this through the form widget templates, about 2 ms a row; the same HTML, directly.
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME, sign_on.pk,
+            helpers.ACTION_CHECKBOX_NAME,
+            sign_on.pk,
             format_html(gettext("Select this object for an action - {}"), str(sign_on)),
         )
 
@@ -558,7 +667,9 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
         form = RejectSignOnsForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             count = services.reject(
-                sign_ons=queryset, by=request.user, reason=form.cleaned_data["reason"],
+                sign_ons=queryset,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
                 notify_signers=form.cleaned_data["notify_signers"],
             )
             self.message_user(
@@ -567,14 +678,16 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             )
             return None
         return self.action_confirmation(
-            request, queryset, form, title=_("Reject sign-ons"), submit_label=_("Reject these sign-ons"),
+            request, queryset, form, title=_("Reject sign-ons"), submit_label=_("Reject these sign-ons")
         )
 
     @admin.action(description=_("Move the selected sign-ons to a tier…"), permissions=["change"])
     def move_to_tier(self, request, queryset):
         statement_ids = queryset.order_by().values("statement_id").distinct()
-        tiers = Tier.objects.filter(statement__in=statement_ids).select_related("statement").order_by(
-            "statement__title", "position"
+        tiers = (
+            Tier.objects.filter(statement__in=statement_ids)
+            .select_related("statement")
+            .order_by("statement__title", "position")
         )
         form = MoveSignOnsToTierForm(request.POST if "apply" in request.POST else None, tiers=tiers)
         if form.is_valid():
@@ -584,14 +697,14 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             )
             self.message_user(
                 request,
-                ngettext(
-                    "%(count)d sign-on moved to “%(tier)s”.", "%(count)d sign-ons moved to “%(tier)s”.", count
-                ) % {"count": count, "tier": tier.name}
-                + " " + _("Sign-ons of other statements, or already there, were left alone."),
+                ngettext("%(count)d sign-on moved to “%(tier)s”.", "%(count)d sign-ons moved to “%(tier)s”.", count)
+                % {"count": count, "tier": tier.name}
+                + " "
+                + _("Sign-ons of other statements, or already there, were left alone."),
             )
             return None
         return self.action_confirmation(
-            request, queryset, form, title=_("Move sign-ons to a tier"), submit_label=_("Move these sign-ons"),
+            request, queryset, form, title=_("Move sign-ons to a tier"), submit_label=_("Move these sign-ons")
         )
 
     @admin.action(description=_("Move to the tier the signer requested"), permissions=["change"])

@@ -30,7 +30,8 @@ def erase_from_audit_trail(*, contact_ids=(), sign_on_ids=(), signatory_ids=()) 
                     entry for entry in merge.merged_contacts if entry["contact"].get("id") not in contact_ids
                 ]
                 dropped = [
-                    entry for entry in merge.dropped_sign_ons
+                    entry
+                    for entry in merge.dropped_sign_ons
                     if entry["sign_on"].get("id") not in sign_on_ids
                     and entry["sign_on"].get("contact_id") not in contact_ids
                 ]

@@ -25,7 +25,29 @@ from .models import Contact, DistinctOrganizations, Signatory, SignOn
 
 # Words left out of initials: "Association for Progressive Communications" is "APC".
 MINOR_WORDS = frozenset(
-    "a an and at de del des di du for in la le les of on the to y e et".split()
+    [
+        "a",
+        "an",
+        "and",
+        "at",
+        "de",
+        "del",
+        "des",
+        "di",
+        "du",
+        "for",
+        "in",
+        "la",
+        "le",
+        "les",
+        "of",
+        "on",
+        "the",
+        "to",
+        "y",
+        "e",
+        "et",
+    ]
 )
 
 
@@ -53,10 +75,7 @@ def _initials(normalized_name: str) -> set[str]:
     words = normalized_name.split()
     if len(words) < 2:
         return set()
-    return {
-        "".join(word[0] for word in words),
-        "".join(word[0] for word in words if word not in MINOR_WORDS),
-    }
+    return {"".join(word[0] for word in words), "".join(word[0] for word in words if word not in MINOR_WORDS)}
 
 
 def _short_name(name: str) -> str:
@@ -134,8 +153,14 @@ def likely_duplicate_pairs(organizations=None) -> list[tuple[int, int, list[str]
         pairs = combinations(pks, 2) if len(pks) <= MAX_GROUP else ((pks[0], other) for other in pks[1:])
         for a, b in pairs:
             if normalized_of[a] != normalized_of[b]:
-                flag(a, b, _("The names look the same but are written with different characters "
-                             "(e.g. a Cyrillic “а” for a Latin “a”): one may imitate the other."))
+                flag(
+                    a,
+                    b,
+                    _(
+                        "The names look the same but are written with different characters "
+                        "(e.g. a Cyrillic “а” for a Latin “a”): one may imitate the other."
+                    ),
+                )
     for domain, pks in groups(by_domain):
         for other in pks[1:]:
             flag(pks[0], other, _("Same website domain: %(domain)s.") % {"domain": domain})
@@ -210,11 +235,15 @@ def look_alikes_of(organization: Signatory, organizations) -> set[int]:
 
 def organizations_with_counts(ids) -> dict[int, Signatory]:
     """The organizations with ``ids``, each with its ``sign_on_count`` and ``contact_count``, in one query."""
+
     def count_of(model):
         return Coalesce(
             Subquery(
-                model.objects.filter(signatory=OuterRef("pk")).order_by().values("signatory")
-                .annotate(n=Count("pk")).values("n"),
+                model.objects.filter(signatory=OuterRef("pk"))
+                .order_by()
+                .values("signatory")
+                .annotate(n=Count("pk"))
+                .values("n"),
                 output_field=IntegerField(),
             ),
             0,

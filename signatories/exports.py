@@ -41,8 +41,16 @@ def escape_formula(value) -> str:
 
 def publication_header():
     return [
-        _("Statement"), _("Section"), _("Kind"), _("Name"), _("Acronym"), _("Display name"),
-        _("Country"), _("Website"), _("Title"), _("Affiliation"),
+        _("Statement"),
+        _("Section"),
+        _("Kind"),
+        _("Name"),
+        _("Acronym"),
+        _("Display name"),
+        _("Country"),
+        _("Website"),
+        _("Title"),
+        _("Affiliation"),
     ]
 
 
@@ -81,12 +89,16 @@ def publication_rows(statement: Statement):
     statement_title = statement.title  # read once: a translated field looks up the language on every read
     for section_title, sign_ons in publication_sections(statement):
         rows = sign_ons.order_by("signatory__sort_key", "signatory__name", "pk").values_list(
-            "listing", "signatory__kind", "signatory__name", "signatory__acronym", "signatory__country",
-            "signatory__website", "signatory__title", "signatory__affiliation",
+            "listing",
+            "signatory__kind",
+            "signatory__name",
+            "signatory__acronym",
+            "signatory__country",
+            "signatory__website",
+            "signatory__title",
+            "signatory__affiliation",
         )
-        for listing, kind, name, acronym, code, website, title, affiliation in rows.iterator(
-            chunk_size=CHUNK_SIZE
-        ):
+        for listing, kind, name, acronym, code, website, title, affiliation in rows.iterator(chunk_size=CHUNK_SIZE):
             country = ""
             if code and listing == SignOn.Listing.LISTED:
                 if code not in country_names:
@@ -95,8 +107,16 @@ def publication_rows(statement: Statement):
             is_organization = kind == Signatory.Kind.ORGANIZATION
             display_name = Signatory.display_name_of(name, acronym)  # a model per row: 2.5 s at 100,000
             yield [
-                statement_title, section_title, kind_labels.get(kind, kind), name, acronym, display_name,
-                country, website if is_organization else "", title, affiliation,
+                statement_title,
+                section_title,
+                kind_labels.get(kind, kind),
+                name,
+                acronym,
+                display_name,
+                country,
+                website if is_organization else "",
+                title,
+                affiliation,
             ]
 
 
@@ -169,9 +189,7 @@ def staff_table(statements):
     labels = {path: {key: str(label) for key, label in choices.items()} for path, choices in labels.items()}
     paths = [path for _header, path in STAFF_COLUMNS]
     rows = (
-        SignOn.objects.filter(statement__in=statements)
-        .order_by("statement_id", "signed_at", "pk")
-        .values_list(*paths)
+        SignOn.objects.filter(statement__in=statements).order_by("statement_id", "signed_at", "pk").values_list(*paths)
     )
     for values in rows.iterator(chunk_size=CHUNK_SIZE):
         row = []

@@ -45,17 +45,14 @@ class CountrySelect(forms.Select):
         options = []
         for _group, choices, _index in widget["optgroups"]:
             for option in choices:
+                selected = " selected" if option["selected"] else ""
                 options.append(
-                    '<option value="%s"%s>%s</option>'
-                    % (
-                        conditional_escape(option["value"]),
-                        " selected" if option["selected"] else "",
-                        conditional_escape(option["label"]),
-                    )
+                    f'<option value="{conditional_escape(option["value"])}"{selected}>'
+                    f"{conditional_escape(option['label'])}</option>"
                 )
+        options = "\n".join(options)
         return mark_safe(
-            '<select name="%s"%s>\n%s\n</select>'
-            % (conditional_escape(widget["name"]), flatatt(widget["attrs"]), "\n".join(options))
+            f'<select name="{conditional_escape(widget["name"])}"{flatatt(widget["attrs"])}>\n{options}\n</select>'
         )
 
 
@@ -164,7 +161,10 @@ class OrganizationSignOnForm(SignOnForm):
     acronym = forms.CharField(label=_("Acronym"), max_length=30, required=False, validators=[validate_plain_text])
     country = CountryChoiceField(label=_("Country"), required=False)
     website = forms.URLField(
-        label=_("Website"), max_length=300, required=False, assume_scheme="https",
+        label=_("Website"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
         help_text=_("Helps us recognise your organization if it signed before."),
     )
     contact_name = forms.CharField(label=_("Your name"), max_length=200, validators=[validate_plain_text])
@@ -182,8 +182,16 @@ class OrganizationSignOnForm(SignOnForm):
     )
 
     field_order = [
-        "name", "acronym", "country", "website", "contact_name", "contact_email", "tier",
-        "listing", "authorized", "consent",
+        "name",
+        "acronym",
+        "country",
+        "website",
+        "contact_name",
+        "contact_email",
+        "tier",
+        "listing",
+        "authorized",
+        "consent",
     ]
 
     def fit_fields_to_statement(self):
@@ -214,11 +222,17 @@ class IndividualSignOnForm(SignOnForm):
 
     name = forms.CharField(label=_("Your name"), max_length=300, validators=[validate_plain_text])
     title = forms.CharField(
-        label=_("Title"), max_length=300, required=False, help_text=_("E.g. “Professor of International Law”."),
+        label=_("Title"),
+        max_length=300,
+        required=False,
+        help_text=_("E.g. “Professor of International Law”."),
         validators=[validate_plain_text],
     )
     affiliation = forms.CharField(
-        label=_("Affiliation"), max_length=300, required=False, help_text=_("Shown for identification only."),
+        label=_("Affiliation"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown for identification only."),
         validators=[validate_plain_text],
     )
     country = CountryChoiceField(label=_("Country"), required=False)
@@ -246,9 +260,7 @@ class ListingForm(DescribedFieldsMixin, forms.Form):
     """The signer changes how their signature is listed, from their private link."""
 
     listing = forms.ChoiceField(
-        label=_("How may we list this signature?"),
-        choices=SignOn.Listing.choices,
-        widget=forms.RadioSelect,
+        label=_("How may we list this signature?"), choices=SignOn.Listing.choices, widget=forms.RadioSelect
     )
 
 
@@ -299,16 +311,20 @@ class ImportMappingForm(DescribedFieldsMixin, forms.Form):
 
     upload = forms.CharField(widget=forms.HiddenInput)
     default_kind = forms.ChoiceField(
-        label=_("Rows without a kind are"), choices=Signatory.Kind.choices, initial=Signatory.Kind.ORGANIZATION,
+        label=_("Rows without a kind are"), choices=Signatory.Kind.choices, initial=Signatory.Kind.ORGANIZATION
     )
     # The safe defaults: named only where the row says so, approved only when staff say so.
     default_listing = forms.ChoiceField(
-        label=_("Rows without a listing are"), choices=SignOn.Listing.choices, initial=SignOn.Listing.UNLISTED,
+        label=_("Rows without a listing are"),
+        choices=SignOn.Listing.choices,
+        initial=SignOn.Listing.UNLISTED,
         help_text=_("When in doubt, choose “Not listed”: a signer who did not agree to be named must not be."),
     )
     approve = forms.BooleanField(
-        label=_("Approve the imported sign-ons (they were checked in the other tool)"), required=False,
-        initial=False, help_text=_("Otherwise they wait in the moderation list."),
+        label=_("Approve the imported sign-ons (they were checked in the other tool)"),
+        required=False,
+        initial=False,
+        help_text=_("Otherwise they wait in the moderation list."),
     )
 
     def __init__(self, *args, headings, **kwargs):
@@ -319,7 +335,7 @@ class ImportMappingForm(DescribedFieldsMixin, forms.Form):
         choices = [("", _("— not in the file —")), *((heading, heading) for heading in headings)]
         for import_field in IMPORT_FIELDS:
             self.fields[f"column_{import_field.key}"] = forms.ChoiceField(
-                label=import_field.label, choices=choices, required=import_field.required,
+                label=import_field.label, choices=choices, required=import_field.required
             )
         # Every row needs a name: the names' column, unless the file names people only in their own column.
         self.fields["column_name"].required = not (self.is_bound and self.data.get("column_individual_name"))
@@ -351,9 +367,7 @@ class RejectSignOnsForm(DescribedFieldsMixin, forms.Form):
         help_text=_("Recorded in the audit trail and, if you choose, emailed to each signer in their language."),
     )
     notify_signers = forms.BooleanField(
-        label=_("Email the reason to each signer who confirmed their address"),
-        required=False,
-        initial=True,
+        label=_("Email the reason to each signer who confirmed their address"), required=False, initial=True
     )
 
 
@@ -378,15 +392,17 @@ class MergeOrganizationsForm(DescribedFieldsMixin, forms.Form):
         widget=forms.RadioSelect,
         help_text=_("The other one's sign-ons, contacts and history move to it; the other is then removed."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
-                             help_text=_("Recorded in the audit trail and the merge record."))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        help_text=_("Recorded in the audit trail and the merge record."),
+    )
 
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.organizations = {organization.pk: organization for organization in organizations}
-        self.fields["keep"].choices = [
-            (organization.pk, organization.display_name) for organization in organizations
-        ]
+        self.fields["keep"].choices = [(organization.pk, organization.display_name) for organization in organizations]
 
     def keep_and_duplicate(self):
         keep = self.organizations[self.cleaned_data["keep"]]

@@ -16,19 +16,53 @@ from urllib.parse import urlsplit
 # Domains that host many unrelated organizations: sharing one says nothing.
 SHARED_HOSTING_DOMAINS = frozenset(
     {
-        "blogspot.com", "facebook.com", "github.io", "github.com", "google.com", "gmail.com",
-        "instagram.com", "linkedin.com", "linktr.ee", "medium.com", "substack.com",
-        "twitter.com", "wixsite.com", "wordpress.com", "x.com", "youtube.com",
+        "blogspot.com",
+        "facebook.com",
+        "github.io",
+        "github.com",
+        "google.com",
+        "gmail.com",
+        "instagram.com",
+        "linkedin.com",
+        "linktr.ee",
+        "medium.com",
+        "substack.com",
+        "twitter.com",
+        "wixsite.com",
+        "wordpress.com",
+        "x.com",
+        "youtube.com",
     }
 )
 
 # Mailbox providers: an address there says nothing about which organization a person works for.
 WEBMAIL_DOMAINS = frozenset(
     {
-        "aol.com", "fastmail.com", "gmail.com", "gmx.de", "gmx.net", "googlemail.com", "hotmail.com",
-        "icloud.com", "live.com", "mail.com", "mail.ru", "me.com", "msn.com", "outlook.com", "posteo.de",
-        "proton.me", "protonmail.com", "qq.com", "riseup.net", "tutanota.com", "tuta.io", "web.de",
-        "yahoo.com", "yandex.ru", "zoho.com",
+        "aol.com",
+        "fastmail.com",
+        "gmail.com",
+        "gmx.de",
+        "gmx.net",
+        "googlemail.com",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mail.com",
+        "mail.ru",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "posteo.de",
+        "proton.me",
+        "protonmail.com",
+        "qq.com",
+        "riseup.net",
+        "tutanota.com",
+        "tuta.io",
+        "web.de",
+        "yahoo.com",
+        "yandex.ru",
+        "zoho.com",
     }
 )
 
@@ -38,6 +72,8 @@ TRAILING_ACRONYM = re.compile(r"^(?P<name>.+?)\s*\((?P<acronym>[^()\s]{2,20})\)$
 
 def looks_like_acronym(text: str) -> bool:
     return sum(1 for ch in text if ch.isupper() or ch.isdigit()) >= 2
+
+
 MAX_SORT_KEY_LENGTH = 400
 
 

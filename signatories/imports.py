@@ -28,7 +28,7 @@ import time
 import warnings
 import zipfile
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 
 import tablib
 from dateutil import parser as date_parser
@@ -77,92 +77,302 @@ class ImportField:
 # not matter ("Dirección de correo electrónico" is "direccion de correo electronico").
 # Form services' exports in the site's languages (English, Spanish, French, Portuguese, Arabic).
 IMPORT_FIELDS = [
-    ImportField("name", gettext_lazy("Name (organization or person)"), False,
-                ("name", "organization", "organisation", "organization name", "organisation name",
-                 "org name", "full name", "signatory", "nombre", "nom",
-                 "nombre de la organizacion", "organizacion", "nom de l organisation", "nom de l organisme",
-                 "nome da organizacao", "organizacao", "nome", "اسم المنظمة", "المنظمة", "الاسم"), 300,
-                (gettext_noop("Name"), gettext_noop("Organization name"))),
+    ImportField(
+        "name",
+        gettext_lazy("Name (organization or person)"),
+        False,
+        (
+            "name",
+            "organization",
+            "organisation",
+            "organization name",
+            "organisation name",
+            "org name",
+            "full name",
+            "signatory",
+            "nombre",
+            "nom",
+            "nombre de la organizacion",
+            "organizacion",
+            "nom de l organisation",
+            "nom de l organisme",
+            "nome da organizacao",
+            "organizacao",
+            "nome",
+            "اسم المنظمة",
+            "المنظمة",
+            "الاسم",
+        ),
+        300,
+        (gettext_noop("Name"), gettext_noop("Organization name")),
+    ),
     # Forms that ask an organization's name and a person's name in two questions: a row that signs as an
     # individual takes its name from here (see row_names).
-    ImportField("individual_name", gettext_lazy("Individual’s name (when in its own column)"), False,
-                ("your name", "individual name", "individual s name", "name of individual", "person name",
-                 "name of the person", "tu nombre", "nombre de la persona", "nom de la personne", "seu nome",
-                 "nome da pessoa", "اسم الشخص"), 200,
-                (gettext_noop("Your name"),)),
-    ImportField("kind", gettext_lazy("Kind (organization or individual)"), False,
-                ("kind", "type", "signing as", "signatory type", "i am signing as", "firmo como",
-                 "firma como", "tipo de firmante", "je signe en tant que", "signe en tant que",
-                 "type de signataire", "assino como", "tipo de signatario", "أوقع بصفتي", "صفة الموقع"), None,
-                (gettext_noop("Kind"),)),
-    ImportField("acronym", gettext_lazy("Acronym"), False,
-                ("acronym", "abbreviation", "short name", "sigla", "siglas", "acronimo", "sigle", "الاختصار"), 30,
-                (gettext_noop("Acronym"),)),
-    ImportField("country", gettext_lazy("Country (code or name)"), False,
-                ("country", "country code", "pais", "pays", "location", "البلد", "الدولة"), None,
-                (gettext_noop("Country"),)),
-    ImportField("website", gettext_lazy("Website"), False,
-                ("website", "web site", "url", "web", "site", "sitio web", "pagina web", "site web",
-                 "site internet", "الموقع الإلكتروني", "الموقع"), 300,
-                (gettext_noop("Website"),)),
-    ImportField("title", gettext_lazy("Title (individuals)"), False,
-                ("title", "position", "job title", "role", "cargo", "puesto", "fonction", "poste", "المنصب"), 300,
-                (gettext_noop("Title"),)),
-    ImportField("affiliation", gettext_lazy("Affiliation (individuals)"), False,
-                ("affiliation", "institution", "university", "employer", "afiliacion", "institucion",
-                 "afiliacao", "instituicao", "الانتماء", "المؤسسة"), 300,
-                (gettext_noop("Affiliation"),)),
-    ImportField("contact_name", gettext_lazy("Contact name"), False,
-                ("contact name", "contact", "contact person", "first and last name", "your full name",
-                 "nombre y apellido", "nombre y apellidos", "nombre completo", "persona de contacto",
-                 "nombre de contacto", "prenom et nom", "nom et prenom", "nom complet", "personne de contact",
-                 "nom du contact", "nome completo", "pessoa de contato", "nome de contato", "nome do contato",
-                 "الاسم الكامل", "جهة الاتصال"), 200,
-                (gettext_noop("Contact name"),)),
-    ImportField("email", gettext_lazy("Contact email"), True,
-                ("email", "e-mail", "email address", "e-mail address", "contact email", "your email", "correo",
-                 "correo electronico", "direccion de correo electronico", "courriel", "adresse e-mail",
-                 "adresse electronique", "endereco de e-mail", "البريد الإلكتروني"),
-                254, (gettext_noop("Contact email"), gettext_noop("Your email address"))),
-    ImportField("listing", gettext_lazy("Listing (listed, without country, not listed)"), False,
-                ("listing", "listed", "public", "list publicly", "listed publicly", "may we list", "display",
-                 "anonymous", "lista publica", "podemos incluir", "podemos publicar", "publier", "pouvons nous",
-                 "affiche publiquement", "affichee publiquement", "divulgar", "publicamente", "النشر"), None,
-                (gettext_noop("Listing"), gettext_noop("Listed publicly"),
-                 gettext_noop("How may we list this signature?"))),
-    ImportField("tier", gettext_lazy("Tier (its name)"), False,
-                ("tier", "section", "group", "seccion", "secao", "categoria", "categorie", "الفئة"), None,
-                (gettext_noop("Tier"), gettext_noop("Section"))),
-    ImportField("language", gettext_lazy("Language (code)"), False,
-                ("language", "lang", "idioma", "langue", "lingua", "اللغة"), None,
-                (gettext_noop("Language"), gettext_noop("Contact language"))),
+    ImportField(
+        "individual_name",
+        gettext_lazy("Individual’s name (when in its own column)"),
+        False,
+        (
+            "your name",
+            "individual name",
+            "individual s name",
+            "name of individual",
+            "person name",
+            "name of the person",
+            "tu nombre",
+            "nombre de la persona",
+            "nom de la personne",
+            "seu nome",
+            "nome da pessoa",
+            "اسم الشخص",
+        ),
+        200,
+        (gettext_noop("Your name"),),
+    ),
+    ImportField(
+        "kind",
+        gettext_lazy("Kind (organization or individual)"),
+        False,
+        (
+            "kind",
+            "type",
+            "signing as",
+            "signatory type",
+            "i am signing as",
+            "firmo como",
+            "firma como",
+            "tipo de firmante",
+            "je signe en tant que",
+            "signe en tant que",
+            "type de signataire",
+            "assino como",
+            "tipo de signatario",
+            "أوقع بصفتي",
+            "صفة الموقع",
+        ),
+        None,
+        (gettext_noop("Kind"),),
+    ),
+    ImportField(
+        "acronym",
+        gettext_lazy("Acronym"),
+        False,
+        ("acronym", "abbreviation", "short name", "sigla", "siglas", "acronimo", "sigle", "الاختصار"),
+        30,
+        (gettext_noop("Acronym"),),
+    ),
+    ImportField(
+        "country",
+        gettext_lazy("Country (code or name)"),
+        False,
+        ("country", "country code", "pais", "pays", "location", "البلد", "الدولة"),
+        None,
+        (gettext_noop("Country"),),
+    ),
+    ImportField(
+        "website",
+        gettext_lazy("Website"),
+        False,
+        (
+            "website",
+            "web site",
+            "url",
+            "web",
+            "site",
+            "sitio web",
+            "pagina web",
+            "site web",
+            "site internet",
+            "الموقع الإلكتروني",
+            "الموقع",
+        ),
+        300,
+        (gettext_noop("Website"),),
+    ),
+    ImportField(
+        "title",
+        gettext_lazy("Title (individuals)"),
+        False,
+        ("title", "position", "job title", "role", "cargo", "puesto", "fonction", "poste", "المنصب"),
+        300,
+        (gettext_noop("Title"),),
+    ),
+    ImportField(
+        "affiliation",
+        gettext_lazy("Affiliation (individuals)"),
+        False,
+        (
+            "affiliation",
+            "institution",
+            "university",
+            "employer",
+            "afiliacion",
+            "institucion",
+            "afiliacao",
+            "instituicao",
+            "الانتماء",
+            "المؤسسة",
+        ),
+        300,
+        (gettext_noop("Affiliation"),),
+    ),
+    ImportField(
+        "contact_name",
+        gettext_lazy("Contact name"),
+        False,
+        (
+            "contact name",
+            "contact",
+            "contact person",
+            "first and last name",
+            "your full name",
+            "nombre y apellido",
+            "nombre y apellidos",
+            "nombre completo",
+            "persona de contacto",
+            "nombre de contacto",
+            "prenom et nom",
+            "nom et prenom",
+            "nom complet",
+            "personne de contact",
+            "nom du contact",
+            "nome completo",
+            "pessoa de contato",
+            "nome de contato",
+            "nome do contato",
+            "الاسم الكامل",
+            "جهة الاتصال",
+        ),
+        200,
+        (gettext_noop("Contact name"),),
+    ),
+    ImportField(
+        "email",
+        gettext_lazy("Contact email"),
+        True,
+        (
+            "email",
+            "e-mail",
+            "email address",
+            "e-mail address",
+            "contact email",
+            "your email",
+            "correo",
+            "correo electronico",
+            "direccion de correo electronico",
+            "courriel",
+            "adresse e-mail",
+            "adresse electronique",
+            "endereco de e-mail",
+            "البريد الإلكتروني",
+        ),
+        254,
+        (gettext_noop("Contact email"), gettext_noop("Your email address")),
+    ),
+    ImportField(
+        "listing",
+        gettext_lazy("Listing (listed, without country, not listed)"),
+        False,
+        (
+            "listing",
+            "listed",
+            "public",
+            "list publicly",
+            "listed publicly",
+            "may we list",
+            "display",
+            "anonymous",
+            "lista publica",
+            "podemos incluir",
+            "podemos publicar",
+            "publier",
+            "pouvons nous",
+            "affiche publiquement",
+            "affichee publiquement",
+            "divulgar",
+            "publicamente",
+            "النشر",
+        ),
+        None,
+        (gettext_noop("Listing"), gettext_noop("Listed publicly"), gettext_noop("How may we list this signature?")),
+    ),
+    ImportField(
+        "tier",
+        gettext_lazy("Tier (its name)"),
+        False,
+        ("tier", "section", "group", "seccion", "secao", "categoria", "categorie", "الفئة"),
+        None,
+        (gettext_noop("Tier"), gettext_noop("Section")),
+    ),
+    ImportField(
+        "language",
+        gettext_lazy("Language (code)"),
+        False,
+        ("language", "lang", "idioma", "langue", "lingua", "اللغة"),
+        None,
+        (gettext_noop("Language"), gettext_noop("Contact language")),
+    ),
     # The time the form was answered: Google Forms' "Timestamp", Microsoft Forms' "Completion time",
     # Typeform's "Submit Date (UTC)", Jotform's "Submission Date", Airtable's "Created".
-    ImportField("signed_at", gettext_lazy("Signed at (date)"), False,
-                ("signed at", "date", "timestamp", "submitted at", "submission date", "submit date",
-                 "submit date utc", "completion time", "created", "created time", "created at", "signed",
-                 "marca temporal", "fecha", "horodateur", "carimbo de data hora", "data", "الطابع الزمني",
-                 "التاريخ"), None,
-                (gettext_noop("Signed at"),)),
+    ImportField(
+        "signed_at",
+        gettext_lazy("Signed at (date)"),
+        False,
+        (
+            "signed at",
+            "date",
+            "timestamp",
+            "submitted at",
+            "submission date",
+            "submit date",
+            "submit date utc",
+            "completion time",
+            "created",
+            "created time",
+            "created at",
+            "signed",
+            "marca temporal",
+            "fecha",
+            "horodateur",
+            "carimbo de data hora",
+            "data",
+            "الطابع الزمني",
+            "التاريخ",
+        ),
+        None,
+        (gettext_noop("Signed at"),),
+    ),
 ]
 FIELDS_BY_KEY = {each.key: each for each in IMPORT_FIELDS}
 
 FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
 
 KIND_WORDS = {
-    "organization": Signatory.Kind.ORGANIZATION, "organisation": Signatory.Kind.ORGANIZATION,
-    "org": Signatory.Kind.ORGANIZATION, "ngo": Signatory.Kind.ORGANIZATION,
-    "individual": Signatory.Kind.INDIVIDUAL, "person": Signatory.Kind.INDIVIDUAL,
-    "expert": Signatory.Kind.INDIVIDUAL, "individual expert": Signatory.Kind.INDIVIDUAL,
+    "organization": Signatory.Kind.ORGANIZATION,
+    "organisation": Signatory.Kind.ORGANIZATION,
+    "org": Signatory.Kind.ORGANIZATION,
+    "ngo": Signatory.Kind.ORGANIZATION,
+    "individual": Signatory.Kind.INDIVIDUAL,
+    "person": Signatory.Kind.INDIVIDUAL,
+    "expert": Signatory.Kind.INDIVIDUAL,
+    "individual expert": Signatory.Kind.INDIVIDUAL,
 }
 LISTING_WORDS = {
-    "listed": SignOn.Listing.LISTED, "yes": SignOn.Listing.LISTED, "public": SignOn.Listing.LISTED,
-    "listed publicly": SignOn.Listing.LISTED, "true": SignOn.Listing.LISTED, "1": SignOn.Listing.LISTED,
+    "listed": SignOn.Listing.LISTED,
+    "yes": SignOn.Listing.LISTED,
+    "public": SignOn.Listing.LISTED,
+    "listed publicly": SignOn.Listing.LISTED,
+    "true": SignOn.Listing.LISTED,
+    "1": SignOn.Listing.LISTED,
     "without country": SignOn.Listing.LISTED_WITHOUT_COUNTRY,
     "listed without country": SignOn.Listing.LISTED_WITHOUT_COUNTRY,
     "listed_without_country": SignOn.Listing.LISTED_WITHOUT_COUNTRY,
-    "no": SignOn.Listing.UNLISTED, "unlisted": SignOn.Listing.UNLISTED, "not listed": SignOn.Listing.UNLISTED,
-    "anonymous": SignOn.Listing.UNLISTED, "counted only": SignOn.Listing.UNLISTED, "false": SignOn.Listing.UNLISTED,
+    "no": SignOn.Listing.UNLISTED,
+    "unlisted": SignOn.Listing.UNLISTED,
+    "not listed": SignOn.Listing.UNLISTED,
+    "anonymous": SignOn.Listing.UNLISTED,
+    "counted only": SignOn.Listing.UNLISTED,
+    "false": SignOn.Listing.UNLISTED,
     "0": SignOn.Listing.UNLISTED,
 }
 # Google Forms writes "2026/11/20 10:01:02 AM GMT+1", meaning one hour ahead of UTC; dateutil reads
@@ -197,7 +407,8 @@ XLSX_MAX_EXPANDED_BYTES = 64 * 1024 * 1024
 
 def too_many_rows_problem() -> str:
     return _("The file has more than %(max)d rows: split it into files of at most %(max)d rows.") % {
-        "max": settings.SIGN_ON_IMPORT_MAX_ROWS}
+        "max": settings.SIGN_ON_IMPORT_MAX_ROWS
+    }
 
 
 def read_table(data: bytes, filename: str) -> tablib.Dataset:
@@ -265,11 +476,14 @@ def xlsx_rows(data: bytes):
             for sheet, relation in self.parser.find_sheets():
                 if relation.target in self.valid_files and "chartsheet" not in relation.Type:
                     self.wb._sheets.append(
-                        SheetOfUndeclaredSize(self.wb, sheet.name, relation.target, self.shared_strings))
+                        SheetOfUndeclaredSize(self.wb, sheet.name, relation.target, self.shared_strings)
+                    )
 
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(part.file_size for part in archive.infolist()
-               if not part.filename.startswith("xl/worksheets/")) > XLSX_MAX_EXPANDED_BYTES:
+        if (
+            sum(part.file_size for part in archive.infolist() if not part.filename.startswith("xl/worksheets/"))
+            > XLSX_MAX_EXPANDED_BYTES
+        ):
             raise ValueError("the workbook's shared parts expand too far")
     reader = SheetByRowsReader(io.BytesIO(data), read_only=True, data_only=True)
     reader.read()
@@ -355,7 +569,7 @@ def guess_mapping(headings: list[str]) -> dict:
     return mapping
 
 
-@lru_cache(maxsize=None)
+@cache
 def _synonym_keys(key: str) -> tuple:
     import_field = FIELDS_BY_KEY[key]
     names = [import_field.key.replace("_", " "), *import_field.synonyms]
@@ -430,12 +644,10 @@ def parse_signed_at(value, text: str, *, day_first: bool = True, now=None):
     else:
         parsed = _parse_date_text(text, day_first=day_first)
         if parsed is None:
-            raise ValidationError(
-                _("“%(value)s” is not a date (use e.g. 2024-08-05 or 05/08/2024).") % {"value": text})
+            raise ValidationError(_("“%(value)s” is not a date (use e.g. 2024-08-05 or 05/08/2024).") % {"value": text})
     parsed = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
     if parsed > (now or timezone.now()) + datetime.timedelta(days=1):
-        raise ValidationError(
-            _("“%(value)s” is a date still to come: check the day and the month.") % {"value": text})
+        raise ValidationError(_("“%(value)s” is a date still to come: check the day and the month.") % {"value": text})
     return parsed
 
 
@@ -447,7 +659,8 @@ def _parse_date_text(text: str, *, day_first: bool) -> datetime.datetime | None:
     except ValueError:
         pass
     text = ZONE_NAME_AND_OFFSET.sub(
-        lambda match: f"{match.group(1)}{int(match.group(2)):02d}:{match.group(3) or '00'}", text)
+        lambda match: f"{match.group(1)}{int(match.group(2)):02d}:{match.group(3) or '00'}", text
+    )
     text = DOTTED_AM_PM.sub(lambda match: f"{match.group(1)}m", text)
     with warnings.catch_warnings():
         # A zone dateutil does not know ("CET") is left out, the time then read as UTC.
@@ -511,11 +724,39 @@ def listing_for(text: str) -> str | None:
 # Everyday names that django-countries' data (names, common and former names, in each language;
 # alpha-3 codes) does not have, in the site's languages. Only where the library lacks them.
 EVERYDAY_COUNTRY_NAMES = {
-    "US": ("USA", "U.S.", "U.S.A.", "America", "United States", "EE. UU.", "EEUU", "EUA", "États-Unis",
-           "الولايات المتحدة", "أمريكا"),
-    "GB": ("UK", "U.K.", "Great Britain", "Britain", "England", "Scotland", "Wales", "Northern Ireland",
-           "Grande-Bretagne", "Angleterre", "Écosse", "Gran Bretaña", "Inglaterra", "Escocia", "Grã-Bretanha",
-           "Escócia", "بريطانيا", "إنجلترا"),
+    "US": (
+        "USA",
+        "U.S.",
+        "U.S.A.",
+        "America",
+        "United States",
+        "EE. UU.",
+        "EEUU",
+        "EUA",
+        "États-Unis",
+        "الولايات المتحدة",
+        "أمريكا",
+    ),
+    "GB": (
+        "UK",
+        "U.K.",
+        "Great Britain",
+        "Britain",
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+        "Grande-Bretagne",
+        "Angleterre",
+        "Écosse",
+        "Gran Bretaña",
+        "Inglaterra",
+        "Escocia",
+        "Grã-Bretanha",
+        "Escócia",
+        "بريطانيا",
+        "إنجلترا",
+    ),
     "CI": ("Ivory Coast",),
     "NL": ("Holland", "Holanda", "Hollande"),
     "MM": ("Burma", "بورما"),
@@ -551,8 +792,9 @@ def country_code(text: str) -> str:
     code = countries.by_name(text) or _words_in_every_language()[2].get(country_key(text))
     if code:
         return code
-    raise ValidationError(_("Unknown country “%(value)s”: use a two-letter code such as KE, or its name.")
-                          % {"value": text})
+    raise ValidationError(
+        _("Unknown country “%(value)s”: use a two-letter code such as KE, or its name.") % {"value": text}
+    )
 
 
 @dataclass
@@ -618,25 +860,39 @@ def profile_differences(signatory: Signatory, details: SignatoryDetails) -> list
         if not in_file or same:
             return
         if in_profile:
-            differences.append(_("%(field)s: “%(file)s” in the file, “%(profile)s” in its profile")
-                               % {"field": label, "file": in_file, "profile": in_profile})
+            differences.append(
+                _("%(field)s: “%(file)s” in the file, “%(profile)s” in its profile")
+                % {"field": label, "file": in_file, "profile": in_profile}
+            )
         else:
-            differences.append(_("%(field)s: “%(file)s” in the file, none in its profile")
-                               % {"field": label, "file": in_file})
+            differences.append(
+                _("%(field)s: “%(file)s” in the file, none in its profile") % {"field": label, "file": in_file}
+            )
 
     differ(_("Name"), details.name, signatory.name, word_key(details.name) == word_key(signatory.name))
-    differ(_("Acronym"), details.acronym, signatory.acronym,
-           details.acronym.casefold() == signatory.acronym.casefold())
+    differ(_("Acronym"), details.acronym, signatory.acronym, details.acronym.casefold() == signatory.acronym.casefold())
     profile_country = signatory.country.code if signatory.country else ""
-    differ(_("Country"), countries.name(details.country) if details.country else "",
-           countries.name(profile_country) if profile_country else "", details.country == profile_country)
+    differ(
+        _("Country"),
+        countries.name(details.country) if details.country else "",
+        countries.name(profile_country) if profile_country else "",
+        details.country == profile_country,
+    )
     if signatory.kind == Signatory.Kind.ORGANIZATION:
-        differ(_("Website"), details.website, signatory.website,
-               identity.website_domain(details.website) == identity.website_domain(signatory.website))
+        differ(
+            _("Website"),
+            details.website,
+            signatory.website,
+            identity.website_domain(details.website) == identity.website_domain(signatory.website),
+        )
     else:
         differ(_("Title"), details.title, signatory.title, word_key(details.title) == word_key(signatory.title))
-        differ(_("Affiliation"), details.affiliation, signatory.affiliation,
-               word_key(details.affiliation) == word_key(signatory.affiliation))
+        differ(
+            _("Affiliation"),
+            details.affiliation,
+            signatory.affiliation,
+            word_key(details.affiliation) == word_key(signatory.affiliation),
+        )
     return differences
 
 
@@ -673,10 +929,15 @@ class SignOnImportResource(resources.ModelResource):
     def signatory_details(self, values: dict, kind: str, website: str, country: str = "") -> SignatoryDetails:
         name, contact_name, affiliation = row_names(values, kind)
         return SignatoryDetails(
-            kind=kind, name=name, email=values["email"], contact_name=contact_name,
-            acronym=values["acronym"], country=country,
+            kind=kind,
+            name=name,
+            email=values["email"],
+            contact_name=contact_name,
+            acronym=values["acronym"],
+            country=country,
             website=website if kind == Signatory.Kind.ORGANIZATION else "",
-            title=values["title"], affiliation=affiliation,
+            title=values["title"],
+            affiliation=affiliation,
         )
 
     def before_import(self, dataset, **kwargs):
@@ -696,7 +957,8 @@ class SignOnImportResource(resources.ModelResource):
         for chunk in chunked(found, SignatoryMatcher.CHUNK):
             self.already_signed.update(
                 SignOn.objects.filter(statement=self.statement, signatory_id__in=chunk).values_list(
-                    "signatory_id", flat=True)
+                    "signatory_id", flat=True
+                )
             )
             for contact in Contact.objects.filter(signatory_id__in=chunk).order_by("pk"):
                 self.contacts.setdefault((contact.signatory_id, contact.email.lower()), contact)
@@ -717,7 +979,9 @@ class SignOnImportResource(resources.ModelResource):
             problem = unsafe_text_problem(text)
             if problem is None and import_field.max_length and len(text) > import_field.max_length:
                 problem = _("It is %(length)d characters long; at most %(max)d fit.") % {
-                    "length": len(text), "max": import_field.max_length}
+                    "length": len(text),
+                    "max": import_field.max_length,
+                }
             if problem is None and import_field.required and not text:
                 problem = _("This field is required.")
             if problem:
@@ -728,10 +992,14 @@ class SignOnImportResource(resources.ModelResource):
         if values["kind"] and "kind" not in errors:
             kind = kind_for(values["kind"])
             if kind is None:
-                errors["kind"] = _("“%(value)s” is neither an organization nor an individual.") % {"value": values["kind"]}
+                errors["kind"] = _("“%(value)s” is neither an organization nor an individual.") % {
+                    "value": values["kind"]
+                }
         if kind is not None and not row_names(values, kind)[0]:
             # The column staff would fill in: an individual's own column where the file has one.
-            key = "individual_name" if kind == Signatory.Kind.INDIVIDUAL and "individual_name" in self.columns else "name"
+            key = (
+                "individual_name" if kind == Signatory.Kind.INDIVIDUAL and "individual_name" in self.columns else "name"
+            )
             errors.setdefault(key, _("This field is required."))
         if values["email"] and "email" not in errors:
             try:
@@ -755,7 +1023,8 @@ class SignOnImportResource(resources.ModelResource):
             listing = listing_for(values["listing"])
             if listing is None:
                 errors["listing"] = _("“%(value)s” is not a listing: use listed, without country or not listed.") % {
-                    "value": values["listing"]}
+                    "value": values["listing"]
+                }
         tier = self.default_tier
         if values["tier"] and "tier" not in errors:
             tier = self.tiers.get(" ".join(values["tier"].casefold().split()))
@@ -783,9 +1052,7 @@ class SignOnImportResource(resources.ModelResource):
             keys.add(f"pk:{signatory.pk}")
         earlier = next((self.rows_by_key[key] for key in keys if key in self.rows_by_key), None)
         if earlier is not None:
-            raise ValidationError(
-                {"name": _("The same signatory as row %(row)d: each signs once.") % {"row": earlier}}
-            )
+            raise ValidationError({"name": _("The same signatory as row %(row)d: each signs once.") % {"row": earlier}})
         for key in keys:
             self.rows_by_key[key] = number
         if signatory is not None and signatory.pk in self.already_signed:
@@ -814,15 +1081,25 @@ class SignOnImportResource(resources.ModelResource):
         instance._import_contact = (
             self.contacts.get((signatory.pk, details.email.lower())) if signatory is not None else None
         )
-        self.preview.append(PreviewRow(
-            number=number, name=details.name, kind=Signatory.Kind(kind).label, country=country, email=details.email,
-            listing=SignOn.Listing(listing).label, tier=tier.name if tier else "", existing_signatory=signatory is not None,
-            signatory_id=signatory.pk if signatory is not None else None,
-            signatory_kind=signatory.kind if signatory is not None else "",
-            differences=profile_differences(signatory, details) if signatory is not None else [],
-            signed_at=date_format(timezone.localtime(signed_at), "SHORT_DATETIME_FORMAT") if values["signed_at"] else "",
-            affiliation=details.affiliation if kind == Signatory.Kind.INDIVIDUAL else "",
-        ))
+        self.preview.append(
+            PreviewRow(
+                number=number,
+                name=details.name,
+                kind=Signatory.Kind(kind).label,
+                country=country,
+                email=details.email,
+                listing=SignOn.Listing(listing).label,
+                tier=tier.name if tier else "",
+                existing_signatory=signatory is not None,
+                signatory_id=signatory.pk if signatory is not None else None,
+                signatory_kind=signatory.kind if signatory is not None else "",
+                differences=profile_differences(signatory, details) if signatory is not None else [],
+                signed_at=date_format(timezone.localtime(signed_at), "SHORT_DATETIME_FORMAT")
+                if values["signed_at"]
+                else "",
+                affiliation=details.affiliation if kind == Signatory.Kind.INDIVIDUAL else "",
+            )
+        )
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         """Write a batch of checked rows: their new signatories, then new contacts, then the sign-ons.
@@ -845,8 +1122,13 @@ class SignOnImportResource(resources.ModelResource):
             if sign_on._import_signatory is None:
                 details = sign_on._import_details
                 signatory = Signatory(
-                    kind=details.kind, name=details.name, acronym=details.acronym, country=details.country,
-                    website=details.website, title=details.title, affiliation=details.affiliation,
+                    kind=details.kind,
+                    name=details.name,
+                    acronym=details.acronym,
+                    country=details.country,
+                    website=details.website,
+                    title=details.title,
+                    affiliation=details.affiliation,
                     identity_key=signatory_identity_key(details),
                 )
                 signatory.derive_fields()
@@ -859,7 +1141,9 @@ class SignOnImportResource(resources.ModelResource):
             sign_on.signatory = sign_on._import_signatory
             if sign_on._import_contact is None:
                 sign_on._import_contact = Contact(
-                    signatory=sign_on.signatory, email=details.email, language=sign_on.language,
+                    signatory=sign_on.signatory,
+                    email=details.email,
+                    language=sign_on.language,
                     name=details.contact_name or (details.name if details.kind == Signatory.Kind.INDIVIDUAL else ""),
                 )
                 new_contacts.append(sign_on._import_contact)
@@ -925,8 +1209,9 @@ class ImportReport:
         return sum(1 for row in self.preview if row.differences)
 
 
-def import_sign_ons(*, statement, dataset: tablib.Dataset, mapping: dict, options: ImportOptions, by=None,
-                    dry_run: bool) -> ImportReport:
+def import_sign_ons(
+    *, statement, dataset: tablib.Dataset, mapping: dict, options: ImportOptions, by=None, dry_run: bool
+) -> ImportReport:
     """Import the rows of ``dataset`` as sign-ons of ``statement``: every row, or none.
 
     ``mapping`` says which column of the file holds each of our fields. Each row is
@@ -941,7 +1226,7 @@ def import_sign_ons(*, statement, dataset: tablib.Dataset, mapping: dict, option
     resource = SignOnImportResource(statement=statement, options=options, by=by, columns=mapping)
     with transaction.atomic():
         result = resource.import_data(
-            rows, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True,
+            rows, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True
         )
         report = ImportReport(total_rows=len(rows), preview=resource.preview)
         for invalid in result.invalid_rows:
@@ -950,16 +1235,20 @@ def import_sign_ons(*, statement, dataset: tablib.Dataset, mapping: dict, option
                 for message in messages:
                     report.problems.append(RowProblem(invalid.number + 1, column, message))
         for number, errors in result.row_errors():
-            logger.warning("Import row %s of statement %s failed: %s", number, statement.pk,
-                           type(errors[0].error).__name__)
+            logger.warning(
+                "Import row %s of statement %s failed: %s", number, statement.pk, type(errors[0].error).__name__
+            )
             report.problems.append(RowProblem(number + 1, "", _("This row could not be imported.")))
         if result.base_errors:
-            logger.warning("Import into statement %s failed: %s", statement.pk,
-                           type(result.base_errors[0].error).__name__)
+            logger.warning(
+                "Import into statement %s failed: %s", statement.pk, type(result.base_errors[0].error).__name__
+            )
             if isinstance(result.base_errors[0].error, IntegrityError):
                 # The database's constraints caught what the checks could not see: a sign-on made meanwhile.
-                message = _("Someone signed or was added while the file was imported; nothing was imported: "
-                            "preview the file again.")
+                message = _(
+                    "Someone signed or was added while the file was imported; nothing was imported: "
+                    "preview the file again."
+                )
             else:
                 message = _("The import failed; nothing was imported.")
             report.problems.append(RowProblem(0, "", message))
@@ -990,7 +1279,11 @@ def keep_upload(*, statement, data: bytes, filename: str, by=None) -> SignOnImpo
     hundred kilobytes can hold a million rows. The page shows the file being read.
     """
     upload = SignOnImport.objects.create(
-        statement=statement, data=data, filename=filename[:255], uploaded_by=by, state=SignOnImport.State.READING,
+        statement=statement,
+        data=data,
+        filename=filename[:255],
+        uploaded_by=by,
+        state=SignOnImport.State.READING,
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     transaction.on_commit(partial(_hand_to_reader, upload.pk))
@@ -1012,10 +1305,13 @@ def _refuse_unread(upload_id: int, why: str) -> None:
     upload = SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.READING).first()
     if upload is not None:
         with translation.override(upload.language):
-            problem = _("The file could not be read just now (sign-on import %(number)d): upload it again. If it "
-                        "fails again, an administrator will find the error in the log.") % {"number": upload_id}
+            problem = _(
+                "The file could not be read just now (sign-on import %(number)d): upload it again. If it "
+                "fails again, an administrator will find the error in the log."
+            ) % {"number": upload_id}
         SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.READING).update(
-            state=SignOnImport.State.REFUSED, problem=problem, data=b"", finished_at=timezone.now())
+            state=SignOnImport.State.REFUSED, problem=problem, data=b"", finished_at=timezone.now()
+        )
 
 
 def read_kept_upload(upload_id: int) -> SignOnImport | None:
@@ -1028,8 +1324,9 @@ def read_kept_upload(upload_id: int) -> SignOnImport | None:
     """
     try:
         with transaction.atomic():
-            upload = (SignOnImport.objects.select_for_update()
-                      .filter(pk=upload_id, state=SignOnImport.State.READING).first())
+            upload = (
+                SignOnImport.objects.select_for_update().filter(pk=upload_id, state=SignOnImport.State.READING).first()
+            )
             if upload is None:
                 return None
             with translation.override(upload.language):
@@ -1042,8 +1339,18 @@ def read_kept_upload(upload_id: int) -> SignOnImport | None:
                     upload.state = SignOnImport.State.UPLOADED
                     upload.headings, upload.row_count = list(dataset.headers), len(dataset)
                     upload.samples = [[heading, values] for heading, values in column_samples(dataset)]
-            upload.save(update_fields=["state", "problem", "data", "finished_at", "headings", "row_count", "samples",
-                                       "updated_at"])
+            upload.save(
+                update_fields=[
+                    "state",
+                    "problem",
+                    "data",
+                    "finished_at",
+                    "headings",
+                    "row_count",
+                    "samples",
+                    "updated_at",
+                ]
+            )
             return upload
     except Exception as error:
         _refuse_unread(upload_id, f"could not be read: {type(error).__name__}")
@@ -1097,8 +1404,9 @@ def queue_run(upload: SignOnImport, *, mapping: dict, options: ImportOptions, dr
     upload.state, upload.report, upload.finished_at = SignOnImport.State.QUEUED, None, None
     upload.language = translation.get_language() or upload.language
     # Not the file itself: it does not change, and it can be megabytes.
-    upload.save(update_fields=["mapping", "options", "dry_run", "state", "report", "finished_at", "language",
-                               "updated_at"])
+    upload.save(
+        update_fields=["mapping", "options", "dry_run", "state", "report", "finished_at", "language", "updated_at"]
+    )
     transaction.on_commit(partial(_hand_to_worker, upload.pk))
 
 
@@ -1116,7 +1424,8 @@ def _mark_stopped(upload_id: int, why: str) -> None:
     # Only the error's type is logged: its text could quote the file (a name, an address).
     logger.error("Sign-on import %s %s", upload_id, why)
     SignOnImport.objects.filter(pk=upload_id, state=SignOnImport.State.QUEUED).update(
-        state=SignOnImport.State.FAILED, finished_at=timezone.now())
+        state=SignOnImport.State.FAILED, finished_at=timezone.now()
+    )
 
 
 def run_queued(upload_id: int) -> SignOnImport | None:
@@ -1131,15 +1440,20 @@ def run_queued(upload_id: int) -> SignOnImport | None:
         with transaction.atomic():
             # FOR UPDATE of the upload only: PostgreSQL refuses it on the outer join to a deleted uploader.
             upload = (
-                SignOnImport.objects.select_for_update(of=("self",)).select_related("statement", "uploaded_by")
-                .filter(pk=upload_id, state=SignOnImport.State.QUEUED).first()
+                SignOnImport.objects.select_for_update(of=("self",))
+                .select_related("statement", "uploaded_by")
+                .filter(pk=upload_id, state=SignOnImport.State.QUEUED)
+                .first()
             )
             if upload is None:
                 return None
             with translation.override(upload.language):
                 report = import_sign_ons(
-                    statement=upload.statement, dataset=read_table(bytes(upload.data), upload.filename),
-                    mapping=upload.mapping, options=ImportOptions(**upload.options), by=upload.uploaded_by,
+                    statement=upload.statement,
+                    dataset=read_table(bytes(upload.data), upload.filename),
+                    mapping=upload.mapping,
+                    options=ImportOptions(**upload.options),
+                    by=upload.uploaded_by,
                     dry_run=upload.dry_run,
                 )
             imported = report.ok and not upload.dry_run
@@ -1163,16 +1477,18 @@ def wait_for_run(upload: SignOnImport, *, seconds: float) -> SignOnImport:
     deadline = time.monotonic() + seconds
     while upload.state in WORKING_STATES and time.monotonic() < deadline:
         time.sleep(0.2)
-        upload.refresh_from_db(fields=["state", "report", "finished_at", "headings", "samples", "row_count",
-                                       "problem"])
+        upload.refresh_from_db(fields=["state", "report", "finished_at", "headings", "samples", "row_count", "problem"])
     return upload
 
 
 def report_as_json(report: ImportReport, *, with_rows: bool = True) -> dict:
     """``report`` for the upload's row; without the rows (names, addresses) once imported."""
     return {
-        "total_rows": report.total_rows, "imported": report.imported, "new_signatories": report.new_signatories,
-        "first_sign_on_id": report.first_sign_on_id, "last_sign_on_id": report.last_sign_on_id,
+        "total_rows": report.total_rows,
+        "imported": report.imported,
+        "new_signatories": report.new_signatories,
+        "first_sign_on_id": report.first_sign_on_id,
+        "last_sign_on_id": report.last_sign_on_id,
         "problems": [_plain(asdict(problem)) for problem in report.problems] if with_rows else [],
         "preview": [_plain(asdict(row)) for row in report.preview] if with_rows else [],
     }
@@ -1187,11 +1503,14 @@ def report_from_json(data: dict | None) -> ImportReport | None:
     if data is None:
         return None
     return ImportReport(
-        total_rows=data["total_rows"], imported=data["imported"], new_signatories=data["new_signatories"],
+        total_rows=data["total_rows"],
+        imported=data["imported"],
+        new_signatories=data["new_signatories"],
         problems=[RowProblem(**problem) for problem in data["problems"]],
         preview=[PreviewRow(**row) for row in data["preview"]],
         # Absent from the reports of runs made before they were recorded.
-        first_sign_on_id=data.get("first_sign_on_id"), last_sign_on_id=data.get("last_sign_on_id"),
+        first_sign_on_id=data.get("first_sign_on_id"),
+        last_sign_on_id=data.get("last_sign_on_id"),
     )
 
 

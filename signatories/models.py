@@ -15,9 +15,7 @@ from . import identity
 from .validators import validate_visible_text
 
 # The fields of a signatory that may appear on a public page, feed or press export.
-PUBLIC_SIGNATORY_FIELDS = (
-    "kind", "name", "acronym", "country", "website", "title", "affiliation", "sort_key",
-)
+PUBLIC_SIGNATORY_FIELDS = ("kind", "name", "acronym", "country", "website", "title", "affiliation", "sort_key")
 
 
 class Signatory(models.Model):
@@ -42,7 +40,10 @@ class Signatory(models.Model):
         _("title"), max_length=300, blank=True, help_text=_("Individuals only."), validators=[validate_visible_text]
     )
     affiliation = models.CharField(
-        _("affiliation"), max_length=300, blank=True, help_text=_("Individuals only; for identification."),
+        _("affiliation"),
+        max_length=300,
+        blank=True,
+        help_text=_("Individuals only; for identification."),
         validators=[validate_visible_text],
     )
     accreditation = models.CharField(
@@ -55,7 +56,8 @@ class Signatory(models.Model):
     normalized_name = models.CharField(max_length=300, editable=False, db_index=True)
     website_domain = models.CharField(max_length=255, editable=False, blank=True, db_index=True)
     sort_key = models.CharField(max_length=identity.MAX_SORT_KEY_LENGTH, editable=False)
-    identity_key = models.CharField(
+    # Unique, and NULL for signatories it does not apply to (NULLs never clash).
+    identity_key = models.CharField(  # noqa: DJ001
         max_length=400,
         editable=False,
         null=True,
@@ -73,9 +75,7 @@ class Signatory(models.Model):
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["organization", "individual"]), name="signatory_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=["organization", "individual"]), name="signatory_kind_valid")
         ]
         # The moderation queue filters sign-ons by their signatory's country.
         indexes = [models.Index(fields=["country"], name="signatory_country")]
@@ -97,7 +97,12 @@ class Signatory(models.Model):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = set(update_fields) | {
-                "name", "acronym", "normalized_name", "website_domain", "sort_key", "identity_key",
+                "name",
+                "acronym",
+                "normalized_name",
+                "website_domain",
+                "sort_key",
+                "identity_key",
             }
         super().save(*args, **kwargs)
 
@@ -175,9 +180,7 @@ class Contact(models.Model):
         ordering = ["signatory", "pk"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
-        constraints = [
-            models.UniqueConstraint(Lower("email"), "signatory", name="contact_email_unique_per_signatory"),
-        ]
+        constraints = [models.UniqueConstraint(Lower("email"), "signatory", name="contact_email_unique_per_signatory")]
 
     def __str__(self):
         return f"{self.name} <{self.email}>" if self.name else self.email
@@ -222,7 +225,12 @@ class SignOnQuerySet(models.QuerySet):
             .exclude(listing=SignOn.Listing.UNLISTED)
             .select_related("signatory")
             .only(
-                "pk", "statement_id", "tier_id", "listing", "signed_at", "signatory_id",
+                "pk",
+                "statement_id",
+                "tier_id",
+                "listing",
+                "signed_at",
+                "signatory_id",
                 *(f"signatory__{field}" for field in PUBLIC_SIGNATORY_FIELDS),
             )
         )
@@ -264,11 +272,19 @@ class SignOn(models.Model):
         verbose_name=_("submitted by"),
     )
     tier = models.ForeignKey(
-        "campaigns.Tier", on_delete=models.SET_NULL, null=True, blank=True, related_name="sign_ons",
+        "campaigns.Tier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="sign_ons",
         verbose_name=_("tier"),
     )
     requested_tier = models.ForeignKey(
-        "campaigns.Tier", on_delete=models.SET_NULL, null=True, blank=True, related_name="requested_sign_ons",
+        "campaigns.Tier",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requested_sign_ons",
         verbose_name=_("requested tier"),
     )
     listing = models.CharField(_("listing"), max_length=24, choices=Listing.choices, default=Listing.LISTED)
@@ -281,7 +297,11 @@ class SignOn(models.Model):
     )
     moderated_at = models.DateTimeField(_("moderated"), null=True, blank=True)
     moderated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("moderated by"),
     )
     rejection_reason = models.TextField(_("rejection reason"), blank=True)
@@ -290,9 +310,7 @@ class SignOn(models.Model):
     # A withdrawn sign-on is kept for the record but no longer counted or listed.
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     statement_version = models.PositiveIntegerField(_("version signed"), default=1)
-    authorized_to_sign = models.BooleanField(
-        _("contact confirmed they may sign for the organization"), default=False
-    )
+    authorized_to_sign = models.BooleanField(_("contact confirmed they may sign for the organization"), default=False)
     consent_version = models.CharField(_("privacy notice version agreed"), max_length=40, blank=True)
     consent_given_at = models.DateTimeField(_("privacy notice agreed"), null=True, blank=True)
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
@@ -320,8 +338,12 @@ class SignOn(models.Model):
     # The pending address stays out too: it is not the signatory's, and erasure must not miss a copy.
     history = audit_trail(
         excluded_fields=[
-            "management_secret", "pending_email", "pending_contact_name", "confirmation_claimed_until",
-            "confirmation_email_sent_at", "confirmation_email_round",
+            "management_secret",
+            "pending_email",
+            "pending_contact_name",
+            "confirmation_claimed_until",
+            "confirmation_email_sent_at",
+            "confirmation_email_round",
         ]
     )
 
@@ -333,22 +355,18 @@ class SignOn(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["statement", "signatory"], name="one_sign_on_per_signatory_per_statement"),
             models.CheckConstraint(
-                condition=Q(listing__in=["listed", "listed_without_country", "unlisted"]),
-                name="sign_on_listing_valid",
+                condition=Q(listing__in=["listed", "listed_without_country", "unlisted"]), name="sign_on_listing_valid"
             ),
             models.CheckConstraint(
                 condition=Q(confirmation_state="unconfirmed") | Q(confirmed_at__isnull=False),
                 name="confirmed_sign_on_has_confirmation_time",
             ),
             models.CheckConstraint(
-                condition=Q(moderation_state__in=["pending", "approved", "rejected"]),
-                name="sign_on_moderation_valid",
+                condition=Q(moderation_state__in=["pending", "approved", "rejected"]), name="sign_on_moderation_valid"
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["statement", "confirmation_state", "moderation_state"], name="sign_on_public_lookup"
-            ),
+            models.Index(fields=["statement", "confirmation_state", "moderation_state"], name="sign_on_public_lookup"),
             # The version of a statement's public list, read on every view of its page
             # (selectors.signatory_list_version): the newest entry of this index, one
             # index probe whatever the number of sign-ons.
@@ -420,7 +438,11 @@ class OrganizationMerge(models.Model):
     # Each entry: a contact whose email the kept organization already had, and the contact kept.
     merged_contacts = models.JSONField(_("contacts merged into existing ones"), default=list, blank=True)
     merged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("merged by"),
     )
     merged_at = models.DateTimeField(_("merged"), default=timezone.now)
@@ -443,6 +465,10 @@ class DistinctOrganizations(models.Model):
 
     first = models.ForeignKey(Signatory, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Signatory, on_delete=models.CASCADE, related_name="+")
+
+    def __str__(self):
+        return f"{self.first_id} ≠ {self.second_id}"
+
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -482,7 +508,11 @@ class SignOnImport(models.Model):
         "campaigns.Statement", on_delete=models.CASCADE, related_name="sign_on_imports", verbose_name=_("statement")
     )
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("uploaded by"),
     )
     filename = models.CharField(_("file"), max_length=255)
@@ -515,7 +545,7 @@ class SignOnImport(models.Model):
             models.CheckConstraint(
                 condition=Q(state__in=["reading", "refused", "uploaded", "queued", "checked", "imported", "failed"]),
                 name="sign_on_import_state_valid",
-            ),
+            )
         ]
 
     def __str__(self):

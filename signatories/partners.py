@@ -14,9 +14,8 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import salted_hmac
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
@@ -25,8 +24,14 @@ from campaigns.models import Statement
 
 from .models import Signatory, SignOn
 from .selectors import (
-    in_list_order, named_sign_ons, public_sections, public_sign_ons, public_signatory_list_version, section_of,
-    signatory_list_version, signatory_summary,
+    in_list_order,
+    named_sign_ons,
+    public_sections,
+    public_sign_ons,
+    public_signatory_list_version,
+    section_of,
+    signatory_list_version,
+    signatory_summary,
 )
 
 FEED_MAX_LIMIT = 1000
@@ -39,9 +44,12 @@ LATEST_SIGNATORIES_IN_FEED = 50
 def _public_statement(campaign_slug, statement_slug, *related):
     """The announced statement at this address, with the version of its list (what caches are keyed on)."""
     return get_object_or_404(
-        Statement.objects.announced().select_related("campaign").prefetch_related(*related)
+        Statement.objects.announced()
+        .select_related("campaign")
+        .prefetch_related(*related)
         .annotate(signatory_list_version=signatory_list_version()),
-        campaign__slug=campaign_slug, slug=statement_slug,
+        campaign__slug=campaign_slug,
+        slug=statement_slug,
     )
 
 
@@ -57,11 +65,15 @@ def _absolute(path):
 def embed(request, campaign_slug, statement_slug):
     """The widget partner sites frame: title, count, a button to sign. The only page others may frame."""
     statement = _public_statement(campaign_slug, statement_slug, "tiers")
-    response = render(request, "signatories/embed.html", {
-        "statement": statement,
-        "counts": _summary(statement)["counts"],
-        "accepting_sign_ons": statement.is_accepting_sign_ons(),
-    })
+    response = render(
+        request,
+        "signatories/embed.html",
+        {
+            "statement": statement,
+            "counts": _summary(statement)["counts"],
+            "accepting_sign_ons": statement.is_accepting_sign_ons(),
+        },
+    )
     # Read per response (not at import) so that the setting can change without a code change.
     response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
     return response
@@ -76,21 +88,29 @@ class FeedQuery(forms.Form):
     limit = forms.IntegerField(min_value=1, max_value=FEED_MAX_LIMIT, required=False)
     offset = forms.IntegerField(min_value=0, max_value=10**7, required=False)
     kind = forms.ChoiceField(choices=[("", ""), *Signatory.Kind.choices], required=False)
-    country = forms.RegexField(regex=r"^[A-Za-z]{2}$", required=False,
-                               error_messages={"invalid": gettext_lazy("A two-letter country code, such as CL.")})
+    country = forms.RegexField(
+        regex=r"^[A-Za-z]{2}$",
+        required=False,
+        error_messages={"invalid": gettext_lazy("A two-letter country code, such as CL.")},
+    )
 
 
 def _list_key(statement, name, *parts) -> str:
     """A cache key for something read from the public list of ``statement``: it changes with the list."""
     version = (
-        public_signatory_list_version(statement), statement.updated_at, statement.state, statement.published_at,
-        get_language(), *parts,
+        public_signatory_list_version(statement),
+        statement.updated_at,
+        statement.state,
+        statement.published_at,
+        get_language(),
+        *parts,
     )
     return f"{name}:{statement.pk}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"
 
 
 def _summary(statement) -> dict:
     """Counts and countries of the public list, cached with it."""
+
     def compute():
         summary = signatory_summary(statement, first=0)
         return {
@@ -110,6 +130,7 @@ def _summary(statement) -> dict:
 
 def _feed_page(statement, *, kind, country, offset, limit) -> dict:
     """The named signatories the feed's query asks for, and how many match it; a page read from the database."""
+
     def compute():
         sections = list(public_sections(statement))
         titles = {key: title for key, title, _condition in sections}
@@ -118,7 +139,7 @@ def _feed_page(statement, *, kind, country, offset, limit) -> dict:
             sign_ons = sign_ons.filter(signatory__kind=kind)
         if country:
             sign_ons = sign_ons.filter(listing=SignOn.Listing.LISTED, signatory__country=country)
-        rows = in_list_order(sign_ons.annotate(section=section_of(sections)), "section")[offset:offset + limit]
+        rows = in_list_order(sign_ons.annotate(section=section_of(sections)), "section")[offset : offset + limit]
         entries = []
         for (section,), sign_on in public_sign_ons(rows):
             signatory = sign_on.signatory
@@ -148,33 +169,40 @@ def json_feed(request, campaign_slug, statement_slug):
     statement = _public_statement(campaign_slug, statement_slug, "tiers")
     query = FeedQuery(request.GET)
     if not query.is_valid():
-        response = JsonResponse({"errors": {name: [str(e) for e in errors] for name, errors in query.errors.items()}},
-                                status=400)
+        response = JsonResponse(
+            {"errors": {name: [str(e) for e in errors] for name, errors in query.errors.items()}}, status=400
+        )
     else:
         offset = query.cleaned_data["offset"] or 0
         limit = query.cleaned_data["limit"] or FEED_MAX_LIMIT
         page = _feed_page(
-            statement, kind=query.cleaned_data["kind"], country=query.cleaned_data["country"].upper(),
-            offset=offset, limit=limit,
+            statement,
+            kind=query.cleaned_data["kind"],
+            country=query.cleaned_data["country"].upper(),
+            offset=offset,
+            limit=limit,
         )
         summary = _summary(statement)
-        response = JsonResponse({
-            "statement": {
-                "title": statement.title,
-                "url": _absolute(statement.get_absolute_url()),
-                "language": statement.language,
-                "state": statement.state,
-                "published_at": statement.published_at.isoformat() if statement.published_at else None,
-                "accepting_sign_ons": statement.is_accepting_sign_ons(),
-                "sign_url": _absolute(statement.get_absolute_url()) + "#sign",
+        response = JsonResponse(
+            {
+                "statement": {
+                    "title": statement.title,
+                    "url": _absolute(statement.get_absolute_url()),
+                    "language": statement.language,
+                    "state": statement.state,
+                    "published_at": statement.published_at.isoformat() if statement.published_at else None,
+                    "accepting_sign_ons": statement.is_accepting_sign_ons(),
+                    "sign_url": _absolute(statement.get_absolute_url()) + "#sign",
+                },
+                "counts": summary["counts"],
+                "by_country": summary["by_country"],
+                "matching": page["matching"],
+                "offset": offset,
+                "limit": limit,
+                "signatories": page["signatories"],
             },
-            "counts": summary["counts"],
-            "by_country": summary["by_country"],
-            "matching": page["matching"],
-            "offset": offset,
-            "limit": limit,
-            "signatories": page["signatories"],
-        }, json_dumps_params={"ensure_ascii": False})
+            json_dumps_params={"ensure_ascii": False},
+        )
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -205,8 +233,17 @@ class LatestSignatoriesFeed(Feed):
             lambda: list(
                 named_sign_ons(statement)
                 .order_by("-signed_at", "-pk")
-                .values("pk", "listing", "signed_at", "signatory__kind", "signatory__name", "signatory__acronym",
-                        "signatory__country", "signatory__title", "signatory__affiliation")[:LATEST_SIGNATORIES_IN_FEED]
+                .values(
+                    "pk",
+                    "listing",
+                    "signed_at",
+                    "signatory__kind",
+                    "signatory__name",
+                    "signatory__acronym",
+                    "signatory__country",
+                    "signatory__title",
+                    "signatory__affiliation",
+                )[:LATEST_SIGNATORIES_IN_FEED]
             ),
             FEED_CACHE_SECONDS,
         )

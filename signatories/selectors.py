@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
 from django.db.models import (
-    BooleanField, Case, CharField, Count, DateTimeField, F, OuterRef, Q, Subquery, Value, When, Window,
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
 )
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +55,7 @@ class PublicCountry:
 class PublicSignatory:
     """The public fields of a listed signatory (a read-only copy: contact details are never loaded)."""
 
-    __slots__ = ("kind", "kind_display", "name", "acronym", "country", "website", "title", "affiliation")
+    __slots__ = ("acronym", "affiliation", "country", "kind", "kind_display", "name", "title", "website")
 
     def __init__(self, *, kind, kind_display, name, acronym, country, website, title, affiliation):
         self.kind = kind
@@ -72,7 +83,7 @@ class PublicSignatory:
 class PublicSignOn:
     """A listed sign-on: its signatory and whether the signer agreed to show their country."""
 
-    __slots__ = ("signatory", "shows_country")
+    __slots__ = ("shows_country", "signatory")
 
     def __init__(self, signatory, shows_country):
         self.signatory = signatory
@@ -159,14 +170,9 @@ def public_signatory_list(statement: Statement) -> PublicSignatoryList:
     rows = (
         SignOn.objects.visible()
         .for_statement(statement)
-        .annotate(
-            is_late=is_late,
-            **{f"public_{name}": _public_field(name) for name in PUBLIC_COLUMNS},
-        )
+        .annotate(is_late=is_late, **{f"public_{name}": _public_field(name) for name in PUBLIC_COLUMNS})
         .order_by("signatory__sort_key", "signatory__name", "pk")
-        .values_list(
-            "tier_id", "listing", "is_late", "signatory__kind", *(f"public_{name}" for name in PUBLIC_COLUMNS)
-        )
+        .values_list("tier_id", "listing", "is_late", "signatory__kind", *(f"public_{name}" for name in PUBLIC_COLUMNS))
     )
     for tier_id, listing, is_late, kind, name, acronym, code, website, title, affiliation in rows.iterator(
         chunk_size=5000
@@ -184,8 +190,14 @@ def public_signatory_list(statement: Statement) -> PublicSignatoryList:
         shows_country = listing == SignOn.Listing.LISTED
         sign_on = PublicSignOn(
             PublicSignatory(
-                kind=kind, kind_display=kind_labels.get(kind, kind), name=name, acronym=acronym,
-                country=country, website=website, title=title, affiliation=affiliation,
+                kind=kind,
+                kind_display=kind_labels.get(kind, kind),
+                name=name,
+                acronym=acronym,
+                country=country,
+                website=website,
+                title=title,
+                affiliation=affiliation,
             ),
             shows_country,
         )
@@ -220,7 +232,7 @@ def public_signatory_list(statement: Statement) -> PublicSignatoryList:
     )
 
 
-def signatory_list_version(statement_ref=OuterRef("pk")) -> Subquery:
+def signatory_list_version(statement_ref=None) -> Subquery:
     """An expression for a value that changes whenever a statement's public list changes.
 
     Annotate statements with it (``Statement.objects.annotate(v=signatory_list_version())``)
@@ -247,6 +259,7 @@ def signatory_list_version(statement_ref=OuterRef("pk")) -> Subquery:
     queryset update, SQL); the page bounds that by time
     (``campaigns.statement_page.RENDER_AGAIN_AFTER_SECONDS``).
     """
+    statement_ref = OuterRef("pk") if statement_ref is None else statement_ref
     latest_decision = (
         SignOn.objects.filter(statement=statement_ref, confirmation_state=SignOn.Confirmation.CONFIRMED)
         .exclude(moderation_state=SignOn.Moderation.PENDING)
@@ -366,17 +379,23 @@ def public_sign_ons(rows):
     kind_labels = {kind: str(label) for kind, label in Signatory.Kind.choices}
     country_objects = {}
     for row in rows:
-        listing, kind, name, acronym, code, website, title, affiliation = row[-len(LIST_COLUMNS):]
+        listing, kind, name, acronym, code, website, title, affiliation = row[-len(LIST_COLUMNS) :]
         country = None
         if code:
             country = country_objects.get(code)
             if country is None:
                 country = country_objects[code] = PublicCountry(code, str(all_countries.name(code)))
         signatory = PublicSignatory(
-            kind=kind, kind_display=kind_labels.get(kind, kind), name=name, acronym=acronym,
-            country=country, website=website, title=title, affiliation=affiliation,
+            kind=kind,
+            kind_display=kind_labels.get(kind, kind),
+            name=name,
+            acronym=acronym,
+            country=country,
+            website=website,
+            title=title,
+            affiliation=affiliation,
         )
-        yield row[:-len(LIST_COLUMNS)], PublicSignOn(signatory, listing == SignOn.Listing.LISTED)
+        yield row[: -len(LIST_COLUMNS)], PublicSignOn(signatory, listing == SignOn.Listing.LISTED)
 
 
 # How long the figures of a statement's list are kept; a change to the list is a new key sooner.
@@ -536,8 +555,11 @@ def with_public_signatory_counts(statements):
     missing = [pk for pk, count in counts.items() if count is None]
     if missing:
         counted = dict(
-            SignOn.objects.visible().filter(statement__in=missing)
-            .values_list("statement").annotate(number=Count("pk")).order_by()
+            SignOn.objects.visible()
+            .filter(statement__in=missing)
+            .values_list("statement")
+            .annotate(number=Count("pk"))
+            .order_by()
         )
         counts.update({pk: counted.get(pk, 0) for pk in missing})
         cache_call("set_many", {keys[pk]: counts[pk] for pk in missing}, PUBLIC_COUNT_CACHE_SECONDS)

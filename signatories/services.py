@@ -5,6 +5,7 @@ even when two requests race: uniqueness is enforced by database constraints, and
 a lost race is recovered by reading the row the winner wrote.
 """
 
+import datetime
 import enum
 import logging
 from dataclasses import dataclass
@@ -159,9 +160,7 @@ def submit_sign_on(
         signatory = find_existing_signatory(details)
         try:
             with transaction.atomic():
-                _save_new_sign_on(
-                    sign_on, signatory or _new_signatory(details), proven_address=confirmed_by_account
-                )
+                _save_new_sign_on(sign_on, signatory or _new_signatory(details), proven_address=confirmed_by_account)
                 if not confirmed_by_account:
                     transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
             break
@@ -198,7 +197,7 @@ def _save_new_sign_on(sign_on: SignOn, signatory: Signatory, *, proven_address: 
     sign_on.signatory = signatory
     if proven_address:
         sign_on.contact = _find_or_create_contact(
-            signatory, email=sign_on.pending_email, name=sign_on.pending_contact_name, language=sign_on.language,
+            signatory, email=sign_on.pending_email, name=sign_on.pending_contact_name, language=sign_on.language
         )
         sign_on.pending_email = sign_on.pending_contact_name = ""
     _insert_without_history(sign_on)
@@ -218,10 +217,9 @@ def _answer_duplicate(existing: SignOn, email: str, statement: Statement) -> Sub
         # The signer lost the first email: send the link again, but not in a loop. The new
         # email gets a Message-ID of its own, or a mail client could hide it as the lost one.
         resend_before = timezone.now() - CONFIRMATION_RESEND_INTERVAL
-        released = SignOn.objects.filter(
-            pk=existing.pk, confirmation_email_sent_at__lt=resend_before
-        ).update(
-            confirmation_email_sent_at=None, confirmation_claimed_until=None,
+        released = SignOn.objects.filter(pk=existing.pk, confirmation_email_sent_at__lt=resend_before).update(
+            confirmation_email_sent_at=None,
+            confirmation_claimed_until=None,
             confirmation_email_round=F("confirmation_email_round") + 1,
         )
         if released:
@@ -254,9 +252,7 @@ def find_existing_signatory(details: SignatoryDetails) -> Signatory | None:
         domain = identity.website_domain(details.website)
         if identity.is_identifying_domain(domain):
             found = (
-                Signatory.objects.filter(kind=Signatory.Kind.ORGANIZATION, website_domain=domain)
-                .order_by("pk")
-                .first()
+                Signatory.objects.filter(kind=Signatory.Kind.ORGANIZATION, website_domain=domain).order_by("pk").first()
             )
     return found
 
@@ -280,16 +276,21 @@ class SignatoryMatcher:
         organization_keys = {
             signatory_identity_key(details) for details in candidates if details.kind == Signatory.Kind.ORGANIZATION
         }
-        domains = sorted({
-            domain for details in candidates
-            if details.kind == Signatory.Kind.ORGANIZATION
-            and identity.is_identifying_domain(domain := identity.website_domain(details.website))
-        })
+        domains = sorted(
+            {
+                domain
+                for details in candidates
+                if details.kind == Signatory.Kind.ORGANIZATION
+                and identity.is_identifying_domain(domain := identity.website_domain(details.website))
+            }
+        )
         self.by_key = {}
         self.by_merged_key = {}
         self.by_domain = {}
         for chunk in chunked(keys, self.CHUNK):
-            self.by_key.update((found.identity_key, found) for found in Signatory.objects.filter(identity_key__in=chunk))
+            self.by_key.update(
+                (found.identity_key, found) for found in Signatory.objects.filter(identity_key__in=chunk)
+            )
         merged_away = sorted(organization_keys - self.by_key.keys())
         kept_id_for = {}
         for chunk in chunked(merged_away, self.CHUNK):
@@ -326,7 +327,7 @@ class SignatoryMatcher:
 def chunked(values: list, size: int):
     """``values`` in consecutive lists of at most ``size``, to keep each query under the parameter limit."""
     for start in range(0, len(values), size):
-        yield values[start:start + size]
+        yield values[start : start + size]
 
 
 def _new_signatory(details: SignatoryDetails) -> Signatory:
@@ -374,9 +375,7 @@ def sign_on_for_confirmation_token(token: str) -> SignOn:
         raise ExpiredConfirmationLink from expired
     except signing.BadSignature as bad:
         raise InvalidConfirmationLink from bad
-    sign_on = (
-        SignOn.objects.select_related("statement__campaign", "signatory").filter(public_id=public_id).first()
-    )
+    sign_on = SignOn.objects.select_related("statement__campaign", "signatory").filter(public_id=public_id).first()
     if sign_on is None:
         raise InvalidConfirmationLink
     return sign_on
@@ -405,7 +404,9 @@ def confirm_sign_on(*, token: str) -> tuple[SignOn, bool]:
         fields = ["confirmation_state", "confirmed_at", "updated_at"]
         if sign_on.contact_id is None and sign_on.pending_email:
             sign_on.contact = _find_or_create_contact(
-                sign_on.signatory, email=sign_on.pending_email, name=sign_on.pending_contact_name,
+                sign_on.signatory,
+                email=sign_on.pending_email,
+                name=sign_on.pending_contact_name,
                 language=sign_on.language,
             )
             sign_on.pending_email = sign_on.pending_contact_name = ""
@@ -512,8 +513,13 @@ def _moderate(sign_ons: QuerySet, *, by, change_reason: str, change) -> list[int
     def flush():
         if batch:
             bulk_update_with_history(
-                batch, SignOn, sorted(batch_fields | {"updated_at"}), batch_size=MODERATION_BATCH_SIZE,
-                default_user=by, default_change_reason=change_reason, default_date=now,
+                batch,
+                SignOn,
+                sorted(batch_fields | {"updated_at"}),
+                batch_size=MODERATION_BATCH_SIZE,
+                default_user=by,
+                default_change_reason=change_reason,
+                default_date=now,
             )
             changed_ids.extend(sign_on.pk for sign_on in batch)
             batch.clear()
@@ -594,9 +600,7 @@ def move_to_tier(*, sign_ons: QuerySet, tier: Tier, by, reason: str = "") -> int
         return ["tier"]
 
     with transaction.atomic():
-        changed = _moderate(
-            sign_ons, by=by, change_reason=reason or f"Moved to the tier “{tier.name}”", change=change
-        )
+        changed = _moderate(sign_ons, by=by, change_reason=reason or f"Moved to the tier “{tier.name}”", change=change)
     return len(changed)
 
 
@@ -681,9 +685,7 @@ def claim_confirmation_email(sign_on_id: int):
     until = now + timezone.timedelta(seconds=settings.SIGN_ON_CONFIRMATION_LEASE_SECONDS)
     claimed = (
         SignOn.objects.filter(
-            pk=sign_on_id,
-            confirmation_email_sent_at__isnull=True,
-            confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+            pk=sign_on_id, confirmation_email_sent_at__isnull=True, confirmation_state=SignOn.Confirmation.UNCONFIRMED
         )
         .filter(Q(confirmation_claimed_until__isnull=True) | Q(confirmation_claimed_until__lte=now))
         .update(confirmation_claimed_until=until)
@@ -717,12 +719,14 @@ def send_confirmation_email(*, sign_on_id: int) -> bool:
     except Exception:
         SignOn.objects.filter(pk=sign_on_id, confirmation_claimed_until=lease).update(confirmation_claimed_until=None)
         raise
-    SignOn.objects.filter(pk=sign_on_id).update(confirmation_email_sent_at=timezone.now(), confirmation_claimed_until=None)
+    SignOn.objects.filter(pk=sign_on_id).update(
+        confirmation_email_sent_at=timezone.now(), confirmation_claimed_until=None
+    )
     logger.info("Confirmation email sent for sign-on %s", sign_on_id)
     return True
 
 
-def unsent_confirmation_ids(*, older_than=timezone.timedelta(minutes=2)) -> list[int]:
+def unsent_confirmation_ids(*, older_than=datetime.timedelta(minutes=2)) -> list[int]:
     """Sign-ons still waiting for their confirmation email: it could not be queued (the broker
     was down), or the worker that leased it died before the mail server took it."""
     now = timezone.now()
@@ -833,8 +837,12 @@ def merge_organizations(*, keep: Signatory, duplicate: Signatory, by, reason: st
             raise MergeRefused("Only organizations are merged.")
 
         record = OrganizationMerge(
-            kept=keep, duplicate_id=duplicate.pk, duplicate_name=duplicate.display_name,
-            duplicate_profile=_snapshot(duplicate), reason=reason, merged_by=by,
+            kept=keep,
+            duplicate_id=duplicate.pk,
+            duplicate_name=duplicate.display_name,
+            duplicate_profile=_snapshot(duplicate),
+            reason=reason,
+            merged_by=by,
         )
         contact_for = _merge_contacts(keep, duplicate, record, by=by, reason=audit_reason)
         _merge_sign_ons(keep, duplicate, record, contact_for, by=by, reason=audit_reason)

@@ -6,11 +6,7 @@ app_name = "signatories"
 
 urlpatterns = [
     path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/sign/", views.sign_statement, name="sign"),
-    path(
-        "campaigns/<slug:campaign_slug>/<slug:statement_slug>/thank-you/",
-        views.sign_on_received,
-        name="received",
-    ),
+    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/thank-you/", views.sign_on_received, name="received"),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
     path("signature/<str:token>/", views.manage_sign_on, name="manage"),
     path("privacy/", views.privacy_notice, name="privacy"),
@@ -20,8 +16,14 @@ urlpatterns = [
 urlpatterns += [
     path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/embed/", partners.embed, name="embed"),
     path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.json", partners.json_feed, name="feed_json"),
-    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.rss", partners.LatestSignatoriesFeed(),
-         name="feed_rss"),
-    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.atom",
-         partners.LatestSignatoriesAtomFeed(), name="feed_atom"),
+    path(
+        "campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.rss",
+        partners.LatestSignatoriesFeed(),
+        name="feed_rss",
+    ),
+    path(
+        "campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.atom",
+        partners.LatestSignatoriesAtomFeed(),
+        name="feed_atom",
+    ),
 ]

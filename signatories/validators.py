@@ -33,8 +33,23 @@ ZERO_WIDTH = re.compile("[\u200b\u2060\ufeff]")
 ZERO_WIDTH_JOINER = re.compile("[\u200c\u200d\u180e]")
 # Scripts that spell with them, by the first word of their letters' Unicode names.
 JOINING_SCRIPTS = frozenset(
-    "ARABIC SYRIAC NKO MANDAIC DEVANAGARI BENGALI GURMUKHI GUJARATI ORIYA TAMIL TELUGU KANNADA MALAYALAM "
-    "SINHALA MONGOLIAN".split()
+    [
+        "ARABIC",
+        "SYRIAC",
+        "NKO",
+        "MANDAIC",
+        "DEVANAGARI",
+        "BENGALI",
+        "GURMUKHI",
+        "GUJARATI",
+        "ORIYA",
+        "TAMIL",
+        "TELUGU",
+        "KANNADA",
+        "MALAYALAM",
+        "SINHALA",
+        "MONGOLIAN",
+    ]
 )
 
 
@@ -52,13 +67,17 @@ def _joiner_is_spelling(text: str, position: int) -> bool:
 def invisible_character_problem(text: str) -> str | None:
     """Why ``text`` cannot be shown as typed (invisible or reordering characters), or None."""
     if BIDI_CONTROL.search(text):
-        return _("It contains invisible characters that change the direction of the text, often copied in with "
-                 "it; clear the field and type it again.")
+        return _(
+            "It contains invisible characters that change the direction of the text, often copied in with "
+            "it; clear the field and type it again."
+        )
     if ZERO_WIDTH.search(text) or any(
         not _joiner_is_spelling(text, match.start()) for match in ZERO_WIDTH_JOINER.finditer(text)
     ):
-        return _("It contains invisible characters (such as a zero-width space), often copied in with the text; "
-                 "clear the field and type it again.")
+        return _(
+            "It contains invisible characters (such as a zero-width space), often copied in with the text; "
+            "clear the field and type it again."
+        )
     return None
 
 

@@ -78,12 +78,20 @@ def sign_statement(request, campaign_slug, statement_slug):
             record_invitation_signed(invitation, result.sign_on)
         if result.outcome == services.SubmissionOutcome.RECEIVED and confirmed_by_account:
             if result.sign_on.is_visible:
-                messages.success(request, _("%(name)s has signed: it is on the list below.")
-                                 % {"name": result.sign_on.signatory.display_name})
+                messages.success(
+                    request,
+                    _("%(name)s has signed: it is on the list below.")
+                    % {"name": result.sign_on.signatory.display_name},
+                )
             else:
-                messages.success(request, _("%(name)s has signed. The campaign team reviews each signature; "
-                                            "it appears on the list once approved.")
-                                 % {"name": result.sign_on.signatory.display_name})
+                messages.success(
+                    request,
+                    _(
+                        "%(name)s has signed. The campaign team reviews each signature; "
+                        "it appears on the list once approved."
+                    )
+                    % {"name": result.sign_on.signatory.display_name},
+                )
             return _redirect_to_content(statement)
         if result.outcome != services.SubmissionOutcome.ALREADY_LISTED:
             return _redirect_to_content(
@@ -150,8 +158,7 @@ def manage_sign_on(request, token):
         elif action in {"withdraw", "restore"}:
             services.set_withdrawn(token=token, withdrawn=action == "withdraw")
             messages.success(
-                request,
-                _("Your signature is withdrawn.") if action == "withdraw" else _("Your signature is restored."),
+                request, _("Your signature is withdrawn.") if action == "withdraw" else _("Your signature is restored.")
             )
             return redirect("signatories:manage", token=token)
         else:

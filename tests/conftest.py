@@ -67,6 +67,13 @@ def rate_limits_off(settings):
 
 
 @pytest.fixture(autouse=True)
+def documents_rebuilt_on_the_next_download(settings):
+    """As without Redis, whatever REDIS_URL says: tests download a letter right after changing the list.
+    tests/test_documents.py checks the production interval on its own."""
+    settings.DOCUMENT_REBUILD_INTERVAL_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def statement_pages_fresh_on_every_view(settings):
     """Tests look at a page right after changing it; tests/test_statement_page_cache.py
     checks the production bound (STATEMENT_PAGE_FRESH_SECONDS) on its own."""
@@ -115,10 +122,29 @@ request_finished.connect(_restore_language, dispatch_uid="tests-restore-language
 def statement(db):
     """An open statement with the seed's two tiers, no approval step."""
     statement = StatementFactory()
-    TierFactory(statement=statement, name="Submitted by NGOs registered under operative paragraphs 8 or 9",
-                position=0, is_default=False, is_requestable=True)
-    TierFactory(statement=statement, name="Full list of signatories supporting the letter", position=1,
-                is_default=True)
+    TierFactory(
+        statement=statement,
+        name="Submitted by NGOs registered under operative paragraphs 8 or 9",
+        position=0,
+        is_default=False,
+        is_requestable=True,
+    )
+    TierFactory(statement=statement, name="Full list of signatories supporting the letter", position=1, is_default=True)
+    return statement
+
+
+@pytest.fixture
+def signed_statement(statement):
+    """The statement with a concern and a demand, its text recorded as version 1 (as when the first signer signs)."""
+    from campaigns.services import record_statement_version
+
+    from .factories import ConcernFactory, DemandFactory
+
+    ConcernFactory(statement=statement, text="Its scope covers any crime committed with a computer.")
+    DemandFactory(
+        statement=statement, text="Narrow the scope to cyber-dependent crimes.", addressed_to="all state delegations"
+    )
+    record_statement_version(statement=statement)
     return statement
 
 

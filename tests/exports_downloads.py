@@ -13,6 +13,6 @@ def downloaded_export(client, response):
     if response.status_code != 302 or response["Location"] != exports_page:
         return response
     page = client.get(exports_page).content.decode()
-    link = re.search(r'href="({}\d+/)"'.format(re.escape(exports_page)), page)
+    link = re.search(rf'href="({re.escape(exports_page)}\d+/)"', page)
     assert link, "the export is listed, ready, with a download link"
     return client.get(link.group(1))

@@ -181,9 +181,7 @@ def verdict_for(marker_names, *, probes, required: bool) -> tuple[str, str] | No
             continue
         service = SERVICE_NAMES.get(marker, marker)
         if required:
-            return "fail", (
-                f"{REQUIRE_SERVICES_VARIABLE}=1 but this test ({marker}) cannot reach {service}: {problem}"
-            )
+            return "fail", (f"{REQUIRE_SERVICES_VARIABLE}=1 but this test ({marker}) cannot reach {service}: {problem}")
         return "skip", f"{marker}: {service} is not available: {problem}"
     return None
 

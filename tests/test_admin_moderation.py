@@ -140,9 +140,7 @@ def test_moderation_list_filters_unconfirmed_sign_ons(staff_client, statement):
     )
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Clicked The Link"))
 
-    response = staff_client.get(
-        changelist_url("signatories_signon"), {"confirmation_state__exact": "unconfirmed"}
-    )
+    response = staff_client.get(changelist_url("signatories_signon"), {"confirmation_state__exact": "unconfirmed"})
 
     assert changelist_names(response) == [str(unconfirmed.signatory)]
 
@@ -170,7 +168,9 @@ def test_moderation_list_query_count_does_not_grow_with_sign_ons(
 
     for _ in range(190):
         SignOnFactory(
-            statement=statement, signatory=IndividualFactory(), tier=statement.tiers.first(),
+            statement=statement,
+            signatory=IndividualFactory(),
+            tier=statement.tiers.first(),
             requested_tier=statement.tiers.last(),
         )
     with django_assert_max_num_queries(SIGN_ON_CHANGELIST_MAX_QUERIES):
@@ -192,8 +192,13 @@ def reject_in_admin(client, sign_ons, reason="Not an organization"):
     """Reject through the confirmation page that asks for the reason."""
     return client.post(
         changelist_url("signatories_signon"),
-        {"action": "reject_selected", "_selected_action": [sign_on.pk for sign_on in sign_ons], "apply": "1",
-         "select_across": "0", "reason": reason},
+        {
+            "action": "reject_selected",
+            "_selected_action": [sign_on.pk for sign_on in sign_ons],
+            "apply": "1",
+            "select_across": "0",
+            "reason": reason,
+        },
     )
 
 
@@ -269,7 +274,9 @@ def test_granting_the_requested_tier_moves_the_sign_on_there(staff_client, state
 def test_sign_on_with_granted_tier_is_listed_in_that_section(staff_client, client, statement):
     submitted_by, full_list = statement.tiers.order_by("position")
     sign_on = SignOnFactory(
-        statement=statement, tier=full_list, requested_tier=submitted_by,
+        statement=statement,
+        tier=full_list,
+        requested_tier=submitted_by,
         signatory=OrganizationFactory(name="Lead Organization Candidate"),
     )
 
@@ -284,7 +291,9 @@ def test_sign_on_with_granted_tier_is_listed_in_that_section(staff_client, clien
 def test_moderation_list_shows_the_tier_the_signer_asked_for(staff_client, statement):
     submitted_by, full_list = statement.tiers.order_by("position")
     SignOnFactory(
-        statement=statement, tier=full_list, requested_tier=submitted_by,
+        statement=statement,
+        tier=full_list,
+        requested_tier=submitted_by,
         signatory=OrganizationFactory(name="Wants To Lead"),
     )
 
@@ -322,7 +331,8 @@ def test_invitation_counts_do_not_count_rejected_or_withdrawn_sign_ons_as_signed
     Invitation.objects.create(statement=statement, email="standing@ngo.example", sign_on=standing)
     # Signed with the invited address, without the link, and rejected.
     rejected_by_address = SignOnFactory(
-        statement=statement, moderation_state=SignOn.Moderation.REJECTED,
+        statement=statement,
+        moderation_state=SignOn.Moderation.REJECTED,
         contact=ContactFactory(email="Rejected.Address@ngo.example"),
     )
     Invitation.objects.create(statement=statement, email=rejected_by_address.contact.email.lower())

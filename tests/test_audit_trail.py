@@ -18,9 +18,16 @@ def test_staff_edit_in_the_admin_records_who_changed_what(staff_client, staff_us
     response = staff_client.post(
         reverse("admin:campaigns_demand_change", args=[demand.pk]),
         # The demand's texts are edited per language (django-modeltranslation).
-        {"statement": statement.pk, "position": 0, "text_en": demand.text, "addressed_to_en": "all state delegations",
-         "status": Demand.Status.PARTLY_MET, "status_note_en": "Article 4 narrowed", "status_updated_at_0": "",
-         "status_updated_at_1": ""},
+        {
+            "statement": statement.pk,
+            "position": 0,
+            "text_en": demand.text,
+            "addressed_to_en": "all state delegations",
+            "status": Demand.Status.PARTLY_MET,
+            "status_note_en": "Article 4 narrowed",
+            "status_updated_at_0": "",
+            "status_updated_at_1": "",
+        },
     )
 
     assert response.status_code == 302
@@ -52,7 +59,9 @@ def test_signers_own_changes_are_recorded_as_theirs(statement):
 
     records = list(sign_on.history.order_by("history_date", "history_id"))
     assert [(r.history_type, r.listing, r.withdrawn_at is not None) for r in records] == [
-        ("+", "listed", False), ("~", "listed_without_country", False), ("~", "listed_without_country", True),
+        ("+", "listed", False),
+        ("~", "listed_without_country", False),
+        ("~", "listed_without_country", True),
     ]
     assert {r.history_change_reason for r in records[1:]} == {services.SIGNER_CHANGE_REASON}
     assert all(r.history_user is None for r in records)
@@ -115,8 +124,7 @@ def test_contact_changes_show_on_the_contacts_history_page(staff_client, staff_u
 
     response = staff_client.post(
         reverse("admin:signatories_contact_change", args=[contact.pk]),
-        {"signatory": contact.signatory_id, "name": contact.name, "email": "new.address@example.org",
-         "language": "es"},
+        {"signatory": contact.signatory_id, "name": contact.name, "email": "new.address@example.org", "language": "es"},
     )
 
     assert response.status_code == 302

@@ -17,8 +17,13 @@ def test_erasing_a_contact_removes_every_recorded_version_and_merge_quote(staff_
     folded = ContactFactory(signatory=duplicate, email="Person@Example.org", name="Private Person")
     statement = StatementFactory()
     SignOnFactory(statement=statement, signatory=keep)
-    dropped = SignOnFactory(statement=statement, signatory=duplicate, contact=folded,
-                            confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
+    dropped = SignOnFactory(
+        statement=statement,
+        signatory=duplicate,
+        contact=folded,
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+    )
     kept_contact.email = "person.new@example.org"
     kept_contact.save()
     services.merge_organizations(keep=keep, duplicate=duplicate, by=staff_user)
@@ -39,8 +44,9 @@ def test_merge_records_never_hold_a_management_secret(staff_user):
     keep, duplicate = OrganizationFactory(name="Keep Org"), OrganizationFactory(name="KO")
     statement = StatementFactory()
     SignOnFactory(statement=statement, signatory=keep)
-    dropped = SignOnFactory(statement=statement, signatory=duplicate,
-                            confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
+    dropped = SignOnFactory(
+        statement=statement, signatory=duplicate, confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None
+    )
 
     merge = services.merge_organizations(keep=keep, duplicate=duplicate, by=staff_user)
 
@@ -71,8 +77,11 @@ def test_retention_leaves_no_copy_of_the_erased_contacts_in_the_audit_trail():
 
     statement = StatementFactory(state="published")
     organization = OrganizationFactory(name="Retained Record Org")
-    SignOnFactory(statement=statement, signatory=organization,
-                  contact=ContactFactory(signatory=organization, email="old.contact@secret-mail.example"))
+    SignOnFactory(
+        statement=statement,
+        signatory=organization,
+        contact=ContactFactory(signatory=organization, email="old.contact@secret-mail.example"),
+    )
     campaign = statement.campaign
     campaign.closed_at, campaign.retention_days = timezone.now() - timezone.timedelta(days=40), 30
     campaign.save()

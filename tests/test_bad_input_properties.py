@@ -20,10 +20,19 @@ FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 hostile_text = st.one_of(
     st.text(max_size=400),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=40).map(lambda s: f"<script>alert('{s}')</script>"),
-    st.sampled_from([
-        "<img src=x onerror=alert(1)>", "\x00", "\u202e\u0644\u0627", "=HYPERLINK(\"http://evil\")",
-        "a" * 5000, "Ünïcødé (ÜNÏ)", "'; DROP TABLE signatories_signon; --", "\r\n\t", "👩🏽‍💻" * 50,
-    ]),
+    st.sampled_from(
+        [
+            "<img src=x onerror=alert(1)>",
+            "\x00",
+            "\u202e\u0644\u0627",
+            '=HYPERLINK("http://evil")',
+            "a" * 5000,
+            "Ünïcødé (ÜNÏ)",
+            "'; DROP TABLE signatories_signon; --",
+            "\r\n\t",
+            "👩🏽‍💻" * 50,
+        ]
+    ),
 )
 
 
@@ -31,8 +40,10 @@ hostile_text = st.one_of(
 @given(name=hostile_text, acronym=hostile_text, website=hostile_text, email=hostile_text, listing=hostile_text)
 def test_sign_on_form_answers_any_input_without_a_server_error(statement, name, acronym, website, email, listing):
     client = Client(raise_request_exception=False)
-    response = client.post(sign_url(statement), organization_post(
-        name=name, acronym=acronym, website=website, contact_email=email, listing=listing))
+    response = client.post(
+        sign_url(statement),
+        organization_post(name=name, acronym=acronym, website=website, contact_email=email, listing=listing),
+    )
     assert response.status_code in {200, 302, 400}, response.status_code
     page = client.get(statement.get_absolute_url()).content.decode()
     assert "<script>alert" not in page
@@ -63,12 +74,20 @@ def test_accepted_names_are_stored_as_typed_and_shown_escaped(statement, name, d
 @FUZZ
 @given(
     text=st.text(max_size=200),
-    payload=st.sampled_from([
-        "<script>alert(1)</script>", "[x](javascript:alert(1))", '<a href="javascript:alert(1)">x</a>',
-        '<img src="x" onerror="alert(1)">', '<p onclick="steal()">hi</p>', "<iframe src=//evil></iframe>",
-        "[x](JaVaScRiPt:alert(1))", '<svg onload="alert(1)">', "<style>body{}</style>",
-        "[x](data:text/html;base64,PHNjcmlwdD4=)",
-    ]),
+    payload=st.sampled_from(
+        [
+            "<script>alert(1)</script>",
+            "[x](javascript:alert(1))",
+            '<a href="javascript:alert(1)">x</a>',
+            '<img src="x" onerror="alert(1)">',
+            '<p onclick="steal()">hi</p>',
+            "<iframe src=//evil></iframe>",
+            "[x](JaVaScRiPt:alert(1))",
+            '<svg onload="alert(1)">',
+            "<style>body{}</style>",
+            "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        ]
+    ),
 )
 def test_markdown_never_keeps_scripts_handlers_or_dangerous_links(text, payload):
     html = render_markdown(f"{text}\n\n{payload}\n\n{text}")

@@ -93,8 +93,13 @@ def test_output_without_a_result_is_an_error():
 
 def test_wrk_command_passes_headers_script_and_its_arguments():
     command = wrk_command(
-        "http://127.0.0.1:8000/", seconds=10, connections=16, threads=2, script="bench/sign_on.lua",
-        headers=["Cookie: sessionid=abc"], script_args=["/sign/", "cookie", "token", "run"],
+        "http://127.0.0.1:8000/",
+        seconds=10,
+        connections=16,
+        threads=2,
+        script="bench/sign_on.lua",
+        headers=["Cookie: sessionid=abc"],
+        script_args=["/sign/", "cookie", "token", "run"],
     )
     assert command[:5] == ["wrk", "--threads=2", "--connections=16", "--duration=10s", "--timeout=10s"]
     assert command[command.index("--header") + 1] == "Cookie: sessionid=abc"
@@ -120,7 +125,9 @@ def test_the_ratio_is_the_median_of_each_run_paired_with_the_hello_world_run_nex
     # Pairs 0.6, 0.6, 0.5: the machine slowed down in the second pair, for both runs.
     assert report.paired_ratio(case, hello) == pytest.approx(0.6)
     # The ratio of the medians would have said 500 / 1000.
-    assert report.ratio(report.median([run["rps"] for run in case]), report.median([run["rps"] for run in hello])) == 0.5
+    assert (
+        report.ratio(report.median([run["rps"] for run in case]), report.median([run["rps"] for run in hello])) == 0.5
+    )
     assert report.paired_ratio([{"rps": 0}], [{"rps": 1000}]) == 0
     with pytest.raises(ValueError):
         report.paired_ratio(case, hello[:2])
@@ -129,8 +136,11 @@ def test_the_ratio_is_the_median_of_each_run_paired_with_the_hello_world_run_nex
 def test_ratio_to_hello_world_and_verdicts():
     assert report.ratio(500, 1000) == 0.5
     assert report.ratio(None, 1000) is None
-    page = {"summary": {"rps": 800, "p50_ms": 10, "p99_ms": 90, "errors": 0, "requests": 8000}, "ratio": 0.8,
-            "target": {"min_ratio": 0.5, "max_p99_ms": 100}}
+    page = {
+        "summary": {"rps": 800, "p50_ms": 10, "p99_ms": 90, "errors": 0, "requests": 8000},
+        "ratio": 0.8,
+        "target": {"min_ratio": 0.5, "max_p99_ms": 100},
+    }
     assert report.judge_http(page)["verdict"] == report.MET
     assert report.judge_http({**page, "ratio": 0.4})["verdict"] == report.NOT_MET
     assert report.judge_http({**page, "summary": {**page["summary"], "p99_ms": 120}})["verdict"] == report.NOT_MET
@@ -138,23 +148,29 @@ def test_ratio_to_hello_world_and_verdicts():
     # Not one answer within wrk's timeout is measured, and misses the target.
     nothing = {"rps": 0, "p50_ms": None, "p99_ms": None, "errors": 16, "requests": 0}
     assert report.judge_http({**page, "summary": nothing, "ratio": 0})["verdict"] == report.NOT_MET
-    post = {"summary": {"rps": 400, "p50_ms": 10, "p99_ms": 20, "errors": 1, "requests": 4000}, "ratio": 0.4,
-            "target": {"min_ratio": 0.15, "zero_errors": True}}
+    post = {
+        "summary": {"rps": 400, "p50_ms": 10, "p99_ms": 20, "errors": 1, "requests": 4000},
+        "ratio": 0.4,
+        "target": {"min_ratio": 0.15, "zero_errors": True},
+    }
     assert report.judge_http(post)["verdict"] == report.NOT_MET
     assert report.judge_http({**post, "target": {}})["verdict"] == "—"
 
 
 def test_page_size_and_worker_memory_are_judged_at_a_million_sign_ons_only():
     small = {"gzip_bytes": 300 * 1024, "raw_bytes": 3000 * 1024, "encoding": "gzip", "first_view_s": 0.5}
-    assert report.page_size_row(10_000, small)[1:] == [
-        "—", "300 KB gzip / 3,000 KB raw; first view 0.50 s", "—"]
+    assert report.page_size_row(10_000, small)[1:] == ["—", "300 KB gzip / 3,000 KB raw; first view 0.50 s", "—"]
     assert report.page_size_row(1_000_000, {**small, "gzip_bytes": 120 * 1024})[3] == report.MET
     assert report.page_size_row(1_000_000, small)[3] == report.NOT_MET
     assert report.page_size_row(1_000_000, {"error": "TimeoutError: timed out"})[2:] == [
-        "could not run: TimeoutError: timed out", report.FAILED]
+        "could not run: TimeoutError: timed out",
+        report.FAILED,
+    ]
     rss = {"rss_mb": 180.0, "peak_mb": 260.0, "workers": 3, "restarted": 0}
     assert report.worker_rss_row(1_000_000, rss)[2:] == [
-        "peak 260 MB, now 180 MB (3 workers, 0 restarted since the start)", report.NOT_MET]
+        "peak 260 MB, now 180 MB (3 workers, 0 restarted since the start)",
+        report.NOT_MET,
+    ]
     assert report.worker_rss_row(1_000_000, {**rss, "peak_mb": 240.0})[3] == report.MET
     assert report.worker_rss_row(100_000, rss)[3] == "—"
 
@@ -165,19 +181,34 @@ def test_gunicorn_is_started_with_the_dockerfiles_flags():
     command = dockerfile_command(41234)
     assert command[0].endswith("/gunicorn")
     cmd_line = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD"))
-    expected = json.loads(cmd_line[len("CMD"):])
+    expected = json.loads(cmd_line[len("CMD") :])
     expected[expected.index("--bind") + 1] = "127.0.0.1:41234"
     assert command[1:] == expected[1:]
 
 
 def test_a_ratio_is_shown_only_for_cases_loaded_like_hello_world():
     summary = {"rps": 6, "p50_ms": 324, "p99_ms": 429, "errors": 0}
-    results = {"hello": {"summary": {"rps": 1200, "p50_ms": 12, "p99_ms": 23}}, "http_cases": [
-        {"title": "Page", "target_text": "—", "summary": summary, "ratio": 0.005, "verdict": "—",
-         "at_hello_concurrency": True},
-        {"title": "Admin search", "target_text": "—", "summary": summary, "ratio": 0.005, "verdict": "—",
-         "at_hello_concurrency": False},
-    ]}
+    results = {
+        "hello": {"summary": {"rps": 1200, "p50_ms": 12, "p99_ms": 23}},
+        "http_cases": [
+            {
+                "title": "Page",
+                "target_text": "—",
+                "summary": summary,
+                "ratio": 0.005,
+                "verdict": "—",
+                "at_hello_concurrency": True,
+            },
+            {
+                "title": "Admin search",
+                "target_text": "—",
+                "summary": summary,
+                "ratio": 0.005,
+                "verdict": "—",
+                "at_hello_concurrency": False,
+            },
+        ],
+    }
     measured = {row[0]: row[2] for row in report.table_rows(results)}
     assert measured["Page"].startswith("0.01× (6 req/s)")
     assert measured["Admin search"].startswith("6 req/s, p50 324.0 ms")
@@ -193,17 +224,21 @@ def test_export_and_query_verdicts():
 
 def test_every_public_page_must_make_the_same_queries_at_both_sizes():
     statement = {"10": {"first": 6, "next": 0}, "10000": {"first": 6, "next": 0}}
-    pages = {report.STATEMENT_PAGE_ROUTE: statement, "/campaigns/<slug:campaign_slug>/press-kit/": {
-        "10": {"first": 4, "next": 4}, "10000": {"first": 4, "next": 4}}}
+    pages = {
+        report.STATEMENT_PAGE_ROUTE: statement,
+        "/campaigns/<slug:campaign_slug>/press-kit/": {"10": {"first": 4, "next": 4}, "10000": {"first": 4, "next": 4}},
+    }
     assert report.judge_queries(pages) == report.MET
     assert report.queries_measure(pages) == (
-        "the same on all 2 public pages; statement page 6 (first visit) / 0 (next)")
+        "the same on all 2 public pages; statement page 6 (first visit) / 0 (next)"
+    )
 
     # One page that grows with the list, on its next visit only, is enough to miss the target.
     pages["/campaigns/<slug:campaign_slug>/press-kit/"]["10000"] = {"first": 4, "next": 5}
     assert report.judge_queries(pages) == report.NOT_MET
     assert report.queries_measure(pages).startswith(
-        "1 of 2 pages differ: /campaigns/<slug:campaign_slug>/press-kit/ (10: 4/4, 10,000: 4/5)")
+        "1 of 2 pages differ: /campaigns/<slug:campaign_slug>/press-kit/ (10: 4/4, 10,000: 4/5)"
+    )
     # A page measured at one size only cannot show that it does not grow.
     assert report.judge_queries({report.STATEMENT_PAGE_ROUTE: {"10": statement["10"]}}) == report.NOT_MET
     assert report.judge_queries({}) == report.FAILED
@@ -244,13 +279,23 @@ def test_the_email_benchmark_output_is_read_and_judged():
 
 def test_document_rows_show_what_was_measured_never_a_guess():
     zip_probe = {"seconds": 1.234, "bytes": 921_600, "peak_rss_mb": 120.4}
-    results = {"hello": {"summary": None}, "http_cases": [], "export": None, "queries": None,
-               "documents": {"10000": {"zip": zip_probe, "letter": None}}}
+    results = {
+        "hello": {"summary": None},
+        "http_cases": [],
+        "export": None,
+        "queries": None,
+        "documents": {"10000": {"zip": zip_probe, "letter": None}},
+    }
     rows = {row[0]: row for row in report.table_rows(results)}
     assert rows["Press kit ZIP, 10,000 signatories (built as the worker does)"][1:] == [
-        "< 3 s", "1.23 s, 900 KB, peak RSS 120 MB", report.MET]
+        "< 3 s",
+        "1.23 s, 900 KB, peak RSS 120 MB",
+        report.MET,
+    ]
     assert rows["Signed-letter PDF, 10,000 signatories (built as the worker does)"][2:] == [
-        "could not run", report.FAILED]
+        "could not run",
+        report.FAILED,
+    ]
     # Without the million-sign-on statement (BENCH_SIZES=10000), no row claims anything about it.
     assert not [title for title in rows if "1,000,000" in title]
 
@@ -258,7 +303,9 @@ def test_document_rows_show_what_was_measured_never_a_guess():
     results["document_requests"] = {"letter": {"status": 503, "ms": 12.0}, "list": {"status": 503, "ms": 1500.0}}
     rows = {row[0]: row for row in report.table_rows(results)}
     assert rows["Signed letter PDF, 1,000,000 sign-ons, in the worker"][2:] == [
-        "95.00 s, 900 KB, peak RSS 120 MB", report.MET]
+        "95.00 s, 900 KB, peak RSS 120 MB",
+        report.MET,
+    ]
     assert rows["Press-kit ZIP, 1,000,000 sign-ons, in the worker"][3] == report.FAILED
     links = rows["The 1,000,000-sign-on documents' links asked of a web worker (no worker running)"]
     assert links[2:] == ["letter 503 in 12 ms, list 503 in 1,500 ms", report.NOT_MET]
@@ -269,9 +316,13 @@ def test_document_rows_show_what_was_measured_never_a_guess():
 def test_seeded_signatories_have_the_derived_fields_that_save_computes():
     rows = seed.signatory_rows(8, now=None)
     for row in rows:
-        saved = Signatory(**{key: value for key, value in row.items()
-                             if key not in {"normalized_name", "website_domain", "sort_key", "created_at",
-                                            "updated_at"}})
+        saved = Signatory(
+            **{
+                key: value
+                for key, value in row.items()
+                if key not in {"normalized_name", "website_domain", "sort_key", "created_at", "updated_at"}
+            }
+        )
         saved.save()
         for field in ("name", "acronym", "normalized_name", "website_domain", "sort_key", "identity_key"):
             assert getattr(saved, field) == row[field], field
@@ -326,17 +377,25 @@ def bench_campaigns(settings, tmp_path):
     from django.utils import timezone
 
     from campaigns.models import Campaign
+
     from .factories import SignOnFactory
 
     settings.MEDIA_ROOT = str(tmp_path)
     text = seed.statement_text()
     statements = []
-    for campaign_slug, statement_slug, count in ((seed.SMALL_CAMPAIGN_SLUG, seed.SMALL_SLUG, 3),
-                                                 (seed.CAMPAIGN_SLUG, seed.PAGE_SLUG, 30)):
+    for campaign_slug, statement_slug, count in (
+        (seed.SMALL_CAMPAIGN_SLUG, seed.SMALL_SLUG, 3),
+        (seed.CAMPAIGN_SLUG, seed.PAGE_SLUG, 30),
+    ):
         campaign = Campaign.objects.create(name=campaign_slug, slug=campaign_slug, summary=text.summary)
         statement, _lead, supporting = seed.make_statement(
-            campaign, statement_slug, position=0, title=text.title, text=text,
-            published_at=timezone.now() - timezone.timedelta(days=1))
+            campaign,
+            statement_slug,
+            position=0,
+            title=text.title,
+            text=text,
+            published_at=timezone.now() - timezone.timedelta(days=1),
+        )
         seed.furnish_campaign(campaign, statement)
         SignOnFactory.create_batch(count, statement=statement, tier=supporting)
         statements.append(statement)
@@ -351,8 +410,10 @@ def test_the_query_probe_counts_every_public_page_at_both_sizes(db, bench_campai
 
     # Every public page is counted, as its link's holder sees it; only the sign-on and the
     # action report take no GET.
-    post_only = {"/campaigns/<slug:campaign_slug>/<slug:statement_slug>/sign/",
-                 "/campaigns/<slug:campaign_slug>/actions/report/"}
+    post_only = {
+        "/campaigns/<slug:campaign_slug>/<slug:statement_slug>/sign/",
+        "/campaigns/<slug:campaign_slug>/actions/report/",
+    }
     assert set(pages) == {"/" + route for route, _ in public_routes()} - post_only
     assert report.judge_queries(pages) == report.MET, report.queries_measure(pages)
     assert pages[report.STATEMENT_PAGE_ROUTE]["10000"]["first"] > 0  # real pages were opened
@@ -377,17 +438,24 @@ def test_cpu_per_request_is_split_between_the_app_the_database_and_the_rest():
 def test_the_cpu_table_compares_each_case_with_hello_world():
     hello = {"rps": 2000, "cpu_ms": {"app": 0.6, "database": 0.0, "rest": 0.4, "total": 1.0}}
     post = {"rps": 200, "cpu_ms": {"app": 7.0, "database": 1.5, "rest": 1.5, "total": 10.0}}
-    results = {"hello": {"summary": hello}, "http_cases": [
-        {"title": "Sign-on POST", "summary": post},
-        {"title": "Not run", "summary": None},
-    ]}
+    results = {
+        "hello": {"summary": hello},
+        "http_cases": [{"title": "Sign-on POST", "summary": post}, {"title": "Not run", "summary": None}],
+    }
 
     table = report.cpu_table(results).splitlines()
 
     assert table[2] == "| Hello world (baseline) | 0.60 ms | 0.00 ms | 0.40 ms | 1.00 ms | 1.00× |"
     assert table[3] == "| Sign-on POST | 7.00 ms | 1.50 ms | 1.50 ms | 10.00 ms | 0.10× |"
     assert table[4] == "| Not run | — | — | — | — | — |"
-    runs = [{"rps": 1, "latency_ms": {}, "requests": 1, "cpu_ms": post["cpu_ms"]}, {"rps": 1, "latency_ms": {},
-            "requests": 1, "cpu_ms": {part: 2 * value for part, value in post["cpu_ms"].items()}},
-            {"rps": 1, "latency_ms": {}, "requests": 1}]
+    runs = [
+        {"rps": 1, "latency_ms": {}, "requests": 1, "cpu_ms": post["cpu_ms"]},
+        {
+            "rps": 1,
+            "latency_ms": {},
+            "requests": 1,
+            "cpu_ms": {part: 2 * value for part, value in post["cpu_ms"].items()},
+        },
+        {"rps": 1, "latency_ms": {}, "requests": 1},
+    ]
     assert report.summarize(runs)["cpu_ms"]["total"] == pytest.approx(15.0)

@@ -19,10 +19,10 @@ from signatories.tasks import send_unsent_confirmation_emails
 
 from .factories import StatementFactory, TierFactory
 from .service_checks import unavailable
-from .test_celery_worker import celery_worker as celery_worker  # noqa: F401  (fixture)
+from .test_celery_worker import celery_worker as celery_worker
 from .test_celery_worker import sent_messages
-from .test_celery_worker import tasks_sent_to_broker as tasks_sent_to_broker  # noqa: F401  (fixture)
-from .test_celery_worker import worker_database_url as worker_database_url  # noqa: F401  (fixture)
+from .test_celery_worker import tasks_sent_to_broker as tasks_sent_to_broker
+from .test_celery_worker import worker_database_url as worker_database_url
 from .test_sign_on import organization_post, sign_url
 
 pytestmark = [
@@ -49,7 +49,8 @@ class PrivateRedis:
     def start(self):
         self.process = subprocess.Popen(
             [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -92,9 +93,12 @@ def test_sign_ons_during_a_broker_outage_are_saved_and_confirmed_once_it_is_back
     client = Client(raise_request_exception=False)
     for index in range(SIGN_ONS_DURING_OUTAGE):
         started = time.monotonic()
-        response = client.post(sign_url(statement), organization_post(
-            name=f"Organization during the outage {index}", contact_email=f"contact{index}@example.org",
-            website=""))
+        response = client.post(
+            sign_url(statement),
+            organization_post(
+                name=f"Organization during the outage {index}", contact_email=f"contact{index}@example.org", website=""
+            ),
+        )
         assert response.status_code == 302  # the signer sees no error
         assert time.monotonic() - started < 15, "a sign-on must not hang while the broker is down"
 

@@ -24,8 +24,10 @@ def dashboard_url(campaign, **params):
 
 def sign(statement, country="KE", days_ago=0, **fields):
     return SignOnFactory(
-        statement=statement, signatory=OrganizationFactory(country=country),
-        signed_at=timezone.now() - datetime.timedelta(days=days_ago), **fields,
+        statement=statement,
+        signatory=OrganizationFactory(country=country),
+        signed_at=timezone.now() - datetime.timedelta(days=days_ago),
+        **fields,
     )
 
 
@@ -36,8 +38,14 @@ def busy_statement(statement):
     sign(statement, "KE", 2)
     sign(statement, "BR", 2, listing=SignOn.Listing.UNLISTED)
     sign(statement, "BR", 1, moderation_state=SignOn.Moderation.PENDING)
-    sign(statement, "DE", 1, confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None,
-         moderation_state=SignOn.Moderation.PENDING)
+    sign(
+        statement,
+        "DE",
+        1,
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+        moderation_state=SignOn.Moderation.PENDING,
+    )
     sign(statement, "FR", 0, moderation_state=SignOn.Moderation.REJECTED)
     sign(statement, "FR", 0, withdrawn_at=timezone.now())
     SignOnFactory(statement=statement, signatory=IndividualFactory(country="GB"))
@@ -62,15 +70,25 @@ def test_the_dashboard_shows_the_campaigns_figures(admin_client, busy_statement)
     assert dashboard.figures["rejected"] == 1 and dashboard.figures["withdrawn"] == 1
     assert dashboard.confirmation_rate == round(100 * 7 / 8)
     assert dashboard.invitations == {
-        "invited": 4, "opened": 0, "signed": 2, "rejected": 0, "declined": 1, "not_yet_signed": 1,
+        "invited": 4,
+        "opened": 0,
+        "signed": 2,
+        "rejected": 0,
+        "declined": 1,
+        "not_yet_signed": 1,
     }
     assert dashboard.invitations_answered_rate == 75
     assert {bar.label: bar.value for bar in dashboard.by_country.bars} == {
-        "Kenya": 2, "Brazil": 1, "United Kingdom": 1, "Argentina": 1,
+        "Kenya": 2,
+        "Brazil": 1,
+        "United Kingdom": 1,
+        "Argentina": 1,
     }
     submitted_by, full_list = busy_statement.tiers.order_by("position")
     assert {bar.label: bar.value for bar in dashboard.by_tier.bars} == {
-        submitted_by.name: 1, full_list.name: 3, "Individual experts": 1,
+        submitted_by.name: 1,
+        full_list.name: 3,
+        "Individual experts": 1,
     }
     assert [bar.value for bar in dashboard.over_time.bars] == [1, 2, 2, 3]
 
@@ -83,7 +101,7 @@ def test_each_chart_is_an_accessible_svg_with_its_numbers_as_a_table(admin_clien
         assert f'aria-labelledby="{key}-title {key}-desc"' in content
         assert f'<title id="{key}-title">' in content
     assert re.search(r"<desc id=\"by-country-desc\">[^<]*Kenya: 2", content)
-    assert "<th scope=\"row\">Kenya</th><td>2</td>" in content
+    assert '<th scope="row">Kenya</th><td>2</td>' in content
     assert "style=" not in content.split('<div class="staff-dashboard-grid">')[1]  # the CSP forbids inline styles
 
 
@@ -115,8 +133,26 @@ def test_the_dashboard_can_show_one_statement(admin_client, busy_statement):
 def test_the_dashboard_runs_the_same_queries_for_10_or_150_sign_ons(
     admin_client, statement, django_assert_max_num_queries
 ):
-    countries = ["KE", "BR", "DE", "FR", "AR", "JP", "IN", "NG", "MX", "PH", "ID", "TR", "EG", "PK", "CO", "PE",
-                 "CL", "ZA"]
+    countries = [
+        "KE",
+        "BR",
+        "DE",
+        "FR",
+        "AR",
+        "JP",
+        "IN",
+        "NG",
+        "MX",
+        "PH",
+        "ID",
+        "TR",
+        "EG",
+        "PK",
+        "CO",
+        "PE",
+        "CL",
+        "ZA",
+    ]
     for number in range(10):
         sign(statement, countries[number % len(countries)], number % 5)
     with django_assert_max_num_queries(20) as small:

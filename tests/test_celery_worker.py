@@ -178,9 +178,18 @@ def celery_worker(tmp_path, broker_url, worker_database_url):
         PYTHONUNBUFFERED="1",
     )
     command = [
-        sys.executable, "-m", "celery", "-A", "advocacy", "worker",
-        "--pool=solo", "--loglevel=INFO", f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
-        "--without-gossip", "--without-mingle", "--without-heartbeat",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "advocacy",
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        f"--hostname=test-{uuid.uuid4().hex[:8]}@%h",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
     ]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
@@ -240,12 +249,12 @@ def test_worker_imports_a_file_of_sign_ons_once(celery_worker, tasks_sent_to_bro
 
     statement = make_unconfirmed_sign_on().statement
     rows = "".join(f"Organization {n},info{n}@example.org,KE\n" for n in range(3))
-    upload = SignOnImport.objects.create(statement=statement, filename="responses.csv",
-                                         data=f"Organisation name,E-mail address,Country\n{rows}".encode())
+    upload = SignOnImport.objects.create(
+        statement=statement, filename="responses.csv", data=f"Organisation name,E-mail address,Country\n{rows}".encode()
+    )
     headings = imports.read_upload(upload).headers
 
-    imports.queue_run(upload, mapping=imports.guess_mapping(headings), options=imports.ImportOptions(),
-                      dry_run=False)
+    imports.queue_run(upload, mapping=imports.guess_mapping(headings), options=imports.ImportOptions(), dry_run=False)
 
     deadline = time.monotonic() + TIMEOUT_SECONDS
     while SignOnImport.objects.get().state == SignOnImport.State.QUEUED and time.monotonic() < deadline:
@@ -253,5 +262,8 @@ def test_worker_imports_a_file_of_sign_ons_once(celery_worker, tasks_sent_to_bro
     upload.refresh_from_db()
     assert upload.state == SignOnImport.State.IMPORTED, celery_worker.log()[-6000:]
     assert sorted(SignOn.objects.filter(source=SignOn.Source.IMPORT).values_list("contact__email", flat=True)) == [
-        "info0@example.org", "info1@example.org", "info2@example.org"]
+        "info0@example.org",
+        "info1@example.org",
+        "info2@example.org",
+    ]
     assert bytes(upload.data) == b""

@@ -84,8 +84,13 @@ def test_closing_a_campaign_cancels_its_invitations_and_reminders_and_the_list_s
     from mailings.models import Mailing, MailingContent
 
     def mailing(statement, kind, state=Mailing.State.DRAFT):
-        made = Mailing.objects.create(statement=statement, kind=kind, name=f"{kind} of {statement.slug}", state=state,
-                                      scheduled_at=timezone.now() + datetime.timedelta(days=3))
+        made = Mailing.objects.create(
+            statement=statement,
+            kind=kind,
+            name=f"{kind} of {statement.slug}",
+            state=state,
+            scheduled_at=timezone.now() + datetime.timedelta(days=3),
+        )
         MailingContent.objects.create(mailing=made, language="en", subject="7 days left to sign", body="Please sign.")
         return made
 

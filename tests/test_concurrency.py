@@ -76,8 +76,11 @@ def test_simultaneous_variants_of_a_listed_organization_attach_no_address_to_it(
     SignOnFactory(statement=open_statement, signatory=organization, contact=contact)
     names = ["Electronic Frontier Foundation", "ELECTRONIC FRONTIER FOUNDATION", "electronic frontier foundation"]
     payloads = [
-        organization_post(name=names[index % len(names)], website="https://www.eff.org/",
-                          contact_email=f"stranger{index}@webmail.example")
+        organization_post(
+            name=names[index % len(names)],
+            website="https://www.eff.org/",
+            contact_email=f"stranger{index}@webmail.example",
+        )
         for index in range(PARALLEL_REQUESTS)
     ]
     responses = post_all_at_once(sign_url(open_statement), payloads)
@@ -105,8 +108,7 @@ def test_simultaneous_sign_ons_of_one_individual_make_one_sign_on(open_statement
 
 def test_simultaneous_distinct_sign_ons_are_all_kept(open_statement):
     payloads = [
-        organization_post(name=f"Organization number {index}", contact_email=f"contact{index}@example.org",
-                          website="")
+        organization_post(name=f"Organization number {index}", contact_email=f"contact{index}@example.org", website="")
         for index in range(PARALLEL_REQUESTS)
     ]
     responses = post_all_at_once(sign_url(open_statement), payloads)

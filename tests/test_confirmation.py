@@ -47,8 +47,9 @@ def test_confirmation_email_is_queued_only_after_the_sign_on_is_committed(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(
-            reverse("signatories:sign", kwargs={"campaign_slug": statement.campaign.slug,
-                                                "statement_slug": statement.slug}),
+            reverse(
+                "signatories:sign", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+            ),
             organization_post(),
         )
     assert SignOn.objects.count() == 1
@@ -137,9 +138,7 @@ def test_confirming_does_not_undo_a_rejection(client, statement, mailoutbox, dja
     assert sign_on.moderation_state == SignOn.Moderation.REJECTED
 
 
-def test_expired_link_explains_how_to_get_a_new_one(
-    client, statement, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_expired_link_explains_how_to_get_a_new_one(client, statement, mailoutbox, django_capture_on_commit_callbacks):
     submit(client, statement, django_capture_on_commit_callbacks)
     link = confirmation_link(mailoutbox[0])
     with override_settings(SIGN_ON_CONFIRMATION_MAX_AGE=-1):
@@ -149,15 +148,17 @@ def test_expired_link_explains_how_to_get_a_new_one(
     assert SignOn.objects.get().confirmation_state == SignOn.Confirmation.UNCONFIRMED
 
 
-@pytest.mark.parametrize("make_token", [
-    lambda sign_on: "not-a-token",
-    lambda sign_on: services.make_confirmation_token(sign_on)[:-3] + "xyz",
-    lambda sign_on: signing.dumps(str(sign_on.public_id), salt="another-purpose"),
-    lambda sign_on: signing.dumps("00000000-0000-0000-0000-000000000000", salt=services.CONFIRMATION_SALT),
-])
+@pytest.mark.parametrize(
+    "make_token",
+    [
+        lambda sign_on: "not-a-token",
+        lambda sign_on: services.make_confirmation_token(sign_on)[:-3] + "xyz",
+        lambda sign_on: signing.dumps(str(sign_on.public_id), salt="another-purpose"),
+        lambda sign_on: signing.dumps("00000000-0000-0000-0000-000000000000", salt=services.CONFIRMATION_SALT),
+    ],
+)
 def test_tampered_or_unknown_link_confirms_nothing(client, statement, make_token):
-    sign_on = SignOnFactory(statement=statement, confirmation_state=SignOn.Confirmation.UNCONFIRMED,
-                            confirmed_at=None)
+    sign_on = SignOnFactory(statement=statement, confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
     url = reverse("signatories:confirm", kwargs={"token": make_token(sign_on)})
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
@@ -165,7 +166,9 @@ def test_tampered_or_unknown_link_confirms_nothing(client, statement, make_token
     assert sign_on.confirmation_state == SignOn.Confirmation.UNCONFIRMED
 
 
-def test_running_the_email_task_twice_sends_one_email(client, statement, mailoutbox, django_capture_on_commit_callbacks):
+def test_running_the_email_task_twice_sends_one_email(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
     sign_on = submit(client, statement, django_capture_on_commit_callbacks)
     tasks.send_sign_on_confirmation.delay(sign_on.pk)
     tasks.send_sign_on_confirmation.delay(sign_on.pk)
@@ -173,8 +176,12 @@ def test_running_the_email_task_twice_sends_one_email(client, statement, mailout
 
 
 def test_failed_send_is_retried_later_not_lost(statement, mailoutbox, monkeypatch):
-    sign_on = SignOnFactory(statement=statement, confirmation_state=SignOn.Confirmation.UNCONFIRMED,
-                            confirmed_at=None, signed_at=timezone.now() - timezone.timedelta(minutes=10))
+    sign_on = SignOnFactory(
+        statement=statement,
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+        signed_at=timezone.now() - timezone.timedelta(minutes=10),
+    )
 
     def broken_send(self, *args, **kwargs):
         raise ConnectionError("SMTP server unreachable")
@@ -214,8 +221,13 @@ def test_sign_on_is_saved_when_the_broker_is_down_and_sent_by_the_sweep(
 def test_sweep_leaves_confirmed_and_already_emailed_sign_ons_alone(statement, mailoutbox):
     old = timezone.now() - timezone.timedelta(minutes=10)
     SignOnFactory(statement=statement, signed_at=old)  # confirmed
-    SignOnFactory(statement=statement, signed_at=old, confirmation_state=SignOn.Confirmation.UNCONFIRMED,
-                  confirmed_at=None, confirmation_email_sent_at=old)
+    SignOnFactory(
+        statement=statement,
+        signed_at=old,
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+        confirmation_email_sent_at=old,
+    )
     tasks.send_unsent_confirmation_emails.delay()
     assert mailoutbox == []
 
@@ -227,9 +239,14 @@ class WorkerDied(BaseException):
 def test_a_confirmation_claimed_by_a_worker_that_died_is_sent_once_the_lease_runs_out_with_the_same_message_id(
     statement, mailoutbox, monkeypatch
 ):
-    sign_on = SignOnFactory(statement=statement, contact=None, pending_email="maria@example.org",
-                            confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None,
-                            signed_at=timezone.now() - timezone.timedelta(minutes=10))
+    sign_on = SignOnFactory(
+        statement=statement,
+        contact=None,
+        pending_email="maria@example.org",
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+        signed_at=timezone.now() - timezone.timedelta(minutes=10),
+    )
     attempted = []
 
     def killed_while_sending(message, *args, **kwargs):

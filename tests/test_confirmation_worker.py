@@ -16,10 +16,10 @@ from signatories.models import SignOn
 from signatories.tasks import send_sign_on_confirmation, send_unsent_confirmation_emails
 
 from .factories import OrganizationFactory, StatementFactory
-from .test_mailing_worker import broker_url as broker_url  # noqa: F401  (fixture)
-from .test_mailing_worker import sink as sink  # noqa: F401  (fixture)
-from .test_mailing_worker import start_worker as start_worker  # noqa: F401  (fixture)
-from .test_mailing_worker import tasks_sent_to_broker as tasks_sent_to_broker  # noqa: F401  (fixture)
+from .test_mailing_worker import broker_url as broker_url
+from .test_mailing_worker import sink as sink
+from .test_mailing_worker import start_worker as start_worker
+from .test_mailing_worker import tasks_sent_to_broker as tasks_sent_to_broker
 
 pytestmark = [
     pytest.mark.requires_celery_worker,
@@ -34,9 +34,12 @@ def test_confirmation_email_of_a_worker_killed_mid_send_is_sent_again_with_the_s
     start_worker, sink, tasks_sent_to_broker
 ):
     sign_on = SignOn.objects.create(
-        statement=StatementFactory(), signatory=OrganizationFactory(name="Derechos Digitales"),
-        pending_email="maria@derechosdigitales.example", pending_contact_name="María",
-        consent_version="test", consent_given_at=timezone.now(),
+        statement=StatementFactory(),
+        signatory=OrganizationFactory(name="Derechos Digitales"),
+        pending_email="maria@derechosdigitales.example",
+        pending_contact_name="María",
+        consent_version="test",
+        consent_given_at=timezone.now(),
         signed_at=timezone.now() - timezone.timedelta(minutes=10),  # old enough for the sweep
     )
     first = start_worker(SIGN_ON_CONFIRMATION_LEASE_SECONDS=str(LEASE_SECONDS))
@@ -71,7 +74,5 @@ def test_confirmation_email_of_a_worker_killed_mid_send_is_sent_again_with_the_s
     time.sleep(LEASE_SECONDS + 1)
 
     sign_on.refresh_from_db()
-    assert sink.message_ids_by_recipient() == {
-        "maria@derechosdigitales.example": [sign_on.confirmation_message_id] * 2
-    }
+    assert sink.message_ids_by_recipient() == {"maria@derechosdigitales.example": [sign_on.confirmation_message_id] * 2}
     assert sign_on.confirmation_claimed_until is None

@@ -134,8 +134,10 @@ numbers = itertools.count()
 def sign_on(server, statement, token, cookies):
     number = next(numbers)
     name = f"Outage Test Organization {number}"
-    data = {"csrfmiddlewaretoken": token,
-            **organization_post(name=name, website="", contact_email=f"contact{number}@outage.example")}
+    data = {
+        "csrfmiddlewaretoken": token,
+        **organization_post(name=name, website="", contact_email=f"contact{number}@outage.example"),
+    }
     return name, request(server.port, "POST", sign_url(statement), data=data, cookies=cookies, timeout=30)
 
 

@@ -1,5 +1,6 @@
 """The demo campaign: parsing the seed texts and loading them with ``load_demo_campaign``."""
 
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -14,7 +15,8 @@ from campaigns.demo.signatory_details import INDIVIDUAL_NAMES, ORGANIZATIONS
 from campaigns.models import Campaign, Concern, Demand, Statement
 from signatories.models import Signatory, SignOn
 
-SHARED_SEEDS_DIR = Path("/work/shared/seeds")
+# Where the seeds the demo was made from are kept, if this machine has them (set to compare).
+SHARED_SEEDS_DIR = Path(os.environ.get("SHARED_SEEDS_DIR", "/nonexistent"))
 
 DEMAND_3 = (
     "Guarantee that explicit data protection and human rights standards – including the principles of "
@@ -126,13 +128,15 @@ def test_parser_splits_individual_experts_into_name_title_and_affiliation(joint)
     assert all(entry in joint.supporting for entry in individuals.values())
     korff = individuals["Douwe Korff"]
     assert (korff.title, korff.affiliation) == (
-        "Emeritus Professor of International Law", "London Metropolitan University",
+        "Emeritus Professor of International Law",
+        "London Metropolitan University",
     )
     steeves = individuals["Valerie Steeves"]
     assert (steeves.title, steeves.affiliation) == ("Full Professor", "Department of Criminology, University of Ottawa")
     kleinwaechter = individuals["Wolfgang Kleinwaechter"]
     assert (kleinwaechter.title, kleinwaechter.affiliation) == (
-        "Professor Emeritus", "University of Aarhus, former ICANN Board Member",
+        "Professor Emeritus",
+        "University of Aarhus, former ICANN Board Member",
     )
 
 
@@ -187,11 +191,13 @@ def test_campaign_page_gives_a_summary_and_a_description_up_to_the_call_to_actio
     assert "What can you do" not in page.description
 
 
-@pytest.mark.skipif(not SHARED_SEEDS_DIR.is_dir(), reason="the shared seed directory is not on this machine")
+@pytest.mark.skipif(not SHARED_SEEDS_DIR.is_dir(), reason="SHARED_SEEDS_DIR does not name the shared seeds")
 def test_vendored_seeds_are_byte_for_byte_copies():
     for name in (
-        seed_texts.FOC_JULY_2024_FILE, seed_texts.JOINT_STATEMENT_FILE,
-        seed_texts.FOC_ADOPTION_FILE, seed_texts.CAMPAIGN_PAGE_FILE,
+        seed_texts.FOC_JULY_2024_FILE,
+        seed_texts.JOINT_STATEMENT_FILE,
+        seed_texts.FOC_ADOPTION_FILE,
+        seed_texts.CAMPAIGN_PAGE_FILE,
     ):
         assert (seed_texts.SEEDS_DIR / name).read_bytes() == (SHARED_SEEDS_DIR / name).read_bytes()
 
@@ -214,7 +220,8 @@ def test_loading_twice_creates_each_signatory_and_sign_on_once():
     assert "created 0 signatories and 0 sign-ons" in output
     # The closed statement's text is final, and loading again left it as it was.
     assert list(Statement.objects.filter(text_locked_at__isnull=False).values_list("state", flat=True)) == [
-        Statement.State.CLOSED]
+        Statement.State.CLOSED
+    ]
 
 
 @pytest.mark.django_db
@@ -391,9 +398,14 @@ def test_the_loader_prints_the_listed_signatories_per_tier_as_counted_in_the_dat
     statement = demo_statement()
     visitor = Signatory.objects.create(kind=Signatory.Kind.ORGANIZATION, name="Visiting Rights Group")
     SignOn.objects.create(
-        statement=statement, signatory=visitor, tier=statement.tiers.get(position=0),
-        listing=SignOn.Listing.LISTED, confirmation_state=SignOn.Confirmation.CONFIRMED,
-        confirmed_at=timezone.now(), moderation_state=SignOn.Moderation.APPROVED, moderated_at=timezone.now(),
+        statement=statement,
+        signatory=visitor,
+        tier=statement.tiers.get(position=0),
+        listing=SignOn.Listing.LISTED,
+        confirmation_state=SignOn.Confirmation.CONFIRMED,
+        confirmed_at=timezone.now(),
+        moderation_state=SignOn.Moderation.APPROVED,
+        moderated_at=timezone.now(),
     )
     output = load_demo()
     assert "lists 111 signatories: 21 in “Submitted by" in output

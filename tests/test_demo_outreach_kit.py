@@ -34,7 +34,9 @@ def test_demo_has_a_press_kit_targets_and_actions_and_loading_again_duplicates_n
     counts = (PressKitItem.objects.count(), Target.objects.count(), OutreachAction.objects.count())
     load_demo()
     assert (PressKitItem.objects.count(), Target.objects.count(), OutreachAction.objects.count()) == counts
-    assert set(OutreachAction.objects.values_list("kind", flat=True)) == {kind for kind, _ in OutreachAction.Kind.choices}
+    assert set(OutreachAction.objects.values_list("kind", flat=True)) == {
+        kind for kind, _ in OutreachAction.Kind.choices
+    }
 
     page = client.get(reverse("presskit:press_kit", kwargs={"campaign_slug": CAMPAIGN})).content.decode()
     assert "Over 100 organizations call on states to reject the draft UN Cybercrime Convention" in page
@@ -42,8 +44,10 @@ def test_demo_has_a_press_kit_targets_and_actions_and_loading_again_duplicates_n
     assert 'alt="White text on blue: “What can you do' in page
     assert "Embargoed: reaction to the final vote" not in page
     image = PressKitItem.objects.get(kind=PressKitItem.Kind.IMAGE)
-    assert client.get(reverse("presskit:image", kwargs={"campaign_slug": CAMPAIGN, "item_id": image.pk}))[
-        "Content-Type"] == "image/png"
+    assert (
+        client.get(reverse("presskit:image", kwargs={"campaign_slug": CAMPAIGN, "item_id": image.pk}))["Content-Type"]
+        == "image/png"
+    )
 
     letter_page = client.get(
         reverse("outreach:action", kwargs={"campaign_slug": CAMPAIGN, "action_slug": "contact-your-representative"}),

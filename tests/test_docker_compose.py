@@ -124,8 +124,10 @@ def test_postgres_keeps_its_data_in_a_volume(services):
 @pytest.mark.parametrize("name", APP_SERVICES)
 def test_app_services_build_from_the_project_dockerfile(services, name):
     build = services[name]["build"]
-    context, dockerfile = (build, "Dockerfile") if isinstance(build, str) else (
-        build.get("context", "."), build.get("dockerfile", "Dockerfile")
+    context, dockerfile = (
+        (build, "Dockerfile")
+        if isinstance(build, str)
+        else (build.get("context", "."), build.get("dockerfile", "Dockerfile"))
     )
 
     assert (COMPOSE_FILE.parent / context).resolve() == PROJECT_DIR
@@ -150,7 +152,7 @@ def test_dockerfile_copies_every_project_app():
     translations = ["locale"] if (PROJECT_DIR / "locale").is_dir() else []
 
     assert local_apps
-    for app in local_apps + ["advocacy", "templates", "static"] + translations:
+    for app in [*local_apps, "advocacy", "templates", "static", *translations]:
         assert f"COPY {app}/ {app}/" in dockerfile, f"the Dockerfile does not copy {app}/"
 
 
@@ -164,13 +166,18 @@ CHECK_SETTINGS = (
 
 def production_settings(**variables) -> subprocess.CompletedProcess:
     environment = {
-        name: value for name, value in os.environ.items()
+        name: value
+        for name, value in os.environ.items()
         if name not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "EMAIL_URL", "DATABASE_URL", "REDIS_URL"}
     }
     environment.update(DJANGO_SETTINGS_MODULE="advocacy.settings", ADVOCACY_ENV="production", **variables)
     return subprocess.run(
         [sys.executable, "-c", CHECK_SETTINGS],
-        cwd=PROJECT_DIR, env=environment, capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
@@ -191,8 +198,7 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 def test_production_starts_with_a_proper_key_and_hosts():
     result = production_settings(
-        SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghij",
-        ALLOWED_HOSTS="campaigns.example.org",
+        SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghij", ALLOWED_HOSTS="campaigns.example.org"
     )
 
     assert result.returncode == 0, result.stderr

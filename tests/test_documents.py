@@ -24,13 +24,15 @@ pytestmark = pytest.mark.django_db
 
 
 def letter_url(statement):
-    return reverse("presskit:signed_letter", kwargs={"campaign_slug": statement.campaign.slug,
-                                                     "statement_slug": statement.slug})
+    return reverse(
+        "presskit:signed_letter", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+    )
 
 
 def list_url(statement):
-    return reverse("presskit:publication_csv", kwargs={"campaign_slug": statement.campaign.slug,
-                                                       "statement_slug": statement.slug})
+    return reverse(
+        "presskit:publication_csv", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+    )
 
 
 def archive_url(campaign):
@@ -40,12 +42,19 @@ def archive_url(campaign):
 @pytest.fixture
 def builders_refuse(monkeypatch):
     """Every way of laying out a document fails: a request that builds one fails the test."""
+
     def refuse(*args, **kwargs):
         raise AssertionError("a document was built in the request")
 
-    for module, name in [(letter, "write_signed_letter"), (letter, "render_signed_letter"),
-                         (archive, "press_kit_archive"), (archive, "publication_csv_chunks"),
-                         (exports, "staff_table"), (exports, "publication_table"), (exports, "write_xlsx")]:
+    for module, name in [
+        (letter, "write_signed_letter"),
+        (letter, "render_signed_letter"),
+        (archive, "press_kit_archive"),
+        (archive, "publication_csv_chunks"),
+        (exports, "staff_table"),
+        (exports, "publication_table"),
+        (exports, "write_xlsx"),
+    ]:
         monkeypatch.setattr(module, name, refuse)
 
 
@@ -62,8 +71,9 @@ def build(document_ids):
         services.build_document(document_id=document_id)
 
 
-def test_a_download_never_built_asks_the_worker_and_says_to_come_back(client, statement, builders_refuse,
-                                                                       handed_to_worker):
+def test_a_download_never_built_asks_the_worker_and_says_to_come_back(
+    client, statement, builders_refuse, handed_to_worker
+):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now"))
     PressKitItemFactory(campaign=statement.campaign, language="en")
 
@@ -92,15 +102,23 @@ def test_the_worker_builds_it_and_the_same_link_then_downloads_it(client, statem
     assert document.state == Document.State.READY and document.list_version is not None
 
 
-def test_a_stale_file_is_served_while_the_next_one_builds(client, statement, handed_to_worker, builders_refuse,
-                                                           settings):
+def test_a_stale_file_is_served_while_the_next_one_builds(
+    client, statement, handed_to_worker, builders_refuse, settings
+):
     settings.DOCUMENT_REBUILD_INTERVAL_SECONDS = 0
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="First Org"))
     old = b"\xef\xbb\xbfthe list as it was\r\n"
     document = Document(
         target=Document.statement_target(Document.Kind.PUBLICATION_LIST, statement.pk),
-        kind=Document.Kind.PUBLICATION_LIST, file_format="csv", filename="list.csv", campaign=statement.campaign,
-        statement=statement, state=Document.State.READY, version="an older list", built_at=timezone.now())
+        kind=Document.Kind.PUBLICATION_LIST,
+        file_format="csv",
+        filename="list.csv",
+        campaign=statement.campaign,
+        statement=statement,
+        state=Document.State.READY,
+        version="an older list",
+        built_at=timezone.now(),
+    )
     document.file.save("list.csv", ContentFile(old))
 
     response = client.get(list_url(statement))
@@ -109,8 +127,7 @@ def test_a_stale_file_is_served_while_the_next_one_builds(client, statement, han
     assert len(handed_to_worker) == 1, "the out-of-date list is rebuilt, by the worker"
 
 
-def test_rebuilds_are_debounced_and_the_last_change_ends_up_in_a_build(client, statement, handed_to_worker,
-                                                                        settings):
+def test_rebuilds_are_debounced_and_the_last_change_ends_up_in_a_build(client, statement, handed_to_worker, settings):
     settings.DOCUMENT_REBUILD_INTERVAL_SECONDS = 300
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="First Org"))
     client.get(list_url(statement))
@@ -129,16 +146,17 @@ def test_rebuilds_are_debounced_and_the_last_change_ends_up_in_a_build(client, s
     # After the interval the sweep rebuilds it once, with every change.
     later = timezone.now() + datetime.timedelta(seconds=301)
     started = services.rebuild_stale_documents(now=later)
-    assert sorted(document.kind for document in started) == [Document.Kind.PUBLICATION_LIST,
-                                                                Document.Kind.SIGNED_LETTER]
+    assert sorted(document.kind for document in started) == [
+        Document.Kind.PUBLICATION_LIST,
+        Document.Kind.SIGNED_LETTER,
+    ]
     build(handed_to_worker)
     text = client.get(list_url(statement)).getvalue().decode("utf-8-sig")
     assert all(f"Later Org {number}" in text for number in range(3))
     assert Document.objects.filter(kind=Document.Kind.PUBLICATION_LIST).count() == 1, "the old file is deleted"
 
 
-def test_the_sweep_builds_the_letter_and_list_of_a_signed_statement_before_anyone_asks(statement,
-                                                                                         handed_to_worker):
+def test_the_sweep_builds_the_letter_and_list_of_a_signed_statement_before_anyone_asks(statement, handed_to_worker):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now"))
     started = services.rebuild_stale_documents()
     assert {document.kind for document in started} == {Document.Kind.SIGNED_LETTER, Document.Kind.PUBLICATION_LIST}
@@ -154,8 +172,14 @@ def test_a_build_whose_worker_died_is_started_again(statement, handed_to_worker,
 
 
 def test_the_database_allows_one_build_of_a_document_at_a_time(statement):
-    fields = {"target": f"signed_letter:{statement.pk}", "kind": "signed_letter", "file_format": "pdf",
-              "filename": "x.pdf", "statement": statement, "campaign": statement.campaign}
+    fields = {
+        "target": f"signed_letter:{statement.pk}",
+        "kind": "signed_letter",
+        "file_format": "pdf",
+        "filename": "x.pdf",
+        "statement": statement,
+        "campaign": statement.campaign,
+    }
     Document.objects.create(**fields)
     with pytest.raises(IntegrityError):
         Document.objects.create(**fields)
@@ -178,12 +202,19 @@ def test_a_task_run_twice_builds_once(statement, handed_to_worker):
 
 
 def test_public_files_hold_nothing_private(client, statement, documents_built_at_once):
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Listed Org"),
-                  contact=ContactFactory(email="listed@secret.example", name="Private Contact Person"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unlisted Org"),
-                  listing=SignOn.Listing.UNLISTED)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Pending Org"),
-                  moderation_state=SignOn.Moderation.PENDING)
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Listed Org"),
+        contact=ContactFactory(email="listed@secret.example", name="Private Contact Person"),
+    )
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Unlisted Org"), listing=SignOn.Listing.UNLISTED
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Pending Org"),
+        moderation_state=SignOn.Moderation.PENDING,
+    )
     PressKitItemFactory(campaign=statement.campaign, language="en")
 
     csv_text = client.get(list_url(statement)).getvalue().decode("utf-8-sig")
@@ -197,14 +228,16 @@ def test_public_files_hold_nothing_private(client, statement, documents_built_at
     assert not Document.objects.filter(requested_by__isnull=True, kind=Document.Kind.SIGN_ONS).exists()
 
 
-def test_an_export_is_prepared_by_the_worker_and_only_its_requester_downloads_it(client, statement,
-                                                                                  builders_refuse,
-                                                                                  handed_to_worker):
+def test_an_export_is_prepared_by_the_worker_and_only_its_requester_downloads_it(
+    client, statement, builders_refuse, handed_to_worker
+):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now"))
     owner = StaffUserFactory()
     sign_in(client, owner)
-    response = client.post(reverse("admin:campaigns_statement_changelist"),
-                           {"action": "export_sign_ons", "_selected_action": [statement.pk], "index": 0})
+    response = client.post(
+        reverse("admin:campaigns_statement_changelist"),
+        {"action": "export_sign_ons", "_selected_action": [statement.pk], "index": 0},
+    )
     assert response.status_code == 302 and response["Location"] == reverse("admin:campaigns_statement_exports")
     page = client.get(response["Location"]).content.decode()
     assert "is being prepared" in page and "Being prepared…" in page
@@ -218,8 +251,13 @@ def test_an_export_is_prepared_by_the_worker_and_only_its_requester_downloads_it
 def test_another_staff_member_cannot_download_an_export(client, statement, documents_built_at_once):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now"))
     sign_in(client, StaffUserFactory())
-    downloaded_export(client, client.post(reverse("admin:campaigns_statement_changelist"), {
-        "action": "export_sign_ons", "_selected_action": [statement.pk], "index": 0}))
+    downloaded_export(
+        client,
+        client.post(
+            reverse("admin:campaigns_statement_changelist"),
+            {"action": "export_sign_ons", "_selected_action": [statement.pk], "index": 0},
+        ),
+    )
     document = Document.objects.get()
     assert document.state == Document.State.READY
 

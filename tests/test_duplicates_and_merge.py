@@ -62,14 +62,18 @@ def test_shared_hosting_domain_is_not_a_reason(db):
 
 def test_case_spacing_and_accents_are_flagged_even_when_saved_past_normalization(db):
     # Rows written without save() (an old import, a bulk load) were never normalized.
-    first, second = Signatory.objects.bulk_create([
-        Signatory(kind="organization", name="Electronic Frontier Foundation"),
-        Signatory(kind="organization", name="electronic  frontier foundation "),
-    ])
-    accented, plain = Signatory.objects.bulk_create([
-        Signatory(kind="organization", name="Épicentre Numérique"),
-        Signatory(kind="organization", name="Epicentre Numerique"),
-    ])
+    first, second = Signatory.objects.bulk_create(
+        [
+            Signatory(kind="organization", name="Electronic Frontier Foundation"),
+            Signatory(kind="organization", name="electronic  frontier foundation "),
+        ]
+    )
+    accented, plain = Signatory.objects.bulk_create(
+        [
+            Signatory(kind="organization", name="Épicentre Numérique"),
+            Signatory(kind="organization", name="Epicentre Numerique"),
+        ]
+    )
     joined = OrganizationFactory(name="AccessNow")
     spaced = OrganizationFactory(name="Access Now")
 
@@ -170,10 +174,12 @@ def eff_twice(db):
     dup_same_email = ContactFactory(signatory=duplicate, email="Policy@EFF.org")
     dup_other = ContactFactory(signatory=duplicate, email="press@eff.org")
     sign_ons = {
-        "keep_shared": SignOnFactory(statement=shared, signatory=keep, contact=keep_contact,
-                                     moderation_state=SignOn.Moderation.PENDING),
-        "dup_shared": SignOnFactory(statement=shared, signatory=duplicate, contact=dup_other,
-                                    listing=SignOn.Listing.UNLISTED),
+        "keep_shared": SignOnFactory(
+            statement=shared, signatory=keep, contact=keep_contact, moderation_state=SignOn.Moderation.PENDING
+        ),
+        "dup_shared": SignOnFactory(
+            statement=shared, signatory=duplicate, contact=dup_other, listing=SignOn.Listing.UNLISTED
+        ),
         "keep_only": SignOnFactory(statement=only_keep, signatory=keep, contact=keep_contact),
         "dup_only": SignOnFactory(statement=only_duplicate, signatory=duplicate, contact=dup_same_email),
     }
@@ -182,8 +188,9 @@ def eff_twice(db):
 
 def test_merge_moves_sign_ons_contacts_and_keeps_the_better_sign_on_in_a_conflict(eff_twice, staff_user):
     keep, duplicate, sign_ons, contacts = eff_twice
-    invitation = Invitation.objects.create(statement=sign_ons["keep_shared"].statement, email="policy@eff.org",
-                                           sign_on=sign_ons["keep_shared"])
+    invitation = Invitation.objects.create(
+        statement=sign_ons["keep_shared"].statement, email="policy@eff.org", sign_on=sign_ons["keep_shared"]
+    )
     duplicate_pk = duplicate.pk
 
     merge = services.merge_organizations(keep=keep, duplicate=duplicate, by=staff_user, reason="EFF is the acronym")
@@ -212,7 +219,10 @@ def test_merge_moves_sign_ons_contacts_and_keeps_the_better_sign_on_in_a_conflic
     # Profile: blanks filled from the duplicate, the short name kept as the acronym.
     keep.refresh_from_db()
     assert (keep.acronym, keep.country.code, keep.website, keep.accreditation) == (
-        "EFF", "US", "https://www.eff.org", "ECOSOC"
+        "EFF",
+        "US",
+        "https://www.eff.org",
+        "ECOSOC",
     )
     assert merge.duplicate_profile["name"] == "EFF"
     assert merge.merged_by == staff_user
@@ -227,7 +237,9 @@ def test_merge_is_in_the_audit_trail_with_who_and_why(eff_twice, staff_user):
 
     moved = SignOn.objects.get(pk=sign_ons["dup_only"].pk).history.latest()
     assert (moved.signatory_id, moved.history_user, moved.history_change_reason) == (
-        keep.pk, staff_user, "Same organization"
+        keep.pk,
+        staff_user,
+        "Same organization",
     )
     deleted = Signatory.history.filter(id=duplicate_pk).latest()
     assert deleted.history_type == "-"
@@ -243,8 +255,9 @@ def test_merge_with_the_kept_sign_on_further_along_keeps_it(db, staff_user):
     keep, duplicate = OrganizationFactory(name="Article 19"), OrganizationFactory(name="ARTICLE19")
     statement = StatementFactory()
     kept = SignOnFactory(statement=statement, signatory=keep)
-    dropped = SignOnFactory(statement=statement, signatory=duplicate,
-                            confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
+    dropped = SignOnFactory(
+        statement=statement, signatory=duplicate, confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None
+    )
 
     merge = services.merge_organizations(keep=keep, duplicate=duplicate, by=staff_user)
 
@@ -286,7 +299,7 @@ def test_merge_refuses_an_organization_into_itself_or_an_individual(db, staff_us
 
 
 def test_merge_is_all_or_nothing(eff_twice, staff_user, monkeypatch):
-    keep, duplicate, sign_ons, _contacts = eff_twice
+    keep, duplicate, _sign_ons, _contacts = eff_twice
 
     def broken_save(self, *args, **kwargs):
         raise RuntimeError("disk full")
@@ -305,10 +318,11 @@ def test_staff_merge_from_the_admin_and_read_what_was_dropped(staff_client, eff_
     url = reverse("admin:signatories_organization_merge")
 
     page = staff_client.get(url, {"first": duplicate.pk, "second": keep.pk}).content.decode()
-    assert '<legend>Organization to keep</legend>' in page
+    assert "<legend>Organization to keep</legend>" in page
     assert "Both signed these statements" in page
-    response = staff_client.post(url, {"first": duplicate.pk, "second": keep.pk, "keep": keep.pk,
-                                       "reason": "EFF is their acronym"})
+    response = staff_client.post(
+        url, {"first": duplicate.pk, "second": keep.pk, "keep": keep.pk, "reason": "EFF is their acronym"}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:signatories_organization_change", args=[keep.pk])
@@ -325,8 +339,9 @@ def test_staff_merge_from_the_admin_and_read_what_was_dropped(staff_client, eff_
 def test_merge_page_without_a_choice_says_so_and_merges_nothing(staff_client, eff_twice):
     keep, duplicate, _sign_ons, _contacts = eff_twice
 
-    response = staff_client.post(reverse("admin:signatories_organization_merge"),
-                                 {"first": duplicate.pk, "second": keep.pk, "keep": ""})
+    response = staff_client.post(
+        reverse("admin:signatories_organization_merge"), {"first": duplicate.pk, "second": keep.pk, "keep": ""}
+    )
 
     assert response.status_code == 200
     assert 'id="id_keep_errors"' in response.content.decode()
@@ -337,12 +352,14 @@ def test_merge_action_needs_exactly_two_organizations(staff_client, db):
     organizations = [OrganizationFactory() for _ in range(3)]
     url = reverse("admin:signatories_organization_changelist")
 
-    response = staff_client.post(url, {"action": "merge_selected", "index": "0",
-                                       "_selected_action": [o.pk for o in organizations]}, follow=True)
+    response = staff_client.post(
+        url, {"action": "merge_selected", "index": "0", "_selected_action": [o.pk for o in organizations]}, follow=True
+    )
     assert "Select exactly two organizations to merge." in response.content.decode()
 
-    response = staff_client.post(url, {"action": "merge_selected", "index": "0",
-                                       "_selected_action": [o.pk for o in organizations[:2]]})
+    response = staff_client.post(
+        url, {"action": "merge_selected", "index": "0", "_selected_action": [o.pk for o in organizations[:2]]}
+    )
     assert response["Location"].startswith(reverse("admin:signatories_organization_merge"))
 
 
@@ -362,7 +379,8 @@ def test_a_later_sign_on_under_the_merged_name_goes_to_the_kept_organization(db,
     result = services.submit_sign_on(
         statement=StatementFactory(),
         details=services.SignatoryDetails(kind="organization", name="eff", email="new.person@eff.org"),
-        listing=SignOn.Listing.LISTED, consent_version="2026-11-23",
+        listing=SignOn.Listing.LISTED,
+        consent_version="2026-11-23",
     )
 
     assert result.sign_on.signatory_id == keep.pk
@@ -377,9 +395,13 @@ def test_an_organization_of_its_own_under_a_merged_name_is_found_before_the_merg
     earlier_kept = OrganizationFactory(name="Earlier Keeper")
     # An older merge of the same name, into another organization: the latest merge counts.
     OrganizationMerge.objects.filter(kept=keep).update(merged_at=timezone.now())
-    OrganizationMerge.objects.create(kept=earlier_kept, duplicate_id=999_999, duplicate_name="EFF",
-                                     duplicate_profile={"identity_key": namesake.identity_key},
-                                     merged_at=timezone.now() - timezone.timedelta(days=30))
+    OrganizationMerge.objects.create(
+        kept=earlier_kept,
+        duplicate_id=999_999,
+        duplicate_name="EFF",
+        duplicate_profile={"identity_key": namesake.identity_key},
+        merged_at=timezone.now() - timezone.timedelta(days=30),
+    )
 
     details = services.SignatoryDetails(kind="organization", name="eff", email="someone@eff.example")
     assert services.find_existing_signatory(details) == namesake
@@ -406,8 +428,11 @@ def test_merge_page_refuses_what_the_organization_list_does_not_show(staff_clien
     organization = OrganizationFactory()
     individual = Signatory.objects.create(kind="individual", name="Expert", identity_key="individual:y")
 
-    response = staff_client.get(reverse("admin:signatories_organization_merge"),
-                                {"first": organization.pk, "second": individual.pk}, follow=True)
+    response = staff_client.get(
+        reverse("admin:signatories_organization_merge"),
+        {"first": organization.pk, "second": individual.pk},
+        follow=True,
+    )
 
     assert "These two organizations cannot be merged" in response.content.decode()
     assert Signatory.objects.count() == 2
@@ -452,10 +477,12 @@ def test_a_name_written_with_look_alike_letters_is_flagged(db):
 
 
 def test_names_that_only_differ_in_case_or_accents_are_not_called_look_alikes(db):
-    first, second = Signatory.objects.bulk_create([
-        Signatory(kind="organization", name="Épicentre Numérique"),
-        Signatory(kind="organization", name="EPICENTRE numerique"),
-    ])
+    first, second = Signatory.objects.bulk_create(
+        [
+            Signatory(kind="organization", name="Épicentre Numérique"),
+            Signatory(kind="organization", name="EPICENTRE numerique"),
+        ]
+    )
 
     reasons = reasons_for(first, second)
     assert reasons and not any(LOOK_ALIKE in reason for reason in reasons)
@@ -464,9 +491,14 @@ def test_names_that_only_differ_in_case_or_accents_are_not_called_look_alikes(db
 def test_many_look_alikes_of_one_name_are_each_flagged_against_it(db):
     real = OrganizationFactory(name="Chaos Computer Club")
     fakes = [
-        OrganizationFactory(name=name) for name in (
-            "Chaos C\u043emputer Club", "Chaos Computer Cl\u057db", "Ch\u0430os Computer Club",
-            "Cha\u03bfs Computer Club", "Chaos Computer C1ub", "\u0421haos Computer Club",
+        OrganizationFactory(name=name)
+        for name in (
+            "Chaos C\u043emputer Club",
+            "Chaos Computer Cl\u057db",
+            "Ch\u0430os Computer Club",
+            "Cha\u03bfs Computer Club",
+            "Chaos Computer C1ub",
+            "\u0421haos Computer Club",
         )
     ]
     for fake in fakes:

@@ -10,10 +10,7 @@ from mailings.models import Delivery, Invitation, Mailing, MailingContent
 pytestmark = pytest.mark.django_db
 
 
-@override_settings(
-    EMAIL_BACKEND="anymail.backends.test.EmailBackend",
-    ANYMAIL={"TEST_SEND_DEFAULTS": {}},
-)
+@override_settings(EMAIL_BACKEND="anymail.backends.test.EmailBackend", ANYMAIL={"TEST_SEND_DEFAULTS": {}})
 def test_a_mailing_is_sent_through_an_anymail_provider_backend(statement):
     Invitation.objects.create(statement=statement, email="info@accessnow.example")
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invite")

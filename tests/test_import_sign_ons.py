@@ -24,13 +24,30 @@ pytestmark = pytest.mark.django_db
 
 # The export of a form service, with its own headings and habits.
 FORM_SERVICE_HEADINGS = [
-    "Timestamp", "I am signing as", "Organisation name", "Acronym", "Country", "Website", "Your full name",
-    "E-mail address", "May we list your name publicly?",
+    "Timestamp",
+    "I am signing as",
+    "Organisation name",
+    "Acronym",
+    "Country",
+    "Website",
+    "Your full name",
+    "E-mail address",
+    "May we list your name publicly?",
 ]
 
 
-def form_service_row(name, email, *, kind="Organization", country="KE", website="", listing="Yes",
-                     timestamp="2024-08-05 10:12:00", acronym="", contact="Amina Juma"):
+def form_service_row(
+    name,
+    email,
+    *,
+    kind="Organization",
+    country="KE",
+    website="",
+    listing="Yes",
+    timestamp="2024-08-05 10:12:00",
+    acronym="",
+    contact="Amina Juma",
+):
     return [timestamp, kind, name, acronym, country, website, contact, email, listing]
 
 
@@ -121,39 +138,105 @@ def test_a_form_service_export_is_mapped_by_its_headings(admin_client, statement
     assert "info@accessnow.example" in response.content.decode()  # a sample of each column
 
 
-FIELDS_OF_A_FORM_EXPORT = ["signed_at", "kind", "name", "acronym", "country", "website", "contact_name", "email",
-                           "listing"]
+FIELDS_OF_A_FORM_EXPORT = [
+    "signed_at",
+    "kind",
+    "name",
+    "acronym",
+    "country",
+    "website",
+    "contact_name",
+    "email",
+    "listing",
+]
 
 
-@pytest.mark.parametrize("headings", [
-    ["Marca temporal", "Firmo como", "Nombre de la organización", "Sigla", "País", "Sitio web", "Nombre y apellido",
-     "Dirección de correo electrónico", "¿Podemos incluir su nombre en la lista pública?"],
-    ["Horodateur", "Je signe en tant que", "Nom de l'organisation", "Sigle", "Pays", "Site web", "Prénom et nom",
-     "Adresse e-mail", "Pouvons-nous publier votre nom ?"],
-    ["Carimbo de data/hora", "Assino como", "Nome da organização", "Sigla", "País", "Site", "Nome completo",
-     "Endereço de e-mail", "Podemos divulgar seu nome publicamente?"],
-    ["الطابع الزمني", "أوقع بصفتي", "اسم المنظمة", "الاختصار", "البلد", "الموقع الإلكتروني", "الاسم الكامل",
-     "البريد الإلكتروني", "هل يمكننا النشر؟"],
-], ids=["es", "fr", "pt", "ar"])
+@pytest.mark.parametrize(
+    "headings",
+    [
+        [
+            "Marca temporal",
+            "Firmo como",
+            "Nombre de la organización",
+            "Sigla",
+            "País",
+            "Sitio web",
+            "Nombre y apellido",
+            "Dirección de correo electrónico",
+            "¿Podemos incluir su nombre en la lista pública?",
+        ],
+        [
+            "Horodateur",
+            "Je signe en tant que",
+            "Nom de l'organisation",
+            "Sigle",
+            "Pays",
+            "Site web",
+            "Prénom et nom",
+            "Adresse e-mail",
+            "Pouvons-nous publier votre nom ?",
+        ],
+        [
+            "Carimbo de data/hora",
+            "Assino como",
+            "Nome da organização",
+            "Sigla",
+            "País",
+            "Site",
+            "Nome completo",
+            "Endereço de e-mail",
+            "Podemos divulgar seu nome publicamente?",
+        ],
+        [
+            "الطابع الزمني",
+            "أوقع بصفتي",
+            "اسم المنظمة",
+            "الاختصار",
+            "البلد",
+            "الموقع الإلكتروني",
+            "الاسم الكامل",
+            "البريد الإلكتروني",
+            "هل يمكننا النشر؟",
+        ],
+    ],
+    ids=["es", "fr", "pt", "ar"],
+)
 def test_a_form_export_in_another_language_is_mapped_by_its_headings(admin_client, statement, headings):
-    row = ["2024-08-05 10:12:00", "Organización", "Derechos Digitales", "DD", "CL", "https://derechos.example",
-           "Maria Policy", "info@derechos.example", "Sí"]
+    row = [
+        "2024-08-05 10:12:00",
+        "Organización",
+        "Derechos Digitales",
+        "DD",
+        "CL",
+        "https://derechos.example",
+        "Maria Policy",
+        "info@derechos.example",
+        "Sí",
+    ]
 
     form = upload(admin_client, statement, csv_file([row], headings=headings)).context["mapping_form"]
 
     assert {field: form[f"column_{field}"].value() for field in FIELDS_OF_A_FORM_EXPORT} == dict(
-        zip(FIELDS_OF_A_FORM_EXPORT, headings))
+        zip(FIELDS_OF_A_FORM_EXPORT, headings)
+    )
 
 
 def test_preview_shows_the_rows_and_imports_nothing(admin_client, statement):
-    response = preview(admin_client, statement, csv_file([
-        form_service_row("Access Now", "info@accessnow.example"),
-        form_service_row("Ada Lovelace", "ada@example.org", kind="Individual", listing="No"),
-    ]))
+    response = preview(
+        admin_client,
+        statement,
+        csv_file(
+            [
+                form_service_row("Access Now", "info@accessnow.example"),
+                form_service_row("Ada Lovelace", "ada@example.org", kind="Individual", listing="No"),
+            ]
+        ),
+    )
 
     assert response.status_code == 200
     assert [(row.number, row.name, row.listing) for row in response.context["report"].preview] == [
-        (2, "Access Now", "Listed publicly"), (3, "Ada Lovelace", "Not listed (counted only)"),
+        (2, "Access Now", "Listed publicly"),
+        (3, "Ada Lovelace", "Not listed (counted only)"),
     ]
     assert "Import 2 sign-ons" in response.content.decode()
     assert not SignOn.objects.exists() and not Signatory.objects.exists() and not Contact.objects.exists()
@@ -163,11 +246,22 @@ def test_importing_creates_confirmed_sign_ons_of_the_current_version(admin_clien
     statement.version = 3
     statement.save()
 
-    _previewed, response = import_file(admin_client, statement, csv_file([
-        form_service_row("Access Now", "info@accessnow.example", website="accessnow.org", acronym="AN"),
-        form_service_row("Ada Lovelace", "ada@example.org", kind="Individual", listing="without country",
-                         timestamp="05/08/2024"),
-    ]))
+    _previewed, response = import_file(
+        admin_client,
+        statement,
+        csv_file(
+            [
+                form_service_row("Access Now", "info@accessnow.example", website="accessnow.org", acronym="AN"),
+                form_service_row(
+                    "Ada Lovelace",
+                    "ada@example.org",
+                    kind="Individual",
+                    listing="without country",
+                    timestamp="05/08/2024",
+                ),
+            ]
+        ),
+    )
 
     assert response.status_code == 302
     assert f"statement__id__exact={statement.pk}" in response["Location"]
@@ -191,15 +285,23 @@ def test_existing_organizations_are_matched_not_duplicated(admin_client, stateme
     eff = OrganizationFactory(name="Electronic Frontier Foundation", acronym="EFF", website="https://www.eff.org")
     apc = OrganizationFactory(name="Association for Progressive Communications", website="https://apc.org")
 
-    import_file(admin_client, statement, csv_file([
-        form_service_row("electronic frontier foundation ", "press@eff.example"),
-        form_service_row("APC", "info@apc.example", website="http://apc.org/en"),
-        form_service_row("SMEX", "hello@smex.example"),
-    ]))
+    import_file(
+        admin_client,
+        statement,
+        csv_file(
+            [
+                form_service_row("electronic frontier foundation ", "press@eff.example"),
+                form_service_row("APC", "info@apc.example", website="http://apc.org/en"),
+                form_service_row("SMEX", "hello@smex.example"),
+            ]
+        ),
+    )
 
     assert Signatory.objects.count() == 3
     assert set(SignOn.objects.values_list("signatory", flat=True)) == {
-        eff.pk, apc.pk, Signatory.objects.get(name="SMEX").pk,
+        eff.pk,
+        apc.pk,
+        Signatory.objects.get(name="SMEX").pk,
     }
     assert eff.contacts.get().email == "press@eff.example"
 
@@ -208,15 +310,22 @@ def test_a_name_merged_away_is_imported_as_the_organization_kept(admin_client, a
     keep = OrganizationFactory(name="Electronic Frontier Foundation")
     services.merge_organizations(keep=keep, duplicate=OrganizationFactory(name="EFF"), by=admin_user)
     other_statement_signer = OrganizationFactory(name="Access Now")
-    services.merge_organizations(keep=other_statement_signer, duplicate=OrganizationFactory(name="AccessNow Org"),
-                                 by=admin_user)
+    services.merge_organizations(
+        keep=other_statement_signer, duplicate=OrganizationFactory(name="AccessNow Org"), by=admin_user
+    )
     SignOnFactory(statement=statement, signatory=other_statement_signer)
 
-    previewed, imported = import_file(admin_client, statement, csv_file([
-        form_service_row("eff", "press@eff.example"),
-        form_service_row("Electronic Frontier Foundation", "legal@eff.example"),
-        form_service_row("AccessNow Org", "info@accessnow.example"),
-    ]))
+    previewed, _imported = import_file(
+        admin_client,
+        statement,
+        csv_file(
+            [
+                form_service_row("eff", "press@eff.example"),
+                form_service_row("Electronic Frontier Foundation", "legal@eff.example"),
+                form_service_row("AccessNow Org", "info@accessnow.example"),
+            ]
+        ),
+    )
 
     # As the public form does: the merged-away name finds the organization kept, so the
     # file's second row is the same signatory, and a merged name that signed already did.
@@ -232,8 +341,9 @@ def test_a_name_merged_away_is_imported_as_the_organization_kept(admin_client, a
 
 
 def test_staff_may_approve_on_import_what_the_other_tool_checked(admin_user, admin_client, statement):
-    import_file(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]),
-                approve="on")
+    import_file(
+        admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]), approve="on"
+    )
 
     sign_on = SignOn.objects.get()
     assert (sign_on.moderation_state, sign_on.moderated_by) == (SignOn.Moderation.APPROVED, admin_user)
@@ -242,15 +352,17 @@ def test_staff_may_approve_on_import_what_the_other_tool_checked(admin_user, adm
 def test_mixed_good_and_bad_rows_import_nothing_and_report_every_row(admin_client, statement):
     already = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Derechos Digitales"))
     counts = (SignOn.objects.count(), Signatory.objects.count(), Contact.objects.count())
-    file = csv_file([
-        form_service_row("Access Now", "info@accessnow.example"),                  # row 2: good
-        form_service_row("Bad Email Org", "not-an-email"),                         # row 3
-        form_service_row("Nowhere Org", "info@nowhere.example", country="Atlantis"),  # row 4
-        form_service_row("access now", "other@accessnow.example"),                 # row 5: same as row 2
-        form_service_row("Derechos Digitales", "info@dd.example"),                 # row 6: signed already
-        form_service_row("", "noname@example.org"),                                # row 7
-        form_service_row("SMEX", "hello@smex.example"),                            # row 8: good
-    ])
+    file = csv_file(
+        [
+            form_service_row("Access Now", "info@accessnow.example"),  # row 2: good
+            form_service_row("Bad Email Org", "not-an-email"),  # row 3
+            form_service_row("Nowhere Org", "info@nowhere.example", country="Atlantis"),  # row 4
+            form_service_row("access now", "other@accessnow.example"),  # row 5: same as row 2
+            form_service_row("Derechos Digitales", "info@dd.example"),  # row 6: signed already
+            form_service_row("", "noname@example.org"),  # row 7
+            form_service_row("SMEX", "hello@smex.example"),  # row 8: good
+        ]
+    )
 
     previewed, imported = import_file(admin_client, statement, file)
 
@@ -280,8 +392,11 @@ def test_staff_map_columns_the_page_could_not_guess(admin_client, statement):
     assert "column_name" in missing.context["mapping_form"].errors
     assert 'aria-describedby="id_column_name_errors"' in missing.content.decode()
 
-    mapped = run(admin_client, statement, mapping_post(
-        response, "import", column_name="Q1", column_email="Q2", column_country="Q3"))
+    mapped = run(
+        admin_client,
+        statement,
+        mapping_post(response, "import", column_name="Q1", column_email="Q2", column_country="Q3"),
+    )
 
     assert mapped.status_code == 302
     assert SignOn.objects.get().signatory.country == "KE"
@@ -292,8 +407,15 @@ def test_an_excel_file_imports_with_its_dates_and_numbers(admin_client, statemen
     sheet = workbook.active
     sheet.append(["Name", "Email", "Country", "Date", "Tier"])
     sheet.append(["Access Now", "info@accessnow.example", "ke", datetime.datetime(2024, 8, 5, 9, 30), None])
-    sheet.append([2024, "numbers@example.org", None, datetime.date(2024, 8, 6),
-                  "Submitted by NGOs registered under operative paragraphs 8 or 9"])
+    sheet.append(
+        [
+            2024,
+            "numbers@example.org",
+            None,
+            datetime.date(2024, 8, 6),
+            "Submitted by NGOs registered under operative paragraphs 8 or 9",
+        ]
+    )
     output = io.BytesIO()
     workbook.save(output)
     file = SimpleUploadedFile("list.xlsx", output.getvalue())
@@ -307,13 +429,16 @@ def test_an_excel_file_imports_with_its_dates_and_numbers(admin_client, statemen
     assert SignOn.objects.get(signatory__name="2024").tier.position == 0
 
 
-@pytest.mark.parametrize("cell, message", [
-    ('=HYPERLINK("http://evil.example","click")', "starts like a spreadsheet formula"),
-    ("@SUM(1+1)", "starts like a spreadsheet formula"),
-    ("<script>alert(1)</script>", "contains HTML markup"),
-    ("Bell\x07 Org", "control characters"),
-    ("A" * 301, "at most 300 fit"),
-])
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        ('=HYPERLINK("http://evil.example","click")', "starts like a spreadsheet formula"),
+        ("@SUM(1+1)", "starts like a spreadsheet formula"),
+        ("<script>alert(1)</script>", "contains HTML markup"),
+        ("Bell\x07 Org", "control characters"),
+        ("A" * 301, "at most 300 fit"),
+    ],
+)
 def test_unsafe_cells_are_row_errors(admin_client, statement, cell, message):
     response = preview(admin_client, statement, csv_file([form_service_row(cell, "x@example.org")]))
 
@@ -323,12 +448,15 @@ def test_unsafe_cells_are_row_errors(admin_client, statement, cell, message):
     assert "<script>alert" not in response.content.decode()
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("list.txt", b"a,b\n1,2\n", "Choose a .csv or .xlsx file."),
-    ("list.csv", "Name,Email\nÉpicentre,x@example.org\n".encode("latin-1"), "not UTF-8"),
-    ("list.csv", b"Name,Email\n", "no rows under its heading row"),
-    ("list.xlsx", b"this is no spreadsheet", "could not be read as a XLSX table"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("list.txt", b"a,b\n1,2\n", "Choose a .csv or .xlsx file."),
+        ("list.csv", "Name,Email\nÉpicentre,x@example.org\n".encode("latin-1"), "not UTF-8"),
+        ("list.csv", b"Name,Email\n", "no rows under its heading row"),
+        ("list.xlsx", b"this is no spreadsheet", "could not be read as a XLSX table"),
+    ],
+)
 def test_a_file_that_cannot_be_read_is_reported_next_to_the_field(admin_client, statement, name, data, message):
     response = upload(admin_client, statement, SimpleUploadedFile(name, data))
 
@@ -338,10 +466,18 @@ def test_a_file_that_cannot_be_read_is_reported_next_to_the_field(admin_client, 
 
 
 def test_a_tampered_upload_token_reads_no_file(admin_client, statement):
-    response = admin_client.post(import_url(statement), {
-        "step": "preview", "upload": "/etc/passwd", "column_name": "Name", "column_email": "Email",
-        "default_kind": "organization", "default_listing": "listed",
-    }, follow=True)
+    response = admin_client.post(
+        import_url(statement),
+        {
+            "step": "preview",
+            "upload": "/etc/passwd",
+            "column_name": "Name",
+            "column_email": "Email",
+            "default_kind": "organization",
+            "default_listing": "listed",
+        },
+        follow=True,
+    )
 
     assert "upload it again" in response.content.decode()
     assert not SignOn.objects.exists()
@@ -361,20 +497,37 @@ def test_staff_without_the_add_permission_cannot_import(client, statement):
 
 
 def test_imported_signatories_are_stored_as_save_would_store_them(admin_client, statement):
-    import_file(admin_client, statement, csv_file([
-        form_service_row("Association for Progressive Communications (APC)", "info@apc.example",
-                         website="www.APC.org/en"),
-        form_service_row("7amleh", "info@7amleh.example"),
-    ]))
+    import_file(
+        admin_client,
+        statement,
+        csv_file(
+            [
+                form_service_row(
+                    "Association for Progressive Communications (APC)", "info@apc.example", website="www.APC.org/en"
+                ),
+                form_service_row("7amleh", "info@7amleh.example"),
+            ]
+        ),
+    )
 
     imported = Signatory.objects.get(acronym="APC")
-    saved = Signatory(kind=Signatory.Kind.ORGANIZATION, name="Association for Progressive Communications (APC)",
-                      website="https://www.APC.org/en")
+    saved = Signatory(
+        kind=Signatory.Kind.ORGANIZATION,
+        name="Association for Progressive Communications (APC)",
+        website="https://www.APC.org/en",
+    )
     saved.derive_fields()
-    assert (imported.name, imported.normalized_name, imported.website_domain, imported.sort_key,
-            imported.identity_key) == (saved.name, saved.normalized_name, "apc.org", saved.sort_key, saved.identity_key)
+    assert (
+        imported.name,
+        imported.normalized_name,
+        imported.website_domain,
+        imported.sort_key,
+        imported.identity_key,
+    ) == (saved.name, saved.normalized_name, "apc.org", saved.sort_key, saved.identity_key)
     assert [signatory.name for signatory in Signatory.objects.all()] == [
-        "7amleh", "Association for Progressive Communications"]  # sorted by the derived sort key
+        "7amleh",
+        "Association for Progressive Communications",
+    ]  # sorted by the derived sort key
     assert imported.created_at is not None
 
 
@@ -392,9 +545,9 @@ def test_an_existing_contact_is_reused_not_duplicated(admin_client, statement):
     eff = OrganizationFactory(name="Electronic Frontier Foundation")
     contact = Contact.objects.create(signatory=eff, name="Press desk", email="Press@eff.example")
 
-    _previewed, response = import_file(admin_client, statement, csv_file([
-        form_service_row("Electronic Frontier Foundation", "press@eff.example"),
-    ]))
+    _previewed, response = import_file(
+        admin_client, statement, csv_file([form_service_row("Electronic Frontier Foundation", "press@eff.example")])
+    )
 
     assert response.status_code == 302
     assert SignOn.objects.get().contact == contact
@@ -409,8 +562,10 @@ def preview_queries(client, statement, count):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    rows = [form_service_row(f"Organization {n}", f"info{n}@example.org", website=f"org{n}.example.org")
-            for n in range(count)]
+    rows = [
+        form_service_row(f"Organization {n}", f"info{n}@example.org", website=f"org{n}.example.org")
+        for n in range(count)
+    ]
     rows += [form_service_row(f"Expert {n}", f"expert{n}@mail.example", kind="Individual") for n in range(count)]
     response = upload(client, statement, csv_file(rows))
     with CaptureQueriesContext(connection) as queries:
@@ -426,8 +581,11 @@ def test_the_preview_asks_the_database_as_often_for_500_rows_as_for_10(admin_cli
     # Half of the organizations and experts signed before, so that matching is exercised too.
     for n in range(0, 250, 2):
         OrganizationFactory(name=f"Organization {n}", website=f"https://org{n}.example.org")
-        Signatory.objects.create(kind=Signatory.Kind.INDIVIDUAL, name=f"Expert {n}",
-                                 identity_key=identity.individual_identity_key(f"expert{n}@mail.example"))
+        Signatory.objects.create(
+            kind=Signatory.Kind.INDIVIDUAL,
+            name=f"Expert {n}",
+            identity_key=identity.individual_identity_key(f"expert{n}@mail.example"),
+        )
 
     reads_for_10, inserts_for_10 = preview_queries(admin_client, statement, 5)
     reads_for_500, inserts_for_500 = preview_queries(admin_client, statement, 250)
@@ -461,13 +619,20 @@ def test_a_failure_in_the_middle_of_the_writing_imports_nothing(admin_user, stat
 
     monkeypatch.setattr(imports.SignOnImportResource, "write_batch", race_then_write)
 
-    report = imports.import_sign_ons(statement=statement, dataset=dataset, mapping=imports.guess_mapping(
-        dataset.headers), options=imports.ImportOptions(), by=admin_user, dry_run=False)
+    report = imports.import_sign_ons(
+        statement=statement,
+        dataset=dataset,
+        mapping=imports.guess_mapping(dataset.headers),
+        options=imports.ImportOptions(),
+        by=admin_user,
+        dry_run=False,
+    )
 
     assert batches[:2] == [["Organization 0", "Organization 1"], ["Organization 2", "Organization 3"]]
     assert not report.ok
     assert [problem.message for problem in report.problems] == [
-        "Someone signed or was added while the file was imported; nothing was imported: preview the file again."]
+        "Someone signed or was added while the file was imported; nothing was imported: preview the file again."
+    ]
     assert (SignOn.objects.count(), Signatory.objects.count(), Contact.objects.count()) == counts
     assert SignOn.objects.get() == earlier
 
@@ -483,11 +648,27 @@ def test_the_import_page_is_linked_from_the_statement(admin_client, statement):
 hostile_cell = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(codec="utf-8"), max_size=20).map(lambda s: f"<script>alert('{s}')</script>"),
-    st.sampled_from([
-        "=HYPERLINK(\"http://evil\")", "+1", "-2", "@cmd", "\x00", "\x1b[31m", "\u202e\u0644\u0627", "a" * 5000,
-        "Ünïcødé (ÜNÏ)", "'; DROP TABLE signatories_signon; --", "\r\n\t", "👩🏽‍💻" * 50, "KE", "Kenya",
-        "info@example.org", "listed", "individual",
-    ]),
+    st.sampled_from(
+        [
+            '=HYPERLINK("http://evil")',
+            "+1",
+            "-2",
+            "@cmd",
+            "\x00",
+            "\x1b[31m",
+            "\u202e\u0644\u0627",
+            "a" * 5000,
+            "Ünïcødé (ÜNÏ)",
+            "'; DROP TABLE signatories_signon; --",
+            "\r\n\t",
+            "👩🏽‍💻" * 50,
+            "KE",
+            "Kenya",
+            "info@example.org",
+            "listed",
+            "individual",
+        ]
+    ),
 )
 FUZZ = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -533,8 +714,17 @@ def seed_signatory_file():
     rows = []
     for number, entry in enumerate(entries):
         details = ORGANIZATIONS.get(entry.text, {})
-        rows.append([entry.kind, entry.name, details.get("country", ""), details.get("website", ""), entry.title,
-                     entry.affiliation, f"signer{number}@seed.example"])
+        rows.append(
+            [
+                entry.kind,
+                entry.name,
+                details.get("country", ""),
+                details.get("website", ""),
+                entry.title,
+                entry.affiliation,
+                f"signer{number}@seed.example",
+            ]
+        )
     headings = ["Signing as", "Organisation name", "Country", "Website", "Position", "Institution", "Email"]
     return entries, lambda: csv_file(rows, headings=headings, name="seed.csv")
 
@@ -567,12 +757,14 @@ def test_a_file_with_too_many_rows_is_refused_before_anything_is_checked(admin_c
 
     response = upload(admin_client, statement, csv_file(rows))
 
-    assert ("The file has more than 3 rows: split it into files of at most 3 rows."
-            in response.context["upload_form"].errors["file"])
+    assert (
+        "The file has more than 3 rows: split it into files of at most 3 rows."
+        in response.context["upload_form"].errors["file"]
+    )
 
 
 def test_a_csv_saved_with_semicolons_is_read_too(admin_client, statement):
-    file = SimpleUploadedFile("liste.csv", "Nom;Email;Pays\nÉpicentre;info@epicentre.example;FR\n".encode("utf-8"))
+    file = SimpleUploadedFile("liste.csv", "Nom;Email;Pays\nÉpicentre;info@epicentre.example;FR\n".encode())
 
     _previewed, response = import_file(admin_client, statement, file)
 
@@ -589,22 +781,36 @@ def test_a_form_filled_in_spanish_french_or_arabic_is_read_in_its_own_words(admi
         ["منظمة", "SMEX", "لبنان", "hello@smex.example", "نعم"],
         ["Asociación", "Nadie", "Narnia", "nadie@example.org", "Quizás"],
     ]
-    mapping = {"kind": "Firmo como", "name": "Nombre", "country": "País", "email": "Correo",
-               "listing": "¿Podemos publicar su nombre?"}
-    previewed = preview(admin_client, statement, csv_file(rows, headings=headings), **{
-        f"column_{field}": column for field, column in mapping.items()})
+    mapping = {
+        "kind": "Firmo como",
+        "name": "Nombre",
+        "country": "País",
+        "email": "Correo",
+        "listing": "¿Podemos publicar su nombre?",
+    }
+    previewed = preview(
+        admin_client,
+        statement,
+        csv_file(rows, headings=headings),
+        **{f"column_{field}": column for field, column in mapping.items()},
+    )
 
     assert problems(previewed) == [
         (6, "Firmo como", "“Asociación” is neither an organization nor an individual."),
         (6, "País", "Unknown country “Narnia”: use a two-letter code such as KE, or its name."),
-        (6, "¿Podemos publicar su nombre?",
-         "“Quizás” is not a listing: use listed, without country or not listed."),
+        (6, "¿Podemos publicar su nombre?", "“Quizás” is not a listing: use listed, without country or not listed."),
     ]
-    import_file(admin_client, statement, csv_file(rows[:4], headings=headings), **{
-        f"column_{field}": column for field, column in mapping.items()})
+    import_file(
+        admin_client,
+        statement,
+        csv_file(rows[:4], headings=headings),
+        **{f"column_{field}": column for field, column in mapping.items()},
+    )
     imported = {sign_on.signatory.name: sign_on for sign_on in SignOn.objects.select_related("signatory")}
-    assert {name: (sign_on.signatory.kind, sign_on.signatory.country.code, sign_on.listing)
-            for name, sign_on in imported.items()} == {
+    assert {
+        name: (sign_on.signatory.kind, sign_on.signatory.country.code, sign_on.listing)
+        for name, sign_on in imported.items()
+    } == {
         "Derechos Digitales": ("organization", "CL", "listed"),
         "Hiperderecho": ("organization", "PE", "unlisted"),
         "Marie Curie": ("individual", "PE", "listed_without_country"),
@@ -644,8 +850,10 @@ def test_an_import_delivered_twice_imports_once_and_keeps_no_contact_details(adm
     from signatories import imports
     from signatories.models import SignOnImport
 
-    rows = [form_service_row("Access Now", "info@accessnow.example"),
-            form_service_row("Ada Lovelace", "ada@example.org", kind="Individual")]
+    rows = [
+        form_service_row("Access Now", "info@accessnow.example"),
+        form_service_row("Ada Lovelace", "ada@example.org", kind="Individual"),
+    ]
     previewed = preview(admin_client, statement, csv_file(rows))
     with TestCase.captureOnCommitCallbacks(execute=False):
         admin_client.post(import_url(statement), mapping_post(previewed, "import"))
@@ -697,7 +905,8 @@ def test_problems_are_reported_in_the_language_of_the_staff_member_who_asked(adm
 
     # Written by the worker in the language of the page that asked for the check.
     assert [problem.message for problem in response.context["report"].problems] == [
-        "« not-an-address » n’est pas une adresse e-mail."]
+        "« not-an-address » n’est pas une adresse e-mail."
+    ]
 
 
 def test_uploads_left_unimported_are_deleted_after_a_day(statement):
@@ -707,9 +916,10 @@ def test_uploads_left_unimported_are_deleted_after_a_day(statement):
     from signatories.models import SignOnImport
 
     now = timezone.now()
-    old, recent, imported = (
-        SignOnImport.objects.create(statement=statement, filename=name, data=b"Name,Email\nA,a@example.org\n",
-                                    state=state)
+    old, _recent, imported = (
+        SignOnImport.objects.create(
+            statement=statement, filename=name, data=b"Name,Email\nA,a@example.org\n", state=state
+        )
         for name, state in (("old.csv", "checked"), ("recent.csv", "uploaded"), ("done.csv", "imported"))
     )
     SignOnImport.objects.filter(pk__in=[old.pk, imported.pk]).update(created_at=now - timezone.timedelta(hours=25))
@@ -727,8 +937,7 @@ def test_staff_can_go_back_to_a_file_they_uploaded_from_the_import_page(admin_cl
 
     upload(admin_client, statement, csv_file([form_service_row("Access Now", "info@accessnow.example")]))
     other_statement = StatementFactory()
-    upload(admin_client, other_statement, csv_file([form_service_row("EFF", "info@eff.example")],
-                                                   name="other.csv"))
+    upload(admin_client, other_statement, csv_file([form_service_row("EFF", "info@eff.example")], name="other.csv"))
     expired = SignOnImport.objects.create(statement=statement, filename="last-week.csv", data=b"x")
     SignOnImport.objects.filter(pk=expired.pk).update(created_at=timezone.now() - timezone.timedelta(days=2))
 
@@ -762,10 +971,13 @@ def test_with_the_workers_unreachable_the_page_says_the_run_stopped(admin_client
 
 def test_the_import_button_of_the_preview_imports_and_says_how_many_with_a_link_to_them(admin_client, statement):
     earlier = SignOnFactory(statement=statement, source=SignOn.Source.IMPORT)
-    previewed = preview(admin_client, statement, csv_file([
-        form_service_row("Access Now", "info@accessnow.example"),
-        form_service_row("SMEX", "hello@smex.example"),
-    ]))
+    previewed = preview(
+        admin_client,
+        statement,
+        csv_file(
+            [form_service_row("Access Now", "info@accessnow.example"), form_service_row("SMEX", "hello@smex.example")]
+        ),
+    )
     page = previewed.content.decode()
     assert "Import 2 sign-ons" in page
 
@@ -786,21 +998,23 @@ def test_the_import_button_of_the_preview_imports_and_says_how_many_with_a_link_
     assert landed.redirect_chain[-1][0] == html.unescape(link.group(1))
 
 
-GOOGLE_FORMS_HEADINGS = ["Timestamp", "Organization", "Your name", "Email address", "Country",
-                         "Affichée publiquement"]
+GOOGLE_FORMS_HEADINGS = ["Timestamp", "Organization", "Your name", "Email address", "Country", "Affichée publiquement"]
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("2026/11/20 10:01:02 AM GMT", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),   # Google Forms
-    ("2026/11/20 10:01:02 PM GMT+1", datetime.datetime(2026, 11, 20, 21, 1, 2, tzinfo=datetime.UTC)),
-    ("2026/11/20 10:01:02 a. m. GMT-5", datetime.datetime(2026, 11, 20, 15, 1, 2, tzinfo=datetime.UTC)),
-    ("11/20/2026 10:01:02", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),        # Microsoft Forms
-    ("2026-11-20 10:01:02", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),        # Typeform
-    ("Nov 20, 2026", datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC)),                          # Jotform
-    ("2026-11-20T10:01:02.000Z", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),   # Airtable
-    ("11/20/2026 10:01am", datetime.datetime(2026, 11, 20, 10, 1, tzinfo=datetime.UTC)),
-    ("20/11/2026 10:01", datetime.datetime(2026, 11, 20, 10, 1, tzinfo=datetime.UTC)),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("2026/11/20 10:01:02 AM GMT", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),  # Google Forms
+        ("2026/11/20 10:01:02 PM GMT+1", datetime.datetime(2026, 11, 20, 21, 1, 2, tzinfo=datetime.UTC)),
+        ("2026/11/20 10:01:02 a. m. GMT-5", datetime.datetime(2026, 11, 20, 15, 1, 2, tzinfo=datetime.UTC)),
+        ("11/20/2026 10:01:02", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),  # Microsoft Forms
+        ("2026-11-20 10:01:02", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),  # Typeform
+        ("Nov 20, 2026", datetime.datetime(2026, 11, 20, tzinfo=datetime.UTC)),  # Jotform
+        ("2026-11-20T10:01:02.000Z", datetime.datetime(2026, 11, 20, 10, 1, 2, tzinfo=datetime.UTC)),  # Airtable
+        ("11/20/2026 10:01am", datetime.datetime(2026, 11, 20, 10, 1, tzinfo=datetime.UTC)),
+        ("20/11/2026 10:01", datetime.datetime(2026, 11, 20, 10, 1, tzinfo=datetime.UTC)),
+    ],
+)
 def test_the_timestamps_of_form_services_exports_are_read(cell, expected):
     from signatories import imports
 
@@ -808,8 +1022,10 @@ def test_the_timestamps_of_form_services_exports_are_read(cell, expected):
 
 
 def test_a_google_forms_timestamp_is_kept_as_the_day_it_was_signed(admin_client, statement):
-    file = csv_file([["2026/11/20 10:01:02 AM GMT", "Access Now", "Amina Juma", "info@accessnow.example", "KE",
-                      "Oui"]], headings=GOOGLE_FORMS_HEADINGS)
+    file = csv_file(
+        [["2026/11/20 10:01:02 AM GMT", "Access Now", "Amina Juma", "info@accessnow.example", "KE", "Oui"]],
+        headings=GOOGLE_FORMS_HEADINGS,
+    )
 
     previewed, imported = import_file(admin_client, statement, file)
 
@@ -821,8 +1037,10 @@ def test_a_google_forms_timestamp_is_kept_as_the_day_it_was_signed(admin_client,
 
 
 def test_a_column_of_month_first_dates_is_read_month_first_throughout(admin_client, statement):
-    rows = [["11/20/2026 10:01:02", "Access Now", "", "info@accessnow.example", "KE", "yes"],
-            ["05/08/2026 09:00:00", "SMEX", "", "hello@smex.example", "LB", "yes"]]
+    rows = [
+        ["11/20/2026 10:01:02", "Access Now", "", "info@accessnow.example", "KE", "yes"],
+        ["05/08/2026 09:00:00", "SMEX", "", "hello@smex.example", "LB", "yes"],
+    ]
 
     import_file(admin_client, statement, csv_file(rows, headings=GOOGLE_FORMS_HEADINGS))
 
@@ -831,8 +1049,10 @@ def test_a_column_of_month_first_dates_is_read_month_first_throughout(admin_clie
 
 
 def test_timestamps_that_are_no_date_or_still_to_come_are_row_errors(admin_client, statement):
-    rows = [["yesterday", "Access Now", "", "info@accessnow.example", "KE", "yes"],
-            ["2999/01/01 10:00:00 AM GMT", "SMEX", "", "hello@smex.example", "LB", "yes"]]
+    rows = [
+        ["yesterday", "Access Now", "", "info@accessnow.example", "KE", "yes"],
+        ["2999/01/01 10:00:00 AM GMT", "SMEX", "", "hello@smex.example", "LB", "yes"],
+    ]
 
     previewed = preview(admin_client, statement, csv_file(rows, headings=GOOGLE_FORMS_HEADINGS))
 
@@ -843,28 +1063,67 @@ def test_timestamps_that_are_no_date_or_still_to_come_are_row_errors(admin_clien
 
 
 def test_the_preview_shows_when_each_row_was_signed(admin_client, statement):
-    file = csv_file([["2026/11/20 10:01:02 AM GMT", "Access Now", "", "info@accessnow.example", "KE", "yes"]],
-                    headings=GOOGLE_FORMS_HEADINGS)
+    file = csv_file(
+        [["2026/11/20 10:01:02 AM GMT", "Access Now", "", "info@accessnow.example", "KE", "yes"]],
+        headings=GOOGLE_FORMS_HEADINGS,
+    )
 
     previewed = preview(admin_client, statement, file)
 
     assert previewed.context["report"].preview[0].signed_at == "11/20/2026 10:01 a.m."
 
 
-@pytest.mark.parametrize("cell, code", [
-    ("USA", "US"), ("U.S.A.", "US"), ("United States", "US"), ("États-Unis", "US"), ("EE. UU.", "US"),
-    ("Estados Unidos", "US"), ("الولايات المتحدة", "US"),
-    ("UK", "GB"), ("U.K.", "GB"), ("Great Britain", "GB"), ("England", "GB"), ("Royaume-Uni", "GB"),
-    ("Reino Unido", "GB"), ("المملكة المتحدة", "GB"),
-    ("Russia", "RU"), ("Russian Federation", "RU"), ("Russie", "RU"), ("Rusia", "RU"),
-    ("South Korea", "KR"), ("Korea, Republic of", "KR"), ("Corée du Sud", "KR"), ("Corea del Sur", "KR"),
-    ("Côte d'Ivoire", "CI"), ("Côte d’Ivoire", "CI"), ("Cote d Ivoire", "CI"), ("Ivory Coast", "CI"),
-    ("Costa de Marfil", "CI"),
-    ("The Netherlands", "NL"), ("Holland", "NL"), ("Países Bajos", "NL"), ("Czech Republic", "CZ"),
-    ("Turkey", "TR"), ("Swaziland", "SZ"), ("Burma", "MM"), ("DRC", "CD"), ("UAE", "AE"), ("Vietnam", "VN"),
-    ("Viet Nam", "VN"), ("Brasil", "BR"), ("Perú", "PE"), ("Allemagne", "DE"), ("لبنان", "LB"),
-    ("ke", "KE"), ("KEN", "KE"), ("gbr", "GB"), ("DEU", "DE"),
-])
+@pytest.mark.parametrize(
+    "cell, code",
+    [
+        ("USA", "US"),
+        ("U.S.A.", "US"),
+        ("United States", "US"),
+        ("États-Unis", "US"),
+        ("EE. UU.", "US"),
+        ("Estados Unidos", "US"),
+        ("الولايات المتحدة", "US"),
+        ("UK", "GB"),
+        ("U.K.", "GB"),
+        ("Great Britain", "GB"),
+        ("England", "GB"),
+        ("Royaume-Uni", "GB"),
+        ("Reino Unido", "GB"),
+        ("المملكة المتحدة", "GB"),
+        ("Russia", "RU"),
+        ("Russian Federation", "RU"),
+        ("Russie", "RU"),
+        ("Rusia", "RU"),
+        ("South Korea", "KR"),
+        ("Korea, Republic of", "KR"),
+        ("Corée du Sud", "KR"),
+        ("Corea del Sur", "KR"),
+        ("Côte d'Ivoire", "CI"),
+        ("Côte d’Ivoire", "CI"),
+        ("Cote d Ivoire", "CI"),
+        ("Ivory Coast", "CI"),
+        ("Costa de Marfil", "CI"),
+        ("The Netherlands", "NL"),
+        ("Holland", "NL"),
+        ("Países Bajos", "NL"),
+        ("Czech Republic", "CZ"),
+        ("Turkey", "TR"),
+        ("Swaziland", "SZ"),
+        ("Burma", "MM"),
+        ("DRC", "CD"),
+        ("UAE", "AE"),
+        ("Vietnam", "VN"),
+        ("Viet Nam", "VN"),
+        ("Brasil", "BR"),
+        ("Perú", "PE"),
+        ("Allemagne", "DE"),
+        ("لبنان", "LB"),
+        ("ke", "KE"),
+        ("KEN", "KE"),
+        ("gbr", "GB"),
+        ("DEU", "DE"),
+    ],
+)
 def test_everyday_country_names_and_iso_codes_are_read(cell, code):
     from signatories import imports
 
@@ -872,8 +1131,10 @@ def test_everyday_country_names_and_iso_codes_are_read(cell, code):
 
 
 def test_a_file_saying_usa_and_uk_previews_without_problems(admin_client, statement):
-    rows = [["2026-11-20 10:01:02", "Access Now", "", "info@accessnow.example", "USA", "yes"],
-            ["2026-11-20 10:02:00", "Open Rights Group", "", "info@org.example", "UK", "yes"]]
+    rows = [
+        ["2026-11-20 10:01:02", "Access Now", "", "info@accessnow.example", "USA", "yes"],
+        ["2026-11-20 10:02:00", "Open Rights Group", "", "info@org.example", "UK", "yes"],
+    ]
 
     previewed = preview(admin_client, statement, csv_file(rows, headings=GOOGLE_FORMS_HEADINGS))
 
@@ -882,19 +1143,43 @@ def test_a_file_saying_usa_and_uk_previews_without_problems(admin_client, statem
 
 
 def test_an_individuals_name_in_its_own_column_is_their_name_and_an_organizations_contact(admin_client, statement):
-    headings = ["Marca temporal", "Firmo como", "Nombre de la organización", "Your name", "Correo", "País",
-                "Affichée publiquement"]
+    headings = [
+        "Marca temporal",
+        "Firmo como",
+        "Nombre de la organización",
+        "Your name",
+        "Correo",
+        "País",
+        "Affichée publiquement",
+    ]
     rows = [
-        ["2026-11-20 10:01:02", "Organización", "Derechos Digitales", "Maria Policy", "info@derechos.example",
-         "Chile", "Oui"],
-        ["2026-11-20 10:05:00", "Individual", "Universidad de Chile", "Ana Experta", "ana@uchile.example",
-         "Chile", "Non"],
+        [
+            "2026-11-20 10:01:02",
+            "Organización",
+            "Derechos Digitales",
+            "Maria Policy",
+            "info@derechos.example",
+            "Chile",
+            "Oui",
+        ],
+        [
+            "2026-11-20 10:05:00",
+            "Individual",
+            "Universidad de Chile",
+            "Ana Experta",
+            "ana@uchile.example",
+            "Chile",
+            "Non",
+        ],
         ["2026-11-20 10:07:00", "Individual", "", "Bea Sola", "bea@example.org", "Perú", ""],
     ]
     uploaded = upload(admin_client, statement, csv_file(rows, headings=headings))
     form = uploaded.context["mapping_form"]
     assert (form["column_name"].value(), form["column_individual_name"].value(), form["column_listing"].value()) == (
-        "Nombre de la organización", "Your name", "Affichée publiquement")
+        "Nombre de la organización",
+        "Your name",
+        "Affichée publiquement",
+    )
 
     previewed, imported = import_file(admin_client, statement, csv_file(rows, headings=headings))
 
@@ -904,7 +1189,10 @@ def test_an_individuals_name_in_its_own_column_is_their_name_and_an_organization
     assert (organization.contact.name, organization.listing) == ("Maria Policy", SignOn.Listing.LISTED)
     expert = SignOn.objects.get(signatory__name="Ana Experta")
     assert (expert.signatory.kind, expert.signatory.affiliation, expert.listing) == (
-        Signatory.Kind.INDIVIDUAL, "Universidad de Chile", SignOn.Listing.UNLISTED)
+        Signatory.Kind.INDIVIDUAL,
+        "Universidad de Chile",
+        SignOn.Listing.UNLISTED,
+    )
     assert SignOn.objects.get(signatory__name="Bea Sola").signatory.affiliation == ""
 
 
@@ -914,50 +1202,69 @@ def test_an_individuals_row_without_any_name_is_reported_in_the_individuals_colu
 
     previewed = preview(admin_client, statement, csv_file(rows, headings=headings))
 
-    assert problems(previewed) == [(2, "Your name", "This field is required."),
-                                   (3, "Organization", "This field is required.")]
+    assert problems(previewed) == [
+        (2, "Your name", "This field is required."),
+        (3, "Organization", "This field is required."),
+    ]
 
 
 def test_the_sites_own_headings_in_its_other_languages_are_recognised(admin_client, statement):
     headings = ["Nom", "Nombre de contacto", "Adresse e-mail", "Affichée publiquement", "Signée le"]
 
-    form = upload(admin_client, statement, csv_file(
-        [["Access Now", "Amina Juma", "info@accessnow.example", "Oui", "2026-11-20"]], headings=headings,
-    )).context["mapping_form"]
+    form = upload(
+        admin_client,
+        statement,
+        csv_file([["Access Now", "Amina Juma", "info@accessnow.example", "Oui", "2026-11-20"]], headings=headings),
+    ).context["mapping_form"]
 
-    assert [form[f"column_{key}"].value() for key in ("name", "contact_name", "email", "listing", "signed_at")] == \
-        headings
+    assert [
+        form[f"column_{key}"].value() for key in ("name", "contact_name", "email", "listing", "signed_at")
+    ] == headings
 
 
 def test_a_file_of_people_only_maps_their_names_to_the_names_column(admin_client, statement):
-    form = upload(admin_client, statement, csv_file([["Ana Experta", "ana@example.org"]],
-                                                    headings=["Your name", "Email"])).context["mapping_form"]
+    form = upload(
+        admin_client, statement, csv_file([["Ana Experta", "ana@example.org"]], headings=["Your name", "Email"])
+    ).context["mapping_form"]
 
     assert (form["column_name"].value(), form["column_individual_name"].value()) == ("Your name", None)
 
 
 def test_rows_without_a_listing_are_not_listed_and_nothing_is_approved_unless_staff_say_so(admin_client, statement):
-    uploaded = upload(admin_client, statement, csv_file([["Access Now", "info@accessnow.example"]],
-                                                        headings=["Organization", "Email"]))
+    uploaded = upload(
+        admin_client,
+        statement,
+        csv_file([["Access Now", "info@accessnow.example"]], headings=["Organization", "Email"]),
+    )
     form = uploaded.context["mapping_form"]
     assert (form["default_listing"].value(), form["approve"].value()) == (SignOn.Listing.UNLISTED, False)
 
-    import_file(admin_client, statement, csv_file([["Access Now", "info@accessnow.example"]],
-                                                  headings=["Organization", "Email"]))
+    import_file(
+        admin_client,
+        statement,
+        csv_file([["Access Now", "info@accessnow.example"]], headings=["Organization", "Email"]),
+    )
 
     sign_on = SignOn.objects.get()
     assert (sign_on.listing, sign_on.moderation_state) == (SignOn.Listing.UNLISTED, SignOn.Moderation.PENDING)
 
 
 def test_the_preview_says_which_rows_reuse_a_known_organization_and_what_differs_from_its_profile(
-    admin_client, statement,
+    admin_client, statement
 ):
     apc = OrganizationFactory(name="Association for Progressive Communications", country="UG")
     eff = OrganizationFactory(name="Electronic Frontier Foundation", country="US", website="https://www.eff.org")
     headings = [*GOOGLE_FORMS_HEADINGS, "Website"]
     rows = [
-        ["2026-11-20 10:01:02", "Association for Progressive Communications", "", "info@apc.example", "Kenya",
-         "yes", ""],
+        [
+            "2026-11-20 10:01:02",
+            "Association for Progressive Communications",
+            "",
+            "info@apc.example",
+            "Kenya",
+            "yes",
+            "",
+        ],
         ["2026-11-20 10:02:00", "SMEX", "", "hello@smex.example", "LB", "yes", ""],
         ["2026-11-20 10:03:00", "EFF", "", "press@eff.example", "USA", "yes", "eff.org"],  # known by its domain
     ]
@@ -966,8 +1273,7 @@ def test_the_preview_says_which_rows_reuse_a_known_organization_and_what_differs
 
     report = previewed.context["report"]
     assert [(row.name, row.existing_signatory, row.differences) for row in report.preview] == [
-        ("Association for Progressive Communications", True,
-         ["Country: “Kenya” in the file, “Uganda” in its profile"]),
+        ("Association for Progressive Communications", True, ["Country: “Kenya” in the file, “Uganda” in its profile"]),
         ("SMEX", False, []),
         ("EFF", True, ["Name: “EFF” in the file, “Electronic Frontier Foundation” in its profile"]),
     ]
@@ -989,7 +1295,10 @@ def test_a_file_naming_people_only_in_the_individuals_column_imports_them(admin_
     uploaded = upload(admin_client, statement, file)
     assert uploaded.context["mapping_form"].fields["column_name"].required  # shown as required
 
-    run(admin_client, statement, mapping_post(uploaded, "import", column_name="", column_individual_name="Your name",
-                                              default_kind="individual"))
+    run(
+        admin_client,
+        statement,
+        mapping_post(uploaded, "import", column_name="", column_individual_name="Your name", default_kind="individual"),
+    )
 
     assert SignOn.objects.get().signatory.name == "Ana Experta"

@@ -61,6 +61,7 @@ def rows_read(monkeypatch):
             for row in reader(data):
                 counted[extension] += 1
                 yield row
+
         return rows
 
     monkeypatch.setattr(imports, "csv_rows", counting("csv", imports.csv_rows))
@@ -70,7 +71,7 @@ def rows_read(monkeypatch):
 
 @pytest.mark.parametrize("name, data", [("responses.csv", csv_bytes(3)), ("responses.xlsx", xlsx_bytes(3))])
 def test_the_upload_request_only_stores_the_file_and_the_page_says_it_is_being_read(
-    admin_client, statement, settings, monkeypatch, name, data,
+    admin_client, statement, settings, monkeypatch, name, data
 ):
     import openpyxl
     import tablib
@@ -81,12 +82,19 @@ def test_the_upload_request_only_stores_the_file_and_the_page_says_it_is_being_r
         raise AssertionError("the web request read the file")
 
     with monkeypatch.context() as web_request:
-        for module, reader in [(imports, "read_table"), (imports, "csv_rows"), (imports, "xlsx_rows"),
-                               (openpyxl, "load_workbook"), (tablib, "import_set"), (tablib.Dataset, "load")]:
+        for module, reader in [
+            (imports, "read_table"),
+            (imports, "csv_rows"),
+            (imports, "xlsx_rows"),
+            (openpyxl, "load_workbook"),
+            (tablib, "import_set"),
+            (tablib.Dataset, "load"),
+        ]:
             web_request.setattr(module, reader, no_reading_here)
         with TestCase.captureOnCommitCallbacks(execute=False) as queued:  # no worker has taken it yet
-            posted = admin_client.post(import_url(statement),
-                                       {"step": "upload", "file": SimpleUploadedFile(name, data)})
+            posted = admin_client.post(
+                import_url(statement), {"step": "upload", "file": SimpleUploadedFile(name, data)}
+            )
         assert posted.status_code == 302
         upload = SignOnImport.objects.get()
         assert (upload.state, upload.filename, bytes(upload.data)) == (SignOnImport.State.READING, name, data)
@@ -111,10 +119,17 @@ def test_a_mapping_posted_while_the_file_is_being_read_leads_back_to_its_page(ad
     location = post_file(admin_client, statement, "responses.csv", csv_bytes(3), run_worker=False)
     upload = SignOnImport.objects.get()
 
-    posted = admin_client.post(import_url(statement), {
-        "step": "preview", "upload": upload.pk, "column_name": "Organisation name", "column_email": "E-mail address",
-        "default_kind": "organization", "default_listing": "listed",
-    })
+    posted = admin_client.post(
+        import_url(statement),
+        {
+            "step": "preview",
+            "upload": upload.pk,
+            "column_name": "Organisation name",
+            "column_email": "E-mail address",
+            "default_kind": "organization",
+            "default_listing": "listed",
+        },
+    )
 
     assert posted["Location"] == location
     assert SignOnImport.objects.get().state == SignOnImport.State.READING
@@ -122,14 +137,15 @@ def test_a_mapping_posted_while_the_file_is_being_read_leads_back_to_its_page(ad
 
 @pytest.mark.parametrize("name, make", [("responses.xlsx", xlsx_bytes), ("responses.csv", csv_bytes)])
 def test_a_file_with_more_rows_than_the_limit_is_refused_by_the_worker_after_one_row_too_many(
-    admin_client, statement, settings, rows_read, name, make,
+    admin_client, statement, settings, rows_read, name, make
 ):
     settings.SIGN_ON_IMPORT_MAX_ROWS = 50
 
     page = admin_client.get(post_file(admin_client, statement, name, make(1_000)))
 
     assert page.context["upload_form"].errors["file"] == [
-        "The file has more than 50 rows: split it into files of at most 50 rows."]
+        "The file has more than 50 rows: split it into files of at most 50 rows."
+    ]
     assert 'aria-describedby="id_file_helptext id_file_errors"' in page.content.decode()
     extension = name.rsplit(".", 1)[1]
     assert rows_read[extension] - 1 <= 50 + 1  # the heading, then at most one row past the limit
@@ -144,7 +160,8 @@ def test_a_200000_row_csv_is_refused_without_reading_it_all(admin_client, statem
     page = admin_client.get(post_file(admin_client, statement, "responses.csv", data))
 
     assert page.context["upload_form"].errors["file"] == [
-        "The file has more than 10000 rows: split it into files of at most 10000 rows."]
+        "The file has more than 10000 rows: split it into files of at most 10000 rows."
+    ]
     assert rows_read["csv"] - 1 <= 10_000 + 1
 
 
@@ -178,7 +195,8 @@ def test_a_spreadsheet_is_not_parsed_whole_to_find_its_size(admin_client, statem
     page = admin_client.get(post_file(admin_client, statement, "responses.xlsx", xlsx_bytes(1_000)))
 
     assert page.context["upload_form"].errors["file"] == [
-        "The file has more than 50 rows: split it into files of at most 50 rows."]
+        "The file has more than 50 rows: split it into files of at most 50 rows."
+    ]
 
 
 def test_with_the_workers_unreachable_the_page_says_the_file_could_not_be_read(admin_client, statement, monkeypatch):
@@ -193,7 +211,8 @@ def test_with_the_workers_unreachable_the_page_says_the_file_could_not_be_read(a
     upload = SignOnImport.objects.get()
     assert page.context["upload_form"].errors["file"] == [
         f"The file could not be read just now (sign-on import {upload.pk}): upload it again. If it fails again, "
-        "an administrator will find the error in the log."]
+        "an administrator will find the error in the log."
+    ]
     assert (upload.state, bytes(upload.data)) == (SignOnImport.State.REFUSED, b"")
 
 
@@ -202,8 +221,9 @@ def test_a_file_refused_by_the_worker_can_be_replaced_from_the_same_page(admin_c
     assert refused.context["upload_form"].errors["file"] == ["The file has no rows under its heading row."]
 
     # The form on that page posts to the import page, where the next file is stored and read.
-    action = re.search(r'<form method="post" action="([^"]+)" enctype="multipart/form-data"',
-                       refused.content.decode()).group(1)
+    action = re.search(
+        r'<form method="post" action="([^"]+)" enctype="multipart/form-data"', refused.content.decode()
+    ).group(1)
     assert action == import_url(statement)
     page = admin_client.get(post_file(admin_client, statement, "fixed.csv", csv_bytes(2)))
     assert page.context["mapping_form"]["column_name"].value() == "Organisation name"
@@ -213,8 +233,10 @@ def test_a_file_refused_by_the_worker_can_be_replaced_from_the_same_page(admin_c
 
 
 def invite(client, statement, data):
-    return client.post(reverse("admin:mailings_invitation_invite_list"),
-                       {"statement": statement.pk, "invitees_file": SimpleUploadedFile("invitees.csv", data)})
+    return client.post(
+        reverse("admin:mailings_invitation_invite_list"),
+        {"statement": statement.pk, "invitees_file": SimpleUploadedFile("invitees.csv", data)},
+    )
 
 
 def test_a_list_file_larger_than_the_cap_is_refused_unread(admin_client, statement, monkeypatch):
@@ -241,8 +263,10 @@ def test_a_list_file_of_too_many_lines_is_refused_after_one_line_too_many(admin_
                 yield line
 
     data = b"".join(b"info%d@example.org\n" % n for n in range(10_000))
-    response = admin_client.post(reverse("admin:mailings_invitation_invite_list"),
-                                 {"statement": statement.pk, "invitees_file": CountedLines("invitees.csv", data)})
+    response = admin_client.post(
+        reverse("admin:mailings_invitation_invite_list"),
+        {"statement": statement.pk, "invitees_file": CountedLines("invitees.csv", data)},
+    )
 
     assert "The list has more than 100 lines: split it." in response.content.decode()
     assert lines_read <= 101
@@ -254,8 +278,10 @@ def test_a_pasted_list_of_too_many_lines_is_refused_before_any_line_is_checked(a
 
     monkeypatch.setattr(forms, "LIST_MAX_LINES", 100)
     monkeypatch.setattr(forms, "email_problem", lambda email: pytest.fail("a line was checked"))
-    response = admin_client.post(reverse("admin:mailings_invitation_invite_list"), {
-        "statement": statement.pk, "invitees": "\n".join(f"info{n}@example.org" for n in range(101))})
+    response = admin_client.post(
+        reverse("admin:mailings_invitation_invite_list"),
+        {"statement": statement.pk, "invitees": "\n".join(f"info{n}@example.org" for n in range(101))},
+    )
 
     assert "The list has more than 100 lines: split it." in response.content.decode()
 

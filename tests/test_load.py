@@ -44,8 +44,13 @@ def test_200_simultaneous_submissions_of_a_listed_organization_keep_one_sign_on_
     with pooled_server(SERVER_WORKERS) as server:
         cookies, token = csrf_for(server.port, open_statement.get_absolute_url())
         payloads = [
-            form(token, name="Electronic Frontier Foundation", acronym="EFF", website="https://www.eff.org/",
-                 contact_email=f"staff{index}@eff.example")
+            form(
+                token,
+                name="Electronic Frontier Foundation",
+                acronym="EFF",
+                website="https://www.eff.org/",
+                contact_email=f"staff{index}@eff.example",
+            )
             for index in range(200)
         ]
         answers = post_all_at_once(server.port, sign_url(open_statement), payloads, cookies=cookies)
@@ -67,8 +72,12 @@ def test_200_simultaneous_first_submissions_of_one_organization_make_one_sign_on
         cookies, token = csrf_for(server.port, open_statement.get_absolute_url())
         # The same answers 200 times, each with its own form stamp (a stamp is good for one sign-on).
         payloads = [
-            form(token, name="Access Now", website="https://www.accessnow.org/",
-                 contact_email="campaigns@accessnow.example")
+            form(
+                token,
+                name="Access Now",
+                website="https://www.accessnow.org/",
+                contact_email="campaigns@accessnow.example",
+            )
             for _ in range(200)
         ]
         answers = post_all_at_once(server.port, sign_url(open_statement), payloads, cookies=cookies)
@@ -81,15 +90,18 @@ def test_200_simultaneous_first_submissions_of_one_organization_make_one_sign_on
     assert [message.to for message in mailoutbox] == [["campaigns@accessnow.example"]]
 
 
-def test_500_simultaneous_distinct_sign_ons_are_all_kept_each_with_one_confirmation_email(
-    open_statement, mailoutbox
-):
+def test_500_simultaneous_distinct_sign_ons_are_all_kept_each_with_one_confirmation_email(open_statement, mailoutbox):
     started = time.monotonic()
     with pooled_server(SERVER_WORKERS) as server:
         cookies, token = csrf_for(server.port, open_statement.get_absolute_url())
         payloads = [
-            form(token, name=f"Digital Rights Group {index}", website="", country="KE",
-                 contact_email=f"contact{index}@group{index}.example")
+            form(
+                token,
+                name=f"Digital Rights Group {index}",
+                website="",
+                country="KE",
+                contact_email=f"contact{index}@group{index}.example",
+            )
             for index in range(500)
         ]
         answers = post_all_at_once(server.port, sign_url(open_statement), payloads, cookies=cookies)

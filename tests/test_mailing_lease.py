@@ -5,6 +5,8 @@ the periodic dispatch restarts it within ``MAILING_STALL_SECONDS`` (or the lease
 whichever is longer) plus one dispatch period: under 30 s with the defaults.
 """
 
+import itertools
+
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
@@ -21,11 +23,16 @@ pytestmark = pytest.mark.django_db
 def sending_mailing(recipients=3) -> Mailing:
     statement = StatementFactory()
     for n in range(recipients):
-        Invitation.objects.create(statement=statement, email=f"contact{n}@org{n}.example.org",
-                                  organization_name=f"Organization {n}")
+        Invitation.objects.create(
+            statement=statement, email=f"contact{n}@org{n}.example.org", organization_name=f"Organization {n}"
+        )
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invitation")
-    MailingContent.objects.create(mailing=mailing, language=mailing.default_language, subject="Will you sign?",
-                                  body="Please read the statement and sign on.")
+    MailingContent.objects.create(
+        mailing=mailing,
+        language=mailing.default_language,
+        subject="Will you sign?",
+        body="Please read the statement and sign on.",
+    )
     Mailing.objects.filter(pk=mailing.pk).update(
         state=Mailing.State.SCHEDULED, scheduled_at=timezone.now() - timezone.timedelta(minutes=5)
     )
@@ -95,7 +102,7 @@ def test_a_sender_waiting_for_the_rate_limit_keeps_its_lease(clock, settings):
     services.wait_for_send_slot()  # the minute's one message
     services.wait_for_send_slot(keep_alive=lambda: calls.append(clock.now))  # waits for the next minute
     assert len(calls) >= 3
-    gaps = [later - earlier for earlier, later in zip(calls, calls[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(calls)]
     assert max(gaps) <= django_settings.MAILING_CLAIM_LEASE_SECONDS / 3
 
 
@@ -108,9 +115,7 @@ def test_a_mailing_whose_sender_holds_a_lease_is_not_restarted(clock):
 def test_a_mailing_whose_sender_died_is_restarted_within_30_seconds():
     mailing = sending_mailing(recipients=3)
     killed_at = timezone.now()
-    Delivery.objects.filter(mailing=mailing).update(
-        state=Delivery.State.SENT, sent_at=killed_at, next_attempt_at=None
-    )
+    Delivery.objects.filter(mailing=mailing).update(state=Delivery.State.SENT, sent_at=killed_at, next_attempt_at=None)
     Delivery.objects.filter(pk=Delivery.objects.order_by("pk").first().pk).update(
         state=Delivery.State.QUEUED, sent_at=None
     )
@@ -118,7 +123,9 @@ def test_a_mailing_whose_sender_died_is_restarted_within_30_seconds():
     assert dead
     lease = timezone.timedelta(seconds=django_settings.MAILING_CLAIM_LEASE_SECONDS)
     stall = timezone.timedelta(seconds=django_settings.MAILING_STALL_SECONDS)
-    dispatch_every = timezone.timedelta(seconds=django_settings.CELERY_BEAT_SCHEDULE["dispatch-due-mailings"]["schedule"])
+    dispatch_every = timezone.timedelta(
+        seconds=django_settings.CELERY_BEAT_SCHEDULE["dispatch-due-mailings"]["schedule"]
+    )
 
     assert services.dispatch_due_mailings(now=killed_at + timezone.timedelta(seconds=1)) == []
     # The dispatch running next after the lease and the quiet period have both passed restarts it.

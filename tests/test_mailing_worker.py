@@ -166,14 +166,27 @@ def start_worker(tmp_path, broker_url, sink, transactional_db):
         """Start a worker; ``settings_overrides`` are environment variables, e.g. production's lease times."""
         log_path = tmp_path / f"worker-{len(workers) + 1}.log"
         command = [
-            sys.executable, "-m", "celery", "-A", "advocacy", "worker",
-            "--pool=prefork", f"--concurrency={WORKER_CONCURRENCY}", "--loglevel=INFO",
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "advocacy",
+            "worker",
+            "--pool=prefork",
+            f"--concurrency={WORKER_CONCURRENCY}",
+            "--loglevel=INFO",
             f"--hostname=mailing-test-{uuid.uuid4().hex[:8]}@%h",
-            "--without-gossip", "--without-mingle", "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
         ]
         with open(log_path, "wb") as log:
             process = subprocess.Popen(
-                command, cwd=PROJECT_DIR, env=environment | settings_overrides, stdout=log, stderr=subprocess.STDOUT,
+                command,
+                cwd=PROJECT_DIR,
+                env=environment | settings_overrides,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,  # a process group of its own: killpg reaches the pool too
             )
         worker = Worker(process, log_path)
@@ -200,7 +213,9 @@ def make_invitation_mailing(count: int, *, special: tuple[str, ...] = ()) -> tup
     )
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invitation to sign")
     MailingContent.objects.create(
-        mailing=mailing, language=mailing.default_language, subject="Will your organization sign?",
+        mailing=mailing,
+        language=mailing.default_language,
+        subject="Will your organization sign?",
         body="The Convention must protect **human rights**. Please read the statement and sign on.",
     )
     return mailing, emails
@@ -289,8 +304,10 @@ def test_worker_killed_mid_mailing_then_restarted_mails_everyone_once(start_work
 
 
 # Production's lease and stall times (settings' defaults), not the short ones the other tests use.
-PRODUCTION_RECOVERY_SETTINGS = {"MAILING_CLAIM_LEASE_SECONDS": str(django_settings.MAILING_CLAIM_LEASE_SECONDS),
-                                "MAILING_STALL_SECONDS": str(django_settings.MAILING_STALL_SECONDS)}
+PRODUCTION_RECOVERY_SETTINGS = {
+    "MAILING_CLAIM_LEASE_SECONDS": str(django_settings.MAILING_CLAIM_LEASE_SECONDS),
+    "MAILING_STALL_SECONDS": str(django_settings.MAILING_STALL_SECONDS),
+}
 MAX_RECOVERY_SECONDS = 30
 
 
@@ -386,7 +403,7 @@ def test_deferred_messages_are_retried_once_and_a_refused_address_is_not(start_w
     assert all(len(ids) == 1 for ids in received.values()), received
     assert sink.duplicate_count() == 0
     states = dict(Delivery.objects.filter(mailing=mailing).values_list("email", "state"))
-    assert states == {email: Delivery.State.SENT for email in emails} | {BOUNCING: Delivery.State.FAILED}
+    assert states == dict.fromkeys(emails, Delivery.State.SENT) | {BOUNCING: Delivery.State.FAILED}
     assert set(Delivery.objects.filter(email__in=deferred).values_list("attempts", flat=True)) == {2}
     # The refused address was tried once only, though the senders ran again.
     assert len([refusal for refusal in sink.refusals if refusal.stage == "RCPT"]) == 1
@@ -400,7 +417,7 @@ def test_a_refused_sender_fails_no_delivery(sink, settings):
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     settings.MAILING_RATE_LIMIT_PER_MINUTE = 0
-    mailing, emails = make_invitation_mailing(5)
+    mailing, _emails = make_invitation_mailing(5)
     Mailing.objects.filter(pk=mailing.pk).update(state=Mailing.State.SCHEDULED, scheduled_at=timezone.now())
     assert services.dispatch_due_mailings() == [mailing.pk]
     sink.refuse_senders("550 5.7.1 Sender domain not verified")

@@ -9,11 +9,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.models import Statement
 from mailings import services, tasks
 from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription
 from signatories.models import SignOn
-
-from campaigns.models import Statement
 
 from .factories import ContactFactory, SignOnFactory, StatementFactory
 from .test_sign_on import organization_post
@@ -25,15 +24,19 @@ def make_mailing(statement, kind=Mailing.Kind.INVITATION, languages=("en",), **f
     mailing = Mailing.objects.create(statement=statement, kind=kind, name=f"{kind} mailing", **fields)
     for language in languages:
         MailingContent.objects.create(
-            mailing=mailing, language=language, subject=f"Subject in {language}",
+            mailing=mailing,
+            language=language,
+            subject=f"Subject in {language}",
             body=f"Body in **{language}**: the Convention must protect human rights.",
         )
     return mailing
 
 
 def invite(statement, *emails, **fields):
-    return [Invitation.objects.create(statement=statement, email=email, organization_name=f"Org {email}", **fields)
-            for email in emails]
+    return [
+        Invitation.objects.create(statement=statement, email=email, organization_name=f"Org {email}", **fields)
+        for email in emails
+    ]
 
 
 def send_now(mailing, capture):
@@ -55,26 +58,31 @@ def link_in(message, name):
 
 
 def test_staff_paste_a_list_of_invitees(admin_client, statement):
-    response = admin_client.post(reverse("admin:mailings_invitation_invite_list"), {
-        "statement": statement.pk,
-        "invitees": "info@accessnow.example, Access Now, Ana, US, en\n\n"
-                    "contacto@derechosdigitales.example\tDerechos Digitales\tJuan\tCL\tes\n"
-                    "hello@smex.example",
-    })
+    response = admin_client.post(
+        reverse("admin:mailings_invitation_invite_list"),
+        {
+            "statement": statement.pk,
+            "invitees": "info@accessnow.example, Access Now, Ana, US, en\n\n"
+            "contacto@derechosdigitales.example\tDerechos Digitales\tJuan\tCL\tes\n"
+            "hello@smex.example",
+        },
+    )
     assert response.status_code == 302
     invitations = {i.email: i for i in Invitation.objects.all()}
-    assert set(invitations) == {"info@accessnow.example", "contacto@derechosdigitales.example",
-                                "hello@smex.example"}
+    assert set(invitations) == {"info@accessnow.example", "contacto@derechosdigitales.example", "hello@smex.example"}
     assert invitations["contacto@derechosdigitales.example"].language == "es"
     assert invitations["contacto@derechosdigitales.example"].country.code == "CL"
 
 
 def test_a_bad_line_adds_nobody_and_is_reported_by_number(admin_client, statement):
-    response = admin_client.post(reverse("admin:mailings_invitation_invite_list"), {
-        "statement": statement.pk,
-        "invitees": "good@example.org, Good Org\nnot-an-email, Bad Org\nthird@example.org, Org, Name, XX\n"
-                    "fourth@example.org, Org, Name, DE, tlh",
-    })
+    response = admin_client.post(
+        reverse("admin:mailings_invitation_invite_list"),
+        {
+            "statement": statement.pk,
+            "invitees": "good@example.org, Good Org\nnot-an-email, Bad Org\nthird@example.org, Org, Name, XX\n"
+            "fourth@example.org, Org, Name, DE, tlh",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Line 2: “not-an-email” is not an email address." in page
@@ -90,11 +98,12 @@ def test_staff_upload_a_csv_file_of_invitees(admin_client, statement):
     upload = SimpleUploadedFile(
         "invitees.csv",
         "email,organization,contact,country,language\n"
-        'info@7amleh.example,"7amleh – The Arab Center, Haifa",Nadim,PS,ar\n'.encode("utf-8"),
+        'info@7amleh.example,"7amleh – The Arab Center, Haifa",Nadim,PS,ar\n'.encode(),
         content_type="text/csv",
     )
-    response = admin_client.post(reverse("admin:mailings_invitation_invite_list"),
-                                 {"statement": statement.pk, "invitees_file": upload})
+    response = admin_client.post(
+        reverse("admin:mailings_invitation_invite_list"), {"statement": statement.pk, "invitees_file": upload}
+    )
     assert response.status_code == 302
     invitation = Invitation.objects.get()
     assert invitation.organization_name == "7amleh – The Arab Center, Haifa"
@@ -110,8 +119,9 @@ def test_inviting_the_same_address_twice_keeps_one_invitation(statement):
 def test_invitation_mailing_gives_each_invitee_a_personal_prefilled_link(
     client, statement, mailoutbox, django_capture_on_commit_callbacks
 ):
-    invite(statement, "info@accessnow.example", contact_name="Ana Ruiz", country="US",
-           website="https://www.accessnow.org")
+    invite(
+        statement, "info@accessnow.example", contact_name="Ana Ruiz", country="US", website="https://www.accessnow.org"
+    )
     mailing = send_now(make_mailing(statement), django_capture_on_commit_callbacks)
 
     assert mailing.state == Mailing.State.SENT
@@ -137,17 +147,21 @@ def test_signing_through_the_personal_link_marks_the_invitation_signed(
     token = link_in(mailoutbox[0], "invitation").split("/")[2]
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("signatories:sign", kwargs={"campaign_slug": statement.campaign.slug,
-                                                        "statement_slug": statement.slug}),
-                    {**organization_post(contact_email="someone.else@accessnow.example"), "invitation": token})
+        client.post(
+            reverse(
+                "signatories:sign", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+            ),
+            {**organization_post(contact_email="someone.else@accessnow.example"), "invitation": token},
+        )
     invitation.refresh_from_db()
     assert invitation.sign_on == SignOn.objects.get()
     assert invitation.status == Invitation.Status.SIGNED
 
 
 def test_statement_admin_shows_invited_opened_signed_and_not_yet_signed(admin_client, statement):
-    opened, signed, waiting, declined = invite(statement, "a@example.org", "b@example.org", "c@example.org",
-                                               "d@example.org")
+    opened, signed, _waiting, declined = invite(
+        statement, "a@example.org", "b@example.org", "c@example.org", "d@example.org"
+    )
     Invitation.objects.filter(pk=opened.pk).update(opened_at=timezone.now())
     signed.sign_on = SignOnFactory(statement=statement)
     signed.save()
@@ -167,19 +181,24 @@ def test_deadline_reminder_skips_who_signed_declined_or_unsubscribed(
 ):
     statement.sign_on_deadline = timezone.now() + datetime.timedelta(days=7)
     statement.save()
-    waiting, signed_link, signed_email, declined, unsubscribed = invite(
-        statement, "waiting@example.org", "linked@example.org", "same@example.org", "declined@example.org",
+    _waiting, signed_link, _signed_email, declined, _unsubscribed = invite(
+        statement,
+        "waiting@example.org",
+        "linked@example.org",
+        "same@example.org",
+        "declined@example.org",
         "gone@example.org",
     )
     signed_link.sign_on = SignOnFactory(statement=statement)
     signed_link.save()
     SignOnFactory(statement=statement, contact=ContactFactory(email="Same@Example.org"))
-    client.post(reverse("mailings:invitation", kwargs={"token": services.make_invitation_token(declined)}),
-                {"action": "decline"})
+    client.post(
+        reverse("mailings:invitation", kwargs={"token": services.make_invitation_token(declined)}),
+        {"action": "decline"},
+    )
     services.unsubscribe(token=services.make_unsubscribe_token("gone@example.org"))
 
-    mailing = send_now(make_mailing(statement, kind=Mailing.Kind.DEADLINE_REMINDER),
-                       django_capture_on_commit_callbacks)
+    mailing = send_now(make_mailing(statement, kind=Mailing.Kind.DEADLINE_REMINDER), django_capture_on_commit_callbacks)
 
     assert recipients(mailoutbox) == ["waiting@example.org"]
     assert "Sign-on deadline:" in mailoutbox[0].body
@@ -189,14 +208,23 @@ def test_deadline_reminder_skips_who_signed_declined_or_unsubscribed(
 
 def test_action_reminder_goes_to_confirmed_signatories_only(statement, mailoutbox, django_capture_on_commit_callbacks):
     SignOnFactory(statement=statement, contact=ContactFactory(email="counted@example.org"))
-    SignOnFactory(statement=statement, contact=ContactFactory(email="unlisted@example.org"),
-                  listing=SignOn.Listing.UNLISTED)
-    SignOnFactory(statement=statement, contact=ContactFactory(email="unconfirmed@example.org"),
-                  confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
-    SignOnFactory(statement=statement, contact=ContactFactory(email="withdrawn@example.org"),
-                  withdrawn_at=timezone.now())
-    SignOnFactory(statement=statement, contact=ContactFactory(email="rejected@example.org"),
-                  moderation_state=SignOn.Moderation.REJECTED)
+    SignOnFactory(
+        statement=statement, contact=ContactFactory(email="unlisted@example.org"), listing=SignOn.Listing.UNLISTED
+    )
+    SignOnFactory(
+        statement=statement,
+        contact=ContactFactory(email="unconfirmed@example.org"),
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+    )
+    SignOnFactory(
+        statement=statement, contact=ContactFactory(email="withdrawn@example.org"), withdrawn_at=timezone.now()
+    )
+    SignOnFactory(
+        statement=statement,
+        contact=ContactFactory(email="rejected@example.org"),
+        moderation_state=SignOn.Moderation.REJECTED,
+    )
 
     send_now(make_mailing(statement, kind=Mailing.Kind.ACTION_REMINDER), django_capture_on_commit_callbacks)
 
@@ -242,14 +270,25 @@ def press_contact(campaign, **fields):
 
 
 def test_press_release_goes_out_at_the_embargo_in_each_journalists_language(statement, mailoutbox):
-    press_contact(statement.campaign, name="Lucía", outlet="El Diario", country="ES", language="es",
-                  email="lucia@eldiario.example")
-    press_contact(statement.campaign, name="Karim", outlet="Al Quds", country="PS", language="ar",
-                  email="karim@alquds.example")
+    press_contact(
+        statement.campaign,
+        name="Lucía",
+        outlet="El Diario",
+        country="ES",
+        language="es",
+        email="lucia@eldiario.example",
+    )
+    press_contact(
+        statement.campaign, name="Karim", outlet="Al Quds", country="PS", language="ar", email="karim@alquds.example"
+    )
     press_contact(statement.campaign, name="Former", email="former@paper.example", is_active=False)
     embargo = timezone.now() + datetime.timedelta(hours=2)
-    mailing = make_mailing(statement, kind=Mailing.Kind.PRESS_RELEASE, languages=("en", "es"),
-                           press_kit_url="https://campaign.example/press-kit/")
+    mailing = make_mailing(
+        statement,
+        kind=Mailing.Kind.PRESS_RELEASE,
+        languages=("en", "es"),
+        press_kit_url="https://campaign.example/press-kit/",
+    )
     services.schedule(mailing=mailing, at=embargo)
 
     services.queue_senders(services.dispatch_due_mailings())
@@ -269,8 +308,9 @@ def test_staff_preview_and_send_a_test_to_themselves(admin_client, statement, ma
     assert "Subject in en" in preview and "Subject in fr" in preview
     assert "Body in &lt;strong&gt;fr&lt;/strong&gt;" in preview  # the HTML part, shown in a sandboxed frame
 
-    admin_client.post(reverse("admin:mailings_mailing_changelist"),
-                      {"action": "send_test_to_me", "_selected_action": [mailing.pk]})
+    admin_client.post(
+        reverse("admin:mailings_mailing_changelist"), {"action": "send_test_to_me", "_selected_action": [mailing.pk]}
+    )
     assert sorted(message.subject for message in mailoutbox) == ["[TEST] Subject in en", "[TEST] Subject in fr"]
     assert not Delivery.objects.exists()  # tests are not deliveries
 
@@ -286,8 +326,9 @@ def test_scheduling_needs_the_fallback_language_version(statement):
 # --- Exactly once -----------------------------------------------------------------
 
 
-def test_running_dispatch_and_senders_again_sends_nothing_twice(statement, mailoutbox,
-                                                               django_capture_on_commit_callbacks):
+def test_running_dispatch_and_senders_again_sends_nothing_twice(
+    statement, mailoutbox, django_capture_on_commit_callbacks
+):
     invite(statement, *[f"org{index}@example.org" for index in range(5)])
     mailing = send_now(make_mailing(statement), django_capture_on_commit_callbacks)
 
@@ -299,8 +340,9 @@ def test_running_dispatch_and_senders_again_sends_nothing_twice(statement, mailo
     assert mailing.deliveries.filter(state=Delivery.State.SENT).count() == 5
 
 
-def test_a_second_invitation_mailing_reaches_only_new_invitees(statement, mailoutbox,
-                                                              django_capture_on_commit_callbacks):
+def test_a_second_invitation_mailing_reaches_only_new_invitees(
+    statement, mailoutbox, django_capture_on_commit_callbacks
+):
     invite(statement, "first@example.org")
     send_now(make_mailing(statement), django_capture_on_commit_callbacks)
     invite(statement, "second@example.org")
@@ -397,12 +439,15 @@ def test_deferred_address_is_retried_later_refused_one_fails_and_the_rest_go_out
     assert mailing.state == Mailing.State.SENT
 
 
-@pytest.mark.parametrize("server_error", [
-    smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
-    smtplib.SMTPSenderRefused(550, b"Sender not allowed", "campaigns@localhost"),
-    smtplib.SMTPAuthenticationError(535, b"Authentication failed"),
-    ConnectionRefusedError(111, "Connection refused"),
-])
+@pytest.mark.parametrize(
+    "server_error",
+    [
+        smtplib.SMTPServerDisconnected("Connection unexpectedly closed"),
+        smtplib.SMTPSenderRefused(550, b"Sender not allowed", "campaigns@localhost"),
+        smtplib.SMTPAuthenticationError(535, b"Authentication failed"),
+        ConnectionRefusedError(111, "Connection refused"),
+    ],
+)
 def test_trouble_with_the_mail_server_fails_no_delivery(statement, monkeypatch, server_error):
     mailing = started_mailing(statement, "a@example.org", "b@example.org")
 
@@ -438,8 +483,9 @@ def test_a_delivery_that_cannot_be_built_is_retried_then_fails_alone(statement, 
     broken = mailing.deliveries.get(email="broken@example.org")
     assert broken.state == Delivery.State.QUEUED and "bad data in this row" in broken.reason
 
-    Delivery.objects.filter(pk=broken.pk).update(attempts=settings.MAILING_MAX_ATTEMPTS - 1,
-                                                 next_attempt_at=timezone.now())
+    Delivery.objects.filter(pk=broken.pk).update(
+        attempts=settings.MAILING_MAX_ATTEMPTS - 1, next_attempt_at=timezone.now()
+    )
     services.send_pending_deliveries(mailing_id=mailing.pk)
     broken.refresh_from_db()
     assert broken.state == Delivery.State.FAILED
@@ -477,8 +523,9 @@ def test_sending_keeps_to_the_rate_limit(statement, mailoutbox, monkeypatch, set
     assert len(waits) >= 1 and all(0 < wait <= 60.1 for wait in waits)
 
 
-def test_scheduling_succeeds_when_the_broker_is_down(statement, mailoutbox, monkeypatch,
-                                                     django_capture_on_commit_callbacks):
+def test_scheduling_succeeds_when_the_broker_is_down(
+    statement, mailoutbox, monkeypatch, django_capture_on_commit_callbacks
+):
     invite(statement, "org@example.org")
 
     def broker_down(*args, **kwargs):
@@ -511,8 +558,9 @@ def test_every_campaign_email_has_one_click_unsubscribe_headers_and_both_parts(
     assert "org@example.org" not in unsubscribe  # the link does not carry the address
 
 
-def test_unsubscribe_page_asks_before_it_acts_and_one_click_works(client, statement, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):
+def test_unsubscribe_page_asks_before_it_acts_and_one_click_works(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
     url = reverse("mailings:unsubscribe", kwargs={"token": services.make_unsubscribe_token("Org@Example.org")})
     page = client.get(url).content.decode()
     assert "<button" in page
@@ -536,8 +584,12 @@ def test_unsubscription_does_not_stop_the_signers_own_confirmation_email(
 ):
     services.unsubscribe(token=services.make_unsubscribe_token("maria@derechosdigitales.example"))
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("signatories:sign", kwargs={"campaign_slug": statement.campaign.slug,
-                                                        "statement_slug": statement.slug}), organization_post())
+        client.post(
+            reverse(
+                "signatories:sign", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+            ),
+            organization_post(),
+        )
     assert recipients(mailoutbox) == ["maria@derechosdigitales.example"]
 
 
@@ -562,14 +614,16 @@ def test_mailing_admin_shows_state_progress_and_failures(admin_client, statement
     mailing = make_mailing(statement)
     Mailing.objects.filter(pk=mailing.pk).update(state=Mailing.State.SCHEDULED, scheduled_at=timezone.now())
     services.dispatch_due_mailings()
-    Delivery.objects.filter(email="b@example.org").update(state=Delivery.State.FAILED,
-                                                          reason="SMTPRecipientsRefused: 550 No such user")
+    Delivery.objects.filter(email="b@example.org").update(
+        state=Delivery.State.FAILED, reason="SMTPRecipientsRefused: 550 No such user"
+    )
     page = admin_client.get(reverse("admin:mailings_mailing_changelist")).content.decode()
     assert "Sending" in page
     change = admin_client.get(reverse("admin:mailings_mailing_change", args=[mailing.pk])).content.decode()
     assert "1 queued · 0 sent" in change and "1 failed" in change
-    failures = admin_client.get(reverse("admin:mailings_delivery_changelist")
-                                + f"?mailing__id__exact={mailing.pk}&state__exact=failed").content.decode()
+    failures = admin_client.get(
+        reverse("admin:mailings_delivery_changelist") + f"?mailing__id__exact={mailing.pk}&state__exact=failed"
+    ).content.decode()
     assert "b@example.org" in failures and "550 No such user" in failures
     assert "a@example.org" not in failures
 
@@ -579,19 +633,27 @@ def test_mailing_admin_cancel_action(admin_client, statement):
     mailing = make_mailing(statement)
     Mailing.objects.filter(pk=mailing.pk).update(state=Mailing.State.SCHEDULED, scheduled_at=timezone.now())
     services.dispatch_due_mailings()
-    admin_client.post(reverse("admin:mailings_mailing_changelist"),
-                      {"action": "cancel_selected", "_selected_action": [mailing.pk]})
+    admin_client.post(
+        reverse("admin:mailings_mailing_changelist"), {"action": "cancel_selected", "_selected_action": [mailing.pk]}
+    )
     mailing.refresh_from_db()
     assert mailing.state == Mailing.State.CANCELLED
     assert mailing.deliveries.get().reason == "cancelled"
 
 
-@pytest.mark.parametrize("url_name", [
-    "admin:mailings_mailing_changelist", "admin:mailings_mailing_add", "admin:mailings_delivery_changelist",
-    "admin:mailings_invitation_changelist", "admin:mailings_invitation_invite_list",
-    "admin:mailings_presscontact_changelist", "admin:mailings_presscontact_add",
-    "admin:mailings_unsubscription_changelist",
-])
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "admin:mailings_mailing_changelist",
+        "admin:mailings_mailing_add",
+        "admin:mailings_delivery_changelist",
+        "admin:mailings_invitation_changelist",
+        "admin:mailings_invitation_invite_list",
+        "admin:mailings_presscontact_changelist",
+        "admin:mailings_presscontact_add",
+        "admin:mailings_unsubscription_changelist",
+    ],
+)
 def test_mailing_admin_pages_load(admin_client, statement, url_name):
     invite(statement, "a@example.org")
     assert admin_client.get(reverse(url_name)).status_code == 200
@@ -600,14 +662,21 @@ def test_mailing_admin_pages_load(admin_client, statement, url_name):
 def test_staff_schedule_the_standard_reminders_before_the_deadline(admin_client, statement):
     statement.sign_on_deadline = timezone.now() + datetime.timedelta(days=10)
     statement.save()
-    admin_client.post(reverse("admin:campaigns_statement_changelist"),
-                      {"action": "schedule_standard_reminders", "_selected_action": [statement.pk]})
+    admin_client.post(
+        reverse("admin:campaigns_statement_changelist"),
+        {"action": "schedule_standard_reminders", "_selected_action": [statement.pk]},
+    )
     reminders = Mailing.objects.filter(statement=statement, kind=Mailing.Kind.DEADLINE_REMINDER)
     assert sorted(statement.sign_on_deadline - reminder.scheduled_at for reminder in reminders) == [
-        datetime.timedelta(days=1), datetime.timedelta(days=7)]
+        datetime.timedelta(days=1),
+        datetime.timedelta(days=7),
+    ]
     assert {reminder.state for reminder in reminders} == {Mailing.State.SCHEDULED}
-    assert reminders.get(scheduled_at=statement.sign_on_deadline - datetime.timedelta(days=1)).contents.get(
-    ).subject.startswith("1 day left to sign")
+    assert (
+        reminders.get(scheduled_at=statement.sign_on_deadline - datetime.timedelta(days=1))
+        .contents.get()
+        .subject.startswith("1 day left to sign")
+    )
 
 
 def test_standard_reminders_need_a_deadline_and_skip_past_times(statement):
@@ -649,8 +718,11 @@ def test_a_turn_long_enough_sends_the_whole_mailing_at_once(
 ):
     settings.MAILING_PARALLEL_SENDERS = 1
     turns = []
-    monkeypatch.setattr(services, "send_pending_deliveries",
-                        lambda send=services.send_pending_deliveries, **kwargs: turns.append(send(**kwargs)))
+    monkeypatch.setattr(
+        services,
+        "send_pending_deliveries",
+        lambda send=services.send_pending_deliveries, **kwargs: turns.append(send(**kwargs)),
+    )
     invite(statement, *[f"org{index}@example.org" for index in range(4)])
 
     send_now(make_mailing(statement), django_capture_on_commit_callbacks)
@@ -682,9 +754,7 @@ def test_closing_a_statement_cancels_its_invitations_and_reminders_not_sent_yet(
     assert press_release.state == other_reminder.state == Mailing.State.DRAFT
 
 
-def test_a_reminder_falling_due_for_a_closed_statement_is_not_sent_and_says_why(
-    admin_client, statement, mailoutbox
-):
+def test_a_reminder_falling_due_for_a_closed_statement_is_not_sent_and_says_why(admin_client, statement, mailoutbox):
     invite(statement, "waiting@example.org")
     reminder = make_mailing(statement, kind=Mailing.Kind.DEADLINE_REMINDER)
     services.schedule(mailing=reminder, at=timezone.now() + datetime.timedelta(days=3))
@@ -736,8 +806,9 @@ def test_standard_reminders_have_a_ready_made_version_in_each_invitee_language(s
 # --- The press list belongs to its campaign (defect 5) --------------------------------
 
 
-def test_a_press_release_goes_to_its_own_campaigns_journalists_only(statement, mailoutbox,
-                                                                      django_capture_on_commit_callbacks):
+def test_a_press_release_goes_to_its_own_campaigns_journalists_only(
+    statement, mailoutbox, django_capture_on_commit_callbacks
+):
     other_campaign = StatementFactory().campaign
     press_contact(statement.campaign, name="Ours", email="ours@paper.example")
     press_contact(other_campaign, name="Theirs", email="theirs@paper.example")
@@ -753,15 +824,21 @@ def test_staff_paste_journalists_into_a_campaigns_press_list(admin_client, state
     other_campaign = StatementFactory().campaign
     known = press_contact(other_campaign, name="Known Reporter", outlet="The Wire", email="known@wire.example")
     url = reverse("admin:mailings_presscontact_import")
-    assert "Add journalists (paste a list)" in admin_client.get(
-        reverse("admin:mailings_presscontact_changelist")).content.decode()
+    assert (
+        "Add journalists (paste a list)"
+        in admin_client.get(reverse("admin:mailings_presscontact_changelist")).content.decode()
+    )
 
-    response = admin_client.post(url, {
-        "campaign": statement.campaign.pk,
-        "contacts": "email,name,outlet,country,language\n"
-                    "ana@diario.example, Ana Ruiz, El Diario, ES, es\n"
-                    "Known@Wire.example\tSomeone Else\n",
-    }, follow=True)
+    response = admin_client.post(
+        url,
+        {
+            "campaign": statement.campaign.pk,
+            "contacts": "email,name,outlet,country,language\n"
+            "ana@diario.example, Ana Ruiz, El Diario, ES, es\n"
+            "Known@Wire.example\tSomeone Else\n",
+        },
+        follow=True,
+    )
 
     assert "2 journalists added to the press list of" in response.content.decode()
     ana = PressContact.objects.get(email="ana@diario.example")
@@ -773,10 +850,10 @@ def test_staff_paste_journalists_into_a_campaigns_press_list(admin_client, state
 
 
 def test_a_bad_line_in_the_press_list_adds_nobody(admin_client, statement):
-    response = admin_client.post(reverse("admin:mailings_presscontact_import"), {
-        "campaign": statement.campaign.pk,
-        "contacts": "good@paper.example, Good\nnot-an-email, Bad\n",
-    })
+    response = admin_client.post(
+        reverse("admin:mailings_presscontact_import"),
+        {"campaign": statement.campaign.pk, "contacts": "good@paper.example, Good\nnot-an-email, Bad\n"},
+    )
     assert "Line 2: “not-an-email” is not an email address." in response.content.decode()
     assert not PressContact.objects.exists()
 
@@ -788,15 +865,28 @@ def mailing_form(mailing, **changes):
     """The change form of ``mailing`` as the admin posts it, with its versions."""
     contents = list(mailing.contents.all())
     data = {
-        "name": mailing.name, "kind": mailing.kind, "statement": mailing.statement_id,
-        "default_language": mailing.default_language, "scheduled_at_0": "", "scheduled_at_1": "",
-        "press_kit_url": "", "contents-TOTAL_FORMS": len(contents), "contents-INITIAL_FORMS": len(contents),
-        "contents-MIN_NUM_FORMS": 1, "contents-MAX_NUM_FORMS": 1000,
+        "name": mailing.name,
+        "kind": mailing.kind,
+        "statement": mailing.statement_id,
+        "default_language": mailing.default_language,
+        "scheduled_at_0": "",
+        "scheduled_at_1": "",
+        "press_kit_url": "",
+        "contents-TOTAL_FORMS": len(contents),
+        "contents-INITIAL_FORMS": len(contents),
+        "contents-MIN_NUM_FORMS": 1,
+        "contents-MAX_NUM_FORMS": 1000,
     }
     for number, content in enumerate(contents):
-        data.update({f"contents-{number}-id": content.pk, f"contents-{number}-mailing": mailing.pk,
-                     f"contents-{number}-language": content.language,
-                     f"contents-{number}-subject": content.subject, f"contents-{number}-body": content.body})
+        data.update(
+            {
+                f"contents-{number}-id": content.pk,
+                f"contents-{number}-mailing": mailing.pk,
+                f"contents-{number}-language": content.language,
+                f"contents-{number}-subject": content.subject,
+                f"contents-{number}-body": content.body,
+            }
+        )
     return {**data, **changes}
 
 
@@ -812,7 +902,9 @@ def test_the_send_button_shows_who_gets_it_in_which_language_before_sending(
     change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
     assert 'value="Send…" name="_send"' in admin_client.get(change_url).content.decode()
 
-    response = admin_client.post(change_url, mailing_form(mailing, _send="Send…", **{"contents-1-subject": "Sujet revu"}))
+    response = admin_client.post(
+        change_url, mailing_form(mailing, _send="Send…", **{"contents-1-subject": "Sujet revu"})
+    )
     send_url = reverse("admin:mailings_mailing_send", args=[mailing.pk])
     assert response.status_code == 302 and response["Location"] == send_url
     assert mailing.contents.get(language="fr").subject == "Sujet revu"  # saved before the confirmation
@@ -822,8 +914,11 @@ def test_the_send_button_shows_who_gets_it_in_which_language_before_sending(
     assert "4 people get this email." in page
     assert "1 more unsubscribed from campaign email and does not get it." in page
     rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td>(\d+)</td>\s*<td>([^<]+)</td>', page)
-    assert rows == [("English", "2", "English"), ("Arabic", "1", "English (fallback: no version in their language)"),
-                    ("French", "1", "French")]
+    assert rows == [
+        ("English", "2", "English"),
+        ("Arabic", "1", "English (fallback: no version in their language)"),
+        ("French", "1", "French"),
+    ]
     assert "Sujet revu" in page and "Subject in en" in page  # the preview of each version
     assert "Confirm: send to 4 people" in page
 
@@ -834,8 +929,9 @@ def test_the_send_button_shows_who_gets_it_in_which_language_before_sending(
 
 
 def test_a_mailing_with_a_time_to_come_is_scheduled_from_its_confirmation_page(admin_client, statement, mailoutbox):
-    mailing = make_mailing(statement, kind=Mailing.Kind.PRESS_RELEASE,
-                           scheduled_at=timezone.now() + datetime.timedelta(days=2))
+    mailing = make_mailing(
+        statement, kind=Mailing.Kind.PRESS_RELEASE, scheduled_at=timezone.now() + datetime.timedelta(days=2)
+    )
     page = admin_client.get(reverse("admin:mailings_mailing_change", args=[mailing.pk])).content.decode()
     assert 'value="Schedule…" name="_send"' in page
     send_url = reverse("admin:mailings_mailing_send", args=[mailing.pk])
@@ -849,8 +945,9 @@ def test_a_mailing_with_a_time_to_come_is_scheduled_from_its_confirmation_page(a
 def test_the_schedule_action_leads_to_the_confirmation_page_instead_of_sending(admin_client, statement, mailoutbox):
     invite(statement, "a@example.org")
     mailing = make_mailing(statement)
-    response = admin_client.post(reverse("admin:mailings_mailing_changelist"),
-                                 {"action": "schedule_selected", "_selected_action": [mailing.pk]})
+    response = admin_client.post(
+        reverse("admin:mailings_mailing_changelist"), {"action": "schedule_selected", "_selected_action": [mailing.pk]}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:mailings_mailing_send", args=[mailing.pk])
     mailing.refresh_from_db()
@@ -869,10 +966,15 @@ def test_the_confirmation_page_says_why_a_mailing_cannot_go_out(admin_client, st
 def test_the_plain_text_part_reads_without_markdown_syntax(statement, mailoutbox, django_capture_on_commit_callbacks):
     invite(statement, "a@example.org")
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Markdown")
-    MailingContent.objects.create(mailing=mailing, language="en", subject="Join us", body=(
-        "The Convention **must** protect *human rights*. Read [our analysis](https://coalition.example/analysis).\n\n"
-        "- narrow the scope\n- add safeguards\n\n## What we ask"
-    ))
+    MailingContent.objects.create(
+        mailing=mailing,
+        language="en",
+        subject="Join us",
+        body=(
+            "The Convention **must** protect *human rights*. Read [our analysis](https://coalition.example/analysis).\n\n"
+            "- narrow the scope\n- add safeguards\n\n## What we ask"
+        ),
+    )
     send_now(mailing, django_capture_on_commit_callbacks)
     text = mailoutbox[0].body
     assert "The Convention must protect human rights. Read our analysis (https://coalition.example/analysis)." in text
@@ -898,8 +1000,9 @@ def test_campaign_email_and_the_rejection_email_carry_the_campaigns_reply_to(
     assert mailoutbox[1].reply_to == ["cybercrime@coalition.example"]
     assert "Reply-To: cybercrime@coalition.example" in mailoutbox[1].message().as_string()
 
-    sign_on = SignOnFactory(statement=statement, moderation_state=SignOn.Moderation.REJECTED,
-                            rejection_reason="Not an organization.")
+    sign_on = SignOnFactory(
+        statement=statement, moderation_state=SignOn.Moderation.REJECTED, rejection_reason="Not an organization."
+    )
     rejection = build_rejection_email(sign_on)
     assert "reply to this email" in rejection.body
     assert rejection.reply_to == ["cybercrime@coalition.example"]
@@ -909,25 +1012,35 @@ def test_campaign_email_and_the_rejection_email_carry_the_campaigns_reply_to(
 
 
 def test_an_address_with_accents_before_the_at_is_refused_with_a_reason(admin_client, statement):
-    response = admin_client.post(reverse("admin:mailings_presscontact_import"), {
-        "campaign": statement.campaign.pk, "contacts": "lucía@press.example.org, Lucía Gómez",
-    })
+    response = admin_client.post(
+        reverse("admin:mailings_presscontact_import"),
+        {"campaign": statement.campaign.pk, "contacts": "lucía@press.example.org, Lucía Gómez"},
+    )
     assert "Line 1: “lucía@press.example.org” has accented or non-Latin letters before the @" in (
-        response.content.decode())
-    response = admin_client.post(reverse("admin:mailings_invitation_invite_list"), {
-        "statement": statement.pk, "invitees": "josé@ngo.example, ONG",
-    })
+        response.content.decode()
+    )
+    response = admin_client.post(
+        reverse("admin:mailings_invitation_invite_list"),
+        {"statement": statement.pk, "invitees": "josé@ngo.example, ONG"},
+    )
     assert "Line 1: “josé@ngo.example” has accented or non-Latin letters before the @" in response.content.decode()
-    response = admin_client.post(reverse("admin:mailings_presscontact_add"), {
-        "name": "Lucía Gómez", "email": "lucía@press.example.org", "language": "es",
-        "campaigns": [statement.campaign.pk], "is_active": "on",
-    })
+    response = admin_client.post(
+        reverse("admin:mailings_presscontact_add"),
+        {
+            "name": "Lucía Gómez",
+            "email": "lucía@press.example.org",
+            "language": "es",
+            "campaigns": [statement.campaign.pk],
+            "is_active": "on",
+        },
+    )
     assert "has accented or non-Latin letters before the @" in response.content.decode()
     assert not PressContact.objects.exists() and not Invitation.objects.exists()
     # Accents after the @ are a domain name that can be mailed (IDNA).
-    response = admin_client.post(reverse("admin:mailings_presscontact_import"), {
-        "campaign": statement.campaign.pk, "contacts": "lucia@prensa-españa.example, Lucía Gómez",
-    })
+    response = admin_client.post(
+        reverse("admin:mailings_presscontact_import"),
+        {"campaign": statement.campaign.pk, "contacts": "lucia@prensa-españa.example, Lucía Gómez"},
+    )
     assert PressContact.objects.filter(email="lucia@prensa-españa.example").exists()
 
 
@@ -948,15 +1061,22 @@ def test_a_campaign_manager_sees_and_fills_only_their_campaigns_press_list(clien
     assert "Their Secret Source" not in listing and theirs.name not in listing
     form = client.get(reverse("admin:mailings_presscontact_import")).content.decode()
     assert statement.campaign.name in form and theirs.name not in form
-    response = client.post(reverse("admin:mailings_presscontact_import"),
-                           {"campaign": theirs.pk, "contacts": "new@paper.example"})
+    response = client.post(
+        reverse("admin:mailings_presscontact_import"), {"campaign": theirs.pk, "contacts": "new@paper.example"}
+    )
     assert "Select a valid choice" in response.content.decode()
 
     # Saving a shared contact from the manager's form keeps it on the other campaign's list.
-    response = client.post(reverse("admin:mailings_presscontact_change", args=[shared.pk]), {
-        "name": "Shared Reporter", "email": shared.email, "language": "en", "campaigns": [statement.campaign.pk],
-        "is_active": "on",
-    })
+    response = client.post(
+        reverse("admin:mailings_presscontact_change", args=[shared.pk]),
+        {
+            "name": "Shared Reporter",
+            "email": shared.email,
+            "language": "en",
+            "campaigns": [statement.campaign.pk],
+            "is_active": "on",
+        },
+    )
     assert response.status_code == 302
     assert set(shared.campaigns.all()) == {statement.campaign, theirs}
 

@@ -26,8 +26,11 @@ echo "$(basename "$0") $* SITE_URL=${SITE_URL:-unset}" >> "$RECORD"
 
 
 def _make_environment(**variables):
-    environment = {key: value for key, value in os.environ.items()
-                   if key not in {"HOST_PORT", "SITE_URL", "REDIS_URL", "DATABASE_URL", "MAKEFLAGS", "MAKELEVEL"}}
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"HOST_PORT", "SITE_URL", "REDIS_URL", "DATABASE_URL", "MAKEFLAGS", "MAKELEVEL"}
+    }
     environment.update(variables)
     return environment
 
@@ -45,8 +48,11 @@ def _recorded_run(tmp_path, *make_arguments, **environment):
     record = tmp_path / "record"
     subprocess.run(
         [MAKE, "-s", "run", f"VENV={venv}", *make_arguments],
-        cwd=ROOT, env=_make_environment(RECORD=str(record), **environment),
-        check=True, capture_output=True, timeout=60,
+        cwd=ROOT,
+        env=_make_environment(RECORD=str(record), **environment),
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return [line for line in record.read_text().splitlines() if "runserver" in line]
 
@@ -101,18 +107,23 @@ def test_make_run_on_another_port_writes_that_address_in_the_json_feed(tmp_path)
     """The real thing: `make run HOST_PORT=…` on a free port, its own SQLite file, and the demo's feed."""
     port = _free_port()
     environment = _make_environment(
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", EMAIL_FILE_PATH=str(tmp_path / "mail"),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", EMAIL_FILE_PATH=str(tmp_path / "mail")
     )
     log = (tmp_path / "make.log").open("w")
     server = subprocess.Popen(
-        [MAKE, "run", f"HOST_PORT=127.0.0.1:{port}"], cwd=ROOT, env=environment,
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [MAKE, "run", f"HOST_PORT=127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     try:
         feed = _get_json(
             f"http://127.0.0.1:{port}/campaigns/un-cybercrime-convention/civil-society-joint-statement/"
             "signatories.json",
-            server=server, deadline=time.monotonic() + 240,
+            server=server,
+            deadline=time.monotonic() + 240,
         )
     except Exception:
         log.flush()

@@ -38,8 +38,10 @@ def names(response):
 
 def pending(statement, name, **kwargs):
     return SignOnFactory(
-        statement=statement, signatory=OrganizationFactory(name=name, **kwargs.pop("signatory_kwargs", {})),
-        moderation_state=SignOn.Moderation.PENDING, **kwargs,
+        statement=statement,
+        signatory=OrganizationFactory(name=name, **kwargs.pop("signatory_kwargs", {})),
+        moderation_state=SignOn.Moderation.PENDING,
+        **kwargs,
     )
 
 
@@ -52,7 +54,10 @@ def many_sign_ons(statement, count):
     now = timezone.now()
     SignOn.objects.bulk_create(
         SignOn(
-            statement=statement, signatory=signatory, tier=tier, signed_at=now - timedelta(minutes=n),
+            statement=statement,
+            signatory=signatory,
+            tier=tier,
+            signed_at=now - timedelta(minutes=n),
             moderation_state=SignOn.Moderation.PENDING if n % 3 else SignOn.Moderation.APPROVED,
         )
         for n, signatory in enumerate(signatories)
@@ -80,8 +85,10 @@ def test_queue_shows_pending_sign_ons_first_then_newest_first(staff_client, stat
         (lambda s: {"country": "KE"}, ["Pending Kenyan Org"]),
         (lambda s: {"signatory__kind__exact": "individual"}, ["Expert In Geneva"]),
         (lambda s: {"tier": str(s.tiers.get(position=0).pk)}, ["Lead Organization"]),
-        (lambda s: {"signed_at__gte": str(timezone.now() - timedelta(days=7))},
-         ["Pending Kenyan Org", "Expert In Geneva", "Lead Organization"]),
+        (
+            lambda s: {"signed_at__gte": str(timezone.now() - timedelta(days=7))},
+            ["Pending Kenyan Org", "Expert In Geneva", "Lead Organization"],
+        ),
         (lambda s: {"q": "kenyan"}, ["Pending Kenyan Org"]),
         (lambda s: {"q": "Signer@Kenya.example"}, ["Pending Kenyan Org"]),
         (lambda s: {"q": "KENYA.example"}, []),
@@ -90,9 +97,20 @@ def test_queue_shows_pending_sign_ons_first_then_newest_first(staff_client, stat
         (lambda s: {"q": '"in geneva"'}, ["Expert In Geneva"]),
         (lambda s: {"q": "in geneva kenyan"}, []),
     ],
-    ids=["state", "country", "kind", "tier", "submitted-date", "search-name", "search-exact-email",
-         "search-part-of-an-email", "search-every-word", "search-any-case", "search-quoted-phrase",
-         "search-words-of-two-names"],
+    ids=[
+        "state",
+        "country",
+        "kind",
+        "tier",
+        "submitted-date",
+        "search-name",
+        "search-exact-email",
+        "search-part-of-an-email",
+        "search-every-word",
+        "search-any-case",
+        "search-quoted-phrase",
+        "search-words-of-two-names",
+    ],
 )
 def test_queue_filters_and_search(staff_client, statement, params_for, expected):
     now = timezone.now()
@@ -100,12 +118,18 @@ def test_queue_filters_and_search(staff_client, statement, params_for, expected)
     ContactFactory(signatory=kenyan.signatory, email="signer@kenya.example")
     kenyan.contact = kenyan.signatory.contacts.get(email="signer@kenya.example")
     kenyan.save()
-    SignOnFactory(statement=statement, signatory=IndividualFactory(name="Expert In Geneva"),
-                  signed_at=now - timedelta(hours=1))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Lead Organization"),
-                  tier=statement.tiers.get(position=0), signed_at=now - timedelta(hours=2))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Signed Last Month"),
-                  signed_at=now - timedelta(days=40))
+    SignOnFactory(
+        statement=statement, signatory=IndividualFactory(name="Expert In Geneva"), signed_at=now - timedelta(hours=1)
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Lead Organization"),
+        tier=statement.tiers.get(position=0),
+        signed_at=now - timedelta(hours=2),
+    )
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Signed Last Month"), signed_at=now - timedelta(days=40)
+    )
 
     response = queue(staff_client, **params_for(statement))
 
@@ -125,7 +149,8 @@ def test_queue_filters_by_statement_and_offers_only_its_tiers(staff_client, stat
     filters = response.context["cl"].filter_specs
     tier_filter = next(spec for spec in filters if getattr(spec, "parameter_name", "") == "tier")
     assert [label for _value, label in tier_filter.lookup_choices] == [
-        "No tier", "Another letter — Tier Of The Other Letter",
+        "No tier",
+        "Another letter — Tier Of The Other Letter",
     ]
 
 
@@ -238,13 +263,18 @@ def test_rejected_signer_gets_the_reason_by_email_once_in_their_language(
     staff_client, staff_user, statement, django_capture_on_commit_callbacks
 ):
     french = pending(statement, "Association Française", language="fr")
-    unconfirmed = pending(statement, "Never Confirmed", confirmation_state=SignOn.Confirmation.UNCONFIRMED,
-                          confirmed_at=None)
+    unconfirmed = pending(
+        statement, "Never Confirmed", confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         response = post_action(
-            staff_client, "reject_selected", [french, unconfirmed], apply="1",
-            reason="We could not verify that this organization exists.", notify_signers="on",
+            staff_client,
+            "reject_selected",
+            [french, unconfirmed],
+            apply="1",
+            reason="We could not verify that this organization exists.",
+            notify_signers="on",
         )
 
     assert response.status_code == 302
@@ -281,12 +311,21 @@ def test_reject_all_matching_keeps_the_filter(staff_client, statement, django_ca
     german = pending(statement, "German Org", signatory_kwargs={"country": "DE"})
 
     url = reverse(QUEUE_URL) + "?country=KE"
-    first = staff_client.post(url, {"action": "reject_selected", "_selected_action": [kenyan[0].pk],
-                                    "select_across": "1", "index": "0"})
+    first = staff_client.post(
+        url, {"action": "reject_selected", "_selected_action": [kenyan[0].pk], "select_across": "1", "index": "0"}
+    )
     assert "This applies to 3 selected sign-ons." in first.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        staff_client.post(url, {"action": "reject_selected", "_selected_action": [kenyan[0].pk],
-                                "select_across": "1", "apply": "1", "reason": "Duplicates of one network"})
+        staff_client.post(
+            url,
+            {
+                "action": "reject_selected",
+                "_selected_action": [kenyan[0].pk],
+                "select_across": "1",
+                "apply": "1",
+                "reason": "Duplicates of one network",
+            },
+        )
 
     assert SignOn.objects.filter(moderation_state=SignOn.Moderation.REJECTED).count() == 3
     german.refresh_from_db()
@@ -307,8 +346,9 @@ def test_move_to_tier_offers_the_statements_tiers_and_moves_the_sign_ons(staff_c
     assert submitted_by.name in page
     assert "Other Letter Tier" not in page
 
-    response = post_action(staff_client, "move_to_tier", sign_ons, apply="1", tier=submitted_by.pk,
-                           reason="Agreed on the coalition call")
+    response = post_action(
+        staff_client, "move_to_tier", sign_ons, apply="1", tier=submitted_by.pk, reason="Agreed on the coalition call"
+    )
 
     assert response.status_code == 302
     for sign_on in sign_ons:
@@ -325,8 +365,7 @@ def test_move_to_tier_leaves_sign_ons_of_other_statements_alone(staff_user, stat
     there = pending(other, "Signed There", tier=other_tier)
 
     moved = services.move_to_tier(
-        sign_ons=SignOn.objects.filter(pk__in=[here.pk, there.pk]), tier=statement.tiers.get(position=0),
-        by=staff_user,
+        sign_ons=SignOn.objects.filter(pk__in=[here.pk, there.pk]), tier=statement.tiers.get(position=0), by=staff_user
     )
 
     assert moved == 1
@@ -336,8 +375,9 @@ def test_move_to_tier_leaves_sign_ons_of_other_statements_alone(staff_user, stat
 
 def test_moving_a_listed_sign_on_updates_the_public_page(staff_client, client, statement):
     submitted_by = statement.tiers.get(position=0)
-    sign_on = SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Promoted Org"),
-                            tier=statement.tiers.get(position=1))
+    sign_on = SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Promoted Org"), tier=statement.tiers.get(position=1)
+    )
     client.get(statement.get_absolute_url())  # fills the page cache
 
     post_action(staff_client, "move_to_tier", [sign_on], apply="1", tier=submitted_by.pk)

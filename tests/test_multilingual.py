@@ -16,7 +16,12 @@ from mailings.models import Mailing, MailingContent
 from signatories.models import SignOn
 
 from .factories import (
-    ConcernFactory, DemandFactory, IndividualFactory, OrganizationFactory, SignOnFactory, StatementFactory,
+    ConcernFactory,
+    DemandFactory,
+    IndividualFactory,
+    OrganizationFactory,
+    SignOnFactory,
+    StatementFactory,
 )
 from .test_sign_on import organization_post, sign_url
 
@@ -35,7 +40,8 @@ def translate(statement, language, **texts):
 @pytest.fixture
 def spanish_statement(statement):
     translate(
-        statement, "es",
+        statement,
+        "es",
         title="La Convención no debe socavar los derechos humanos",
         summary="Un resumen en español.",
         body="Las organizaciones **abajo firmantes** pedimos…",
@@ -72,15 +78,18 @@ def test_untranslated_statement_is_shown_in_its_original_language_and_says_so(cl
     assert f"<h1>{spanish_statement.title_en}</h1>" in page
     assert "Narrow the scope" in page and "Limiten el alcance" not in page
     assert '<article class="statement" lang="en" dir="ltr">' in page
-    assert ("Ce texte n’est pas encore disponible dans votre langue (Français) ; "
-            "il est affiché dans la langue d’origine : Anglais.") in page
+    assert (
+        "Ce texte n’est pas encore disponible dans votre langue (Français) ; "
+        "il est affiché dans la langue d’origine : Anglais."
+    ) in page
     # The rest of the page stays in French.
     assert "Signer cette déclaration" in page
 
 
 def test_fallback_is_the_statements_own_original_language(client):
-    statement = StatementFactory(language="pt", title_en="", title_pt="Declaração em português",
-                                 body_pt="Texto original.", slug="pt-original")
+    statement = StatementFactory(
+        language="pt", title_en="", title_pt="Declaração em português", body_pt="Texto original.", slug="pt-original"
+    )
     page = client.get("/ar" + statement.get_absolute_url()).content.decode()
     assert "<h1>Declaração em português</h1>" in page
     assert '<article class="statement" lang="pt" dir="ltr">' in page
@@ -114,7 +123,7 @@ def test_admin_edits_each_language_version(admin_client, spanish_statement):
         assert f'name="body_{language}"' in page
     assert "La Convención no debe socavar los derechos humanos" in page
     # One section per language: the original and the Spanish translation open, the others folded away.
-    folded = re.findall(r'<details><summary>\s*<h2[^>]*>Text in (\w+)</h2>', page)
+    folded = re.findall(r"<details><summary>\s*<h2[^>]*>Text in (\w+)</h2>", page)
     assert folded == ["French", "Portuguese", "Arabic"]
 
 
@@ -170,13 +179,17 @@ def test_sign_on_in_arabic_records_the_language_and_mails_in_arabic(
 
 def test_a_french_invitee_gets_links_to_the_french_pages(statement, mailoutbox, django_capture_on_commit_callbacks):
     """The email is in French: the pages its links open are too, whatever the browser's language."""
-    mailings.invite(statement=statement, invitees=[mailings.Invitee(email="contact@droits.example.org",
-                                                                    organization_name="Droits Numériques",
-                                                                    language="fr")])
+    mailings.invite(
+        statement=statement,
+        invitees=[
+            mailings.Invitee(email="contact@droits.example.org", organization_name="Droits Numériques", language="fr")
+        ],
+    )
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invitation")
     for language in ("en", "fr"):
-        MailingContent.objects.create(mailing=mailing, language=language, subject=f"Subject {language}",
-                                      body=f"Body {language}")
+        MailingContent.objects.create(
+            mailing=mailing, language=language, subject=f"Subject {language}", body=f"Body {language}"
+        )
     with django_capture_on_commit_callbacks(execute=True):
         mailings.schedule(mailing=mailing)
     [email] = mailoutbox
@@ -225,8 +238,9 @@ def test_switcher_sends_to_the_same_page_in_the_chosen_language_and_remembers_it
 def test_switcher_leaves_a_french_page_opened_by_a_link(client, statement, chosen, expected_prefix):
     """A reader with an English browser and no language cookie, on a French page someone shared."""
     url = statement.get_absolute_url()
-    response = client.post("/i18n/setlang/", {"language": chosen, "next": f"/fr{url}?utm_source=x"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/i18n/setlang/", {"language": chosen, "next": f"/fr{url}?utm_source=x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 302
     assert response["Location"] == f"{expected_prefix}{url}?utm_source=x"
     # (The tracker's parameter then goes with a redirect of its own: tests/test_tracking_links.py.)
@@ -267,8 +281,9 @@ def test_remembered_language_never_redirects_a_post_or_a_static_file(client, sta
 def test_switcher_is_on_every_page_and_works_without_javascript(client, statement):
     for url in ["/", statement.campaign.get_absolute_url(), statement.get_absolute_url(), "/privacy/"]:
         page = client.get(url).content.decode()
-        form = re.search(r'<form class="language-switcher" action="/i18n/setlang/" method="post">.*?</form>',
-                         page, re.S)
+        form = re.search(
+            r'<form class="language-switcher" action="/i18n/setlang/" method="post">.*?</form>', page, re.S
+        )
         assert form, url
         assert '<label for="language-select">' in form.group(0)
         assert 'type="submit"' in form.group(0)
@@ -286,8 +301,11 @@ def test_arabic_pages_render_right_to_left(client, statement):
 
 def test_stylesheet_uses_logical_properties_only():
     css = (Path(settings.BASE_DIR) / "static" / "css" / "site.css").read_text()
-    physical = re.findall(r"(?<![-\w])(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)"
-                          r"|(?<![-\w])(?:left|right):|float:\s*(?:left|right)", css)
+    physical = re.findall(
+        r"(?<![-\w])(?:margin|padding|border)-(?:left|right)\b|text-align:\s*(?:left|right)"
+        r"|(?<![-\w])(?:left|right):|float:\s*(?:left|right)",
+        css,
+    )
     assert physical == [], "use logical properties (inline-start/end) so that Arabic pages mirror"
 
 
@@ -314,10 +332,12 @@ def test_catalog_is_complete_and_keeps_the_placeholders(language):
     """After new strings are added (make messages), this lists what still needs translating."""
     with open(LOCALE_DIR / language / "LC_MESSAGES" / "django.po", "rb") as file:
         catalog = read_po(file, locale=language)
-    untranslated = [message.id for message in catalog if message.id and (
-        not message.string or (isinstance(message.string, tuple) and not all(message.string))
-        or message.fuzzy
-    )]
+    untranslated = [
+        message.id
+        for message in catalog
+        if message.id
+        and (not message.string or (isinstance(message.string, tuple) and not all(message.string)) or message.fuzzy)
+    ]
     assert untranslated == [], f"{len(untranslated)} strings to translate in {language}"
     problems = [(message.id, errors) for message, errors in catalog.check()]
     assert problems == []

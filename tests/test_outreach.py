@@ -22,8 +22,10 @@ def actions_url(campaign):
 
 def report_on(action, state=ActionReport.Moderation.APPROVED, **kwargs):
     return ActionReport.objects.create(
-        action=action, moderation_state=state,
-        moderated_at=None if state == ActionReport.Moderation.PENDING else timezone.now(), **kwargs,
+        action=action,
+        moderation_state=state,
+        moderated_at=None if state == ActionReport.Moderation.PENDING else timezone.now(),
+        **kwargs,
     )
 
 
@@ -31,13 +33,17 @@ def report_on(action, state=ActionReport.Moderation.APPROVED, **kwargs):
 def letter_action(statement):
     DemandFactory(statement=statement, position=0, text="Narrow the scope of the whole Convention;")
     DemandFactory(statement=statement, position=1, text="Require prior judicial authorization;")
-    return OutreachActionFactory(campaign=statement.campaign, statement=statement, slug="contact-your-representative",
-                                 letter_subject="Please defend human rights")
+    return OutreachActionFactory(
+        campaign=statement.campaign,
+        statement=statement,
+        slug="contact-your-representative",
+        letter_subject="Please defend human rights",
+    )
 
 
 def mailto_parts(page):
     start = page.index('id="letter-mailto" href="') + len('id="letter-mailto" href="')
-    href = page[start:page.index('"', start)].replace("&amp;", "&")
+    href = page[start : page.index('"', start)].replace("&amp;", "&")
     parts = urlsplit(href)
     query = {key: values[0] for key, values in parse_qs(parts.query).items()}
     return parts.scheme, unquote(parts.path), query
@@ -48,8 +54,9 @@ def test_contact_your_representative_shows_targets_of_the_chosen_country_and_a_l
 ):
     campaign = statement.campaign
     TargetFactory(campaign=campaign, country="CL", name="Delegation of Chile", email="chile@gov.example")
-    TargetFactory(campaign=campaign, country="", kind="committee", name="Bureau of the Committee",
-                  email="bureau@un.example")
+    TargetFactory(
+        campaign=campaign, country="", kind="committee", name="Bureau of the Committee", email="bureau@un.example"
+    )
     TargetFactory(campaign=campaign, country="AR", name="Delegation of Argentina", email="argentina@gov.example")
 
     first = client.get(letter_action.get_absolute_url()).content.decode()
@@ -74,8 +81,14 @@ def test_an_edited_letter_goes_into_the_mail_link_and_a_too_long_one_is_kept_wit
 ):
     TargetFactory(campaign=statement.campaign, country="CL", email="chile@gov.example")
     url = letter_action.get_absolute_url()
-    page = client.get(url, {"letter-country": "CL", "letter-subject": "My own subject",
-                            "letter-body": "Dear delegate, please act & protect us."}).content.decode()
+    page = client.get(
+        url,
+        {
+            "letter-country": "CL",
+            "letter-subject": "My own subject",
+            "letter-body": "Dear delegate, please act & protect us.",
+        },
+    ).content.decode()
     _, recipients, query = mailto_parts(page)
     assert recipients == "chile@gov.example"
     assert query == {"subject": "My own subject", "body": "Dear delegate, please act & protect us."}
@@ -84,7 +97,10 @@ def test_an_edited_letter_goes_into_the_mail_link_and_a_too_long_one_is_kept_wit
     response = client.get(url, {"letter-country": "CL", "letter-subject": "Mine", "letter-body": too_long})
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_letter-body_errors"' in page and 'aria-describedby="id_letter-body_helptext id_letter-body_errors"' in page
+    assert (
+        'id="id_letter-body_errors"' in page
+        and 'aria-describedby="id_letter-body_helptext id_letter-body_errors"' in page
+    )
     assert too_long.strip() in page  # what was typed is not lost
     assert 'id="letter-mailto"' not in page
 
@@ -96,11 +112,14 @@ def test_template_letter_uses_staff_text_with_the_demands_in_place(statement, le
     assert letter.endswith(statement.get_absolute_url())
 
 
-def test_social_action_offers_share_links_including_mastodon_and_bluesky_without_third_party_scripts(
-    client, statement
-):
-    action = OutreachActionFactory(campaign=statement.campaign, statement=statement, kind="social_post",
-                                   slug="post", social_message="Human rights first!")
+def test_social_action_offers_share_links_including_mastodon_and_bluesky_without_third_party_scripts(client, statement):
+    action = OutreachActionFactory(
+        campaign=statement.campaign,
+        statement=statement,
+        kind="social_post",
+        slug="post",
+        social_message="Human rights first!",
+    )
     page = client.get(action.get_absolute_url()).content.decode()
     statement_url = "http://127.0.0.1:8000" + statement.get_absolute_url()
     assert "https://bsky.app/intent/compose?text=Human+rights+first%21+http%3A%2F%2F127.0.0.1%3A8000" in page
@@ -110,56 +129,89 @@ def test_social_action_offers_share_links_including_mastodon_and_bluesky_without
     scripts = [line for line in page.splitlines() if "<script" in line]
     assert scripts and all('src="/static/' in line for line in scripts)
 
-    page = client.get(action.get_absolute_url(), {"mastodon-server": "https://Mastodon.Social/@someone"}).content.decode()
+    page = client.get(
+        action.get_absolute_url(), {"mastodon-server": "https://Mastodon.Social/@someone"}
+    ).content.decode()
     assert 'href="https://mastodon.social/share?text=Human+rights+first%21+http' in page
 
     page = client.get(action.get_absolute_url(), {"mastodon-server": "javascript:alert(1)//"}).content.decode()
     assert "Enter the name of a server, such as mastodon.social." in page and "/share?text=" not in page
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("mastodon.social", "mastodon.social"), ("@me@eldritch.cafe", "eldritch.cafe"),
-    ("https://social.example.org/home", "social.example.org"), ("evil.com/share?x", "evil.com"),
-    ("", None), ("localhost", None), ("a..b", None), ("http://", None), ("<script>", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("mastodon.social", "mastodon.social"),
+        ("@me@eldritch.cafe", "eldritch.cafe"),
+        ("https://social.example.org/home", "social.example.org"),
+        ("evil.com/share?x", "evil.com"),
+        ("", None),
+        ("localhost", None),
+        ("a..b", None),
+        ("http://", None),
+        ("<script>", None),
+    ],
+)
 def test_mastodon_server_is_read_as_a_host_name_only(value, expected):
     assert normalize_mastodon_server(value) == expected
 
 
 def test_report_is_stored_for_moderation_and_counts_only_once_approved(client, admin_client, statement, letter_action):
-    response = client.post(reverse("outreach:report", kwargs={"campaign_slug": statement.campaign.slug}), {
-        "report-action": letter_action.pk, "report-link": "news.example/article", "report-country": "CL",
-        "report-description": "I wrote to the ambassador.", "report-name": "Ana Supporter",
-        "report-email": "ana@private.example", **spam_check_fields("report"),
-    })
+    response = client.post(
+        reverse("outreach:report", kwargs={"campaign_slug": statement.campaign.slug}),
+        {
+            "report-action": letter_action.pk,
+            "report-link": "news.example/article",
+            "report-country": "CL",
+            "report-description": "I wrote to the ambassador.",
+            "report-name": "Ana Supporter",
+            "report-email": "ana@private.example",
+            **spam_check_fields("report"),
+        },
+    )
     assert response.status_code == 302
     report = ActionReport.objects.get()
-    assert (report.moderation_state, report.link, report.country.code) == ("pending", "https://news.example/article", "CL")
+    assert (report.moderation_state, report.link, report.country.code) == (
+        "pending",
+        "https://news.example/article",
+        "CL",
+    )
     page = client.get(response["Location"]).content.decode()
     assert "Thank you for telling us what you did!" in page
     assert "supporter did this" not in client.get(statement.campaign.get_absolute_url()).content.decode().replace(
-        "0 supporters did this", "")
+        "0 supporters did this", ""
+    )
 
     changelist = admin_client.get(reverse("admin:outreach_actionreport_changelist")).content.decode()
     assert "ana@private.example" in changelist
-    admin_client.post(reverse("admin:outreach_actionreport_changelist"),
-                      {"action": "approve", "_selected_action": [report.pk]})
+    admin_client.post(
+        reverse("admin:outreach_actionreport_changelist"), {"action": "approve", "_selected_action": [report.pk]}
+    )
     report.refresh_from_db()
     assert report.moderation_state == "approved" and report.moderated_at is not None
 
     campaign_page = client.get(statement.campaign.get_absolute_url()).content.decode()
     assert "1 supporter did this" in campaign_page
-    for page in (campaign_page, client.get(actions_url(statement.campaign)).content.decode(),
-                 client.get(letter_action.get_absolute_url()).content.decode()):
+    for page in (
+        campaign_page,
+        client.get(actions_url(statement.campaign)).content.decode(),
+        client.get(letter_action.get_absolute_url()).content.decode(),
+    ):
         assert "Ana Supporter" not in page and "ana@private.example" not in page
         assert "I wrote to the ambassador." not in page
 
 
 def test_a_report_with_bad_input_comes_back_with_messages_next_to_the_fields(client, statement, letter_action):
-    response = client.post(reverse("outreach:report", kwargs={"campaign_slug": statement.campaign.slug}), {
-        "report-action": letter_action.pk, "report-link": "not a link at all", "report-email": "nope",
-        "report-description": "I called them.", **spam_check_fields("report"),
-    })
+    response = client.post(
+        reverse("outreach:report", kwargs={"campaign_slug": statement.campaign.slug}),
+        {
+            "report-action": letter_action.pk,
+            "report-link": "not a link at all",
+            "report-email": "nope",
+            "report-description": "I called them.",
+            **spam_check_fields("report"),
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert 'id="id_report-link_errors"' in page and 'id="id_report-email_errors"' in page
@@ -171,8 +223,10 @@ def test_a_report_with_bad_input_comes_back_with_messages_next_to_the_fields(cli
 def test_reports_count_per_action_with_a_constant_number_of_queries(client, statement, django_assert_max_num_queries):
     campaign = statement.campaign
     kinds = [kind for kind, _label in OutreachAction.Kind.choices]
-    actions = [OutreachActionFactory(campaign=campaign, statement=statement, kind=kind, title=f"Action {kind}")
-               for kind in kinds]
+    actions = [
+        OutreachActionFactory(campaign=campaign, statement=statement, kind=kind, title=f"Action {kind}")
+        for kind in kinds
+    ]
     for _ in range(3):
         report_on(actions[0])
     report_on(actions[1])
@@ -191,9 +245,13 @@ def test_reports_count_per_action_with_a_constant_number_of_queries(client, stat
 
 def report_post(action, **overrides):
     return {
-        "report-action": action.pk, "report-link": "https://blog.example/we-wrote", "report-country": "KE",
-        "report-description": "We published the statement.", "report-email": "comms@ngo.example",
-        **spam_check_fields("report"), **overrides,
+        "report-action": action.pk,
+        "report-link": "https://blog.example/we-wrote",
+        "report-country": "KE",
+        "report-description": "We published the statement.",
+        "report-email": "comms@ngo.example",
+        **spam_check_fields("report"),
+        **overrides,
     }
 
 
@@ -226,7 +284,10 @@ def test_reports_over_the_rate_limit_get_a_429_that_keeps_what_was_typed(setting
     client = Client(REMOTE_ADDR="198.51.100.23")
     url = reverse("outreach:report", kwargs={"campaign_slug": statement.campaign.slug})
     for number in range(2):
-        assert client.post(url, report_post(letter_action, **{"report-email": f"r{number}@ngo.example"})).status_code == 302
+        assert (
+            client.post(url, report_post(letter_action, **{"report-email": f"r{number}@ngo.example"})).status_code
+            == 302
+        )
 
     response = client.post(url, report_post(letter_action, **{"report-description": "Third time, too many."}))
 

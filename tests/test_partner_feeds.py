@@ -15,30 +15,54 @@ from .factories import ContactFactory, IndividualFactory, OrganizationFactory, S
 
 pytestmark = pytest.mark.django_db
 
-PRIVATE = ["Unlisted Org Beta", "Pending Org Gamma", "Withdrawn Org Delta", "beta@secret.example",
-           "Private Contact Person", "Syria"]
+PRIVATE = [
+    "Unlisted Org Beta",
+    "Pending Org Gamma",
+    "Withdrawn Org Delta",
+    "beta@secret.example",
+    "Private Contact Person",
+    "Syria",
+]
 
 
 def url(name, statement, **query):
-    path = reverse(f"signatories:{name}", kwargs={"campaign_slug": statement.campaign.slug,
-                                                   "statement_slug": statement.slug})
+    path = reverse(
+        f"signatories:{name}", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+    )
     return path + ("?" + urlencode(query) if query else "")
 
 
 @pytest.fixture
 def signed(statement):
     """Listed names around every kind of signature that must not be shown."""
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Derechos Digitales", acronym="DD", country="CL",
-                                                                     website="https://derechosdigitales.org"))
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(
+            name="Derechos Digitales", acronym="DD", country="CL", website="https://derechosdigitales.org"
+        ),
+    )
     SignOnFactory(statement=statement, signatory=IndividualFactory(name="Douwe Korff"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="No Country Shown Org", country="SY"),
-                  listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unlisted Org Beta"),
-                  listing=SignOn.Listing.UNLISTED, contact=ContactFactory(email="beta@secret.example"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Pending Org Gamma"),
-                  moderation_state=SignOn.Moderation.PENDING)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Withdrawn Org Delta"),
-                  withdrawn_at=statement.created_at)
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="No Country Shown Org", country="SY"),
+        listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY,
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Unlisted Org Beta"),
+        listing=SignOn.Listing.UNLISTED,
+        contact=ContactFactory(email="beta@secret.example"),
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Pending Org Gamma"),
+        moderation_state=SignOn.Moderation.PENDING,
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Withdrawn Org Delta"),
+        withdrawn_at=statement.created_at,
+    )
     return statement
 
 
@@ -73,14 +97,25 @@ def test_json_feed_lists_only_listed_signatories_with_public_fields(client, sign
     response = client.get(url("feed_json", signed))
     assert response["Access-Control-Allow-Origin"] == "*"
     data = response.json()
-    assert data["counts"] == {"total": 4, "organizations": 3, "individuals": 1, "unnamed_organizations": 1,
-                              "unnamed_individuals": 0, "organization_countries": 1}
+    assert data["counts"] == {
+        "total": 4,
+        "organizations": 3,
+        "individuals": 1,
+        "unnamed_organizations": 1,
+        "unnamed_individuals": 0,
+        "organization_countries": 1,
+    }
     by_name = {entry["name"]: entry for entry in data["signatories"]}
     assert set(by_name) == {"Derechos Digitales", "Douwe Korff", "No Country Shown Org"}
     assert by_name["Derechos Digitales"] == {
-        "kind": "organization", "name": "Derechos Digitales", "display_name": "Derechos Digitales (DD)",
-        "section": "Full list of signatories supporting the letter", "country": "CL", "country_name": "Chile",
-        "acronym": "DD", "website": "https://derechosdigitales.org",
+        "kind": "organization",
+        "name": "Derechos Digitales",
+        "display_name": "Derechos Digitales (DD)",
+        "section": "Full list of signatories supporting the letter",
+        "country": "CL",
+        "country_name": "Chile",
+        "acronym": "DD",
+        "website": "https://derechosdigitales.org",
     }
     assert by_name["No Country Shown Org"]["country"] is None
     assert by_name["Douwe Korff"]["affiliation"] == "London Metropolitan University"

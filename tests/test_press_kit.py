@@ -29,9 +29,14 @@ def png_bytes(color="red"):
 
 
 def make_image(campaign, **kwargs):
-    item = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Social card",
-                        alt_text="White text on blue: the treaty endangers our rights",
-                        credit="Photo: Ana Pérez, CC BY 4.0", **kwargs)
+    item = PressKitItem(
+        campaign=campaign,
+        kind=PressKitItem.Kind.IMAGE,
+        title="Social card",
+        alt_text="White text on blue: the treaty endangers our rights",
+        credit="Photo: Ana Pérez, CC BY 4.0",
+        **kwargs,
+    )
     item.file.save("card.png", ContentFile(png_bytes()), save=False)
     item.save()
     return item
@@ -60,8 +65,13 @@ def read_zip(response):
 
 def test_press_kit_page_shows_each_kind_of_item_in_the_chosen_language(client, statement):
     campaign = statement.campaign
-    PressKitItem.objects.create(campaign=campaign, statement=statement, kind=PressKitItem.Kind.PRESS_RELEASE,
-                                title="Over 100 organizations call on states", body="**More than 100** groups…")
+    PressKitItem.objects.create(
+        campaign=campaign,
+        statement=statement,
+        kind=PressKitItem.Kind.PRESS_RELEASE,
+        title="Over 100 organizations call on states",
+        body="**More than 100** groups…",
+    )
     PressKitItemFactory(campaign=campaign, title="Message one", body="States must reject the draft.")
     PressKitItemFactory(campaign=campaign, language="es", title="Mensaje uno", body="Los Estados deben rechazarlo.")
     image = make_image(campaign)
@@ -75,8 +85,10 @@ def test_press_kit_page_shows_each_kind_of_item_in_the_chosen_language(client, s
     assert "hidden>Copy the message</button>" in page
     assert f'alt="{image.alt_text}"' in page and "Photo: Ana Pérez, CC BY 4.0" in page
     assert "reading-list.txt" in page
-    assert reverse("presskit:signed_letter", kwargs={"campaign_slug": campaign.slug,
-                                                     "statement_slug": statement.slug}) in page
+    assert (
+        reverse("presskit:signed_letter", kwargs={"campaign_slug": campaign.slug, "statement_slug": statement.slug})
+        in page
+    )
     assert archive_url(campaign, "en") in page
     assert "Mensaje uno" not in page
     assert '<script src="/static/js/copy.js" defer></script>' in page and "<script>" not in page
@@ -86,8 +98,9 @@ def test_press_kit_page_shows_each_kind_of_item_in_the_chosen_language(client, s
 
 
 @pytest.mark.parametrize("count", [10, 200])
-def test_press_kit_page_query_count_does_not_grow_with_signatories(client, statement, count,
-                                                                   django_assert_max_num_queries):
+def test_press_kit_page_query_count_does_not_grow_with_signatories(
+    client, statement, count, django_assert_max_num_queries
+):
     PressKitItemFactory(campaign=statement.campaign)
     SignOnFactory.create_batch(count, statement=statement)
     with django_assert_max_num_queries(6):
@@ -98,9 +111,13 @@ def test_embargoed_item_is_invisible_and_unreachable_until_its_time(client, stat
     campaign = statement.campaign
     later = timezone.now() + timedelta(hours=3)
     PressKitItemFactory(campaign=campaign, title="Public message")
-    release = PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.PRESS_RELEASE,
-                                          title="Reaction to the final vote", body="Embargoed words",
-                                          embargo_until=later)
+    release = PressKitItem.objects.create(
+        campaign=campaign,
+        kind=PressKitItem.Kind.PRESS_RELEASE,
+        title="Reaction to the final vote",
+        body="Embargoed words",
+        embargo_until=later,
+    )
     image = make_image(campaign, embargo_until=later)
     document = make_document(campaign, content=b"EMBARGOED-DOCUMENT-BYTES", embargo_until=later)
 
@@ -110,8 +127,10 @@ def test_embargoed_item_is_invisible_and_unreachable_until_its_time(client, stat
     assert image.alt_text not in page and "reading-list.txt" not in page
     for item in (release, image, document):
         assert client.get(item.get_download_url()).status_code == 404
-    assert client.get(reverse("presskit:image", kwargs={"campaign_slug": campaign.slug,
-                                                        "item_id": image.pk})).status_code == 404
+    assert (
+        client.get(reverse("presskit:image", kwargs={"campaign_slug": campaign.slug, "item_id": image.pk})).status_code
+        == 404
+    )
     archive = read_zip(client.get(archive_url(campaign)))
     everything = b"".join(archive.read(name) for name in archive.namelist())
     assert b"EMBARGOED-DOCUMENT-BYTES" not in everything and b"Embargoed words" not in everything
@@ -147,21 +166,35 @@ def test_items_about_a_draft_statement_stay_hidden_until_it_is_public(client, st
 def test_staff_upload_an_image_in_the_admin_and_the_public_sees_it(admin_client, client, statement):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    form = {"campaign": statement.campaign.pk, "language": "en", "kind": "image", "position": 0,
-            "title": "Social card", "body": "", "alt_text": "A blue card", "credit": "Photo: Ana"}
-    response = admin_client.post(reverse("admin:presskit_presskititem_add"),
-                                 {**form, "file": SimpleUploadedFile("card.png", png_bytes(), "image/png")})
+    form = {
+        "campaign": statement.campaign.pk,
+        "language": "en",
+        "kind": "image",
+        "position": 0,
+        "title": "Social card",
+        "body": "",
+        "alt_text": "A blue card",
+        "credit": "Photo: Ana",
+    }
+    response = admin_client.post(
+        reverse("admin:presskit_presskititem_add"),
+        {**form, "file": SimpleUploadedFile("card.png", png_bytes(), "image/png")},
+    )
     assert response.status_code == 302
     item = PressKitItem.objects.get()
     assert item.file.name.startswith(f"press-kit/{statement.campaign.pk}/") and item.file.name.endswith("/card.png")
     image = client.get(reverse("presskit:image", kwargs={"campaign_slug": statement.campaign.slug, "item_id": item.pk}))
     assert image["Content-Type"] == "image/png" and b"".join(image.streaming_content) == png_bytes()
 
-    response = admin_client.post(reverse("admin:presskit_presskititem_add"), {
-        **form, "title": "Fake", "file": SimpleUploadedFile("fake.png", b"<html>not an image</html>", "image/png")})
+    response = admin_client.post(
+        reverse("admin:presskit_presskititem_add"),
+        {**form, "title": "Fake", "file": SimpleUploadedFile("fake.png", b"<html>not an image</html>", "image/png")},
+    )
     assert "This file is not an image that can be read." in response.content.decode()
-    response = admin_client.post(reverse("admin:presskit_presskititem_add"), {
-        **form, "title": "Script", "file": SimpleUploadedFile("card.svg", b"<svg onload=alert(1)>", "image/svg+xml")})
+    response = admin_client.post(
+        reverse("admin:presskit_presskititem_add"),
+        {**form, "title": "Script", "file": SimpleUploadedFile("card.svg", b"<svg onload=alert(1)>", "image/svg+xml")},
+    )
     assert "File extension “svg” is not allowed." in response.content.decode()
     assert PressKitItem.objects.count() == 1
 
@@ -171,9 +204,13 @@ def test_preview_link_shows_embargoed_items_to_its_holder_until_revoked(client, 
 
     campaign = statement.campaign
     later = timezone.now() + timedelta(days=1)
-    release = PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.PRESS_RELEASE,
-                                          title="Reaction to the final vote", body="Embargoed words",
-                                          embargo_until=later)
+    release = PressKitItem.objects.create(
+        campaign=campaign,
+        kind=PressKitItem.Kind.PRESS_RELEASE,
+        title="Reaction to the final vote",
+        body="Embargoed words",
+        embargo_until=later,
+    )
     link = PreviewLink.objects.create(campaign=campaign, label="Tech Policy Weekly", expires_at=later)
 
     response = client.get(link.get_absolute_url())
@@ -200,9 +237,13 @@ def test_preview_link_shows_embargoed_items_to_its_holder_until_revoked(client, 
 
 def test_expired_or_forged_preview_link_opens_nothing(client, statement):
     campaign = statement.campaign
-    expired = PreviewLink.objects.create(campaign=campaign, label="Old", expires_at=timezone.now() - timedelta(minutes=1))
-    for url in (expired.get_absolute_url(),
-                reverse("presskit:preview", kwargs={"campaign_slug": campaign.slug, "token": "guessed"})):
+    expired = PreviewLink.objects.create(
+        campaign=campaign, label="Old", expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    for url in (
+        expired.get_absolute_url(),
+        reverse("presskit:preview", kwargs={"campaign_slug": campaign.slug, "token": "guessed"}),
+    ):
         response = client.get(url)
         assert response.status_code == 404
         assert "This preview link is not valid" in response.content.decode()
@@ -228,18 +269,26 @@ def test_downloads_are_counted_per_item_and_shown_to_staff(client, admin_client,
 
 def test_zip_holds_every_item_with_credits_the_signed_letter_and_the_publication_list(client, statement):
     campaign = statement.campaign
-    PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.PRESS_RELEASE,
-                                title="Over 100 organizations call on states", body="More than 100 groups…")
+    PressKitItem.objects.create(
+        campaign=campaign,
+        kind=PressKitItem.Kind.PRESS_RELEASE,
+        title="Over 100 organizations call on states",
+        body="More than 100 groups…",
+    )
     PressKitItemFactory(campaign=campaign, title="Message one", body="States must reject the draft.")
     PressKitItemFactory(campaign=campaign, title="Message two", body="Human rights first.")
     image = make_image(campaign)
     document = make_document(campaign, content=b"Reading list: studies and columns\n")
     PressKitItemFactory(campaign=campaign, language="es", title="Mensaje uno", body="Solo en español.")
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="=HYPERLINK(\"evil\") Org"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Listed Org Alpha"),
-                  contact=ContactFactory(email="alpha.private@secret.example"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unlisted Org Beta"),
-                  listing=SignOn.Listing.UNLISTED)
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name='=HYPERLINK("evil") Org'))
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Listed Org Alpha"),
+        contact=ContactFactory(email="alpha.private@secret.example"),
+    )
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Unlisted Org Beta"), listing=SignOn.Listing.UNLISTED
+    )
 
     response = client.get(archive_url(campaign))
     assert response["Content-Type"] == "application/zip"
@@ -258,7 +307,7 @@ def test_zip_holds_every_item_with_credits_the_signed_letter_and_the_publication
     assert archive.read(f"signed-letters/{statement.slug}.pdf").startswith(b"%PDF")
     rows = list(csv.reader(io.StringIO(archive.read(f"signatories/{statement.slug}.csv").decode("utf-8-sig"))))
     names_in_csv = [row[3] for row in rows[1:]]
-    assert "Listed Org Alpha" in names_in_csv and "'=HYPERLINK(\"evil\") Org" in names_in_csv
+    assert "Listed Org Alpha" in names_in_csv and '\'=HYPERLINK("evil") Org' in names_in_csv
     assert "Unlisted Org Beta" not in names_in_csv
     everything = b"".join(archive.read(name) for name in names)
     assert b"alpha.private@secret.example" not in everything and b"Unlisted Org Beta" not in everything
@@ -266,12 +315,20 @@ def test_zip_holds_every_item_with_credits_the_signed_letter_and_the_publication
 
 def test_publication_csv_download_matches_the_public_list(client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Listed Org Alpha", country="CL"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Hidden Country Org", country="SY"),
-                  listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unlisted Org Beta"),
-                  listing=SignOn.Listing.UNLISTED)
-    response = client.get(reverse("presskit:publication_csv", kwargs={
-        "campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}))
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Hidden Country Org", country="SY"),
+        listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY,
+    )
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Unlisted Org Beta"), listing=SignOn.Listing.UNLISTED
+    )
+    response = client.get(
+        reverse(
+            "presskit:publication_csv",
+            kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug},
+        )
+    )
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     rows = {row[3]: row for row in csv.reader(io.StringIO(text))}
     assert rows["Listed Org Alpha"][6] == "Chile"
@@ -289,15 +346,29 @@ def test_an_image_needs_a_readable_image_and_alt_text(statement):
     assert set(raised.value.message_dict) >= {"file", "alt_text"}
     # The database refuses an image without alternative text, whatever the code path.
     with pytest.raises(IntegrityError):
-        PressKitItem.objects.create(campaign=statement.campaign, kind=PressKitItem.Kind.IMAGE, title="Card",
-                                    file="press-kit/card.png", alt_text="")
+        PressKitItem.objects.create(
+            campaign=statement.campaign,
+            kind=PressKitItem.Kind.IMAGE,
+            title="Card",
+            file="press-kit/card.png",
+            alt_text="",
+        )
 
 
 def test_admin_add_form_keeps_what_was_typed_and_says_what_is_missing(admin_client, statement):
-    response = admin_client.post(reverse("admin:presskit_presskititem_add"), {
-        "campaign": statement.campaign.pk, "language": "en", "kind": "image", "position": 0,
-        "title": "Card without a file", "body": "", "alt_text": "", "credit": "Photo: Ana",
-    })
+    response = admin_client.post(
+        reverse("admin:presskit_presskititem_add"),
+        {
+            "campaign": statement.campaign.pk,
+            "language": "en",
+            "kind": "image",
+            "position": 0,
+            "title": "Card without a file",
+            "body": "",
+            "alt_text": "",
+            "credit": "Photo: Ana",
+        },
+    )
     assert response.status_code == 200
     page = response.content.decode()
     assert "Upload the image." in page and "Describe the image for people who cannot see it." in page

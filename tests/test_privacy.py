@@ -39,24 +39,56 @@ def sign(statement, signatory, *, contact_name, contact_email, **kwargs):
 def signed_statement(statement):
     """A statement signed in every way that may and may not be shown publicly."""
     for n, name in enumerate(LISTED):
-        sign(statement, OrganizationFactory(name=name, country="DE"),
-             contact_name=f"Listed Contact Person {n}", contact_email=f"listed{n}@secret-mail.example")
+        sign(
+            statement,
+            OrganizationFactory(name=name, country="DE"),
+            contact_name=f"Listed Contact Person {n}",
+            contact_email=f"listed{n}@secret-mail.example",
+        )
     for n, name in enumerate(UNLISTED_ORGANIZATIONS):
-        sign(statement, OrganizationFactory(name=name, country="IR"), listing=SignOn.Listing.UNLISTED,
-             contact_name=f"Unlisted Contact Person {n}", contact_email=f"unlisted{n}@secret-mail.example")
-    sign(statement, IndividualFactory(name=UNLISTED_INDIVIDUAL, affiliation="Undisclosed University"),
-         listing=SignOn.Listing.UNLISTED,
-         contact_name=UNLISTED_INDIVIDUAL, contact_email="quiet.professor@secret-mail.example")
-    sign(statement, OrganizationFactory(name="Alpine Press Freedom Desk", country=HIDDEN_COUNTRY_CODE),
-         listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY,
-         contact_name="Alpine Contact Person", contact_email="alpine@secret-mail.example")
-    sign(statement, OrganizationFactory(name=NOT_VISIBLE["unconfirmed"]),
-         confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None,
-         contact_name="Unconfirmed Contact Person", contact_email="unconfirmed@secret-mail.example")
-    sign(statement, OrganizationFactory(name=NOT_VISIBLE["pending"]), moderation_state=SignOn.Moderation.PENDING,
-         contact_name="Pending Contact Person", contact_email="pending@secret-mail.example")
-    sign(statement, OrganizationFactory(name=NOT_VISIBLE["rejected"]), moderation_state=SignOn.Moderation.REJECTED,
-         contact_name="Rejected Contact Person", contact_email="rejected@secret-mail.example")
+        sign(
+            statement,
+            OrganizationFactory(name=name, country="IR"),
+            listing=SignOn.Listing.UNLISTED,
+            contact_name=f"Unlisted Contact Person {n}",
+            contact_email=f"unlisted{n}@secret-mail.example",
+        )
+    sign(
+        statement,
+        IndividualFactory(name=UNLISTED_INDIVIDUAL, affiliation="Undisclosed University"),
+        listing=SignOn.Listing.UNLISTED,
+        contact_name=UNLISTED_INDIVIDUAL,
+        contact_email="quiet.professor@secret-mail.example",
+    )
+    sign(
+        statement,
+        OrganizationFactory(name="Alpine Press Freedom Desk", country=HIDDEN_COUNTRY_CODE),
+        listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY,
+        contact_name="Alpine Contact Person",
+        contact_email="alpine@secret-mail.example",
+    )
+    sign(
+        statement,
+        OrganizationFactory(name=NOT_VISIBLE["unconfirmed"]),
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+        contact_name="Unconfirmed Contact Person",
+        contact_email="unconfirmed@secret-mail.example",
+    )
+    sign(
+        statement,
+        OrganizationFactory(name=NOT_VISIBLE["pending"]),
+        moderation_state=SignOn.Moderation.PENDING,
+        contact_name="Pending Contact Person",
+        contact_email="pending@secret-mail.example",
+    )
+    sign(
+        statement,
+        OrganizationFactory(name=NOT_VISIBLE["rejected"]),
+        moderation_state=SignOn.Moderation.REJECTED,
+        contact_name="Rejected Contact Person",
+        contact_email="rejected@secret-mail.example",
+    )
     return statement
 
 
@@ -64,8 +96,13 @@ def private_strings():
     """Everything that must never be public: contact details and names that may not be shown."""
     from signatories.models import Contact
 
-    strings = {"@secret-mail.example", "Undisclosed University", *UNLISTED_ORGANIZATIONS, UNLISTED_INDIVIDUAL,
-               *NOT_VISIBLE.values()}
+    strings = {
+        "@secret-mail.example",
+        "Undisclosed University",
+        *UNLISTED_ORGANIZATIONS,
+        UNLISTED_INDIVIDUAL,
+        *NOT_VISIBLE.values(),
+    }
     for contact in Contact.objects.all():
         strings |= {contact.email, contact.name}
     return strings
@@ -165,10 +202,13 @@ def test_draft_statement_is_not_public(client, signed_statement):
 
 
 def test_publication_export_is_as_private_as_the_page(staff_client, signed_statement, documents_built_at_once):
-    response = downloaded_export(staff_client, staff_client.post(
-        reverse("admin:campaigns_statement_changelist"),
-        {"action": "export_publication_list", "_selected_action": [signed_statement.pk], "index": 0},
-    ))
+    response = downloaded_export(
+        staff_client,
+        staff_client.post(
+            reverse("admin:campaigns_statement_changelist"),
+            {"action": "export_publication_list", "_selected_action": [signed_statement.pk], "index": 0},
+        ),
+    )
 
     content = b"".join(response.streaming_content).decode("utf-8-sig")  # the export is a stored file
     assert_nothing_private(content)
@@ -241,8 +281,12 @@ def test_confirmation_page_shows_unlisted_signer_their_own_name_but_statement_pa
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             sign_url(statement),
-            organization_form("Secret Defenders Collective", contact_name="Nasrin Private-Signer",
-                              contact_email="nasrin.private@secret-mail.example", listing="unlisted"),
+            organization_form(
+                "Secret Defenders Collective",
+                contact_name="Nasrin Private-Signer",
+                contact_email="nasrin.private@secret-mail.example",
+                listing="unlisted",
+            ),
         )
     sign_on = SignOn.objects.get(signatory__name="Secret Defenders Collective")
     confirm_url = reverse("signatories:confirm", kwargs={"token": make_confirmation_token(sign_on)})
@@ -264,10 +308,18 @@ def test_confirmation_page_shows_unlisted_signer_their_own_name_but_statement_pa
 def test_signing_again_as_an_unlisted_organization_reveals_nothing(client, statement):
     unlisted = OrganizationFactory(name="Secret Defenders Collective")
     SignOnFactory(statement=statement, signatory=unlisted, listing=SignOn.Listing.UNLISTED)
-    form = organization_form("Secret Defenders Collective", contact_name="Curious Outsider",
-                             contact_email="curious@outsider.example", listing="listed")
-    fresh = organization_form("Never Signed Before Group", contact_name="Curious Outsider",
-                              contact_email="curious@outsider.example", listing="listed")
+    form = organization_form(
+        "Secret Defenders Collective",
+        contact_name="Curious Outsider",
+        contact_email="curious@outsider.example",
+        listing="listed",
+    )
+    fresh = organization_form(
+        "Never Signed Before Group",
+        contact_name="Curious Outsider",
+        contact_email="curious@outsider.example",
+        listing="listed",
+    )
 
     probe = client.post(sign_url(statement), form)
     control = client.post(sign_url(statement), fresh)

@@ -25,8 +25,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at
 def circulating():
     campaign = CampaignFactory(name="UN Cybercrime Convention")
     StatementFactory(campaign=campaign, title="Our launched statement", slug="launched")
-    statement = StatementFactory(campaign=campaign, title="Letter ahead of the final session", slug="ahead",
-                                 state=Statement.State.CIRCULATING)
+    statement = StatementFactory(
+        campaign=campaign, title="Letter ahead of the final session", slug="ahead", state=Statement.State.CIRCULATING
+    )
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now"))
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Derechos Digitales"))
     return statement
@@ -34,9 +35,9 @@ def circulating():
 
 def feed_urls(statement):
     slugs = {"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
-    return [reverse(f"signatories:{name}", kwargs=slugs) for name in ("feed_json", "feed_rss", "feed_atom", "embed")] + [
-        reverse(f"presskit:{name}", kwargs=slugs) for name in ("signed_letter", "publication_csv")
-    ]
+    return [
+        reverse(f"signatories:{name}", kwargs=slugs) for name in ("feed_json", "feed_rss", "feed_atom", "embed")
+    ] + [reverse(f"presskit:{name}", kwargs=slugs) for name in ("signed_letter", "publication_csv")]
 
 
 def test_its_address_opens_it_but_no_page_lists_it_and_search_engines_are_asked_to_skip_it(client, circulating):
@@ -67,8 +68,9 @@ def test_its_signatories_are_counted_not_named_until_the_launch(client, circulat
 
 
 def test_it_is_signed_like_an_open_statement_and_a_second_signature_reveals_no_first(client, circulating):
-    sign = reverse("signatories:sign", kwargs={"campaign_slug": circulating.campaign.slug,
-                                               "statement_slug": circulating.slug})
+    sign = reverse(
+        "signatories:sign", kwargs={"campaign_slug": circulating.campaign.slug, "statement_slug": circulating.slug}
+    )
     with TestCase.captureOnCommitCallbacks(execute=True):
         signed = client.post(sign, organization_post(name="Hiperderecho", contact_email="hola@hiper.example"))
     # Access Now signed already: the answer is the one any new signer gets.
@@ -105,8 +107,9 @@ def test_a_journalist_with_the_preview_link_gets_its_letter_and_list_under_embar
     from presskit.models import PreviewLink
 
     campaign = circulating.campaign
-    link = PreviewLink.objects.create(campaign=campaign, label="Tech Policy Weekly",
-                                      expires_at=timezone.now() + timedelta(days=1))
+    link = PreviewLink.objects.create(
+        campaign=campaign, label="Tech Policy Weekly", expires_at=timezone.now() + timedelta(days=1)
+    )
     letter, csv_list = feed_urls(circulating)[-2:]
     client.get(link.get_absolute_url())
 

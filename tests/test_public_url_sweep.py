@@ -32,8 +32,11 @@ def private_world(statement):
         secrets.append(value)
         return value
 
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Openly Listed Org"),
-                  contact=ContactFactory(name=secret("Hidden Contact Alpha"), email=secret("alpha@hidden.example")))
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Openly Listed Org"),
+        contact=ContactFactory(name=secret("Hidden Contact Alpha"), email=secret("alpha@hidden.example")),
+    )
     for listing, confirmation, moderation in [
         (SignOn.Listing.UNLISTED, SignOn.Confirmation.CONFIRMED, SignOn.Moderation.APPROVED),
         (SignOn.Listing.LISTED, SignOn.Confirmation.UNCONFIRMED, SignOn.Moderation.PENDING),
@@ -41,55 +44,91 @@ def private_world(statement):
         (SignOn.Listing.LISTED, SignOn.Confirmation.CONFIRMED, SignOn.Moderation.REJECTED),
     ]:
         SignOnFactory(
-            statement=statement, listing=listing, confirmation_state=confirmation,
+            statement=statement,
+            listing=listing,
+            confirmation_state=confirmation,
             confirmed_at=None if confirmation == SignOn.Confirmation.UNCONFIRMED else statement.created_at,
             moderation_state=moderation,
             signatory=OrganizationFactory(name=secret(f"Secret {listing} {confirmation} {moderation} Org")),
             contact=ContactFactory(email=secret(f"{moderation}.{confirmation}@hidden.example")),
         )
-    SignOnFactory(statement=statement, listing=SignOn.Listing.UNLISTED,
-                  signatory=IndividualFactory(name=secret("Unnamed Expert Person"),
-                                              affiliation=secret("Secret Ministry Affiliation")))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name=secret("Withdrawn Org")),
-                  withdrawn_at=statement.created_at)
-    Invitation.objects.create(statement=statement, email=secret("invitee@hidden.example"),
-                              organization_name=secret("Invited Not Signed Org"),
-                              contact_name=secret("Invitee Person"))
-    PressContact.objects.create(name=secret("Journalist Name"), email=secret("journalist@hidden.example"),
-                                notes=secret("met at the press briefing"))
+    SignOnFactory(
+        statement=statement,
+        listing=SignOn.Listing.UNLISTED,
+        signatory=IndividualFactory(
+            name=secret("Unnamed Expert Person"), affiliation=secret("Secret Ministry Affiliation")
+        ),
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name=secret("Withdrawn Org")),
+        withdrawn_at=statement.created_at,
+    )
+    Invitation.objects.create(
+        statement=statement,
+        email=secret("invitee@hidden.example"),
+        organization_name=secret("Invited Not Signed Org"),
+        contact_name=secret("Invitee Person"),
+    )
+    PressContact.objects.create(
+        name=secret("Journalist Name"),
+        email=secret("journalist@hidden.example"),
+        notes=secret("met at the press briefing"),
+    )
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.PRESS_RELEASE, name=secret("Internal"))
     Delivery.objects.create(mailing=mailing, email=secret("delivery@hidden.example"), reason=secret("550 rejected"))
     campaign = statement.campaign
-    PressKitItem.objects.create(campaign=campaign, kind=PressKitItem.Kind.SOCIAL_MESSAGE, title="Public message",
-                                body="Share the statement")
+    PressKitItem.objects.create(
+        campaign=campaign, kind=PressKitItem.Kind.SOCIAL_MESSAGE, title="Public message", body="Share the statement"
+    )
     embargoed = PressKitItem.objects.create(
-        campaign=campaign, statement=statement, kind=PressKitItem.Kind.PRESS_RELEASE,
-        title=secret("Embargoed Release Title"), body=secret("Embargoed release words"),
+        campaign=campaign,
+        statement=statement,
+        kind=PressKitItem.Kind.PRESS_RELEASE,
+        title=secret("Embargoed Release Title"),
+        body=secret("Embargoed release words"),
         embargo_until=timezone.now() + timedelta(days=1),
     )
-    PreviewLink.objects.create(campaign=campaign, label=secret("Trusted Newsroom"),
-                               token=secret("previewtokennotforthepublic"), expires_at=embargoed.embargo_until)
+    PreviewLink.objects.create(
+        campaign=campaign,
+        label=secret("Trusted Newsroom"),
+        token=secret("previewtokennotforthepublic"),
+        expires_at=embargoed.embargo_until,
+    )
     Target.objects.create(campaign=campaign, name="Delegation of Chile", country="CL", email="delegation@gov.example")
-    action = OutreachAction.objects.create(campaign=campaign, statement=statement, slug="contact-your-representative",
-                                           kind=OutreachAction.Kind.CONTACT_REPRESENTATIVE, title="Write to them")
-    ActionReport.objects.create(action=action, name=secret("Reporting Supporter"), email=secret("supporter@hidden.example"),
-                                description=secret("I met the ambassador privately"),
-                                moderation_state=ActionReport.Moderation.APPROVED, moderated_at=timezone.now())
+    action = OutreachAction.objects.create(
+        campaign=campaign,
+        statement=statement,
+        slug="contact-your-representative",
+        kind=OutreachAction.Kind.CONTACT_REPRESENTATIVE,
+        title="Write to them",
+    )
+    ActionReport.objects.create(
+        action=action,
+        name=secret("Reporting Supporter"),
+        email=secret("supporter@hidden.example"),
+        description=secret("I met the ambassador privately"),
+        moderation_state=ActionReport.Moderation.APPROVED,
+        moderated_at=timezone.now(),
+    )
     return statement, secrets, {"item_id": embargoed.pk, "action_slug": action.slug}
 
 
 def fill(route, statement, objects):
     # An unknown parameter raises UnfilledRoute: add a value for it here.
-    return fill_route(route, {
-        # The embargoed item: its download and image must answer 404 before the embargo ends.
-        "item_id": objects["item_id"],
-        "language": "en",
-        "action_slug": objects["action_slug"],
-        "campaign_slug": statement.campaign.slug,
-        "statement_slug": statement.slug,
-        # A link's token is the holder's key; a forged one must show nothing either.
-        "token": "forged-token",
-    })
+    return fill_route(
+        route,
+        {
+            # The embargoed item: its download and image must answer 404 before the embargo ends.
+            "item_id": objects["item_id"],
+            "language": "en",
+            "action_slug": objects["action_slug"],
+            "campaign_slug": statement.campaign.slug,
+            "statement_slug": statement.slug,
+            # A link's token is the holder's key; a forged one must show nothing either.
+            "token": "forged-token",
+        },
+    )
 
 
 def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, private_world, documents_built_at_once):

@@ -14,17 +14,30 @@ from .factories import IndividualFactory, OrganizationFactory, SignOnFactory, St
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at_once")]
 
-HEADER = ["Statement", "Section", "Kind", "Name", "Acronym", "Display name", "Country", "Website", "Title",
-          "Affiliation"]
+HEADER = [
+    "Statement",
+    "Section",
+    "Kind",
+    "Name",
+    "Acronym",
+    "Display name",
+    "Country",
+    "Website",
+    "Title",
+    "Affiliation",
+]
 NAME, COUNTRY, SECTION = HEADER.index("Name"), HEADER.index("Country"), HEADER.index("Section")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 
 def export(client, *statements):
-    return downloaded_export(client, client.post(
-        reverse("admin:campaigns_statement_changelist"),
-        {"action": "export_publication_list", "_selected_action": [s.pk for s in statements], "index": 0},
-    ))
+    return downloaded_export(
+        client,
+        client.post(
+            reverse("admin:campaigns_statement_changelist"),
+            {"action": "export_publication_list", "_selected_action": [s.pk for s in statements], "index": 0},
+        ),
+    )
 
 
 def body(response) -> bytes:
@@ -95,8 +108,7 @@ def test_export_lists_sections_in_page_order_and_names_sorted(staff_client, clie
 def test_export_holds_only_listed_confirmed_and_approved_sign_ons(staff_client, statement):
     sign(statement, "Listed And Approved")
     sign(statement, "Unlisted Organization", listing=SignOn.Listing.UNLISTED)
-    sign(statement, "Unconfirmed Organization", confirmation_state=SignOn.Confirmation.UNCONFIRMED,
-         confirmed_at=None)
+    sign(statement, "Unconfirmed Organization", confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
     sign(statement, "Pending Organization", moderation_state=SignOn.Moderation.PENDING)
     sign(statement, "Rejected Organization", moderation_state=SignOn.Moderation.REJECTED)
 
@@ -148,7 +160,7 @@ def test_export_escapes_a_name_that_spreadsheets_would_run_as_a_formula(staff_cl
             assert not cell.startswith(FORMULA_PREFIXES), row
     assert sorted(row[NAME] for row in rows) == [
         "'+49 Digital Rights Club",
-        "'=HYPERLINK(\"http://evil.example\",\"click\")",
+        '\'=HYPERLINK("http://evil.example","click")',
     ]
 
 

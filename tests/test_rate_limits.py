@@ -66,8 +66,12 @@ def test_one_email_address_is_limited_whatever_address_it_comes_from(
         data = organization(index, contact_email="Same.Person@example.org")
         assert sign(client, statement, data, django_capture_on_commit_callbacks).status_code == 302
 
-    response = sign(Client(REMOTE_ADDR="192.0.2.99"), statement,
-                    organization(9, contact_email="same.person@EXAMPLE.org "), django_capture_on_commit_callbacks)
+    response = sign(
+        Client(REMOTE_ADDR="192.0.2.99"),
+        statement,
+        organization(9, contact_email="same.person@EXAMPLE.org "),
+        django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 429
     assert "for this email address" in response.content.decode()
     assert SignOn.objects.count() == 2
@@ -99,8 +103,12 @@ def test_counters_hold_neither_the_ip_address_nor_the_email(
 
     with caplog.at_level(logging.DEBUG), mock.patch.object(rate_limits.cache, "add", side_effect=recording_add):
         for _ in range(4):
-            sign(Client(REMOTE_ADDR="203.0.113.77"), statement, individual_post(email="private.person@example.org"),
-                 django_capture_on_commit_callbacks)
+            sign(
+                Client(REMOTE_ADDR="203.0.113.77"),
+                statement,
+                individual_post(email="private.person@example.org"),
+                django_capture_on_commit_callbacks,
+            )
     assert keys, "no counter was written"
     for secret in ("203.0.113.77", "private.person", "example.org"):
         assert not any(secret in key for key in keys)
@@ -114,8 +122,9 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(limits, sett
     proxy = Client(REMOTE_ADDR="10.0.0.1")
     for index in range(3):
         # What the client itself writes into X-Forwarded-For (left of the proxy's entry) is ignored.
-        response = proxy.post(sign_url(statement), organization(index),
-                              HTTP_X_FORWARDED_FOR=f"6.6.6.{index}, 203.0.113.9")
+        response = proxy.post(
+            sign_url(statement), organization(index), HTTP_X_FORWARDED_FOR=f"6.6.6.{index}, 203.0.113.9"
+        )
         assert response.status_code == 302
     blocked = proxy.post(sign_url(statement), organization(3), HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert blocked.status_code == 429
@@ -127,8 +136,9 @@ def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(limits, sett
 def test_sign_ons_go_through_when_the_cache_is_down(limits, statement, django_capture_on_commit_callbacks):
     with mock.patch.object(rate_limits.cache, "add", side_effect=ConnectionError("cache down")):
         for index in range(5):
-            response = sign(Client(REMOTE_ADDR="203.0.113.5"), statement, organization(index),
-                            django_capture_on_commit_callbacks)
+            response = sign(
+                Client(REMOTE_ADDR="203.0.113.5"), statement, organization(index), django_capture_on_commit_callbacks
+            )
             assert response.status_code == 302
     assert SignOn.objects.count() == 5
 
@@ -195,10 +205,13 @@ def test_failed_sign_ins_are_counted_without_the_ip_address(address, db):
         def record(key, *args, **kwargs):
             keys.append(key)
             return real(key, *args, **kwargs)
+
         return record
 
-    with mock.patch.object(rate_limits.cache, "set", side_effect=recording(real_set)), \
-            mock.patch.object(rate_limits.cache, "add", side_effect=recording(real_add)):
+    with (
+        mock.patch.object(rate_limits.cache, "set", side_effect=recording(real_set)),
+        mock.patch.object(rate_limits.cache, "add", side_effect=recording(real_add)),
+    ):
         response = Client(REMOTE_ADDR=address).post(
             "/accounts/login/", {"login": "nobody@ngo.example", "password": "a wrong guess"}
         )

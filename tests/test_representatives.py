@@ -26,8 +26,7 @@ def verified_user(email):
 
 def represent(user, organization):
     return Representative.objects.create(
-        user=user, organization=organization, status=Representative.Status.APPROVED,
-        method=Representative.Method.STAFF,
+        user=user, organization=organization, status=Representative.Status.APPROVED, method=Representative.Method.STAFF
     )
 
 
@@ -54,7 +53,9 @@ def test_claim_is_approved_at_once_for_a_verified_address_on_the_organizations_d
     assert response.redirect_chain[-1][0] == reverse("accounts:organization", args=[access_now.pk])
     representative = Representative.objects.get(user=user)
     assert (representative.organization, representative.status, representative.method) == (
-        access_now, Representative.Status.APPROVED, Representative.Method.EMAIL_DOMAIN,
+        access_now,
+        Representative.Status.APPROVED,
+        Representative.Method.EMAIL_DOMAIN,
     )
 
 
@@ -80,8 +81,11 @@ def test_claim_from_an_unverified_address_on_the_domain_is_not_approved(client, 
 
 
 def test_claim_answer_does_not_reveal_whether_an_unlisted_organization_signed(statement):
-    SignOnFactory(statement=statement, listing=SignOn.Listing.UNLISTED,
-                  signatory=OrganizationFactory(name="Secret Defenders Collective"))
+    SignOnFactory(
+        statement=statement,
+        listing=SignOn.Listing.UNLISTED,
+        signatory=OrganizationFactory(name="Secret Defenders Collective"),
+    )
     pages = {}
     for name in ["Secret Defenders Collective", "Never Signed Anything"]:
         claimant = Client()
@@ -130,11 +134,20 @@ def test_claim_matching_no_organization_waits_until_staff_choose_one(staff_clien
     representative.refresh_from_db()
     assert representative.status == Representative.Status.PENDING
 
-    staff_client.post(url, {"user": representative.user_id, "organization": access_now.pk, "status": "approved",
-                            "decision_reason": "Their website lists the claimant as staff."})
+    staff_client.post(
+        url,
+        {
+            "user": representative.user_id,
+            "organization": access_now.pk,
+            "status": "approved",
+            "decision_reason": "Their website lists the claimant as staff.",
+        },
+    )
     representative.refresh_from_db()
     assert (representative.organization, representative.status, representative.method) == (
-        access_now, Representative.Status.APPROVED, Representative.Method.STAFF,
+        access_now,
+        Representative.Status.APPROVED,
+        Representative.Method.STAFF,
     )
 
 
@@ -157,8 +170,12 @@ def test_representative_sees_every_sign_on_of_the_organization(client, access_no
     represent(user, access_now)
     other_statement = StatementFactory(title="A letter on spyware")
     # Signed by a colleague, from another address: still the organization's signature.
-    SignOnFactory(statement=other_statement, signatory=access_now, listing=SignOn.Listing.UNLISTED,
-                  contact=ContactFactory(signatory=access_now, email="colleague@accessnow.org"))
+    SignOnFactory(
+        statement=other_statement,
+        signatory=access_now,
+        listing=SignOn.Listing.UNLISTED,
+        contact=ContactFactory(signatory=access_now, email="colleague@accessnow.org"),
+    )
     client.force_login(user)
 
     content = client.get(reverse("accounts:organization", args=[access_now.pk])).content.decode()
@@ -206,14 +223,22 @@ def test_representative_edits_the_public_profile(client, statement, access_now):
 
     response = client.post(
         reverse("accounts:organization", args=[access_now.pk]),
-        {"name": "Access Now International", "acronym": "AN", "country": "BE",
-         "website": "https://www.accessnow.org", "accreditation": "ECOSOC consultative status"},
+        {
+            "name": "Access Now International",
+            "acronym": "AN",
+            "country": "BE",
+            "website": "https://www.accessnow.org",
+            "accreditation": "ECOSOC consultative status",
+        },
     )
 
     assert response.status_code == 302
     access_now.refresh_from_db()
     assert (access_now.name, access_now.acronym, access_now.country.code, access_now.accreditation) == (
-        "Access Now International", "AN", "BE", "ECOSOC consultative status",
+        "Access Now International",
+        "AN",
+        "BE",
+        "ECOSOC consultative status",
     )
 
 
@@ -225,8 +250,13 @@ def test_profile_name_taken_by_another_organization_is_refused_next_to_the_field
 
     response = client.post(
         reverse("accounts:organization", args=[access_now.pk]),
-        {"name": "ARTICLE 19", "acronym": "", "country": "US", "website": "https://www.accessnow.org",
-         "accreditation": "typed and kept"},
+        {
+            "name": "ARTICLE 19",
+            "acronym": "",
+            "country": "US",
+            "website": "https://www.accessnow.org",
+            "accreditation": "typed and kept",
+        },
     )
     content = response.content.decode()
 
@@ -248,12 +278,18 @@ def test_representative_cannot_see_or_change_another_organizations_data(client, 
     client.force_login(user)
 
     assert client.get(reverse("accounts:organization", args=[other.pk])).status_code == 403
-    assert client.post(reverse("accounts:organization", args=[other.pk]),
-                       {"name": "Hijacked", "country": "", "website": "", "acronym": "", "accreditation": ""},
-                       ).status_code == 403
+    assert (
+        client.post(
+            reverse("accounts:organization", args=[other.pk]),
+            {"name": "Hijacked", "country": "", "website": "", "acronym": "", "accreditation": ""},
+        ).status_code
+        == 403
+    )
     # Through its own organization's address, with the other's sign-on: still refused.
-    for url in [reverse("accounts:organization_sign_on", args=[access_now.pk, other_sign_on.pk]),
-                reverse("accounts:organization_sign_on", args=[other.pk, other_sign_on.pk])]:
+    for url in [
+        reverse("accounts:organization_sign_on", args=[access_now.pk, other_sign_on.pk]),
+        reverse("accounts:organization_sign_on", args=[other.pk, other_sign_on.pk]),
+    ]:
         assert client.post(url, {"action": "withdraw"}).status_code == 403
 
     other.refresh_from_db()
@@ -315,11 +351,18 @@ def test_signing_without_an_account_keeps_working(client, mailoutbox, django_cap
     open_statement = StatementFactory()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-        reverse("signatories:sign", args=[open_statement.campaign.slug, open_statement.slug]),
-            {"kind": "organization", "organization-name": "Paradigm Initiative", "organization-country": "NG",
-             "organization-contact_name": "A Person", "organization-contact_email": "a.person@paradigmhq.org",
-             "organization-listing": "listed", "organization-authorized": "on", "organization-consent": "on",
-             **spam_check_fields("organization")},
+            reverse("signatories:sign", args=[open_statement.campaign.slug, open_statement.slug]),
+            {
+                "kind": "organization",
+                "organization-name": "Paradigm Initiative",
+                "organization-country": "NG",
+                "organization-contact_name": "A Person",
+                "organization-contact_email": "a.person@paradigmhq.org",
+                "organization-listing": "listed",
+                "organization-authorized": "on",
+                "organization-consent": "on",
+                **spam_check_fields("organization"),
+            },
         )
 
     assert response.status_code == 302
@@ -330,10 +373,18 @@ def test_signing_without_an_account_keeps_working(client, mailoutbox, django_cap
 def sign_as_organization(client, statement, *, name, email, website=""):
     return client.post(
         reverse("signatories:sign", args=[statement.campaign.slug, statement.slug]),
-        {"kind": "organization", "organization-name": name, "organization-country": "US",
-         "organization-website": website, "organization-contact_name": "Maria Policy",
-         "organization-contact_email": email, "organization-listing": "listed", "organization-authorized": "on",
-         "organization-consent": "on", **spam_check_fields("organization")},
+        {
+            "kind": "organization",
+            "organization-name": name,
+            "organization-country": "US",
+            "organization-website": website,
+            "organization-contact_name": "Maria Policy",
+            "organization-contact_email": email,
+            "organization-listing": "listed",
+            "organization-authorized": "on",
+            "organization-consent": "on",
+            **spam_check_fields("organization"),
+        },
     )
 
 
@@ -363,8 +414,9 @@ def test_a_representative_signed_in_with_the_contact_address_needs_no_confirmati
 
 
 @pytest.mark.parametrize("case", ["another address", "unverified address", "not their organization", "signed out"])
-def test_anyone_else_confirms_by_email_as_usual(client, access_now, mailoutbox, django_capture_on_commit_callbacks,
-                                               case):
+def test_anyone_else_confirms_by_email_as_usual(
+    client, access_now, mailoutbox, django_capture_on_commit_callbacks, case
+):
     open_statement = StatementFactory(title="A new letter")
     other = OrganizationFactory(name="Derechos Digitales", website="https://www.derechosdigitales.org/")
     user = verified_user("policy@accessnow.org")
@@ -386,8 +438,10 @@ def test_anyone_else_confirms_by_email_as_usual(client, access_now, mailoutbox, 
     sign_on = SignOn.objects.get(statement=open_statement)
     assert sign_on.confirmation_state == SignOn.Confirmation.UNCONFIRMED
     assert [message.to for message in mailoutbox] == [[email]]
-    assert response["Location"] == reverse("signatories:received", args=[open_statement.campaign.slug,
-                                                                         open_statement.slug]) + "#main"
+    assert (
+        response["Location"]
+        == reverse("signatories:received", args=[open_statement.campaign.slug, open_statement.slug]) + "#main"
+    )
 
 
 # --- Staff scope of claims (issue 20, item 2) -------------------------------------------------
@@ -412,8 +466,14 @@ def two_campaigns_claim(statement):
     from accounts.roles import CAMPAIGN_MANAGER
 
     manager = staff_with_role(CAMPAIGN_MANAGER, campaigns=[partner_statement.campaign])
-    return {"ccc": ccc, "claim_to_ccc": claim_to_ccc, "claim_to_partner": claim_to_partner, "manager": manager,
-            "campaign_a": statement.campaign, "campaign_b": partner_statement.campaign}
+    return {
+        "ccc": ccc,
+        "claim_to_ccc": claim_to_ccc,
+        "claim_to_partner": claim_to_partner,
+        "manager": manager,
+        "campaign_a": statement.campaign,
+        "campaign_b": partner_statement.campaign,
+    }
 
 
 def test_a_campaign_manager_sees_only_claims_to_organizations_of_their_campaigns(client, two_campaigns_claim):
@@ -443,8 +503,17 @@ def test_a_manager_of_another_campaign_cannot_approve_a_claim_to_an_organization
     changelist = reverse("admin:accounts_representative_changelist")
     assert "Chaos Computer Club" in client.get(changelist).content.decode()
 
-    response = client.post(changelist, {"action": "approve_selected", "_selected_action": [claim_to_ccc.pk],
-                                         "index": 0, "apply": 1, "reason": "Looks fine"}, follow=True)
+    response = client.post(
+        changelist,
+        {
+            "action": "approve_selected",
+            "_selected_action": [claim_to_ccc.pk],
+            "index": 0,
+            "apply": 1,
+            "reason": "Looks fine",
+        },
+        follow=True,
+    )
 
     claim_to_ccc.refresh_from_db()
     assert claim_to_ccc.status == Representative.Status.PENDING
@@ -469,8 +538,9 @@ def test_a_manager_cannot_point_an_approved_claim_at_an_organization_of_another_
     sign_in(client, two_campaigns_claim["manager"])
     url = reverse("admin:accounts_representative_change", args=[claim_to_partner.pk])
 
-    client.post(url, {"organization": two_campaigns_claim["ccc"].pk, "status": "approved",
-                      "decision_reason": "Checked"})
+    client.post(
+        url, {"organization": two_campaigns_claim["ccc"].pk, "status": "approved", "decision_reason": "Checked"}
+    )
 
     claim_to_partner.refresh_from_db()
     assert claim_to_partner.organization.name == "Partner Org"
@@ -485,10 +555,16 @@ def test_a_member_of_every_campaign_the_organization_signed_in_may_approve(clien
     CampaignMembership.objects.create(user=manager, campaign=two_campaigns_claim["campaign_a"])
     sign_in(client, manager)
 
-    client.post(reverse("admin:accounts_representative_changelist"), {
-        "action": "approve_selected", "_selected_action": [claim_to_ccc.pk], "index": 0, "apply": 1,
-        "reason": "Confirmed by phone with CCC's board.",
-    })
+    client.post(
+        reverse("admin:accounts_representative_changelist"),
+        {
+            "action": "approve_selected",
+            "_selected_action": [claim_to_ccc.pk],
+            "index": 0,
+            "apply": 1,
+            "reason": "Confirmed by phone with CCC's board.",
+        },
+    )
 
     claim_to_ccc.refresh_from_db()
     assert claim_to_ccc.status == Representative.Status.APPROVED
@@ -498,12 +574,22 @@ def test_claim_decisions_are_recorded_in_the_history_with_who_and_why(staff_clie
     claim_to_ccc = two_campaigns_claim["claim_to_ccc"]
     changelist = reverse("admin:accounts_representative_changelist")
 
-    staff_client.post(changelist, {"action": "reject_selected", "_selected_action": [claim_to_ccc.pk], "index": 0,
-                                   "apply": 1, "reason": "Webmail address, and CCC did not know them."})
+    staff_client.post(
+        changelist,
+        {
+            "action": "reject_selected",
+            "_selected_action": [claim_to_ccc.pk],
+            "index": 0,
+            "apply": 1,
+            "reason": "Webmail address, and CCC did not know them.",
+        },
+    )
 
     latest = claim_to_ccc.history.latest()
     assert (latest.status, latest.history_user, latest.history_change_reason) == (
-        "rejected", staff_user, "Webmail address, and CCC did not know them.",
+        "rejected",
+        staff_user,
+        "Webmail address, and CCC did not know them.",
     )
     assert latest.decided_by == staff_user
     history = staff_client.get(reverse("admin:accounts_representative_history", args=[claim_to_ccc.pk]))
@@ -514,8 +600,9 @@ def test_a_decision_on_the_claims_page_needs_a_reason(staff_client, two_campaign
     claim_to_ccc = two_campaigns_claim["claim_to_ccc"]
     url = reverse("admin:accounts_representative_change", args=[claim_to_ccc.pk])
 
-    response = staff_client.post(url, {"organization": claim_to_ccc.organization_id, "status": "approved",
-                                       "decision_reason": ""})
+    response = staff_client.post(
+        url, {"organization": claim_to_ccc.organization_id, "status": "approved", "decision_reason": ""}
+    )
 
     assert "Say why you decide so" in response.content.decode()
     claim_to_ccc.refresh_from_db()

@@ -1,8 +1,8 @@
 """Retention: N days after a campaign closes, its signers' contact details go; the public record stays."""
 
 import io
-import re
 import logging
+import re
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -47,12 +47,18 @@ def closed_campaign(db):
     statement = StatementFactory(title="Closed joint statement", state="published")
     for name, email in SIGNERS:
         organization = OrganizationFactory(name=name)
-        SignOnFactory(statement=statement, signatory=organization,
-                      contact=ContactFactory(signatory=organization, name=f"Contact of {name}", email=email))
+        SignOnFactory(
+            statement=statement,
+            signatory=organization,
+            contact=ContactFactory(signatory=organization, name=f"Contact of {name}", email=email),
+        )
     expert = IndividualFactory(name="Quiet Expert")
-    SignOnFactory(statement=statement, signatory=expert, listing=SignOn.Listing.UNLISTED,
-                  contact=ContactFactory(signatory=expert, name="Quiet Expert",
-                                         email="quiet.expert@secret-mail.example"))
+    SignOnFactory(
+        statement=statement,
+        signatory=expert,
+        listing=SignOn.Listing.UNLISTED,
+        contact=ContactFactory(signatory=expert, name="Quiet Expert", email="quiet.expert@secret-mail.example"),
+    )
     close(statement.campaign, days_ago=40)
     return statement
 
@@ -91,7 +97,9 @@ def test_run_erases_contact_details_and_keeps_the_public_record(client, closed_c
         assert (name.split(" (")[0] in page_before) and (name.split(" (")[0] in page_after)
     record = ErasureRecord.objects.get()
     assert (record.reason, record.campaign, record.contacts_erased) == (
-        ErasureRecord.Reason.RETENTION, closed_campaign.campaign, 4,
+        ErasureRecord.Reason.RETENTION,
+        closed_campaign.campaign,
+        4,
     )
 
 
@@ -131,15 +139,17 @@ def test_signer_with_an_account_keeps_their_contact_details(closed_campaign):
     call_command("apply_retention", stdout=io.StringIO())
 
     assert sorted(Contact.objects.values_list("email", flat=True)) == [
-        "apc.contact@secret-mail.example", "derechos.contact@secret-mail.example",
+        "apc.contact@secret-mail.example",
+        "derechos.contact@secret-mail.example",
     ]
 
 
 def test_signer_still_active_in_another_campaign_keeps_their_contact_details(closed_campaign):
     smex = Signatory.objects.get(name="Social Media Exchange")
     smex_contact = Contact.objects.get(signatory=smex)
-    SignOnFactory(statement=StatementFactory(campaign=CampaignFactory(name="Still open")), signatory=smex,
-                  contact=smex_contact)
+    SignOnFactory(
+        statement=StatementFactory(campaign=CampaignFactory(name="Still open")), signatory=smex, contact=smex_contact
+    )
     # Closed too, but later: its own retention period has not run out.
     derechos = Signatory.objects.get(name="Derechos Digitales")
     later = StatementFactory(campaign=close(CampaignFactory(), days_ago=5, retention_days=30))
@@ -148,7 +158,8 @@ def test_signer_still_active_in_another_campaign_keeps_their_contact_details(clo
     call_command("apply_retention", stdout=io.StringIO())
 
     assert sorted(Contact.objects.values_list("email", flat=True)) == [
-        "derechos.contact@secret-mail.example", "smex.contact@secret-mail.example",
+        "derechos.contact@secret-mail.example",
+        "smex.contact@secret-mail.example",
     ]
 
 
@@ -178,6 +189,7 @@ def test_retention_on_the_demo_campaign_keeps_its_published_list(client):
     for n, sign_on in enumerate(SignOn.objects.filter(statement__campaign=statement.campaign)):
         sign_on.contact = ContactFactory(signatory=sign_on.signatory, email=f"seed{n}@secret-mail.example")
         sign_on.save(update_fields=["contact"])
+
     def named_on_the_public_list():
         page = client.get(f"{statement.get_absolute_url()}signatories/").content.decode()
         return int(re.search(r"(\d+) named signatories", page).group(1))
@@ -193,12 +205,15 @@ def test_retention_on_the_demo_campaign_keeps_its_published_list(client):
 
 
 def invite_and_mail(statement, email, *, mailing_state=Mailing.State.SENT):
-    invitation = Invitation.objects.create(statement=statement, organization_name="Invited NGO", email=email,
-                                           contact_name="Invitee")
-    mailing = Mailing.objects.create(kind=Mailing.Kind.INVITATION, statement=statement, name="Invitations",
-                                     state=mailing_state)
-    Delivery.objects.create(mailing=mailing, email=email, name="Invitee", invitation=invitation,
-                            state=Delivery.State.SENT)
+    invitation = Invitation.objects.create(
+        statement=statement, organization_name="Invited NGO", email=email, contact_name="Invitee"
+    )
+    mailing = Mailing.objects.create(
+        kind=Mailing.Kind.INVITATION, statement=statement, name="Invitations", state=mailing_state
+    )
+    Delivery.objects.create(
+        mailing=mailing, email=email, name="Invitee", invitation=invitation, state=Delivery.State.SENT
+    )
     return invitation, mailing
 
 
@@ -226,8 +241,9 @@ def test_invitations_and_mailing_delivery_rows_of_the_campaign_go_too(closed_cam
 
 def test_a_mailing_still_sending_keeps_its_delivery_rows(closed_campaign):
     # They are what stops a re-run of the send from mailing someone twice.
-    _invitation, mailing = invite_and_mail(closed_campaign, "late@secret-mail.example",
-                                           mailing_state=Mailing.State.SENDING)
+    _invitation, mailing = invite_and_mail(
+        closed_campaign, "late@secret-mail.example", mailing_state=Mailing.State.SENDING
+    )
 
     call_command("apply_retention", stdout=io.StringIO())
 

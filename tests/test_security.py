@@ -64,16 +64,19 @@ def test_other_errors_give_the_plain_error_page(statement, monkeypatch):
 
 def production_environment(**extra):
     environment = {
-        key: value for key, value in os.environ.items()
+        key: value
+        for key, value in os.environ.items()
         if key not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "ADVOCACY_ENV"}
     }
-    environment.update({
-        "ADVOCACY_ENV": "production",
-        "SECRET_KEY": "a-long-random-production-secret-key-used-only-in-this-test-0123456789",
-        "ALLOWED_HOSTS": "campaigns.example.org",
-        "SITE_URL": "https://campaigns.example.org",
-        "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
-    })
+    environment.update(
+        {
+            "ADVOCACY_ENV": "production",
+            "SECRET_KEY": "a-long-random-production-secret-key-used-only-in-this-test-0123456789",
+            "ALLOWED_HOSTS": "campaigns.example.org",
+            "SITE_URL": "https://campaigns.example.org",
+            "DATABASE_URL": "sqlite:////tmp/deploy-check.sqlite3",
+        }
+    )
     environment.update(extra)
     return environment
 
@@ -81,7 +84,11 @@ def production_environment(**extra):
 def test_deployment_check_is_clean_under_production_settings():
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=PROJECT_DIR, env=production_environment(), capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_DIR,
+        env=production_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -90,7 +97,11 @@ def test_deployment_check_is_clean_under_production_settings():
 def test_production_refuses_debug():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=PROJECT_DIR, env=production_environment(DEBUG="1"), capture_output=True, text=True, timeout=120,
+        cwd=PROJECT_DIR,
+        env=production_environment(DEBUG="1"),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "DEBUG must be off" in result.stderr

@@ -4,7 +4,6 @@ Most tests here run a small pytest session in a subprocess (pytester), so they s
 exactly what a developer or CI sees: the outcome counts and the message.
 """
 
-import os
 import socket
 from pathlib import Path
 
@@ -164,8 +163,7 @@ def test_required_services_run_on_postgres(pytester, inner_env):
 
 
 @pytest.mark.parametrize(
-    ("value", "expected"),
-    [("1", True), ("true", True), ("yes", True), ("", False), ("0", False), ("no", False)],
+    ("value", "expected"), [("1", True), ("true", True), ("yes", True), ("", False), ("0", False), ("no", False)]
 )
 def test_services_required_reads_the_environment(value, expected):
     assert service_checks.services_required({"REQUIRE_SERVICES": value}) is expected
@@ -207,8 +205,13 @@ def test_postgres_probe_rejects_other_engines():
 def test_postgres_probe_reports_an_unreachable_server():
     port = free_port()
     problem = service_checks.postgres_problem(
-        {"ENGINE": service_checks.POSTGRES_ENGINE, "NAME": "test", "USER": "postgres", "HOST": "127.0.0.1",
-         "PORT": port}
+        {
+            "ENGINE": service_checks.POSTGRES_ENGINE,
+            "NAME": "test",
+            "USER": "postgres",
+            "HOST": "127.0.0.1",
+            "PORT": port,
+        }
     )
 
     assert problem is not None

@@ -28,10 +28,7 @@ def sign_url(statement):
 
 def spam_check_fields(prefix, *, shown_seconds_ago=60):
     """What a browser sends back of the spam checks: an empty honeypot, and the stamp of a form shown a while ago."""
-    return {
-        f"{prefix}-homepage": "",
-        f"{prefix}-form_stamp": issue_form_stamp(at=time.time() - shown_seconds_ago),
-    }
+    return {f"{prefix}-homepage": "", f"{prefix}-form_stamp": issue_form_stamp(at=time.time() - shown_seconds_ago)}
 
 
 def organization_post(**overrides):
@@ -81,9 +78,20 @@ def sign(client, statement, data, capture):
 
 def test_statement_page_offers_organization_and_individual_forms(client, statement):
     page = client.get(statement.get_absolute_url()).content.decode()
-    for label in ["Organization name", "Acronym", "Website", "Your name", "Your email address", "Title",
-                  "Affiliation", "Listed publicly", "Listed publicly, without country", "Not listed (counted only)",
-                  "privacy notice", "I am authorized to sign on behalf of this organization."]:
+    for label in [
+        "Organization name",
+        "Acronym",
+        "Website",
+        "Your name",
+        "Your email address",
+        "Title",
+        "Affiliation",
+        "Listed publicly",
+        "Listed publicly, without country",
+        "Not listed (counted only)",
+        "privacy notice",
+        "I am authorized to sign on behalf of this organization.",
+    ]:
         assert label in page
     assert 'for="id_organization-contact_email"' in page
     assert 'for="id_individual-email"' in page
@@ -107,7 +115,9 @@ def test_organization_sign_on_is_recorded_with_contact_consent_and_version(
     assert sign_on.signatory.website_domain == "derechosdigitales.org"
     # Unproven until confirmed: the address waits on the sign-on, not as the organization's contact.
     assert (sign_on.pending_email, sign_on.pending_contact_name) == (
-        "maria@derechosdigitales.example", "María José Pérez")
+        "maria@derechosdigitales.example",
+        "María José Pérez",
+    )
     assert sign_on.contact is None
     assert sign_on.listing == SignOn.Listing.LISTED
     assert sign_on.authorized_to_sign
@@ -127,8 +137,12 @@ def test_thank_you_page_asks_to_check_email(client, statement, django_capture_on
 
 
 def test_trailing_acronym_in_the_name_becomes_the_acronym(client, statement, django_capture_on_commit_callbacks):
-    sign(client, statement, organization_post(name="Kenya ICT Action Network (KICTANet)"),
-         django_capture_on_commit_callbacks)
+    sign(
+        client,
+        statement,
+        organization_post(name="Kenya ICT Action Network (KICTANet)"),
+        django_capture_on_commit_callbacks,
+    )
     signatory = Signatory.objects.get()
     assert (signatory.name, signatory.acronym) == ("Kenya ICT Action Network", "KICTANet")
     assert signatory.display_name == "Kenya ICT Action Network (KICTANet)"
@@ -185,32 +199,57 @@ def test_organization_signing_a_second_statement_is_the_same_organization(
     client, statement, django_capture_on_commit_callbacks
 ):
     second = StatementFactory(campaign=statement.campaign)
-    sign(client, statement, organization_post(name="Electronic Frontier Foundation"),
-         django_capture_on_commit_callbacks)
-    sign(client, second, organization_post(name="  electronic   frontier foundation ",
-                                           contact_email="other@eff.example"), django_capture_on_commit_callbacks)
+    sign(
+        client, statement, organization_post(name="Electronic Frontier Foundation"), django_capture_on_commit_callbacks
+    )
+    sign(
+        client,
+        second,
+        organization_post(name="  electronic   frontier foundation ", contact_email="other@eff.example"),
+        django_capture_on_commit_callbacks,
+    )
     assert Signatory.objects.count() == 1
     organization = Signatory.objects.get()
     assert organization.sign_ons.count() == 2
     assert sorted(organization.sign_ons.values_list("pending_email", flat=True)) == [
-        "maria@derechosdigitales.example", "other@eff.example"]
+        "maria@derechosdigitales.example",
+        "other@eff.example",
+    ]
 
 
 def test_organization_is_found_again_by_website_domain(client, statement, django_capture_on_commit_callbacks):
     second = StatementFactory(campaign=statement.campaign)
-    sign(client, statement, organization_post(name="Electronic Frontier Foundation", website="https://www.eff.org"),
-         django_capture_on_commit_callbacks)
-    sign(client, second, organization_post(name="EFF", website="http://eff.org/about"),
-         django_capture_on_commit_callbacks)
+    sign(
+        client,
+        statement,
+        organization_post(name="Electronic Frontier Foundation", website="https://www.eff.org"),
+        django_capture_on_commit_callbacks,
+    )
+    sign(
+        client,
+        second,
+        organization_post(name="EFF", website="http://eff.org/about"),
+        django_capture_on_commit_callbacks,
+    )
     assert Signatory.objects.count() == 1
     assert Signatory.objects.get().sign_ons.count() == 2
 
 
 def test_shared_hosting_domain_does_not_merge_organizations(client, statement, django_capture_on_commit_callbacks):
-    sign(client, statement, organization_post(name="Collective One", website="https://collective-one.wordpress.com"),
-         django_capture_on_commit_callbacks)
-    sign(client, statement, organization_post(name="Collective Two", website="https://wordpress.com/collective-two",
-                                              contact_email="two@example.org"), django_capture_on_commit_callbacks)
+    sign(
+        client,
+        statement,
+        organization_post(name="Collective One", website="https://collective-one.wordpress.com"),
+        django_capture_on_commit_callbacks,
+    )
+    sign(
+        client,
+        statement,
+        organization_post(
+            name="Collective Two", website="https://wordpress.com/collective-two", contact_email="two@example.org"
+        ),
+        django_capture_on_commit_callbacks,
+    )
     assert Signatory.objects.count() == 2
 
 
@@ -218,8 +257,12 @@ def test_anonymous_submission_does_not_rewrite_an_existing_profile(
     client, statement, django_capture_on_commit_callbacks
 ):
     existing = OrganizationFactory(name="Access Now", country="US", website="https://www.accessnow.org")
-    sign(client, statement, organization_post(name="access now", country="RU", website="https://evil.example"),
-         django_capture_on_commit_callbacks)
+    sign(
+        client,
+        statement,
+        organization_post(name="access now", country="RU", website="https://evil.example"),
+        django_capture_on_commit_callbacks,
+    )
     existing.refresh_from_db()
     assert existing.country.code == "US"
     assert existing.website == "https://www.accessnow.org"
@@ -270,8 +313,9 @@ def test_bad_input_shows_the_form_again_with_field_errors_and_typed_values(
 
 def error_summary(page, prefix):
     """The error summary of the ``prefix`` form: present, focusable, and the target of the form's address."""
-    match = re.search(rf'<div class="form-errors" role="alert" id="{prefix}-errors" tabindex="-1">(.*?)</div>',
-                      page, re.S)
+    match = re.search(
+        rf'<div class="form-errors" role="alert" id="{prefix}-errors" tabindex="-1">(.*?)</div>', page, re.S
+    )
     assert match, f"no error summary for {prefix}"
     return match.group(1)
 
@@ -286,15 +330,22 @@ def test_sign_on_forms_send_the_signer_back_to_their_error_summary(client, state
 def test_failed_sign_on_lists_each_field_in_error_with_a_link_to_it(
     client, statement, django_capture_on_commit_callbacks
 ):
-    response = sign(client, statement, organization_post(name="", contact_email="not-an-email", listing=None,
-                                                         consent=None), django_capture_on_commit_callbacks)
+    response = sign(
+        client,
+        statement,
+        organization_post(name="", contact_email="not-an-email", listing=None, consent=None),
+        django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 200
     page = response.content.decode()
     summary = error_summary(page, "organization")
     assert "Please correct the fields marked below." in summary
     links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
     assert [target for target, _text in links] == [
-        "id_organization-name", "id_organization-contact_email", "id_organization-listing_0", "id_organization-consent",
+        "id_organization-name",
+        "id_organization-contact_email",
+        "id_organization-listing_0",
+        "id_organization-consent",
     ]
     assert [text for _target, text in links] == [
         "Organization name: This field is required.",
@@ -307,15 +358,16 @@ def test_failed_sign_on_lists_each_field_in_error_with_a_link_to_it(
     for target, _text in links:
         assert f'id="{target}"' in page
     # The summary opens the form it belongs to; the other form is untouched.
-    form = page[page.index('id="sign-organization"'):page.index('id="sign-individual"')]
+    form = page[page.index('id="sign-organization"') : page.index('id="sign-individual"')]
     assert 'id="organization-errors"' in form
     assert 'id="individual-errors"' not in page
 
 
 def test_already_signed_lands_on_the_summary_of_the_form(client, statement, django_capture_on_commit_callbacks):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Privacy International", country="GB"))
-    response = sign(client, statement, organization_post(name="Privacy International"),
-                    django_capture_on_commit_callbacks)
+    response = sign(
+        client, statement, organization_post(name="Privacy International"), django_capture_on_commit_callbacks
+    )
     summary = error_summary(response.content.decode(), "organization")
     assert "Privacy International has already signed this statement" in summary
     assert "Please correct the fields" not in summary  # nothing to correct
@@ -345,8 +397,12 @@ def test_too_many_sign_ons_land_on_the_summary_of_the_form(
     settings.RATE_LIMIT_CACHE_PREFIX = f"rate-limit-test-{time.time_ns()}"
     settings.RATE_LIMITS = {"sign-on": {"client": "1/h", "email": "5/h"}}
     sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
-    response = sign(client, statement, organization_post(name="Second Org", contact_email="second@example.org"),
-                    django_capture_on_commit_callbacks)
+    response = sign(
+        client,
+        statement,
+        organization_post(name="Second Org", contact_email="second@example.org"),
+        django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 429
     assert "Too many submissions came from your connection" in error_summary(response.content.decode(), "organization")
 
@@ -412,8 +468,9 @@ def test_second_sign_on_of_a_listed_signatory_gets_a_clear_message_and_no_new_ro
     client, statement, django_capture_on_commit_callbacks
 ):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Privacy International", country="GB"))
-    response = sign(client, statement, organization_post(name="Privacy International"),
-                    django_capture_on_commit_callbacks)
+    response = sign(
+        client, statement, organization_post(name="Privacy International"), django_capture_on_commit_callbacks
+    )
     assert response.status_code == 200
     assert "Privacy International has already signed this statement" in response.content.decode()
     assert SignOn.objects.count() == 1
@@ -423,12 +480,21 @@ def test_second_sign_on_of_an_unlisted_signatory_reveals_nothing(
     client, statement, mailoutbox, django_capture_on_commit_callbacks
 ):
     """Someone probing whether an at-risk organization signed learns nothing."""
-    SignOnFactory(statement=statement, listing=SignOn.Listing.UNLISTED,
-                  signatory=OrganizationFactory(name="Quiet Defenders"))
-    probe = sign(client, statement, organization_post(name="Quiet Defenders", contact_email="probe@example.org"),
-                 django_capture_on_commit_callbacks)
-    fresh = sign(client, statement, organization_post(name="Brand New Org", contact_email="new@example.org"),
-                 django_capture_on_commit_callbacks)
+    SignOnFactory(
+        statement=statement, listing=SignOn.Listing.UNLISTED, signatory=OrganizationFactory(name="Quiet Defenders")
+    )
+    probe = sign(
+        client,
+        statement,
+        organization_post(name="Quiet Defenders", contact_email="probe@example.org"),
+        django_capture_on_commit_callbacks,
+    )
+    fresh = sign(
+        client,
+        statement,
+        organization_post(name="Brand New Org", contact_email="new@example.org"),
+        django_capture_on_commit_callbacks,
+    )
     assert probe.status_code == fresh.status_code == 302
     assert probe["Location"] == fresh["Location"]
     assert SignOn.objects.filter(signatory__name="Quiet Defenders").count() == 1
@@ -462,8 +528,11 @@ def test_database_refuses_a_second_sign_on_for_the_same_signatory(statement):
     "typed, name, acronym",
     [
         ("Association for Progressive Communications (APC)", "Association for Progressive Communications", "APC"),
-        ("Human Rights Network for Journalists-Uganda (HRNJ-U)", "Human Rights Network for Journalists-Uganda",
-         "HRNJ-U"),
+        (
+            "Human Rights Network for Journalists-Uganda (HRNJ-U)",
+            "Human Rights Network for Journalists-Uganda",
+            "HRNJ-U",
+        ),
         ("Centre for Independent Journalism (Malaysia)", "Centre for Independent Journalism (Malaysia)", ""),
         ("Jinbonet (Korean Progressive Network Center)", "Jinbonet (Korean Progressive Network Center)", ""),
         ("International Press Centre (IPC) Lagos-Nigeria", "International Press Centre (IPC) Lagos-Nigeria", ""),
@@ -474,13 +543,16 @@ def test_only_a_real_trailing_acronym_is_split_from_the_name(typed, name, acrony
     assert (signatory.name, signatory.acronym) == (name, acronym)
 
 
-def test_sign_ons_follow_changes_to_the_statement_they_reuse(
-    client, statement, django_capture_on_commit_callbacks
-):
+def test_sign_ons_follow_changes_to_the_statement_they_reuse(client, statement, django_capture_on_commit_callbacks):
     """The statement is loaded once for many sign-ons, yet every change to it counts from the next one."""
+
     def post(name, email):
-        return sign(client, statement, organization_post(name=name, contact_email=email, website=""),
-                    django_capture_on_commit_callbacks)
+        return sign(
+            client,
+            statement,
+            organization_post(name=name, contact_email=email, website=""),
+            django_capture_on_commit_callbacks,
+        )
 
     post("First Org", "a@first.example")
     # The second sign-on reads the statement's version, not the statement with its tiers again.
@@ -490,7 +562,8 @@ def test_sign_ons_follow_changes_to_the_statement_they_reuse(
     loads_the_statement = f'"{Statement._meta.db_table}"."title"'
     from_statements = f'FROM "{Statement._meta.db_table}"'
     assert not [
-        query["sql"] for query in queries.captured_queries
+        query["sql"]
+        for query in queries.captured_queries
         if from_statements in query["sql"] and loads_the_statement in query["sql"]
     ]
 
@@ -510,11 +583,19 @@ def test_a_reused_statement_is_fresh_within_the_production_bound(
     client, statement, settings, django_capture_on_commit_callbacks
 ):
     settings.STATEMENT_PAGE_FRESH_SECONDS = 0.2
-    sign(client, statement, organization_post(name="First Org", contact_email="a@first.example"),
-         django_capture_on_commit_callbacks)
+    sign(
+        client,
+        statement,
+        organization_post(name="First Org", contact_email="a@first.example"),
+        django_capture_on_commit_callbacks,
+    )
     statement.state = Statement.State.CLOSED
     statement.save()
     time.sleep(0.25)
-    sign(client, statement, organization_post(name="Late Org", contact_email="b@late.example"),
-         django_capture_on_commit_callbacks)
+    sign(
+        client,
+        statement,
+        organization_post(name="Late Org", contact_email="b@late.example"),
+        django_capture_on_commit_callbacks,
+    )
     assert not SignOn.objects.filter(signatory__name="Late Org").exists()

@@ -20,14 +20,17 @@ pytestmark = pytest.mark.django_db
 
 def organization(name="Sursiendo", email="contact@sursiendo.example"):
     return services.SignatoryDetails(
-        kind=Signatory.Kind.ORGANIZATION, name=name, email=email, contact_name="Ana", country="MX",
+        kind=Signatory.Kind.ORGANIZATION, name=name, email=email, contact_name="Ana", country="MX"
     )
 
 
 def submit(statement, details):
     return services.submit_sign_on(
-        statement=statement, details=details, listing=SignOn.Listing.LISTED,
-        consent_version=settings.PRIVACY_NOTICE_VERSION, authorized_to_sign=True,
+        statement=statement,
+        details=details,
+        listing=SignOn.Listing.LISTED,
+        consent_version=settings.PRIVACY_NOTICE_VERSION,
+        authorized_to_sign=True,
     )
 
 
@@ -40,7 +43,11 @@ def test_a_new_organization_signs_in_five_queries_without_audit_copies_of_the_ne
 
     # The lookup, then SAVEPOINT, INSERT signatory, INSERT sign-on, RELEASE: no savepoint inside.
     assert [query["sql"].split()[0] for query in captured.captured_queries] == [
-        "SELECT", "SAVEPOINT", "INSERT", "INSERT", "RELEASE"
+        "SELECT",
+        "SAVEPOINT",
+        "INSERT",
+        "INSERT",
+        "RELEASE",
     ]
     assert result.outcome == services.SubmissionOutcome.RECEIVED
     assert len(queued) == 1  # the confirmation email, queued once the transaction commits

@@ -26,8 +26,10 @@ def full_list_tier(statement):
 
 def sign(statement, name, **kwargs):
     return SignOnFactory(
-        statement=statement, tier=full_list_tier(statement),
-        signatory=OrganizationFactory(name=name, **kwargs.pop("signatory", {})), **kwargs,
+        statement=statement,
+        tier=full_list_tier(statement),
+        signatory=OrganizationFactory(name=name, **kwargs.pop("signatory", {})),
+        **kwargs,
     )
 
 
@@ -108,7 +110,7 @@ def test_unlisted_pending_and_withdrawn_signatories_are_never_found(client, stat
     for name in ("", "Unlisted Defenders", "Pending Network", "Withdrawn Union"):
         page = client.get(list_url(statement), {"name": name}).content.decode()
         for hidden in ("Unlisted Defenders", "Pending Network", "Withdrawn Union"):
-            assert f"<span class=\"signatory-name\">{hidden}" not in page
+            assert f'<span class="signatory-name">{hidden}' not in page
     assert "Openly Listed" in client.get(list_url(statement)).content.decode()
 
 
@@ -128,9 +130,7 @@ def test_the_list_of_a_statement_not_yet_launched_is_not_shown(client, statement
 
 
 @pytest.mark.parametrize("count", [10, 300])
-def test_the_list_s_query_count_does_not_grow_with_signatories(
-    client, statement, count, django_assert_max_num_queries
-):
+def test_the_list_s_query_count_does_not_grow_with_signatories(client, statement, count, django_assert_max_num_queries):
     for number in range(count):
         sign(statement, f"Member {number:03}", signatory={"country": "KE"})
     # The statement with its campaign, the tiers, the count and the page.

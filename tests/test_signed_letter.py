@@ -16,8 +16,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at
 
 
 def letter_url(statement):
-    return reverse("presskit:signed_letter", kwargs={"campaign_slug": statement.campaign.slug,
-                                                     "statement_slug": statement.slug})
+    return reverse(
+        "presskit:signed_letter", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
+    )
 
 
 def pdf_text(content):
@@ -30,22 +31,41 @@ def squeeze(text):
 
 
 def test_letter_holds_the_text_the_numbered_demands_and_every_listed_signatory_only(client, statement):
-    DemandFactory(statement=statement, position=0, text="Narrow the scope of the whole Convention to cyber-dependent crimes;")
-    DemandFactory(statement=statement, position=1, text="Make certain that human rights safeguards apply to the whole treaty;")
+    DemandFactory(
+        statement=statement, position=0, text="Narrow the scope of the whole Convention to cyber-dependent crimes;"
+    )
+    DemandFactory(
+        statement=statement, position=1, text="Make certain that human rights safeguards apply to the whole treaty;"
+    )
     lead, supporting = statement.tiers.order_by("position")
-    SignOnFactory(statement=statement, tier=lead, signatory=OrganizationFactory(name="Derechos Digitales", country="CL"))
+    SignOnFactory(
+        statement=statement, tier=lead, signatory=OrganizationFactory(name="Derechos Digitales", country="CL")
+    )
     listed = [f"Supporting Organization {n:03d}" for n in range(120)]
     for name in listed:
         SignOnFactory(statement=statement, tier=supporting, signatory=OrganizationFactory(name=name, country="KE"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="No Country Shown Org", country="SY"),
-                  listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY)
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="No Country Shown Org", country="SY"),
+        listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY,
+    )
     SignOnFactory(statement=statement, signatory=IndividualFactory(name="Douwe Korff"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unlisted Org Beta"),
-                  listing=SignOn.Listing.UNLISTED, contact=ContactFactory(email="beta@secret.example"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Pending Org Gamma"),
-                  moderation_state=SignOn.Moderation.PENDING)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Withdrawn Org Delta"),
-                  withdrawn_at=statement.created_at)
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Unlisted Org Beta"),
+        listing=SignOn.Listing.UNLISTED,
+        contact=ContactFactory(email="beta@secret.example"),
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Pending Org Gamma"),
+        moderation_state=SignOn.Moderation.PENDING,
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Withdrawn Org Delta"),
+        withdrawn_at=statement.created_at,
+    )
 
     response = client.get(letter_url(statement))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -63,8 +83,13 @@ def test_letter_holds_the_text_the_numbered_demands_and_every_listed_signatory_o
     assert "No Country Shown Org" in flat and "Syria" not in flat
     assert "Douwe Korff, Emeritus Professor of International Law, London Metropolitan University" in flat
     assert "And 1 organization that cannot be named." in flat
-    for private in ("Unlisted Org Beta", "beta@secret.example", "Pending Org Gamma", "Withdrawn Org Delta",
-                    "Private Contact Person"):
+    for private in (
+        "Unlisted Org Beta",
+        "beta@secret.example",
+        "Pending Org Gamma",
+        "Withdrawn Org Delta",
+        "Private Contact Person",
+    ):
         assert private not in flat
     pages = len(reader.pages)
     assert pages >= 3

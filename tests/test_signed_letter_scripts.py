@@ -21,8 +21,12 @@ ARABIC_DEMAND = "حصر نطاق الاتفاقية في الجرائم المع
 
 
 def letter(client, statement):
-    response = client.get(reverse("presskit:signed_letter", kwargs={"campaign_slug": statement.campaign.slug,
-                                                                    "statement_slug": statement.slug}))
+    response = client.get(
+        reverse(
+            "presskit:signed_letter",
+            kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug},
+        )
+    )
     assert response.status_code == 200
     return PdfReader(io.BytesIO(response.getvalue()))
 
@@ -71,8 +75,9 @@ def line_starts(reader, needle):
 
 def test_an_arabic_letter_is_shaped_and_reads_in_order(client, statement):
     arabic_statement(statement)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="المركز العربي لتطوير الإعلام الاجتماعي",
-                                                                     country="PS"))
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="المركز العربي لتطوير الإعلام الاجتماعي", country="PS")
+    )
     reader = letter(client, statement)
     text = text_of(reader)
     # Drawn as joined letter forms: no bare (unjoined) Arabic letter reaches the page.
@@ -105,8 +110,12 @@ def test_an_arabic_letter_is_laid_out_right_to_left(client, statement):
 
 def test_latin_names_stay_readable_in_an_arabic_letter(client, statement):
     arabic_statement(statement)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(
-        name="7amleh – The Arab Center for the Advancement of Social Media", country="PS"))
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(
+            name="7amleh – The Arab Center for the Advancement of Social Media", country="PS"
+        ),
+    )
     flat = logical(text_of(letter(client, statement)))
     assert "7amleh – The Arab Center for the Advancement of Social Media" in flat
     assert "فلسطين" in flat
@@ -114,7 +123,8 @@ def test_latin_names_stay_readable_in_an_arabic_letter(client, statement):
     with translation.override("ar"):
         summary = ngettext(
             "%(count)s organization from %(countries)s countries",
-            "%(count)s organizations from %(countries)s countries", 1,
+            "%(count)s organizations from %(countries)s countries",
+            1,
         ) % {"count": 1, "countries": 1}
     assert summary != "1 organization from 1 countries"
     # pypdf hands a number at the end of a right-to-left line back before its words.
@@ -123,14 +133,19 @@ def test_latin_names_stay_readable_in_an_arabic_letter(client, statement):
 
 def test_cyrillic_and_greek_names_are_drawn_with_the_shipped_fonts_embedded(client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Роскомсвобода", country="RU"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Homo Digitalis — Ομάδα Ψηφιακών Δικαιωμάτων"))
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Homo Digitalis — Ομάδα Ψηφιακών Δικαιωμάτων")
+    )
     reader = letter(client, statement)
     text = text_of(reader)
     assert "Роскомсвобода — Russia" in text
     assert "Ομάδα Ψηφιακών Δικαιωμάτων" in text
     fonts = [font for page in reader.pages for font in page["/Resources"]["/Font"].values()]
-    embedded = {str(font["/BaseFont"]).split("+")[-1] for font in fonts
-                if "/FontDescriptor" in font and "/FontFile2" in font["/FontDescriptor"]}
+    embedded = {
+        str(font["/BaseFont"]).split("+")[-1]
+        for font in fonts
+        if "/FontDescriptor" in font and "/FontFile2" in font["/FontDescriptor"]
+    }
     assert {"DejaVuSans", "DejaVuSans-Bold"} <= embedded
 
 
@@ -171,8 +186,12 @@ def test_a_name_in_a_script_no_font_covers_does_not_break_the_letter(client, sta
 @pytest.mark.requires_cjk_font
 def test_chinese_japanese_and_korean_names_are_drawn_with_the_systems_cjk_font(client, statement):
     # No setting: the letter finds the font that the Docker image installs.
-    names = {"中国数字权利中心": ("CN", "China"), "山田太郎": ("JP", "Japan"), "오픈넷": ("KR", "South Korea"),
-             "Роскомсвобода": ("RU", "Russia")}
+    names = {
+        "中国数字权利中心": ("CN", "China"),
+        "山田太郎": ("JP", "Japan"),
+        "오픈넷": ("KR", "South Korea"),
+        "Роскомсвобода": ("RU", "Russia"),
+    }
     for name, (code, _country) in names.items():
         SignOnFactory(statement=statement, signatory=OrganizationFactory(name=name, country=code))
     reader = letter(client, statement)

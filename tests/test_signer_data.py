@@ -33,17 +33,27 @@ def signer(statement):
     organization = OrganizationFactory(name="Derechos Digitales", country="CL")
     org_contact = ContactFactory(signatory=organization, name="Maria Policy", email=EMAIL)
     listed = SignOnFactory(statement=statement, signatory=organization, contact=org_contact)
-    unlisted = SignOnFactory(statement=StatementFactory(title="A sensitive letter"), signatory=organization,
-                             contact=org_contact, listing=SignOn.Listing.UNLISTED)
+    unlisted = SignOnFactory(
+        statement=StatementFactory(title="A sensitive letter"),
+        signatory=organization,
+        contact=org_contact,
+        listing=SignOn.Listing.UNLISTED,
+    )
     expert = IndividualFactory(name="Maria Policy", affiliation="Universidad de Chile")
-    as_expert = SignOnFactory(statement=statement, signatory=expert,
-                              contact=ContactFactory(signatory=expert, name="Maria Policy", email=EMAIL.upper()))
+    as_expert = SignOnFactory(
+        statement=statement,
+        signatory=expert,
+        contact=ContactFactory(signatory=expert, name="Maria Policy", email=EMAIL.upper()),
+    )
     # Someone else of the same organization: not hers to download or erase.
-    colleague = SignOnFactory(statement=StatementFactory(title="Colleague's letter"), signatory=organization,
-                              contact=ContactFactory(signatory=organization, name="Colleague",
-                                                     email="colleague@secret-mail.example"))
-    Invitation.objects.create(statement=statement, email=EMAIL, organization_name="Derechos Digitales",
-                              contact_name="Maria")
+    colleague = SignOnFactory(
+        statement=StatementFactory(title="Colleague's letter"),
+        signatory=organization,
+        contact=ContactFactory(signatory=organization, name="Colleague", email="colleague@secret-mail.example"),
+    )
+    Invitation.objects.create(
+        statement=statement, email=EMAIL, organization_name="Derechos Digitales", contact_name="Maria"
+    )
     return {"listed": listed, "unlisted": unlisted, "expert": as_expert, "colleague": colleague}
 
 
@@ -67,8 +77,9 @@ def test_signer_downloads_everything_stored_about_them_as_json(client, signer):
     assert "no-store" in response["Cache-Control"]
     data = json.loads(response.content)
     statements = sorted(s["statement"] for c in data["contacts"] for s in c["sign_ons"])
-    assert statements == sorted([signer["listed"].statement.title, "A sensitive letter",
-                                 signer["expert"].statement.title])
+    assert statements == sorted(
+        [signer["listed"].statement.title, "A sensitive letter", signer["expert"].statement.title]
+    )
     assert {c["email"] for c in data["contacts"]} == {EMAIL, EMAIL.upper()}
     assert data["invitations"][0]["contact_name"] == "Maria"
     assert all("privacy_notice_version" in s for c in data["contacts"] for s in c["sign_ons"])
@@ -128,8 +139,13 @@ def test_erasure_is_logged_without_the_erased_data(client, signer, caplog):
         client.post(reverse("privacy:signer_erase", args=[manage_token(signer["listed"])]), {"understood": "on"})
 
     record = ErasureRecord.objects.get()
-    assert (record.reason, record.contacts_erased, record.sign_ons_removed, record.signatories_removed,
-            record.invitations_erased) == (ErasureRecord.Reason.SIGNER_REQUEST, 2, 2, 1, 1)
+    assert (
+        record.reason,
+        record.contacts_erased,
+        record.sign_ons_removed,
+        record.signatories_removed,
+        record.invitations_erased,
+    ) == (ErasureRecord.Reason.SIGNER_REQUEST, 2, 2, 1, 1)
     for private in [EMAIL, EMAIL.upper(), "Maria", "Universidad de Chile", "A sensitive letter"]:
         assert private not in caplog.text
     assert f"Erasure {record.pk}" in caplog.text
@@ -143,11 +159,16 @@ def waiting_file(statement, filename, *rows, state=SignOnImport.State.CHECKED):
 
 def test_the_download_lists_her_rows_of_files_awaiting_import_and_no_one_else_s(client, signer, statement):
     # The address however it was typed in the other tool.
-    waiting_file(statement, "responses.csv", ("Derechos Digitales", "Maria Policy", EMAIL.title()),
-                 ("Fundación Karisma", "Someone Else", "someone@karisma.example"))
+    waiting_file(
+        statement,
+        "responses.csv",
+        ("Derechos Digitales", "Maria Policy", EMAIL.title()),
+        ("Fundación Karisma", "Someone Else", "someone@karisma.example"),
+    )
     waiting_file(statement, "colleague.csv", ("Derechos Digitales", "Colleague", "colleague@secret-mail.example"))
-    imported = waiting_file(statement, "done.csv", ("Derechos Digitales", "Maria Policy", EMAIL),
-                            state=SignOnImport.State.IMPORTED)
+    imported = waiting_file(
+        statement, "done.csv", ("Derechos Digitales", "Maria Policy", EMAIL), state=SignOnImport.State.IMPORTED
+    )
     imported.data = b""  # an imported file is emptied
     imported.save()
 
@@ -188,8 +209,12 @@ def test_link_still_opens_after_erasure_without_personal_data(client, signer):
 def account(signer):
     user = UserFactory(email=EMAIL)
     EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
-    Representative.objects.create(user=user, organization=signer["listed"].signatory,
-                                  status=Representative.Status.APPROVED, method=Representative.Method.STAFF)
+    Representative.objects.create(
+        user=user,
+        organization=signer["listed"].signatory,
+        status=Representative.Status.APPROVED,
+        method=Representative.Method.STAFF,
+    )
     return user
 
 
@@ -232,9 +257,14 @@ def test_error_reports_star_out_personal_data(rf, settings):
     from django.views.debug import ExceptionReporter
 
     settings.DEBUG = False
-    request = rf.post("/campaigns/x/y/sign/", {"organization-contact_email": EMAIL,
-                                               "organization-contact_name": "Maria Policy",
-                                               "organization-country": "CL"})
+    request = rf.post(
+        "/campaigns/x/y/sign/",
+        {
+            "organization-contact_email": EMAIL,
+            "organization-contact_name": "Maria Policy",
+            "organization-country": "CL",
+        },
+    )
 
     def failing_view(contact_email):
         raise RuntimeError("boom")

@@ -16,7 +16,7 @@ from mailings.models import Invitation
 from mailings.services import make_invitation_token
 from signatories.models import Contact, Signatory, SignOn
 
-from .test_sign_on import individual_post, input_tag, organization_post, sign, sign_url
+from .test_sign_on import individual_post, input_tag, organization_post, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -31,9 +31,7 @@ def assert_nothing_saved():
     assert (Signatory.objects.count(), Contact.objects.count(), SignOn.objects.count()) == (0, 0, 0)
 
 
-def test_the_honeypot_is_out_of_sight_out_of_the_tab_order_and_hidden_from_screen_readers(
-    client, statement, settings
-):
+def test_the_honeypot_is_out_of_sight_out_of_the_tab_order_and_hidden_from_screen_readers(client, statement, settings):
     page = client.get(statement.get_absolute_url()).content.decode()
     for prefix in ("organization", "individual"):
         trap = re.search(r'<div class="form-trap" aria-hidden="true">.*?</div>', page.split(f'id="sign-{prefix}"')[1])
@@ -67,8 +65,12 @@ def test_a_filled_honeypot_looks_like_success_and_saves_nothing(
     client, statement, mailoutbox, django_capture_on_commit_callbacks, caplog
 ):
     with caplog.at_level(logging.INFO):
-        response = sign(client, statement, organization_post(homepage="http://spam.example/pills"),
-                        django_capture_on_commit_callbacks)
+        response = sign(
+            client,
+            statement,
+            organization_post(homepage="http://spam.example/pills"),
+            django_capture_on_commit_callbacks,
+        )
     assert response.status_code == 302
     assert response["Location"].endswith("/thank-you/#main")
     assert_nothing_saved()
@@ -104,8 +106,9 @@ def test_a_too_quick_submission_is_told_to_check_and_send_again_and_keeps_its_in
     # The form comes back with the stamp it had: sent again a moment later, it goes through.
     assert stamp_in(page) == quick["organization-form_stamp"]
     time.sleep(0.6)
-    response = sign(client, statement, {**quick, "organization-form_stamp": stamp_in(page)},
-                    django_capture_on_commit_callbacks)
+    response = sign(
+        client, statement, {**quick, "organization-form_stamp": stamp_in(page)}, django_capture_on_commit_callbacks
+    )
     assert response.status_code == 302
     assert SignOn.objects.count() == 1
     assert len(mailoutbox) == 1
@@ -153,8 +156,9 @@ def test_a_person_signing_through_the_page_passes_both_checks(
 
 
 def test_the_prefilled_invitation_form_carries_its_own_fresh_stamp(client, statement):
-    invitation = Invitation.objects.create(statement=statement, email="info@accessnow.example",
-                                           organization_name="Access Now")
+    invitation = Invitation.objects.create(
+        statement=statement, email="info@accessnow.example", organization_name="Access Now"
+    )
     page = client.get(f"/invitation/{make_invitation_token(invitation)}/").content.decode()
     assert 'value="Access Now"' in page
     assert spam_protection.FORM_STAMP_PLACEHOLDER not in page
@@ -170,8 +174,12 @@ def test_a_stamp_is_good_for_one_sign_on_and_a_replay_is_sent_back_with_its_inpu
     assert sign(client, statement, first, django_capture_on_commit_callbacks).status_code == 302
 
     # The same stamp replayed for another organization: refused, nothing saved, input kept.
-    replay = organization_post(name="Replayed Org", website="https://replay.example/",
-                               contact_email="bot@replay.example", form_stamp=first["organization-form_stamp"])
+    replay = organization_post(
+        name="Replayed Org",
+        website="https://replay.example/",
+        contact_email="bot@replay.example",
+        form_stamp=first["organization-form_stamp"],
+    )
     response = sign(client, statement, replay, django_capture_on_commit_callbacks)
     page = response.content.decode()
     assert response.status_code == 200
@@ -183,8 +191,9 @@ def test_a_stamp_is_good_for_one_sign_on_and_a_replay_is_sent_back_with_its_inpu
     renewed = stamp_in(page)
     assert renewed != first["organization-form_stamp"]
     time.sleep(0.3)
-    response = sign(client, statement, {**replay, "organization-form_stamp": renewed},
-                    django_capture_on_commit_callbacks)
+    response = sign(
+        client, statement, {**replay, "organization-form_stamp": renewed}, django_capture_on_commit_callbacks
+    )
     assert response.status_code == 302
     assert SignOn.objects.count() == 2
 
@@ -192,8 +201,12 @@ def test_a_stamp_is_good_for_one_sign_on_and_a_replay_is_sent_back_with_its_inpu
 def test_replaying_one_stamp_many_times_signs_once(client, statement, django_capture_on_commit_callbacks):
     stamp = spam_protection.issue_form_stamp(at=time.time() - 60)
     for number in range(20):
-        replay = organization_post(name=f"Org {number}", website=f"https://org{number}.example/",
-                                   contact_email=f"x@org{number}.example", form_stamp=stamp)
+        replay = organization_post(
+            name=f"Org {number}",
+            website=f"https://org{number}.example/",
+            contact_email=f"x@org{number}.example",
+            form_stamp=stamp,
+        )
         sign(client, statement, replay, django_capture_on_commit_callbacks)
     assert SignOn.objects.count() == 1
 
@@ -218,8 +231,11 @@ def test_a_form_sent_back_after_its_stamp_was_used_carries_a_new_one(
 ):
     """A signature already on the list answers with the form: sending it again must not be refused as a replay."""
     sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
-    SignOn.objects.update(confirmation_state=SignOn.Confirmation.CONFIRMED, confirmed_at=timezone.now(),
-                          moderation_state=SignOn.Moderation.APPROVED)
+    SignOn.objects.update(
+        confirmation_state=SignOn.Confirmation.CONFIRMED,
+        confirmed_at=timezone.now(),
+        moderation_state=SignOn.Moderation.APPROVED,
+    )
     again = organization_post()
     response = sign(client, statement, again, django_capture_on_commit_callbacks)
     page = response.content.decode()

@@ -231,9 +231,14 @@ def test_staff_member_created_in_the_admin_signs_in_without_an_email_verificatio
     session.save()
     response = client.post(
         "/admin/accounts/user/add/",
-        {"email": "newcomer@coalition.example", "password1": PASSWORD, "password2": PASSWORD,
-         "usable_password": "true", "campaign_memberships-TOTAL_FORMS": "0",
-         "campaign_memberships-INITIAL_FORMS": "0"},
+        {
+            "email": "newcomer@coalition.example",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "usable_password": "true",
+            "campaign_memberships-TOTAL_FORMS": "0",
+            "campaign_memberships-INITIAL_FORMS": "0",
+        },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
     client.logout()
@@ -243,7 +248,8 @@ def test_staff_member_created_in_the_admin_signs_in_without_an_email_verificatio
     newcomer.save()
 
     response = client.post(
-        "/accounts/login/", {"login": "newcomer@coalition.example", "password": PASSWORD, "next": "/admin/"},
+        "/accounts/login/",
+        {"login": "newcomer@coalition.example", "password": PASSWORD, "next": "/admin/"},
         follow=True,
     )
 
@@ -259,7 +265,8 @@ def test_first_admin_made_with_createsuperuser_goes_from_password_to_authenticat
     call_command("createsuperuser", "--noinput", "--email", "first.admin@coalition.example", verbosity=0)
 
     response = client.post(
-        "/accounts/login/", {"login": "first.admin@coalition.example", "password": PASSWORD, "next": "/admin/"},
+        "/accounts/login/",
+        {"login": "first.admin@coalition.example", "password": PASSWORD, "next": "/admin/"},
         follow=True,
     )
     assert response.redirect_chain[-1][0] == "/accounts/2fa/totp/activate/"

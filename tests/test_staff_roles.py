@@ -12,7 +12,14 @@ from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER, ensure_st
 from mailings.models import Invitation, Mailing, PressContact
 from signatories.models import SignOn
 
-from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StaffUserFactory, StatementFactory, TierFactory
+from .factories import (
+    ContactFactory,
+    OrganizationFactory,
+    SignOnFactory,
+    StaffUserFactory,
+    StatementFactory,
+    TierFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,22 +50,32 @@ def admin_url(name, *args):
 def two_campaigns(db):
     ours = StatementFactory(title="Our statement on the Convention")
     theirs = StatementFactory(title="Another coalition's statement")
-    SignOnFactory(statement=ours, signatory=OrganizationFactory(name="Ours Signatory Org"),
-                  contact=ContactFactory(email="ours.contact@secret-mail.example"))
-    SignOnFactory(statement=theirs, signatory=OrganizationFactory(name="Theirs Signatory Org"),
-                  contact=ContactFactory(email="theirs.contact@secret-mail.example"))
+    SignOnFactory(
+        statement=ours,
+        signatory=OrganizationFactory(name="Ours Signatory Org"),
+        contact=ContactFactory(email="ours.contact@secret-mail.example"),
+    )
+    SignOnFactory(
+        statement=theirs,
+        signatory=OrganizationFactory(name="Theirs Signatory Org"),
+        contact=ContactFactory(email="theirs.contact@secret-mail.example"),
+    )
     Invitation.objects.create(statement=ours, email="invitee@ngo.example", organization_name="Ours Invitee")
     Invitation.objects.create(statement=theirs, email="other.invitee@ngo.example", organization_name="Theirs Invitee")
     return ours, theirs
 
 
 def test_the_three_role_groups_exist_after_migrate_and_the_command_is_idempotent():
-    before = {group.name: set(group.permissions.values_list("codename", flat=True))
-              for group in Group.objects.filter(name__in=[CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER])}
+    before = {
+        group.name: set(group.permissions.values_list("codename", flat=True))
+        for group in Group.objects.filter(name__in=[CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER])
+    }
     call_command("ensure_staff_roles", stdout=open("/dev/null", "w"))
     ensure_staff_roles()
-    after = {group.name: set(group.permissions.values_list("codename", flat=True))
-             for group in Group.objects.filter(name__in=[CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER])}
+    after = {
+        group.name: set(group.permissions.values_list("codename", flat=True))
+        for group in Group.objects.filter(name__in=[CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER])
+    }
 
     assert before == after
     assert after[MODERATOR] == {"view_signon", "change_signon"}
@@ -75,10 +92,16 @@ def test_moderator_works_on_sign_ons_and_is_refused_everything_else(client, two_
     sign_in(client, staff_with_role(MODERATOR))
 
     assert client.get(admin_url("signatories_signon_changelist")).status_code == 200
-    for name in ["campaigns_statement_changelist", "campaigns_campaign_changelist", "mailings_mailing_changelist",
-                 "mailings_presscontact_changelist", "mailings_invitation_changelist",
-                 "signatories_organization_changelist", "accounts_user_changelist",
-                 "accounts_representative_changelist"]:
+    for name in [
+        "campaigns_statement_changelist",
+        "campaigns_campaign_changelist",
+        "mailings_mailing_changelist",
+        "mailings_presscontact_changelist",
+        "mailings_invitation_changelist",
+        "signatories_organization_changelist",
+        "accounts_user_changelist",
+        "accounts_representative_changelist",
+    ]:
         assert client.get(admin_url(name)).status_code == 403, name
     index = client.get(admin_url("index")).content.decode()
     assert "Sign-ons" in index and "Mailings" not in index and "Statements" not in index
@@ -86,15 +109,20 @@ def test_moderator_works_on_sign_ons_and_is_refused_everything_else(client, two_
 
 def test_moderator_approves_without_seeing_who_submitted_the_sign_on(client, two_campaigns):
     ours, _theirs = two_campaigns
-    sign_on = SignOnFactory(statement=ours, moderation_state=SignOn.Moderation.PENDING,
-                            contact=ContactFactory(name="Private Submitter", email="submitter@secret-mail.example"))
+    sign_on = SignOnFactory(
+        statement=ours,
+        moderation_state=SignOn.Moderation.PENDING,
+        contact=ContactFactory(name="Private Submitter", email="submitter@secret-mail.example"),
+    )
     sign_in(client, staff_with_role(MODERATOR, campaigns=[ours.campaign]))
 
     page = client.get(admin_url("signatories_signon_change", sign_on.pk)).content.decode()
     assert "submitter@secret-mail.example" not in page and "Private Submitter" not in page
 
-    client.post(admin_url("signatories_signon_changelist"),
-                {"action": "approve_selected", "_selected_action": [sign_on.pk], "index": 0})
+    client.post(
+        admin_url("signatories_signon_changelist"),
+        {"action": "approve_selected", "_selected_action": [sign_on.pk], "index": 0},
+    )
     sign_on.refresh_from_db()
     assert sign_on.moderation_state == SignOn.Moderation.APPROVED
 
@@ -104,7 +132,9 @@ def test_moderator_approves_without_seeing_who_submitted_the_sign_on(client, two
 
 def test_press_officer_works_on_the_press_list_and_mailings_only(client, two_campaigns):
     ours, _theirs = two_campaigns
-    journalist = PressContact.objects.create(name="A Journalist", email="journalist@newsroom.example", outlet="The Daily")
+    journalist = PressContact.objects.create(
+        name="A Journalist", email="journalist@newsroom.example", outlet="The Daily"
+    )
     journalist.campaigns.add(ours.campaign)
     sign_in(client, staff_with_role(PRESS_OFFICER, campaigns=[ours.campaign]))
 
@@ -112,8 +142,13 @@ def test_press_officer_works_on_the_press_list_and_mailings_only(client, two_cam
     assert press_list.status_code == 200
     assert "journalist@newsroom.example" in press_list.content.decode()  # they write to journalists
     assert client.get(admin_url("mailings_mailing_add")).status_code == 200
-    for name in ["signatories_signon_changelist", "campaigns_statement_changelist", "mailings_invitation_changelist",
-                 "signatories_organization_changelist", "accounts_user_changelist"]:
+    for name in [
+        "signatories_signon_changelist",
+        "campaigns_statement_changelist",
+        "mailings_invitation_changelist",
+        "signatories_organization_changelist",
+        "accounts_user_changelist",
+    ]:
         assert client.get(admin_url(name)).status_code == 403, name
 
 
@@ -137,8 +172,13 @@ def test_campaign_manager_sees_only_their_campaigns_objects(client, two_campaign
     ours, theirs = two_campaigns
     sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
 
-    for name in ["campaigns_statement_changelist", "signatories_signon_changelist", "mailings_invitation_changelist",
-                 "signatories_organization_changelist", "campaigns_campaign_changelist"]:
+    for name in [
+        "campaigns_statement_changelist",
+        "signatories_signon_changelist",
+        "mailings_invitation_changelist",
+        "signatories_organization_changelist",
+        "campaigns_campaign_changelist",
+    ]:
         content = client.get(admin_url(name)).content.decode()
         assert "Ours" in content or ours.title in content or ours.campaign.name in content, name
         assert "Theirs" not in content and theirs.title not in content and theirs.campaign.name not in content, name
@@ -161,15 +201,19 @@ def test_campaign_manager_cannot_open_or_change_another_campaigns_objects(client
     sign_in(client, staff_with_role(CAMPAIGN_MANAGER, campaigns=[ours.campaign]))
     their_sign_on = theirs.sign_ons.get()
 
-    for url in [admin_url("campaigns_statement_change", theirs.pk),
-                admin_url("signatories_signon_change", their_sign_on.pk),
-                admin_url("campaigns_campaign_change", theirs.campaign.pk)]:
+    for url in [
+        admin_url("campaigns_statement_change", theirs.pk),
+        admin_url("signatories_signon_change", their_sign_on.pk),
+        admin_url("campaigns_campaign_change", theirs.campaign.pk),
+    ]:
         response = client.get(url, follow=True)
         assert theirs.title not in response.content.decode(), url
         assert "Theirs Signatory Org" not in response.content.decode(), url
 
-    client.post(admin_url("signatories_signon_changelist"),
-                {"action": "reject_selected", "_selected_action": [their_sign_on.pk], "index": 0})
+    client.post(
+        admin_url("signatories_signon_changelist"),
+        {"action": "reject_selected", "_selected_action": [their_sign_on.pk], "index": 0},
+    )
     their_sign_on.refresh_from_db()
     assert their_sign_on.moderation_state == SignOn.Moderation.APPROVED
 
@@ -182,12 +226,22 @@ def test_campaign_manager_is_offered_only_their_statements_in_forms(client, two_
         content = client.get(url).content.decode()
         assert ours.title in content and theirs.title not in content, url
 
-    response = client.post(admin_url("mailings_mailing_add"), {
-        "name": "Sneaky", "kind": Mailing.Kind.INVITATION, "statement": theirs.pk, "default_language": "en",
-        "contents-TOTAL_FORMS": "1", "contents-INITIAL_FORMS": "0", "contents-MIN_NUM_FORMS": "1",
-        "contents-MAX_NUM_FORMS": "1000", "contents-0-language": "en", "contents-0-subject": "S",
-        "contents-0-body": "B",
-    })
+    response = client.post(
+        admin_url("mailings_mailing_add"),
+        {
+            "name": "Sneaky",
+            "kind": Mailing.Kind.INVITATION,
+            "statement": theirs.pk,
+            "default_language": "en",
+            "contents-TOTAL_FORMS": "1",
+            "contents-INITIAL_FORMS": "0",
+            "contents-MIN_NUM_FORMS": "1",
+            "contents-MAX_NUM_FORMS": "1000",
+            "contents-0-language": "en",
+            "contents-0-subject": "S",
+            "contents-0-body": "B",
+        },
+    )
     assert response.status_code == 200  # the form comes back with its error
     assert not Mailing.objects.filter(name="Sneaky").exists()
 
@@ -226,10 +280,15 @@ def test_staff_given_every_permission_still_see_no_scheduled_tasks_or_sign_in_re
 
     assert "Periodic Tasks" not in sections and "Accounts" not in sections and "MFA" not in sections
     assert "Staff and representatives" in sections
-    for name in ("django_celery_beat_clockedschedule_changelist", "django_celery_beat_crontabschedule_changelist",
-                 "django_celery_beat_solarschedule_changelist", "django_celery_beat_intervalschedule_changelist",
-                 "django_celery_beat_periodictask_changelist", "mfa_authenticator_changelist",
-                 "account_emailaddress_changelist"):
+    for name in (
+        "django_celery_beat_clockedschedule_changelist",
+        "django_celery_beat_crontabschedule_changelist",
+        "django_celery_beat_solarschedule_changelist",
+        "django_celery_beat_intervalschedule_changelist",
+        "django_celery_beat_periodictask_changelist",
+        "mfa_authenticator_changelist",
+        "account_emailaddress_changelist",
+    ):
         assert client.get(admin_url(name)).status_code == 403, name
 
 
@@ -278,7 +337,7 @@ def test_mask_email_keeps_the_domain_and_hides_the_person():
 def test_press_officer_runs_the_press_kit_but_not_outreach_reports(client, two_campaigns):
     from .factories import PressKitItemFactory
 
-    ours, theirs = two_campaigns
+    ours, _theirs = two_campaigns
     PressKitItemFactory(campaign=ours.campaign, title="Model press release for our launch")
     sign_in(client, staff_with_role(PRESS_OFFICER, campaigns=[ours.campaign]))
 
@@ -293,8 +352,12 @@ def test_press_officer_runs_the_press_kit_but_not_outreach_reports(client, two_c
 
 def test_moderator_cannot_open_the_press_kit_or_outreach(client, two_campaigns):
     sign_in(client, staff_with_role(MODERATOR))
-    for name in ["presskit_presskititem_changelist", "presskit_previewlink_changelist",
-                 "outreach_outreachaction_changelist", "outreach_actionreport_changelist"]:
+    for name in [
+        "presskit_presskititem_changelist",
+        "presskit_previewlink_changelist",
+        "outreach_outreachaction_changelist",
+        "outreach_actionreport_changelist",
+    ]:
         assert client.get(admin_url(name)).status_code == 403, name
 
 

@@ -77,18 +77,28 @@ def campaign_world(token):
     tier = TierFactory(statement=statement, name=f"Tier {token}")
     organization = OrganizationFactory(name=f"Organization {token}", website=f"https://{token}.example/")
     contact = ContactFactory(signatory=organization, name=f"Contact {token}", email=f"contact@{token}.example")
-    sign_on = SignOnFactory(statement=statement, signatory=organization, contact=contact, tier=tier,
-                            moderation_state=SignOn.Moderation.PENDING)
+    sign_on = SignOnFactory(
+        statement=statement,
+        signatory=organization,
+        contact=contact,
+        tier=tier,
+        moderation_state=SignOn.Moderation.PENDING,
+    )
     individual = IndividualFactory(name=f"Individual {token}")
-    SignOnFactory(statement=statement, signatory=individual,
-                  contact=ContactFactory(signatory=individual, email=f"expert@{token}.example"))
-    invitation = Invitation.objects.create(statement=statement, email=f"invitee@{token}.example",
-                                           organization_name=f"Invitee {token}")
+    SignOnFactory(
+        statement=statement,
+        signatory=individual,
+        contact=ContactFactory(signatory=individual, email=f"expert@{token}.example"),
+    )
+    invitation = Invitation.objects.create(
+        statement=statement, email=f"invitee@{token}.example", organization_name=f"Invitee {token}"
+    )
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.PRESS_RELEASE, name=f"Release {token}")
     MailingContent.objects.create(mailing=mailing, language="en", subject=f"Subject {token}", body=f"Body {token}")
     delivery = Delivery.objects.create(mailing=mailing, email=f"journalist@{token}.example", name=f"Reader {token}")
-    press_contact = PressContact.objects.create(name=f"Journalist {token}", email=f"journalist@{token}.example",
-                                                outlet=f"Outlet {token}")
+    press_contact = PressContact.objects.create(
+        name=f"Journalist {token}", email=f"journalist@{token}.example", outlet=f"Outlet {token}"
+    )
     press_contact.campaigns.add(campaign)
     action = OutreachActionFactory(campaign=campaign, title=f"Action {token}")
     # A duplicate merged into the organization: its row is gone, its audit trail stays.
@@ -108,32 +118,48 @@ def campaign_world(token):
             "signatories.individual": [individual],
             "signatories.contact": [contact],
             "signatories.signon": [sign_on],
-            "signatories.organizationmerge": [OrganizationMerge.objects.create(
-                kept=organization, duplicate_id=duplicate_id, duplicate_name=f"Duplicate {token}",
-                reason=f"Same as {token}",
-            )],
+            "signatories.organizationmerge": [
+                OrganizationMerge.objects.create(
+                    kept=organization,
+                    duplicate_id=duplicate_id,
+                    duplicate_name=f"Duplicate {token}",
+                    reason=f"Same as {token}",
+                )
+            ],
             "mailings.mailing": [mailing],
             "mailings.delivery": [delivery],
             "mailings.presscontact": [press_contact],
             "mailings.invitation": [invitation],
-            "privacy.erasurerecord": [ErasureRecord.objects.create(
-                reason=ErasureRecord.Reason.RETENTION, campaign=campaign, contacts_erased=7,
-            )],
+            "privacy.erasurerecord": [
+                ErasureRecord.objects.create(
+                    reason=ErasureRecord.Reason.RETENTION, campaign=campaign, contacts_erased=7
+                )
+            ],
             "presskit.presskititem": [PressKitItemFactory(campaign=campaign, title=f"Kit {token}")],
-            "presskit.previewlink": [PreviewLink.objects.create(
-                campaign=campaign, label=f"Newsroom {token}", expires_at=timezone.now() + datetime.timedelta(days=1),
-            )],
-            "outreach.target": [TargetFactory(campaign=campaign, name=f"Delegation {token}",
-                                              email=f"delegation@{token}.example")],
+            "presskit.previewlink": [
+                PreviewLink.objects.create(
+                    campaign=campaign, label=f"Newsroom {token}", expires_at=timezone.now() + datetime.timedelta(days=1)
+                )
+            ],
+            "outreach.target": [
+                TargetFactory(campaign=campaign, name=f"Delegation {token}", email=f"delegation@{token}.example")
+            ],
             "outreach.outreachaction": [action],
-            "outreach.actionreport": [ActionReport.objects.create(
-                action=action, link=f"https://{token}.example/post", name=f"Reporter {token}",
-                email=f"reporter@{token}.example",
-            )],
-            "accounts.representative": [Representative.objects.create(
-                user=UserFactory(email=f"claimant@{token}.example"), organization=organization,
-                claimed_name=f"Claimed {token}",
-            )],
+            "outreach.actionreport": [
+                ActionReport.objects.create(
+                    action=action,
+                    link=f"https://{token}.example/post",
+                    name=f"Reporter {token}",
+                    email=f"reporter@{token}.example",
+                )
+            ],
+            "accounts.representative": [
+                Representative.objects.create(
+                    user=UserFactory(email=f"claimant@{token}.example"),
+                    organization=organization,
+                    claimed_name=f"Claimed {token}",
+                )
+            ],
         },
     }
 
@@ -183,9 +209,10 @@ def url_of(view, model, *args):
 
 def snapshot(world):
     """Campaign A's rows as stored, and how many rows each admin's table holds."""
-    rows = {label: list(MODELS[label]._default_manager.filter(pk__in=[row.pk for row in objects]).order_by("pk")
-                        .values())
-            for label, objects in world["rows"].items()}
+    rows = {
+        label: list(MODELS[label]._default_manager.filter(pk__in=[row.pk for row in objects]).order_by("pk").values())
+        for label, objects in world["rows"].items()
+    }
     rows["press list of A"] = list(world["campaign"].press_contacts.order_by("pk").values_list("pk", flat=True))
     counts = {label: MODELS[label]._default_manager.count() for label in SCOPED}
     return rows, counts
@@ -214,8 +241,11 @@ def test_roles_cannot_open_what_holds_no_campaign_data(client, worlds, role):
         if label not in MODELS:
             continue
         response = client.get(url_of("changelist", MODELS[label]))
-        if role == "every permission, no campaign" and label in {"auth.group", "accounts.user",
-                                                                 "mailings.unsubscription"}:
+        if role == "every permission, no campaign" and label in {
+            "auth.group",
+            "accounts.user",
+            "mailings.unsubscription",
+        }:
             # Given these permissions one by one (not by a role), accounts and groups are theirs to see.
             assert response.status_code == 200, label
             continue
@@ -257,13 +287,17 @@ def test_staff_see_open_search_pick_and_act_on_nothing_of_another_campaign(clien
 
     # The admin's own pages (dashboard, versions, import, preview, send, duplicates, merge…) given A's ids.
     a_ids = {
-        "statement": world_a["statement"].pk, "campaign": world_a["campaign"].pk,
-        "first": a_rows[0].pk, "second": world_a["rows"]["signatories.individual"][0].pk,
+        "statement": world_a["statement"].pk,
+        "campaign": world_a["campaign"].pk,
+        "first": a_rows[0].pk,
+        "second": world_a["rows"]["signatories.individual"][0].pk,
     }
     for pattern in model_admin.get_urls():
         name = getattr(pattern, "name", None) or ""
-        if not name or any(name.endswith(f"_{view}") for view in ["changelist", "add", "change", "delete", "history",
-                                                                   "simple_history", "autocomplete"]):
+        if not name or any(
+            name.endswith(f"_{view}")
+            for view in ["changelist", "add", "change", "delete", "history", "simple_history", "autocomplete"]
+        ):
             continue
         converters = list(pattern.pattern.converters)
         try:
@@ -280,10 +314,15 @@ def test_staff_see_open_search_pick_and_act_on_nothing_of_another_campaign(clien
             if not (field.is_relation and field.concrete and field.related_model is model):
                 continue
             for term in ["", TOKEN_A]:
-                response = client.get(reverse("admin:autocomplete"), {
-                    "app_label": source._meta.app_label, "model_name": source._meta.model_name,
-                    "field_name": field.name, "term": term,
-                })
+                response = client.get(
+                    reverse("admin:autocomplete"),
+                    {
+                        "app_label": source._meta.app_label,
+                        "model_name": source._meta.model_name,
+                        "field_name": field.name,
+                        "term": term,
+                    },
+                )
                 if response.status_code == 200:
                     ids = {result["id"] for result in response.json()["results"]}
                     assert not ids & {str(row.pk) for row in a_rows}, ("autocomplete", source, field.name)
@@ -323,9 +362,10 @@ def test_a_campaign_manager_with_no_campaign_sees_no_contact_and_changes_none(cl
     sign_in(client, staff([CAMPAIGN_MANAGER]))
 
     listed = client.get(reverse("admin:signatories_contact_changelist")).content.decode()
-    client.post(reverse("admin:signatories_contact_change", args=[contact.pk]), {
-        "signatory": contact.signatory_id, "name": contact.name, "email": "attacker@evil.example", "language": "en",
-    })
+    client.post(
+        reverse("admin:signatories_contact_change", args=[contact.pk]),
+        {"signatory": contact.signatory_id, "name": contact.name, "email": "attacker@evil.example", "language": "en"},
+    )
 
     assert "0 contacts" in listed and f"contact@{TOKEN_A}.example" not in listed
     contact.refresh_from_db()
@@ -339,15 +379,17 @@ def test_forms_offer_no_row_of_another_campaign_even_typed_by_id(client, worlds)
     our_contact = world_b["rows"]["signatories.contact"][0]
     their_organization = world_a["rows"]["signatories.organization"][0]
 
-    response = client.post(reverse("admin:signatories_contact_change", args=[our_contact.pk]), {
-        "signatory": their_organization.pk, "name": our_contact.name, "email": our_contact.email, "language": "en",
-    })
+    response = client.post(
+        reverse("admin:signatories_contact_change", args=[our_contact.pk]),
+        {"signatory": their_organization.pk, "name": our_contact.name, "email": our_contact.email, "language": "en"},
+    )
 
     assert response.status_code == 200  # the form, back with its error
     our_contact.refresh_from_db()
     assert our_contact.signatory_id != their_organization.pk
-    sign_on_page = client.get(reverse("admin:signatories_signon_change",
-                                      args=[world_b["rows"]["signatories.signon"][0].pk])).content.decode()
+    sign_on_page = client.get(
+        reverse("admin:signatories_signon_change", args=[world_b["rows"]["signatories.signon"][0].pk])
+    ).content.decode()
     assert f"Tier {TOKEN_A}" not in sign_on_page and f"Tier {TOKEN_B}" in sign_on_page
 
 

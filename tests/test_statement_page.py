@@ -61,8 +61,7 @@ def test_statement_page_shows_text_concerns_and_ordered_demands(client, statemen
     ConcernFactory(statement=statement, position=0, text="Remains over-broad in scope")
     DemandFactory(statement=statement, position=2, text="Avoid endorsing any surveillance provision")
     DemandFactory(statement=statement, position=0, text="Narrow the scope of the whole Convention")
-    DemandFactory(statement=statement, position=1, text="Protect security researchers",
-                  status=Demand.Status.PARTLY_MET)
+    DemandFactory(statement=statement, position=1, text="Protect security researchers", status=Demand.Status.PARTLY_MET)
 
     page = client.get(statement.get_absolute_url()).content.decode()
     assert statement.title in page
@@ -72,16 +71,23 @@ def test_statement_page_shows_text_concerns_and_ordered_demands(client, statemen
     assert "Remains over-broad in scope" in page
     assert "Therefore, we call on all state delegations to:" in page
     demands = page.split("<ol>")[1].split("</ol>")[0]
-    assert (demands.index("Narrow the scope") < demands.index("Protect security researchers")
-            < demands.index("Avoid endorsing"))
+    assert (
+        demands.index("Narrow the scope")
+        < demands.index("Protect security researchers")
+        < demands.index("Avoid endorsing")
+    )
     assert "Partly met" in demands
     assert "Absent these minimum requirements" in page
 
 
 def test_each_demand_says_whom_it_is_addressed_to(client, statement):
     DemandFactory(statement=statement, position=0, text="Narrow the scope", addressed_to="all state delegations")
-    DemandFactory(statement=statement, position=1, text="Publish the negotiating texts",
-                  addressed_to="the Ad Hoc Committee's bureau")
+    DemandFactory(
+        statement=statement,
+        position=1,
+        text="Publish the negotiating texts",
+        addressed_to="the Ad Hoc Committee's bureau",
+    )
     DemandFactory(statement=statement, position=2, text="A demand to no one in particular", addressed_to="")
 
     page = client.get(statement.get_absolute_url()).content.decode()
@@ -144,36 +150,68 @@ def test_signatories_are_grouped_by_tier_then_individual_experts(client, stateme
     lead, supporting = statement.tiers.order_by("position")
     SignOnFactory(statement=statement, tier=supporting, signatory=OrganizationFactory(name="ActiveWatch"))
     SignOnFactory(statement=statement, tier=lead, signatory=OrganizationFactory(name="Access Now"))
-    SignOnFactory(statement=statement, tier=supporting, signatory=IndividualFactory(
-        name="Douwe Korff", title="Emeritus Professor of International Law",
-        affiliation="London Metropolitan University"))
+    SignOnFactory(
+        statement=statement,
+        tier=supporting,
+        signatory=IndividualFactory(
+            name="Douwe Korff",
+            title="Emeritus Professor of International Law",
+            affiliation="London Metropolitan University",
+        ),
+    )
 
     section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
-    assert (section.index("Submitted by NGOs registered under operative paragraphs 8 or 9")
-            < section.index("Access Now")
-            < section.index("Full list of signatories supporting the letter")
-            < section.index("ActiveWatch")
-            < section.index("Individual experts")
-            < section.index("Douwe Korff"))
+    assert (
+        section.index("Submitted by NGOs registered under operative paragraphs 8 or 9")
+        < section.index("Access Now")
+        < section.index("Full list of signatories supporting the letter")
+        < section.index("ActiveWatch")
+        < section.index("Individual experts")
+        < section.index("Douwe Korff")
+    )
     assert "Douwe Korff</span>, Emeritus Professor of International Law, London Metropolitan University" in section
 
 
 def test_signatories_sort_across_scripts_accents_and_case(client, statement):
-    names = ["Zeta Institute", "épicentre", "7amleh", "access now", "Épicentre Works", "Bytes for All",
-             "Électronique", "digitalreach", "DigitalReach Asia"]
+    names = [
+        "Zeta Institute",
+        "épicentre",
+        "7amleh",
+        "access now",
+        "Épicentre Works",
+        "Bytes for All",
+        "Électronique",
+        "digitalreach",
+        "DigitalReach Asia",
+    ]
     for name in names:
         SignOnFactory(statement=statement, signatory=OrganizationFactory(name=name))
     section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
-    positions = [section.index(f">{name}<") for name in
-                 ["7amleh", "access now", "Bytes for All", "digitalreach", "DigitalReach Asia", "Électronique",
-                  "épicentre", "Épicentre Works", "Zeta Institute"]]
+    positions = [
+        section.index(f">{name}<")
+        for name in [
+            "7amleh",
+            "access now",
+            "Bytes for All",
+            "digitalreach",
+            "DigitalReach Asia",
+            "Électronique",
+            "épicentre",
+            "Épicentre Works",
+            "Zeta Institute",
+        ]
+    ]
     assert positions == sorted(positions)
 
 
 def test_acronym_is_shown_in_brackets(client, statement):
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(
-        name="Association for Progressive Communications", acronym="APC"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Jinbonet (Korean Progressive Network Center)"))
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Association for Progressive Communications", acronym="APC"),
+    )
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Jinbonet (Korean Progressive Network Center)")
+    )
     section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
     assert "Association for Progressive Communications (APC)" in section
     assert "Jinbonet (Korean Progressive Network Center)" in section
@@ -182,8 +220,9 @@ def test_acronym_is_shown_in_brackets(client, statement):
 def test_counts_and_breakdown_by_country(client, statement):
     for country in ["DE", "DE", "BR", "KE"]:
         SignOnFactory(statement=statement, signatory=OrganizationFactory(country=country))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(country="BH"),
-                  listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY)
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(country="BH"), listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY
+    )
     SignOnFactory(statement=statement, signatory=OrganizationFactory(country="SY"), listing=SignOn.Listing.UNLISTED)
     SignOnFactory(statement=statement, signatory=IndividualFactory(country="CA"))
 
@@ -201,12 +240,22 @@ def test_counts_and_breakdown_by_country(client, statement):
 
 def test_only_confirmed_and_approved_sign_ons_are_listed(client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Shown Org"))
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Unconfirmed Org"),
-                  confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Pending Org"),
-                  moderation_state=SignOn.Moderation.PENDING)
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Rejected Org"),
-                  moderation_state=SignOn.Moderation.REJECTED)
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Unconfirmed Org"),
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Pending Org"),
+        moderation_state=SignOn.Moderation.PENDING,
+    )
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Rejected Org"),
+        moderation_state=SignOn.Moderation.REJECTED,
+    )
     page = client.get(statement.get_absolute_url()).content.decode()
     assert "Shown Org" in page
     for hidden in ["Unconfirmed Org", "Pending Org", "Rejected Org"]:
@@ -220,8 +269,11 @@ def test_sign_ons_after_publication_get_their_own_section(client, statement):
     statement.published_at = published_at
     statement.accepts_late_sign_ons = True
     statement.save()
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Early Org"),
-                  signed_at=published_at - datetime.timedelta(days=1))
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Early Org"),
+        signed_at=published_at - datetime.timedelta(days=1),
+    )
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Late Org"))
     section = signatory_section(client.get(statement.get_absolute_url()).content.decode())
     assert section.index("Early Org") < section.index("Signed after publication") < section.index("Late Org")
@@ -239,8 +291,7 @@ def make_signatories(statement, count):
             statement=statement,
             tier=lead if index % 10 == 0 else supporting,
             signatory=(IndividualFactory() if index % 7 == 0 else OrganizationFactory(country=countries[index % 8])),
-            listing=[SignOn.Listing.LISTED, SignOn.Listing.LISTED_WITHOUT_COUNTRY,
-                     SignOn.Listing.UNLISTED][index % 3],
+            listing=[SignOn.Listing.LISTED, SignOn.Listing.LISTED_WITHOUT_COUNTRY, SignOn.Listing.UNLISTED][index % 3],
         )
 
 
@@ -315,10 +366,12 @@ def test_passage_between_concerns_and_demands_keeps_its_place(client, statement)
     ConcernFactory(statement=statement, text="Remains over-broad in scope")
     DemandFactory(statement=statement, text="Narrow the scope of the whole Convention")
     page = client.get(statement.get_absolute_url()).content.decode()
-    assert (page.index("Remains over-broad in scope")
-            < page.index("should only move forward with <em>safeguards</em>")
-            < page.index("Narrow the scope of the whole Convention")
-            < page.index("Absent these minimum requirements"))
+    assert (
+        page.index("Remains over-broad in scope")
+        < page.index("should only move forward with <em>safeguards</em>")
+        < page.index("Narrow the scope of the whole Convention")
+        < page.index("Absent these minimum requirements")
+    )
 
 
 def test_a_statement_cannot_take_the_address_of_the_press_kit_or_the_actions(staff_client, statement):
@@ -344,8 +397,10 @@ def test_a_delivered_statement_says_when_and_to_whom_in_the_reader_s_language(cl
     statement.save()
 
     assert "Delivered to the Chair of the Ad Hoc Committee on Aug. 8, 2024." in client.get(url).content.decode()
-    assert "Entregada a la Presidencia del Comité Especial el 8 de agosto de 2024." in client.get(
-        "/es" + url).content.decode()
+    assert (
+        "Entregada a la Presidencia del Comité Especial el 8 de agosto de 2024."
+        in client.get("/es" + url).content.decode()
+    )
     statement.delivered_to_en = statement.delivered_to_es = ""
     statement.save()
     assert "Delivered on Aug. 8, 2024." in client.get(url).content.decode()
@@ -354,9 +409,16 @@ def test_a_delivered_statement_says_when_and_to_whom_in_the_reader_s_language(cl
 def test_staff_record_the_delivery_in_the_admin(admin_client, statement):
     from .test_statement_versions import save_in_admin
 
-    save_in_admin(admin_client, statement, delivered_at_0="2024-08-08", delivered_at_1="10:00:00",
-                  delivered_to_en="every state delegation")
+    save_in_admin(
+        admin_client,
+        statement,
+        delivered_at_0="2024-08-08",
+        delivered_at_1="10:00:00",
+        delivered_to_en="every state delegation",
+    )
 
     assert statement.delivered_at.date() == datetime.date(2024, 8, 8)
-    assert "Delivered to every state delegation on Aug. 8, 2024." in admin_client.get(
-        statement.get_absolute_url()).content.decode()
+    assert (
+        "Delivered to every state delegation on Aug. 8, 2024."
+        in admin_client.get(statement.get_absolute_url()).content.decode()
+    )

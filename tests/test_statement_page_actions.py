@@ -24,8 +24,9 @@ def statement(db):
     statement.save()
     for email, language in [("a@ngo.example", "en"), ("b@ngo.example", "en"), ("c@ngo.example", "fr")]:
         Invitation.objects.create(statement=statement, email=email, organization_name=email, language=language)
-    Invitation.objects.create(statement=statement, email="d@ngo.example", organization_name="Declined",
-                              declined_at=timezone.now())
+    Invitation.objects.create(
+        statement=statement, email="d@ngo.example", organization_name="Declined", declined_at=timezone.now()
+    )
     return statement
 
 
@@ -50,9 +51,7 @@ def test_a_campaign_manager_sees_the_buttons_on_the_statements_page(manager_clie
     assert "press “Lock the final text” at the top of this page" in page
 
 
-def test_staff_with_the_export_permission_see_the_full_export_and_get_this_statements_sign_ons(
-    admin_client, statement
-):
+def test_staff_with_the_export_permission_see_the_full_export_and_get_this_statements_sign_ons(admin_client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Ours Signatory Org"))
     SignOnFactory(statement=StatementFactory(), signatory=OrganizationFactory(name="Theirs Signatory Org"))
 
@@ -92,9 +91,7 @@ def test_the_lock_page_says_what_it_does_and_changes_nothing_until_confirmed(man
     assert not statement.is_text_locked
 
 
-def test_confirming_locks_the_final_text_and_returns_to_the_page_which_then_offers_to_unlock(
-    manager_client, statement
-):
+def test_confirming_locks_the_final_text_and_returns_to_the_page_which_then_offers_to_unlock(manager_client, statement):
     response = manager_client.post(url("text_lock", statement), {"do": "lock"}, follow=True)
 
     assert response.redirect_chain[-1][0] == url("change", statement)
@@ -137,13 +134,18 @@ def test_confirming_schedules_the_two_reminders_and_returns_to_the_page(manager_
     assert "2 reminders scheduled" in response.content.decode()
     reminders = Mailing.objects.filter(statement=statement, kind=Mailing.Kind.DEADLINE_REMINDER)
     assert sorted(statement.sign_on_deadline - reminder.scheduled_at for reminder in reminders) == [
-        datetime.timedelta(days=1), datetime.timedelta(days=7)]
+        datetime.timedelta(days=1),
+        datetime.timedelta(days=7),
+    ]
 
 
-@pytest.mark.parametrize("change, reason", [
-    ({"sign_on_deadline": None}, "Set the statement&#x27;s sign-on deadline first."),
-    ({"state": "closed"}, "The statement is closed: nobody can sign it any more."),
-])
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        ({"sign_on_deadline": None}, "Set the statement&#x27;s sign-on deadline first."),
+        ({"state": "closed"}, "The statement is closed: nobody can sign it any more."),
+    ],
+)
 def test_the_reminders_page_says_why_not_and_offers_no_button(manager_client, statement, change, reason):
     for field, value in change.items():
         setattr(statement, field, value)

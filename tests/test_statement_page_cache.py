@@ -29,8 +29,12 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def caches(settings):
     """A real cache (local memory, whatever REDIS_URL says), empty, and empty per-worker copies."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "statement-page-cache-tests"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "statement-page-cache-tests",
+        }
+    }
     cache.clear()
     statement_page._served.clear()
     yield
@@ -88,8 +92,10 @@ def test_with_the_production_bound_a_reader_sees_an_approval_within_a_second(
 
 def test_a_confirmed_sign_on_is_on_the_next_visit(client, statement):
     sign_on = SignOnFactory(
-        statement=statement, signatory=OrganizationFactory(name="Confirmed Just Now"),
-        confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None,
+        statement=statement,
+        signatory=OrganizationFactory(name="Confirmed Just Now"),
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
     )
     assert "Confirmed Just Now" not in signatory_list(client, statement)
 
@@ -146,8 +152,12 @@ def test_a_change_to_listed_without_country_hides_the_country_on_the_next_visit(
 def test_a_tier_granted_by_staff_is_on_the_next_visit(client, statement):
     submitted_by, full_list = statement.tiers.order_by("position")
     SignOnFactory(statement=statement, tier=full_list, signatory=OrganizationFactory(name="Other Supporter"))
-    sign_on = SignOnFactory(statement=statement, tier=full_list, requested_tier=submitted_by,
-                            signatory=OrganizationFactory(name="Lead Organization"))
+    sign_on = SignOnFactory(
+        statement=statement,
+        tier=full_list,
+        requested_tier=submitted_by,
+        signatory=OrganizationFactory(name="Lead Organization"),
+    )
     section = signatory_list(client, statement)
     assert section.index(full_list.name) < section.index("Lead Organization")
 
@@ -171,8 +181,9 @@ def test_a_deleted_sign_on_is_gone_on_the_next_visit(client, statement):
 
 def test_an_erased_signer_is_gone_on_the_next_visit(client, statement):
     expert = IndividualFactory(name="Dr. Ana Erased")
-    SignOnFactory(statement=statement, signatory=expert, contact=ContactFactory(signatory=expert,
-                                                                               email="ana@erased.example"))
+    SignOnFactory(
+        statement=statement, signatory=expert, contact=ContactFactory(signatory=expert, email="ana@erased.example")
+    )
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Signed Later"))
     assert "Dr. Ana Erased" in signatory_list(client, statement)
 
@@ -254,12 +265,17 @@ def test_each_language_has_its_own_list(client, statement):
 
 def test_unlisted_names_and_contact_details_are_never_cached(client, statement):
     hidden = OrganizationFactory(name="Unlisted Human Rights Defenders")
-    SignOnFactory(statement=statement, signatory=hidden, listing=SignOn.Listing.UNLISTED,
-                  contact=ContactFactory(signatory=hidden, email="defender@secret-mail.example"))
+    SignOnFactory(
+        statement=statement,
+        signatory=hidden,
+        listing=SignOn.Listing.UNLISTED,
+        contact=ContactFactory(signatory=hidden, email="defender@secret-mail.example"),
+    )
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Listed Partner"))
     pending(statement, "Pending Not Yet Public")
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Withdrawn Signatory"),
-                  withdrawn_at=timezone.now())
+    SignOnFactory(
+        statement=statement, signatory=OrganizationFactory(name="Withdrawn Signatory"), withdrawn_at=timezone.now()
+    )
 
     section = signatory_list(client, statement)
     signatory_list(client, statement, prefix="/fr")
@@ -269,8 +285,13 @@ def test_unlisted_names_and_contact_details_are_never_cached(client, statement):
     stored = [pickle.loads(value) for value in cache._cache.values()]
     assert stored
     everything = repr(stored) + repr([served.page.parts for served in statement_page._served.values()])
-    for private in ["Unlisted Human Rights Defenders", "defender@secret-mail.example", "Private Contact Person",
-                    "Pending Not Yet Public", "Withdrawn Signatory"]:
+    for private in [
+        "Unlisted Human Rights Defenders",
+        "defender@secret-mail.example",
+        "Private Contact Person",
+        "Pending Not Yet Public",
+        "Withdrawn Signatory",
+    ]:
         assert private not in everything
 
 
@@ -287,9 +308,14 @@ def test_each_visitor_gets_their_own_csrf_token_and_it_works(statement):
     response = first.post(
         f"{statement.get_absolute_url()}sign/",
         {
-            "csrfmiddlewaretoken": tokens[0], "kind": "organization", "organization-name": "Token Works Network",
-            "organization-contact_name": "Ana", "organization-contact_email": "ana@token.example.org",
-            "organization-listing": "listed", "organization-authorized": "on", "organization-consent": "on",
+            "csrfmiddlewaretoken": tokens[0],
+            "kind": "organization",
+            "organization-name": "Token Works Network",
+            "organization-contact_name": "Ana",
+            "organization-contact_email": "ana@token.example.org",
+            "organization-listing": "listed",
+            "organization-authorized": "on",
+            "organization-consent": "on",
             **spam_check_fields("organization"),
         },
     )
@@ -307,8 +333,10 @@ def test_a_draft_previewed_by_staff_is_never_shown_to_the_public(staff_client, s
 
 def test_the_page_still_renders_when_the_cache_is_down(client, statement):
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Still Listed"))
-    with mock.patch.object(cache, "get", side_effect=ConnectionError), \
-            mock.patch.object(cache, "set", side_effect=ConnectionError):
+    with (
+        mock.patch.object(cache, "get", side_effect=ConnectionError),
+        mock.patch.object(cache, "set", side_effect=ConnectionError),
+    ):
         assert "Still Listed" in signatory_list(client, statement)
 
 
@@ -335,18 +363,25 @@ def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed_with_a_workin
     token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     assert statement_page.CSRF_TOKEN_PLACEHOLDER not in page and FORM_STAMP_PLACEHOLDER not in page
     assert "Compressed Coalition 19" in page and "See all 60" in page
+
     # The same page as the uncompressed one, but for the visitor's own token and the forms' time stamps.
     def per_response_values_out(html):
         html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "TOKEN", html)
         return re.sub(r'(form_stamp"[^>]*value=")[^"]+"', r"\1STAMP", html)
+
     assert per_response_values_out(page) == per_response_values_out(plain)
 
     posted = browser.post(
         f"{statement.get_absolute_url()}sign/",
         {
-            "csrfmiddlewaretoken": token, "kind": "organization", "organization-name": "Gzip Readers Network",
-            "organization-contact_name": "Ana", "organization-contact_email": "ana@gzip.example.org",
-            "organization-listing": "listed", "organization-authorized": "on", "organization-consent": "on",
+            "csrfmiddlewaretoken": token,
+            "kind": "organization",
+            "organization-name": "Gzip Readers Network",
+            "organization-contact_name": "Ana",
+            "organization-contact_email": "ana@gzip.example.org",
+            "organization-listing": "listed",
+            "organization-authorized": "on",
+            "organization-consent": "on",
             **spam_check_fields("organization"),
         },
     )
@@ -362,8 +397,9 @@ def test_while_another_process_renders_a_change_readers_get_the_page_as_it_was(c
     services.approve(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
     with translation.override("en"):
         cache.add(f"statement-page:{statement.pk}:en:rendering", True, None)  # the other process
-    with mock.patch.object(statement_page, "render_statement_page", wraps=statement_page.render_statement_page) \
-            as renders:
+    with mock.patch.object(
+        statement_page, "render_statement_page", wraps=statement_page.render_statement_page
+    ) as renders:
         for _ in range(5):
             assert "Approved During The Rush" not in signatory_list(client, statement)
         assert renders.call_count == 0
@@ -382,8 +418,7 @@ def test_the_page_reads_only_what_its_version_covers(client, statement, settings
 
     DemandFactory(statement=statement, text="Narrow the scope")
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now", country="KE"))
-    SignOnFactory(statement=statement, signatory=IndividualFactory(name="Douwe Korff"),
-                  listing=SignOn.Listing.UNLISTED)
+    SignOnFactory(statement=statement, signatory=IndividualFactory(name="Douwe Korff"), listing=SignOn.Listing.UNLISTED)
     covered = {model._meta.db_table for model in statement_page.VERSIONED_MODELS}
     # Each of them moves the version when saved.
     assert covered >= {"campaigns_statement", "campaigns_campaign", "campaigns_demand", "signatories_signon"}
@@ -429,9 +464,12 @@ def test_a_page_out_of_date_is_rendered_by_the_worker_while_readers_get_the_prev
     assert "Approved During The Rush" not in signatory_list(client, statement)
     services.approve(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
 
-    with mock.patch.object(tasks.render_statement_page, "delay") as queued, \
-            mock.patch.object(statement_page, "render_statement_page", wraps=statement_page.render_statement_page) \
-            as renders:
+    with (
+        mock.patch.object(tasks.render_statement_page, "delay") as queued,
+        mock.patch.object(
+            statement_page, "render_statement_page", wraps=statement_page.render_statement_page
+        ) as renders,
+    ):
         for _ in range(5):
             assert "Approved During The Rush" not in signatory_list(client, statement)
     assert renders.call_count == 0

@@ -8,13 +8,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Demand, Statement, StatementVersion
-from campaigns.services import record_statement_version
 from mailings import services as mailing_services
 from mailings.models import Delivery, Mailing, Unsubscription, email_hash
 from signatories.models import SignOn
 from signatories.services import SignatoryDetails, submit_sign_on
 
-from .factories import ConcernFactory, ContactFactory, DemandFactory, SignOnFactory, StatementFactory
+from .factories import ContactFactory, DemandFactory, SignOnFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,23 +21,42 @@ pytestmark = pytest.mark.django_db
 def change_form_data(statement, **changes):
     """What the admin change form posts for ``statement``, with its concerns and demands unchanged."""
     data = {
-        "campaign": statement.campaign_id, "title": statement.title, "slug": statement.slug,
-        "language": statement.language, "position": statement.position, "summary": statement.summary,
-        "body": statement.body, "concerns_intro": statement.concerns_intro,
-        "before_demands": statement.before_demands, "demands_intro": statement.demands_intro,
-        "closing": statement.closing, "state": statement.state, "requires_approval": "on",
-        "tiers-TOTAL_FORMS": 0, "tiers-INITIAL_FORMS": 0,
+        "campaign": statement.campaign_id,
+        "title": statement.title,
+        "slug": statement.slug,
+        "language": statement.language,
+        "position": statement.position,
+        "summary": statement.summary,
+        "body": statement.body,
+        "concerns_intro": statement.concerns_intro,
+        "before_demands": statement.before_demands,
+        "demands_intro": statement.demands_intro,
+        "closing": statement.closing,
+        "state": statement.state,
+        "requires_approval": "on",
+        "tiers-TOTAL_FORMS": 0,
+        "tiers-INITIAL_FORMS": 0,
     }
     for prefix in ("concerns", "demands"):
         rows = list(getattr(statement, prefix).all()) if statement.pk else []
         data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = len(rows)
         for index, row in enumerate(rows):
-            data.update({f"{prefix}-{index}-id": row.pk, f"{prefix}-{index}-statement": statement.pk,
-                         f"{prefix}-{index}-position": row.position, f"{prefix}-{index}-text": row.text})
+            data.update(
+                {
+                    f"{prefix}-{index}-id": row.pk,
+                    f"{prefix}-{index}-statement": statement.pk,
+                    f"{prefix}-{index}-position": row.position,
+                    f"{prefix}-{index}-text": row.text,
+                }
+            )
             if prefix == "demands":
-                data.update({f"{prefix}-{index}-status": row.status,
-                             f"{prefix}-{index}-addressed_to": row.addressed_to,
-                             f"{prefix}-{index}-status_note": row.status_note})
+                data.update(
+                    {
+                        f"{prefix}-{index}-status": row.status,
+                        f"{prefix}-{index}-addressed_to": row.addressed_to,
+                        f"{prefix}-{index}-status_note": row.status_note,
+                    }
+                )
     data.update(changes)
     # The admin edits each text per language (django-modeltranslation): these are the original's.
     language = statement.language or "en"
@@ -49,8 +67,16 @@ def change_form_data(statement, **changes):
 
 
 TRANSLATED_FIELDS = {
-    "title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing",
-    "text", "addressed_to", "status_note",
+    "title",
+    "summary",
+    "body",
+    "concerns_intro",
+    "before_demands",
+    "demands_intro",
+    "closing",
+    "text",
+    "addressed_to",
+    "status_note",
 }
 
 
@@ -61,15 +87,6 @@ def save_in_admin(client, statement, **changes):
     assert response.status_code == 302, response.context["adminform"].form.errors
     statement.refresh_from_db()
     return response
-
-
-@pytest.fixture
-def signed_statement(statement):
-    ConcernFactory(statement=statement, text="Its scope covers any crime committed with a computer.")
-    DemandFactory(statement=statement, text="Narrow the scope to cyber-dependent crimes.",
-                  addressed_to="all state delegations")
-    record_statement_version(statement=statement)
-    return statement
 
 
 def test_editing_the_body_of_an_open_statement_creates_version_2(admin_client, signed_statement):
@@ -129,7 +146,8 @@ def test_a_new_sign_on_records_the_version_it_signed(signed_statement, admin_cli
     result = submit_sign_on(
         statement=signed_statement,
         details=SignatoryDetails(kind="organization", name="Derechos Digitales", email="info@dd.example"),
-        listing=SignOn.Listing.LISTED, consent_version="2026-11-23",
+        listing=SignOn.Listing.LISTED,
+        consent_version="2026-11-23",
     )
 
     assert result.sign_on.statement_version == 2
@@ -145,8 +163,11 @@ def test_version_numbers_are_unique_per_statement(signed_statement):
 
 
 def test_staff_see_a_word_diff_between_versions(admin_client, signed_statement):
-    save_in_admin(admin_client, signed_statement,
-                  body="We, the undersigned organizations, urge the state delegations to reject it.")
+    save_in_admin(
+        admin_client,
+        signed_statement,
+        body="We, the undersigned organizations, urge the state delegations to reject it.",
+    )
 
     response = admin_client.get(reverse("admin:campaigns_statement_versions", args=[signed_statement.pk]))
 
@@ -218,7 +239,8 @@ def test_signers_of_earlier_versions_are_emailed_once_through_a_mailing(
     mailing_services.dispatch_due_mailings()  # a second run of the periodic task sends nothing twice
 
     assert sorted(address for message in mailoutbox for address in message.to) == [
-        "old@example.org", "unlisted@example.org",
+        "old@example.org",
+        "unlisted@example.org",
     ]
     message = next(message for message in mailoutbox if message.to == ["old@example.org"])
     assert "version 2" in message.body

@@ -45,25 +45,35 @@ def test_the_import_and_the_form_give_one_answer(text, message):
     assert message in validators.plain_text_problem(text)
 
 
-@pytest.mark.parametrize("text", [
-    "Amnesty International", "Électronique & Libertés", "7amleh – Arab Center", "Fundación 5 > 4",
-    "حقوق\u200cبشر",  # Persian is spelled with the zero-width non-joiner
-    "ക്\u200dരിയ",  # Malayalam, a zero-width joiner after a virama
-    "\u182d\u1821\u1837\u180e\u1821",  # Mongolian, with its vowel separator
-    "Đorđe Petrović", "Ассоциация «Интернет»",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Amnesty International",
+        "Électronique & Libertés",
+        "7amleh – Arab Center",
+        "Fundación 5 > 4",
+        "حقوق\u200cبشر",  # Persian is spelled with the zero-width non-joiner
+        "ക്\u200dരിയ",  # Malayalam, a zero-width joiner after a virama
+        "\u182d\u1821\u1837\u180e\u1821",  # Mongolian, with its vowel separator
+        "Đorđe Petrović",
+        "Ассоциация «Интернет»",
+    ],
+)
 def test_names_in_every_script_pass(text):
     assert validators.plain_text_problem(text) is None
 
 
-@pytest.mark.parametrize("field, text, message", [
-    ("name", "Amnesty\u200bInternational", INVISIBLE),
-    ("name", "\u202eLanoitanretnI", DIRECTION),
-    ("acronym", "A\u200bI", INVISIBLE),
-    ("name", '=HYPERLINK("http://evil.example","click")', FORMULA),
-    ("name", "@SUM(1+1)", FORMULA),
-    ("contact_name", "<b>María</b>", MARKUP),
-])
+@pytest.mark.parametrize(
+    "field, text, message",
+    [
+        ("name", "Amnesty\u200bInternational", INVISIBLE),
+        ("name", "\u202eLanoitanretnI", DIRECTION),
+        ("acronym", "A\u200bI", INVISIBLE),
+        ("name", '=HYPERLINK("http://evil.example","click")', FORMULA),
+        ("name", "@SUM(1+1)", FORMULA),
+        ("contact_name", "<b>María</b>", MARKUP),
+    ],
+)
 def test_the_organization_form_refuses_it_and_keeps_what_was_typed(
     client, statement, django_capture_on_commit_callbacks, field, text, message
 ):
@@ -77,12 +87,15 @@ def test_the_organization_form_refuses_it_and_keeps_what_was_typed(
     assert SignOn.objects.count() == 0
 
 
-@pytest.mark.parametrize("field, text, message", [
-    ("name", "Valerie\u200b Steeves", INVISIBLE),
-    ("title", "Professor\u202e", DIRECTION),
-    ("affiliation", "-University of Ottawa", FORMULA),
-    ("title", "<script>alert(1)</script>", MARKUP),
-])
+@pytest.mark.parametrize(
+    "field, text, message",
+    [
+        ("name", "Valerie\u200b Steeves", INVISIBLE),
+        ("title", "Professor\u202e", DIRECTION),
+        ("affiliation", "-University of Ottawa", FORMULA),
+        ("title", "<script>alert(1)</script>", MARKUP),
+    ],
+)
 def test_the_individual_form_refuses_it(client, statement, django_capture_on_commit_callbacks, field, text, message):
     response = sign(client, statement, individual_post(**{field: text}), django_capture_on_commit_callbacks)
 
@@ -91,7 +104,9 @@ def test_the_individual_form_refuses_it(client, statement, django_capture_on_com
     assert SignOn.objects.count() == 0
 
 
-@pytest.mark.parametrize("name, message", [("Amnesty\u200bInternational", INVISIBLE), ("\u202eLanoitanretnI", DIRECTION)])
+@pytest.mark.parametrize(
+    "name, message", [("Amnesty\u200bInternational", INVISIBLE), ("\u202eLanoitanretnI", DIRECTION)]
+)
 def test_the_import_refuses_invisible_characters_as_a_row_error(admin_client, statement, name, message):
     response = preview(admin_client, statement, csv_file([form_service_row(name, "x@example.org")]))
 
@@ -100,10 +115,15 @@ def test_the_import_refuses_invisible_characters_as_a_row_error(admin_client, st
     assert message in text
 
 
-@pytest.mark.parametrize("field, value", [
-    ("name", "Amnesty\u200bInternational"), ("acronym", "A\u2066I"), ("title", "Prof\u200b"),
-    ("affiliation", "\u202eUniversity"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("name", "Amnesty\u200bInternational"),
+        ("acronym", "A\u2066I"),
+        ("title", "Prof\u200b"),
+        ("affiliation", "\u202eUniversity"),
+    ],
+)
 def test_the_model_refuses_invisible_characters_whichever_form_saves_it(field, value):
     signatory = Signatory(**{"kind": Signatory.Kind.INDIVIDUAL, "name": "Valerie Steeves", field: value})
     with pytest.raises(ValidationError) as refused:
@@ -115,7 +135,8 @@ def test_the_organization_admin_form_says_why(admin_user):
     request = RequestFactory().post("/")
     request.user = admin_user
     form_class = admin.site._registry[Organization].get_form(request)
-    form = form_class(data={"name": "Amnesty\u200bInternational", "acronym": "", "country": "", "website": "",
-                            "accreditation": ""})
+    form = form_class(
+        data={"name": "Amnesty\u200bInternational", "acronym": "", "country": "", "website": "", "accreditation": ""}
+    )
     assert not form.is_valid()
     assert INVISIBLE in " ".join(form.errors["name"])

@@ -47,7 +47,11 @@ SETTINGS_FILE = Path(__file__).resolve().parent.parent / "advocacy" / "settings.
 SIGN_ON_BOUND_SECONDS = 2.5
 SMTP_TIMEOUT_SECONDS = 1.0
 TIMEOUT_VARIABLES = (
-    "REDIS_CONNECT_TIMEOUT", "REDIS_SOCKET_TIMEOUT", "REDIS_OUTAGE_PAUSE_SECONDS", "EMAIL_TIMEOUT", "EMAIL_URL",
+    "REDIS_CONNECT_TIMEOUT",
+    "REDIS_SOCKET_TIMEOUT",
+    "REDIS_OUTAGE_PAUSE_SECONDS",
+    "EMAIL_TIMEOUT",
+    "EMAIL_URL",
     "DATABASE_CONNECT_TIMEOUT",
 )
 
@@ -99,7 +103,8 @@ class PausableRedis:
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process = subprocess.Popen(
             [REDIS_SERVER_PATH, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
 
     def wait_until_up(self):
@@ -150,10 +155,16 @@ def redis_services(private_redis, settings):
     """This process's cache and broker are the private Redis, configured as under REDIS_URL."""
     configured = settings_module_with(REDIS_URL=private_redis.url)
     settings.CACHES = configured.CACHES  # Django drops its cache connections when CACHES changes
-    saved = {name: celery_app.conf[name] for name in (
-        "broker_url", "broker_transport_options", "broker_connection_timeout", "task_publish_retry_policy",
-        "task_always_eager",
-    )}
+    saved = {
+        name: celery_app.conf[name]
+        for name in (
+            "broker_url",
+            "broker_transport_options",
+            "broker_connection_timeout",
+            "task_publish_retry_policy",
+            "task_always_eager",
+        )
+    }
     celery_app.conf.update(
         broker_url=configured.CELERY_BROKER_URL,
         broker_transport_options=configured.CELERY_BROKER_TRANSPORT_OPTIONS,
@@ -179,8 +190,11 @@ def test_redis_and_smtp_timeouts_are_set_and_read_from_the_environment():
     assert configured.EMAIL_TIMEOUT == 10.0
 
     configured = settings_module_with(
-        REDIS_URL="rediss://cache.example.org:6380/1", REDIS_CONNECT_TIMEOUT="0.5", REDIS_SOCKET_TIMEOUT="2",
-        EMAIL_URL="smtp://mail.example.org:587", EMAIL_TIMEOUT="30",
+        REDIS_URL="rediss://cache.example.org:6380/1",
+        REDIS_CONNECT_TIMEOUT="0.5",
+        REDIS_SOCKET_TIMEOUT="2",
+        EMAIL_URL="smtp://mail.example.org:587",
+        EMAIL_TIMEOUT="30",
     )
     options = configured.CACHES["default"]["OPTIONS"]
     assert (options["socket_connect_timeout"], options["socket_timeout"]) == (0.5, 2.0)
@@ -264,8 +278,12 @@ def test_a_sign_on_answers_within_two_seconds_with_redis_silent_and_is_saved(red
     TierFactory(statement=statement)
     client = Client(raise_request_exception=False)
     # A running site: its code loaded, connections to the cache and the broker open.
-    response = client.post(sign_url(statement), organization_post(
-        name="Organization signing before Redis hung", website="", contact_email="before@example.org"))
+    response = client.post(
+        sign_url(statement),
+        organization_post(
+            name="Organization signing before Redis hung", website="", contact_email="before@example.org"
+        ),
+    )
     assert response.status_code == 302
     redis_services.pause()
 
@@ -273,9 +291,14 @@ def test_a_sign_on_answers_within_two_seconds_with_redis_silent_and_is_saved(red
     for index in range(2):
         started = time.monotonic()
         with no_longer_than(30):
-            response = client.post(sign_url(statement), organization_post(
-                name=f"Organization signing while Redis is hung {index}", website="",
-                contact_email=f"contact{index}@example.org"))
+            response = client.post(
+                sign_url(statement),
+                organization_post(
+                    name=f"Organization signing while Redis is hung {index}",
+                    website="",
+                    contact_email=f"contact{index}@example.org",
+                ),
+            )
         timings.append(time.monotonic() - started)
         assert response.status_code == 302, response.content.decode()[:2000]
     print(f"sign-on POST with Redis silent: {timings[0]:.2f} s, then {timings[1]:.2f} s")
@@ -314,9 +337,7 @@ def silent_smtp_server(settings):
 
 
 @pytest.mark.django_db
-def test_a_mailing_to_a_silent_smtp_server_pauses_within_the_timeout_and_keeps_its_deliveries(
-    silent_smtp_server,
-):
+def test_a_mailing_to_a_silent_smtp_server_pauses_within_the_timeout_and_keeps_its_deliveries(silent_smtp_server):
     statement = StatementFactory()
     Invitation.objects.create(statement=statement, email="contact@org.example.org", organization_name="Org")
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invitation")
@@ -339,7 +360,7 @@ def test_a_mailing_to_a_silent_smtp_server_pauses_within_the_timeout_and_keeps_i
 
 @pytest.mark.django_db
 def test_a_confirmation_email_to_a_silent_smtp_server_fails_within_the_timeout_to_be_retried(
-    silent_smtp_server, statement,
+    silent_smtp_server, statement
 ):
     # Within the test's transaction the sign-on's on-commit hand-over to the worker never runs.
     Client().post(sign_url(statement), organization_post(website=""))

@@ -22,7 +22,12 @@ LANGUAGES = ["en", "es", "fr", "pt", "ar"]
 
 
 def empty_translations(model, fields):
-    return {f"{field}_{code}": None for field in fields for code in LANGUAGES if model._meta.get_field(f"{field}_{code}").null}
+    return {
+        f"{field}_{code}": None
+        for field in fields
+        for code in LANGUAGES
+        if model._meta.get_field(f"{field}_{code}").null
+    }
 
 
 def test_existing_texts_become_the_version_in_their_original_language():
@@ -34,21 +39,34 @@ def test_existing_texts_become_the_version_in_their_original_language():
     Campaign, Statement = then.get_model("campaigns", "Campaign"), then.get_model("campaigns", "Statement")
     Demand, Concern, Tier = (then.get_model("campaigns", name) for name in ("Demand", "Concern", "Tier"))
     # The rows as they stood before the migration: texts in the base columns only.
-    Campaign.objects.update(name="UN Cybercrime Convention", description_html="<p>Text</p>",
-                            **empty_translations(Campaign, migration.CAMPAIGN_FIELDS))
-    Statement.objects.update(title="Declaración", summary="Resumen", body_html="<p>Cuerpo</p>",
-                             demands_intro="Pedimos:", **empty_translations(Statement, migration.STATEMENT_FIELDS))
-    Demand.objects.update(text="Limiten el alcance", addressed_to="los Estados",
-                          **empty_translations(Demand, ["text", "addressed_to", "status_note"]))
+    Campaign.objects.update(
+        name="UN Cybercrime Convention",
+        description_html="<p>Text</p>",
+        **empty_translations(Campaign, migration.CAMPAIGN_FIELDS),
+    )
+    Statement.objects.update(
+        title="Declaración",
+        summary="Resumen",
+        body_html="<p>Cuerpo</p>",
+        demands_intro="Pedimos:",
+        **empty_translations(Statement, migration.STATEMENT_FIELDS),
+    )
+    Demand.objects.update(
+        text="Limiten el alcance",
+        addressed_to="los Estados",
+        **empty_translations(Demand, ["text", "addressed_to", "status_note"]),
+    )
     Concern.objects.update(text="Alcance excesivo", **empty_translations(Concern, ["text"]))
-    Tier.objects.create(statement_id=statement.pk, name="Firmantes", position=9,
-                        **empty_translations(Tier, ["name"]))
+    Tier.objects.create(statement_id=statement.pk, name="Firmantes", position=9, **empty_translations(Tier, ["name"]))
 
     migration.copy_texts_to_their_language(then, schema_editor=None)
 
     statement = Statement.objects.get(pk=statement.pk)
     assert (statement.title_es, statement.summary_es, statement.body_html_es, statement.demands_intro_es) == (
-        "Declaración", "Resumen", "<p>Cuerpo</p>", "Pedimos:"
+        "Declaración",
+        "Resumen",
+        "<p>Cuerpo</p>",
+        "Pedimos:",
     )
     assert statement.title_en is None  # not copied into a language it is not written in
     demand = Demand.objects.get(statement_id=statement.pk)

@@ -42,8 +42,11 @@ def test_already_signed_submissions_leave_the_organizations_contacts_unchanged(
 ):
     before = contacts_of(listed_organization)
     for n in range(3):
-        variant = organization_post(name=["Derechos Digitales", "DERECHOS DIGITALES", "derechos digitales"][n],
-                                    contact_email=f"stranger{n}@webmail.example", contact_name="Someone")
+        variant = organization_post(
+            name=["Derechos Digitales", "DERECHOS DIGITALES", "derechos digitales"][n],
+            contact_email=f"stranger{n}@webmail.example",
+            contact_name="Someone",
+        )
         response = sign(client, statement, variant, django_capture_on_commit_callbacks)
         assert "has already signed this statement" in response.content.decode()
 
@@ -88,9 +91,14 @@ def test_a_first_sign_on_becomes_the_organizations_contact_only_once_confirmed(
 def test_confirming_with_an_address_the_organization_already_has_reuses_its_contact(statement):
     organization = OrganizationFactory()
     known = ContactFactory(signatory=organization, email="Maria@Example.org")
-    sign_on = SignOnFactory(statement=statement, signatory=organization, contact=None,
-                            confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None,
-                            pending_email="maria@example.org")
+    sign_on = SignOnFactory(
+        statement=statement,
+        signatory=organization,
+        contact=None,
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+        pending_email="maria@example.org",
+    )
 
     services.confirm_sign_on(token=services.make_confirmation_token(sign_on))
 
@@ -128,8 +136,14 @@ def test_erasure_from_the_private_link_removes_the_unconfirmed_address_and_its_s
 
 def test_erasure_by_address_finds_the_address_waiting_on_a_sign_on(statement):
     organization = OrganizationFactory()
-    SignOnFactory(statement=statement, signatory=organization, contact=None, pending_email=STRANGER,
-                  confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
+    SignOnFactory(
+        statement=statement,
+        signatory=organization,
+        contact=None,
+        pending_email=STRANGER,
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+    )
 
     record = privacy_services.erase_signer(email=STRANGER.upper())
 
@@ -138,8 +152,14 @@ def test_erasure_by_address_finds_the_address_waiting_on_a_sign_on(statement):
 
 
 def test_retention_erases_addresses_never_confirmed(statement):
-    SignOnFactory(statement=statement, contact=None, pending_email=STRANGER, pending_contact_name="Someone",
-                  confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
+    SignOnFactory(
+        statement=statement,
+        contact=None,
+        pending_email=STRANGER,
+        pending_contact_name="Someone",
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+    )
     campaign = statement.campaign
     campaign.closed_at = timezone.now() - timezone.timedelta(days=campaign.retention_days + 1)
     campaign.save()
@@ -155,8 +175,14 @@ def test_an_invitee_who_signed_with_the_invited_address_counts_as_signed_before_
     from mailings.models import Invitation
 
     Invitation.objects.create(statement=statement, email="Maria@Example.org", organization_name="Derechos Digitales")
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(), contact=None, pending_email="maria@example.org",
-                  confirmation_state=SignOn.Confirmation.UNCONFIRMED, confirmed_at=None)
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(),
+        contact=None,
+        pending_email="maria@example.org",
+        confirmation_state=SignOn.Confirmation.UNCONFIRMED,
+        confirmed_at=None,
+    )
 
     assert mailing_services.invitation_summary(statement)["signed"] == 1
     assert not mailing_services._invitees_awaiting_answer(statement).exists()  # no reminder to sign

@@ -90,9 +90,7 @@ def test_typing_the_address_the_expired_link_was_for_unsubscribes_it(client, mai
     assert mailoutbox == []
 
 
-def test_another_known_address_gets_a_fresh_link_and_the_answer_reveals_nothing(
-    client, campaign_recipient, mailoutbox
-):
+def test_another_known_address_gets_a_fresh_link_and_the_answer_reveals_nothing(client, campaign_recipient, mailoutbox):
     url = unsubscribe_url(token_made(2 * YEAR, "someone.else@example.org"))
 
     known = client.post(url, {"unsubscribe-email": campaign_recipient})

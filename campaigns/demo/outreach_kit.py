@@ -23,7 +23,12 @@ from presskit.models import PressKitItem
 DEMO_TARGETS = [
     ("CL", Target.Kind.STATE_DELEGATION, "Delegation of Chile to the Ad Hoc Committee on Cybercrime", "delegation.cl"),
     ("CL", Target.Kind.MINISTRY, "Ministry of Foreign Affairs of Chile, Human Rights Division", "minrel.cl"),
-    ("AR", Target.Kind.STATE_DELEGATION, "Delegation of Argentina to the Ad Hoc Committee on Cybercrime", "delegation.ar"),
+    (
+        "AR",
+        Target.Kind.STATE_DELEGATION,
+        "Delegation of Argentina to the Ad Hoc Committee on Cybercrime",
+        "delegation.ar",
+    ),
     ("DE", Target.Kind.PERMANENT_MISSION, "Permanent Mission of Germany to the United Nations in Vienna", "mission.de"),
     ("KE", Target.Kind.STATE_DELEGATION, "Delegation of Kenya to the Ad Hoc Committee on Cybercrime", "delegation.ke"),
     ("MX", Target.Kind.PARLIAMENTARIAN, "Senate Committee on Foreign Affairs of Mexico", "senado.mx"),
@@ -67,7 +72,9 @@ def load_outreach_kit(campaign, statement, actions, joint):
     """Create what is missing of the demo's targets, actions and press kit; leaves existing rows alone."""
     for position, (country, kind, name, domain) in enumerate(DEMO_TARGETS):
         Target.objects.get_or_create(
-            campaign=campaign, country=country, name=name,
+            campaign=campaign,
+            country=country,
+            name=name,
             defaults={"kind": kind, "email": f"contact@{domain}.example.org", "position": position},
         )
     publish, representatives, media, other = actions.actions[:4]
@@ -75,63 +82,111 @@ def load_outreach_kit(campaign, statement, actions, joint):
         "The UN cybercrime treaty lacks human rights safeguards. Over 100 organizations call on "
         "states to fix it or reject it:"
     )
-    for position, (slug, kind, title, instructions, extra) in enumerate([
-        ("contact-your-representative", OutreachAction.Kind.CONTACT_REPRESENTATIVE,
-         "Contact your representatives", representatives,
-         {"letter_subject": "Please defend human rights in the UN Cybercrime Convention"}),
-        ("publish-on-your-website", OutreachAction.Kind.PUBLISH_WEBSITE,
-         "Publish on your website or blog", publish, {"social_message": share_message}),
-        ("post-on-social-media", OutreachAction.Kind.SOCIAL_POST,
-         "Post on social media", _with_press_kit_link(actions.resources[0], campaign),
-         {"social_message": share_message}),
-        ("contact-the-media", OutreachAction.Kind.CONTACT_MEDIA, "Contact the media", media,
-         {"social_message": share_message}),
-        # The page asks for email about what people did: the report form does that now.
-        ("something-else", OutreachAction.Kind.OTHER, "Any other idea",
-         other.split(" Write to us at")[0], {}),
-    ]):
+    for position, (slug, kind, title, instructions, extra) in enumerate(
+        [
+            (
+                "contact-your-representative",
+                OutreachAction.Kind.CONTACT_REPRESENTATIVE,
+                "Contact your representatives",
+                representatives,
+                {"letter_subject": "Please defend human rights in the UN Cybercrime Convention"},
+            ),
+            (
+                "publish-on-your-website",
+                OutreachAction.Kind.PUBLISH_WEBSITE,
+                "Publish on your website or blog",
+                publish,
+                {"social_message": share_message},
+            ),
+            (
+                "post-on-social-media",
+                OutreachAction.Kind.SOCIAL_POST,
+                "Post on social media",
+                _with_press_kit_link(actions.resources[0], campaign),
+                {"social_message": share_message},
+            ),
+            (
+                "contact-the-media",
+                OutreachAction.Kind.CONTACT_MEDIA,
+                "Contact the media",
+                media,
+                {"social_message": share_message},
+            ),
+            # The page asks for email about what people did: the report form does that now.
+            ("something-else", OutreachAction.Kind.OTHER, "Any other idea", other.split(" Write to us at")[0], {}),
+        ]
+    ):
         OutreachAction.objects.get_or_create(
-            campaign=campaign, slug=slug,
-            defaults={"kind": kind, "title": title, "instructions": instructions, "statement": statement,
-                      "position": position, **extra},
+            campaign=campaign,
+            slug=slug,
+            defaults={
+                "kind": kind,
+                "title": title,
+                "instructions": instructions,
+                "statement": statement,
+                "position": position,
+                **extra,
+            },
         )
 
     if PressKitItem.objects.filter(campaign=campaign).exists():
         return
     demands = "\n".join(f"{n}. {text}" for n, text in enumerate(joint.demands, start=1))
     PressKitItem.objects.create(
-        campaign=campaign, statement=statement, language="en", kind=PressKitItem.Kind.PRESS_RELEASE, position=0,
+        campaign=campaign,
+        statement=statement,
+        language="en",
+        kind=PressKitItem.Kind.PRESS_RELEASE,
+        position=0,
         title="Over 100 organizations call on states to reject the draft UN Cybercrime Convention",
         body=f"{joint.summary}\n\n{joint.demands_intro}\n\n{demands}\n\n"
-             # Absolute, and an autolink: the release leaves the site (downloaded, pasted into an
-             # email to an editor), where a path like /campaigns/… leads nowhere.
-             f"The full statement and its signatories: <{settings.SITE_URL}{statement.get_absolute_url()}>",
+        # Absolute, and an autolink: the release leaves the site (downloaded, pasted into an
+        # email to an editor), where a path like /campaigns/… leads nowhere.
+        f"The full statement and its signatories: <{settings.SITE_URL}{statement.get_absolute_url()}>",
     )
     for position, text in enumerate(actions.concerns + actions.requirements):
         PressKitItem.objects.create(
-            campaign=campaign, language="en", kind=PressKitItem.Kind.SOCIAL_MESSAGE, position=position,
-            title=f"Message {position + 1}", body=text,
+            campaign=campaign,
+            language="en",
+            kind=PressKitItem.Kind.SOCIAL_MESSAGE,
+            position=position,
+            title=f"Message {position + 1}",
+            body=text,
         )
     PressKitItem.objects.create(
-        campaign=campaign, language="es", kind=PressKitItem.Kind.SOCIAL_MESSAGE, title="Mensaje 1",
+        campaign=campaign,
+        language="es",
+        kind=PressKitItem.Kind.SOCIAL_MESSAGE,
+        title="Mensaje 1",
         body=SOCIAL_MESSAGE_ES,
     )
     card = PressKitItem(
-        campaign=campaign, language="en", kind=PressKitItem.Kind.IMAGE, title="Social-media card",
-        alt_text=f"White text on blue: “{actions.heading}”", credit="Coalition campaigns demo, CC BY 4.0",
+        campaign=campaign,
+        language="en",
+        kind=PressKitItem.Kind.IMAGE,
+        title="Social-media card",
+        alt_text=f"White text on blue: “{actions.heading}”",
+        credit="Coalition campaigns demo, CC BY 4.0",
     )
     card.file.save("social-card.png", ContentFile(social_card_png(actions.heading)), save=False)
     card.save()
     reading = [line for line in actions.resources if ":" in line and not line.startswith("Do you")]
     document = PressKitItem(
-        campaign=campaign, language="en", kind=PressKitItem.Kind.DOCUMENT, title="Reading list",
+        campaign=campaign,
+        language="en",
+        kind=PressKitItem.Kind.DOCUMENT,
+        title="Reading list",
         body="Studies, columns and submissions on the Convention.",
     )
     document.file.save("reading-list.txt", ContentFile(("\n".join(reading) + "\n").encode()), save=False)
     document.save()
     # Shows the embargo at work: invisible to the public for a month, visible through a preview link.
     PressKitItem.objects.create(
-        campaign=campaign, statement=statement, language="en", kind=PressKitItem.Kind.PRESS_RELEASE, position=1,
+        campaign=campaign,
+        statement=statement,
+        language="en",
+        kind=PressKitItem.Kind.PRESS_RELEASE,
+        position=1,
         title="Embargoed: reaction to the final vote",
         body="Civil society reacts to the vote on the Convention. (Demo of an embargoed item.)",
         embargo_until=timezone.now() + timedelta(days=30),

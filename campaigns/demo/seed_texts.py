@@ -115,7 +115,8 @@ def parse_joint_statement(path: Path | str | None = None, *, individual_names=IN
     submitted_at = _index_of_heading(lines, SUBMITTED_BY_HEADING)
     supporting_at = _index_of_heading(lines, SUPPORTING_HEADING, start=submitted_at + 1)
     list_intros = [
-        i for i, line in enumerate(lines[:submitted_at])
+        i
+        for i, line in enumerate(lines[:submitted_at])
         if line.endswith(":") and _next_non_blank(lines, i + 1).startswith("-")
     ]
     if len(list_intros) != 2:
@@ -255,8 +256,12 @@ def parse_campaign_actions(path: Path | str | None = None) -> CampaignActions:
     if len(actions) < 4 or len(lists) < 2:
         raise SeedFormatError("Expected four actions after the call to action, and two lists before it.")
     return CampaignActions(
-        heading=heading, intro=intro, actions=tuple(actions), resources=tuple(resources),
-        concerns=tuple(lists[0]), requirements=tuple(lists[1]),
+        heading=heading,
+        intro=intro,
+        actions=tuple(actions),
+        resources=tuple(resources),
+        concerns=tuple(lists[0]),
+        requirements=tuple(lists[1]),
     )
 
 

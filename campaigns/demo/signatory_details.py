@@ -28,7 +28,8 @@ ORGANIZATIONS = {
     "Hiperderecho": {"country": "PE", "website": "https://hiperderecho.org"},
     "Human Rights Watch": {"country": "US", "website": "https://www.hrw.org"},
     "Instituto Panamericano de Derecho y Tecnologia (IPANDETEC)": {
-        "country": "PA", "website": "https://www.ipandetec.org",
+        "country": "PA",
+        "website": "https://www.ipandetec.org",
     },
     "International Commission of Jurists (ICJ)": {"country": "CH", "website": "https://www.icj.org"},
     "Jokkolabs Banjul": {"country": "GM", "website": ""},
@@ -37,13 +38,12 @@ ORGANIZATIONS = {
     "Privacy International": {"country": "GB", "website": "https://privacyinternational.org"},
     "R3D: Red en Defensa de los Derechos Digitales": {"country": "MX", "website": "https://r3d.mx"},
     "Temple University, Institute for Law, Innovation & Technology (iLIT)": {
-        "country": "US", "website": "https://law.temple.edu/ilit/",
+        "country": "US",
+        "website": "https://law.temple.edu/ilit/",
     },
     # --- Full list of signatories supporting the letter ---
     # Based in Haifa, but a Palestinian organization.
-    "7amleh – The Arab Center for the Advancement of Social Media": {
-        "country": "PS", "website": "https://7amleh.org",
-    },
+    "7amleh – The Arab Center for the Advancement of Social Media": {"country": "PS", "website": "https://7amleh.org"},
     "ActiveWatch": {"country": "RO", "website": "https://www.activewatch.ro"},
     "Advocacy for Principled Action in Government": {"country": "US", "website": ""},
     "Afghanistan Journalists Center (AFJC)": {"country": "AF", "website": ""},
@@ -52,14 +52,13 @@ ORGANIZATIONS = {
     "Albanian Media Institute": {"country": "AL", "website": ""},
     "Alliance of Independent Journalists Indonesia (AJI)": {"country": "ID", "website": "https://aji.or.id"},
     "Alternatif Bilisim (AiA-Alternative Informatics Association)": {
-        "country": "TR", "website": "https://www.alternatifbilisim.org",
+        "country": "TR",
+        "website": "https://www.alternatifbilisim.org",
     },
     # A regional network on Burma working from Bangkok.
     "Alternative ASEAN Network on Burma (ALTSEAN)": {"country": "", "website": "https://www.altsean.org"},
     "Bahrain Center for Human Rights": {"country": "BH", "website": ""},
-    "Bangladesh NGOs Network for Radio & Communication (BNNRC)": {
-        "country": "BD", "website": "https://bnnrc.net",
-    },
+    "Bangladesh NGOs Network for Radio & Communication (BNNRC)": {"country": "BD", "website": "https://bnnrc.net"},
     "BC Civil Liberties Association (BCCLA)": {"country": "CA", "website": "https://bccla.org"},
     "Bytes for All": {"country": "PK", "website": "https://bytesforall.pk"},
     "Cambodian Center for Human Rights (CCHR)": {"country": "KH", "website": "https://cchrcambodia.org"},
@@ -68,7 +67,8 @@ ORGANIZATIONS = {
     "Cartoonists Rights Network International": {"country": "", "website": "https://cartoonistsrights.org"},
     "Center for Media Freedom and Responsibility": {"country": "PH", "website": "https://cmfr-phil.org"},
     "Centre for Feminist Foreign Policy (CFFP)": {
-        "country": "DE", "website": "https://centreforfeministforeignpolicy.org",
+        "country": "DE",
+        "website": "https://centreforfeministforeignpolicy.org",
     },
     "Centre for Free Expression (CFE)": {"country": "CA", "website": ""},
     "Centre for Information Technology and Development (CITAD)": {"country": "NG", "website": "https://citad.org"},
@@ -107,7 +107,8 @@ ORGANIZATIONS = {
     "International Press Centre (IPC) Lagos-Nigeria": {"country": "NG", "website": ""},
     "Institute for Research on Internet and Society (IRIS)": {"country": "BR", "website": "https://irisbh.com.br"},
     "Instituto de Pesquisa em Direito e Tecnologia do Recife – IP.rec": {
-        "country": "BR", "website": "https://ip.rec.br",
+        "country": "BR",
+        "website": "https://ip.rec.br",
     },
     "Instituto Nupef": {"country": "BR", "website": "https://nupef.org.br"},
     "IT-Pol Denmark": {"country": "DK", "website": "https://itpol.dk"},
@@ -129,7 +130,8 @@ ORGANIZATIONS = {
     "OpenMedia": {"country": "CA", "website": "https://openmedia.org"},
     "Pakistan Press Foundation": {"country": "PK", "website": "https://www.pakistanpressfoundation.org"},
     "Palestinian Center for Development & Media Freedoms (MADA)": {
-        "country": "PS", "website": "https://www.madacenter.org",
+        "country": "PS",
+        "website": "https://www.madacenter.org",
     },
     "Paradigm Initiative (PIN)": {"country": "NG", "website": "https://paradigmhq.org"},
     "PEN International": {"country": "GB", "website": "https://www.pen-international.org"},
@@ -139,9 +141,7 @@ ORGANIZATIONS = {
     "South East Europe Media Organisation (SEEMO)": {"country": "AT", "website": "https://seemo.org"},
     # A regional network of media institutes.
     "South East European Network for Professionalization of Media (SEENPM)": {"country": "", "website": ""},
-    "Southeast Asia Freedom of Expression Network (SAFEnet)": {
-        "country": "ID", "website": "https://safenet.or.id",
-    },
+    "Southeast Asia Freedom of Expression Network (SAFEnet)": {"country": "ID", "website": "https://safenet.or.id"},
     "Statewatch": {"country": "GB", "website": "https://www.statewatch.org"},
     "Surveillance Resistance Lab": {"country": "US", "website": "https://surveillanceresistancelab.org"},
     "Surveillance Technology Oversight Project (STOP)": {"country": "US", "website": "https://www.stopspying.org"},

@@ -21,7 +21,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import User
-
 from campaigns.models import Campaign, Statement
 from mailings import services as mailing_services
 from mailings.models import PressContact
@@ -63,14 +62,42 @@ def choose_action(page, label):
 
 
 # A Google Forms export as it is: its timestamp, everyday country names, a name in its own column.
-HEADINGS = ["Timestamp", "Email address", "I am signing as", "Organization name", "Your name", "Country",
-            "May we list your name publicly?"]
-APC = ["2026/11/20 10:01:02 AM GMT", "info@apc.example", "Organization", "Association for Progressive Communications",
-       "Anriette", "Kenya", "Yes"]
-EFF = ["2026/11/20 11:15:40 AM GMT", "press@eff.example", "Organization", "Electronic Frontier Foundation",
-       "Cindy", "USA", "Yes"]
-ATLANTIS = ["2026/11/21 9:30:00 AM GMT", "info@ivoire.example", "Organization", "Droits Numériques Ivoire",
-            "Awa", "Atlantis", "Yes"]
+HEADINGS = [
+    "Timestamp",
+    "Email address",
+    "I am signing as",
+    "Organization name",
+    "Your name",
+    "Country",
+    "May we list your name publicly?",
+]
+APC = [
+    "2026/11/20 10:01:02 AM GMT",
+    "info@apc.example",
+    "Organization",
+    "Association for Progressive Communications",
+    "Anriette",
+    "Kenya",
+    "Yes",
+]
+EFF = [
+    "2026/11/20 11:15:40 AM GMT",
+    "press@eff.example",
+    "Organization",
+    "Electronic Frontier Foundation",
+    "Cindy",
+    "USA",
+    "Yes",
+]
+ATLANTIS = [
+    "2026/11/21 9:30:00 AM GMT",
+    "info@ivoire.example",
+    "Organization",
+    "Droits Numériques Ivoire",
+    "Awa",
+    "Atlantis",
+    "Yes",
+]
 
 
 def form_export(rows, name):
@@ -169,7 +196,9 @@ def test_coordinator_runs_a_campaign_from_scratch(page, live_server, coordinator
     assert "is being sent now" in success_message(page)
     assert len(mailoutbox) == 3
     assert {message.to[0] for message in mailoutbox} == {
-        "ana@adc.example.org", "policy@eff.example.org", "contact@lqdn.example.org"
+        "ana@adc.example.org",
+        "policy@eff.example.org",
+        "contact@lqdn.example.org",
     }
     # Markdown is rendered for the plain-text part, not shown raw.
     assert "**sign**" not in mailoutbox[0].body
@@ -187,8 +216,11 @@ def test_coordinator_runs_a_campaign_from_scratch(page, live_server, coordinator
 
     # Moderation: the three wait for approval; the coordinator approves them.
     page.get_by_role("link", name="They wait for approval: review them in the moderation list").click()
-    for name in ("Association for Progressive Communications", "Electronic Frontier Foundation",
-                 "Droits Numériques Ivoire"):
+    for name in (
+        "Association for Progressive Communications",
+        "Electronic Frontier Foundation",
+        "Droits Numériques Ivoire",
+    ):
         page.get_by_role("row").filter(has_text=name).get_by_role("checkbox").check()
     choose_action(page, "Approve the selected sign-ons")
     assert "3" in success_message(page)

@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=Tr
 @pytest.fixture
 def worker(monkeypatch):
     """A worker that runs the builds handed to it when the test says so (``worker.run()``)."""
+
     class Worker(list):
         def run(self):
             while self:
@@ -58,8 +59,7 @@ def test_a_supporter_downloads_the_signed_letter_once_it_is_prepared(axe_page, l
     assert letter.body().startswith(b"%PDF")
 
 
-def test_staff_export_the_sign_ons_and_download_them_from_their_exports(page, live_server, statement, worker,
-                                                                        tmp_path):
+def test_staff_export_the_sign_ons_and_download_them_from_their_exports(page, live_server, statement, worker, tmp_path):
     page.set_default_timeout(30_000)
     staff, secret = staff_with_authenticator("exports@coalition.example")
     sign_in_to_admin(page, live_server, staff.email, secret)

@@ -68,8 +68,9 @@ def test_switch_to_arabic_then_sign_and_get_the_email_in_arabic(page, live_serve
     error = page.locator(f"#{name_input.get_attribute('aria-describedby').split()[-1]}")
     assert error.inner_text().strip() == "هذا الحقل مطلوب."
 
-    fill_organization_form(page, name="حملة - المركز العربي لتطوير الإعلام الاجتماعي", contact="Nadim",
-                           email="nadim@7amleh.example.org")
+    fill_organization_form(
+        page, name="حملة - المركز العربي لتطوير الإعلام الاجتماعي", contact="Nadim", email="nadim@7amleh.example.org"
+    )
     page.locator("#sign-organization button[type=submit]").click()
     page.wait_for_url("**/ar/**/thank-you/#main")
 

@@ -25,16 +25,51 @@ pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=Tr
 PASSWORD = "correct horse battery staple"
 
 # As Google Forms exports its responses: a timestamp with AM/PM and a zone, everyday country names.
-HEADINGS = ["Timestamp", "Email address", "I am signing as", "Organization name", "Your name", "Country",
-            "May we list your name publicly?"]
-APC = ["2026/11/20 10:01:02 AM GMT", "info@apc.example", "Organization", "Association for Progressive Communications",
-       "Anriette Esterhuysen", "Kenya", "Yes"]
-EFF = ["2026/11/20 11:15:40 AM GMT", "press@eff.example", "Organization", "Electronic Frontier Foundation",
-       "Cindy Cohn", "USA", ""]
-EXPERT = ["2026/11/21 9:02:11 AM GMT", "ana@uni.example", "Individual", "University of Nairobi", "Ana Experta", "UK",
-          "No"]
-ATLANTIS = ["2026/11/21 9:30:00 AM GMT", "info@ivoire.example", "Organization", "Droits Numériques Ivoire",
-            "Awa Koné", "Atlantis", "Yes"]
+HEADINGS = [
+    "Timestamp",
+    "Email address",
+    "I am signing as",
+    "Organization name",
+    "Your name",
+    "Country",
+    "May we list your name publicly?",
+]
+APC = [
+    "2026/11/20 10:01:02 AM GMT",
+    "info@apc.example",
+    "Organization",
+    "Association for Progressive Communications",
+    "Anriette Esterhuysen",
+    "Kenya",
+    "Yes",
+]
+EFF = [
+    "2026/11/20 11:15:40 AM GMT",
+    "press@eff.example",
+    "Organization",
+    "Electronic Frontier Foundation",
+    "Cindy Cohn",
+    "USA",
+    "",
+]
+EXPERT = [
+    "2026/11/21 9:02:11 AM GMT",
+    "ana@uni.example",
+    "Individual",
+    "University of Nairobi",
+    "Ana Experta",
+    "UK",
+    "No",
+]
+ATLANTIS = [
+    "2026/11/21 9:30:00 AM GMT",
+    "info@ivoire.example",
+    "Organization",
+    "Droits Numériques Ivoire",
+    "Awa Koné",
+    "Atlantis",
+    "Yes",
+]
 NO_EMAIL = ["2026/11/22 2:45:10 PM GMT", "not-an-address", "Organization", "SMEX", "Mohamad", "Lebanon", "Yes"]
 
 
@@ -60,7 +95,7 @@ def upload_and_preview(page, file):
 
 
 def test_staff_import_a_google_forms_export_fix_its_bad_rows_and_find_the_sign_ons_to_moderate(
-    page, live_server, statement, staff_secret,
+    page, live_server, statement, staff_secret
 ):
     OrganizationFactory(name="Association for Progressive Communications", country="UG")
     sign_in_to_admin(page, live_server, *staff_secret)
@@ -75,14 +110,20 @@ def test_staff_import_a_google_forms_export_fix_its_bad_rows_and_find_the_sign_o
     alert = page.get_by_role("alert")
     assert "Nothing was imported: 2 problems to fix in the file" in alert.inner_text()
     problems = page.get_by_role("table", name=re.compile("Problems, by row"))
-    assert problems.get_by_role("row", name=re.compile("5")).filter(has_text="Country").inner_text().endswith(
-        "Unknown country “Atlantis”: use a two-letter code such as KE, or its name.")
+    assert (
+        problems.get_by_role("row", name=re.compile("5"))
+        .filter(has_text="Country")
+        .inner_text()
+        .endswith("Unknown country “Atlantis”: use a two-letter code such as KE, or its name.")
+    )
     assert "“not-an-address” is not an email address." in problems.inner_text()
     assert page.get_by_role("button", name=re.compile(r"^Import \d")).count() == 0
     # The timestamps, "USA" and "UK" were read; a known organization's profile differs from the file.
     rows = page.get_by_role("table", name=re.compile("Rows without a problem"))
-    assert "Country: “Kenya” in the file, “Uganda” in its profile" in rows.get_by_role(
-        "row", name=re.compile("Association for Progressive Communications")).inner_text()
+    assert (
+        "Country: “Kenya” in the file, “Uganda” in its profile"
+        in rows.get_by_role("row", name=re.compile("Association for Progressive Communications")).inner_text()
+    )
     assert "US" in rows.get_by_role("row", name=re.compile("Electronic Frontier Foundation")).inner_text()
     assert "GB" in rows.get_by_role("row", name=re.compile("Ana Experta")).inner_text()
     assert "1 row names a signatory already known" in page.get_by_role("region", name="Preview").inner_text()
@@ -117,7 +158,10 @@ def test_staff_import_a_google_forms_export_fix_its_bad_rows_and_find_the_sign_o
     imported = SignOn.objects.filter(statement=statement).select_related("signatory")
     assert {sign_on.signatory.name: sign_on.signatory.country.code for sign_on in imported} == {
         "Association for Progressive Communications": "UG",  # the profile is kept
-        "Electronic Frontier Foundation": "US", "Ana Experta": "GB", "Droits Numériques Ivoire": "CI", "SMEX": "LB",
+        "Electronic Frontier Foundation": "US",
+        "Ana Experta": "GB",
+        "Droits Numériques Ivoire": "CI",
+        "SMEX": "LB",
     }
     expert = Signatory.objects.get(name="Ana Experta")
     assert (expert.kind, expert.affiliation) == (Signatory.Kind.INDIVIDUAL, "University of Nairobi")

@@ -22,6 +22,7 @@ from .conftest import sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
+
 @pytest.fixture
 def coordinator(db):
     user, user.totp_secret = staff_with_authenticator("coordinator@coalition.example")
@@ -74,7 +75,9 @@ def test_press_release_goes_to_this_campaigns_journalists_after_the_confirmation
     page.get_by_label("Statement").select_option(label=ours.title)
     page.get_by_label(re.compile(r"^Language:?$")).first.select_option(label="English")
     page.get_by_label("Subject").first.fill("Coalition launches its statement on encryption")
-    page.get_by_label("Body").first.fill("The coalition **calls on** states to [protect encryption](https://coalition.example/e2e).")
+    page.get_by_label("Body").first.fill(
+        "The coalition **calls on** states to [protect encryption](https://coalition.example/e2e)."
+    )
     # Django's inline script adds the form of another version.
     page.get_by_role("button", name=re.compile("Add another version", re.I)).click()
     page.get_by_label(re.compile(r"^Language:?$")).nth(1).select_option(label="Spanish")
@@ -110,8 +113,7 @@ def test_press_release_goes_to_this_campaigns_journalists_after_the_confirmation
 
 
 def test_closing_a_statement_cancels_its_scheduled_reminders_in_the_mailing_list(page, live_server, coordinator):
-    statement = StatementFactory(title="Encryption keeps us safe",
-                                 sign_on_deadline=timezone.now() + timedelta(days=10))
+    statement = StatementFactory(title="Encryption keeps us safe", sign_on_deadline=timezone.now() + timedelta(days=10))
     Invitation.objects.create(statement=statement, email="ana@adc.example.org", language="es")
     Invitation.objects.create(statement=statement, email="policy@eff.example.org", language="en")
     sign_in(page, live_server, coordinator)
@@ -130,8 +132,11 @@ def test_closing_a_statement_cancels_its_scheduled_reminders_in_the_mailing_list
     # One version per language of the invitees.
     page.get_by_role("link", name=re.compile("Reminder 7 day")).click()
     page.get_by_role("heading", name="Change mailing").wait_for()
-    languages = [select.locator("option:checked").inner_text()
-                 for select in page.get_by_label(re.compile(r"^Language:?$")).all() if select.is_visible()]
+    languages = [
+        select.locator("option:checked").inner_text()
+        for select in page.get_by_label(re.compile(r"^Language:?$")).all()
+        if select.is_visible()
+    ]
     assert sorted(languages) == ["English", "Spanish"]
 
     open_admin_list(page, "Statements")

@@ -19,8 +19,7 @@ def demo_campaign():
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_a_reader_finds_a_signatory_and_browses_the_whole_list(browser, live_server, demo_campaign, width,
-                                                                monkeypatch):
+def test_a_reader_finds_a_signatory_and_browses_the_whole_list(browser, live_server, demo_campaign, width, monkeypatch):
     monkeypatch.setattr(selectors, "LIST_PAGE_SIZE", 40)
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()

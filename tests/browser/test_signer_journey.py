@@ -52,18 +52,34 @@ def invited(statement, mailoutbox):
     statement.summary_fr = "Les signataires demandent des garanties."
     statement.state = Statement.State.OPEN
     statement.save()
-    DemandFactory(statement=statement, position=0, text="Narrow the scope of the whole Convention",
-                  text_fr="Restreindre la portée de toute la Convention", addressed_to="all state delegations",
-                  addressed_to_fr="toutes les délégations")
-    mailings.invite(statement=statement, invitees=[mailings.Invitee(
-        email="ana@adc.example.org", organization_name=ORGANIZATION, contact_name="Ana Pérez", country="AR",
-        website="https://adc.org.ar/", language="fr",
-    )])
+    DemandFactory(
+        statement=statement,
+        position=0,
+        text="Narrow the scope of the whole Convention",
+        text_fr="Restreindre la portée de toute la Convention",
+        addressed_to="all state delegations",
+        addressed_to_fr="toutes les délégations",
+    )
+    mailings.invite(
+        statement=statement,
+        invitees=[
+            mailings.Invitee(
+                email="ana@adc.example.org",
+                organization_name=ORGANIZATION,
+                contact_name="Ana Pérez",
+                country="AR",
+                website="https://adc.org.ar/",
+                language="fr",
+            )
+        ],
+    )
     mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invitation")
-    MailingContent.objects.create(mailing=mailing, language="en", subject="Will you sign?",
-                                  body="Please sign our joint statement.")
-    MailingContent.objects.create(mailing=mailing, language="fr", subject="Signerez-vous ?",
-                                  body="Merci de signer notre déclaration commune.")
+    MailingContent.objects.create(
+        mailing=mailing, language="en", subject="Will you sign?", body="Please sign our joint statement."
+    )
+    MailingContent.objects.create(
+        mailing=mailing, language="fr", subject="Signerez-vous ?", body="Merci de signer notre déclaration commune."
+    )
     mailings.schedule(mailing=mailing)
     assert [message.to for message in mailoutbox] == [["ana@adc.example.org"]]
     return mailoutbox.pop()
@@ -77,9 +93,9 @@ def test_signer_invited_by_email_signs_in_french_confirms_and_changes_the_listin
     page.goto(live_server.url + link_path(invited, r"^/fr/invitation/"))
     expect(page.get_by_role("heading", level=1)).to_have_text(statement.title_fr)
     expect(page.locator("html")).to_have_attribute("lang", "fr")
-    expect(page.get_by_text(
-        fr("You were invited to sign this statement. We filled in what we know; please check it.")
-    )).to_be_visible()
+    expect(
+        page.get_by_text(fr("You were invited to sign this statement. We filled in what we know; please check it."))
+    ).to_be_visible()
     org_form = page.get_by_role("form", name=fr("Sign for an organization"))
     expect(org_form.get_by_label(fr("Organization name"))).to_have_value(ORGANIZATION)
 

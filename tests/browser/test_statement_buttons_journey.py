@@ -18,6 +18,7 @@ from .conftest import axe_violations, sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
+
 @pytest.fixture
 def staff_secret(db):
     staff, secret = staff_with_authenticator("coordinator@coalition.example")
@@ -26,16 +27,20 @@ def staff_secret(db):
 
 @pytest.fixture
 def statement(db):
-    statement = StatementFactory(title="Encryption keeps us safe",
-                                 sign_on_deadline=timezone.now() + timedelta(days=20))
-    for email, language in [("ana@adc.example", "es"), ("jo@eff.example", "en"), ("bo@lqdn.example", "fr"),
-                            ("li@apc.example", "en")]:
+    statement = StatementFactory(title="Encryption keeps us safe", sign_on_deadline=timezone.now() + timedelta(days=20))
+    for email, language in [
+        ("ana@adc.example", "es"),
+        ("jo@eff.example", "en"),
+        ("bo@lqdn.example", "fr"),
+        ("li@apc.example", "en"),
+    ]:
         Invitation.objects.create(statement=statement, email=email, organization_name=email, language=language)
     return statement
 
 
-def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(axe_page, live_server, statement,
-                                                                              staff_secret):
+def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(
+    axe_page, live_server, statement, staff_secret
+):
     page = axe_page  # the confirmation pages are checked with axe on the way
     page.set_default_timeout(30_000)
     sign_in_to_admin(page, live_server, *staff_secret)
@@ -47,7 +52,7 @@ def test_staff_schedule_reminders_and_lock_the_text_from_the_statements_page(axe
     assert "4 invitees await an answer" in main
     assert "English: 2" in main and "Spanish: 1" in main and "French: 1" in main
     zone = timezone.get_current_timezone_name()
-    for days, words in [(7, "7 days"), (1, "1 day")]:
+    for words in ["7 days", "1 day"]:
         assert f"({zone}): {words} before the deadline" in main
     assert not Mailing.objects.exists()
     assert axe_violations(page) == []

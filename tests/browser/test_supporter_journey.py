@@ -24,9 +24,7 @@ def demo_campaign():
     call_command("load_demo_campaign", verbosity=0)
 
 
-def test_supporter_downloads_the_press_kit_takes_an_action_and_reports_it(
-    page, live_server, demo_campaign, tmp_path
-):
+def test_supporter_downloads_the_press_kit_takes_an_action_and_reports_it(page, live_server, demo_campaign, tmp_path):
     # From the statement to its campaign's press kit.
     page.goto(live_server.url + STATEMENT)
     page.get_by_role("link", name="The press kit", exact=True).click()

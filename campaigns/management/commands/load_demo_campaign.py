@@ -94,12 +94,20 @@ class Command(BaseCommand):
             self._spanish_version(campaign, statement)
             created_signatories, created_sign_ons = self._signatories(statement, joint)
             self._short_statement(
-                campaign, foc_july, slug=FOC_JULY_2024_SLUG, position=1,
-                state=Statement.State.CLOSED, published_at=FOC_JULY_2024_PUBLISHED_AT,
+                campaign,
+                foc_july,
+                slug=FOC_JULY_2024_SLUG,
+                position=1,
+                state=Statement.State.CLOSED,
+                published_at=FOC_JULY_2024_PUBLISHED_AT,
             )
             self._short_statement(
-                campaign, foc_adoption, slug=FOC_ADOPTION_SLUG, position=2,
-                state=Statement.State.PUBLISHED, published_at=FOC_ADOPTION_PUBLISHED_AT,
+                campaign,
+                foc_adoption,
+                slug=FOC_ADOPTION_SLUG,
+                position=2,
+                state=Statement.State.PUBLISHED,
+                published_at=FOC_ADOPTION_PUBLISHED_AT,
             )
             self._demo_mailings(statement)
             for each in campaign.statements.all():
@@ -114,9 +122,7 @@ class Command(BaseCommand):
             f"Campaign “{campaign.name}” ({campaign.slug}): {campaign.statements.count()} statements; "
             f"“{statement.slug}” {_listed_summary(statement)}."
         )
-        self.stdout.write(
-            f"This run created {created_signatories} signatories and {created_sign_ons} sign-ons."
-        )
+        self.stdout.write(f"This run created {created_signatories} signatories and {created_sign_ons} sign-ons.")
         if admin_created is True:
             self.stdout.write(f"Demo admin created: {DEMO_ADMIN_EMAIL} / password: {DEMO_ADMIN_PASSWORD}")
         elif admin_created is False:
@@ -131,14 +137,26 @@ class Command(BaseCommand):
         services.invite(
             statement=statement,
             invitees=[
-                services.Invitee(email="info@digital-rights-collective.example.org",
-                                 organization_name="Digital Rights Collective", contact_name="Amina",
-                                 country="KE", language="en"),
-                services.Invitee(email="contacto@libertad-digital.example.org",
-                                 organization_name="Libertad Digital", contact_name="Julián",
-                                 country="AR", language="es"),
-                services.Invitee(email="contact@droits-numeriques.example.org",
-                                 organization_name="Droits Numériques", country="SN", language="fr"),
+                services.Invitee(
+                    email="info@digital-rights-collective.example.org",
+                    organization_name="Digital Rights Collective",
+                    contact_name="Amina",
+                    country="KE",
+                    language="en",
+                ),
+                services.Invitee(
+                    email="contacto@libertad-digital.example.org",
+                    organization_name="Libertad Digital",
+                    contact_name="Julián",
+                    country="AR",
+                    language="es",
+                ),
+                services.Invitee(
+                    email="contact@droits-numeriques.example.org",
+                    organization_name="Droits Numériques",
+                    country="SN",
+                    language="fr",
+                ),
             ],
         )
         # The campaign's own press list. Addresses are ASCII before the @ ("lucia", not "lucía"):
@@ -148,7 +166,7 @@ class Command(BaseCommand):
             ("tom@press.example.org", "Tom Baker", "Tech Policy Weekly", "GB", "en"),
         ]:
             contact, _created = PressContact.objects.get_or_create(
-                email=email, defaults={"name": name, "outlet": outlet, "country": country, "language": language},
+                email=email, defaults={"name": name, "outlet": outlet, "country": country, "language": language}
             )
             contact.campaigns.add(statement.campaign)
         # Earlier demo runs wrote "lucía@…", which no mail could be sent to: replaced by "lucia@…".
@@ -161,7 +179,8 @@ class Command(BaseCommand):
         )
         if created:
             MailingContent.objects.create(
-                mailing=mailing, language="en",
+                mailing=mailing,
+                language="en",
                 subject="Over 100 organizations call on states to reject the UN Cybercrime Convention draft",
                 body=(
                     "More than 100 civil-society organizations and experts from around the world call on "
@@ -170,7 +189,8 @@ class Command(BaseCommand):
                 ),
             )
             MailingContent.objects.create(
-                mailing=mailing, language="es",
+                mailing=mailing,
+                language="es",
                 subject="Más de 100 organizaciones piden a los Estados rechazar el borrador del tratado de cibercrimen",
                 body=(
                     "Más de 100 organizaciones de la sociedad civil y personas expertas de todo el mundo piden "
@@ -206,26 +226,19 @@ class Command(BaseCommand):
             Concern.objects.get_or_create(statement=statement, position=position, defaults={"text": text})
         for position, text in enumerate(joint.demands):
             Demand.objects.get_or_create(
-                statement=statement,
-                position=position,
-                defaults={"text": text, "addressed_to": DEMANDS_ADDRESSED_TO},
+                statement=statement, position=position, defaults={"text": text, "addressed_to": DEMANDS_ADDRESSED_TO}
             )
         Tier.objects.get_or_create(
-            statement=statement, position=0,
-            defaults={"name": seed_texts.SUBMITTED_BY_HEADING, "is_default": False},
+            statement=statement, position=0, defaults={"name": seed_texts.SUBMITTED_BY_HEADING, "is_default": False}
         )
         Tier.objects.get_or_create(
-            statement=statement, position=1,
-            defaults={"name": seed_texts.SUPPORTING_HEADING, "is_default": True},
+            statement=statement, position=1, defaults={"name": seed_texts.SUPPORTING_HEADING, "is_default": True}
         )
         return statement
 
     def _spanish_version(self, campaign, statement):
         """Fill in the Spanish texts that are still empty: a staff translation is never overwritten."""
-        for instance, texts in [
-            (campaign, translations.CAMPAIGN_ES),
-            (statement, translations.JOINT_STATEMENT_ES),
-        ]:
+        for instance, texts in [(campaign, translations.CAMPAIGN_ES), (statement, translations.JOINT_STATEMENT_ES)]:
             missing = {f"{field}_es": text for field, text in texts.items() if not getattr(instance, f"{field}_es")}
             if missing:
                 for field, text in missing.items():
@@ -233,8 +246,11 @@ class Command(BaseCommand):
                 instance.save()
         for items, texts, extra in [
             (statement.concerns.order_by("position"), translations.CONCERNS_ES, {}),
-            (statement.demands.order_by("position"), translations.DEMANDS_ES,
-             {"addressed_to_es": translations.DEMANDS_ADDRESSED_TO_ES}),
+            (
+                statement.demands.order_by("position"),
+                translations.DEMANDS_ES,
+                {"addressed_to_es": translations.DEMANDS_ADDRESSED_TO_ES},
+            ),
         ]:
             for item, text in zip(items, texts):
                 if not item.text_es:
@@ -353,9 +369,7 @@ def _listed_summary(statement):
     """
     listed = SignOn.objects.for_statement(statement).listed()
     total = listed.count()
-    parts = [
-        f"{listed.filter(tier=tier).count()} in “{tier.name}”" for tier in statement.tiers.order_by("position")
-    ]
+    parts = [f"{listed.filter(tier=tier).count()} in “{tier.name}”" for tier in statement.tiers.order_by("position")]
     without_tier = listed.filter(tier__isnull=True).count()
     if without_tier:
         parts.append(f"{without_tier} in no tier")

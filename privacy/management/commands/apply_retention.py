@@ -23,8 +23,11 @@ class Command(BaseCommand):
         for campaign in run.campaigns:
             self.stdout.write(
                 _("Past retention: %(campaign)s (closed %(closed)s, kept %(days)d days)")
-                % {"campaign": campaign.name, "closed": f"{campaign.closed_at:%Y-%m-%d}",
-                   "days": campaign.retention_days}
+                % {
+                    "campaign": campaign.name,
+                    "closed": f"{campaign.closed_at:%Y-%m-%d}",
+                    "days": campaign.retention_days,
+                }
             )
         for contact in run.contacts:
             # Masked: this output may end up in a scheduler's log.
@@ -35,9 +38,12 @@ class Command(BaseCommand):
         counts = {"count": len(run.contacts), "invitations": run.invitations, "deliveries": run.deliveries}
         if dry_run:
             self.stdout.write(_("Dry run: %(count)d contacts would be erased.") % counts)
-            self.stdout.write(_("Dry run: %(invitations)d invitations and %(deliveries)d mailing delivery rows "
-                                "would be erased.") % counts)
+            self.stdout.write(
+                _("Dry run: %(invitations)d invitations and %(deliveries)d mailing delivery rows would be erased.")
+                % counts
+            )
         else:
             self.stdout.write(_("%(count)d contacts erased.") % counts)
-            self.stdout.write(_("%(invitations)d invitations and %(deliveries)d mailing delivery rows erased.")
-                              % counts)
+            self.stdout.write(
+                _("%(invitations)d invitations and %(deliveries)d mailing delivery rows erased.") % counts
+            )
