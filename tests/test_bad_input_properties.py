@@ -11,7 +11,7 @@ from campaigns.rendering import render_markdown
 from signatories.models import Signatory, SignOn
 from signatories.validators import plain_text_problem
 
-from .test_sign_on import organization_post, sign_url
+from .helpers import organization_post, sign_url
 
 pytestmark = pytest.mark.django_db
 

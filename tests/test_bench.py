@@ -10,7 +10,7 @@ from bench.wrk import duration_ms, error_count, parse_wrk_output, wrk_command
 from signatories.models import Signatory
 
 from .factories import StatementFactory
-from .test_sign_on import organization_post
+from .helpers import organization_post
 
 WRK_PAGE = """Running 10s test @ http://127.0.0.1:41234/campaigns/bench-campaign/statement-10000/
   2 threads and 16 connections

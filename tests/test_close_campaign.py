@@ -11,7 +11,7 @@ from campaigns.models import Campaign, Statement
 from campaigns.services import close_campaign
 
 from .factories import CampaignFactory, StatementFactory
-from .test_sign_on import organization_post, sign_url
+from .helpers import organization_post, sign_url
 
 pytestmark = pytest.mark.django_db
 

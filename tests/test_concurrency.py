@@ -5,12 +5,11 @@ import threading
 import pytest
 from django.db import connection
 from django.test import Client
-from django.urls import reverse
 
 from signatories.models import Contact, Signatory, SignOn
 
 from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StatementFactory, TierFactory
-from .test_sign_on import individual_post, organization_post
+from .helpers import individual_post, organization_post, sign_url
 
 pytestmark = [pytest.mark.requires_postgres, pytest.mark.django_db(transaction=True)]
 
@@ -47,12 +46,6 @@ def open_statement():
     statement = StatementFactory()
     TierFactory(statement=statement)
     return statement
-
-
-def sign_url(statement):
-    return reverse(
-        "signatories:sign", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
-    )
 
 
 def test_simultaneous_sign_ons_of_one_organization_make_one_sign_on(open_statement):

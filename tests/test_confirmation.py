@@ -12,15 +12,9 @@ from signatories import services, tasks
 from signatories.models import SignOn
 
 from .factories import SignOnFactory
-from .test_sign_on import organization_post, sign
+from .helpers import confirmation_link, organization_post, sign
 
 pytestmark = pytest.mark.django_db
-
-
-def confirmation_link(message):
-    match = re.search(r"http://[^\s\"]+/confirm/[^\s\"/]+/", message.body)
-    assert match, message.body
-    return match.group(0).replace("http://127.0.0.1:8000", "")
 
 
 def submit(client, statement, capture, **overrides):

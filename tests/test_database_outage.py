@@ -18,8 +18,8 @@ from django.db import connections
 from signatories.models import Contact, Signatory, SignOn
 
 from .factories import StatementFactory, TierFactory
+from .helpers import organization_post, sign_url
 from .pooled_server import csrf_for, pooled_server, request
-from .test_sign_on import organization_post, sign_url
 
 pytestmark = [pytest.mark.requires_postgres, pytest.mark.django_db(transaction=True)]
 

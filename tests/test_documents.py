@@ -18,7 +18,7 @@ from signatories.models import SignOn
 
 from .exports_downloads import downloaded_export
 from .factories import ContactFactory, OrganizationFactory, PressKitItemFactory, SignOnFactory, StaffUserFactory
-from .test_staff_roles import sign_in
+from .helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 

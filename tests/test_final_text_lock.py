@@ -6,7 +6,7 @@ from django.urls import reverse
 from campaigns.models import Concern, Demand, Statement, TextLocked
 from campaigns.services import lock_statement_text, unlock_statement_text
 
-from .test_statement_versions import change_form_data, save_in_admin
+from .helpers import change_form_data, save_in_admin
 
 pytestmark = pytest.mark.django_db
 

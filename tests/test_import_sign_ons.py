@@ -1,6 +1,5 @@
 """Importing sign-ons collected elsewhere: map the columns, preview every problem, import all rows or none."""
 
-import csv
 import datetime
 import html
 import io
@@ -19,110 +18,14 @@ from signatories.imports import MARKUP
 from signatories.models import Contact, Signatory, SignOn
 
 from .factories import OrganizationFactory, SignOnFactory, StaffUserFactory, StatementFactory
+from .helpers import csv_file, form_service_row, import_url, mapping_post, preview, problems, run, upload
 
 pytestmark = pytest.mark.django_db
-
-# The export of a form service, with its own headings and habits.
-FORM_SERVICE_HEADINGS = [
-    "Timestamp",
-    "I am signing as",
-    "Organisation name",
-    "Acronym",
-    "Country",
-    "Website",
-    "Your full name",
-    "E-mail address",
-    "May we list your name publicly?",
-]
-
-
-def form_service_row(
-    name,
-    email,
-    *,
-    kind="Organization",
-    country="KE",
-    website="",
-    listing="Yes",
-    timestamp="2024-08-05 10:12:00",
-    acronym="",
-    contact="Amina Juma",
-):
-    return [timestamp, kind, name, acronym, country, website, contact, email, listing]
-
-
-def csv_file(rows, headings=FORM_SERVICE_HEADINGS, name="responses.csv"):
-    output = io.StringIO()
-    writer = csv.writer(output)
-    writer.writerow(headings)
-    writer.writerows(rows)
-    return SimpleUploadedFile(name, output.getvalue().encode("utf-8"), content_type="text/csv")
-
-
-def import_url(statement):
-    return reverse("admin:campaigns_statement_import", args=[statement.pk])
-
-
-def upload(client, statement, file):
-    """Post the file, which the request only stores: a worker reads it (eagerly, once the request's
-    transaction commits); then the page the browser is sent to (the columns to map, or why not)."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        posted = client.post(import_url(statement), {"step": "upload", "file": file})
-    if posted.status_code != 302 or "/import/" not in posted["Location"]:
-        return posted  # refused by the form (size, kind of file), or no import for this user
-    return client.get(posted["Location"])
-
-
-class FormPost(dict):
-    """What a form posts, and where: its ``action``, or the address of the page that shows it."""
-
-    action = None
-
-
-MAPPING_FORM = re.compile(r"<form\b([^>]*)>(?:(?!</form>).)*?name=\"step\" value=\"preview\"", re.DOTALL)
-
-
-def mapping_post(response, step, **changes):
-    """What the mapping form posts, as the page filled it in (guessed columns and defaults), to where
-    the page's form posts it (as a browser would: the page's own address when it names none)."""
-    form = response.context["mapping_form"]
-    data = FormPost(step=step)
-    for bound in form:
-        value = bound.value()
-        if value in (None, False):
-            continue
-        data[bound.html_name] = "on" if value is True else value
-    data.update(changes)
-    posted = FormPost({key: value for key, value in data.items() if value is not None})
-    opening = MAPPING_FORM.search(response.content.decode())
-    action = re.search(r'\baction="([^"]*)"', opening.group(1)) if opening else None
-    posted.action = html.unescape(action.group(1)) if action and action.group(1) else response.request["PATH_INFO"]
-    return posted
-
-
-def run(client, statement, data):
-    """Post a mapping where the page posts it: the worker checks or imports (eagerly, once the
-    request's transaction commits); then the page the browser is sent to, which shows where the run stands."""
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        posted = client.post(getattr(data, "action", None) or import_url(statement), data)
-    if posted.status_code != 302 or "/import/" not in posted["Location"]:
-        return posted  # the mapping form with its errors, or a refusal
-    return client.get(posted["Location"])
-
-
-def preview(client, statement, file, **changes):
-    response = upload(client, statement, file)
-    assert response.status_code == 200
-    return run(client, statement, mapping_post(response, "preview", **changes))
 
 
 def import_file(client, statement, file, **changes):
     previewed = preview(client, statement, file, **changes)
     return previewed, run(client, statement, mapping_post(previewed, "import", **changes))
-
-
-def problems(response):
-    return [(problem.row, problem.column, problem.message) for problem in response.context["report"].problems]
 
 
 def test_a_form_service_export_is_mapped_by_its_headings(admin_client, statement):

@@ -13,8 +13,8 @@ from django.db.models import Count
 from signatories.models import Contact, Signatory, SignOn
 
 from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StatementFactory, TierFactory
+from .helpers import organization_post, sign_url
 from .pooled_server import csrf_for, pooled_server, post_all_at_once
-from .test_sign_on import organization_post, sign_url
 
 pytestmark = [pytest.mark.requires_postgres, pytest.mark.django_db(transaction=True)]
 

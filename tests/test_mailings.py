@@ -15,7 +15,7 @@ from mailings.models import Delivery, Invitation, Mailing, MailingContent, Press
 from signatories.models import SignOn
 
 from .factories import ContactFactory, SignOnFactory, StatementFactory
-from .test_sign_on import organization_post
+from .helpers import link_in, organization_post, sign_in, staff_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -48,10 +48,6 @@ def send_now(mailing, capture):
 
 def recipients(outbox):
     return sorted(address for message in outbox for address in message.to)
-
-
-def link_in(message, name):
-    return re.search(rf"http://127\.0\.0\.1:8000(/{name}/[^\s\"/]+/)", message.body).group(1)
 
 
 # --- Invitations ------------------------------------------------------------------
@@ -1046,8 +1042,6 @@ def test_an_address_with_accents_before_the_at_is_refused_with_a_reason(admin_cl
 
 def test_a_campaign_manager_sees_and_fills_only_their_campaigns_press_list(client, statement):
     from accounts.roles import CAMPAIGN_MANAGER
-
-    from .test_staff_roles import sign_in, staff_with_role
 
     theirs = StatementFactory().campaign
     press_contact(statement.campaign, name="Our Reporter", email="ours@paper.example")

@@ -9,7 +9,7 @@ from signatories import services
 from signatories.models import SignOn
 
 from .factories import OrganizationFactory, SignOnFactory
-from .test_sign_on import organization_post, sign
+from .helpers import organization_post, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ from .factories import (
     StatementFactory,
     TierFactory,
 )
+from .helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -392,7 +393,6 @@ def test_staff_without_access_to_contacts_cannot_search_by_email(client, stateme
     from django.contrib.auth.models import Permission
 
     from .factories import StaffUserFactory
-    from .test_staff_roles import sign_in
 
     moderator = StaffUserFactory(is_superuser=False)
     moderator.user_permissions.set(Permission.objects.filter(codename__in=["view_signon", "change_signon"]))

@@ -23,7 +23,7 @@ from .factories import (
     SignOnFactory,
     StatementFactory,
 )
-from .test_sign_on import organization_post, sign_url
+from .helpers import organization_post, sign_url
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from outreach.models import ActionReport, OutreachAction
 from outreach.sharing import normalize_mastodon_server
 
 from .factories import DemandFactory, OutreachActionFactory, TargetFactory
-from .test_sign_on import spam_check_fields
+from .helpers import spam_check_fields
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from signatories.services import make_confirmation_token
 
 from .exports_downloads import downloaded_export
 from .factories import ContactFactory, IndividualFactory, OrganizationFactory, SignOnFactory
-from .test_sign_on import spam_check_fields
+from .helpers import sign_url, spam_check_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -232,12 +232,6 @@ def organization_form(name, *, contact_name, contact_email, listing):
         "organization-consent": "on",
         **spam_check_fields("organization"),
     }
-
-
-def sign_url(statement):
-    return reverse(
-        "signatories:sign", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
-    )
 
 
 def test_signing_and_confirming_logs_no_contact_details_or_unlisted_name(

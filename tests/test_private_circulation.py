@@ -16,7 +16,7 @@ from .factories import (
     SignOnFactory,
     StatementFactory,
 )
-from .test_sign_on import organization_post
+from .helpers import organization_post
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at_once")]
 

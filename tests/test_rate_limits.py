@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from advocacy import rate_limits
 from signatories.models import SignOn
 
-from .test_sign_on import individual_post, input_tag, organization_post, sign, sign_url
+from .helpers import individual_post, input_tag, organization_post, sign, sign_url
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from accounts.models import Representative
 from signatories.models import SignOn
 
 from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StatementFactory, UserFactory
-from .test_sign_on import spam_check_fields
+from .helpers import sign_in, spam_check_fields, staff_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -451,8 +451,6 @@ def test_anyone_else_confirms_by_email_as_usual(
 def two_campaigns_claim(statement):
     """Chaos Computer Club signed in campaign A only; a partner's manager works on campaign B only;
     a webmail stranger claims CCC."""
-    from .test_staff_roles import staff_with_role
-
     ccc = OrganizationFactory(name="Chaos Computer Club", website="https://www.ccc.de/")
     SignOnFactory(statement=statement, signatory=ccc)
     partner_statement = StatementFactory(title="A partner's statement")
@@ -477,8 +475,6 @@ def two_campaigns_claim(statement):
 
 
 def test_a_campaign_manager_sees_only_claims_to_organizations_of_their_campaigns(client, two_campaigns_claim):
-    from .test_staff_roles import sign_in
-
     sign_in(client, two_campaigns_claim["manager"])
 
     changelist = client.get(reverse("admin:accounts_representative_changelist")).content.decode()
@@ -494,8 +490,6 @@ def test_a_manager_of_another_campaign_cannot_approve_a_claim_to_an_organization
     client, two_campaigns_claim
 ):
     """The reported takeover: CCC also signed in campaign B; the manager of B alone may not hand it over."""
-    from .test_staff_roles import sign_in
-
     claim_to_ccc, ccc = two_campaigns_claim["claim_to_ccc"], two_campaigns_claim["ccc"]
     partner_statement = two_campaigns_claim["campaign_b"].statements.get()
     SignOnFactory(statement=partner_statement, signatory=ccc)  # now in the manager's scope too
@@ -532,8 +526,6 @@ def test_a_manager_of_another_campaign_cannot_approve_a_claim_to_an_organization
 
 
 def test_a_manager_cannot_point_an_approved_claim_at_an_organization_of_another_campaign(client, two_campaigns_claim):
-    from .test_staff_roles import sign_in
-
     claim_to_partner = two_campaigns_claim["claim_to_partner"]
     sign_in(client, two_campaigns_claim["manager"])
     url = reverse("admin:accounts_representative_change", args=[claim_to_partner.pk])
@@ -548,8 +540,6 @@ def test_a_manager_cannot_point_an_approved_claim_at_an_organization_of_another_
 
 def test_a_member_of_every_campaign_the_organization_signed_in_may_approve(client, two_campaigns_claim):
     from accounts.models import CampaignMembership
-
-    from .test_staff_roles import sign_in
 
     manager, claim_to_ccc = two_campaigns_claim["manager"], two_campaigns_claim["claim_to_ccc"]
     CampaignMembership.objects.create(user=manager, campaign=two_campaigns_claim["campaign_a"])
@@ -610,8 +600,6 @@ def test_a_decision_on_the_claims_page_needs_a_reason(staff_client, two_campaign
 
 
 def test_a_claim_that_matched_no_organization_waits_for_a_superuser(client, two_campaigns_claim):
-    from .test_staff_roles import sign_in
-
     unmatched = Representative.objects.create(user=verified_user("who@gmail.com"), claimed_name="Nobody Known")
     sign_in(client, two_campaigns_claim["manager"])
 

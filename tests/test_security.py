@@ -11,7 +11,7 @@ from django.test import Client
 
 from signatories.models import SignOn
 
-from .test_sign_on import organization_post, sign_url
+from .helpers import organization_post, sign_url
 
 pytestmark = pytest.mark.django_db
 

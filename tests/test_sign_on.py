@@ -8,72 +8,15 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from django.utils import timezone
 
-from advocacy.spam_protection import issue_form_stamp
 from campaigns.models import Statement
 from signatories.models import Contact, Signatory, SignOn
 
 from .factories import OrganizationFactory, SignOnFactory, StatementFactory, TierFactory
+from .helpers import individual_post, input_tag, organization_post, sign, sign_url, spam_check_fields
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_url(statement):
-    return reverse(
-        "signatories:sign", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
-    )
-
-
-def spam_check_fields(prefix, *, shown_seconds_ago=60):
-    """What a browser sends back of the spam checks: an empty honeypot, and the stamp of a form shown a while ago."""
-    return {f"{prefix}-homepage": "", f"{prefix}-form_stamp": issue_form_stamp(at=time.time() - shown_seconds_ago)}
-
-
-def organization_post(**overrides):
-    data = {
-        "kind": "organization",
-        "organization-name": "Derechos Digitales",
-        "organization-acronym": "",
-        "organization-country": "CL",
-        "organization-website": "https://www.derechosdigitales.org/",
-        "organization-contact_name": "María José Pérez",
-        "organization-contact_email": "maria@derechosdigitales.example",
-        "organization-listing": "listed",
-        "organization-authorized": "on",
-        "organization-consent": "on",
-        **spam_check_fields("organization"),
-    }
-    data.update({f"organization-{key}" if key != "kind" else key: value for key, value in overrides.items()})
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def individual_post(**overrides):
-    data = {
-        "kind": "individual",
-        "individual-name": "Valerie Steeves",
-        "individual-title": "Full Professor",
-        "individual-affiliation": "Department of Criminology, University of Ottawa",
-        "individual-country": "CA",
-        "individual-email": "valerie@uottawa.example",
-        "individual-listing": "listed",
-        "individual-consent": "on",
-        **spam_check_fields("individual"),
-    }
-    data.update({f"individual-{key}": value for key, value in overrides.items()})
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def input_tag(page, element_id):
-    match = re.search(rf'<(?:input|select|textarea)\b[^>]*\bid="{element_id}"[^>]*>', page)
-    assert match, f"no input with id {element_id}"
-    return match.group(0)
-
-
-def sign(client, statement, data, capture):
-    with capture(execute=True):
-        return client.post(sign_url(statement), data)
 
 
 def test_statement_page_offers_organization_and_individual_forms(client, statement):

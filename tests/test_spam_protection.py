@@ -16,7 +16,7 @@ from mailings.models import Invitation
 from mailings.services import make_invitation_token
 from signatories.models import Contact, Signatory, SignOn
 
-from .test_sign_on import individual_post, input_tag, organization_post, sign
+from .helpers import individual_post, input_tag, organization_post, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -1,13 +1,10 @@
 """Staff roles: each sees and changes only what its job needs; campaign managers only their campaigns."""
 
-import time
-
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.models import CampaignMembership
 from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER, ensure_staff_roles, mask_email
 from mailings.models import Invitation, Mailing, PressContact
 from signatories.models import SignOn
@@ -20,26 +17,9 @@ from .factories import (
     StatementFactory,
     TierFactory,
 )
+from .helpers import sign_in, staff_with_role
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    # As after a real sign-in with the authenticator app.
-    session = client.session
-    session["account_authentication_methods_user"] = str(user.pk)
-    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp", "at": time.time()}]
-    session.save()
-    return client
-
-
-def staff_with_role(role, campaigns=()):
-    user = StaffUserFactory(is_superuser=False)
-    user.groups.add(Group.objects.get(name=role))
-    for campaign in campaigns:
-        CampaignMembership.objects.create(user=user, campaign=campaign)
-    return user
 
 
 def admin_url(name, *args):

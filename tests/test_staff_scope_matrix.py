@@ -12,7 +12,6 @@ their group (accounts.roles.campaign_ids_for); only superusers see everything.
 """
 
 import datetime
-import time
 from urllib.parse import urlencode
 
 import pytest
@@ -44,6 +43,7 @@ from .factories import (
     TierFactory,
     UserFactory,
 )
+from .helpers import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -162,14 +162,6 @@ def campaign_world(token):
             ],
         },
     }
-
-
-def sign_in(client, user):
-    client.force_login(user)
-    session = client.session  # as after a real sign-in with the authenticator app
-    session["account_authentication_methods_user"] = str(user.pk)
-    session["account_authentication_methods"] = [{"method": "mfa", "type": "totp", "at": time.time()}]
-    session.save()
 
 
 def staff(groups=(), campaigns=(), every_permission=False):

@@ -19,6 +19,7 @@ from .factories import (
     StatementFactory,
     TierFactory,
 )
+from .helpers import save_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -407,8 +408,6 @@ def test_a_delivered_statement_says_when_and_to_whom_in_the_reader_s_language(cl
 
 
 def test_staff_record_the_delivery_in_the_admin(admin_client, statement):
-    from .test_statement_versions import save_in_admin
-
     save_in_admin(
         admin_client,
         statement,

@@ -12,7 +12,7 @@ from presskit.models import Document
 
 from .exports_downloads import downloaded_export
 from .factories import OrganizationFactory, SignOnFactory, StatementFactory
-from .test_staff_roles import sign_in, staff_with_role
+from .helpers import sign_in, staff_with_role
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("documents_built_at_once")]
 

@@ -21,7 +21,7 @@ from signatories import services
 from signatories.models import SignOn
 
 from .factories import ContactFactory, DemandFactory, IndividualFactory, OrganizationFactory, SignOnFactory
-from .test_sign_on import spam_check_fields
+from .helpers import spam_check_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -346,8 +346,6 @@ def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed_with_a_workin
     import re
 
     from advocacy.spam_protection import FORM_STAMP_PLACEHOLDER
-
-    from .test_sign_on import spam_check_fields
 
     for number in range(60):
         SignOnFactory(statement=statement, signatory=OrganizationFactory(name=f"Compressed Coalition {number:02}"))

@@ -14,79 +14,9 @@ from signatories.models import SignOn
 from signatories.services import SignatoryDetails, submit_sign_on
 
 from .factories import ContactFactory, DemandFactory, SignOnFactory, StatementFactory
+from .helpers import change_form_data, save_in_admin
 
 pytestmark = pytest.mark.django_db
-
-
-def change_form_data(statement, **changes):
-    """What the admin change form posts for ``statement``, with its concerns and demands unchanged."""
-    data = {
-        "campaign": statement.campaign_id,
-        "title": statement.title,
-        "slug": statement.slug,
-        "language": statement.language,
-        "position": statement.position,
-        "summary": statement.summary,
-        "body": statement.body,
-        "concerns_intro": statement.concerns_intro,
-        "before_demands": statement.before_demands,
-        "demands_intro": statement.demands_intro,
-        "closing": statement.closing,
-        "state": statement.state,
-        "requires_approval": "on",
-        "tiers-TOTAL_FORMS": 0,
-        "tiers-INITIAL_FORMS": 0,
-    }
-    for prefix in ("concerns", "demands"):
-        rows = list(getattr(statement, prefix).all()) if statement.pk else []
-        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = len(rows)
-        for index, row in enumerate(rows):
-            data.update(
-                {
-                    f"{prefix}-{index}-id": row.pk,
-                    f"{prefix}-{index}-statement": statement.pk,
-                    f"{prefix}-{index}-position": row.position,
-                    f"{prefix}-{index}-text": row.text,
-                }
-            )
-            if prefix == "demands":
-                data.update(
-                    {
-                        f"{prefix}-{index}-status": row.status,
-                        f"{prefix}-{index}-addressed_to": row.addressed_to,
-                        f"{prefix}-{index}-status_note": row.status_note,
-                    }
-                )
-    data.update(changes)
-    # The admin edits each text per language (django-modeltranslation): these are the original's.
-    language = statement.language or "en"
-    return {
-        (f"{key}_{language}" if key.rsplit("-", 1)[-1] in TRANSLATED_FIELDS else key): value
-        for key, value in data.items()
-    }
-
-
-TRANSLATED_FIELDS = {
-    "title",
-    "summary",
-    "body",
-    "concerns_intro",
-    "before_demands",
-    "demands_intro",
-    "closing",
-    "text",
-    "addressed_to",
-    "status_note",
-}
-
-
-def save_in_admin(client, statement, **changes):
-    response = client.post(
-        reverse("admin:campaigns_statement_change", args=[statement.pk]), change_form_data(statement, **changes)
-    )
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    statement.refresh_from_db()
-    return response
 
 
 def test_editing_the_body_of_an_open_statement_creates_version_2(admin_client, signed_statement):

@@ -13,8 +13,7 @@ from django.test import RequestFactory
 from signatories import imports, validators
 from signatories.models import Organization, Signatory, SignOn
 
-from .test_import_sign_ons import csv_file, form_service_row, preview, problems
-from .test_sign_on import individual_post, input_tag, organization_post, sign
+from .helpers import csv_file, form_service_row, individual_post, input_tag, organization_post, preview, problems, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,7 @@ from signatories import services
 from signatories.models import Contact, SignOn
 
 from .factories import ContactFactory, OrganizationFactory, SignOnFactory
-from .test_confirmation import confirmation_link
-from .test_sign_on import organization_post, sign
+from .helpers import confirmation_link, organization_post, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from mailings import services
 from mailings.models import Delivery, Mailing, Unsubscription
 
-from .test_mailings import link_in
+from .helpers import link_in
 
 pytestmark = pytest.mark.django_db
 
