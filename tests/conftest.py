@@ -17,8 +17,9 @@ from campaigns import statement_page
 
 from .factories import StaffUserFactory, StatementFactory, TierFactory
 
-# Skips tests whose service is missing, and fails them instead when CI sets REQUIRE_SERVICES=1.
-pytest_plugins = ["tests.service_checks"]
+# service_checks skips tests whose service is missing, and fails them instead when CI sets REQUIRE_SERVICES=1;
+# workers holds the fixtures of the tests that run a real Celery worker.
+pytest_plugins = ["tests.service_checks", "tests.workers"]
 
 
 @pytest.fixture(autouse=True)

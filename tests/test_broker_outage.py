@@ -4,13 +4,9 @@ A private redis-server on a port of its own plays the broker, so stopping it
 disturbs nothing else; a real worker sends the emails once it is back.
 """
 
-import shutil
-import socket
-import subprocess
 import time
 
 import pytest
-import redis
 from django.test import Client
 from django.utils import timezone
 
@@ -18,12 +14,8 @@ from signatories.models import SignOn
 from signatories.tasks import send_unsent_confirmation_emails
 
 from .factories import StatementFactory, TierFactory
-from .service_checks import unavailable
-from .test_celery_worker import celery_worker as celery_worker
-from .test_celery_worker import sent_messages
-from .test_celery_worker import tasks_sent_to_broker as tasks_sent_to_broker
-from .test_celery_worker import worker_database_url as worker_database_url
-from .test_sign_on import organization_post, sign_url
+from .helpers import organization_post, sign_url
+from .workers import sent_messages
 
 pytestmark = [
     pytest.mark.requires_redis,
@@ -33,54 +25,6 @@ pytestmark = [
 ]
 
 SIGN_ONS_DURING_OUTAGE = 5
-
-
-class PrivateRedis:
-    def __init__(self):
-        self.binary = shutil.which("redis-server")
-        if self.binary is None:
-            unavailable("redis-server is not installed")
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                if redis.Redis.from_url(self.url, socket_timeout=1).ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.1)
-        pytest.fail("the private redis-server did not start")
-
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def private_redis():
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def broker_url(private_redis):
-    """The broker of the worker and of this process's `.delay()`: the private Redis."""
-    return private_redis.url
 
 
 def test_sign_ons_during_a_broker_outage_are_saved_and_confirmed_once_it_is_back(

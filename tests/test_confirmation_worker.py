@@ -4,7 +4,7 @@ The worker is killed (SIGKILL, every process of it) after the mail server receiv
 the message and before it answered: the worker never learns it was sent. Once its
 lease runs out, the sweep sends the email again with the same Message-ID, so the
 signer's mail client shows it once. Redis is a private redis-server (see
-tests/test_mailing_worker.py), the mail server the in-process SMTP sink.
+tests/workers.py), the mail server the in-process SMTP sink.
 """
 
 import time
@@ -16,10 +16,6 @@ from signatories.models import SignOn
 from signatories.tasks import send_sign_on_confirmation, send_unsent_confirmation_emails
 
 from .factories import OrganizationFactory, StatementFactory
-from .test_mailing_worker import broker_url as broker_url
-from .test_mailing_worker import sink as sink
-from .test_mailing_worker import start_worker as start_worker
-from .test_mailing_worker import tasks_sent_to_broker as tasks_sent_to_broker
 
 pytestmark = [
     pytest.mark.requires_celery_worker,

@@ -1,6 +1,6 @@
 """Real Celery workers send a mailing through SMTP exactly once per recipient, across a crash.
 
-Each test has a redis-server of its own for a broker (a free port), so nothing else shares its queues.
+Each test has a redis-server of its own for a broker (a free port, tests/workers.py), so nothing else shares its queues.
 
 The path production takes, end to end: `schedule()` → Redis → `celery -A advocacy
 worker` processes → PostgreSQL → Django's SMTP backend → a local SMTP server
@@ -21,31 +21,19 @@ The backoff after a deferral is a minute and more; rather than wait, the second
 test moves the deliveries' retry time to now once it has checked it was set.
 """
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
-import uuid
 from datetime import timedelta
-from pathlib import Path
 
-import kombu.pools
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
-from advocacy.celery import app as celery_app
 from mailings import services, tasks
 from mailings.models import Delivery, Invitation, Mailing, MailingContent
 
 from .factories import StatementFactory
-from .service_checks import unavailable
-from .smtp_sink import SmtpSink
-from .test_broker_outage import PrivateRedis
-from .test_celery_worker import database_url_for_worker
+from .workers import WORKER_CONCURRENCY, KillableWorker
 
 pytestmark = [
     pytest.mark.requires_celery_worker,
@@ -53,152 +41,9 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
-WORKER_CONCURRENCY = 2  # one prefork worker, two sending processes
 INVITEES = 300
 KILL_AFTER = 80  # messages received when the worker is killed
 TIMEOUT_SECONDS = 120
-
-
-# --- Workers ------------------------------------------------------------------------
-
-
-class Worker:
-    """A `celery -A advocacy worker` in a process group of its own, so that a kill reaches every process."""
-
-    def __init__(self, process: subprocess.Popen, log_path: Path):
-        self.process = process
-        self.log_path = log_path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
-
-    def kill(self) -> None:
-        """SIGKILL the main process and its pool children at once: no warm shutdown, no acks."""
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGTERM)
-                self.process.wait(timeout=15)
-            except (ProcessLookupError, subprocess.TimeoutExpired):
-                pass
-        self.kill()  # children left behind, if any
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-
-
-@pytest.fixture
-def broker_url():
-    """A redis-server of the test's own, on a free port: no other test or developer shares its queues."""
-    server = PrivateRedis()
-    server.start()
-    try:
-        yield server.url
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def tasks_sent_to_broker(broker_url):
-    """`.delay()` in this process (and `schedule()`'s on-commit dispatch) publishes to ``broker_url``."""
-    saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
-    celery_app.conf.broker_url = broker_url
-    celery_app.conf.task_always_eager = False
-    forget_broker_connections()
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
-        forget_broker_connections()
-
-
-def forget_broker_connections() -> None:
-    # Celery takes its connection and producer pools from kombu's registry, keyed by broker URL,
-    # and keeps them: drop the app's and empty the registry, or the next test with the same URL
-    # is handed the pool closed here ("Acquire on closed pool").
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    kombu.pools.reset()
-
-
-@pytest.fixture
-def sink():
-    with SmtpSink() as sink:
-        yield sink
-
-
-@pytest.fixture
-def start_worker(tmp_path, broker_url, sink, transactional_db):
-    """Start a worker sending through ``sink``; every worker started is stopped (or killed) at the end."""
-    database_url = database_url_for_worker(connection.settings_dict)
-    if database_url is None:
-        unavailable(f"a Celery worker cannot open the test database {connection.settings_dict['NAME']!r}")
-    environment = dict(os.environ)
-    for name in ("EMAIL_URL", "EMAIL_BACKEND", "EMAIL_FILE_PATH", "ADVOCACY_ENV", "DEBUG"):
-        environment.pop(name, None)
-    environment.update(
-        DJANGO_SETTINGS_MODULE="advocacy.settings",
-        DATABASE_URL=database_url,
-        REDIS_URL=broker_url,
-        CELERY_TASK_ALWAYS_EAGER="0",
-        EMAIL_URL=sink.url,
-        SITE_URL="http://testserver",
-        MAILING_RATE_LIMIT_PER_MINUTE="0",
-        MAILING_PARALLEL_SENDERS=str(WORKER_CONCURRENCY),
-        # A killed sender's leased rows, and a mailing with no progress, are taken up again after
-        # these; production waits minutes, the test seconds.
-        MAILING_CLAIM_LEASE_SECONDS="5",
-        MAILING_STALL_SECONDS="3",
-        # As in this process, so that a Delivery's message_id here is the Message-ID the worker sent.
-        EMAIL_MESSAGE_ID_DOMAIN=django_settings.EMAIL_MESSAGE_ID_DOMAIN,
-        PYTHONUNBUFFERED="1",
-    )
-    workers = []
-
-    def start(**settings_overrides: str) -> Worker:
-        """Start a worker; ``settings_overrides`` are environment variables, e.g. production's lease times."""
-        log_path = tmp_path / f"worker-{len(workers) + 1}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "advocacy",
-            "worker",
-            "--pool=prefork",
-            f"--concurrency={WORKER_CONCURRENCY}",
-            "--loglevel=INFO",
-            f"--hostname=mailing-test-{uuid.uuid4().hex[:8]}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-        ]
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                command,
-                cwd=PROJECT_DIR,
-                env=environment | settings_overrides,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # a process group of its own: killpg reaches the pool too
-            )
-        worker = Worker(process, log_path)
-        workers.append(worker)
-        return worker
-
-    try:
-        yield start
-    finally:
-        sink.on_message = None
-        for worker in workers:
-            worker.stop()
 
 
 # --- Data ---------------------------------------------------------------------------
@@ -221,7 +66,7 @@ def make_invitation_mailing(count: int, *, special: tuple[str, ...] = ()) -> tup
     return mailing, emails
 
 
-def wait_until_sent(mailing: Mailing, *, timeout: float, redispatch_every: float, worker: Worker) -> Mailing:
+def wait_until_sent(mailing: Mailing, *, timeout: float, redispatch_every: float, worker: KillableWorker) -> Mailing:
     """Wait for the mailing to be sent by ``worker``, queuing the periodic dispatch now and then as beat would."""
     deadline = time.monotonic() + timeout
     next_dispatch = time.monotonic() + redispatch_every

@@ -37,9 +37,9 @@ from signatories.models import SignOn
 from signatories.tasks import send_unsent_confirmation_emails
 
 from .factories import StatementFactory, TierFactory
+from .helpers import organization_post, sign_url
 from .service_checks import REDIS_SERVER_PATH
-from .test_celery_worker import forget_broker_connections
-from .test_sign_on import organization_post, sign_url
+from .workers import forget_broker_connections
 
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "advocacy" / "settings.py"
 # The requirement is 2 s; the bound leaves room for a slow CI machine. A pause that each
