@@ -1,0 +1,46 @@
+"""The layout of the tests: a test module takes its helpers from tests/helpers.py and its fixtures from
+tests/conftest.py or tests/workers.py, never from another test module (issue 17)."""
+
+import ast
+from pathlib import Path
+
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+def imports_of_test_modules(path):
+    """The test modules that the module at ``path`` imports from, wherever the import statement is."""
+    imported = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] + [f"{node.module or ''}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        if any(part.startswith("test_") for name in names for part in name.split(".")):
+            imported.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return imported
+
+
+def test_no_test_module_imports_from_another_test_module():
+    offenders = {
+        str(path.relative_to(TESTS_DIR)): found
+        for path in sorted(TESTS_DIR.rglob("*.py"))
+        if "node_modules" not in path.parts and (found := imports_of_test_modules(path))
+    }
+    assert offenders == {}, "move shared helpers to tests/helpers.py and shared fixtures to tests/conftest.py"
+
+
+def test_the_check_sees_every_way_of_importing_a_test_module(tmp_path):
+    module = tmp_path / "test_example.py"
+    module.write_text(
+        "from .test_sign_on import organization_post\n"
+        "from tests.test_celery_worker import celery_worker as celery_worker\n"
+        "from . import test_mailings\n"
+        "import tests.test_staff_roles\n"
+        "def test_it():\n"
+        "    from .test_staff_roles import sign_in\n"
+        "from .helpers import sign_in\n"
+        "from .factories import StatementFactory\n"
+    )
+    assert len(imports_of_test_modules(module)) == 5
