@@ -9,10 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaigns.rendering import render_markdown
-
-
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
+from signatories.identity import normalize_email
 
 
 def email_hash(email: str) -> str:

@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from .models import Mailing, Unsubscription, email_hash, normalize_email
+from signatories.identity import normalize_email
+
+from .models import Mailing, Unsubscription, email_hash
 from .services import _invitees_awaiting_answer, resolve_recipients, version_language
 
 

@@ -28,18 +28,10 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from signatories.identity import normalize_email
 from signatories.models import SignOn
 
-from .models import (
-    Delivery,
-    Invitation,
-    Mailing,
-    MailingContent,
-    PressContact,
-    Unsubscription,
-    email_hash,
-    normalize_email,
-)
+from .models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription, email_hash
 
 logger = logging.getLogger(__name__)
 
