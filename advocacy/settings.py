@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The helpers the apps share; registers their system checks.
+    "advocacy",
     "campaigns",
     "signatories",
     "mailings",

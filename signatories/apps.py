@@ -7,7 +7,4 @@ class SignatoriesConfig(AppConfig):
     verbose_name = _("Signatories")
 
     def ready(self):
-        # Registers the system check that reads the rate limits of the sign-on forms.
-        from advocacy import rate_limits  # noqa: F401
-
         from . import signals  # noqa: F401

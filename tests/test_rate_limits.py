@@ -191,6 +191,18 @@ def test_a_misspelt_rate_in_the_settings_is_reported_by_the_system_check(setting
     assert "5/week" in errors[0].msg
 
 
+def test_the_system_check_is_registered_by_the_advocacy_app(settings):
+    """manage.py check runs it: advocacy registers its own checks, whichever apps are installed with it."""
+    from django.apps import apps
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.RATE_LIMITS = {"sign-on": {"email": "5/week"}}
+    assert apps.is_installed("advocacy")
+    with pytest.raises(SystemCheckError, match=r"advocacy\.E100"):
+        call_command("check", tags=["security"])
+
+
 def test_the_default_rates_pass_the_system_check():
     assert rate_limits.check_rate_limits() == []
 
