@@ -69,6 +69,12 @@ class CampaignMembership(models.Model):
         return f"{self.user} · {self.campaign}"
 
 
+class RepresentativeStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting staff review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Representative(models.Model):
     """A person with an account who speaks for an organization, once their claim is approved.
 
@@ -76,10 +82,7 @@ class Representative(models.Model):
     organization's own website domain; otherwise staff decide in the admin.
     """
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting staff review")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+    Status = RepresentativeStatus
 
     class Method(models.TextChoices):
         EMAIL_DOMAIN = "email_domain", _("Verified email on the organization's domain")
@@ -125,7 +128,7 @@ class Representative(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="one_claim_per_user_and_organization"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "approved", "rejected"]), name="representative_status_valid"
+                condition=Q(status__in=RepresentativeStatus.values), name="representative_status_valid"
             ),
             models.CheckConstraint(
                 condition=~Q(status="approved") | (~Q(method="") & Q(organization__isnull=False)),

@@ -179,6 +179,16 @@ class SignedTextPart:
         return super().delete(*args, **kwargs)
 
 
+class StatementState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    # Signed by those who have its address (invitations), listed nowhere, its signatories
+    # not shown: the embargoed phase before the public launch.
+    CIRCULATING = "circulating", _("Circulating privately before launch")
+    OPEN = "open", _("Open for sign-on")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Published")
+
+
 class Statement(models.Model):
     """The text organizations sign: a joint statement or sign-on letter.
 
@@ -187,14 +197,7 @@ class Statement(models.Model):
     a passage leading to the demands, the ordered demands and a closing.
     """
 
-    class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        # Signed by those who have its address (invitations), listed nowhere, its signatories
-        # not shown: the embargoed phase before the public launch.
-        CIRCULATING = "circulating", _("Circulating privately before launch")
-        OPEN = "open", _("Open for sign-on")
-        CLOSED = "closed", _("Closed")
-        PUBLISHED = "published", _("Published")
+    State = StatementState
 
     # Listed nowhere, fed to no partner site, left out of the press kit.
     UNANNOUNCED_STATES = (State.DRAFT, State.CIRCULATING)
@@ -301,10 +304,7 @@ class Statement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "slug"], name="statement_slug_unique_in_campaign"),
             models.CheckConstraint(condition=~Q(slug__in=RESERVED_STATEMENT_SLUGS), name="statement_slug_not_reserved"),
-            models.CheckConstraint(
-                condition=Q(state__in=["draft", "circulating", "open", "closed", "published"]),
-                name="statement_state_valid",
-            ),
+            models.CheckConstraint(condition=Q(state__in=StatementState.values), name="statement_state_valid"),
         ]
 
     def __str__(self):
@@ -419,14 +419,17 @@ class Concern(SignedTextPart, models.Model):
         return self.text[:80]
 
 
+class DemandStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    PARTLY_MET = "partly_met", _("Partly met")
+    MET = "met", _("Met")
+    REJECTED = "rejected", _("Rejected")
+
+
 class Demand(SignedTextPart, models.Model):
     """An ordered, concrete ask inside a statement, with a status staff keep up to date."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        PARTLY_MET = "partly_met", _("Partly met")
-        MET = "met", _("Met")
-        REJECTED = "rejected", _("Rejected")
+    Status = DemandStatus
 
     # Its status and status note may change as the fight goes on; its wording may not.
     SIGNED_FIELDS = ("text", "addressed_to")
@@ -447,11 +450,7 @@ class Demand(SignedTextPart, models.Model):
         ordering = ["statement", "position", "pk"]
         verbose_name = _("demand")
         verbose_name_plural = _("demands")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "partly_met", "met", "rejected"]), name="demand_status_valid"
-            )
-        ]
+        constraints = [models.CheckConstraint(condition=Q(status__in=DemandStatus.values), name="demand_status_valid")]
 
     def __str__(self):
         return self.text[:80]

@@ -252,14 +252,17 @@ class MailingContent(models.Model):
         super().save(*args, **kwargs)
 
 
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped")
+
+
 class Delivery(models.Model):
     """One recipient of one mailing. Written before the send; unique per mailing and address."""
 
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed")
-        SKIPPED = "skipped", _("Skipped")
+    State = DeliveryState
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
@@ -284,9 +287,7 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["mailing", "email"], name="one_delivery_per_address_per_mailing"),
-            models.CheckConstraint(
-                condition=Q(state__in=["queued", "sent", "failed", "skipped"]), name="delivery_state_valid"
-            ),
+            models.CheckConstraint(condition=Q(state__in=DeliveryState.values), name="delivery_state_valid"),
         ]
         indexes = [
             models.Index(fields=["mailing", "state"], name="delivery_progress_lookup"),

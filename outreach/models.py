@@ -9,16 +9,19 @@ from campaigns.models import Statement
 from campaigns.rendering import render_markdown
 
 
+class TargetKind(models.TextChoices):
+    STATE_DELEGATION = "state_delegation", _("State delegation")
+    PERMANENT_MISSION = "permanent_mission", _("Permanent mission")
+    MINISTRY = "ministry", _("Ministry")
+    PARLIAMENTARIAN = "parliamentarian", _("Parliamentarian")
+    COMMITTEE = "committee", _("Committee or bureau")
+    OTHER = "other", _("Other")
+
+
 class Target(models.Model):
     """Who a campaign addresses: a state delegation, a ministry, a parliamentarian…"""
 
-    class Kind(models.TextChoices):
-        STATE_DELEGATION = "state_delegation", _("State delegation")
-        PERMANENT_MISSION = "permanent_mission", _("Permanent mission")
-        MINISTRY = "ministry", _("Ministry")
-        PARLIAMENTARIAN = "parliamentarian", _("Parliamentarian")
-        COMMITTEE = "committee", _("Committee or bureau")
-        OTHER = "other", _("Other")
+    Kind = TargetKind
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign")
@@ -47,19 +50,7 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "country", "name"], name="target_unique_per_campaign_country"),
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "state_delegation",
-                        "permanent_mission",
-                        "ministry",
-                        "parliamentarian",
-                        "committee",
-                        "other",
-                    ]
-                ),
-                name="target_kind_valid",
-            ),
+            models.CheckConstraint(condition=Q(kind__in=TargetKind.values), name="target_kind_valid"),
         ]
 
     def __str__(self):
@@ -86,15 +77,18 @@ class OutreachActionQuerySet(models.QuerySet):
         )
 
 
+class OutreachActionKind(models.TextChoices):
+    CONTACT_REPRESENTATIVE = "contact_representative", _("Contact your representative")
+    CONTACT_MEDIA = "contact_media", _("Contact the media")
+    SOCIAL_POST = "social_post", _("Post on social media")
+    PUBLISH_WEBSITE = "publish_website", _("Publish on your website")
+    OTHER = "other", _("Something else")
+
+
 class OutreachAction(models.Model):
     """Something supporters are asked to do, with what they need to do it."""
 
-    class Kind(models.TextChoices):
-        CONTACT_REPRESENTATIVE = "contact_representative", _("Contact your representative")
-        CONTACT_MEDIA = "contact_media", _("Contact the media")
-        SOCIAL_POST = "social_post", _("Post on social media")
-        PUBLISH_WEBSITE = "publish_website", _("Publish on your website")
-        OTHER = "other", _("Something else")
+    Kind = OutreachActionKind
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="outreach_actions", verbose_name=_("campaign")
@@ -136,12 +130,7 @@ class OutreachAction(models.Model):
         verbose_name_plural = _("outreach actions")
         constraints = [
             models.UniqueConstraint(fields=["campaign", "slug"], name="outreach_action_slug_unique_in_campaign"),
-            models.CheckConstraint(
-                condition=Q(
-                    kind__in=["contact_representative", "contact_media", "social_post", "publish_website", "other"]
-                ),
-                name="outreach_action_kind_valid",
-            ),
+            models.CheckConstraint(condition=Q(kind__in=OutreachActionKind.values), name="outreach_action_kind_valid"),
         ]
 
     def __str__(self):
@@ -161,13 +150,16 @@ class OutreachAction(models.Model):
         return reverse("outreach:action", kwargs={"campaign_slug": self.campaign.slug, "action_slug": self.slug})
 
 
+class ActionReportModeration(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class ActionReport(models.Model):
     """A supporter telling the campaign what they did. Name and email are private."""
 
-    class Moderation(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+    Moderation = ActionReportModeration
 
     action = models.ForeignKey(
         OutreachAction, on_delete=models.CASCADE, related_name="reports", verbose_name=_("what they did")
@@ -194,8 +186,7 @@ class ActionReport(models.Model):
         indexes = [models.Index(fields=["action", "moderation_state"], name="action_report_counts")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(moderation_state__in=["pending", "approved", "rejected"]),
-                name="action_report_moderation_valid",
+                condition=Q(moderation_state__in=ActionReportModeration.values), name="action_report_moderation_valid"
             ),
             models.CheckConstraint(
                 condition=Q(moderation_state="pending") | Q(moderated_at__isnull=False),

@@ -39,14 +39,17 @@ class PressKitItemQuerySet(models.QuerySet):
         return self.exclude(statement__state=Statement.State.DRAFT) if preview else self.released(now)
 
 
+class PressKitItemKind(models.TextChoices):
+    PRESS_RELEASE = "press_release", _("Press release")
+    SOCIAL_MESSAGE = "social_message", _("Social-media message")
+    IMAGE = "image", _("Image")
+    DOCUMENT = "document", _("Document")
+
+
 class PressKitItem(models.Model):
     """One piece of a campaign's press kit, in one language."""
 
-    class Kind(models.TextChoices):
-        PRESS_RELEASE = "press_release", _("Press release")
-        SOCIAL_MESSAGE = "social_message", _("Social-media message")
-        IMAGE = "image", _("Image")
-        DOCUMENT = "document", _("Document")
+    Kind = PressKitItemKind
 
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="press_kit_items", verbose_name=_("campaign")
@@ -106,10 +109,7 @@ class PressKitItem(models.Model):
         verbose_name_plural = _("press kit items")
         indexes = [models.Index(fields=["campaign", "language"], name="presskit_item_campaign_lang")]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=["press_release", "social_message", "image", "document"]),
-                name="presskit_item_kind_valid",
-            ),
+            models.CheckConstraint(condition=Q(kind__in=PressKitItemKind.values), name="presskit_item_kind_valid"),
             models.CheckConstraint(
                 condition=~Q(kind="image") | (~Q(file="") & ~Q(alt_text="")),
                 name="presskit_image_has_file_and_alt_text",
@@ -240,6 +240,26 @@ class DocumentQuerySet(models.QuerySet):
         return self.ready().filter(target=target).order_by("-built_at", "-pk").first()
 
 
+class DocumentKind(models.TextChoices):
+    SIGNED_LETTER = "signed_letter", _("Signed letter")
+    PUBLICATION_LIST = "publication_list", _("Publication list")
+    PRESS_KIT = "press_kit", _("Press kit")
+    SIGN_ONS = "sign_ons", _("Sign-ons with contacts and states")
+
+
+class DocumentFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel"
+    ZIP = "zip", "ZIP"
+
+
+class DocumentState(models.TextChoices):
+    BUILDING = "building", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class Document(models.Model):
     """A file the worker built from the signatory list: a statement's signed letter or publication list, a press
     kit's ZIP, or a staff member's export. A request serves the last finished one; it never builds one.
@@ -250,22 +270,9 @@ class Document(models.Model):
     a target whose current version differs is rebuilt (``services.rebuild_stale_documents``).
     """
 
-    class Kind(models.TextChoices):
-        SIGNED_LETTER = "signed_letter", _("Signed letter")
-        PUBLICATION_LIST = "publication_list", _("Publication list")
-        PRESS_KIT = "press_kit", _("Press kit")
-        SIGN_ONS = "sign_ons", _("Sign-ons with contacts and states")
-
-    class Format(models.TextChoices):
-        PDF = "pdf", "PDF"
-        CSV = "csv", "CSV"
-        XLSX = "xlsx", "Excel"
-        ZIP = "zip", "ZIP"
-
-    class State(models.TextChoices):
-        BUILDING = "building", _("Being prepared")
-        READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed")
+    Kind = DocumentKind
+    Format = DocumentFormat
+    State = DocumentState
 
     target = models.CharField(max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -306,12 +313,9 @@ class Document(models.Model):
             models.UniqueConstraint(
                 fields=["target"], condition=Q(state="building"), name="presskit_document_one_build_at_a_time"
             ),
+            models.CheckConstraint(condition=Q(state__in=DocumentState.values), name="presskit_document_state_valid"),
             models.CheckConstraint(
-                condition=Q(state__in=["building", "ready", "failed"]), name="presskit_document_state_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["signed_letter", "publication_list", "press_kit", "sign_ons"])
-                & Q(file_format__in=["pdf", "csv", "xlsx", "zip"]),
+                condition=Q(kind__in=DocumentKind.values) & Q(file_format__in=DocumentFormat.values),
                 name="presskit_document_kind_valid",
             ),
             models.CheckConstraint(

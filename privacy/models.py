@@ -4,13 +4,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class ErasureRecordReason(models.TextChoices):
+    RETENTION = "retention", _("Retention period after the campaign closed")
+    SIGNER_REQUEST = "signer_request", _("Request by the signer")
+    ACCOUNT_REQUEST = "account_request", _("Request by the account holder")
+
+
 class ErasureRecord(models.Model):
     """That personal data was erased, when, why and how much: never what was erased."""
 
-    class Reason(models.TextChoices):
-        RETENTION = "retention", _("Retention period after the campaign closed")
-        SIGNER_REQUEST = "signer_request", _("Request by the signer")
-        ACCOUNT_REQUEST = "account_request", _("Request by the account holder")
+    Reason = ErasureRecordReason
 
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
     campaign = models.ForeignKey(
@@ -43,9 +46,7 @@ class ErasureRecord(models.Model):
         verbose_name = _("erasure record")
         verbose_name_plural = _("erasure records")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(reason__in=["retention", "signer_request", "account_request"]), name="erasure_reason_valid"
-            )
+            models.CheckConstraint(condition=Q(reason__in=ErasureRecordReason.values), name="erasure_reason_valid")
         ]
 
     def __str__(self):

@@ -18,6 +18,11 @@ from .validators import validate_visible_text
 PUBLIC_SIGNATORY_FIELDS = ("kind", "name", "acronym", "country", "website", "title", "affiliation", "sort_key")
 
 
+class SignatoryKind(models.TextChoices):
+    ORGANIZATION = "organization", _("Organization")
+    INDIVIDUAL = "individual", _("Individual")
+
+
 class Signatory(models.Model):
     """An organization or an individual expert who signs statements.
 
@@ -26,9 +31,7 @@ class Signatory(models.Model):
     details live in :class:`Contact`, never on this public profile.
     """
 
-    class Kind(models.TextChoices):
-        ORGANIZATION = "organization", _("Organization")
-        INDIVIDUAL = "individual", _("Individual")
+    Kind = SignatoryKind
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     # No invisible or reordering characters, from whichever form: they are how a name imitates another.
@@ -74,9 +77,7 @@ class Signatory(models.Model):
         ordering = ["sort_key", "pk"]
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
-        constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["organization", "individual"]), name="signatory_kind_valid")
-        ]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=SignatoryKind.values), name="signatory_kind_valid")]
         # The moderation queue filters sign-ons by their signatory's country.
         indexes = [models.Index(fields=["country"], name="signatory_country")]
 
@@ -236,22 +237,28 @@ class SignOnQuerySet(models.QuerySet):
         )
 
 
+class SignOnListing(models.TextChoices):
+    LISTED = "listed", _("Listed publicly")
+    LISTED_WITHOUT_COUNTRY = "listed_without_country", _("Listed publicly, without country")
+    UNLISTED = "unlisted", _("Not listed (counted only)")
+
+
+class SignOnModeration(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class SignOn(models.Model):
     """One signatory's signature of one statement."""
 
-    class Listing(models.TextChoices):
-        LISTED = "listed", _("Listed publicly")
-        LISTED_WITHOUT_COUNTRY = "listed_without_country", _("Listed publicly, without country")
-        UNLISTED = "unlisted", _("Not listed (counted only)")
+    Listing = SignOnListing
 
     class Confirmation(models.TextChoices):
         UNCONFIRMED = "unconfirmed", _("Awaiting email confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
 
-    class Moderation(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+    Moderation = SignOnModeration
 
     class Source(models.TextChoices):
         FORM = "form", _("Sign-on form")
@@ -354,15 +361,13 @@ class SignOn(models.Model):
         permissions = [("export_sign_ons", _("Can export sign-ons with contact details"))]
         constraints = [
             models.UniqueConstraint(fields=["statement", "signatory"], name="one_sign_on_per_signatory_per_statement"),
-            models.CheckConstraint(
-                condition=Q(listing__in=["listed", "listed_without_country", "unlisted"]), name="sign_on_listing_valid"
-            ),
+            models.CheckConstraint(condition=Q(listing__in=SignOnListing.values), name="sign_on_listing_valid"),
             models.CheckConstraint(
                 condition=Q(confirmation_state="unconfirmed") | Q(confirmed_at__isnull=False),
                 name="confirmed_sign_on_has_confirmation_time",
             ),
             models.CheckConstraint(
-                condition=Q(moderation_state__in=["pending", "approved", "rejected"]), name="sign_on_moderation_valid"
+                condition=Q(moderation_state__in=SignOnModeration.values), name="sign_on_moderation_valid"
             ),
         ]
         indexes = [
@@ -484,6 +489,18 @@ class DistinctOrganizations(models.Model):
         ]
 
 
+class SignOnImportState(models.TextChoices):
+    # A worker reads the file (its headings, a few values, how many rows), never the web request:
+    # a small file can hold a million rows.
+    READING = "reading", _("being read")
+    REFUSED = "refused", _("not readable")
+    UPLOADED = "uploaded", _("uploaded")
+    QUEUED = "queued", _("waiting for a worker")
+    CHECKED = "checked", _("checked")
+    IMPORTED = "imported", _("imported")
+    FAILED = "failed", _("stopped")
+
+
 class SignOnImport(models.Model):
     """A file of sign-ons collected elsewhere, uploaded by staff, checked and imported by a worker.
 
@@ -493,16 +510,7 @@ class SignOnImport(models.Model):
     (``signatories.imports.discard_stale_uploads``).
     """
 
-    class State(models.TextChoices):
-        # A worker reads the file (its headings, a few values, how many rows), never the web request:
-        # a small file can hold a million rows.
-        READING = "reading", _("being read")
-        REFUSED = "refused", _("not readable")
-        UPLOADED = "uploaded", _("uploaded")
-        QUEUED = "queued", _("waiting for a worker")
-        CHECKED = "checked", _("checked")
-        IMPORTED = "imported", _("imported")
-        FAILED = "failed", _("stopped")
+    State = SignOnImportState
 
     statement = models.ForeignKey(
         "campaigns.Statement", on_delete=models.CASCADE, related_name="sign_on_imports", verbose_name=_("statement")
@@ -542,10 +550,7 @@ class SignOnImport(models.Model):
         verbose_name = _("sign-on import")
         verbose_name_plural = _("sign-on imports")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=["reading", "refused", "uploaded", "queued", "checked", "imported", "failed"]),
-                name="sign_on_import_state_valid",
-            )
+            models.CheckConstraint(condition=Q(state__in=SignOnImportState.values), name="sign_on_import_state_valid")
         ]
 
     def __str__(self):
