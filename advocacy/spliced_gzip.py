@@ -1,14 +1,14 @@
 """A page compressed once, with per-response values spliced into its gzip stream.
 
 The anonymous statement page is the same for every reader but for a CSRF token and
-a form stamp. Compressing 50 KB per response costs about 0.7 ms, as much as the rest
-of the response; so the parts between the values are compressed once, each ending on
+a form stamp. Compressing the whole page per response costs as much as the rest of
+the response; so the parts between the values are compressed once, each ending on
 a byte boundary (``Z_FULL_FLUSH``: nothing refers back across it), and a response
 joins them with its values written as *stored* (uncompressed) deflate blocks.
 
 Stored, the token never shares a compression window with the page, so a compression
 side channel (BREACH) cannot guess it. The gzip trailer's CRC-32 is computed per
-response over the whole page: about 20 µs for 50 KB.
+response over the whole page, a small fraction of what compressing it would cost.
 """
 
 import re

@@ -10,7 +10,7 @@ may run to a million names, is read from the database a chunk at a time and laid
 out a page at a time by a flowable that draws plain lines (a paragraph object per
 name would take ten times longer). Finished pages wait compressed on disk and the
 file is written an object at a time; what still grows with the list is ReportLab's
-record of each page (about 5 KB a page of 55 names: +100 MB at a million names).
+record of each page, a few kilobytes each.
 Fonts, Arabic shaping and right-to-left order are in ``letter_typesetting``: a letter
 in Arabic is laid out right to left, and any letter may list names in any script.
 """

@@ -128,7 +128,7 @@ class LetterFonts:
 
         Letters never join across a space, so each word is shaped on its own and
         remembered: a list of 10,000 names repeats its country names and common words,
-        and the reshaper costs some 0.3 ms a call."""
+        and each call to the reshaper is slow."""
         if not _ARABIC.search(text):
             return text
         shape_word = _word_shaper(self.regular, self.bold)

@@ -612,8 +612,8 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
         email address (for those who may see contacts). Django's own search joins the
         signatory and tests each sign-on's row; here the signatories are found first
         (trigram indexes on PostgreSQL, migration 0006) and the contact by its
-        lower-cased address (the unique index), then their sign-ons: at 150,000
-        sign-ons, a search took 0.4–0.7 s the other way.
+        lower-cased address (the unique index), then their sign-ons: the other way, a
+        search reads every sign-on and grows with their number.
         """
         by_email = "=contact__email" in self.get_search_fields(request)
         for word in smart_split(search_term):
@@ -628,7 +628,7 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
         return queryset, False
 
     def action_checkbox(self, sign_on):
-        # Django renders this through the form widget templates, about 2 ms a row; the same HTML, directly.
+        # Django renders this through the form widget templates, slow over a long list; the same HTML, directly.
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
             helpers.ACTION_CHECKBOX_NAME,

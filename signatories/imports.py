@@ -417,8 +417,8 @@ def read_table(data: bytes, filename: str) -> tablib.Dataset:
     The file is read a row at a time (csv's reader, openpyxl's read-only rows), and
     reading stops at the first row past ``SIGN_ON_IMPORT_MAX_ROWS``: a 300 KB .xlsx can
     hold a million rows, and holding them all took minutes and hundreds of megabytes.
-    Each step runs in a worker: 10,000 rows take 11–17 s per step on PostgreSQL
-    (bench/import_bench.py); larger files are split so that a step stays within its timeout.
+    Each step runs in a worker: 10,000 rows take seconds per step on PostgreSQL
+    (bench/import_bench.py measures it); larger files are split so that a step stays within its timeout.
     """
     extension = file_extension(filename)
     limit = settings.SIGN_ON_IMPORT_MAX_ROWS
@@ -466,7 +466,7 @@ def xlsx_rows(data: bytes):
     class SheetOfUndeclaredSize(ReadOnlyWorksheet):
         """A read-only sheet that never asks the size the file declares for it. It is not trusted (read as
         it says, each row would be padded to its width, up to 16,384 columns), and for a sheet that
-        declares none openpyxl parses the whole sheet to find out: 9 s for a million rows, before the first."""
+        declares none openpyxl parses the whole sheet to find out, before the first row."""
 
         def _get_size(self):
             pass
