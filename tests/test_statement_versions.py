@@ -13,7 +13,7 @@ from mailings.models import Delivery, Mailing, Unsubscription, email_hash
 from signatories.models import SignOn
 from signatories.services import SignatoryDetails, submit_sign_on
 
-from .factories import ContactFactory, DemandFactory, SignOnFactory, StatementFactory
+from .factories import ContactFactory, SignOnFactory, StatementFactory
 from .helpers import change_form_data, save_in_admin
 
 pytestmark = pytest.mark.django_db
@@ -222,34 +222,6 @@ def test_a_statement_created_in_the_admin_gets_version_1(admin_client, statement
     created = Statement.objects.get(slug="brand-new")
     assert created.version == 1
     assert created.versions.get().title == created.title
-
-
-def test_the_data_migration_gives_existing_statements_and_sign_ons_version_1():
-    """campaigns/0003_first_statement_versions, run on rows as they were before versions existed.
-
-    Run as a function on today's models: migrating the schema back and forth would also
-    unapply the other branches of this app's history (on SQLite, rebuilding tables
-    without their columns).
-    """
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("campaigns.migrations.0003_first_statement_versions")
-    statement = StatementFactory(title="An old statement", body="Old body.")
-    DemandFactory(statement=statement, position=0, text="An old demand.", addressed_to="")
-    sign_on = SignOnFactory(statement=statement)
-    StatementVersion.objects.filter(statement=statement).delete()
-    Statement.objects.filter(pk=statement.pk).update(version=3)
-    SignOn.objects.filter(pk=sign_on.pk).update(statement_version=3)
-
-    migration.record_first_versions(apps, schema_editor=None)
-
-    version = StatementVersion.objects.get(statement=statement)
-    assert (version.number, version.title, version.body) == (1, "An old statement", "Old body.")
-    assert version.demands == [{"text": "An old demand.", "addressed_to": ""}]
-    assert Statement.objects.get(pk=statement.pk).version == 1
-    assert SignOn.objects.get(pk=sign_on.pk).statement_version == 1
 
 
 def test_the_versions_page_runs_the_same_queries_for_few_or_many_sign_ons(

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
 
     dependencies = [
-        ("signatories", "0005_public_list_version_from_decided_sign_ons"),
+        ("signatories", "0001_initial"),
     ]
 
     operations = [
