@@ -16,7 +16,6 @@ import csv
 import re
 import tempfile
 
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django_countries import countries as all_countries
 from openpyxl import Workbook
@@ -25,6 +24,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from campaigns.models import Statement
 
 from .models import Signatory, SignOn
+from .selectors import named_sign_ons, public_sections
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -55,31 +55,10 @@ def publication_header():
 
 
 def publication_sections(statement: Statement):
-    """Yield (section title, sign-ons) in the order of the public page.
-
-    The same sections as :func:`signatories.selectors.public_signatory_list`: each tier
-    (organizations; those without a known tier go to the default one), individual
-    experts, then everyone who signed after publication. One query per section.
-    """
-    tiers = list(statement.tiers.all())
-    fallback_tier = next((tier for tier in tiers if tier.is_default), tiers[-1] if tiers else None)
-    listed = SignOn.objects.visible().for_statement(statement).exclude(listing=SignOn.Listing.UNLISTED)
-    published_at = statement.published_at if statement.state == Statement.State.PUBLISHED else None
-    on_time = listed.filter(signed_at__lte=published_at) if published_at else listed
-    organizations = on_time.filter(signatory__kind=Signatory.Kind.ORGANIZATION)
-    for tier in tiers:
-        in_tier = Q(tier=tier)
-        if tier == fallback_tier:
-            in_tier |= Q(tier__isnull=True) | ~Q(tier__in=[each.pk for each in tiers])
-        yield tier.name, organizations.filter(in_tier)
-    if not tiers:
-        yield _("Signatories"), organizations
-    yield (
-        _("Individual experts (affiliation for identification only)"),
-        on_time.filter(signatory__kind=Signatory.Kind.INDIVIDUAL),
-    )
-    if published_at:
-        yield _("Signed after publication"), listed.filter(signed_at__gt=published_at)
+    """Yield (section title, sign-ons) in the order of the public page (``selectors.public_sections``)."""
+    named = named_sign_ons(statement)
+    for _key, title, condition in public_sections(statement):
+        yield title, named.filter(condition)
 
 
 def publication_rows(statement: Statement):

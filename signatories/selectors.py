@@ -8,23 +8,10 @@ and takes a few tens of megabytes.
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import (
-    BooleanField,
-    Case,
-    CharField,
-    Count,
-    DateTimeField,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-    Window,
-)
+from django.db.models import Case, CharField, Count, DateTimeField, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries as all_countries
@@ -90,40 +77,6 @@ class PublicSignOn:
         self.shows_country = shows_country
 
 
-@dataclass
-class SignatorySection:
-    """One heading of the public list ("Submitted by …", individual experts, …)."""
-
-    key: str
-    title: str
-    sign_ons: list = field(default_factory=list)
-
-
-@dataclass
-class PublicSignatoryList:
-    sections: list
-    organization_count: int
-    individual_count: int
-    unnamed_organization_count: int
-    unnamed_individual_count: int
-    # (country, count) for listed signatories who agreed to show their country.
-    countries: list
-    # Countries of those organizations, for "N organizations from M countries".
-    organization_country_count: int
-
-    @property
-    def total_count(self):
-        return self.organization_count + self.individual_count
-
-    @property
-    def country_count(self):
-        return len(self.countries)
-
-    @property
-    def named_count(self):
-        return sum(len(section.sign_ons) for section in self.sections)
-
-
 UNLISTED = Q(listing=SignOn.Listing.UNLISTED)
 # The signatory fields the list shows, read only for listed sign-ons.
 PUBLIC_COLUMNS = ("name", "acronym", "country", "website", "title", "affiliation")
@@ -132,104 +85,6 @@ PUBLIC_COLUMNS = ("name", "acronym", "country", "website", "title", "affiliation
 def _public_field(name):
     """A signatory field, or "" for an unlisted sign-on: unlisted names never leave the database."""
     return Case(When(UNLISTED, then=Value("")), default=F(f"signatory__{name}"), output_field=CharField())
-
-
-def public_signatory_list(statement: Statement) -> PublicSignatoryList:
-    """The signatory list of ``statement`` as the public sees it, in the active language.
-
-    Sections, in order: each tier (organizations), then individual experts, then
-    everyone who signed after publication. Within a section, names sort by the
-    Unicode collation key. Unlisted sign-ons are only counted: the query returns
-    their kind and nothing else. Country counts come only from signatories who
-    agreed to show their country. One query, plus the tiers unless the statement's
-    tiers are prefetched.
-    """
-    tiers = list(statement.tiers.all())
-    sections = {tier.pk: SignatorySection(key=f"tier-{tier.pk}", title=tier.name) for tier in tiers}
-    fallback_tier = next((tier for tier in tiers if tier.is_default), tiers[-1] if tiers else None)
-    individuals = SignatorySection(
-        key="individuals", title=str(_("Individual experts (affiliation for identification only)"))
-    )
-    organizations_without_tier = SignatorySection(key="organizations", title=str(_("Signatories")))
-    late = SignatorySection(key="late", title=str(_("Signed after publication")))
-    published_at = statement.published_at if statement.state == Statement.State.PUBLISHED else None
-
-    # Translated once per list, not once per row: 100,000 rows make the difference.
-    kind_labels = {kind: str(label) for kind, label in Signatory.Kind.choices}
-    country_objects = {}
-    by_country = Counter()
-    organization_countries = set()
-    # (kind, unlisted?) -> number of sign-ons that count publicly.
-    counts = Counter()
-    # Signed after publication, worked out by the database (reading 100,000 timestamps costs a second).
-    is_late = (
-        Case(When(signed_at__gt=published_at, then=Value(True)), default=Value(False), output_field=BooleanField())
-        if published_at
-        else Value(False, output_field=BooleanField())
-    )
-    rows = (
-        SignOn.objects.visible()
-        .for_statement(statement)
-        .annotate(is_late=is_late, **{f"public_{name}": _public_field(name) for name in PUBLIC_COLUMNS})
-        .order_by("signatory__sort_key", "signatory__name", "pk")
-        .values_list("tier_id", "listing", "is_late", "signatory__kind", *(f"public_{name}" for name in PUBLIC_COLUMNS))
-    )
-    for tier_id, listing, is_late, kind, name, acronym, code, website, title, affiliation in rows.iterator(
-        chunk_size=5000
-    ):
-        is_organization = kind == Signatory.Kind.ORGANIZATION
-        if listing == SignOn.Listing.UNLISTED:
-            counts[(kind, True)] += 1
-            continue
-        counts[(kind, False)] += 1
-        country = None
-        if code:
-            country = country_objects.get(code)
-            if country is None:
-                country = country_objects[code] = PublicCountry(code, str(all_countries.name(code)))
-        shows_country = listing == SignOn.Listing.LISTED
-        sign_on = PublicSignOn(
-            PublicSignatory(
-                kind=kind,
-                kind_display=kind_labels.get(kind, kind),
-                name=name,
-                acronym=acronym,
-                country=country,
-                website=website,
-                title=title,
-                affiliation=affiliation,
-            ),
-            shows_country,
-        )
-        if shows_country and country is not None:
-            by_country[code] += 1
-            if is_organization:
-                organization_countries.add(code)
-        if is_late:
-            late.sign_ons.append(sign_on)
-        elif not is_organization:
-            individuals.sign_ons.append(sign_on)
-        else:
-            tier_id = tier_id if tier_id in sections else getattr(fallback_tier, "pk", None)
-            sections.get(tier_id, organizations_without_tier).sign_ons.append(sign_on)
-
-    org, ind = Signatory.Kind.ORGANIZATION, Signatory.Kind.INDIVIDUAL
-    countries = sorted(
-        ((country_objects[code], n) for code, n in by_country.items()), key=lambda item: (-item[1], item[0].name)
-    )
-    return PublicSignatoryList(
-        sections=[
-            section
-            for section in [*sections.values(), organizations_without_tier, individuals, late]
-            if section.sign_ons
-        ],
-        organization_count=counts[(org, False)] + counts[(org, True)],
-        individual_count=counts[(ind, False)] + counts[(ind, True)],
-        unnamed_organization_count=counts[(org, True)],
-        unnamed_individual_count=counts[(ind, True)],
-        countries=countries,
-        organization_country_count=len(organization_countries),
-    )
 
 
 def signatory_list_version(statement_ref=None) -> Subquery:
