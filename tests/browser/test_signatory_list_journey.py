@@ -58,3 +58,18 @@ def test_a_reader_finds_a_signatory_and_browses_the_whole_list(browser, live_ser
     expect(page.get_by_text("Page 2 of 3")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_title_the_count_and_the_sign_button_are_in_the_first_screen(browser, live_server, demo_campaign, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(live_server.url + STATEMENT)
+
+    count = page.get_by_role("link", name="107 organizations from 52 countries, 3 individual experts")
+    for element in (page.get_by_role("heading", level=1), count, page.get_by_role("link", name="Sign this statement")):
+        box = element.bounding_box()
+        assert box["y"] + box["height"] <= 800, (width, box)
+    count.click()
+    expect(page.get_by_role("heading", name="Signatories", exact=True)).to_be_in_viewport()
+    context.close()
