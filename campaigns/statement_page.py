@@ -110,9 +110,7 @@ def get_statement_for_sign_on(request, campaign_slug, statement_slug):
     statement = get_statement_for_page(request, campaign_slug, statement_slug)
     prefetch_related_objects([statement], "tiers")
     if found is not None:
-        if len(_statements_for_sign_on) >= _SERVED_LIMIT:
-            _statements_for_sign_on.clear()
-        _statements_for_sign_on[key] = (now, found[1], statement)
+        _remember(_statements_for_sign_on, key, (now, found[1], statement))
     return statement
 
 
@@ -204,7 +202,7 @@ def refresh_cached_page(campaign_slug, statement_slug):
     started = time.monotonic()
     try:
         entry = cache_call("get", _page_key(statement_pk))
-        if entry is None or entry.version != version or entry.is_due():
+        if entry is None or not entry.is_current(version):
             statement = Statement.objects.select_related("campaign").get(pk=statement_pk)
             render_into_cache(statement, version)
     finally:
@@ -219,7 +217,7 @@ def cached_page(request, campaign_slug, statement_slug, statement_pk, version):
     """``CachedPage`` of the anonymous page at this address: this version if it is in the cache; else
     rendered here the first time, or the previous one while the worker renders this one."""
     entry = cache_call("get", _page_key(statement_pk))
-    if entry is not None and entry.version == version and not entry.is_due():
+    if entry is not None and entry.is_current(version):
         return entry
     if entry is None:
         statement = get_statement_for_page(request, campaign_slug, statement_slug)
@@ -243,9 +241,10 @@ class CachedPage:
     html: str
     rendered_at: float  # time.time()
 
-    def is_due(self):
-        """Old enough that a change made without save() (a queryset update, SQL) may be missing from it."""
-        return time.time() - self.rendered_at >= RENDER_AGAIN_AFTER_SECONDS
+    def is_current(self, version):
+        """Of ``version``, and not so old that a change made without save() (a queryset update, SQL) may be
+        missing from it."""
+        return self.version == version and time.time() - self.rendered_at < RENDER_AGAIN_AFTER_SECONDS
 
 
 @dataclass
@@ -255,10 +254,9 @@ class _Served:
     page: SplicedPage
 
 
-# Per worker, by (path, language): the page it serves, compressed. Bounded by the number of
-# public statements and languages; cleared if it ever grows past that.
+# Per worker, by (path, language): the page it serves, compressed (see _remember).
 _served = {}
-_SERVED_LIMIT = 512
+_MEMO_LIMIT = 512
 
 
 def _shared_page(request, campaign_slug, statement_slug):
@@ -272,15 +270,21 @@ def _shared_page(request, campaign_slug, statement_slug):
         _served.pop(key, None)
         raise Http404
     statement_pk, version = found
-    if served is None or served.cached.version != version or served.cached.is_due():
+    if served is None or not served.cached.is_current(version):
         cached = cached_page(request, campaign_slug, statement_slug, statement_pk, version)
         if served is None or cached != served.cached:
             served = _Served(now, cached, SplicedPage(cached.html.encode(), _SLOTS))
     served.checked_at = now
-    if len(_served) >= _SERVED_LIMIT:
-        _served.clear()
-    _served[key] = served
+    _remember(_served, key, served)
     return served.page
+
+
+def _remember(memo, key, value):
+    """``memo[key] = value`` in a per-worker dict bounded by the number of public statements and languages:
+    cleared if it ever grows past _MEMO_LIMIT."""
+    if len(memo) >= _MEMO_LIMIT:
+        memo.clear()
+    memo[key] = value
 
 
 def _is_anonymous_reader(request):

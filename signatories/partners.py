@@ -5,8 +5,6 @@ three read only what the public page shows — listed, confirmed, approved
 sign-ons, public fields — and count unlisted ones without naming them.
 """
 
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -25,10 +23,10 @@ from campaigns.models import Statement
 from .models import Signatory, SignOn
 from .selectors import (
     in_list_order,
+    list_cache_key,
     named_sign_ons,
     public_sections,
     public_sign_ons,
-    public_signatory_list_version,
     section_of,
     signatory_list_version,
     signatory_summary,
@@ -95,19 +93,6 @@ class FeedQuery(forms.Form):
     )
 
 
-def _list_key(statement, name, *parts) -> str:
-    """A cache key for something read from the public list of ``statement``: it changes with the list."""
-    version = (
-        public_signatory_list_version(statement),
-        statement.updated_at,
-        statement.state,
-        statement.published_at,
-        get_language(),
-        *parts,
-    )
-    return f"{name}:{statement.pk}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"
-
-
 def _summary(statement) -> dict:
     """Counts and countries of the public list, cached with it."""
 
@@ -125,7 +110,9 @@ def _summary(statement) -> dict:
             "by_country": [{"code": c.code, "name": c.name, "count": n} for c, n in summary.countries],
         }
 
-    return get_or_compute(_list_key(statement, "statement-feed-summary"), compute, FEED_CACHE_SECONDS)
+    return get_or_compute(
+        list_cache_key(statement, "statement-feed-summary", get_language()), compute, FEED_CACHE_SECONDS
+    )
 
 
 def _feed_page(statement, *, kind, country, offset, limit) -> dict:
@@ -159,7 +146,7 @@ def _feed_page(statement, *, kind, country, offset, limit) -> dict:
             entries.append(entry)
         return {"matching": sign_ons.count(), "signatories": entries}
 
-    key = _list_key(statement, "statement-feed-page", kind, country, offset, limit)
+    key = list_cache_key(statement, "statement-feed-page", get_language(), kind, country, offset, limit)
     return get_or_compute(key, compute, FEED_CACHE_SECONDS)
 
 
@@ -229,7 +216,7 @@ class LatestSignatoriesFeed(Feed):
 
     def items(self, statement):
         rows = get_or_compute(
-            _list_key(statement, "statement-feed-latest"),
+            list_cache_key(statement, "statement-feed-latest"),
             lambda: list(
                 named_sign_ons(statement)
                 .order_by("-signed_at", "-pk")

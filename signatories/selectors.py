@@ -6,6 +6,7 @@ model instances: a statement with 100,000 signatories is read in a second or two
 and takes a few tens of megabytes.
 """
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -258,6 +259,20 @@ def public_sign_ons(rows):
 SUMMARY_CACHE_SECONDS = 600
 
 
+def list_cache_key(statement: Statement, name: str, *parts) -> str:
+    """A cache key for something read from the public list of ``statement``, and ``parts``: it changes with
+    the list (its version; the statement's ``updated_at``, which a deletion moves; its state and publication
+    time, which decide its sections), so nothing cached under it needs deleting."""
+    version = (
+        public_signatory_list_version(statement),
+        statement.updated_at,
+        statement.state,
+        statement.published_at,
+        *parts,
+    )
+    return f"{name}:{statement.pk}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"
+
+
 def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> SignatorySummary:
     """The counts of the public list and each section's ``first`` names, in the active language.
 
@@ -266,12 +281,10 @@ def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> Sig
     tiers and countries are translated.
     """
     parts = list(public_sections(statement))
-    key = (
-        f"signatory-summary:{statement.pk}:{first}:{public_signatory_list_version(statement)}:"
-        f"{statement.updated_at.isoformat()}:{statement.state}:{statement.published_at}"
-    )
     named_counts, counts, firsts, by_country, organization_countries = get_or_compute(
-        key.replace(" ", "_"), lambda: _summary_rows(statement, parts, first), SUMMARY_CACHE_SECONDS
+        list_cache_key(statement, "signatory-summary", first),
+        lambda: _summary_rows(statement, parts, first),
+        SUMMARY_CACHE_SECONDS,
     )
     countries = sorted(
         ((PublicCountry(code, str(all_countries.name(code))), n) for code, n in by_country.items()),
@@ -400,11 +413,7 @@ def with_public_signatory_counts(statements):
     statement's list version and its ``updated_at`` (a deletion moves that); one query
     counts those not cached.
     """
-    keys = {
-        statement.pk: f"public-count:{statement.pk}:{statement.updated_at.isoformat()}:"
-        f"{statement.signatory_list_version.isoformat() if statement.signatory_list_version else ''}"
-        for statement in statements
-    }
+    keys = {statement.pk: list_cache_key(statement, "public-count") for statement in statements}
     cached = (cache_call("get_many", list(keys.values())) or {}) if keys else {}
     counts = {pk: cached.get(key) for pk, key in keys.items()}
     missing = [pk for pk, count in counts.items() if count is None]
