@@ -174,6 +174,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "inte
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Touched by beat after each tick when it runs advocacy.health:HeartbeatScheduler (as in docker-compose.yml),
+# whose health check finds it fresh: empty, no file.
+BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default="")
 CELERY_BEAT_SCHEDULE = {
     "send-unsent-confirmation-emails": {"task": "signatories.tasks.send_unsent_confirmation_emails", "schedule": 60.0},
     "dispatch-due-mailings": {

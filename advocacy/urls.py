@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import health, views
 
 # Staff sign in through allauth, which rate-limits attempts (and will ask for a
 # second factor); Django's own admin login form would bypass both.
@@ -12,7 +12,11 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = _("Coalition campaigns")
 admin.site.site_title = _("Coalition campaigns")
 
-urlpatterns = [path("i18n/setlang/", views.set_language, name="set_language")]
+urlpatterns = [
+    path("i18n/setlang/", views.set_language, name="set_language"),
+    # Outside the language prefixes: the compose health checks and uptime monitors ask for one address.
+    path("health/", health.SiteHealth.as_view(), name="health"),
+]
 
 # The public pages first, the statement page's app before all: it is the page most
 # visited, and each route tried before it costs every view of it (its slug converter
