@@ -7,6 +7,8 @@
 # make lint  – ruff's linter and formatter check, as CI runs them
 # make requirements – pin the dependencies of requirements.in and requirements-dev.in, with hashes
 # make bench – the performance suite: seeds PostgreSQL, serves with gunicorn, loads with wrk (docs/benchmarks.md)
+# make backup – pg_dump of DATABASE_URL (custom format) into backups/ (BACKUP_DIR=…); prints the file's name
+# make restore FILE=… – replaces what DATABASE_URL's database holds with a backup (stop web, worker, beat first)
 # make clean – remove the virtualenv and every local artefact
 #
 # DATABASE_URL, REDIS_URL and EMAIL_URL in the environment are used as they are.
@@ -115,6 +117,24 @@ beat: migrate
 bench: $(DEV_STAMP)
 	@bash bench/ensure_services.sh
 	@$(PYTHON) -m bench.run
+
+# PostgreSQL's own client tools, not the virtualenv's; docs/deploy.md has the compose way and where to keep backups.
+# A backup holds every contact detail: only its owner may read it (umask 077).
+BACKUP_DIR ?= backups
+.PHONY: backup restore
+backup:
+	@[ -n "$$DATABASE_URL" ] || { echo "Set DATABASE_URL to the database to back up (postgres://user:password@host:5432/name)." >&2; exit 1; }
+	@umask 077 && mkdir -p "$(BACKUP_DIR)" \
+		&& file="$(BACKUP_DIR)/advocacy-$$(date -u +%Y-%m-%dT%H%M%SZ).dump" \
+		&& pg_dump --format=custom --no-owner --no-privileges --file="$$file" --dbname="$$DATABASE_URL" \
+		&& echo "$$file"
+
+# --clean --if-exists: what the database holds is dropped, then the backup loaded, in one transaction.
+restore:
+	@[ -n "$(FILE)" ] || { echo "Name the backup to restore: make restore FILE=backups/advocacy-….dump" >&2; exit 1; }
+	@[ -n "$$DATABASE_URL" ] || { echo "Set DATABASE_URL to the database to restore into (postgres://…)." >&2; exit 1; }
+	@pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction --exit-on-error \
+		--dbname="$$DATABASE_URL" "$(FILE)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var staticfiles $(CATALOGS) tests/browser/node_modules
