@@ -7,5 +7,6 @@ class AdvocacyConfig(AppConfig):
     name = "advocacy"
 
     def ready(self):
-        # Registers the system check that reads the rate limits of the public forms.
-        from . import rate_limits  # noqa: F401
+        # Registers the system checks: the rate limits of the public forms, and (with --deploy)
+        # the settings production refuses to start with.
+        from . import checks, rate_limits  # noqa: F401

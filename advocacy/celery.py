@@ -1,10 +1,12 @@
 import os
+import sys
 
 from celery import Celery
 from celery import Task as BaseTask
 from kombu.exceptions import OperationalError
 
 from advocacy import redis_outages
+from advocacy.production import RefusedInProduction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
 
@@ -37,5 +39,21 @@ class Task(BaseTask):
 
 
 app = Celery("advocacy", task_cls=Task)
+
+
+@app.on_configure.connect
+def refuse_in_one_line(sender, **kwargs):
+    """Load Django's settings just before Celery reads them, so that a production refusal
+    (advocacy/production.py) ends `celery worker` and `celery beat` with its one-line
+    message instead of a traceback through Celery's command line. In a web process the
+    settings are loaded already: nothing happens."""
+    from django.conf import settings
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reading a setting loads them)
+    except RefusedInProduction as refusal:
+        sys.exit(str(refusal))
+
+
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -12,8 +12,9 @@ from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from advocacy import production
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -401,21 +402,48 @@ LOGGING = {
 }
 
 # --- Production hardening ---------------------------------------------------------
+# Production refuses to start with a setting that only suits one machine (advocacy/production.py):
+# SITE_URL on localhost or not https, SQLite, eager tasks, a per-process cache, email not sent.
+# The operator who means one names it here, and that one only is accepted (check --deploy still warns):
+# ALLOW_IN_PRODUCTION=site-url,sqlite,eager-tasks,local-cache,local-email.
+ALLOW_IN_PRODUCTION = env.list("ALLOW_IN_PRODUCTION", default=[])
 if IS_PRODUCTION:
-    problems = []
-    if DEBUG:
-        problems.append("DEBUG must be off")
-    if SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 40:
-        problems.append("SECRET_KEY must be set to a long random value")
-    if not ALLOWED_HOSTS:
-        problems.append("ALLOWED_HOSTS must name the site's hosts")
-    if problems:
-        raise ImproperlyConfigured("Refusing to start in production: " + "; ".join(problems))
+    refusal = production.refusal(
+        production.problems(
+            debug=DEBUG,
+            secret_key_is_weak=SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 40,
+            allowed_hosts=ALLOWED_HOSTS,
+            site_url=SITE_URL,
+            database_engine=DATABASES["default"]["ENGINE"],
+            task_always_eager=CELERY_TASK_ALWAYS_EAGER,
+            broker_url=CELERY_BROKER_URL,
+            cache_backend=CACHES["default"]["BACKEND"],
+            email_backend=EMAIL_BACKEND,
+            allowed=ALLOW_IN_PRODUCTION,
+        ),
+        ALLOW_IN_PRODUCTION,
+    )
+    if refusal:
+        # One line, printed by manage.py, advocacy/wsgi.py and advocacy/celery.py instead of a traceback.
+        raise production.RefusedInProduction(refusal)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # HSTS: browsers that saw the site refuse plain HTTP to it for SECURE_HSTS_SECONDS, whatever a
+    # network does. A month by default: a returning visitor on a hostile network is covered, and a
+    # mistake (the site moved to a host without HTTPS) wears off within weeks. The same header with
+    # includeSubDomains would bind every other site on the NGO's domain (a blog, a webmail, a shop
+    # that may be HTTP only), and preload ships that in browsers for months after it is removed:
+    # both only when the operator asks. Preload needs a year and the subdomains (hstspreload.org).
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_PRELOAD)
+    SECURE_HSTS_SECONDS = env.int(
+        "SECURE_HSTS_SECONDS", default=365 * 24 * 3600 if SECURE_HSTS_PRELOAD else 30 * 24 * 3600
+    )
+    # Django's deployment check warns while these two are off: they are off on purpose (above).
+    SILENCED_SYSTEM_CHECKS = [
+        *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+        *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+    ]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True

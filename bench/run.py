@@ -117,6 +117,8 @@ def server_environment(secret_key, staff_password, staff_totp_secret):
         ADVOCACY_ENV="production",
         SECRET_KEY=secret_key,
         ALLOWED_HOSTS="127.0.0.1",
+        # Served at http://127.0.0.1 and sending no email (confirmations wait in files): accepted here only.
+        ALLOW_IN_PRODUCTION="site-url,local-email",
         SECURE_SSL_REDIRECT="0",
         DEBUG="0",
         DATABASE_URL=DATABASE_URL,

@@ -1,13 +1,10 @@
 """The production stack in docker-compose.yml, read as data (Docker does not run here).
 
-And the production settings it relies on: they refuse to start with the insecure
-defaults, and start with a real key and host names.
+The production settings it relies on (what they refuse to start with) are tested in
+tests/test_production_settings.py.
 """
 
-import os
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -154,52 +151,3 @@ def test_dockerfile_copies_every_project_app():
     assert local_apps
     for app in [*local_apps, "advocacy", "templates", "static", *translations]:
         assert f"COPY {app}/ {app}/" in dockerfile, f"the Dockerfile does not copy {app}/"
-
-
-# --- Production settings ------------------------------------------------------------
-
-CHECK_SETTINGS = (
-    "import django; django.setup(); from django.conf import settings; "
-    "print('hardened' if settings.SESSION_COOKIE_SECURE and settings.SECURE_HSTS_SECONDS else 'soft')"
-)
-
-
-def production_settings(**variables) -> subprocess.CompletedProcess:
-    environment = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "EMAIL_URL", "DATABASE_URL", "REDIS_URL"}
-    }
-    environment.update(DJANGO_SETTINGS_MODULE="advocacy.settings", ADVOCACY_ENV="production", **variables)
-    return subprocess.run(
-        [sys.executable, "-c", CHECK_SETTINGS],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_production_refuses_to_start_with_the_default_secret_key():
-    result = production_settings(ALLOWED_HOSTS="campaigns.example.org")
-
-    assert result.returncode != 0
-    assert "Refusing to start in production" in result.stderr
-    assert "SECRET_KEY must be set" in result.stderr
-
-
-def test_production_refuses_to_start_without_allowed_hosts():
-    result = production_settings(SECRET_KEY="k" * 50)
-
-    assert result.returncode != 0
-    assert "ALLOWED_HOSTS must name the site's hosts" in result.stderr
-
-
-def test_production_starts_with_a_proper_key_and_hosts():
-    result = production_settings(
-        SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghij", ALLOWED_HOSTS="campaigns.example.org"
-    )
-
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "hardened"
