@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     # Outside the language prefixes: the compose health checks and uptime monitors ask for one address.
     path("health/", health.SiteHealth.as_view(), name="health"),
+    path("email-events/", include("mailings.provider_urls")),
 ]
 
 # The public pages first, the statement page's app before all: it is the page most

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.validators import EmailValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -64,6 +64,8 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
         "sent",
         "failed",
         "skipped",
+        "bounced",
+        "complained",
     ]
     list_filter = ["state", "kind", "statement"]
     search_fields = ["name"]
@@ -97,19 +99,7 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
     ]
 
     def get_queryset(self, request):
-        def count(state):
-            return Count("deliveries", filter=Q(deliveries__state=state))
-
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                queued_count=count(Delivery.State.QUEUED),
-                sent_count=count(Delivery.State.SENT),
-                failed_count=count(Delivery.State.FAILED),
-                skipped_count=count(Delivery.State.SKIPPED),
-            )
-        )
+        return selectors.with_delivery_counts(super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -142,14 +132,19 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
 
     @admin.display(description=_("failed"), ordering="failed_count")
     def failed(self, mailing):
-        if not mailing.failed_count:
-            return 0
-        url = reverse("admin:mailings_delivery_changelist") + f"?mailing__id__exact={mailing.pk}&state__exact=failed"
-        return format_html('<a href="{}">{}</a>', url, mailing.failed_count)
+        return _deliveries_link(mailing, mailing.failed_count, state=Delivery.State.FAILED)
 
     @admin.display(description=_("skipped"), ordering="skipped_count")
     def skipped(self, mailing):
         return mailing.skipped_count
+
+    @admin.display(description=_("bounced"), ordering="bounced_count")
+    def bounced(self, mailing):
+        return _deliveries_link(mailing, mailing.bounced_count, feedback=Delivery.Feedback.BOUNCED)
+
+    @admin.display(description=_("marked as spam"), ordering="complained_count")
+    def complained(self, mailing):
+        return _deliveries_link(mailing, mailing.complained_count, feedback=Delivery.Feedback.COMPLAINED)
 
     @admin.display(description=_("progress"))
     def progress_summary(self, mailing):
@@ -157,7 +152,7 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
             return "—"
         counts = services.progress(mailing)
         deliveries = reverse("admin:mailings_delivery_changelist") + f"?mailing__id__exact={mailing.pk}"
-        return format_html(
+        summary = format_html(
             _(
                 '{queued} queued · {sent} sent · <a href="{deliveries}&state__exact=failed">{failed} failed</a> · '
                 '{skipped} skipped · <a href="{deliveries}">all deliveries</a> · <a href="{preview}">preview</a>'
@@ -168,6 +163,26 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
             skipped=counts.skipped,
             deliveries=deliveries,
             preview=reverse("admin:mailings_mailing_preview", args=[mailing.pk]),
+        )
+        # What the email provider reported after sending, on a line of its own.
+        reports = selectors.provider_reports(mailing)
+        feedback = Delivery.Feedback
+        return format_html(
+            "{}<br>{}",
+            summary,
+            format_html(
+                _(
+                    '<a href="{deliveries}&feedback__exact=bounced">{bounced} bounced</a> · '
+                    '<a href="{deliveries}&feedback__exact=complained">{complained} marked as spam</a> · '
+                    '<a href="{deliveries}&feedback__exact=soft_bounce">{soft} soft-bounced</a> · '
+                    '<a href="{deliveries}&feedback__exact=rejected">{rejected} refused by the provider</a>'
+                ),
+                bounced=reports[feedback.BOUNCED],
+                complained=reports[feedback.COMPLAINED],
+                soft=reports[feedback.SOFT_BOUNCE],
+                rejected=reports[feedback.REJECTED],
+                deliveries=deliveries,
+            ),
         )
 
     @admin.action(description=_("Send or schedule… (first shows who gets it)"), permissions=["change"])
@@ -319,6 +334,20 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
         return TemplateResponse(request, "admin/mailings/mailing/send.html", context)
 
 
+def _deliveries_link(mailing, count, **filters):
+    """``count``, linking to the mailing's deliveries filtered by ``filters`` when there are any."""
+    if not count:
+        return 0
+    url = (
+        reverse("admin:mailings_delivery_changelist")
+        + "?"
+        + urlencode(
+            {"mailing__id__exact": mailing.pk, **{f"{field}__exact": value for field, value in filters.items()}}
+        )
+    )
+    return format_html('<a href="{}">{}</a>', url, count)
+
+
 def _sends_later(mailing) -> bool:
     """Whether confirming schedules the mailing for a time to come rather than sending it now."""
     return mailing.scheduled_at is not None and mailing.scheduled_at > timezone.now()
@@ -331,8 +360,8 @@ class DeliveryAdmin(MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScoped
     campaign_path = "mailing__statement__campaign"
     mailing_path = "mailing"
 
-    list_display = ["email", "mailing", "state", "attempts", "sent_at", "reason"]
-    list_filter = ["state", "mailing"]
+    list_display = ["email", "mailing", "state", "attempts", "sent_at", "reason", "feedback", "feedback_at"]
+    list_filter = ["state", "feedback", "mailing"]
     search_fields = ["email"]
     list_select_related = ["mailing"]
     list_per_page = 100

@@ -17,16 +17,60 @@ def email_hash(email: str) -> str:
     return hashlib.sha256(normalize_email(email).encode("utf-8")).hexdigest()
 
 
+class UnsubscriptionSource(models.TextChoices):
+    LINK = "link", _("Unsubscribe link")
+    ONE_CLICK = "one-click", _("One click in the mail program")
+    EXPIRED_LINK = "expired-link", _("Address typed after an expired link")
+    ERASURE = "erasure", _("Erasure of the person's data")
+    # Reported by the email provider (mailings.provider_events): the address cannot or must not be mailed.
+    BOUNCE = "bounce", _("Hard bounce")
+    COMPLAINT = "complaint", _("Marked as spam")
+    REJECTED = "rejected", _("Refused by the email provider")
+    PROVIDER = "provider", _("Unsubscribed at the email provider")
+
+
+# The reason recorded on a delivery not sent to a suppressed address (staff read it in the
+# delivery list); "unsubscribed" for everything the person, or an erasure, asked for.
+SKIP_REASONS = {
+    UnsubscriptionSource.BOUNCE: "bounced before",
+    UnsubscriptionSource.COMPLAINT: "marked as spam before",
+    UnsubscriptionSource.REJECTED: "refused by the provider before",
+}
+
+
+class UnsubscriptionQuerySet(models.QuerySet):
+    def skip_reasons(self) -> dict[str, str]:
+        """{address hash: why a delivery to it is skipped}: the one list every mailing honours."""
+        return {
+            hashed: SKIP_REASONS.get(source, "unsubscribed")
+            for hashed, source in self.values_list("email_hash", "source").iterator()
+        }
+
+
 class Unsubscription(models.Model):
-    """An address that asked for no more campaign email (transactional email still goes out)."""
+    """An address that gets no more campaign email (transactional email still goes out).
+
+    The one list every campaign mailing honours: the address asked for it, its data was
+    erased, or the email provider reported it dead (a hard bounce) or unwilling (a
+    spam complaint).
+    """
+
+    Source = UnsubscriptionSource
 
     email_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("unsubscribed"), auto_now_add=True)
-    source = models.CharField(_("source"), max_length=20, default="link")
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.LINK)
+
+    objects = UnsubscriptionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unsubscription")
         verbose_name_plural = _("unsubscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(source__in=UnsubscriptionSource.values), name="unsubscription_source_valid"
+            )
+        ]
 
     def __str__(self):
         return f"{self.email_hash[:12]}… ({self.created_at:%Y-%m-%d})"
@@ -259,10 +303,21 @@ class DeliveryState(models.TextChoices):
     SKIPPED = "skipped", _("Skipped")
 
 
+class DeliveryFeedback(models.TextChoices):
+    """What the email provider reported about a sent delivery, from the mildest to the gravest:
+    a delivery keeps the gravest report it got (a soft bounce does not hide a complaint)."""
+
+    SOFT_BOUNCE = "soft_bounce", _("Soft bounce")
+    REJECTED = "rejected", _("Refused by the provider")
+    BOUNCED = "bounced", _("Bounced")
+    COMPLAINED = "complained", _("Marked as spam")
+
+
 class Delivery(models.Model):
     """One recipient of one mailing. Written before the send; unique per mailing and address."""
 
     State = DeliveryState
+    Feedback = DeliveryFeedback
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     mailing = models.ForeignKey(Mailing, on_delete=models.CASCADE, related_name="deliveries")
@@ -279,6 +334,13 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # The id the provider gave the message when it took it (anymail's message_id): what its
+    # reports of bounces and complaints name. Empty when sent over plain SMTP.
+    provider_message_id = models.CharField(_("provider's message id"), max_length=255, blank=True)
+    feedback = models.CharField(_("provider's report"), max_length=12, choices=DeliveryFeedback.choices, blank=True)
+    feedback_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    # The provider's words (e.g. "550 5.1.1 mailbox unavailable"), addresses starred out.
+    feedback_detail = models.CharField(_("report"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -288,11 +350,25 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["mailing", "email"], name="one_delivery_per_address_per_mailing"),
             models.CheckConstraint(condition=Q(state__in=DeliveryState.values), name="delivery_state_valid"),
+            models.CheckConstraint(
+                condition=Q(feedback="") | Q(feedback__in=DeliveryFeedback.values), name="delivery_feedback_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(feedback="", feedback_at__isnull=True) | (~Q(feedback="") & Q(feedback_at__isnull=False)),
+                name="delivery_feedback_has_a_time",
+            ),
         ]
         indexes = [
             models.Index(fields=["mailing", "state"], name="delivery_progress_lookup"),
             # What senders claim: without it, each claim sorts every queued row.
             models.Index(fields=["mailing", "id"], condition=Q(state="queued"), name="delivery_queued_claim"),
+            # A provider's report names the message by its id, or only by its address and time.
+            models.Index(
+                fields=["provider_message_id"], condition=~Q(provider_message_id=""), name="delivery_provider_id"
+            ),
+            models.Index(fields=["email", "sent_at"], name="delivery_by_address"),
+            # The mailing's counts and the delivery list's filter of bounces and complaints.
+            models.Index(fields=["mailing", "feedback"], condition=~Q(feedback=""), name="delivery_feedback_lookup"),
         ]
 
     def __str__(self):

@@ -4,10 +4,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 
 from signatories.identity import normalize_email
 
-from .models import Mailing, Unsubscription, email_hash
+from .models import Delivery, Mailing, Unsubscription, email_hash
 from .services import _invitees_awaiting_answer, resolve_recipients, version_language
 
 
@@ -49,7 +50,7 @@ def audience(mailing: Mailing) -> Audience:
     unsubscribed addresses apart: they are counted, and not sent to. Recipients
     are worked out again when sending starts, so the numbers may still move.
     """
-    unsubscribed = set(Unsubscription.objects.values_list("email_hash", flat=True))
+    unsubscribed = Unsubscription.objects.skip_reasons()
     counts, seen, skipped = Counter(), set(), 0
     for recipient in resolve_recipients(mailing):
         email = normalize_email(recipient.email)
@@ -79,3 +80,28 @@ def invitees_awaiting_answer_by_language(statement) -> list[tuple[str, int]]:
         (str(names.get(language, language)), count)
         for language, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
+
+
+def with_delivery_counts(mailings: QuerySet) -> QuerySet:
+    """``mailings`` with the counts of the list of mailings: deliveries per state (``queued_count``,
+    ``sent_count``, ``failed_count``, ``skipped_count``) and the provider's reports (``bounced_count``,
+    ``complained_count``)."""
+
+    def count(**condition):
+        return Count("deliveries", filter=Q(**{f"deliveries__{key}": value for key, value in condition.items()}))
+
+    return mailings.annotate(
+        queued_count=count(state=Delivery.State.QUEUED),
+        sent_count=count(state=Delivery.State.SENT),
+        failed_count=count(state=Delivery.State.FAILED),
+        skipped_count=count(state=Delivery.State.SKIPPED),
+        bounced_count=count(feedback=Delivery.Feedback.BOUNCED),
+        complained_count=count(feedback=Delivery.Feedback.COMPLAINED),
+    )
+
+
+def provider_reports(mailing: Mailing) -> dict[str, int]:
+    """How many deliveries of ``mailing`` the email provider reported, per ``Delivery.Feedback`` value
+    (each value present, 0 when none)."""
+    counts = dict(mailing.deliveries.exclude(feedback="").values_list("feedback").annotate(n=Count("pk")).order_by())
+    return {value: counts.get(value, 0) for value in Delivery.Feedback.values}

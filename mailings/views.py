@@ -1,4 +1,9 @@
-from django.http import HttpResponseBadRequest
+import logging
+import traceback
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -8,9 +13,11 @@ from advocacy import rate_limits
 from campaigns.statement_page import render_statement_page
 from signatories.forms import OrganizationSignOnForm
 
-from . import services
+from . import provider_events, services
 from .forms import ExpiredUnsubscribeLinkForm
 from .models import Unsubscription
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -89,3 +96,37 @@ def invitation(request, token):
         organization_form=organization_form,
         extra_context={"invitation": invitation, "invitation_token": token},
     )
+
+
+@csrf_exempt  # posted by the email provider, which proves itself with basic auth and its signature
+def email_events(request, provider):
+    """The email provider's bounces and complaints (see mailings.provider_events).
+
+    Only the configured provider's address exists, and only once its secrets are set:
+    anymail alone would take unauthenticated posts with a warning. Anymail's view checks
+    the request (a bad or missing secret or signature is a 400) and records the events.
+    A failure is logged by its type and place only, never its message or local values
+    (they carry the address), and answered 500, so that the provider posts again later.
+    """
+    if provider != settings.EMAIL_EVENTS_PROVIDER or provider not in provider_events.PROVIDERS:
+        raise Http404
+    if request.method not in {"POST", "HEAD"}:  # HEAD: some providers try the address when it is set up
+        return HttpResponseNotAllowed(["POST", "HEAD"])
+    problem = provider_events.configuration_problem(provider)
+    if problem:
+        logger.error("Email provider events refused: %s", problem)
+        return HttpResponse("Not configured.", status=503, content_type="text/plain")
+    try:
+        return provider_events.PROVIDERS[provider].view.as_view()(request)
+    except SuspiciousOperation:
+        raise  # a bad secret or signature: Django answers 400 and logs it without the payload
+    except Exception as error:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        logger.error(
+            "Email provider event from %s failed: %s at %s:%s",
+            provider,
+            type(error).__name__,
+            frame.filename,
+            frame.lineno,
+        )
+        return HttpResponse("Failed; post again later.", status=500, content_type="text/plain")

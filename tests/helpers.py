@@ -4,11 +4,15 @@ A test module imports them from here, never from another test module (tests/test
 Fixtures shared between modules live in tests/conftest.py, the worker and broker ones in tests/workers.py.
 """
 
+import base64
 import csv
+import hashlib
+import hmac
 import html
 import io
 import re
 import time
+import uuid
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -291,3 +295,48 @@ def preview(client, statement, file, **changes):
 
 def problems(response):
     return [(problem.row, problem.column, problem.message) for problem in response.context["report"].problems]
+
+
+# --- The email provider's reports (mailings.provider_events) ----------------------
+# What Mailgun posts to /email-events/mailgun/ for a message it could not deliver, signed as Mailgun signs.
+
+MAILGUN_SIGNING_KEY = "key-0123456789abcdef0123456789abcdef"
+EMAIL_EVENTS_SECRET = "mailgun-events:Wq3v9Jr2kLm8xT"
+
+
+def mailgun_event(*, address, message_id, event="failed", severity="permanent", code=550, key=MAILGUN_SIGNING_KEY):
+    """A Mailgun webhook payload as Mailgun sends it (JSON, the signature block beside ``event-data``)."""
+    timestamp = str(int(time.time()))
+    token = uuid.uuid4().hex + uuid.uuid4().hex[:18]
+    signature = hmac.new(key.encode(), f"{timestamp}{token}".encode(), hashlib.sha256).hexdigest()
+    event_data = {
+        "id": uuid.uuid4().hex[:22],
+        "timestamp": float(timestamp),
+        "log-level": "error" if event == "failed" else "warn",
+        "event": event,
+        "recipient": address,
+        "recipient-domain": address.partition("@")[2],
+        "message": {
+            "headers": {"to": address, "message-id": message_id, "from": "campaigns@coalition.example"},
+            "attachments": [],
+            "size": 4521,
+        },
+        "tags": [],
+        "user-variables": {},
+        "flags": {"is-routed": False, "is-authenticated": True, "is-system-test": False, "is-test-mode": False},
+    }
+    if event == "failed":
+        event_data["severity"] = severity
+        event_data["reason"] = "bounce" if code >= 500 else "old"
+        event_data["delivery-status"] = {
+            "attempt-no": 1,
+            "code": code,
+            "message": f"{code} 5.1.1 <{address}>: Recipient address rejected: User unknown in virtual mailbox table",
+            "description": "",
+            "session-seconds": 0.4,
+        }
+    return {"signature": {"timestamp": timestamp, "token": token, "signature": signature}, "event-data": event_data}
+
+
+def basic_auth(credentials=EMAIL_EVENTS_SECRET):
+    return "Basic " + base64.b64encode(credentials.encode()).decode()
