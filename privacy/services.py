@@ -16,9 +16,9 @@ from django.utils import timezone
 from accounts.models import User
 from campaigns.models import Campaign
 from mailings.models import Delivery, Invitation, Mailing, Unsubscription, email_hash
-from signatories import imports
+from signatories import imports, inbox
 from signatories.audit_trail import erase_from_audit_trail
-from signatories.models import Contact, Signatory, SignOn
+from signatories.models import Contact, Signatory, SignOn, SignOnSubmission
 
 from .models import ErasureRecord
 
@@ -80,6 +80,7 @@ def signer_data(*, email: str) -> dict:
         "statement__campaign", "tier", "signatory"
     )
     invitations = Invitation.objects.filter(email__iexact=email.strip()).select_related("statement")
+    submissions = SignOnSubmission.objects.filter(email__iexact=email.strip()).select_related("statement")
     return {
         "generated_at": timezone.now().isoformat(),
         "email": email.strip(),
@@ -97,6 +98,16 @@ def signer_data(*, email: str) -> dict:
         "sign_ons_awaiting_confirmation": [
             {"name": sign_on.pending_contact_name, "email": sign_on.pending_email, "sign_on": _sign_on_data(sign_on)}
             for sign_on in awaiting_confirmation
+        ],
+        # Sent moments ago and not yet recorded (signatories.inbox).
+        "sign_ons_being_recorded": [
+            {
+                "statement": submission.statement.title,
+                "email": submission.email,
+                "received_at": _iso(submission.received_at),
+                "details": submission.details,
+            }
+            for submission in submissions
         ],
         "invitations": [
             {
@@ -208,6 +219,7 @@ def erase_signer(
         invitations_erased, _ = Invitation.objects.filter(email__iexact=email).delete()
         Delivery.objects.filter(email__iexact=email).delete()
         uploads_discarded = imports.discard_uploads_naming(email)
+        inbox.erase_submissions(email)
         Unsubscription.objects.get_or_create(email_hash=email_hash(email), defaults={"source": "erasure"})
         record = ErasureRecord.objects.create(
             reason=reason,

@@ -62,3 +62,29 @@ def build_rejection_email(sign_on: SignOn) -> EmailMultiAlternatives:
             reply_to=sign_on.statement.campaign.reply_to_addresses,
             headers={"Auto-Submitted": "auto-generated", "Content-Language": sign_on.language},
         )
+
+
+def build_already_signed_email(
+    sign_on: SignOn, *, to: str, language: str, on_the_list: bool, management_token: str | None
+) -> EmailMultiAlternatives:
+    """The answer to a sign-on for a signatory that had signed ``sign_on``'s statement already.
+
+    It says only what the page would show anyone (``on_the_list``), and gives the private
+    link only to the address that signed (``management_token``).
+    """
+    with translation.override(language):
+        context = {
+            "statement": sign_on.statement,
+            "signatory": sign_on.signatory,
+            "on_the_list": on_the_list,
+            "statement_url": settings.SITE_URL + sign_on.statement.get_absolute_url(),
+            "manage_url": absolute_url("signatories:manage", token=management_token) if management_token else "",
+        }
+        subject = render_to_string("signatories/email/already_signed_subject.txt", context)
+        return EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string("signatories/email/already_signed.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[to],
+            headers={"Auto-Submitted": "auto-generated", "Content-Language": language},
+        )

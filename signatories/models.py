@@ -420,6 +420,42 @@ class SignOn(models.Model):
         return f"<{unique}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
+class SignOnSubmission(models.Model):
+    """A public sign-on as the form sent it, before it is a sign-on: the sign-on inbox.
+
+    The POST commits this one row and answers; the worker then finds or creates the
+    signatory, records the sign-on and sends its email (``services.record_submissions``).
+    The signature is durable at the answer, and the POST does none of the matching. A
+    row lives seconds: it is deleted once recorded, or once its signer is told by email
+    that the signatory had already signed (``already_signed``).
+    """
+
+    statement = models.ForeignKey("campaigns.Statement", on_delete=models.CASCADE, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+    # What the signer typed (services.SignatoryDetails), their address apart.
+    email = models.EmailField(max_length=254)
+    details = models.JSONField()
+    listing = models.CharField(max_length=24, choices=SignOnListing.choices)
+    requested_tier = models.ForeignKey("campaigns.Tier", on_delete=models.SET_NULL, null=True, related_name="+")
+    authorized_to_sign = models.BooleanField(default=False)
+    consent_version = models.CharField(max_length=32)
+    language = models.CharField(max_length=10)
+    # The signer was signed in with an account that proves this address (accounts.services).
+    confirmed_by_account = models.BooleanField(default=False)
+    # The personal invitation link the signer came through, if any (mailings records it).
+    invitation_token = models.CharField(max_length=200, blank=True)
+    # Set when the signatory had already signed and the signer is owed an email saying so.
+    already_signed = models.ForeignKey("SignOn", on_delete=models.CASCADE, null=True, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(listing__in=SignOnListing.values), name="submission_listing_valid")
+        ]
+
+    def __str__(self):
+        return f"submission {self.pk} → statement {self.statement_id}"
+
+
 class OrganizationMerge(models.Model):
     """The record of one duplicate organization merged into the one kept.
 

@@ -104,8 +104,13 @@ def submit_sign_on(
     authorized_to_sign: bool = False,
     language: str = "en",
     confirmed_by_account: bool = False,
+    received_at: datetime.datetime | None = None,
 ) -> SubmissionResult:
     """Record a signer's sign-on of ``statement`` and queue its confirmation email.
+
+    ``received_at`` is when the form was sent, for a sign-on recorded later from the
+    inbox (``signatories.inbox``): the form was open then, so it is recorded even if
+    the statement closed since.
 
     With ``confirmed_by_account`` (see ``accounts.services.account_confirms_sign_on``)
     the sign-on is recorded as confirmed, and approved when the statement needs no
@@ -124,13 +129,13 @@ def submit_sign_on(
     - a duplicate reveals nothing private: only a sign-on that is already on the
       public list is reported as such.
     """
-    if not statement.is_accepting_sign_ons():
+    if received_at is None and not statement.is_accepting_sign_ons():
         raise SignOnClosed(statement.pk)
     if requested_tier is not None and requested_tier.statement_id != statement.pk:
         raise ValueError("The requested tier belongs to another statement.")
 
     email = details.email.strip()
-    now = timezone.now()
+    now = received_at or timezone.now()
     states = {}
     if confirmed_by_account:
         states = {"confirmation_state": SignOn.Confirmation.CONFIRMED, "confirmed_at": now}
@@ -169,7 +174,8 @@ def submit_sign_on(
                 continue
             with transaction.atomic():
                 existing = SignOn.objects.select_related("contact").get(statement=statement, signatory=signatory)
-                return _answer_duplicate(existing, email, statement)
+                existing.statement = statement
+                return _answer_duplicate(existing, email)
     logger.info("Sign-on %s received for statement %s", sign_on.pk, statement.pk)
     return SubmissionResult(SubmissionOutcome.RECEIVED, sign_on)
 
@@ -203,14 +209,13 @@ def _save_new_sign_on(sign_on: SignOn, signatory: Signatory, *, proven_address: 
     _insert_without_history(sign_on)
 
 
-def _answer_duplicate(existing: SignOn, email: str, statement: Statement) -> SubmissionResult:
+def _answer_duplicate(existing: SignOn, email: str) -> SubmissionResult:
     """The answer to a submission for a signatory that already signed ``statement``.
 
     The submitted address is kept nowhere: it is not the signatory's until proven, and
     whoever typed it is answered without learning anything private.
     """
-    # Before its launch a statement shows no signatory: a listed one is not revealed either.
-    if existing.is_visible and existing.listing != SignOn.Listing.UNLISTED and statement.is_announced:
+    if is_on_public_list(existing):
         return SubmissionResult(SubmissionOutcome.ALREADY_LISTED, existing)
     same_person = existing.signer_email.lower() == email.lower()
     if same_person and existing.confirmation_state == SignOn.Confirmation.UNCONFIRMED:
@@ -225,6 +230,12 @@ def _answer_duplicate(existing: SignOn, email: str, statement: Statement) -> Sub
         if released:
             transaction.on_commit(partial(queue_confirmation_email, existing.pk))
     return SubmissionResult(SubmissionOutcome.ALREADY_RECORDED, existing)
+
+
+def is_on_public_list(sign_on: SignOn) -> bool:
+    """Whether ``sign_on`` is named on its statement's public list (as any reader can see)."""
+    # Before its launch a statement shows no signatory: a listed one is not revealed either.
+    return sign_on.is_visible and sign_on.listing != SignOn.Listing.UNLISTED and sign_on.statement.is_announced
 
 
 def signatory_identity_key(details: SignatoryDetails) -> str:

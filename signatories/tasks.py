@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import imports, services
+from . import imports, inbox, services
 
 # Transient mail-server or network trouble: retried with backoff (up to ten minutes apart).
 EMAIL_TASK_RETRIES = {
@@ -16,6 +16,22 @@ EMAIL_TASK_RETRIES = {
 @shared_task(**EMAIL_TASK_RETRIES)
 def send_sign_on_confirmation(sign_on_id):
     services.send_confirmation_email(sign_on_id=sign_on_id)
+
+
+@shared_task
+def record_sign_on_submissions():
+    inbox.record_submissions()
+
+
+@shared_task
+def record_pending_sign_on_submissions():
+    """Inbox sweep: sign-ons whose drain could not be queued, and signers still owed an email."""
+    inbox.record_pending_submissions()
+
+
+@shared_task(**EMAIL_TASK_RETRIES)
+def send_already_signed_email(submission_id):
+    inbox.send_already_signed_email(submission_id=submission_id)
 
 
 @shared_task

@@ -13,9 +13,8 @@ from django.views.decorators.http import require_POST
 from accounts.services import account_confirms_sign_on
 from advocacy import rate_limits
 from campaigns.statement_page import get_statement_for_sign_on, render_statement_page
-from mailings.services import invitation_for_token, record_invitation_signed
 
-from . import services
+from . import inbox, services
 from .forms import SIGN_ON_FORMS, ListingForm
 
 logger = logging.getLogger(__name__)
@@ -60,7 +59,7 @@ def sign_statement(request, campaign_slug, statement_slug):
         details = form.signatory_details()
         confirmed_by_account = account_confirms_sign_on(user=request.user, details=details)
         try:
-            result = services.submit_sign_on(
+            inbox.receive_sign_on(
                 statement=statement,
                 details=details,
                 listing=form.cleaned_data["listing"],
@@ -69,39 +68,24 @@ def sign_statement(request, campaign_slug, statement_slug):
                 authorized_to_sign=form.cleaned_data.get("authorized", False),
                 language=get_language(),
                 confirmed_by_account=confirmed_by_account,
+                invitation_token=request.POST.get("invitation", ""),
             )
         except services.SignOnClosed:
             messages.error(request, _("This statement is not accepting sign-ons any more."))
             return _redirect_to_content(statement)
-        invitation = invitation_for_token(request.POST.get("invitation", ""))
-        if invitation is not None and result.outcome == services.SubmissionOutcome.RECEIVED:
-            record_invitation_signed(invitation, result.sign_on)
-        if result.outcome == services.SubmissionOutcome.RECEIVED and confirmed_by_account:
-            if result.sign_on.is_visible:
-                messages.success(
-                    request,
-                    _("%(name)s has signed: it is on the list below.")
-                    % {"name": result.sign_on.signatory.display_name},
-                )
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(name)s has signed. The campaign team reviews each signature; "
-                        "it appears on the list once approved."
-                    )
-                    % {"name": result.sign_on.signatory.display_name},
-                )
-            return _redirect_to_content(statement)
-        if result.outcome != services.SubmissionOutcome.ALREADY_LISTED:
+        if not confirmed_by_account:
             return _redirect_to_content(
                 "signatories:received", campaign_slug=campaign_slug, statement_slug=statement_slug
             )
-        form.add_error(
-            None,
-            _("%(name)s has already signed this statement and is on the list below.")
-            % {"name": result.sign_on.signatory.display_name},
-        )
+        if statement.requires_approval:
+            message = _(
+                "Thank you: the signature of %(name)s is recorded. The campaign team reviews each "
+                "signature; it appears on the list once approved."
+            )
+        else:
+            message = _("Thank you: the signature of %(name)s is recorded and appears on the list below in a moment.")
+        messages.success(request, message % {"name": details.name})
+        return _redirect_to_content(statement)
     forms = {f"{form_class.kind}_form": form}
     return render_statement_page(request, statement, **forms)
 

@@ -409,7 +409,7 @@ def test_a_representative_signed_in_with_the_contact_address_needs_no_confirmati
     if requires_approval:
         assert "it appears on the list once approved" in page
     else:
-        assert "Access Now has signed: it is on the list below." in page
+        assert "the signature of Access Now is recorded and appears on the list below in a moment." in page
         assert "Access Now" in page.split('id="signatories"')[1]
 
 

@@ -32,12 +32,12 @@ def test_public_pages_load_nothing_from_third_parties(client, statement):
 
 
 def test_database_outage_gives_a_clean_503_and_saves_nothing(statement, monkeypatch):
-    from signatories import services
+    from signatories import inbox
 
     def database_down(**kwargs):
         raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
 
-    monkeypatch.setattr(services, "submit_sign_on", database_down)
+    monkeypatch.setattr(inbox, "receive_sign_on", database_down)
     client = Client(raise_request_exception=False)
     response = client.post(sign_url(statement), organization_post())
     assert response.status_code == 503
@@ -47,9 +47,9 @@ def test_database_outage_gives_a_clean_503_and_saves_nothing(statement, monkeypa
 
 
 def test_other_errors_give_the_plain_error_page(statement, monkeypatch):
-    from signatories import services
+    from signatories import inbox
 
-    monkeypatch.setattr(services, "submit_sign_on", lambda **kwargs: 1 / 0)
+    monkeypatch.setattr(inbox, "receive_sign_on", lambda **kwargs: 1 / 0)
     response = Client(raise_request_exception=False).post(sign_url(statement), organization_post())
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()

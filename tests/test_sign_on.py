@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from campaigns.models import Statement
-from signatories.models import Contact, Signatory, SignOn
+from signatories import services
+from signatories.models import Contact, Signatory, SignOn, SignOnSubmission
 
 from .factories import OrganizationFactory, SignOnFactory, StatementFactory, TierFactory
 from .helpers import individual_post, input_tag, organization_post, sign, sign_url, spam_check_fields
@@ -306,16 +307,6 @@ def test_failed_sign_on_lists_each_field_in_error_with_a_link_to_it(
     assert 'id="individual-errors"' not in page
 
 
-def test_already_signed_lands_on_the_summary_of_the_form(client, statement, django_capture_on_commit_callbacks):
-    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Privacy International", country="GB"))
-    response = sign(
-        client, statement, organization_post(name="Privacy International"), django_capture_on_commit_callbacks
-    )
-    summary = error_summary(response.content.decode(), "organization")
-    assert "Privacy International has already signed this statement" in summary
-    assert "Please correct the fields" not in summary  # nothing to correct
-
-
 def test_individual_errors_land_on_the_individual_summary(client, statement, django_capture_on_commit_callbacks):
     response = sign(client, statement, individual_post(email=""), django_capture_on_commit_callbacks)
     summary = error_summary(response.content.decode(), "individual")
@@ -407,16 +398,45 @@ def test_draft_statement_cannot_be_signed(client, statement, django_capture_on_c
     assert not SignOn.objects.exists()
 
 
-def test_second_sign_on_of_a_listed_signatory_gets_a_clear_message_and_no_new_row(
-    client, statement, django_capture_on_commit_callbacks
+def test_signing_again_for_a_listed_signatory_is_answered_by_email_and_adds_no_row(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
 ):
+    """The POST only queues the signature (signatories.inbox): the signer learns by email that it was there already."""
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Privacy International", country="GB"))
     response = sign(
-        client, statement, organization_post(name="Privacy International"), django_capture_on_commit_callbacks
+        client,
+        statement,
+        organization_post(name="Privacy International", contact_email="press@privacyinternational.example"),
+        django_capture_on_commit_callbacks,
     )
-    assert response.status_code == 200
-    assert "Privacy International has already signed this statement" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"].endswith("/thank-you/#main")
     assert SignOn.objects.count() == 1
+    assert not SignOnSubmission.objects.exists()  # told, the address is kept nowhere
+    [message] = mailoutbox
+    assert message.to == ["press@privacyinternational.example"]
+    assert message.subject == f"Already signed: {statement.title}"
+    assert "Privacy International had already signed it" in message.body
+    assert "Privacy International is on the list of signatories:" in message.body
+    assert statement.get_absolute_url() in message.body
+    assert "/manage/" not in message.body  # not the address that signed: no private link
+
+
+def test_the_address_that_signed_gets_its_private_link_when_it_signs_again(
+    client, statement, mailoutbox, django_capture_on_commit_callbacks
+):
+    earlier = SignOnFactory(statement=statement, listing=SignOn.Listing.UNLISTED)
+    response = sign(
+        client,
+        statement,
+        organization_post(name=earlier.signatory.name, contact_email=earlier.contact.email.upper()),
+        django_capture_on_commit_callbacks,
+    )
+    assert response.status_code == 302
+    [message] = mailoutbox
+    assert message.to == [earlier.contact.email.upper()]
+    assert "is on the list" not in message.body  # unlisted: not on the public list
+    assert services.make_management_token(earlier) in message.body
 
 
 def test_second_sign_on_of_an_unlisted_signatory_reveals_nothing(

@@ -226,23 +226,6 @@ def test_a_form_sent_back_with_errors_keeps_its_stamp_for_the_corrected_submissi
     assert SignOn.objects.count() == 1
 
 
-def test_a_form_sent_back_after_its_stamp_was_used_carries_a_new_one(
-    client, statement, django_capture_on_commit_callbacks
-):
-    """A signature already on the list answers with the form: sending it again must not be refused as a replay."""
-    sign(client, statement, organization_post(), django_capture_on_commit_callbacks)
-    SignOn.objects.update(
-        confirmation_state=SignOn.Confirmation.CONFIRMED,
-        confirmed_at=timezone.now(),
-        moderation_state=SignOn.Moderation.APPROVED,
-    )
-    again = organization_post()
-    response = sign(client, statement, again, django_capture_on_commit_callbacks)
-    page = response.content.decode()
-    assert "has already signed this statement" in page
-    assert stamp_in(page) != again["organization-form_stamp"]
-
-
 def test_a_stamp_from_before_stamps_were_unique_is_still_accepted(
     client, statement, django_capture_on_commit_callbacks
 ):
