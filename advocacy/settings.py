@@ -207,6 +207,14 @@ else:
 # A transactional-email provider through django-anymail: set EMAIL_BACKEND to e.g.
 # "anymail.backends.mailgun.EmailBackend" and ANYMAIL to its JSON settings.
 ANYMAIL = env.json("ANYMAIL", default={})
+# Bounces and complaints (docs/deployment.md): the provider named here ("mailgun" or "postmark";
+# empty: none) posts its events to /email-events/<provider>/ with HTTP basic auth
+# ANYMAIL_WEBHOOK_SECRET ("user:password"); Mailgun signs them too, with its webhook signing key.
+# Taken into ANYMAIL only when set: anymail would take an empty key as a key anyone can sign with.
+EMAIL_EVENTS_PROVIDER = env.str("EMAIL_EVENTS_PROVIDER", default="")
+for _name in ("WEBHOOK_SECRET", "MAILGUN_WEBHOOK_SIGNING_KEY"):
+    if env.str(f"ANYMAIL_{_name}", default=""):
+        ANYMAIL[_name] = env.str(f"ANYMAIL_{_name}")
 # Seconds an SMTP server may take to accept the connection and to answer each command: a server
 # that accepts and never answers fails the send after this long (retried later) instead of holding
 # the worker. Anymail's HTTP APIs have their own timeout (ANYMAIL["REQUESTS_TIMEOUT"], 30 s).

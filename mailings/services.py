@@ -15,8 +15,10 @@ with the same Message-ID, which mail clients use to show it once.
 """
 
 import logging
+import re
 import smtplib
 import time
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -282,7 +284,7 @@ def resolve_recipients(mailing: Mailing):
 
 def create_deliveries(mailing: Mailing) -> int:
     """Write one delivery per recipient (unsubscribed ones as skipped); return how many are new."""
-    unsubscribed = set(Unsubscription.objects.values_list("email_hash", flat=True))
+    unsubscribed = Unsubscription.objects.skip_reasons()
     seen = set()
     batch = []
     created = 0
@@ -291,7 +293,7 @@ def create_deliveries(mailing: Mailing) -> int:
         if not email or email in seen:
             continue
         seen.add(email)
-        skipped = email_hash(email) in unsubscribed
+        skip_reason = unsubscribed.get(email_hash(email), "")
         batch.append(
             Delivery(
                 mailing=mailing,
@@ -300,8 +302,8 @@ def create_deliveries(mailing: Mailing) -> int:
                 language=recipient.language,
                 invitation_id=recipient.invitation_id,
                 sign_on_id=recipient.sign_on_id,
-                state=Delivery.State.SKIPPED if skipped else Delivery.State.QUEUED,
-                reason="unsubscribed" if skipped else "",
+                state=Delivery.State.SKIPPED if skip_reason else Delivery.State.QUEUED,
+                reason=skip_reason,
             )
         )
         if len(batch) >= DELIVERY_BATCH_SIZE:
@@ -767,7 +769,7 @@ class _Watch:
 
     def __init__(self, mailing_id):
         self.mailing_id = mailing_id
-        self.unsubscribed = set(Unsubscription.objects.values_list("email_hash", flat=True))
+        self.unsubscribed = Unsubscription.objects.skip_reasons()
         self.checked_at = timezone.now()
         self.next_check = time.monotonic() + 1
         self.cancelled = False
@@ -778,9 +780,7 @@ class _Watch:
         since, self.checked_at = self.checked_at, timezone.now()
         self.cancelled = Mailing.objects.filter(pk=self.mailing_id, state=Mailing.State.CANCELLED).exists()
         self.unsubscribed.update(
-            Unsubscription.objects.filter(created_at__gte=since - timezone.timedelta(seconds=5)).values_list(
-                "email_hash", flat=True
-            )
+            Unsubscription.objects.filter(created_at__gte=since - timezone.timedelta(seconds=5)).skip_reasons()
         )
         self.next_check = time.monotonic() + 1
 
@@ -832,8 +832,8 @@ def send_pending_deliveries(
                 if not batch:
                     break
                 delivery = batch.pop(0)
-                if email_hash(delivery.email) in watch.unsubscribed:
-                    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.SKIPPED, reason="unsubscribed")
+                if skip_reason := watch.unsubscribed.get(email_hash(delivery.email)):
+                    Delivery.objects.filter(pk=delivery.pk).update(state=Delivery.State.SKIPPED, reason=skip_reason)
                     continue
                 try:
                     message = build_delivery_email(
@@ -882,6 +882,7 @@ def send_pending_deliveries(
                     reason="",
                     attempts=delivery.attempts + 1,
                     next_attempt_at=None,
+                    provider_message_id=provider_message_id(message),
                 )
                 sent += 1
             release(batch)
@@ -913,6 +914,15 @@ def send_for_a_turn(*, mailing_id: int) -> bool:
     """
     send_pending_deliveries(mailing_id=mailing_id, max_seconds=settings.MAILING_SENDER_TURN_SECONDS)
     return _due_deliveries(mailing_id, timezone.now()).filter(mailing__state=Mailing.State.SENDING).exists()
+
+
+def provider_message_id(message) -> str:
+    """The id the provider gave ``message`` as it took it (an anymail backend's ``message_id``),
+    in the form its reports name it by (see :func:`bare_message_id`); "" over plain SMTP."""
+    message_id = getattr(getattr(message, "anymail_status", None), "message_id", None)
+    if message_id is None or isinstance(message_id, set):  # a set: several recipients, never ours
+        return ""
+    return bare_message_id(str(message_id))
 
 
 def _record_failure(delivery: Delivery, error: Exception, *, kind: str) -> None:
@@ -974,8 +984,19 @@ def unsubscribe(*, token: str, source: str = "link") -> bool:
     hashed = unsubscribe_hash_for_token(token)
     if hashed is None:
         return False
-    Unsubscription.objects.get_or_create(email_hash=hashed, defaults={"source": source})
+    suppress_address(hashed=hashed, source=source)
     return True
+
+
+def suppress_address(*, hashed: str, source: str) -> bool:
+    """Stop campaign email to the address whose hash is ``hashed``; return whether it was mailable until now.
+
+    What an unsubscribe link, a hard bounce and a spam complaint all do: one entry in
+    the list every mailing honours (``Unsubscription.objects.skip_reasons``). Idempotent:
+    the first reason recorded stays.
+    """
+    _, created = Unsubscription.objects.get_or_create(email_hash=hashed, defaults={"source": source})
+    return created
 
 
 def is_expired_unsubscribe_token(token: str) -> bool:
@@ -1000,7 +1021,7 @@ def unsubscribe_after_expired_link(*, token: str, email: str) -> bool:
     hashed = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     email = normalize_email(email)
     if email_hash(email) == hashed:
-        Unsubscription.objects.get_or_create(email_hash=hashed, defaults={"source": "expired-link"})
+        suppress_address(hashed=hashed, source=Unsubscription.Source.EXPIRED_LINK)
         return True
     if Delivery.objects.filter(email=email).exists():
         send_fresh_unsubscribe_link(email)
@@ -1018,3 +1039,83 @@ def send_fresh_unsubscribe_link(email: str) -> None:
         # here must not show, or it would tell that the address is known. The error's
         # text may hold the address: only its type is logged.
         logger.warning("Could not send a fresh unsubscribe link: %s", type(error).__name__)
+
+
+# --- What the email provider reports ----------------------------------------------
+
+# A report names the message by its id; one that cannot (sent over SMTP, or before ids were
+# kept) is taken to be about the last delivery to its address sent this long before it.
+REPORT_MATCH_WINDOW = timezone.timedelta(days=3)
+# Gravity of each report, the mildest first: a delivery keeps the gravest it got.
+FEEDBACK_GRAVITY = list(Delivery.Feedback.values)
+# The provider's words may quote the address ("550 5.1.1 <jane@example.org>: no such user").
+_ADDRESS = re.compile(r"[^\s<>()\[\]\"',;:]+@[^\s<>()\[\]\"',;:]+")
+
+
+def bare_message_id(message_id: str) -> str:
+    """A Message-ID without its angle brackets: providers write it with and without them."""
+    return message_id.strip().removeprefix("<").removesuffix(">").strip()[:255]
+
+
+def record_provider_report(
+    *, email: str, feedback: str, suppress_as: str, message_id: str = "", occurred_at=None, detail: str = ""
+) -> Delivery | None:
+    """Record what the email provider reported about a message to ``email``; return the delivery it is about.
+
+    ``feedback`` (a ``Delivery.Feedback`` value, or "") goes on the delivery the report
+    is about (:func:`reported_delivery`), which keeps the gravest report it got: the
+    same report posted again, or reports arriving out of order, change nothing.
+    ``suppress_as`` (an ``Unsubscription.Source`` value, or "") stops campaign email to
+    the address as an unsubscribe does, whether or not the message was a campaign
+    delivery: an address that bounced a confirmation email is as dead for a mailing.
+    The address and the provider's words are never logged; ``detail`` is kept with
+    addresses starred out.
+    """
+    occurred_at = occurred_at or timezone.now()
+    with transaction.atomic():
+        delivery = reported_delivery(email=email, message_id=message_id, occurred_at=occurred_at)
+        if delivery is not None and feedback:
+            milder = FEEDBACK_GRAVITY[: FEEDBACK_GRAVITY.index(feedback)]
+            Delivery.objects.filter(Q(feedback="") | Q(feedback__in=milder), pk=delivery.pk).update(
+                feedback=feedback, feedback_at=occurred_at, feedback_detail=_ADDRESS.sub("…", detail or "")[:300]
+            )
+        suppressed = bool(suppress_as) and suppress_address(hashed=email_hash(email), source=suppress_as)
+    logger.info(
+        "Email provider reported %s on %s%s",
+        feedback or suppress_as,
+        f"delivery {delivery.pk}" if delivery is not None else "a message that is no campaign delivery",
+        ": address suppressed" if suppressed else "",
+    )
+    return delivery
+
+
+def reported_delivery(*, email: str, message_id: str, occurred_at) -> Delivery | None:
+    """The delivery a provider's report is about: the one with the provider's id for the message,
+    or whose own Message-ID it is (a provider that keeps ours); failing both, the last one sent to
+    ``email`` within REPORT_MATCH_WINDOW before the report among those sent without a provider id.
+    None for a message that was no campaign delivery (a confirmation email, say)."""
+    message_id = bare_message_id(message_id or "")
+    if message_id:
+        delivery = Delivery.objects.filter(provider_message_id=message_id).order_by("-pk").first()
+        if delivery is not None:
+            return delivery
+        public_id, _, domain = message_id.partition("@")
+        if domain == settings.EMAIL_MESSAGE_ID_DOMAIN:
+            try:
+                delivery = Delivery.objects.filter(public_id=uuid.UUID(public_id)).first()
+            except ValueError:
+                delivery = None
+            if delivery is not None:
+                return delivery
+    return (
+        Delivery.objects.filter(
+            email=normalize_email(email),
+            state=Delivery.State.SENT,
+            provider_message_id="",
+            sent_at__gte=occurred_at - REPORT_MATCH_WINDOW,
+            # A provider's clock a little ahead of ours.
+            sent_at__lte=occurred_at + timezone.timedelta(minutes=5),
+        )
+        .order_by("-sent_at")
+        .first()
+    )
