@@ -212,7 +212,27 @@ def document(kind, campaign_slug, statement_slug):
     return {"seconds": round(seconds, 3), "bytes": size, "peak_rss_mb": _peak_rss_mb(), "rss_before_mb": rss_before}
 
 
-PROBES = {"queries": queries, "export": export, "document": document}
+def inbox(limit):
+    """Record sign-ons from the inbox the POST cases filled, as the Celery worker's drain does
+    (``signatories.inbox.record_submission``, confirmation emails queued to Redis included),
+    ``limit`` of them at most; the rest are left. Returns how many, the seconds, and the rate."""
+    from signatories import inbox as sign_on_inbox
+    from signatories.models import SignOnSubmission
+
+    waiting = SignOnSubmission.objects.count()
+    pending = list(SignOnSubmission.objects.order_by("pk").values_list("pk", flat=True)[: int(limit)])
+    started = time.perf_counter()
+    recorded = sum(sign_on_inbox.record_submission(submission_id) for submission_id in pending)
+    seconds = time.perf_counter() - started
+    return {
+        "waiting": waiting,
+        "recorded": recorded,
+        "seconds": round(seconds, 2),
+        "per_second": round(recorded / seconds, 1) if seconds else None,
+    }
+
+
+PROBES = {"queries": queries, "export": export, "document": document, "inbox": inbox}
 
 
 def main(argv):

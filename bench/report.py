@@ -343,6 +343,18 @@ def table_rows(results: dict) -> list:
         ]
     )
     rows += document_rows(results)
+    drain = results.get("inbox")
+    rows.append(
+        [
+            "Sign-ons recorded from the inbox by one worker process (match, create, queue the email)",
+            "—",
+            f"{_number(drain['per_second'])} sign-ons/s ({_number(drain['recorded'])} in "
+            f"{_number(drain['seconds'], 1)} s; {_number(drain['waiting'])} were waiting)"
+            if drain
+            else "could not run",
+            "—",
+        ]
+    )
     email = results.get("email")
     if email is None:
         measured = "could not run"

@@ -220,30 +220,42 @@ class Worker:
 
 
 @pytest.fixture
-def celery_worker(tmp_path, broker_url, worker_database_url):
-    mail_dir = tmp_path / "mail"
-    log_path = tmp_path / "worker.log"
-    environment = dict(os.environ)
-    for name in ("EMAIL_URL", "ADVOCACY_ENV", "DEBUG"):
-        environment.pop(name, None)
-    environment.update(
-        DJANGO_SETTINGS_MODULE="advocacy.settings",
-        DATABASE_URL=worker_database_url,
-        REDIS_URL=broker_url,
-        CELERY_TASK_ALWAYS_EAGER="0",
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(mail_dir),
-        SITE_URL="http://testserver",
-        PYTHONUNBUFFERED="1",
-    )
-    command = worker_command("--pool=solo", f"--hostname=test-{uuid.uuid4().hex[:8]}@%h")
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    worker = Worker(process, log_path, mail_dir)
+def celery_worker_later(tmp_path, broker_url, worker_database_url):
+    """Start a worker when the test says so (``celery_worker_later()``); it is stopped at the end."""
+    started = []
+
+    def start() -> Worker:
+        mail_dir = tmp_path / "mail"
+        log_path = tmp_path / "worker.log"
+        environment = dict(os.environ)
+        for name in ("EMAIL_URL", "ADVOCACY_ENV", "DEBUG"):
+            environment.pop(name, None)
+        environment.update(
+            DJANGO_SETTINGS_MODULE="advocacy.settings",
+            DATABASE_URL=worker_database_url,
+            REDIS_URL=broker_url,
+            CELERY_TASK_ALWAYS_EAGER="0",
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(mail_dir),
+            SITE_URL="http://testserver",
+            PYTHONUNBUFFERED="1",
+        )
+        command = worker_command("--pool=solo", f"--hostname=test-{uuid.uuid4().hex[:8]}@%h")
+        with open(log_path, "wb") as log:
+            process = subprocess.Popen(command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        started.append(Worker(process, log_path, mail_dir))
+        return started[-1]
+
     try:
-        yield worker
+        yield start
     finally:
-        worker.stop()
+        for worker in started:
+            worker.stop()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_later):
+    return celery_worker_later()
 
 
 # --- Prefork workers sending through SMTP, which a test may kill ------------------------------
