@@ -1,16 +1,21 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.views.main import ERROR_FLAG, ChangeList
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.text import smart_split, unescape_string_literal
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator, smart_split, unescape_string_literal
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -20,7 +25,7 @@ from advocacy.admin import RecordAdmin
 from advocacy.audit import AuditedAdmin
 from campaigns.models import Tier
 
-from . import duplicates, services
+from . import duplicates, selectors, services
 from .forms import MergeOrganizationsForm, MoveSignOnsToTierForm, RejectSignOnsForm
 from .models import (
     MODERATION_QUEUE_RANK,
@@ -427,8 +432,37 @@ class TierFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NeedsALookFilter(admin.SimpleListFilter):
+    """Sign-ons with a signal (selectors.needs_a_look_condition): webmail, a look-alike name, an address off-site."""
+
+    title = _("signals")
+    parameter_name = "needs_look"
+
+    def __init__(self, request, params, model, model_admin):
+        self.model_admin = model_admin
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Needs a look")), ("no", _("Nothing to check"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {"yes", "no"}:
+            return queryset
+        condition = selectors.needs_a_look_condition(self.model_admin.look_alikes(request))
+        return queryset.filter(condition) if self.value() == "yes" else queryset.exclude(condition)
+
+
+# After a decision from a row, the next row's first button takes the focus (autofocus): the
+# queue is worked through with the keyboard, one row after another.
+FOCUS_SESSION_KEY = "signatories.moderation_focus"
+
+
 class ModerationQueue(ChangeList):
-    """The sign-on list reading only the columns it shows: not, for instance, each statement's whole text."""
+    """The sign-on list reading only the columns it shows: not, for instance, each statement's whole text.
+
+    Each row of the page is given what its cells show beyond its columns (``row``): its
+    signals, the link to its page, and where the row's buttons lead back to.
+    """
 
     columns = [
         "pk",
@@ -440,10 +474,13 @@ class ModerationQueue(ChangeList):
         "confirmation_state",
         "moderation_state",
         "signed_at",
+        "withdrawn_at",
         "signatory__kind",
         "signatory__name",
         "signatory__acronym",
         "signatory__country",
+        "signatory__affiliation",
+        "signatory__website_domain",
         "statement__title",
         "tier__name",
         "requested_tier__name",
@@ -456,8 +493,67 @@ class ModerationQueue(ChangeList):
         ),
     ]
 
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(request, *args, **kwargs)
+
     def get_queryset(self, request, exclude_parameters=None):
-        return super().get_queryset(request, exclude_parameters).only(*self.columns)
+        return super().get_queryset(request, exclude_parameters).only(*self.columns, *selectors.SIGNAL_COLUMNS)
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        signals = selectors.moderation_signals(rows, self.model_admin.look_alikes(request))
+        focus = str(request.session.pop(FOCUS_SESSION_KEY, ""))
+        can_decide = self.model_admin.has_change_permission(request)
+        decide_url = reverse("admin:signatories_signon_moderate")
+        preserved_filters = self.model_admin.get_preserved_filters(request)
+        # Which statement a row is for goes without saying when the list shows one statement's.
+        statements = next((spec for spec in self.filter_specs if getattr(spec, "field_path", "") == "statement"), None)
+        names_statement = statements is not None and not statements.lookup_val and len(statements.lookup_choices) > 1
+        for position, sign_on in enumerate(rows):
+            following = rows[position + 1].pk if position + 1 < len(rows) else None
+            sign_on.row = {
+                "signals": signals[sign_on.pk],
+                "change_url": add_preserved_filters(
+                    {"preserved_filters": preserved_filters, "opts": self.opts},
+                    reverse("admin:signatories_signon_change", args=[sign_on.pk]),
+                ),
+                "can_decide": can_decide,
+                "decide_url": f"{decide_url}?next={following}" if following else decide_url,
+                "has_focus": focus == str(sign_on.pk),
+                "statement": Truncator(sign_on.statement.title).words(8) if names_statement else "",
+            }
+
+    @property
+    def return_query(self):
+        """The query of this page (filters, search, order, page number): where a row's buttons come back to."""
+        query = self.request.GET.copy()
+        query.pop(ERROR_FLAG, None)
+        return query.urlencode()
+
+    @property
+    def active_filter_titles(self):
+        return [str(spec.title) for spec in self.filter_specs if spec.used_parameters]
+
+    @property
+    def quick_views(self):
+        """Links to the views of the queue staff use most, keeping the other filters and the search."""
+        views = [
+            (_("Waiting for a decision"), {"moderation_state__exact": "pending"}),
+            (_("Waiting, with signals to check"), {"moderation_state__exact": "pending", "needs_look": "yes"}),
+            (_("All sign-ons"), {}),
+        ]
+        own = ["moderation_state__exact", "needs_look"]
+        current = {key: self.filter_params.get(key, [None])[-1] for key in own}
+        return [
+            {
+                "label": label,
+                "url": self.get_query_string(params, remove=own),
+                "current": current == {key: params.get(key) for key in own},
+            }
+            for label, params in views
+        ]
 
 
 @admin.register(SignOn)
@@ -469,20 +565,13 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     instead of a date hierarchy, and an index matching the order.
     """
 
-    list_display = [
-        "signatory",
-        "kind",
-        "country",
-        "statement",
-        "tier",
-        "requested_tier",
-        "listing",
-        "confirmation_state",
-        "moderation_state",
-        "signed_at",
-    ]
+    # Five dense columns that fit a 1280-px screen and a tablet without scrolling sideways
+    # (tests/browser/test_moderation_journey.py measures it).
+    list_display = ["signatory_cell", "asked_for", "state", "signals", "decision"]
+    list_display_links = None  # the name in the first cell links to the sign-on, not the whole cell
     list_filter = [
         "moderation_state",
+        NeedsALookFilter,
         "confirmation_state",
         TierFilter,
         CountryFilter,
@@ -495,7 +584,7 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     ]
     search_fields = ["signatory__name", "signatory__acronym", "=contact__email"]
     search_help_text = _("Name or acronym; with access to contacts, also the exact email of the contact.")
-    list_select_related = ["signatory", "statement", "tier", "requested_tier"]
+    list_select_related = ["signatory", "statement", "tier", "requested_tier", "contact"]
     ordering = [MODERATION_QUEUE_RANK.asc(), "-signed_at"]
     list_per_page = 50
     show_full_result_count = False
@@ -587,16 +676,189 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             return "—"
         return self.admin_site._registry[Organization].likely_duplicates(sign_on.signatory)
 
-    @admin.display(description=_("kind"), ordering="signatory__kind")
-    def kind(self, sign_on):
-        return sign_on.signatory.get_kind_display()
-
-    @admin.display(description=_("country"), ordering="signatory__country")
-    def country(self, sign_on):
-        return sign_on.signatory.country.name
-
     def get_changelist(self, request, **kwargs):
         return ModerationQueue
+
+    def changelist_view(self, request, extra_context=None):
+        return super().changelist_view(request, {"title": _("Moderate sign-ons"), **(extra_context or {})})
+
+    def look_alikes(self, request):
+        """selectors.look_alike_organizations among the organizations this staff member may see; once per request."""
+        if not hasattr(request, "_look_alike_organizations"):
+            organizations = self.admin_site._registry[Organization].get_queryset(request)
+            request._look_alike_organizations = selectors.look_alike_organizations(organizations)
+        return request._look_alike_organizations
+
+    # --- The queue's cells: several facts each, so that the row fits the screen ---------
+
+    @admin.display(description=_("signatory"), ordering="signatory__sort_key")
+    def signatory_cell(self, sign_on):
+        signatory = sign_on.signatory
+        facts = [signatory.get_kind_display(), signatory.country.name or gettext("no country")]
+        if not signatory.is_organization and signatory.affiliation:
+            facts.append(signatory.affiliation)
+        return format_html(
+            '<a class="moderation-name" id="sign-on-{}" href="{}" dir="auto">{}</a>'
+            '<span class="moderation-facts">{}</span>',
+            sign_on.pk,
+            sign_on.row["change_url"],
+            signatory.display_name,
+            " · ".join(facts),
+        )
+
+    @admin.display(description=_("asked for"))
+    def asked_for(self, sign_on):
+        asked, placed = sign_on.requested_tier, sign_on.tier
+        if asked is None:
+            tier = format_html("{}", placed.name if placed else gettext("No tier"))
+        elif placed is not None and placed.pk != asked.pk:
+            tier = format_html(
+                '{}<span class="moderation-facts">{}</span>',
+                asked.name,
+                gettext("now in “%(tier)s”") % {"tier": placed.name},
+            )
+        else:
+            tier = format_html("{}", asked.name)
+        statement = sign_on.row["statement"]
+        return format_html(
+            '<span class="moderation-tier">{}</span><span class="moderation-listing">{}</span>{}',
+            tier,
+            sign_on.get_listing_display(),
+            format_html('<span class="moderation-facts">{}</span>', statement) if statement else "",
+        )
+
+    @admin.display(description=_("state"))
+    def state(self, sign_on):
+        icons = {SignOn.Moderation.PENDING: "○", SignOn.Moderation.APPROVED: "✓", SignOn.Moderation.REJECTED: "✗"}
+        confirmed = sign_on.confirmation_state == SignOn.Confirmation.CONFIRMED
+        parts = [
+            format_html(
+                '<span class="moderation-state moderation-{}"><span aria-hidden="true">{}</span> {}</span>',
+                sign_on.moderation_state,
+                icons.get(sign_on.moderation_state, ""),
+                sign_on.get_moderation_state_display(),
+            ),
+            format_html(
+                '<span class="moderation-confirmation"><span aria-hidden="true">{}</span> {}</span>',
+                "✓" if confirmed else "✉",
+                gettext("Email confirmed") if confirmed else gettext("Email not confirmed yet"),
+            ),
+        ]
+        if sign_on.withdrawn_at:
+            parts.append(
+                format_html('<span class="moderation-withdrawn">{}</span>', gettext("Withdrawn by the signer"))
+            )
+        parts.append(
+            format_html(
+                '<span class="moderation-facts">{}</span>',
+                gettext("Signed %(date)s") % {"date": date_format(localtime(sign_on.signed_at), "DATE_FORMAT")},
+            )
+        )
+        return format_html_join("", "{}", ((part,) for part in parts))
+
+    @admin.display(description=_("needs a look"))
+    def signals(self, sign_on):
+        found = sign_on.row["signals"]
+        if not found:
+            return format_html('<span class="moderation-facts">{}</span>', gettext("Nothing to check"))
+        return format_html(
+            '<ul class="moderation-signals">{}</ul>',
+            format_html_join(
+                "",
+                '<li class="moderation-signal-{}"><span aria-hidden="true">⚠</span> {}</li>',
+                ((signal.code, signal.label) for signal in found),
+            ),
+        )
+
+    @admin.display(description=_("decision"))
+    def decision(self, sign_on):
+        """Approve and Reject buttons, submitting the list's own form (its CSRF token) to moderate_view.
+
+        Buttons, not forms: the row is inside the list's form, and forms cannot nest. A
+        sign-on already approved (rejected) is offered only the other decision.
+        """
+        row = sign_on.row
+        if not row["can_decide"]:
+            return "—"
+        buttons = [
+            (decision, label)
+            for decision, label, state in (
+                ("approve", gettext("Approve"), SignOn.Moderation.APPROVED),
+                ("reject", gettext("Reject"), SignOn.Moderation.REJECTED),
+            )
+            if sign_on.moderation_state != state
+        ]
+        return format_html(
+            '<div class="moderation-decide">{}</div>',
+            format_html_join(
+                "",
+                '<button type="submit" class="moderation-{}" name="{}" value="{}" formaction="{}"{}>'
+                '{}<span class="visually-hidden"> {}</span></button>',
+                (
+                    (
+                        decision,
+                        decision,
+                        sign_on.pk,
+                        row["decide_url"],
+                        # The result of the decision before is read out with the button that takes the focus.
+                        mark_safe(' autofocus aria-describedby="moderation-messages"')
+                        if row["has_focus"] and index == 0
+                        else "",
+                        label,
+                        sign_on.signatory.display_name,
+                    )
+                    for index, (decision, label) in enumerate(buttons)
+                ),
+            ),
+        )
+
+    def moderate_view(self, request):
+        """Approve or reject the one sign-on of a row's button, then back to the same page of the queue.
+
+        The decision goes through services.approve or services.reject, as the bulk actions'
+        do. A one-click rejection emails nobody: the bulk action asks for the reason and
+        whether to send it. The next row's first button takes the focus (FOCUS_SESSION_KEY)
+        and the page scrolls to it.
+        """
+        query = QueryDict(request.POST.get("_changelist_filters", "")).urlencode()
+        back = reverse("admin:signatories_signon_changelist") + (f"?{query}" if query else "")
+        if request.method != "POST":
+            return redirect(back)
+        decision = next((name for name in ("approve", "reject") if name in request.POST), None)
+        pk = request.POST.get(decision or "", "")
+        sign_ons = self.get_queryset(request).filter(pk=pk) if pk.isdigit() else SignOn.objects.none()
+        sign_on = sign_ons.select_related("signatory").first()
+        if decision is None or sign_on is None or not self.has_change_permission(request, sign_on):
+            self.message_user(request, _("This sign-on was not found, or you may not moderate it."), messages.ERROR)
+            return redirect(back)
+        name = sign_on.signatory.display_name
+        if decision == "approve":
+            changed = services.approve(sign_ons=sign_ons, by=request.user)
+            if not changed:
+                message = _("“%(name)s” was already approved.")
+            elif sign_on.confirmation_state == SignOn.Confirmation.CONFIRMED:
+                message = _("“%(name)s” approved.")
+            else:
+                message = _("“%(name)s” approved: it counts once the signer confirms their email.")
+        else:
+            changed = services.reject(sign_ons=sign_ons, by=request.user)
+            message = (
+                _("“%(name)s” rejected; the signer was not emailed.")
+                if changed
+                else _("“%(name)s” was already rejected.")
+            )
+        self.message_user(request, message % {"name": name}, messages.SUCCESS if changed else messages.INFO)
+        following = request.GET.get("next", "")
+        if following.isdigit():
+            request.session[FOCUS_SESSION_KEY] = following
+            back += f"#sign-on-{following}"
+        return redirect(back)
+
+    def get_urls(self):
+        return [
+            path("moderate/", self.admin_site.admin_view(self.moderate_view), name="signatories_signon_moderate"),
+            *super().get_urls(),
+        ]
 
     def get_search_fields(self, request):
         fields = super().get_search_fields(request)

@@ -13,14 +13,24 @@ from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, DateTimeField, F, OuterRef, Q, Subquery, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Coalesce, Concat, Lower, RowNumber, StrIndex, Substr
+from django.db.models.lookups import Contains, EndsWith, Exact, In
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
 from advocacy.caching import cache_call, get_or_compute
 from campaigns.models import Statement
 
-from .identity import without_case_and_accents
+from . import duplicates
+from .identity import (
+    SHARED_HOSTING_DOMAINS,
+    WEBMAIL_DOMAINS,
+    email_domain,
+    email_on_organization_domain,
+    is_identifying_domain,
+    without_case_and_accents,
+)
 from .models import Signatory, SignOn
 
 
@@ -430,3 +440,146 @@ def with_public_signatory_counts(statements):
     for statement in statements:
         statement.signatory_count = counts[statement.pk]
     return statements
+
+
+# --- The moderation queue: what makes a sign-on worth a second look ------------------
+#
+# Staff-only reads (they never reach a public page). A page of the queue judges its rows
+# in Python with identity's own rules (moderation_signals); filtering the whole queue by
+# them ("needs a look") asks the database the same questions (needs_a_look_condition),
+# whatever the number of sign-ons. tests/test_moderation_signals.py holds the two together.
+
+
+@dataclass(frozen=True)
+class ModerationSignal:
+    """One reason to look twice at a sign-on: a code (for styling and tests) and the words staff read."""
+
+    code: str
+    label: str
+
+
+WEBMAIL = "webmail"
+LOOK_ALIKE = "look_alike"
+OFF_WEBSITE = "off_website"
+
+# What a page of the queue reads for its signals, beside what it shows.
+SIGNAL_COLUMNS = ("contact_id", "contact__email", "pending_email", "signatory__website_domain")
+
+
+def uses_webmail(sign_on) -> bool:
+    """An organization's sign-on sent from a mailbox provider's address: anyone can have one."""
+    return sign_on.signatory.is_organization and email_domain(sign_on.signer_email) in WEBMAIL_DOMAINS
+
+
+def email_off_website(sign_on) -> bool:
+    """An organization with a website of its own whose signer wrote from another domain.
+
+    The negation of identity.email_on_organization_domain for the cases it can judge:
+    webmail is a signal of its own, and a website on shared hosting (a Facebook page)
+    says nothing about which address is the organization's.
+    """
+    signatory, email = sign_on.signatory, sign_on.signer_email
+    mailbox = email_domain(email)
+    return (
+        signatory.is_organization
+        and is_identifying_domain(signatory.website_domain)
+        and is_identifying_domain(mailbox)
+        and mailbox not in WEBMAIL_DOMAINS
+        and not email_on_organization_domain(email, signatory.website_domain)
+    )
+
+
+def look_alike_organizations(organizations) -> dict[int, list[int]]:
+    """For each of ``organizations`` that is probably the same as another, the other ones' ids, surest first.
+
+    The pairs of the duplicates page (duplicates.cached_likely_duplicate_pairs: a
+    similar name or acronym, initials, a look-alike spelling, one website domain),
+    from its cache while no organization changes; pairs staff marked as two
+    different organizations are left out.
+    """
+    others = defaultdict(list)
+    for first, second, _reasons in duplicates.cached_likely_duplicate_pairs(organizations):
+        others[first].append(second)
+        others[second].append(first)
+    return dict(others)
+
+
+def moderation_signals(sign_ons, look_alikes: dict[int, list[int]]) -> dict[int, list[ModerationSignal]]:
+    """The signals of each of ``sign_ons`` (a page of the queue, read with SIGNAL_COLUMNS), by sign-on id.
+
+    One query at most, for the names of the organizations that some of them look like.
+    """
+    shown = {sign_on.pk: look_alikes.get(sign_on.signatory_id, []) for sign_on in sign_ons}
+    names = {
+        pk: Signatory.display_name_of(name, acronym)
+        for pk, name, acronym in Signatory.objects.filter(pk__in={ids[0] for ids in shown.values() if ids})
+        .order_by()
+        .values_list("pk", "name", "acronym")
+    }
+    signals = {}
+    for sign_on in sign_ons:
+        found = []  # the likeliest impersonation first
+        others = shown[sign_on.pk]
+        if others and others[0] in names:
+            if len(others) == 1:
+                label = _("Name like “%(name)s”") % {"name": names[others[0]]}
+            else:
+                label = ngettext(
+                    "Name like “%(name)s” and %(count)d more",
+                    "Name like “%(name)s” and %(count)d more",
+                    len(others) - 1,
+                ) % {"name": names[others[0]], "count": len(others) - 1}
+            found.append(ModerationSignal(LOOK_ALIKE, label))
+        if uses_webmail(sign_on):
+            found.append(ModerationSignal(WEBMAIL, _("Webmail address")))
+        if email_off_website(sign_on):
+            domain = sign_on.signatory.website_domain
+            found.append(ModerationSignal(OFF_WEBSITE, _("Email not at %(domain)s") % {"domain": domain}))
+        signals[sign_on.pk] = found
+    return signals
+
+
+# The same questions asked of the database, to filter the whole queue.
+
+
+def _signer_email_domain():
+    """The domain of the address the signer gave, lower-case: their contact's, or the one awaiting confirmation."""
+    email = Lower(Coalesce(F("contact__email"), F("pending_email")))
+    return Substr(email, StrIndex(email, Value("@")) + 1)
+
+
+def _identifying(domain) -> Q:
+    """identity.is_identifying_domain of ``domain`` (an expression): a dot, and not (under) a shared hosting domain."""
+    shared = sorted(SHARED_HOSTING_DOMAINS)
+    return (
+        Q(Contains(domain, Value(".")))
+        & ~Q(In(domain, shared))
+        & ~Q(*(Q(EndsWith(domain, Value("." + each))) for each in shared), _connector=Q.OR)
+    )
+
+
+ORGANIZATION = Q(signatory__kind=Signatory.Kind.ORGANIZATION)
+
+
+def webmail_condition() -> Q:
+    """uses_webmail, for the database."""
+    return ORGANIZATION & Q(In(_signer_email_domain(), sorted(WEBMAIL_DOMAINS)))
+
+
+def off_website_condition() -> Q:
+    """email_off_website, for the database."""
+    domain = _signer_email_domain()
+    website = F("signatory__website_domain")
+    on_website = Q(Exact(domain, website)) | Q(EndsWith(domain, Concat(Value("."), website)))
+    return (
+        ORGANIZATION
+        & _identifying(website)
+        & _identifying(domain)
+        & ~Q(In(domain, sorted(WEBMAIL_DOMAINS)))
+        & ~on_website
+    )
+
+
+def needs_a_look_condition(look_alikes: dict[int, list[int]]) -> Q:
+    """Sign-ons with at least one signal: a name like another organization's, webmail, or an address off its website."""
+    return Q(signatory_id__in=sorted(look_alikes)) | webmail_condition() | off_website_condition()
