@@ -1,7 +1,7 @@
 import os
 import sys
 
-from celery import Celery
+from celery import Celery, signals
 from celery import Task as BaseTask
 from kombu.exceptions import OperationalError
 
@@ -56,4 +56,16 @@ def refuse_in_one_line(sender, **kwargs):
 
 
 app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+@signals.after_setup_logger.connect
+@signals.after_setup_task_logger.connect
+def scrub_worker_logs(logger, **kwargs):
+    """The worker's log lines scrubbed as the site's are (settings.LOGGING): Celery sets up its own handlers."""
+    from advocacy.error_reports import PersonalDataLogFilter
+
+    for handler in logger.handlers:
+        handler.addFilter(PersonalDataLogFilter())
+
+
 app.autodiscover_tasks()

@@ -7,6 +7,7 @@ no code change. ``ADVOCACY_ENV=production`` turns on the production hardening an
 refuses to start with an insecure setting.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -220,7 +221,8 @@ for _name in ("WEBHOOK_SECRET", "MAILGUN_WEBHOOK_SIGNING_KEY"):
 # the worker. Anymail's HTTP APIs have their own timeout (ANYMAIL["REQUESTS_TIMEOUT"], 30 s).
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Coalition campaigns <campaigns@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Sender of the error reports to ADMINS (below).
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Where replies to campaign email and to signer emails that invite one (a rejection) go, unless the
 # campaign names its own reply-to address. Empty: no Reply-To header, replies go to the sender.
 DEFAULT_REPLY_TO = env.str("DEFAULT_REPLY_TO", default="")
@@ -401,17 +403,45 @@ SPAM_PROTECTION_SINGLE_USE_STAMPS = True
 # Unsubscribe links in campaign email work this long; an older one asks for the address.
 UNSUBSCRIBE_LINK_MAX_AGE = env.int("UNSUBSCRIBE_LINK_MAX_AGE", default=365 * 24 * 3600)
 
-# --- Logging ----------------------------------------------------------------------
-# Log records never carry contact details: services log ids, not emails or names.
-# Error reports star out names, emails and link tokens as well as passwords.
+# --- Logging and error reports ------------------------------------------------------
+# Log records never carry contact details: services log ids, not emails or names. What they
+# cannot control (a failed request's path, an exception's message) is scrubbed on the way out,
+# as are the error reports, which star out names, emails and link tokens as well as passwords:
+# one set of rules, advocacy/error_reports.py.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "advocacy.error_reports.PersonalDataExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "advocacy.error_reports.PersonalDataExceptionReporter"
+# Who gets an email for each error of a web request (a 500): "Name <address>" or plain addresses,
+# comma-separated. Empty: nobody. Errors of the workers reach SENTRY_DSN, and the logs.
+ADMINS = [(name, address) for name, address in getaddresses(env.list("ADMINS", default=[])) if address]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "personal_data": {"()": "advocacy.error_reports.PersonalDataLogFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "personal_data"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own errors (a 500) by email to ADMINS, as by default, but scrubbed; and to the console.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+    },
 }
+# An error tracker (Sentry, or one that speaks its protocol such as GlitchTip), only when set:
+# errors of the web and the workers, scrubbed like the logs (advocacy.error_reports.scrub_event).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from advocacy.error_reports import start_error_tracker
+
+    start_error_tracker(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default=ENVIRONMENT))
 
 # --- Production hardening ---------------------------------------------------------
 # Production refuses to start with a setting that only suits one machine (advocacy/production.py):
