@@ -2,11 +2,14 @@
 
 import time
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.models import Authenticator
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from advocacy import rate_limits
 
@@ -62,3 +65,26 @@ class AccountAdapter(DefaultAccountAdapter):
         out of Redis. Behind proxies, ``RATE_LIMIT_TRUSTED_PROXIES`` decides which address counts.
         """
         return rate_limits.hashed_client_address(request) or super().get_client_ip(request)
+
+    def post_login(self, request, user, *, redirect_url, **kwargs):
+        """Staff who sign in to the admin land on their campaigns' homes, not on its index of tables.
+
+        The admin sends a signed-out visitor to sign in with its index as the page to return
+        to; that, or no page at all, becomes the campaign homes (the home of their one campaign,
+        or the list of them). A deep link (a sign-on's page from an email) is kept.
+        """
+        if user.is_staff and user.has_perm("campaigns.view_campaign") and _is_admin_index(request, redirect_url):
+            redirect_url = reverse("admin:campaigns_campaign_homes")
+        return super().post_login(request, user, redirect_url=redirect_url, **kwargs)
+
+
+def _is_admin_index(request, url) -> bool:
+    """Whether ``url`` is empty or the admin's index (in any language)."""
+    if not url:
+        return True
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}):
+        return False
+    try:
+        return resolve(urlsplit(url).path).view_name == "admin:index"
+    except Resolver404:
+        return False

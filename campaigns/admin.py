@@ -15,7 +15,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from accounts.roles import CampaignScopedAdmin
+from accounts.roles import CampaignScopedAdmin, campaign_ids_for
 from advocacy.audit import AuditedAdmin
 from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
@@ -26,10 +26,18 @@ from signatories import imports
 from signatories.forms import ImportMappingForm, ImportUploadForm
 from signatories.models import SignOn, visible_sign_on_condition
 
+from . import selectors, text_diff
 from . import services as campaign_services
-from . import text_diff
-from .dashboard import campaign_dashboard
-from .forms import VersionCompareForm
+from .dashboard import (
+    PHASES,
+    campaign_dashboard,
+    moderation_url,
+    new_mailing_url,
+    next_steps,
+    statement_phase,
+    statements_url,
+)
+from .forms import DeliveryForm, VersionCompareForm
 from .models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
 
 logger = logging.getLogger(__name__)
@@ -61,12 +69,18 @@ def _stop_mailings_if_closed(model_admin, request, statement):
     if cancelled:
         model_admin.message_user(
             request,
-            ngettext(
-                "%(statement)s takes no more sign-ons: %(count)d invitation or reminder not sent yet was cancelled.",
-                "%(statement)s takes no more sign-ons: %(count)d invitations and reminders not sent yet were cancelled.",
-                cancelled,
-            )
-            % {"statement": statement, "count": cancelled},
+            format_html(
+                '{} <a href="{}">{}</a>',
+                ngettext(
+                    "%(statement)s takes no more sign-ons: %(count)d invitation or reminder not sent yet was cancelled.",
+                    "%(statement)s takes no more sign-ons: %(count)d invitations and reminders not sent yet were "
+                    "cancelled.",
+                    cancelled,
+                )
+                % {"statement": statement, "count": cancelled},
+                statements_url("mailings_mailing", [statement], state__exact=Mailing.State.CANCELLED),
+                gettext("See the cancelled mailings"),
+            ),
             messages.WARNING,
         )
 
@@ -113,12 +127,19 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
             if pending_mailings:
                 self.message_user(
                     request,
-                    ngettext(
-                        "%(count)d invitation or reminder not sent yet was cancelled; the list of mailings says why.",
-                        "%(count)d invitations and reminders not sent yet were cancelled; the list of mailings says why.",
-                        pending_mailings,
-                    )
-                    % {"count": pending_mailings},
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        ngettext(
+                            "%(count)d invitation or reminder not sent yet was cancelled.",
+                            "%(count)d invitations and reminders not sent yet were cancelled.",
+                            pending_mailings,
+                        )
+                        % {"count": pending_mailings},
+                        statements_url(
+                            "mailings_mailing", campaign.statements.all(), state__exact=Mailing.State.CANCELLED
+                        ),
+                        gettext("See the cancelled mailings and why"),
+                    ),
                 )
 
     def save_related(self, request, form, formsets, change):
@@ -127,15 +148,115 @@ class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
         for statement in form.instance.statements.all():
             _stop_mailings_if_closed(self, request, statement)
 
-    @admin.display(description=_("dashboard"))
+    @admin.display(description=_("home"))
     def dashboard_link(self, campaign):
         return format_html(
-            '<a href="{}">{}</a>', reverse("admin:campaigns_campaign_dashboard", args=[campaign.pk]), _("Dashboard")
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:campaigns_campaign_home", args=[campaign.pk]),
+            _("Campaign home"),
+            reverse("admin:campaigns_campaign_dashboard", args=[campaign.pk]),
+            _("Charts"),
         )
 
     def get_urls(self):
-        dashboard = self.admin_site.admin_view(self.dashboard_view)
-        return [path("<int:pk>/dashboard/", dashboard, name="campaigns_campaign_dashboard"), *super().get_urls()]
+        wrap = self.admin_site.admin_view
+        return [
+            path("home/", wrap(self.homes_view), name="campaigns_campaign_homes"),
+            path("<int:pk>/home/", wrap(self.home_view), name="campaigns_campaign_home"),
+            path("<int:pk>/close/", wrap(self.close_view), name="campaigns_campaign_close"),
+            path("<int:pk>/dashboard/", wrap(self.dashboard_view), name="campaigns_campaign_dashboard"),
+            *super().get_urls(),
+        ]
+
+    # --- The campaign home: what waits, and what comes next ------------------------------------
+
+    def homes_view(self, request):
+        """Where staff land after signing in: the home of their one campaign, or the list of their campaigns
+        (every campaign, for superusers), each with what waits for them."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        campaigns = selectors.campaigns_for_staff(campaign_ids_for(request.user))
+        if len(campaigns) == 1 and not request.user.is_superuser:
+            return redirect("admin:campaigns_campaign_home", campaigns[0].pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Your campaigns"),
+            "campaigns": campaigns,
+            "listed_at_most": selectors.CAMPAIGNS_LISTED,
+            "can_add": self.has_add_permission(request),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/homes.html", context)
+
+    def home_view(self, request, pk):
+        """A campaign's home: its statements, sign-ons, invitations, mailings and press kit, the phase it
+        is in and the next steps, each a link to the page that does it."""
+        campaign = self.get_object(request, pk)
+        if campaign is None or not self.has_view_permission(request, campaign):
+            return redirect("admin:campaigns_campaign_homes")
+        home = selectors.campaign_home(campaign)
+        phase, step_groups = next_steps(home, request.user)
+        for statement in home.statements:
+            statement.moderation_url = moderation_url([statement])
+        user = request.user
+        context = {
+            **self.admin_site.each_context(request),
+            "title": campaign.name,
+            "campaign": campaign,
+            "home": home,
+            "phase": phase,
+            "phases": PHASES,
+            "step_groups": step_groups,
+            "moderation_url": moderation_url(home.statements) if home.statements else "",
+            "invitations_url": statements_url("mailings_invitation", home.statements) if home.statements else "",
+            "mailings_url": statements_url("mailings_mailing", home.statements) if home.statements else "",
+            "press_kit_url": reverse("admin:presskit_presskititem_changelist") + f"?campaign__id__exact={campaign.pk}",
+            "preview_links_url": reverse("admin:presskit_previewlink_changelist")
+            + f"?campaign__id__exact={campaign.pk}",
+            "erase_on": campaign.closed_at + timedelta(days=campaign.retention_days) if campaign.closed_at else None,
+            "time_zone": timezone.get_current_timezone_name(),
+            "can": {
+                "change_campaign": self.has_change_permission(request, campaign),
+                "moderate": user.has_perm("signatories.view_signon"),
+                "invite": user.has_perm("mailings.add_invitation"),
+                "mailings": user.has_perm("mailings.view_mailing"),
+                "press_kit": user.has_perm("presskit.view_presskititem"),
+                "add_statement": user.has_perm("campaigns.add_statement"),
+            },
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/home.html", context)
+
+    def close_view(self, request, pk):
+        """Close the campaign (the list's action, for this one): what it does, then a button that does it."""
+        campaign = self.get_object(request, pk)
+        if campaign is None or not self.has_change_permission(request, campaign):
+            return redirect("admin:campaigns_campaign_changelist")
+        home_url = reverse("admin:campaigns_campaign_home", args=[campaign.pk])
+        if request.method == "POST":
+            self.close_now(request, self.get_queryset(request).filter(pk=campaign.pk))
+            return redirect(home_url)
+        return TemplateResponse(
+            request,
+            "admin/campaigns/campaign/close.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Close the campaign"),
+                "campaign": campaign,
+                "home_url": home_url,
+                "taking_sign_ons": [
+                    statement
+                    for statement in campaign.statements.all()
+                    if campaign_services.what_closing_does(statement)
+                ],
+                "pending_mailings": Mailing.objects.pending()
+                .asking_to_sign()
+                .filter(statement__campaign=campaign)
+                .count(),
+                "erase_on": (campaign.closed_at or timezone.now()) + timedelta(days=campaign.retention_days),
+                "opts": self.model._meta,
+            },
+        )
 
     def dashboard_view(self, request, pk):
         """Sign-ons over time, by country and tier, moderation and invitations, as charts and tables."""
@@ -271,9 +392,11 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     @admin.display(description=_("final text"))
     def text_lock_summary(self, statement):
         if statement.text_locked_at is None:
-            return _(
-                "Not locked: the text can still change (each change is a new version). To lock it, press "
-                "“Lock the final text” at the top of this page."
+            return format_html(
+                '{} <a href="{}">{}</a>',
+                _("Not locked: the text can still change (each change is a new version)."),
+                reverse("admin:campaigns_statement_text_lock", args=[statement.pk]),
+                _("Make this the final text…"),
             )
         return _(
             "Locked on %(date)s, at version %(version)s: the text in the original language cannot change. "
@@ -416,6 +539,8 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             path("<int:pk>/import/<int:upload_id>/", wrap(self.import_run_view), name="campaigns_statement_import_run"),
             path("<int:pk>/final-text/", wrap(self.text_lock_view), name="campaigns_statement_text_lock"),
             path("<int:pk>/reminders/", wrap(self.reminders_view), name="campaigns_statement_reminders"),
+            path("<int:pk>/close/", wrap(self.close_view), name="campaigns_statement_close"),
+            path("<int:pk>/delivery/", wrap(self.delivery_view), name="campaigns_statement_delivery"),
             path("<int:pk>/export/<str:kind>/", wrap(self.export_view), name="campaigns_statement_export"),
             path("exports/", wrap(self.exports_view), name="campaigns_statement_exports"),
             path(
@@ -495,6 +620,29 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             "can_change_statement": statement is not None and self.has_change_permission(request, statement),
             "can_export_sign_ons": self.has_export_sign_ons_permission(request),
         }
+        if statement is not None:
+            user = request.user
+            figures = selectors.statements_with_figures(statement.campaign, only=statement)[0]
+            extra_context.update(
+                {
+                    "figures": figures,
+                    "phase": statement_phase(figures),
+                    "closing": campaign_services.what_closing_does(statement),
+                    "campaign_home_url": reverse("admin:campaigns_campaign_home", args=[statement.campaign_id]),
+                    "moderation_url": moderation_url([statement]),
+                    "mailings_url": statements_url("mailings_mailing", [statement]),
+                    "invitation_url": (
+                        reverse("admin:mailings_mailing_send", args=[figures.drafted_invitation])
+                        if figures.drafted_invitation
+                        else new_mailing_url(statement, Mailing.Kind.INVITATION)
+                    ),
+                    "action_reminder_url": new_mailing_url(statement, Mailing.Kind.ACTION_REMINDER),
+                    "can_moderate": user.has_perm("signatories.view_signon"),
+                    "can_invite": user.has_perm("mailings.add_invitation"),
+                    "can_import": user.has_perm("signatories.add_signon"),
+                    "can_add_mailing": user.has_perm("mailings.add_mailing"),
+                }
+            )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _confirmation(self, request, statement, template, title, **context):
@@ -550,6 +698,72 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
             time_zone=timezone.get_current_timezone_name(),
             by_language=by_language,
             awaiting=sum(count for _language, count in by_language),
+        )
+
+    def close_view(self, request, pk):
+        """Stop this statement taking sign-ons (closed, or no more late sign-ons): what it does, then a button."""
+        statement = self._changeable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        if request.method == "POST":
+            stopped, cancelled = campaign_services.close_statement(statement=statement, by=request.user)
+            if not stopped:
+                self.message_user(
+                    request,
+                    _("%(statement)s takes no sign-ons: nothing changed.") % {"statement": statement},
+                    messages.WARNING,
+                )
+            else:
+                message = gettext("%(statement)s takes no more sign-ons.") % {"statement": statement}
+                if cancelled:
+                    message += " " + ngettext(
+                        "%(count)d invitation or reminder not sent yet was cancelled.",
+                        "%(count)d invitations and reminders not sent yet were cancelled.",
+                        cancelled,
+                    ) % {"count": cancelled}
+                self.message_user(request, message, messages.SUCCESS)
+            return redirect("admin:campaigns_statement_change", statement.pk)
+        return self._confirmation(
+            request,
+            statement,
+            "close.html",
+            _("Stop late sign-ons")
+            if campaign_services.what_closing_does(statement) == campaign_services.STOPS_LATE_SIGN_ONS
+            else _("Close sign-ons"),
+            closing=campaign_services.what_closing_does(statement),
+            pending_mailings=Mailing.objects.pending().asking_to_sign().filter(statement=statement).count(),
+            mailings_url=statements_url("mailings_mailing", [statement], kind__in="invitation,deadline_reminder"),
+        )
+
+    def delivery_view(self, request, pk):
+        """Record when the statement was handed to those it addresses, and to whom; its page then says so."""
+        statement = self._changeable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        form = DeliveryForm(request.POST or None, statement=statement)
+        if request.method == "POST" and form.is_valid():
+            campaign_services.record_delivery(
+                statement=statement,
+                delivered_at=form.cleaned_data["delivered_at"],
+                delivered_to=form.delivered_to,
+                by=request.user,
+            )
+            self.message_user(
+                request,
+                format_html(
+                    gettext('The delivery is recorded: <a href="{url}">the statement\'s page</a> says so.'),
+                    url=statement.get_absolute_url(),
+                ),
+                messages.SUCCESS,
+            )
+            return redirect("admin:campaigns_statement_change", statement.pk)
+        return self._confirmation(
+            request,
+            statement,
+            "delivery.html",
+            _("Record the delivery"),
+            form=form,
+            time_zone=timezone.get_current_timezone_name(),
         )
 
     def export_view(self, request, pk, kind):
@@ -744,8 +958,12 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
                 continue
             self.message_user(
                 request,
-                _("%(statement)s: %(count)d reminders scheduled; edit or cancel them under Mailings.")
-                % {"statement": statement, "count": len(reminders)},
+                format_html(
+                    gettext('{statement}: {count} reminders scheduled; <a href="{url}">edit or cancel them</a>.'),
+                    statement=statement,
+                    count=len(reminders),
+                    url=statements_url("mailings_mailing", [statement], kind__exact=Mailing.Kind.DEADLINE_REMINDER),
+                ),
             )
 
     # --- Exports ------------------------------------------------------------------

@@ -149,11 +149,7 @@ def close_campaign(campaign, *, now=None) -> list[Statement]:
     with transaction.atomic():
         campaign = type(campaign).objects.select_for_update().get(pk=campaign.pk)
         for statement in campaign.statements.select_for_update():
-            if statement.state in (Statement.State.CIRCULATING, Statement.State.OPEN):
-                statement.state = Statement.State.CLOSED
-            elif statement.state == Statement.State.PUBLISHED and statement.accepts_late_sign_ons:
-                statement.accepts_late_sign_ons = False
-            else:
+            if not _stop_taking_sign_ons(statement):
                 continue
             statement.save()
             stopped.append(statement)
@@ -163,3 +159,71 @@ def close_campaign(campaign, *, now=None) -> list[Statement]:
         stop_sign_on_mailings(statements=campaign.statements.all(), reason=Mailing.CancelReason.CAMPAIGN_CLOSED)
     logger.info("Campaign %s closed; %d statements stopped taking sign-ons", campaign.pk, len(stopped))
     return stopped
+
+
+CLOSES = "closes"
+STOPS_LATE_SIGN_ONS = "stops_late_sign_ons"
+
+
+def what_closing_does(statement: Statement) -> str:
+    """What closing ``statement`` would do to it: ``CLOSES`` (an open statement, or one circulating before
+    its launch, becomes closed), ``STOPS_LATE_SIGN_ONS`` (a published one takes no more late sign-ons), or
+    "" (a draft, or a statement that takes none already, is left as it is). What confirmation pages say."""
+    if statement.state in (Statement.State.CIRCULATING, Statement.State.OPEN):
+        return CLOSES
+    if statement.state == Statement.State.PUBLISHED and statement.accepts_late_sign_ons:
+        return STOPS_LATE_SIGN_ONS
+    return ""
+
+
+def _stop_taking_sign_ons(statement: Statement) -> bool:
+    """Change ``statement`` (unsaved) as ``what_closing_does`` says; return whether anything changed."""
+    effect = what_closing_does(statement)
+    if effect == CLOSES:
+        statement.state = Statement.State.CLOSED
+    elif effect == STOPS_LATE_SIGN_ONS:
+        statement.accepts_late_sign_ons = False
+    return bool(effect)
+
+
+def close_statement(*, statement: Statement, by=None) -> tuple[bool, int]:
+    """Stop ``statement`` taking sign-ons now; return whether this call stopped it, and how many of its
+    invitations and reminders not sent yet were cancelled.
+
+    As closing its campaign does for each statement (``close_campaign``), for this one only: an open or
+    circulating statement is closed, a published one stops taking late sign-ons; a draft, or a statement
+    that already takes none, is left as it is. Its page shows the closed form at once (the save moves its
+    cache keys); nobody is asked to sign it any more. The audit trail records who closed it.
+    """
+    from mailings.services import stop_sign_on_mailings_if_closed
+
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        if not _stop_taking_sign_ons(statement):
+            return False, 0
+        statement._history_user = by
+        statement._change_reason = "Sign-ons closed"
+        statement.save()
+        cancelled = stop_sign_on_mailings_if_closed(statement=statement)
+    logger.info("Statement %s takes no more sign-ons; %d mailings cancelled", statement.pk, cancelled)
+    return True, cancelled
+
+
+def record_delivery(*, statement: Statement, delivered_at, delivered_to: dict[str, str], by=None) -> Statement:
+    """Record that the coalition handed ``statement`` to those it addresses, at ``delivered_at``, to
+    ``delivered_to`` (the words in each language written, e.g. {"en": "every state delegation"}).
+
+    Its public page says so from then on. Only the delivery's own columns are written, so a locked
+    final text is never touched; the audit trail records who recorded it.
+    """
+    columns = {f"delivered_to_{code}": text for code, text in delivered_to.items()}
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        statement.delivered_at = delivered_at
+        for column, text in columns.items():
+            setattr(statement, column, text)
+        statement._history_user = by
+        statement._change_reason = "Delivery recorded"
+        statement.save(update_fields=["delivered_at", *columns, "updated_at"])
+    logger.info("Statement %s: delivery recorded", statement.pk)
+    return statement
