@@ -50,7 +50,12 @@ def _url_arguments(path: str) -> dict:
     try:
         with translation.override(language):
             return resolve(path).kwargs
-    except (Resolver404, ValueError):
+    except Resolver404:
+        return {}
+    except Exception:
+        # Scrubbing runs inside logging and error reporting: an URLconf that cannot be read yet (a line
+        # logged while it is imported) must not turn a log line into an error. Signed tokens and
+        # addresses are still starred by their patterns.
         return {}
 
 

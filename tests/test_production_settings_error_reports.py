@@ -141,6 +141,16 @@ def test_a_log_message_with_an_address_is_scrubbed(console):
     assert "Bounce for ********************" in console.getvalue()
 
 
+def test_a_line_logged_while_the_urls_cannot_be_read_is_still_written_and_scrubbed(monkeypatch, console):
+    def urls_being_imported(path):
+        raise ImportError("partially initialized module 'advocacy.urls'")
+
+    monkeypatch.setattr("advocacy.error_reports.resolve", urls_being_imported)
+    logging.getLogger("advocacy").warning("Loading /campaigns/x/ for %s", EMAIL)
+
+    assert "Loading /campaigns/x/ for ********************" in console.getvalue()
+
+
 def test_ids_and_task_names_are_left_as_they_are():
     line = "Task signatories.tasks.send_confirmation_email[3f2a6c1e-1111-2222-3333-444455556666] succeeded: 42"
 
