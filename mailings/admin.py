@@ -9,10 +9,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 from django_countries.filters import CountryFilter
 
 from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, campaign_ids_for
@@ -50,23 +50,28 @@ class MailingContentInline(admin.StackedInline):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+# The counts of the list of mailings (selectors.with_delivery_counts), each linking to its deliveries.
+# The English is the same in the singular and the plural; other languages' is not.
+DELIVERY_COUNTS = [
+    ("queued_count", ngettext_lazy("%(count)d queued", "%(count)d queued", "count"), {"state": "queued"}),
+    ("sent_count", ngettext_lazy("%(count)d sent", "%(count)d sent", "count"), {"state": "sent"}),
+    ("failed_count", ngettext_lazy("%(count)d failed", "%(count)d failed", "count"), {"state": "failed"}),
+    ("skipped_count", ngettext_lazy("%(count)d skipped", "%(count)d skipped", "count"), {"state": "skipped"}),
+    ("bounced_count", ngettext_lazy("%(count)d bounced", "%(count)d bounced", "count"), {"feedback": "bounced"}),
+    (
+        "complained_count",
+        ngettext_lazy("%(count)d marked as spam", "%(count)d marked as spam", "count"),
+        {"feedback": "complained"},
+    ),
+]
+
+
 @admin.register(Mailing)
 class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
     """Mailings with their state and progress; failures are one click away."""
 
-    list_display = [
-        "name",
-        "kind",
-        "statement",
-        "state_and_reason",
-        "scheduled_at",
-        "queued",
-        "sent",
-        "failed",
-        "skipped",
-        "bounced",
-        "complained",
-    ]
+    # What staff look for first (where it stands, who got it) before what they know already.
+    list_display = ["name", "state_and_reason", "deliveries", "scheduled_at", "kind", "statement"]
     list_filter = ["state", "kind", "statement"]
     search_fields = ["name"]
     list_select_related = ["statement"]
@@ -122,29 +127,18 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
             return format_html("{}: {}", mailing.get_state_display(), mailing.get_cancelled_reason_display())
         return mailing.get_state_display()
 
-    @admin.display(description=_("queued"), ordering="queued_count")
-    def queued(self, mailing):
-        return mailing.queued_count
-
-    @admin.display(description=_("sent"), ordering="sent_count")
-    def sent(self, mailing):
-        return mailing.sent_count
-
-    @admin.display(description=_("failed"), ordering="failed_count")
-    def failed(self, mailing):
-        return _deliveries_link(mailing, mailing.failed_count, state=Delivery.State.FAILED)
-
-    @admin.display(description=_("skipped"), ordering="skipped_count")
-    def skipped(self, mailing):
-        return mailing.skipped_count
-
-    @admin.display(description=_("bounced"), ordering="bounced_count")
-    def bounced(self, mailing):
-        return _deliveries_link(mailing, mailing.bounced_count, feedback=Delivery.Feedback.BOUNCED)
-
-    @admin.display(description=_("marked as spam"), ordering="complained_count")
-    def complained(self, mailing):
-        return _deliveries_link(mailing, mailing.complained_count, feedback=Delivery.Feedback.COMPLAINED)
+    @admin.display(description=_("deliveries"), ordering="sent_count")
+    def deliveries(self, mailing):
+        """Sent, queued, failed, skipped, and what the provider reported after sending, in one cell (six
+        columns pushed them past the edge of the list), each linking to those deliveries."""
+        shown = [
+            (_deliveries_url(mailing, **filters), label % {"count": getattr(mailing, count)})
+            for count, label, filters in DELIVERY_COUNTS
+            if getattr(mailing, count)
+        ]
+        if not shown:
+            return "—"
+        return format_html_join(" · ", '<a href="{}">{}</a>', shown)
 
     @admin.display(description=_("progress"))
     def progress_summary(self, mailing):
@@ -334,18 +328,10 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
         return TemplateResponse(request, "admin/mailings/mailing/send.html", context)
 
 
-def _deliveries_link(mailing, count, **filters):
-    """``count``, linking to the mailing's deliveries filtered by ``filters`` when there are any."""
-    if not count:
-        return 0
-    url = (
-        reverse("admin:mailings_delivery_changelist")
-        + "?"
-        + urlencode(
-            {"mailing__id__exact": mailing.pk, **{f"{field}__exact": value for field, value in filters.items()}}
-        )
-    )
-    return format_html('<a href="{}">{}</a>', url, count)
+def _deliveries_url(mailing, **filters):
+    """The list of the mailing's deliveries, filtered by ``filters`` (field: value)."""
+    query = {"mailing__id__exact": mailing.pk, **{f"{field}__exact": value for field, value in filters.items()}}
+    return reverse("admin:mailings_delivery_changelist") + "?" + urlencode(query)
 
 
 def _sends_later(mailing) -> bool:
@@ -360,7 +346,8 @@ class DeliveryAdmin(MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScoped
     campaign_path = "mailing__statement__campaign"
     mailing_path = "mailing"
 
-    list_display = ["email", "mailing", "state", "attempts", "sent_at", "reason", "feedback", "feedback_at"]
+    # Who, and what became of it, before the details.
+    list_display = ["email", "state", "provider_report", "reason", "sent_at", "attempts", "mailing"]
     list_filter = ["state", "feedback", "mailing"]
     search_fields = ["email"]
     list_select_related = ["mailing"]
@@ -372,6 +359,14 @@ class DeliveryAdmin(MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScoped
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("provider's report"), ordering="feedback")
+    def provider_report(self, delivery):
+        """What the email provider said after sending (a bounce, a complaint), and when."""
+        if not delivery.feedback:
+            return "—"
+        when = date_format(timezone.localtime(delivery.feedback_at), "DATETIME_FORMAT")
+        return format_html("{} ({})", delivery.get_feedback_display(), when)
 
 
 class PressListCampaignFilter(admin.SimpleListFilter):

@@ -340,7 +340,7 @@ class Delivery(models.Model):
     feedback = models.CharField(_("provider's report"), max_length=12, choices=DeliveryFeedback.choices, blank=True)
     feedback_at = models.DateTimeField(_("reported"), null=True, blank=True)
     # The provider's words (e.g. "550 5.1.1 mailbox unavailable"), addresses starred out.
-    feedback_detail = models.CharField(_("report"), max_length=300, blank=True)
+    feedback_detail = models.CharField(_("provider's words"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="delivery",
             name="feedback_detail",
-            field=models.CharField(blank=True, max_length=300, verbose_name="report"),
+            field=models.CharField(blank=True, max_length=300, verbose_name="provider's words"),
         ),
         migrations.AddField(
             model_name="delivery",
