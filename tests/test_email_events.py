@@ -8,6 +8,7 @@ import json
 import logging
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -311,3 +312,17 @@ def test_staff_see_bounces_and_complaints_in_the_mailings_counts_and_filter_deli
         reverse("admin:mailings_delivery_changelist"), {"mailing__id__exact": mailing.pk, "feedback__exact": "bounced"}
     ).content.decode()
     assert GONE in bounced and KEPT not in bounced and "third@ngo.example" not in bounced
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_report_posted_by_hand_as_the_deployment_guide_shows_is_taken(live_server, monkeypatch, capsys):
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "deployment.md").read_text(encoding="utf-8")
+    script = re.search(r"## Bounces and complaints.*?```python\n(.*?)```", guide, re.DOTALL).group(1)
+    monkeypatch.setenv("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY", MAILGUN_SIGNING_KEY)
+    monkeypatch.setenv("ANYMAIL_WEBHOOK_SECRET", EMAIL_EVENTS_SECRET)
+
+    exec(script.replace("https://campaigns.example.org", live_server.url), {})
+
+    assert capsys.readouterr().out.strip() == "200"
+    assert Unsubscription.objects.get().source == Unsubscription.Source.BOUNCE
+    assert Unsubscription.is_unsubscribed("bounce-test@example.invalid")
