@@ -34,12 +34,14 @@ COPY templates/ templates/
 COPY static/ static/
 COPY locale/ locale/
 
-# collectstatic imports the production settings, which refuse an insecure key:
-# this dummy key exists only in this build step, never in the running container.
+# collectstatic imports the production settings (for the hashed, compressed static files),
+# which refuse an insecure key and the services this build step has none of: the dummy key
+# and ALLOW_IN_PRODUCTION exist only in this step, never in the running container.
 RUN ADVOCACY_ENV=production \
     SECRET_KEY=build-time-only-dummy-key-for-collectstatic-not-a-secret \
     ALLOWED_HOSTS=build \
     DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    ALLOW_IN_PRODUCTION=site-url,sqlite,eager-tasks,local-cache,local-email \
     python manage.py collectstatic --noinput \
     && pybabel compile --domain django --directory locale \
     && mkdir -p var/mail var/media \
@@ -47,4 +49,4 @@ RUN ADVOCACY_ENV=production \
 
 USER advocacy
 EXPOSE 8000
-CMD ["gunicorn", "advocacy.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "advocacy.wsgi:application", "--preload", "--bind", "0.0.0.0:8000", "--workers", "3"]
