@@ -112,7 +112,9 @@ def _is_soft_bounce(event, provider: str) -> bool:
         except (TypeError, ValueError):
             return False
     if provider == "postmark":
-        return raw.get("Type") != "HardBounce"  # SoftBounce, or a virus found in the message
+        # A bounce's Type, or why a subscription change stopped sending: SoftBounce, or a virus found
+        # in the message, are about this message only.
+        return (raw.get("Type") or raw.get("SuppressionReason")) != "HardBounce"
     return False
 
 

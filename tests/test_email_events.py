@@ -238,6 +238,23 @@ def test_postmark_hard_and_soft_bounces(client, statement, settings):
     assert delivery_to(mailing, GONE).feedback == Delivery.Feedback.BOUNCED
     assert delivery_to(mailing, KEPT).feedback == Delivery.Feedback.SOFT_BOUNCE
     assert Unsubscription.is_unsubscribed(GONE) and not Unsubscription.is_unsubscribed(KEPT)
+    # Postmark's own list: sending to an address stopped after a hard bounce.
+    subscription_change = {
+        "RecordType": "SubscriptionChange",
+        "MessageID": delivery_to(mailing, KEPT).provider_message_id,
+        "ServerID": 23,
+        "MessageStream": "outbound",
+        "ChangedAt": "2026-12-06T08:00:00Z",
+        "Recipient": KEPT,
+        "Origin": "Recipient",
+        "SuppressSending": True,
+        "SuppressionReason": "HardBounce",
+        "Tag": "",
+        "Metadata": {},
+    }
+    assert post(client, subscription_change, url="/email-events/postmark/").status_code == 200
+    assert delivery_to(mailing, KEPT).feedback == Delivery.Feedback.BOUNCED
+    assert Unsubscription.is_unsubscribed(KEPT)
     # Postmark has no signature: without the secret, nothing.
     Unsubscription.objects.all().delete()
     assert (
