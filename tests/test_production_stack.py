@@ -21,6 +21,8 @@ a module to either process, which would start one stack each). It takes 20-30 s.
 """
 
 import contextlib
+import hashlib
+import hmac
 import html
 import json
 import os
@@ -64,7 +66,8 @@ STATEMENT_PATH = "/campaigns/un-cybercrime-convention/civil-society-joint-statem
 SIGNER_ORGANIZATION = "Red Austral de Derechos Digitales"
 SIGNER_EMAIL = "maria@red-austral.example"
 # The operator's webhook credentials (ANYMAIL_WEBHOOK_SECRET), in the provider's webhook address.
-WEBHOOK_USER, WEBHOOK_PASSWORD = "provider", secrets.token_urlsafe(16)
+WEBHOOK_USER, WEBHOOK_PASSWORD = "events", secrets.token_urlsafe(16)
+MAILGUN_SIGNING_KEY = secrets.token_hex(16)
 # Few sign-ons per client, so that the rate-limit part reaches the limit in a handful of posts.
 SIGN_ONS_PER_CLIENT = 3
 START_TIMEOUT = 90
@@ -131,6 +134,7 @@ class Stack:
     def __init__(self, directory: Path):
         self.directory = directory
         self.processes: dict[str, subprocess.Popen] = {}
+        self.one_offs: dict[str, subprocess.Popen] = {}
         self.environments: dict[str, dict] = {}
         self.logs: dict[str, Path] = {}
         self.web_port = free_port()
@@ -144,7 +148,8 @@ class Stack:
         self.sink: SmtpSink | None = None
         self.caddy_root_certificate = directory / "caddy-data" / "caddy" / "pki" / "authorities" / "local" / "root.crt"
 
-    def start(self, name, command, environment=None, **options) -> subprocess.Popen:
+    def start(self, name, command, environment=None, *, one_off=False) -> subprocess.Popen:
+        """Starts a service (it must keep running), or a ``one_off`` command that ``finish`` waits for."""
         log = self.directory / f"{name}.log"
         self.logs[name] = log
         self.environments[name] = environment or self.environment
@@ -155,10 +160,13 @@ class Stack:
             stdout=log.open("w"),
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopped with its children
-            **options,
         )
-        self.processes[name] = process
+        (self.one_offs if one_off else self.processes)[name] = process
         return process
+
+    def finish(self, name, timeout=180):
+        status = self.one_offs[name].wait(timeout=timeout)
+        assert status == 0, f"{name} failed (status {status})\n{self.log(name)[-5000:]}"
 
     def run(self, name, command, environment=None, timeout=120) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -177,11 +185,12 @@ class Stack:
         return "\n".join(logs + results)
 
     def stop(self):
-        for process in self.processes.values():
+        everything = [*self.processes.values(), *self.one_offs.values()]
+        for process in everything:
             if process.poll() is None:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes.values():
+        for process in everything:
             try:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -239,8 +248,9 @@ def stack(tmp_path):
             "POSTGRES_PASSWORD": secrets.token_urlsafe(16),
             "EMAIL_URL": stack.sink.url,
             "DEFAULT_FROM_EMAIL": f"Coalition campaigns <campaigns@{DOMAIN}>",
-            "EMAIL_EVENTS_PROVIDER": "postmark",
+            "EMAIL_EVENTS_PROVIDER": "mailgun",
             "ANYMAIL_WEBHOOK_SECRET": f"{WEBHOOK_USER}:{WEBHOOK_PASSWORD}",
+            "ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_SIGNING_KEY,
             "RATE_LIMIT_SIGN_ON_PER_CLIENT": f"{SIGN_ONS_PER_CLIENT}/h",
         }
         environment = {
@@ -261,13 +271,13 @@ def stack(tmp_path):
             **environment,
         }
 
-        migrate = stack.run("migrate", in_the_stack(compose_command("migrate")))
-        assert migrate.returncode == 0, migrate.stdout + migrate.stderr
+        stack.start("migrate", in_the_stack(compose_command("migrate")), one_off=True)
         # As the image's build does (Dockerfile); in a folder of this test's own.
-        collected = stack.run("collectstatic", in_the_stack(["python", "manage.py", "collectstatic", "--noinput"]))
-        assert collected.returncode == 0, collected.stdout + collected.stderr
-        demo = stack.run("demo", in_the_stack(["python", "manage.py", "load_demo_campaign"]))
-        assert demo.returncode == 0, demo.stdout + demo.stderr
+        stack.start("collectstatic", in_the_stack(["python", "manage.py", "collectstatic", "--noinput"]), one_off=True)
+        stack.finish("migrate")
+        stack.finish("collectstatic")
+        # A campaign to sign, loaded while the services start (as staff would, once the site is up).
+        stack.start("demo", in_the_stack(["python", "manage.py", "load_demo_campaign"]), one_off=True)
 
         web = compose_command("web")
         web[web.index("--bind") + 1] = f"127.0.0.1:{stack.web_port}"
@@ -300,6 +310,7 @@ def stack(tmp_path):
         )
         # As Compose starts Caddy: once web's health check passes.
         stack.wait_until("web's compose health check passes", lambda: web_health_check(stack).returncode == 0)
+        stack.finish("demo")
         stack.wait_until("Caddy serves HTTPS with its certificate", lambda: answers_over_https(stack))
         yield stack
     finally:
@@ -602,34 +613,32 @@ def rate_limits_per_real_client(stack: Stack):
 
 
 def bounce_reported_by_the_provider(stack: Stack):
-    """Postmark's bounce webhook (mailings/provider_events.py), posted as Postmark does: basic auth in
-    the address configured at the provider."""
+    """Mailgun's webhook for a permanent failure (mailings/provider_events.py), posted as Mailgun posts it:
+    basic auth from the address configured there, and signed with the webhook signing key."""
     bounced = "gone@partner.example"
     event = {
-        "RecordType": "Bounce",
-        "Type": "HardBounce",
-        "TypeCode": 1,
-        "ID": 4323372036854775807,
-        "MessageID": str(uuid.uuid4()),
-        "Email": bounced,
-        "Recipient": bounced,
-        "BouncedAt": "2026-12-04T10:00:00Z",
-        "Description": "The server was unable to deliver your message (ex: unknown user, mailbox not found).",
-        "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
-        "Inactive": True,
-        "CanActivate": True,
-        "Subject": "Sign the joint statement",
-        "ServerID": 23,
-        "MessageStream": "outbound",
-        "Tag": "",
-        "Metadata": {},
+        "event": "failed",
+        "severity": "permanent",
+        "timestamp": time.time(),
+        "recipient": bounced,
+        "message": {"headers": {"message-id": f"{uuid.uuid4().hex}@mg.{DOMAIN}"}},
+        "delivery-status": {"code": 550, "message": "550 5.1.1 The email account does not exist"},
     }
-    provider = client(stack)
-    url = f"{stack.site_url}/email-events/postmark/"
 
-    unsigned = provider.post(url, json=event)
-    assert unsigned.status_code in {400, 401, 403}
-    accepted = provider.post(url, json=event, auth=(WEBHOOK_USER, WEBHOOK_PASSWORD))
+    def report(signing_key):
+        timestamp, token = str(int(time.time())), secrets.token_hex(25)
+        signature = hmac.new(signing_key.encode(), (timestamp + token).encode(), hashlib.sha256).hexdigest()
+        return {"signature": {"timestamp": timestamp, "token": token, "signature": signature}, "event-data": event}
+
+    provider = client(stack)
+    url = f"{stack.site_url}/email-events/mailgun/"
+    credentials = (WEBHOOK_USER, WEBHOOK_PASSWORD)
+
+    assert provider.post(url, json=report(MAILGUN_SIGNING_KEY)).status_code in {400, 401, 403}
+    assert provider.post(url, json=report("not-the-key"), auth=credentials).status_code in {400, 401, 403}
+    with psycopg.connect(stack.database_url) as connection:
+        assert connection.execute("SELECT count(*) FROM mailings_unsubscription").fetchone() == (0,)
+    accepted = provider.post(url, json=report(MAILGUN_SIGNING_KEY), auth=credentials)
     assert accepted.status_code == 200, accepted.text[-2000:]
     with psycopg.connect(stack.database_url) as connection:
         suppressed = connection.execute(
