@@ -20,6 +20,7 @@ from functools import partial
 
 from django.conf import settings
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -292,6 +293,36 @@ def _discard(documents) -> int:
     return count
 
 
+def discard_orphan_files(*, now=None) -> int:
+    """Delete the document files no document points to any more; return how many.
+
+    A document deleted with its statement or campaign (a cascade), by an erasure or by
+    the admin leaves its file: a staff export holds contact details, so it must not
+    outlive its row. Files younger than a build's lease may belong to a build under way.
+    """
+    now = now or timezone.now()
+    kept = set(Document.objects.exclude(file="").values_list("file", flat=True))
+    too_recent = now - timedelta(seconds=settings.DOCUMENT_BUILD_LEASE_SECONDS)
+    deleted = 0
+    for path in _stored_files("documents"):
+        if path not in kept and default_storage.get_modified_time(path) < too_recent:
+            default_storage.delete(path)
+            deleted += 1
+    if deleted:
+        logger.info("Deleted %d document files left by deleted documents", deleted)
+    return deleted
+
+
+def _stored_files(folder: str):
+    if not default_storage.exists(folder):
+        return
+    folders, files = default_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}"
+    for name in folders:
+        yield from _stored_files(f"{folder}/{name}")
+
+
 def rebuild_stale_documents(*, now=None) -> list[Document]:
     """The sweep: give up builds whose worker died, build the public documents that are out of date (each at most
     once per interval), and delete staff exports past their keeping time. Returns the builds it started."""
@@ -304,6 +335,7 @@ def rebuild_stale_documents(*, now=None) -> list[Document]:
             requested_by__isnull=False, created_at__lt=now - timedelta(days=settings.DOCUMENT_EXPORT_KEEP_DAYS)
         )
     )
+    discard_orphan_files(now=now)
     from signatories.selectors import signatory_list_version
 
     from . import selectors

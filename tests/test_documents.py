@@ -3,6 +3,7 @@ request; the last finished file is served, and rebuilt when the list changes, at
 
 import datetime
 import io
+import os
 import zipfile
 
 import pytest
@@ -265,3 +266,22 @@ def test_another_staff_member_cannot_download_an_export(client, statement, docum
     sign_in(client, StaffUserFactory())  # another superuser: sees every campaign, not others' exports
     assert client.get(reverse("admin:campaigns_statement_export_download", args=[document.pk])).status_code == 404
     assert document.filename not in client.get(reverse("admin:campaigns_statement_exports")).content.decode()
+
+
+def test_the_file_of_an_export_deleted_with_its_campaign_goes_too(statement, settings):
+    """A staff export holds contact details: its file must not outlive its row (deleted by a cascade here)."""
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now"))
+    document = services.request_export(
+        statements=[statement], kind=Document.Kind.SIGN_ONS, file_format=Document.Format.CSV, by=StaffUserFactory()
+    )
+    built = services.build_document(document_id=document.pk)
+    path = built.file.path
+    kept = services.build_now(services.signed_letter_wanted(statement))
+    with open(path, "rb") as file:
+        assert b"Access Now" in file.read()
+
+    statement.campaign.delete()  # the campaign, its statements and their documents
+    assert services.discard_orphan_files() == 0, "too recent: it could be a build under way"
+    later = timezone.now() + datetime.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE_SECONDS + 1)
+    assert services.discard_orphan_files(now=later) == 2  # the export and the letter
+    assert not os.path.exists(path) and not os.path.exists(kept.file.path)
