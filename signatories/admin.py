@@ -539,12 +539,14 @@ class ModerationQueue(ChangeList):
     @property
     def quick_views(self):
         """Links to the views of the queue staff use most, keeping the other filters and the search."""
+        # A withdrawn sign-on waits for nobody (as the campaign home's "pending moderation" link says).
+        waiting = {"moderation_state__exact": "pending", "withdrawn_at__isempty": "1"}
         views = [
-            (_("Waiting for a decision"), {"moderation_state__exact": "pending"}),
-            (_("Waiting, with signals to check"), {"moderation_state__exact": "pending", "needs_look": "yes"}),
+            (_("Waiting for a decision"), waiting),
+            (_("Waiting, with signals to check"), {**waiting, "needs_look": "yes"}),
             (_("All sign-ons"), {}),
         ]
-        own = ["moderation_state__exact", "needs_look"]
+        own = ["moderation_state__exact", "withdrawn_at__isempty", "needs_look"]
         current = {key: self.filter_params.get(key, [None])[-1] for key in own}
         return [
             {
@@ -698,9 +700,7 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
         if not signatory.is_organization and signatory.affiliation:
             facts.append(signatory.affiliation)
         return format_html(
-            '<a class="moderation-name" id="sign-on-{}" href="{}" dir="auto">{}</a>'
-            '<span class="moderation-facts">{}</span>',
-            sign_on.pk,
+            '<a class="moderation-name" href="{}" dir="auto">{}</a><span class="moderation-facts">{}</span>',
             sign_on.row["change_url"],
             signatory.display_name,
             " · ".join(facts),
@@ -817,8 +817,8 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
 
         The decision goes through services.approve or services.reject, as the bulk actions'
         do. A one-click rejection emails nobody: the bulk action asks for the reason and
-        whether to send it. The next row's first button takes the focus (FOCUS_SESSION_KEY)
-        and the page scrolls to it.
+        whether to send it. The next row's first button takes the focus (FOCUS_SESSION_KEY),
+        which scrolls the page to it.
         """
         query = QueryDict(request.POST.get("_changelist_filters", "")).urlencode()
         back = reverse("admin:signatories_signon_changelist") + (f"?{query}" if query else "")
@@ -850,8 +850,8 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
         self.message_user(request, message % {"name": name}, messages.SUCCESS if changed else messages.INFO)
         following = request.GET.get("next", "")
         if following.isdigit():
+            # Focused with autofocus, which scrolls to it; a #fragment would cancel autofocus.
             request.session[FOCUS_SESSION_KEY] = following
-            back += f"#sign-on-{following}"
         return redirect(back)
 
     def get_urls(self):

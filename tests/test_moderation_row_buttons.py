@@ -86,7 +86,7 @@ def test_approving_from_a_row_comes_back_to_the_same_filtered_page_with_the_next
     response = press(staff_client, approve, page_query)
 
     assert response.status_code == 302
-    assert response["Location"] == f"{QUEUE_URL}?{page_query}#sign-on-{first.pk}"
+    assert response["Location"] == f"{QUEUE_URL}?{page_query}"
     second.refresh_from_db()
     assert (second.moderation_state, second.moderated_by) == (SignOn.Moderation.APPROVED, staff_user)
     assert second.history.latest().history_change_reason == "Approved"
