@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.timezone import localtime
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -706,7 +706,8 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             " · ".join(facts),
         )
 
-    @admin.display(description=_("asked for"))
+    # "asked for" is also a press kit request's date: the context keeps the translations apart.
+    @admin.display(description=pgettext_lazy("sign-on moderation column", "asked for"))
     def asked_for(self, sign_on):
         asked, placed = sign_on.requested_tier, sign_on.tier
         if asked is None:
