@@ -391,6 +391,8 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
 
     @admin.display(description=_("final text"))
     def text_lock_summary(self, statement):
+        if statement.pk is None:
+            return _("Not locked: the text can still change (each change is a new version).")
         if statement.text_locked_at is None:
             return format_html(
                 '{} <a href="{}">{}</a>',

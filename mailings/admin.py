@@ -228,6 +228,7 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if self.has_change_permission(request, obj):
             context["send_button_label"] = self._send_button_label(obj)
+            context["can_cancel"] = obj is not None and obj.state in Mailing.PENDING_STATES
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -245,8 +246,47 @@ class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
         return [
             path("<int:pk>/preview/", wrap(self.preview_view), name="mailings_mailing_preview"),
             path("<int:pk>/send/", wrap(self.send_view), name="mailings_mailing_send"),
+            path("<int:pk>/test/", wrap(self.test_view), name="mailings_mailing_test"),
+            path("<int:pk>/cancel/", wrap(self.cancel_view), name="mailings_mailing_cancel"),
             *super().get_urls(),
         ]
+
+    # --- The list's actions, for the mailing on its own page ------------------------------------
+
+    def test_view(self, request, pk):
+        """Send a test of each version to the staff member (POST only: an email is a write)."""
+        mailing = self.get_object(request, pk)
+        if mailing is None or request.method != "POST" or not self.has_view_permission(request, mailing):
+            return redirect("admin:mailings_mailing_changelist")
+        self.send_test_to_me(request, self.get_queryset(request).filter(pk=mailing.pk))
+        return redirect("admin:mailings_mailing_change", mailing.pk)
+
+    def cancel_view(self, request, pk):
+        """Cancel the mailing: what stops and what was sent already, then a button that cancels it."""
+        mailing = self.get_object(request, pk)
+        if mailing is None or not self.has_change_permission(request, mailing):
+            return redirect("admin:mailings_mailing_changelist")
+        change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
+        if mailing.state not in Mailing.PENDING_STATES:
+            self.message_user(
+                request,
+                _("%(mailing)s is %(state)s: there is nothing to cancel.")
+                % {"mailing": mailing, "state": mailing.get_state_display().lower()},
+                messages.WARNING,
+            )
+            return redirect(change_url)
+        if request.method == "POST":
+            self.cancel_selected(request, self.get_queryset(request).filter(pk=mailing.pk))
+            return redirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel: %(mailing)s") % {"mailing": mailing},
+            "mailing": mailing,
+            "progress": services.progress(mailing),
+            "change_url": change_url,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/mailings/mailing/cancel.html", context)
 
     def _previews(self, request, mailing):
         from .emails import build_delivery_email

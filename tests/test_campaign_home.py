@@ -517,3 +517,62 @@ def test_the_statement_page_counts_the_sign_ons_waiting(admin_client):
     SignOnFactory(statement=statement, signatory=OrganizationFactory())
     response = admin_client.get(reverse("admin:campaigns_statement_change", args=[statement.pk]))
     assert "1 pending moderation" in text_of(response)
+
+
+# --- Buttons on a mailing's page ------------------------------------------------------------------
+
+
+@pytest.fixture
+def draft_mailing():
+    statement = StatementFactory(state=Statement.State.OPEN)
+    mailing = Mailing.objects.create(statement=statement, kind=Mailing.Kind.INVITATION, name="Invitation to sign")
+    MailingContent.objects.create(mailing=mailing, language="en", subject="Please sign", body="Please sign.")
+    MailingContent.objects.create(mailing=mailing, language="es", subject="Firme", body="Por favor, firme.")
+    return mailing
+
+
+def test_the_mailings_page_offers_send_test_cancel_and_leads_back_to_its_campaign(admin_client, draft_mailing):
+    page = admin_client.get(reverse("admin:mailings_mailing_change", args=[draft_mailing.pk])).content.decode()
+    for url in [
+        reverse("admin:mailings_mailing_send", args=[draft_mailing.pk]),
+        reverse("admin:mailings_mailing_test", args=[draft_mailing.pk]),
+        reverse("admin:mailings_mailing_cancel", args=[draft_mailing.pk]),
+        home_url(draft_mailing.statement.campaign),
+    ]:
+        assert url in page
+
+
+def test_send_a_test_from_the_mailings_page(admin_client, draft_mailing, mailoutbox):
+    url = reverse("admin:mailings_mailing_test", args=[draft_mailing.pk])
+    admin_client.get(url)
+    assert mailoutbox == []  # a GET sends nothing
+
+    response = admin_client.post(url, follow=True)
+
+    assert [message.to for message in mailoutbox] == [["admin@example.com"], ["admin@example.com"]]
+    assert response.redirect_chain[-1][0] == reverse("admin:mailings_mailing_change", args=[draft_mailing.pk])
+    assert "2 tests of Invitation to sign (one per language) sent to admin@example.com." in text_of(response)
+    draft_mailing.refresh_from_db()
+    assert draft_mailing.state == Mailing.State.DRAFT
+
+
+def test_cancel_a_mailing_from_its_page_after_saying_what_it_stops(admin_client, draft_mailing):
+    url = reverse("admin:mailings_mailing_cancel", args=[draft_mailing.pk])
+    assert "It is a draft. Cancelled, it can no longer be sent" in text_of(admin_client.get(url))
+    draft_mailing.refresh_from_db()
+    assert draft_mailing.state == Mailing.State.DRAFT
+
+    response = admin_client.post(url, follow=True)
+
+    draft_mailing.refresh_from_db()
+    assert draft_mailing.state == Mailing.State.CANCELLED
+    assert "Invitation to sign cancelled: 0 sent, 0 not sent." in text_of(response)
+    again = admin_client.get(url, follow=True)
+    assert "there is nothing to cancel" in text_of(again)
+
+
+def test_a_new_statements_page_opens_with_the_campaign_chosen(admin_client):
+    campaign = CampaignFactory()
+    response = admin_client.get(reverse("admin:campaigns_statement_add") + f"?campaign={campaign.pk}")
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["campaign"] == str(campaign.pk)

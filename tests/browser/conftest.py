@@ -123,12 +123,22 @@ def staff_with_authenticator(email):
     return user, secret
 
 
-def sign_in_to_admin(page, live_server, email, secret):
-    """From /admin/: the password, then the authenticator code, to the admin's index."""
+# Any page of the admin, in any language (the index has no breadcrumbs to wait for).
+ADMIN_PAGE = re.compile(r"^https?://[^/]+(/[a-z]{2}(-[a-z]+)?)?/admin/")
+
+
+def sign_in_to_admin(page, live_server, email, secret, *, to_index=True):
+    """From /admin/: the password, then the authenticator code, to where staff land (their campaigns' homes:
+    the list of campaigns, or their one campaign's home); with ``to_index``, on to the admin's index by its
+    "Home" link."""
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(STAFF_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label(re.compile("code", re.I)).first.fill(totp_code(secret))
     page.get_by_role("button", name=re.compile("Sign in|Authenticate|Verify", re.I)).click()
-    page.get_by_role("heading", name=re.compile("Site administration", re.I)).wait_for()
+    page.wait_for_url(ADMIN_PAGE)
+    if to_index and page.get_by_role("heading", name=re.compile("Site administration", re.I)).count() == 0:
+        page.locator(".breadcrumbs").get_by_role("link", name="Home", exact=True).click()
+    if to_index:
+        page.get_by_role("heading", name=re.compile("Site administration", re.I)).wait_for()
