@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, DateTimeField, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, Concat, Lower, RowNumber, StrIndex, Substr
-from django.db.models.lookups import Contains, EndsWith, Exact, In
+from django.db.models.lookups import EndsWith, Exact, In
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries as all_countries
@@ -472,19 +472,19 @@ def uses_webmail(sign_on) -> bool:
 
 
 def email_off_website(sign_on) -> bool:
-    """An organization with a website of its own whose signer wrote from another domain.
+    """An organization with a website of its own whose signer wrote from another domain (not webmail).
 
-    The negation of identity.email_on_organization_domain for the cases it can judge:
-    webmail is a signal of its own, and a website on shared hosting (a Facebook page)
-    says nothing about which address is the organization's.
+    Webmail is a signal of its own; a website on shared hosting (a Facebook page) says
+    nothing about which address is the organization's; a sign-on without an address
+    (entered by staff) has nothing to compare.
     """
     signatory, email = sign_on.signatory, sign_on.signer_email
     mailbox = email_domain(email)
     return (
         signatory.is_organization
-        and is_identifying_domain(signatory.website_domain)
-        and is_identifying_domain(mailbox)
+        and bool(mailbox)
         and mailbox not in WEBMAIL_DOMAINS
+        and is_identifying_domain(signatory.website_domain)
         and not email_on_organization_domain(email, signatory.website_domain)
     )
 
@@ -548,13 +548,13 @@ def _signer_email_domain():
     return Substr(email, StrIndex(email, Value("@")) + 1)
 
 
-def _identifying(domain) -> Q:
-    """identity.is_identifying_domain of ``domain`` (an expression): a dot, and not (under) a shared hosting domain."""
+def _identifying_website() -> Q:
+    """identity.is_identifying_domain of the signatory's website: a dot, and not (under) a shared hosting domain."""
     shared = sorted(SHARED_HOSTING_DOMAINS)
     return (
-        Q(Contains(domain, Value(".")))
-        & ~Q(In(domain, shared))
-        & ~Q(*(Q(EndsWith(domain, Value("." + each))) for each in shared), _connector=Q.OR)
+        Q(signatory__website_domain__contains=".")
+        & ~Q(signatory__website_domain__in=shared)
+        & ~Q(*(Q(signatory__website_domain__endswith="." + each) for each in shared), _connector=Q.OR)
     )
 
 
@@ -573,9 +573,9 @@ def off_website_condition() -> Q:
     on_website = Q(Exact(domain, website)) | Q(EndsWith(domain, Concat(Value("."), website)))
     return (
         ORGANIZATION
-        & _identifying(website)
-        & _identifying(domain)
+        & ~Q(Exact(domain, Value("")))
         & ~Q(In(domain, sorted(WEBMAIL_DOMAINS)))
+        & _identifying_website()
         & ~on_website
     )
 

@@ -128,7 +128,8 @@ CASES = [
     ("organization", "https://ourgroup.org", "a@ourgroup.org.evil.example", True),
     ("organization", "https://ourgroup.wordpress.com", "a@elsewhere.example", True),
     ("organization", "", "a@elsewhere.example", True),
-    ("organization", "https://ourgroup.org", "a@localhost", True),
+    ("organization", "https://ourgroup.org", "a@localhost", True),  # no domain at all: off the website too
+    ("organization", "https://ourgroup.org", "", False),  # entered by staff, without an address
     ("individual", "https://expert.example", "a@gmail.com", True),
     ("individual", "https://expert.example", "a@elsewhere.example", False),
 ]
@@ -141,7 +142,7 @@ def test_the_needs_a_look_filter_finds_exactly_the_rows_the_page_flags(staff_cli
 
     every = staff_client.get(QUEUE_URL)
     flagged = sorted(sign_on.signatory.name for sign_on in every.context["cl"].result_list if sign_on.row["signals"])
-    assert flagged == ["Case 00", "Case 01", "Case 04", "Case 05"]
+    assert flagged == ["Case 00", "Case 01", "Case 04", "Case 05", "Case 08"]
 
     assert names(staff_client.get(QUEUE_URL, {"needs_look": "yes"})) == flagged
     assert names(staff_client.get(QUEUE_URL, {"needs_look": "no"})) == sorted(set(names(every)) - set(flagged))
