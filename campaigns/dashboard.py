@@ -37,6 +37,7 @@ class Bar:
     y: float = 0
     width: float = 0
     height: float = 0
+    share: float = 0  # of the longest bar, in percent
 
 
 @dataclass
@@ -63,11 +64,12 @@ def horizontal_chart(chart: Chart, *, row_height=22, label_width=220, value_widt
     for row, bar in enumerate(chart.bars):
         bar.x, bar.y = label_width, row * row_height + 4
         bar.width, bar.height = max(room * bar.value / peak, 1 if bar.value else 0), row_height - 8
+        bar.share = max(100 * bar.value / peak, 1 if bar.value else 0)
     chart.height = max(len(chart.bars), 1) * row_height + 8
     return chart
 
 
-def vertical_chart(chart: Chart, *, plot_height=180, bottom=36) -> Chart:
+def vertical_chart(chart: Chart, *, plot_height=180, bottom=8) -> Chart:
     """Lay out bars side by side (time runs left to right), tallest bar the full height."""
     peak = max((bar.value for bar in chart.bars), default=0) or 1
     slot = chart.width / max(len(chart.bars), 1)

@@ -92,6 +92,13 @@ def test_a_coordinator_runs_the_campaign_from_its_home(axe_page, live_server, de
     assert steps.get_by_role("link", name="Review the sign-ons waiting for moderation").is_visible()
     assert axe_violations(page) == []
 
+    # The charts, one link away, and back.
+    page.get_by_role("link", name="Charts: sign-ons over time, by country and by tier").click()
+    by_country = page.get_by_role("table", name="Signatories by country")
+    assert by_country.get_by_role("row", name=re.compile(r"^Total 110")).is_visible()
+    assert axe_violations(page) == []
+    page.go_back()
+
     # Pending moderation: exactly the three waiting.
     page.get_by_role("link", name="pending moderation", exact=True).click()
     rows = page.locator("#result_list tbody tr")
@@ -174,6 +181,11 @@ def test_screenshots_of_the_campaign_home_statement_page_and_mailing_send_page(
         page.get_by_role("heading", name=campaign.name, level=1).wait_for()
         assert overflow(page) <= 0, f"the campaign home scrolls sideways by {overflow(page)}px"
         shoot(page, "campaign-home", width)
+
+        page.get_by_role("link", name="Charts: sign-ons over time, by country and by tier").click()
+        page.get_by_role("table", name="Signatories by country").wait_for()
+        assert overflow(page) <= 0, f"the dashboard scrolls sideways by {overflow(page)}px"
+        page.go_back()
 
         page.get_by_role("region", name="Statements").get_by_role("link", name=statement.title).click()
         page.get_by_role("heading", name=re.compile("^What to do next")).wait_for()
