@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.timezone import localtime
@@ -819,7 +820,8 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
         The decision goes through services.approve or services.reject, as the bulk actions'
         do. A one-click rejection emails nobody: the bulk action asks for the reason and
         whether to send it. The next row's first button takes the focus (FOCUS_SESSION_KEY),
-        which scrolls the page to it.
+        which scrolls the page to it; from a sign-on's page (``_then=next``), the next
+        sign-on's page opens instead.
         """
         query = QueryDict(request.POST.get("_changelist_filters", "")).urlencode()
         back = reverse("admin:signatories_signon_changelist") + (f"?{query}" if query else "")
@@ -850,10 +852,32 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             )
         self.message_user(request, message % {"name": name}, messages.SUCCESS if changed else messages.INFO)
         following = request.GET.get("next", "")
+        if following.isdigit() and request.POST.get("_then") == "next":
+            # "Approve and next" on a sign-on's page: the next one's page, in the same queue.
+            url = reverse("admin:signatories_signon_change", args=[following])
+            return redirect(url + (f"?{urlencode({'_changelist_filters': query})}" if query else ""))
         if following.isdigit():
             # Focused with autofocus, which scrolls to it; a #fragment would cancel autofocus.
             request.session[FOCUS_SESSION_KEY] = following
         return redirect(back)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """A sign-on's page: Approve / Reject buttons that go on to the next sign-on waiting (moderate_view)."""
+        if change and obj is not None and self.has_change_permission(request, obj):
+            return_query = request.GET.get("_changelist_filters", "")
+            waiting = self.get_queryset(request)
+            # The queue of one campaign's or one statement's sign-ons (the campaign home's link) stays theirs.
+            queue = QueryDict(return_query)
+            statements = queue.get("statement__id__exact") or queue.get("statement__id__in") or ""
+            if statements:
+                waiting = waiting.filter(statement_id__in=[int(pk) for pk in statements.split(",") if pk.isdigit()])
+            following = selectors.next_sign_on_to_moderate(waiting, obj)
+            context["moderation"] = {
+                "url": reverse("admin:signatories_signon_moderate") + (f"?next={following}" if following else ""),
+                "next": following,
+                "return_query": return_query,
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
         return [

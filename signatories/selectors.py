@@ -583,3 +583,16 @@ def off_website_condition() -> Q:
 def needs_a_look_condition(look_alikes: dict[int, list[int]]) -> Q:
     """Sign-ons with at least one signal: a name like another organization's, webmail, or an address off its website."""
     return Q(signatory_id__in=sorted(look_alikes)) | webmail_condition() | off_website_condition()
+
+
+def next_sign_on_to_moderate(sign_ons, after: SignOn):
+    """The id of the sign-on of ``sign_ons`` waiting for a decision that comes after ``after`` in the queue's
+    order (pending first, newest first), or None. One query."""
+    older = Q(signed_at__lt=after.signed_at) | Q(signed_at=after.signed_at, pk__lt=after.pk)
+    return (
+        sign_ons.filter(older, moderation_state=SignOn.Moderation.PENDING, withdrawn_at__isnull=True)
+        .exclude(pk=after.pk)
+        .order_by("-signed_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )

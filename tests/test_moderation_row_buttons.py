@@ -5,6 +5,7 @@ decides through services.approve / services.reject and comes back to the same fi
 page of the queue, with a message, the next row's first button focused.
 """
 
+import html
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from accounts.models import CampaignMembership
 from accounts.roles import CAMPAIGN_MANAGER
@@ -171,3 +173,55 @@ def test_staff_who_may_only_view_sign_ons_get_no_buttons_and_cannot_decide(clien
     client.post(MODERATE_URL, {"approve": sign_on.pk})
     sign_on.refresh_from_db()
     assert sign_on.moderation_state == SignOn.Moderation.PENDING
+
+
+# --- On a sign-on's page: decide, then the next one waiting -------------------------------
+
+
+def decision_form(content):
+    """(action, hidden fields, buttons) of the Decision form on a sign-on's page."""
+    form = re.search(r'<form method="post" action="([^"]+)" class="moderation-page-decide">(.*?)</form>', content, re.S)
+    assert form, "no Decision form"
+    hidden = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', form.group(2))
+    }
+    buttons = re.findall(
+        r'<button type="submit" class="[^"]*" name="(\w+)" value="(\d+)">([^<]+)</button>', form.group(2)
+    )
+    return form.group(1).replace("&amp;", "&"), hidden, buttons
+
+
+def test_approve_and_next_on_a_sign_ons_page_opens_the_next_one_waiting_in_the_same_queue(staff_client, statement):
+    other_statement = StatementFactory(campaign=statement.campaign, title="Another letter")
+    oldest = pending(statement, "Oldest Waiting")
+    pending(other_statement, "Waiting For The Other Letter")
+    newest = pending(statement, "Newest Waiting")
+    queue = f"moderation_state__exact=pending&statement__id__exact={statement.pk}"
+    page = staff_client.get(
+        reverse("admin:signatories_signon_change", args=[newest.pk]), {"_changelist_filters": queue}
+    ).content.decode()
+
+    action, hidden, buttons = decision_form(page)
+    assert action == f"{MODERATE_URL}?next={oldest.pk}"  # not the other letter's, newer than it
+    assert [(name, text) for name, _value, text in buttons] == [
+        ("approve", "Approve and next"),
+        ("reject", "Reject and next"),
+    ]
+    response = staff_client.post(action, {**hidden, "approve": newest.pk})
+
+    assert response["Location"] == reverse("admin:signatories_signon_change", args=[oldest.pk]) + "?" + urlencode(
+        {"_changelist_filters": queue}
+    )
+    newest.refresh_from_db()
+    assert newest.moderation_state == SignOn.Moderation.APPROVED
+
+    # The last one waiting: its decision leads back to the queue.
+    page = staff_client.get(response["Location"]).content.decode()
+    assert "“Newest Waiting” approved." in page
+    action, hidden, buttons = decision_form(page)
+    assert [(name, text) for name, _value, text in buttons] == [("approve", "Approve"), ("reject", "Reject")]
+    response = staff_client.post(action, {**hidden, "reject": oldest.pk})
+    assert response["Location"] == f"{QUEUE_URL}?{queue}"
+    oldest.refresh_from_db()
+    assert oldest.moderation_state == SignOn.Moderation.REJECTED
