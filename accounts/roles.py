@@ -47,7 +47,13 @@ ROLE_PERMISSIONS = {
         "accounts": {"representative": ("view", "change"), "user": ("view_full_email",)},
         "privacy": {"erasurerecord": ("view",)},
         "presskit": {"presskititem": ALL, "previewlink": ALL},
-        "outreach": {"target": ALL, "outreachaction": ALL, "actionreport": ("view", "change")},
+        "outreach": {
+            "target": ALL,
+            "outreachaction": ALL,
+            "actionreport": ("view", "change"),
+            # The demands tracker: entries are recorded and deleted, never edited.
+            "demandstatusupdate": ("view", "add", "delete"),
+        },
     },
     MODERATOR: {"signatories": {"signon": ("view", "change")}},
     PRESS_OFFICER: {

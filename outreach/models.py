@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -196,3 +197,79 @@ class ActionReport(models.Model):
 
     def __str__(self):
         return f"{self.action} · {self.created_at:%Y-%m-%d}" if self.created_at else str(self.action)
+
+
+class TrackerStatus(models.TextChoices):
+    """Where a target stands on a demand. "No answer yet" is also what a demand shows for a
+    target that has no entry at all."""
+
+    NO_ANSWER = "no_answer", _("No answer yet")
+    COMMITTED = "committed", _("Committed")
+    PARTLY_MET = "partly_met", _("Partly met")
+    MET = "met", _("Met")
+    REJECTED = "rejected", _("Rejected")
+
+
+class DemandStatusUpdate(models.Model):
+    """One entry of the demands tracker: a target's status on a demand from this moment on.
+
+    Entries are never edited: the history is the list of entries of a demand and a
+    target, and the current status is the latest one (by ``updated_at``, unique per
+    demand and target). ``updated_at`` is set by the change itself
+    (:func:`outreach.services.record_demand_status`), never typed. The response and its
+    link are public; who recorded the entry is for staff only.
+    """
+
+    Status = TrackerStatus
+
+    demand = models.ForeignKey(
+        "campaigns.Demand", on_delete=models.CASCADE, related_name="status_updates", verbose_name=_("demand")
+    )
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="demand_status_updates", verbose_name=_("target")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    response = models.TextField(
+        _("the target's public response"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What they said or wrote publicly, quoted or summed up. Shown on the statement page."),
+    )
+    response_url = models.URLField(
+        _("link to the response"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where readers can read it: a statement, a speech, a vote record. Shown on the statement page."),
+    )
+    updated_at = models.DateTimeField(_("status updated"), default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        ordering = ["demand", "target", "updated_at", "pk"]
+        verbose_name = _("demand status update")
+        verbose_name_plural = _("demands tracker")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=TrackerStatus.values), name="demand_status_update_valid"),
+            # The public page links to it: never a javascript: or data: address, whatever wrote the row.
+            models.CheckConstraint(
+                condition=Q(response_url="")
+                | Q(response_url__istartswith="https://")
+                | Q(response_url__istartswith="http://"),
+                name="demand_status_update_response_url_is_web",
+            ),
+            # The current status is the latest entry: there is exactly one latest per demand and target.
+            models.UniqueConstraint(
+                fields=["demand", "target", "updated_at"], name="demand_status_update_one_per_moment"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target} · {self.get_status_display()}"

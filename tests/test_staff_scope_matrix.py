@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import CampaignMembership, Representative
 from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER
 from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact
-from outreach.models import ActionReport
+from outreach.models import ActionReport, DemandStatusUpdate
 from presskit.models import PreviewLink
 from privacy.models import ErasureRecord
 from signatories.models import OrganizationMerge, SignOn
@@ -101,6 +101,8 @@ def campaign_world(token):
     )
     press_contact.campaigns.add(campaign)
     action = OutreachActionFactory(campaign=campaign, title=f"Action {token}")
+    demand = DemandFactory(statement=statement, text=f"Demand {token}")
+    target = TargetFactory(campaign=campaign, name=f"Delegation {token}", email=f"delegation@{token}.example")
     # A duplicate merged into the organization: its row is gone, its audit trail stays.
     duplicate = OrganizationFactory(name=f"Duplicate {token}")
     duplicate_id = duplicate.pk
@@ -113,7 +115,7 @@ def campaign_world(token):
         "rows": {
             "campaigns.campaign": [campaign],
             "campaigns.statement": [statement],
-            "campaigns.demand": [DemandFactory(statement=statement, text=f"Demand {token}")],
+            "campaigns.demand": [demand],
             "signatories.organization": [organization],
             "signatories.individual": [individual],
             "signatories.contact": [contact],
@@ -141,10 +143,17 @@ def campaign_world(token):
                     campaign=campaign, label=f"Newsroom {token}", expires_at=timezone.now() + datetime.timedelta(days=1)
                 )
             ],
-            "outreach.target": [
-                TargetFactory(campaign=campaign, name=f"Delegation {token}", email=f"delegation@{token}.example")
-            ],
+            "outreach.target": [target],
             "outreach.outreachaction": [action],
+            "outreach.demandstatusupdate": [
+                DemandStatusUpdate.objects.create(
+                    demand=demand,
+                    target=target,
+                    status=DemandStatusUpdate.Status.COMMITTED,
+                    response=f"Response {token}",
+                    response_url=f"https://{token}.example/response",
+                )
+            ],
             "outreach.actionreport": [
                 ActionReport.objects.create(
                     action=action,
