@@ -50,6 +50,8 @@ from advocacy.caching import cache_call, release
 from advocacy.celery import app as celery_app
 from advocacy.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
 from advocacy.spliced_gzip import SplicedPage
+from outreach.models import DemandStatusUpdate, Target
+from outreach.selectors import demands_tracker, has_demands_tracker
 from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm
 from signatories.models import Signatory, SignOn
 from signatories.selectors import signatory_list_page, signatory_list_version, signatory_summary
@@ -60,7 +62,8 @@ logger = logging.getLogger(__name__)
 
 # What the anonymous page shows comes from these models only; ``page_version`` moves
 # when any of them changes. A test renders the page and fails on any other table.
-VERSIONED_MODELS = (Statement, Campaign, Concern, Demand, Tier, SignOn, Signatory)
+# The demands tracker's entries and targets move their statements' ``updated_at`` (outreach/signals.py).
+VERSIONED_MODELS = (Statement, Campaign, Concern, Demand, Tier, SignOn, Signatory, DemandStatusUpdate, Target)
 # A rendered version stays in the cache this long; a new version replaces it sooner.
 PAGE_CACHE_SECONDS = 24 * 3600
 # Changes made without save() (a queryset update, SQL in a shell) move no version: a page
@@ -76,7 +79,10 @@ _SLOTS = (CSRF_TOKEN_PLACEHOLDER.encode(), FORM_STAMP_PLACEHOLDER.encode())
 def get_statement_for_page(request, campaign_slug, statement_slug):
     """The statement at this address, with its campaign; drafts only for the staff of its campaign (preview)."""
     # With the version of its list, which what is cached about the list is keyed on.
-    statements = Statement.objects.select_related("campaign").annotate(signatory_list_version=signatory_list_version())
+    # And whether it has a demands tracker: a statement without one costs no query for it.
+    statements = Statement.objects.select_related("campaign").annotate(
+        signatory_list_version=signatory_list_version(), has_demands_tracker=has_demands_tracker()
+    )
     if not request.user.is_staff:
         return get_object_or_404(statements.public(), campaign__slug=campaign_slug, slug=statement_slug)
     statement = get_object_or_404(statements, campaign__slug=campaign_slug, slug=statement_slug)
@@ -126,6 +132,7 @@ def render_statement_page(
         "campaign": statement.campaign,
         "statement": statement,
         "signatories": signatory_summary(statement),
+        "demands_tracker": demands_tracker(statement),
         "accepting_sign_ons": accepting_sign_ons,
         **(extra_context or {}),
     }

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 
 from advocacy.caching import get_or_compute
 from campaigns.models import Statement
+from outreach.selectors import demands_tracker_data, has_demands_tracker
 
 from .models import Signatory, SignOn
 from .selectors import (
@@ -45,7 +46,8 @@ def _public_statement(campaign_slug, statement_slug, *related):
         Statement.objects.announced()
         .select_related("campaign")
         .prefetch_related(*related)
-        .annotate(signatory_list_version=signatory_list_version()),
+        # Whether it has a demands tracker: none costs the JSON feed no query for it.
+        .annotate(signatory_list_version=signatory_list_version(), has_demands_tracker=has_demands_tracker()),
         campaign__slug=campaign_slug,
         slug=statement_slug,
     )
@@ -187,6 +189,8 @@ def json_feed(request, campaign_slug, statement_slug):
                 "offset": offset,
                 "limit": limit,
                 "signatories": page["signatories"],
+                # Each demand, where each target stands on it and how it got there (outreach.selectors).
+                "demands_tracker": demands_tracker_data(statement),
             },
             json_dumps_params={"ensure_ascii": False},
         )
