@@ -351,13 +351,15 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
                 "fields": [
                     "campaign",
                     "slug",
+                    "kind",
                     ("language", "position"),
                     ("version", "versions_summary"),
                     "text_lock_summary",
                 ]
             },
         ),
-        *text_fieldsets(SIGNED_TEXT_FIELDS, open_languages={settings.LANGUAGE_CODE}),
+        # Who issued a published statement reads with its title; it is not part of a signed text.
+        *text_fieldsets(("title", "issued_by", *SIGNED_TEXT_FIELDS[1:]), open_languages={settings.LANGUAGE_CODE}),
         (
             _("Sign-on"),
             {

@@ -69,6 +69,14 @@ class Campaign(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     description_html = models.TextField(editable=False, blank=True)
+    actions_intro = models.TextField(
+        _("introduction to the actions"),
+        blank=True,
+        help_text=_(
+            "Shown above the outreach actions on the campaign page and the actions page, e.g. “We need you! "
+            "… To do this, you can:”"
+        ),
+    )
     closed_at = models.DateTimeField(
         _("closed"),
         null=True,
@@ -189,15 +197,26 @@ class StatementState(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class StatementKind(models.TextChoices):
+    SIGN_ON_LETTER = "sign_on_letter", _("Sign-on letter")
+    # Issued by its authors (e.g. a statement by governments): its page shows who issued
+    # it, and has no signatory list, no sign-on form and no counts.
+    PUBLISHED_STATEMENT = "published_statement", _("Published statement, no sign-on")
+
+
 class Statement(models.Model):
     """The text organizations sign: a joint statement or sign-on letter.
 
     The letter is structured so that its parts can be reused elsewhere (press
     release, template letters): an introduction (``body``), the list of concerns,
     a passage leading to the demands, the ordered demands and a closing.
+
+    A statement of the kind ``PUBLISHED_STATEMENT`` is not signed here: it is a text
+    its authors (``issued_by``) published, shown for the campaign's record.
     """
 
     State = StatementState
+    Kind = StatementKind
 
     # Listed nowhere, fed to no partner site, left out of the press kit.
     UNANNOUNCED_STATES = (State.DRAFT, State.CIRCULATING)
@@ -205,8 +224,24 @@ class Statement(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="statements")
     slug = models.SlugField(_("slug"), max_length=100, validators=[validate_statement_slug])
     position = models.PositiveIntegerField(_("position"), default=0)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.SIGN_ON_LETTER,
+        help_text=_(
+            "A sign-on letter collects sign-ons. A published statement (e.g. one by governments) shows who "
+            "issued it and takes no sign-ons: no form, no list of signatories."
+        ),
+    )
     language = models.CharField(_("original language"), max_length=10, choices=settings.LANGUAGES, default="en")
     title = models.CharField(_("title"), max_length=300)
+    issued_by = models.CharField(
+        _("issued by"),
+        max_length=300,
+        blank=True,
+        help_text=_("Its authors, shown under the title of a published statement, e.g. “Freedom Online Coalition”."),
+    )
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown."))
     concerns_intro = models.CharField(
@@ -293,6 +328,7 @@ class Statement(models.Model):
                 "before_demands_html",
                 "closing_html",
                 "delivered_to",
+                "issued_by",
             ),
         ]
     )
@@ -305,6 +341,17 @@ class Statement(models.Model):
             models.UniqueConstraint(fields=["campaign", "slug"], name="statement_slug_unique_in_campaign"),
             models.CheckConstraint(condition=~Q(slug__in=RESERVED_STATEMENT_SLUGS), name="statement_slug_not_reserved"),
             models.CheckConstraint(condition=Q(state__in=StatementState.values), name="statement_state_valid"),
+            models.CheckConstraint(condition=Q(kind__in=StatementKind.values), name="statement_kind_valid"),
+            # A published statement is never open to sign-ons, whatever its state says.
+            models.CheckConstraint(
+                condition=~Q(kind=StatementKind.PUBLISHED_STATEMENT)
+                | (Q(accepts_late_sign_ons=False) & ~Q(state__in=[StatementState.CIRCULATING, StatementState.OPEN])),
+                name="published_statement_takes_no_sign_ons",
+                violation_error_message=_(
+                    "A published statement takes no sign-ons: it cannot be circulating privately or open for "
+                    "sign-on, nor accept sign-ons after publication."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -385,13 +432,20 @@ class Statement(models.Model):
     def is_announced(self):
         return self.state not in self.UNANNOUNCED_STATES
 
+    @property
+    def takes_sign_ons(self):
+        """Whether it is a text people sign here (a sign-on letter), as opposed to a published statement."""
+        return self.kind == self.Kind.SIGN_ON_LETTER
+
     def is_accepting_sign_ons(self, now=None):
-        """Whether the sign-on form is open right now."""
-        return self.accepts_sign_ons(self.state, self.sign_on_deadline, self.accepts_late_sign_ons, now)
+        """Whether the sign-on form is open right now. Never for a published statement."""
+        return self.accepts_sign_ons(self.state, self.sign_on_deadline, self.accepts_late_sign_ons, now, kind=self.kind)
 
     @classmethod
-    def accepts_sign_ons(cls, state, sign_on_deadline, accepts_late_sign_ons, now=None) -> bool:
-        """``is_accepting_sign_ons`` from the three columns, for callers that read them without a model."""
+    def accepts_sign_ons(cls, state, sign_on_deadline, accepts_late_sign_ons, now=None, *, kind) -> bool:
+        """``is_accepting_sign_ons`` from the four columns, for callers that read them without a model."""
+        if kind != cls.Kind.SIGN_ON_LETTER:
+            return False
         now = now or timezone.now()
         if sign_on_deadline and now >= sign_on_deadline:
             return False

@@ -131,7 +131,8 @@ def render_statement_page(
     context = {
         "campaign": statement.campaign,
         "statement": statement,
-        "signatories": signatory_summary(statement),
+        # A published statement has authors, not signatories: nothing to count.
+        "signatories": signatory_summary(statement) if statement.takes_sign_ons else None,
         "demands_tracker": demands_tracker(statement),
         "accepting_sign_ons": accepting_sign_ons,
         **(extra_context or {}),
@@ -163,13 +164,14 @@ def page_version(campaign_slug, statement_slug):
             "state",
             "sign_on_deadline",
             "accepts_late_sign_ons",
+            "kind",
         )[:1]
     )
     if not rows:
         return None
-    pk, updated_at, campaign_updated_at, list_version, state, deadline, accepts_late = rows[0]
+    pk, updated_at, campaign_updated_at, list_version, state, deadline, accepts_late, kind = rows[0]
     # Worked out now, not read: a deadline passes without a save.
-    accepting = Statement.accepts_sign_ons(state, deadline, accepts_late)
+    accepting = Statement.accepts_sign_ons(state, deadline, accepts_late, kind=kind)
     return pk, (updated_at, campaign_updated_at, list_version, accepting, get_language(), release())
 
 
@@ -339,8 +341,8 @@ def _representative_form(request, statement):
 def signatory_list(request, campaign_slug, statement_slug):
     """Every named signatory of a statement, a page at a time, narrowed by section, name or country."""
     statement = get_statement_for_page(request, campaign_slug, statement_slug)
-    if not statement.is_announced:
-        raise Http404  # who signed is published at the launch
+    if not statement.is_announced or not statement.takes_sign_ons:
+        raise Http404  # who signed is published at the launch; a published statement has no signatories
     section, name, country = (request.GET.get(field, "").strip() for field in ("section", "name", "country"))
     try:
         listing = signatory_list_page(

@@ -17,7 +17,7 @@ from .models import Campaign, Concern, Demand, Statement, Tier
 # (Statement.clean), whichever it is.
 @register(Campaign)
 class CampaignTranslationOptions(TranslationOptions):
-    fields = ("name", "summary", "description", "description_html")
+    fields = ("name", "summary", "description", "description_html", "actions_intro")
     required_languages = ()
 
 
@@ -35,6 +35,7 @@ class StatementTranslationOptions(TranslationOptions):
         "before_demands_html",
         "closing_html",
         "delivered_to",
+        "issued_by",
     )
     required_languages = ()
 

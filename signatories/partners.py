@@ -3,12 +3,16 @@
 One list feeds every partner site, so none of them pastes a copy that drifts. All
 three read only what the public page shows — listed, confirmed, approved
 sign-ons, public fields — and count unlisted ones without naming them.
+
+A published statement (``Statement.Kind.PUBLISHED_STATEMENT``) is signed by nobody
+here: its widget and JSON feed say who issued it, with no counts and no list, and it
+has no RSS or Atom feed of signatories.
 """
 
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.crypto import salted_hmac
 from django.utils.feedgenerator import Atom1Feed
@@ -70,7 +74,7 @@ def embed(request, campaign_slug, statement_slug):
         "signatories/embed.html",
         {
             "statement": statement,
-            "counts": _summary(statement)["counts"],
+            "counts": _summary(statement)["counts"] if statement.takes_sign_ons else None,
             "accepting_sign_ons": statement.is_accepting_sign_ons(),
         },
     )
@@ -154,10 +158,29 @@ def _feed_page(statement, *, kind, country, offset, limit) -> dict:
 
 @require_GET
 def json_feed(request, campaign_slug, statement_slug):
-    """Listed signatories and counts of one statement, for partner sites (any origin may read it)."""
+    """Listed signatories and counts of one statement, for partner sites (any origin may read it).
+
+    A published statement's feed is its ``statement`` (its ``kind`` and who it was
+    ``issued_by``) and its demands tracker: no counts, no list."""
     statement = _public_statement(campaign_slug, statement_slug, "tiers")
     query = FeedQuery(request.GET)
-    if not query.is_valid():
+    about = {
+        "title": statement.title,
+        "kind": statement.kind,
+        "issued_by": statement.issued_by,
+        "url": _absolute(statement.get_absolute_url()),
+        "language": statement.language,
+        "state": statement.state,
+        "published_at": statement.published_at.isoformat() if statement.published_at else None,
+        "accepting_sign_ons": statement.is_accepting_sign_ons(),
+        "sign_url": _absolute(statement.get_absolute_url()) + "#sign" if statement.takes_sign_ons else None,
+    }
+    if not statement.takes_sign_ons:
+        response = JsonResponse(
+            {"statement": about, "demands_tracker": demands_tracker_data(statement)},
+            json_dumps_params={"ensure_ascii": False},
+        )
+    elif not query.is_valid():
         response = JsonResponse(
             {"errors": {name: [str(e) for e in errors] for name, errors in query.errors.items()}}, status=400
         )
@@ -174,15 +197,7 @@ def json_feed(request, campaign_slug, statement_slug):
         summary = _summary(statement)
         response = JsonResponse(
             {
-                "statement": {
-                    "title": statement.title,
-                    "url": _absolute(statement.get_absolute_url()),
-                    "language": statement.language,
-                    "state": statement.state,
-                    "published_at": statement.published_at.isoformat() if statement.published_at else None,
-                    "accepting_sign_ons": statement.is_accepting_sign_ons(),
-                    "sign_url": _absolute(statement.get_absolute_url()) + "#sign",
-                },
+                "statement": about,
                 "counts": summary["counts"],
                 "by_country": summary["by_country"],
                 "matching": page["matching"],
@@ -207,7 +222,10 @@ class LatestSignatoriesFeed(Feed):
     description_template = None
 
     def get_object(self, request, campaign_slug, statement_slug):
-        return _public_statement(campaign_slug, statement_slug)
+        statement = _public_statement(campaign_slug, statement_slug)
+        if not statement.takes_sign_ons:
+            raise Http404("A published statement has no signatories to follow.")
+        return statement
 
     def title(self, statement):
         return _("Signatories of “%(title)s”") % {"title": statement.title}

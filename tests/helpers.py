@@ -130,6 +130,8 @@ def change_form_data(statement, **changes):
         "campaign": statement.campaign_id,
         "title": statement.title,
         "slug": statement.slug,
+        "kind": statement.kind,
+        "issued_by": statement.issued_by,
         "language": statement.language,
         "position": statement.position,
         "summary": statement.summary,
@@ -174,6 +176,7 @@ def change_form_data(statement, **changes):
 
 TRANSLATED_FIELDS = {
     "title",
+    "issued_by",
     "summary",
     "body",
     "concerns_intro",

@@ -168,6 +168,7 @@ def test_foc_july_statement_keeps_title_and_byline_out_of_the_body():
     statement = seed_texts.parse_foc_july_2024()
     assert statement.title == "Joint Statement on the UN Convention Against Cybercrime"
     assert statement.byline == "Freedom Online Coalition - July 2024"
+    assert statement.issued_by == "Freedom Online Coalition"
     assert statement.body.startswith("United Nations Member States, including Freedom Online Coalition")
     assert len(statement.body.split("\n\n")) == 6
     assert "Freedom Online Coalition - July 2024" not in statement.body
@@ -177,6 +178,7 @@ def test_foc_adoption_statement_drops_the_share_links_of_the_web_page():
     statement = seed_texts.parse_foc_adoption()
     assert statement.title == "FOC Issues Joint Statement on the Adoption of the UN Convention Against Cybercrime"
     assert statement.body.startswith("Today, the Freedom Online Coalition (FOC) has issued")
+    assert statement.issued_by == "Freedom Online Coalition"
     assert statement.body.endswith("domestic law enforcement powers and international cooperation.")
     for chrome in ("Twitter", "LinkedIn", "News & Events", "view the document below"):
         assert chrome not in statement.body
@@ -218,9 +220,9 @@ def test_loading_twice_creates_each_signatory_and_sign_on_once():
     assert Demand.objects.count() == 6
     assert demo_statement().tiers.count() == 2
     assert "created 0 signatories and 0 sign-ons" in output
-    # The closed statement's text is final, and loading again left it as it was.
-    assert list(Statement.objects.filter(text_locked_at__isnull=False).values_list("state", flat=True)) == [
-        Statement.State.CLOSED
+    # The July statement by states is final, and loading again left it as it was.
+    assert list(Statement.objects.filter(text_locked_at__isnull=False).values_list("slug", flat=True)) == [
+        "freedom-online-coalition-july-2024"
     ]
 
 
@@ -329,11 +331,11 @@ def test_statements_by_states_render_with_no_signatories(client):
     july = Statement.objects.get(slug="freedom-online-coalition-july-2024")
     adoption = Statement.objects.get(slug="foc-statement-on-adoption")
 
-    assert july.state == Statement.State.CLOSED
-    assert july.summary == "Freedom Online Coalition - July 2024"
-    assert adoption.state == Statement.State.PUBLISHED
     assert (july.position, adoption.position) == (1, 2)
     for statement in (july, adoption):
+        assert statement.kind == Statement.Kind.PUBLISHED_STATEMENT
+        assert statement.state == Statement.State.PUBLISHED
+        assert statement.issued_by == "Freedom Online Coalition"
         assert not statement.sign_ons.exists()
         assert not statement.is_accepting_sign_ons()
         assert client.get(statement.get_absolute_url()).status_code == 200

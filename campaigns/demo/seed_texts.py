@@ -34,6 +34,10 @@ _EMPTY_LINK = re.compile(r"\[([^\]]+)\]\(#\)")
 _PAGE_CHROME_LINES = frozenset({"Twitter", "LinkedIn", "Email", "News & Events"})
 # Points at an embedded document and a link that the copied text does not have.
 _DANGLING_REFERENCE_START = "To view the full statement, view the document below"
+# Seed 000's byline: its authors, then the month ("Freedom Online Coalition - July 2024").
+_BYLINE_DATE_SEPARATOR = " - "
+# Seed 002 names its publisher in its first sentence: "Today, the Freedom Online Coalition (FOC) has issued…".
+_NEWS_ITEM_ISSUER = re.compile(r"\bthe ([^()]+?) \([A-Z]+\) has issued")
 # The campaign page's sections after the problems and requirements are outreach
 # actions and press-kit resources, not a description of the campaign.
 _CAMPAIGN_PAGE_ACTIONS_HEADING_START = "What can you do"
@@ -87,11 +91,12 @@ class JointStatement:
 
 @dataclass(frozen=True)
 class ShortStatement:
-    """A statement without concerns, demands or signatories (seeds 000 and 002)."""
+    """A statement without concerns, demands or signatories (seeds 000 and 002), and who issued it."""
 
     title: str
     byline: str
     body: str
+    issued_by: str
 
 
 @dataclass(frozen=True)
@@ -161,7 +166,10 @@ def parse_foc_july_2024(path: Path | str | None = None) -> ShortStatement:
     if len(paragraphs) < 3:
         raise SeedFormatError("Expected a title, a byline and a body.")
     title, byline, *body = paragraphs
-    return ShortStatement(title=title, byline=byline, body=_markdown(body))
+    if _BYLINE_DATE_SEPARATOR not in byline:
+        raise SeedFormatError(f"Expected a byline “Authors - Month Year”: {byline!r}.")
+    issued_by = byline.rsplit(_BYLINE_DATE_SEPARATOR, 1)[0].strip()
+    return ShortStatement(title=title, byline=byline, body=_markdown(body), issued_by=issued_by)
 
 
 def parse_foc_adoption(path: Path | str | None = None) -> ShortStatement:
@@ -173,7 +181,10 @@ def parse_foc_adoption(path: Path | str | None = None) -> ShortStatement:
     if len(paragraphs) < 2:
         raise SeedFormatError("Expected a title and a body.")
     title, *body = paragraphs
-    return ShortStatement(title=title, byline="", body=_markdown(body))
+    issuer = _NEWS_ITEM_ISSUER.search(body[0])
+    if issuer is None:
+        raise SeedFormatError("Expected the news item to name who issued the statement in its first paragraph.")
+    return ShortStatement(title=title, byline="", body=_markdown(body), issued_by=issuer.group(1))
 
 
 def parse_campaign_page(path: Path | str | None = None) -> CampaignPage:

@@ -8,13 +8,78 @@ Concerns and demands are listed in the seed's order.
 
 CAMPAIGN_ES = {
     "name": "Convención de la ONU sobre Ciberdelincuencia",
+    # The campaign page's headline (seed 003's first line).
     "summary": (
+        "El nuevo tratado internacional sobre ciberdelincuencia no nos protegerá: pone en peligro nuestros derechos"
+    ),
+    "description": (
         "En febrero de 2024, tras tres años de negociaciones, las Naciones Unidas (ONU) presentarán un nuevo "
         "tratado internacional para combatir la ciberdelincuencia. Sin embargo, organizaciones expertas y "
         "activistas de todo el mundo advierten que el documento contiene graves defectos que podrían usarse "
         "para justificar abusos contra los derechos humanos. Con poco tiempo antes del cierre de las "
         "negociaciones, los Estados no han logrado asegurar un conjunto de requisitos mínimos para que el "
-        "acuerdo garantice la convivencia democrática y el respeto de los derechos fundamentales."
+        "acuerdo garantice la convivencia democrática y el respeto de los derechos fundamentales.\n\n"
+        "El tratado se equivoca en varios aspectos. En su forma actual, el acuerdo carece de salvaguardias de "
+        "derechos humanos suficientes para impedir que se utilice para restringir derechos civiles y políticos, "
+        "como la libertad de expresión en línea. También carece de una perspectiva de género efectiva, lo que "
+        "abre la puerta a la persecución de mujeres y personas LGBTQI, como muestra un estudio realizado por "
+        "Derechos Digitales y APC.\n\n"
+        "Por el contrario, el amplio alcance actual del tratado podría limitar la libertad de expresión al "
+        "castigar discursos legítimos con el pretexto de combatir la ciberdelincuencia, como han advertido "
+        "reiteradamente organizaciones internacionales de derechos humanos. Además, el acuerdo justifica dotar "
+        "a los Estados de mayores capacidades de vigilancia de las actividades en línea y facilita la "
+        "cooperación entre Estados para recopilar y compartir información personal de la ciudadanía, sin los "
+        "controles necesarios para prevenir abusos, y para investigar delitos “graves” definidos por las leyes "
+        "nacionales, aunque contradigan el derecho internacional de los derechos humanos. Esto podría incluir, "
+        "por ejemplo, revelar identidades o metadatos personales aplicando leyes nacionales problemáticas a "
+        "actos como izar una bandera arcoíris, ser LGBTQ+ o insultar a un monarca en redes sociales.\n\n"
+        "En su versión actual, el tratado de ciberdelincuencia, lejos de ser una herramienta que garantice a "
+        "las personas mayor seguridad en línea, se ha convertido en una amenaza para el ejercicio de los "
+        "derechos humanos, tanto en países con democracias frágiles como en aquellos con una historia de "
+        "tecnoautoritarismo.\n\n"
+        "Un tratado internacional sobre ciberdelincuencia redactado en la ONU no puede desatender la debida "
+        "defensa y promoción de los derechos humanos. Hacemos un llamado a los Estados para que no cometan "
+        "este error y, cuando adopten una herramienta para perseguir los delitos informáticos, se aseguren de "
+        "que garantice a cada persona el pleno ejercicio de sus derechos fundamentales.\n\n"
+        "## ¿Por qué nos oponemos al nuevo tratado internacional sobre ciberdelincuencia?\n\n"
+        "- El tratado de ciberdelincuencia que se negocia actualmente en las Naciones Unidas carece de "
+        "salvaguardias sólidas de derechos humanos, lo que permitirá invocarlo para perseguir y castigar actos "
+        "legítimos, como expresar disidencia política.\n"
+        "- El tratado de ciberdelincuencia impulsado por las Naciones Unidas no incorpora de forma efectiva la "
+        "perspectiva de género. Esto facilita la criminalización de mujeres y personas LGBTQIA+ y socava la "
+        "lucha por la igualdad de derechos.\n"
+        "- El tratado de ciberdelincuencia incluye delitos que vulneran la libertad de expresión, como han "
+        "advertido diversas organizaciones internacionales. Esto es contrario a la misión de la ONU: no se "
+        "puede aprobar un tratado que legitime violaciones de derechos humanos.\n"
+        "- El tratado de ciberdelincuencia que se negocia en las Naciones Unidas legitima la vigilancia "
+        "gubernamental de las actividades en línea para investigar cualquier delito, informático o no, incluso "
+        "si es incompatible con el derecho internacional de los derechos humanos. Facilita la cooperación entre "
+        "Estados para recopilar y compartir información personal de la ciudadanía, sin salvaguardias adecuadas "
+        "para prevenir el abuso de poder policial.\n"
+        "- En su forma actual, el tratado de ciberdelincuencia, lejos de ser una herramienta que garantice a "
+        "las personas mayor seguridad en línea, se ha convertido en una amenaza para el ejercicio de los "
+        "derechos humanos, en particular en países con democracias frágiles e historias de autoritarismo.\n\n"
+        "## ¿Qué requisitos debe cumplir un tratado internacional sobre ciberdelincuencia?\n\n"
+        "- Un tratado sobre ciberdelincuencia debe garantizar mayor seguridad en línea para todas las personas, "
+        "defendiendo y promoviendo el ejercicio de los derechos humanos.\n"
+        "- Un tratado sobre ciberdelincuencia debe tener una perspectiva de género efectiva e interseccional que "
+        "atraviese cada uno de sus artículos y garantice que sus normas contribuyan al cumplimiento de los "
+        "derechos humanos y a la igualdad de género. Esto incluye disposiciones dirigidas a proteger a personas "
+        "históricamente excluidas, como las mujeres y las personas LGBTQI.\n"
+        "- Un tratado sobre ciberdelincuencia debe ocuparse específicamente de los delitos informáticos, con "
+        "soluciones concretas y útiles para un problema real, en lugar de disposiciones vagas que puedan usarse "
+        "para perseguir y espiar a personas por acciones legítimas dentro o fuera de internet.\n"
+        "- Un tratado sobre ciberdelincuencia debe limitar los poderes de los gobiernos para vigilar las "
+        "actividades en línea, así como para recopilar, procesar y compartir con otros Estados la información "
+        "personal de la ciudadanía, a fin de evitar abusos.\n\n"
+        "Estas disposiciones son esenciales para cualquier regulación internacional de la ciberdelincuencia, en "
+        "particular una redactada en las Naciones Unidas. Sin ellas, el proceso no debe continuar."
+    ),
+    # Seed 003's introduction to its call to action, addressing the reader as “usted” as the site does.
+    "actions_intro": (
+        "¡Necesitamos su ayuda! En esta etapa del proceso es fundamental para difundir información y crear "
+        "conciencia sobre los peligros que representa el tratado de ciberdelincuencia en su forma actual, y "
+        "sobre la necesidad de que incorpore una sólida perspectiva de derechos humanos. Para ello, puede:"
     ),
 }
 
@@ -29,7 +94,10 @@ JOINT_STATEMENT_ES = {
         "libertades fundamentales de las personas a las que pretende proteger, ni socavar los esfuerzos por "
         "mejorar la ciberseguridad en favor de una internet abierta."
     ),
+    # The letter's own title line (seed 001's third line), then its text.
     "body": (
+        "## Declaración conjunta sobre el tratado de ciberdelincuencia propuesto, antes de la sesión de "
+        "clausura\n\n"
         "Las organizaciones [y personas expertas] abajo firmantes hacemos un llamado a las delegaciones de los "
         "Estados que participan en la sesión de clausura del Comité Especial de las Naciones Unidas (ONU) para "
         "que garanticen que la Convención sobre Ciberdelincuencia propuesta (la Convención) se centre "

@@ -86,34 +86,27 @@ class Command(BaseCommand):
                 slug=CAMPAIGN_SLUG,
                 defaults={
                     "name": CAMPAIGN_NAME,
-                    "summary": campaign_page.summary,
-                    "description": campaign_page.description,
+                    # The campaign page's headline, then its text from the opening paragraph on.
+                    "summary": campaign_page.title,
+                    "description": f"{campaign_page.summary}\n\n{campaign_page.description}",
+                    # "We need you! … To do this, you can:", above the list of actions.
+                    "actions_intro": campaign_actions.intro,
                 },
             )
             statement = self._joint_statement(campaign, joint)
             self._spanish_version(campaign, statement)
             created_signatories, created_sign_ons = self._signatories(statement, joint)
-            self._short_statement(
-                campaign,
-                foc_july,
-                slug=FOC_JULY_2024_SLUG,
-                position=1,
-                state=Statement.State.CLOSED,
-                published_at=FOC_JULY_2024_PUBLISHED_AT,
+            self._published_statement(
+                campaign, foc_july, slug=FOC_JULY_2024_SLUG, position=1, published_at=FOC_JULY_2024_PUBLISHED_AT
             )
-            self._short_statement(
-                campaign,
-                foc_adoption,
-                slug=FOC_ADOPTION_SLUG,
-                position=2,
-                state=Statement.State.PUBLISHED,
-                published_at=FOC_ADOPTION_PUBLISHED_AT,
+            self._published_statement(
+                campaign, foc_adoption, slug=FOC_ADOPTION_SLUG, position=2, published_at=FOC_ADOPTION_PUBLISHED_AT
             )
             self._demo_mailings(statement)
             for each in campaign.statements.all():
                 # Version 1 of each text, as the admin would record it: what the demo's signers signed.
                 record_statement_version(statement=each)
-            # Its sign-on is over and its text final: the demo shows a locked text.
+            # Issued by states, its text final: the demo shows a locked text.
             lock_statement_text(statement=campaign.statements.get(slug=FOC_JULY_2024_SLUG))
             load_outreach_kit(campaign, statement, campaign_actions, joint)
             admin_created = self._demo_admin() if wants_admin else None
@@ -208,7 +201,8 @@ class Command(BaseCommand):
                 "language": "en",
                 "title": joint.title,
                 "summary": joint.summary,
-                "body": joint.body,
+                # The letter's own title line, above its first paragraph.
+                "body": f"## {joint.heading}\n\n{joint.body}",
                 "concerns_intro": joint.concerns_intro,
                 "demands_intro": joint.demands_intro,
                 "before_demands": joint.after_concerns,
@@ -330,18 +324,20 @@ class Command(BaseCommand):
         signatory.save()
         return signatory, True
 
-    def _short_statement(self, campaign, parsed, *, slug, position, state, published_at):
-        # Statements by states: nobody signs them here, so they get no tiers.
+    def _published_statement(self, campaign, parsed, *, slug, position, published_at):
+        # Statements by states: nobody signs them here. Their page says who issued them;
+        # the byline's month is the publication date.
         statement, _ = Statement.objects.get_or_create(
             campaign=campaign,
             slug=slug,
             defaults={
                 "position": position,
+                "kind": Statement.Kind.PUBLISHED_STATEMENT,
                 "language": "en",
                 "title": parsed.title,
-                "summary": parsed.byline,
+                "issued_by": parsed.issued_by,
                 "body": parsed.body,
-                "state": state,
+                "state": Statement.State.PUBLISHED,
                 "published_at": published_at,
                 "accepts_late_sign_ons": False,
             },
