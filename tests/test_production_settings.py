@@ -186,10 +186,10 @@ def test_the_deployment_check_outside_production_lists_what_production_would_ref
 
 
 def compose_web_command() -> list[str]:
-    """The web service's command in docker-compose.yml, bound to this test's port instead of 0.0.0.0:8000."""
+    """The web service's command in docker-compose.yml, bound to a free port of 127.0.0.1 instead of 0.0.0.0:8000."""
     compose = yaml.safe_load((PROJECT_DIR / "docker-compose.yml").read_text())
     command = [str(part) for part in compose["services"]["web"]["command"]]
-    command = [part.replace("0.0.0.0:8000", "127.0.0.1:8021") for part in command]
+    command = [part.replace("0.0.0.0:8000", "127.0.0.1:0") for part in command]
     assert command[0] == "gunicorn"
     return [str(BIN / "gunicorn"), *command[1:]]
 
@@ -209,7 +209,7 @@ def test_gunicorn_as_compose_starts_it_stops_with_the_refusal_line():
 
 
 def test_gunicorn_with_one_worker_prints_the_refusal_and_stops():
-    command = [str(BIN / "gunicorn"), "advocacy.wsgi:application", "--bind", "127.0.0.1:8021", "--workers", "1"]
+    command = [str(BIN / "gunicorn"), "advocacy.wsgi:application", "--bind", "127.0.0.1:0", "--workers", "1"]
 
     result = run(command, DATABASE_URL="sqlite:////tmp/production-settings-test.sqlite3")
 
