@@ -127,7 +127,7 @@ def test_staff_see_the_bounce_in_the_mailings_counts_and_the_reminder_leaves_the
     with page.expect_navigation():
         page.get_by_role("link", name="Reminder: 3 days left").click()
     with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("^Send")).click()
+        page.get_by_role("button", name="Send…", exact=True).click()
     assert "2 people get this email." in page.locator("#content").inner_text()
     assert (
         "1 more unsubscribed from campaign email, or bounced or marked it as spam before"
