@@ -8,8 +8,9 @@ silently leaving it out.
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Staff and account areas are behind a login; the language switch only redirects.
-NOT_PUBLIC_PREFIXES = ("admin/", "accounts/", "i18n/")
+# Staff and account areas are behind a login; the language switch only redirects; the email
+# provider posts its reports to email-events/ (a secret and a signature, nothing to read).
+NOT_PUBLIC_PREFIXES = ("admin/", "accounts/", "i18n/", "email-events/")
 
 
 class UnfilledRoute(Exception):

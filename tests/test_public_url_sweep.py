@@ -127,8 +127,6 @@ def fill(route, statement, objects):
             "statement_slug": statement.slug,
             # A link's token is the holder's key; a forged one must show nothing either.
             "token": "forged-token",
-            # Where the email provider posts its reports: nothing to read there.
-            "provider": "mailgun",
         },
     )
 
