@@ -14,8 +14,10 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from advocacy import production
+from advocacy.country_names import name_as_written
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -310,6 +312,29 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = tuple(code for code, _name in LANGUAGES)
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Country names as people write them: django-countries' common names ("Bolivia", not
+# "Bolivia, Plurinational State of"; its default), and these where ISO's name or a
+# translation of it reads oddly ("Naoero", "Bahamas (The)", "Palestine, État de",
+# "جنوب افريقيا (الجمهورية)"). Our catalogs translate them; until they do, a language
+# shows django-countries' own translation (advocacy/country_names.py).
+COUNTRIES_COMMON_NAMES = True
+COUNTRIES_OVERRIDE = {
+    code: name_as_written(code, name)
+    for code, name in [
+        ("BS", gettext_noop("Bahamas")),
+        ("CD", gettext_noop("Democratic Republic of the Congo")),
+        ("FM", gettext_noop("Micronesia")),
+        ("NR", gettext_noop("Nauru")),
+        ("PS", gettext_noop("Palestine")),
+        ("RE", gettext_noop("Réunion")),
+        ("SA", gettext_noop("Saudi Arabia")),
+        ("SZ", gettext_noop("Eswatini")),
+        ("US", gettext_noop("United States")),
+        ("VG", gettext_noop("British Virgin Islands")),
+        ("VI", gettext_noop("U.S. Virgin Islands")),
+        ("ZA", gettext_noop("South Africa")),
+    ]
+}
 
 # --- Static files -----------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -40,6 +40,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
+from advocacy.language_formatting import grouped, join_per_language
 from presskit.letter_typesetting import fonts_setting, letter_fonts
 from signatories.selectors import (
     in_list_order,
@@ -416,16 +417,21 @@ def _story(statement, fonts, summary):
     story += [paragraph(text, "body") for text in _paragraphs_from_html(statement.closing_html)]
 
     story.append(paragraph(_("Signatories"), "heading"))
-    counts = ngettext(
-        "%(count)s organization from %(countries)s countries",
-        "%(count)s organizations from %(countries)s countries",
-        summary.organization_count,
-    ) % {"count": summary.organization_count, "countries": summary.organization_country_count}
+    counts = [
+        ngettext(
+            "%(count)s organization from %(countries)s countries",
+            "%(count)s organizations from %(countries)s countries",
+            summary.organization_count,
+        )
+        % {"count": grouped(summary.organization_count), "countries": grouped(summary.organization_country_count)}
+    ]
     if summary.individual_count:
-        counts += "; " + ngettext(
-            "%(count)s individual expert", "%(count)s individual experts", summary.individual_count
-        ) % {"count": summary.individual_count}
-    story.append(paragraph(counts, "small"))
+        counts.append(
+            ngettext("%(count)s individual expert", "%(count)s individual experts", summary.individual_count)
+            % {"count": grouped(summary.individual_count)}
+        )
+    # "… and 3 individual experts", "… و3 خبراء": the list as the letter's language writes it.
+    story.append(paragraph(join_per_language(counts), "small"))
     conditions = {key: condition for key, _title, condition in public_sections(statement)}
     for section in summary.sections:
         entries = _section_entries(statement, conditions[section.key])

@@ -42,7 +42,8 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
-from django_countries import countries
+from django_countries import CountriesBase, countries
+from django_countries.data import COUNTRIES
 from import_export import resources
 from import_export.formats import base_formats
 from import_export.results import RowResult
@@ -707,6 +708,16 @@ def _words_in_every_language() -> tuple[dict, dict, dict]:
             for code, names in countries.shadowed_names.items():
                 for name in names:
                     country_names.setdefault(country_key(str(name)), code)
+            # The countries the settings name as people write them (COUNTRIES_OVERRIDE) lose those
+            # shadowed names: their ISO, common and former ones still name them in a file.
+            for code in settings.COUNTRIES_OVERRIDE:
+                for name in (
+                    COUNTRIES.get(code),
+                    CountriesBase.COMMON_NAMES.get(code),
+                    *CountriesBase.OLD_NAMES.get(code, ()),
+                ):
+                    if name:
+                        country_names.setdefault(country_key(str(name)), code)
     for code, names in EVERYDAY_COUNTRY_NAMES.items():
         for name in names:
             country_names.setdefault(country_key(name), code)

@@ -137,7 +137,7 @@ def test_a_coordinator_works_through_the_moderation_queue(page, browser, live_se
 
     # What each row says, in words.
     lookalike = row(page, "Electronic Frontier Foundatiоn").inner_text()
-    assert "Organization · United States of America" in lookalike
+    assert "Organization · United States" in lookalike
     assert "Name like “Electronic Frontier Foundation”" in lookalike
     assert "Pending" in lookalike and "Email confirmed" in lookalike and "Listed publicly" in lookalike
     assert statement.tiers.order_by("position").first().name in lookalike  # the tier asked for

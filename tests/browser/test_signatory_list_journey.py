@@ -26,7 +26,7 @@ def test_a_reader_finds_a_signatory_and_browses_the_whole_list(browser, live_ser
     page.goto(live_server.url + STATEMENT)
 
     signatories = page.get_by_role("region", name="Signatories")
-    expect(signatories).to_contain_text("107 organizations from 52 countries, 3 individual experts")
+    expect(signatories).to_contain_text("107 organizations from 52 countries and 3 individual experts")
     # The first names of a long section, and a link to the rest of it.
     expect(signatories.get_by_text("Access Now", exact=True)).to_be_visible()
     expect(signatories.get_by_text("Ligue des droits de l’Homme (LDH)")).to_have_count(0)
@@ -66,7 +66,7 @@ def test_the_title_the_count_and_the_sign_button_are_in_the_first_screen(browser
     page = context.new_page()
     page.goto(live_server.url + STATEMENT)
 
-    count = page.get_by_role("link", name="107 organizations from 52 countries, 3 individual experts")
+    count = page.get_by_role("link", name="107 organizations from 52 countries and 3 individual experts")
     for element in (page.get_by_role("heading", level=1), count, page.get_by_role("link", name="Sign this statement")):
         box = element.bounding_box()
         assert box["y"] + box["height"] <= 800, (width, box)
