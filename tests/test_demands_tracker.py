@@ -185,7 +185,8 @@ def test_the_page_shows_the_table_and_the_history_with_the_responses(client, sta
     # An accessible table: a caption, column and row headers.
     assert "<caption" in section and "Status of each demand, by target" in section
     assert (
-        '<th scope="col">Delegation of Chile</th>' in section and '<th scope="col">Delegation of Kenya</th>' in section
+        '<th scope="col"><bdi>Delegation of Chile</bdi></th>' in section
+        and '<th scope="col"><bdi>Delegation of Kenya</bdi></th>' in section
     )
     rows = re.findall(r"<tr>(.*?)</tr>", section.split("<tbody>")[1], re.S)
     assert [text_of(row) for row in rows] == [
@@ -413,3 +414,46 @@ def test_the_targets_page_links_to_each_statements_tracker(client, statement, de
     sign_in(client, StaffUserFactory())
     page = client.get(reverse("admin:outreach_target_change", args=[chile.pk])).content.decode()
     assert f"{tracker_url(statement)}?target={chile.pk}" in page
+
+
+def test_campaign_managers_reach_the_tracker_from_the_statements_page_and_only_their_own(client, statement, demands):
+    from accounts.roles import CAMPAIGN_MANAGER, MODERATOR
+
+    from .helpers import staff_with_role
+
+    theirs = StatementFactory()
+    DemandFactory(statement=theirs)
+    sign_in(client, staff_with_role(CAMPAIGN_MANAGER, [statement.campaign]))
+    statement_admin = client.get(reverse("admin:campaigns_statement_change", args=[statement.pk])).content.decode()
+    assert f'href="{tracker_url(statement)}">Track the demands</a>' in statement_admin
+    assert client.get(tracker_url(statement)).status_code == 200
+    assert client.get(tracker_url(theirs)).status_code == 404
+    response = client.post(tracker_url(theirs), {"demand": theirs.demands.get().pk, "status": "met"})
+    assert response.status_code == 404 and not DemandStatusUpdate.objects.exists()
+
+    sign_in(client, staff_with_role(MODERATOR, [statement.campaign]))
+    assert (
+        "Track the demands"
+        not in client.get(reverse("admin:campaigns_statement_change", args=[statement.pk])).content.decode()
+    )
+    assert client.get(tracker_url(statement)).status_code == 403
+
+
+def test_the_demo_campaign_shows_a_tracker_and_a_rerun_adds_nothing(client):
+    from django.core.management import call_command
+
+    from campaigns.models import Statement
+
+    call_command("load_demo_campaign", verbosity=0)
+    call_command("load_demo_campaign", verbosity=0)
+
+    statement = Statement.objects.get(slug="civil-society-joint-statement")
+    entries = DemandStatusUpdate.objects.filter(demand__statement=statement)
+    assert entries.count() == 9
+    assert {entry.status for entry in entries} == {"no_answer", "committed", "partly_met", "rejected"}
+    # Made up for the demo, and saying so; links to nowhere real.
+    assert all("Demo entry" in entry.response for entry in entries if entry.response)
+    assert all(entry.response_url.startswith("https://example.org/") for entry in entries if entry.response_url)
+    section = tracker_section(page_of(client, statement))
+    assert "Delegation of Chile to the Ad Hoc Committee on Cybercrime" in section
+    assert "History: 9 changes, with the responses" in section

@@ -1,4 +1,5 @@
-"""The demo campaign's press kit, targets and outreach actions, built from the campaign page (seed 003).
+"""The demo campaign's press kit, targets and outreach actions, built from the campaign page (seed 003),
+and its demands tracker (campaigns/demo/demands_tracker.py).
 
 The page offers four actions (publish, contact your representatives, contact the
 media, tell us what you did) and a press kit: suggested messages, images, a
@@ -16,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.demo.demands_tracker import load_demands_tracker
 from outreach.models import OutreachAction, Target
 from presskit.models import PressKitItem
 
@@ -77,6 +79,7 @@ def load_outreach_kit(campaign, statement, actions, joint):
             name=name,
             defaults={"kind": kind, "email": f"contact@{domain}.example.org", "position": position},
         )
+    load_demands_tracker(campaign, statement)
     publish, representatives, media, other = actions.actions[:4]
     share_message = (
         "The UN cybercrime treaty lacks human rights safeguards. Over 100 organizations call on "
