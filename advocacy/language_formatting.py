@@ -8,15 +8,20 @@
 - ``join_per_language(items)``: "a, b and c" with the separators and conjunction of the
   language, from the Unicode CLDR through Babel ("a y b", "a, b et c", "a وb وc": no
   Latin comma in Arabic).
+- ``with_contractions(text)``: Spanish "a el" and "de el" written "al" and "del", where a
+  translated sentence puts text staff wrote after "a" or "de" ("Entregada a %(to)s" with
+  "el Presidente del Comité").
 
 The template tags are in ``advocacy/templatetags/language_formatting.py``.
 """
 
+import re
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from django.utils.formats import number_format
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language, to_locale
 
 
@@ -56,3 +61,20 @@ def join_per_language(items, language: str | None = None) -> str:
     if not items:
         return ""
     return format_list(items, locale=_babel_locale(language or get_language() or "en"))
+
+
+# Spanish contracts the article "el" after "a" and "de": "al", "del". Not "El" with a capital,
+# which begins a name ("a El Salvador", "de El Cairo" are written so), nor "él", the pronoun.
+_SPANISH_CONTRACTION = re.compile(r"\b([Aa]|[Dd]e)\s+el\b")
+_CONTRACTED = {"a": "al", "A": "Al", "de": "del", "De": "Del"}
+
+
+def with_contractions(text, language: str | None = None):
+    """``text`` with the contractions its language makes where two pieces meet (Spanish: "a el" → "al").
+
+    Safe HTML stays safe: only words change.
+    """
+    if not text or not (language or get_language() or "").startswith("es"):
+        return text
+    contracted = _SPANISH_CONTRACTION.sub(lambda match: _CONTRACTED[match.group(1)], str(text))
+    return mark_safe(contracted) if isinstance(text, SafeData) else contracted

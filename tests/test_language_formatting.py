@@ -22,7 +22,7 @@ from django.utils.translation import trans_real
 from django_countries import countries
 from pypdf import PdfReader
 
-from advocacy.language_formatting import grouped, join_per_language
+from advocacy.language_formatting import grouped, join_per_language, with_contractions
 from signatories.imports import country_code
 
 from .factories import IndividualFactory, OrganizationFactory, SignOnFactory
@@ -227,3 +227,44 @@ def test_the_signed_letter_joins_its_counts_per_language(client, statement):
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.getvalue())).pages).split())
     assert "2 organizations from 2 countries and 1 individual expert" in text
     assert "Access Now — United States" in text
+
+
+# --- Spanish contractions ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "contracted"),
+    [
+        ("Entregada a el Presidente del Comité el 5 de marzo.", "Entregada al Presidente del Comité el 5 de marzo."),
+        ("la respuesta de el Gobierno", "la respuesta del Gobierno"),
+        ("A el Comité y De el Consejo", "Al Comité y Del Consejo"),
+        # A name that begins with "El" keeps it, and so does the pronoun "él" and a word that begins with "el".
+        (
+            "Entregada a El Salvador y a la delegación de El Cairo",
+            "Entregada a El Salvador y a la delegación de El Cairo",
+        ),
+        ("Se lo dimos a él, de elección en elección", "Se lo dimos a él, de elección en elección"),
+    ],
+)
+def test_spanish_contracts_a_el_and_de_el(text, contracted):
+    assert with_contractions(text, "es") == contracted
+
+
+def test_other_languages_are_left_as_they_are():
+    assert with_contractions("prêt à le faire, afin de le signer", "fr") == "prêt à le faire, afin de le signer"
+    assert with_contractions("a el", "en") == "a el"
+
+
+def test_the_delivery_line_contracts_the_preposition_before_what_staff_wrote(client, statement):
+    statement.delivered_at = statement.created_at
+    statement.delivered_to_en = "the Chair of the Ad Hoc Committee"
+    statement.delivered_to_es = "el Presidente del Comité Especial"
+    statement.save()
+
+    spanish = client.get("/es" + statement.get_absolute_url()).content.decode()
+    assert "Entregada al Presidente del Comité Especial el " in spanish
+    assert "a el Presidente" not in spanish
+    assert (
+        "Delivered to the Chair of the Ad Hoc Committee on "
+        in client.get(statement.get_absolute_url()).content.decode()
+    )

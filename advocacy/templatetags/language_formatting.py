@@ -4,6 +4,8 @@
     {% blocktranslate count counter=n|grouped %}{{ counter }} organization{% plural %}…{% endblocktranslate %}
     {% join_per_language %}first item{% and %}second item{% and %}third item{% endjoin_per_language %}
         → "first item, second item and third item"; in Arabic "first item وsecond item وthird item"
+    {% blocktranslate with to=… asvar sentence %}Delivered to {{ to }}…{% endblocktranslate %}{{ sentence|with_contractions }}
+        → "Entregada al Presidente…", not "a el Presidente"
 
 Each item of ``join_per_language`` is written in the template (translated text, numbers,
 conditions); an item that renders empty is left out, so an optional part needs no comma
@@ -28,6 +30,12 @@ _ITEM = "\ue000{}\ue001"
 def grouped(number):
     """A count written with the language's thousands separator, still a number for plural forms."""
     return language_formatting.grouped(number)
+
+
+@register.filter
+def with_contractions(text):
+    """Spanish "a el" and "de el" as "al" and "del" in a sentence assembled from pieces (a translation and staff text)."""
+    return language_formatting.with_contractions(text)
 
 
 @register.tag("join_per_language")
