@@ -226,6 +226,15 @@ class DemandStatusUpdateAdmin(CampaignScopedAdmin):
                 "tracker": selectors.demands_tracker(statement),
                 "entries": selectors.staff_tracker_entries(statement),
                 "form": form if can_record else None,
+                # What the form needs first: demands in the statement, targets in its campaign.
+                "missing": [
+                    *([] if statement.demands.exists() else [_("This statement has no demands yet.")]),
+                    *(
+                        []
+                        if Target.objects.filter(campaign=statement.campaign_id).exists()
+                        else [_("Its campaign has no targets yet: add them under Outreach › Targets.")]
+                    ),
+                ],
                 "can_delete": self.has_delete_permission(request),
             },
         )

@@ -382,7 +382,7 @@ def test_staff_record_a_status_from_the_statements_tracker_page(client, statemen
     assert "Committed" in tracker_section(page_of(client.__class__(), statement))
 
 
-def test_the_tracker_form_refuses_a_target_of_another_campaign(client, statement, demands):
+def test_the_tracker_form_refuses_a_target_of_another_campaign(client, statement, demands, chile):
     sign_in(client, StaffUserFactory())
     elsewhere = TargetFactory(campaign=StatementFactory().campaign)
 
@@ -457,3 +457,11 @@ def test_the_demo_campaign_shows_a_tracker_and_a_rerun_adds_nothing(client):
     section = tracker_section(page_of(client, statement))
     assert "Delegation of Chile to the Ad Hoc Committee on Cybercrime" in section
     assert "History: 9 changes, with the responses" in section
+
+
+def test_the_tracker_page_says_what_is_missing_before_a_status_can_be_recorded(client, statement):
+    sign_in(client, StaffUserFactory())
+    page = client.get(tracker_url(statement)).content.decode()
+    assert "This statement has no demands yet." in page
+    assert "Its campaign has no targets yet: add them under Outreach › Targets." in page
+    assert "Record the status" not in page
