@@ -9,7 +9,6 @@ from unittest import mock
 import pytest
 from django.core import signing
 from django.test import Client
-from django.utils import timezone
 
 from advocacy import spam_protection
 from mailings.models import Invitation
