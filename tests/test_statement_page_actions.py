@@ -48,7 +48,11 @@ def test_a_campaign_manager_sees_the_buttons_on_the_statements_page(manager_clie
     assert "Export the publication list (CSV)</button>" in page
     # Contact details need the export permission, which campaign managers do not have.
     assert "Export all sign-ons (CSV)" not in page
-    assert "press “Lock the final text” at the top of this page" in page
+    # The final-text summary says it is not locked, with a link to the page that locks it.
+    assert (
+        f'Not locked: the text can still change (each change is a new version). <a href="{url("text_lock", statement)}">'
+        in page
+    )
 
 
 def test_staff_with_the_export_permission_see_the_full_export_and_get_this_statements_sign_ons(admin_client, statement):
