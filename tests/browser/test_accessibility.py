@@ -19,6 +19,7 @@ PAGES = [
     ("campaign", CAMPAIGN),
     ("statement", STATEMENT),
     ("statement in Spanish, translated", "/es" + STATEMENT),
+    ("a published statement, issued by states", CAMPAIGN + "freedom-online-coalition-july-2024/"),
     ("the full list of signatories, searched", STATEMENT + "signatories/?name=access&country=&section="),
     ("privacy notice", "/privacy/"),
     ("press kit", CAMPAIGN + "press-kit/"),
