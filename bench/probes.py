@@ -214,7 +214,7 @@ def document(kind, campaign_slug, statement_slug):
 
 def inbox(limit):
     """Record sign-ons from the inbox the POST cases filled, as the Celery worker's drain does
-    (``signatories.inbox.record_submission``, confirmation emails queued to Redis included),
+    (``signatories.inbox.record_batch``, confirmation emails queued to Redis included),
     ``limit`` of them at most; the rest are left. Returns how many, the seconds, and the rate."""
     from signatories import inbox as sign_on_inbox
     from signatories.models import SignOnSubmission
@@ -222,7 +222,10 @@ def inbox(limit):
     waiting = SignOnSubmission.objects.count()
     pending = list(SignOnSubmission.objects.order_by("pk").values_list("pk", flat=True)[: int(limit)])
     started = time.perf_counter()
-    recorded = sum(sign_on_inbox.record_submission(submission_id) for submission_id in pending)
+    recorded = sum(
+        sign_on_inbox.record_batch(pending[start : start + sign_on_inbox.BATCH_SIZE])[0]
+        for start in range(0, len(pending), sign_on_inbox.BATCH_SIZE)
+    )
     seconds = time.perf_counter() - started
     return {
         "waiting": waiting,

@@ -5,7 +5,7 @@ the signature is durable when the signer gets their answer, and the request does
 of the matching (finding the organization under its names, acronyms and merges), which
 is most of a sign-on's cost. The worker (``record_submissions``) turns each row into a
 sign-on through ``services.submit_sign_on``, the one rule for signing, and deletes it in
-the same transaction: a row is recorded once, whatever crashes.
+the same transaction (``record_batch``): a row is recorded once, whatever crashes.
 
 A signer whose organization had already signed learns it by email
 (``send_already_signed_email``) instead of on the page: told that it is on the public
@@ -21,6 +21,7 @@ not be queued (the broker or the cache was down).
 """
 
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.dispatch import Signal
@@ -38,7 +39,8 @@ logger = logging.getLogger(__name__)
 DRAIN_QUEUED_KEY = "signatories:inbox-drain-queued"
 # A drain that died without clearing it holds off the next one this long at most.
 DRAIN_QUEUED_SECONDS = 60
-BATCH_SIZE = 200
+# Rows recorded in one transaction: one commit for them all, their locks held meanwhile.
+BATCH_SIZE = 50
 
 # Sent once a submission became a new sign-on, for the apps that follow one up (mailings
 # records the invitation it answers); signatories knows nothing of them.
@@ -115,14 +117,9 @@ def record_submissions() -> int:
             cache_call("delete", DRAIN_QUEUED_KEY)
             cleared = True
             continue
-        for submission_id in pending:
-            try:
-                if record_submission(submission_id):
-                    recorded += 1
-                    continue
-            except Exception:
-                logger.exception("Sign-on submission %s could not be recorded", submission_id)
-            passed_over.add(submission_id)
+        recorded_now, left = record_batch(pending)
+        recorded += recorded_now
+        passed_over |= left
 
 
 def record_pending_submissions() -> int:
@@ -136,42 +133,56 @@ def record_pending_submissions() -> int:
     return record_submissions()
 
 
-def record_submission(submission_id: int) -> bool:
-    """Turn one submission into a sign-on, in one transaction with its removal from the inbox.
+def record_batch(submission_ids: list[int]) -> tuple[int, set[int]]:
+    """Turn these submissions into sign-ons, in one transaction with their removal from the inbox.
 
-    Returns False when another drain has it (locked) or had it (gone).
+    One commit for the batch (each commit waits for the disk), a savepoint for each row:
+    a row that fails is rolled back alone and stays in the inbox. Rows another drain
+    holds (locked) or had (gone) are skipped. Returns how many were recorded, and the
+    ids that were not.
     """
+    recorded, left = 0, set(submission_ids)
     with transaction.atomic():
-        submission = (
+        submissions = (
             SignOnSubmission.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("statement", "requested_tier")
-            .filter(pk=submission_id, already_signed__isnull=True)
-            .first()
+            .filter(pk__in=submission_ids, already_signed__isnull=True)
+            .order_by("pk")
         )
-        if submission is None:
-            return False
-        result = services.submit_sign_on(
-            statement=submission.statement,
-            details=services.SignatoryDetails(email=submission.email, **submission.details),
-            listing=submission.listing,
-            consent_version=submission.consent_version,
-            requested_tier=submission.requested_tier,
-            authorized_to_sign=submission.authorized_to_sign,
-            language=submission.language,
-            confirmed_by_account=submission.confirmed_by_account,
-            received_at=submission.received_at,
+        for submission in submissions:
+            try:
+                with transaction.atomic():
+                    _record(submission)
+            except Exception:
+                logger.exception("Sign-on submission %s could not be recorded", submission.pk)
+                continue
+            recorded += 1
+            left.discard(submission.pk)
+    return recorded, left
+
+
+def _record(submission: SignOnSubmission) -> None:
+    result = services.submit_sign_on(
+        statement=submission.statement,
+        details=services.SignatoryDetails(email=submission.email, **submission.details),
+        listing=submission.listing,
+        consent_version=submission.consent_version,
+        requested_tier=submission.requested_tier,
+        authorized_to_sign=submission.authorized_to_sign,
+        language=submission.language,
+        confirmed_by_account=submission.confirmed_by_account,
+        received_at=submission.received_at,
+    )
+    if result.outcome == services.SubmissionOutcome.RECEIVED:
+        submission_recorded.send(
+            sender=SignOnSubmission, sign_on=result.sign_on, invitation_token=submission.invitation_token
         )
-        if result.outcome == services.SubmissionOutcome.RECEIVED:
-            submission_recorded.send(
-                sender=SignOnSubmission, sign_on=result.sign_on, invitation_token=submission.invitation_token
-            )
-        elif _owed_an_email(result, submission.email):
-            # Kept, as the outbox of that email: it holds the address it goes to.
-            SignOnSubmission.objects.filter(pk=submission.pk).update(already_signed=result.sign_on)
-            transaction.on_commit(lambda: queue_already_signed_email(submission_id))
-            return True
-        submission.delete()
-    return True
+    elif _owed_an_email(result, submission.email):
+        # Kept, as the outbox of that email: it holds the address it goes to.
+        SignOnSubmission.objects.filter(pk=submission.pk).update(already_signed=result.sign_on)
+        transaction.on_commit(partial(queue_already_signed_email, submission.pk))
+        return
+    submission.delete()
 
 
 def _owed_an_email(result: services.SubmissionResult, email: str) -> bool:
