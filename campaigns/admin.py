@@ -39,6 +39,7 @@ from .dashboard import (
 )
 from .forms import DeliveryForm, VersionCompareForm
 from .models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
+from .time_zones import CampaignTimeZoneAdmin
 
 logger = logging.getLogger(__name__)
 # The newest exports a staff member's exports page lists.
@@ -93,7 +94,7 @@ class StatementInline(TranslationTabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(CampaignScopedAdmin, TranslationAdmin):
+class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin):
     campaign_path = ""
     list_display = ["name", "slug", "closed_at", "retention_days", "created_at", "dashboard_link"]
     search_fields = ["name"]
@@ -317,7 +318,7 @@ class TierInline(TranslationStackedInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
+class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     campaign_path = "campaign"
     list_display = [
         "title",
@@ -1074,7 +1075,7 @@ class StatementAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
 
 
 @admin.register(Demand)
-class DemandAdmin(CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
+class DemandAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     """Demands across statements, to keep their status up to date; each change is in the audit trail."""
 
     campaign_path = "statement__campaign"

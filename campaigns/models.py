@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,7 +32,7 @@ RESERVED_STATEMENT_SLUGS = ("press-kit", "actions")
 def validate_statement_slug(value):
     if value in RESERVED_STATEMENT_SLUGS:
         raise ValidationError(
-            _("“%(slug)s” is the address of the campaign's %(page)s; choose another slug."),
+            _("“%(slug)s” is the address of the campaign's %(page)s; choose another web address."),
             params={"slug": value, "page": _("press kit") if value == "press-kit" else _("actions")},
         )
 
@@ -61,11 +63,35 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(Exists(Statement.objects.announced().filter(campaign=OuterRef("pk"))))
 
 
+def time_zone_choices():
+    """Every IANA time zone this Python knows, by name (a callable: migrations do not copy the list)."""
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def default_time_zone():
+    return settings.TIME_ZONE
+
+
 class Campaign(models.Model):
     """A policy fight, e.g. "UN Cybercrime Convention", with its statements."""
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=100,
+        unique=True,
+        help_text=_("The part after /campaigns/ in the campaign's address: lower-case letters, digits and hyphens."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=time_zone_choices,
+        default=default_time_zone,
+        help_text=_(
+            "Deadlines, publication times and mailings of this campaign are entered and shown in this time zone, "
+            "e.g. America/Bogota."
+        ),
+    )
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
     description_html = models.TextField(editable=False, blank=True)
@@ -222,10 +248,15 @@ class Statement(models.Model):
     UNANNOUNCED_STATES = (State.DRAFT, State.CIRCULATING)
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="statements")
-    slug = models.SlugField(_("slug"), max_length=100, validators=[validate_statement_slug])
-    position = models.PositiveIntegerField(_("position"), default=0)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=100,
+        validators=[validate_statement_slug],
+        help_text=_("The part after the campaign's address: lower-case letters, digits and hyphens."),
+    )
+    position = models.PositiveIntegerField(_("order on the page"), default=0, help_text=_("Lower numbers come first."))
     kind = models.CharField(
-        _("kind"),
+        _("type of statement"),
         max_length=20,
         choices=Kind.choices,
         default=Kind.SIGN_ON_LETTER,
@@ -461,7 +492,7 @@ class Concern(SignedTextPart, models.Model):
     SIGNED_FIELDS = ("text",)
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="concerns")
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("order on the page"), default=0)
     text = models.TextField(_("text"))
 
     class Meta:
@@ -489,7 +520,7 @@ class Demand(SignedTextPart, models.Model):
     SIGNED_FIELDS = ("text", "addressed_to")
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="demands")
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("order on the page"), default=0)
     text = models.TextField(_("text"))
     addressed_to = models.CharField(
         _("addressed to"), max_length=200, blank=True, help_text=_("E.g. “all state delegations”.")
@@ -514,7 +545,7 @@ class Tier(models.Model):
     """A section of a statement's signatory list, e.g. "Submitted by" lead organizations."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="tiers")
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("order on the page"), default=0)
     name = models.CharField(_("name"), max_length=300)
     is_default = models.BooleanField(
         _("default tier"), default=False, help_text=_("Where new sign-ons go unless staff move them.")

@@ -17,6 +17,7 @@ from django_countries.filters import CountryFilter
 
 from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, campaign_ids_for
 from campaigns.models import Campaign, Statement
+from campaigns.time_zones import CampaignTimeZoneAdmin
 
 from . import selectors, services
 from .forms import parse_contact_list, read_list_upload, validate_sendable_email
@@ -67,7 +68,7 @@ DELIVERY_COUNTS = [
 
 
 @admin.register(Mailing)
-class MailingAdmin(PressOfficerMailingsAdmin, CampaignScopedAdmin):
+class MailingAdmin(CampaignTimeZoneAdmin, PressOfficerMailingsAdmin, CampaignScopedAdmin):
     """Mailings with their state and progress; failures are one click away."""
 
     # What staff look for first (where it stands, who got it) before what they know already.

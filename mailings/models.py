@@ -217,13 +217,15 @@ class Mailing(models.Model):
     # Not sent yet, or not completely: what closing a statement stops.
     PENDING_STATES = (State.DRAFT, State.SCHEDULED, State.SENDING)
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("type of mailing"), max_length=20, choices=Kind.choices)
     statement = models.ForeignKey(
         "campaigns.Statement", on_delete=models.CASCADE, related_name="mailings", verbose_name=_("statement")
     )
-    name = models.CharField(_("internal name"), max_length=200)
+    name = models.CharField(
+        _("name for the team"), max_length=200, help_text=_("Only staff see it; recipients see the subject.")
+    )
     default_language = models.CharField(
-        _("fallback language"),
+        _("language shown when a translation is missing"),
         max_length=10,
         choices=settings.LANGUAGES,
         default="en",

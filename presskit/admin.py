@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.roles import CampaignScopedAdmin
+from campaigns.time_zones import CampaignTimeZoneAdmin
 from mailings.emails import absolute_url
 
 from . import services
@@ -12,7 +13,7 @@ from .models import PressKitItem, PreviewLink
 
 
 @admin.register(PressKitItem)
-class PressKitItemAdmin(CampaignScopedAdmin):
+class PressKitItemAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin):
     campaign_path = "campaign"
     list_display = ["title", "campaign", "statement", "language", "kind", "embargo_state", "download_count"]
     list_filter = ["campaign", "language", "kind"]

@@ -64,8 +64,8 @@ class PressKitItem(models.Model):
         help_text=_("Leave empty for material about the whole campaign."),
     )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES, default="en")
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    kind = models.CharField(_("type of material"), max_length=20, choices=Kind.choices)
+    position = models.PositiveIntegerField(_("order on the page"), default=0)
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(
         _("text"),
@@ -275,7 +275,7 @@ class Document(models.Model):
     State = DocumentState
 
     target = models.CharField(max_length=100)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("type of document"), max_length=20, choices=Kind.choices)
     file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.BUILDING)
     campaign = models.ForeignKey(

@@ -33,7 +33,7 @@ class Signatory(models.Model):
 
     Kind = SignatoryKind
 
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    kind = models.CharField(_("organization or individual"), max_length=12, choices=Kind.choices)
     # No invisible or reordering characters, from whichever form: they are how a name imitates another.
     name = models.CharField(_("name"), max_length=300, validators=[validate_visible_text])
     acronym = models.CharField(_("acronym"), max_length=30, blank=True, validators=[validate_visible_text])
