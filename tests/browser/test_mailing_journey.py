@@ -70,8 +70,8 @@ def test_press_release_goes_to_this_campaigns_journalists_after_the_confirmation
     # The press release, in English and Spanish.
     open_admin_list(page, "Mailings")
     page.get_by_role("link", name=re.compile("Add mailing", re.I)).click()
-    page.get_by_label("Internal name").fill("Launch press release")
-    page.get_by_label("Kind").select_option(label="Press release to the press list")
+    page.get_by_label("Name for the team").fill("Launch press release")
+    page.get_by_label("Type of mailing").select_option(label="Press release to the press list")
     page.get_by_label("Statement").select_option(label=ours.title)
     page.get_by_label(re.compile(r"^Language:?$")).first.select_option(label="English")
     page.get_by_label("Subject").first.fill("Coalition launches its statement on encryption")

@@ -58,7 +58,7 @@ def test_staff_publish_a_statement_by_governments_and_readers_see_who_issued_it(
     page.get_by_role("link", name="Statements", exact=True).first.click()
     page.get_by_role("link", name=TITLE).click()
 
-    page.get_by_label("Kind").select_option(label="Published statement, no sign-on")
+    page.get_by_label("Type of statement").select_option(label="Published statement, no sign-on")
     page.get_by_label(re.compile(r"^Issued by \[en\]")).fill(ISSUER)
     page.get_by_label("State").select_option(label="Open for sign-on")
     page.get_by_role("button", name="Save", exact=True).click()
