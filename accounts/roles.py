@@ -1,8 +1,10 @@
 """Staff roles: groups whose permissions match real jobs, and how far each role sees.
 
-- Campaign manager: everything for the campaigns they are a member of.
-- Moderator: sign-ons only (view and moderate), no contact details.
-- Press officer: the press list, press releases and their mailings, the press kit.
+- Campaign manager: everything for the campaigns they are a member of, imports of sign-ons included.
+- Moderator: sign-ons (view and moderate), no contact details; the campaign home and its
+  statements read-only, where they land after signing in.
+- Press officer: the press list, press releases and their mailings, the press kit; the
+  campaign home and its statements read-only, where they land after signing in.
 
 Whatever the role, a staff member sees only the campaigns they are a member of (their
 sign-ons, signatories, contacts, mailings, press list…); superusers see every campaign.
@@ -31,7 +33,8 @@ ROLE_PERMISSIONS = {
     CAMPAIGN_MANAGER: {
         "campaigns": {"campaign": ("view", "change"), "statement": ALL, "concern": ALL, "demand": ALL, "tier": ALL},
         "signatories": {
-            "signon": ("view", "change"),
+            # add: the import of sign-ons from a file (and a sign-on typed in by staff).
+            "signon": ("view", "add", "change"),
             "signatory": ("view", "change"),
             "organization": ("view", "change"),
             "individual": ("view", "change"),
@@ -55,8 +58,14 @@ ROLE_PERMISSIONS = {
             "demandstatusupdate": ("view", "add", "delete"),
         },
     },
-    MODERATOR: {"signatories": {"signon": ("view", "change")}},
+    # Every role views its campaigns and their statements: the campaign home is where staff land
+    # and what their buttons (moderation, press kit, press mailings) start from.
+    MODERATOR: {
+        "campaigns": {"campaign": ("view",), "statement": ("view",)},
+        "signatories": {"signon": ("view", "change")},
+    },
     PRESS_OFFICER: {
+        "campaigns": {"campaign": ("view",), "statement": ("view",)},
         "mailings": {"presscontact": ALL, "mailing": ALL, "mailingcontent": ALL, "delivery": ("view",)},
         "presskit": {"presskititem": ALL, "previewlink": ALL},
         "accounts": {"user": ("view_full_email",)},

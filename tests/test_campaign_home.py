@@ -285,12 +285,15 @@ def test_signing_in_from_a_link_to_an_admin_page_still_opens_that_page(client):
     assert sign_in_with_code(client, manager, next_url=page) == page
 
 
-def test_a_moderator_without_campaign_pages_lands_on_the_admin_index(client):
+def test_a_moderator_lands_on_the_campaign_home_too(client):
     campaign = CampaignFactory()
     moderator = staff_with_role(MODERATOR, campaigns=[campaign])
     moderator.authenticator_set.all().delete()
 
-    assert sign_in_with_code(client, moderator) == "/admin/"
+    landing = sign_in_with_code(client, moderator)
+
+    assert landing == reverse("admin:campaigns_campaign_homes")
+    assert client.get(landing)["Location"] == home_url(campaign)
 
 
 # --- The phase and the next steps --------------------------------------------------------------

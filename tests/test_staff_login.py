@@ -183,8 +183,9 @@ def test_recovery_codes_after_the_setup_lead_on_to_the_admin(client):
     content = response.content.decode()
     for code in response.context["unused_codes"]:
         assert code in content
-    assert '<a class="button" href="/admin/">Continue to the admin</a>' in content
-    assert client.get("/admin/").status_code == 200
+    # On to where staff land (their campaign homes), not the index of tables.
+    assert '<a class="button" href="/admin/campaigns/campaign/home/">Continue to the admin</a>' in content
+    assert client.get("/admin/campaigns/campaign/home/").status_code == 200
 
 
 def test_a_representative_continues_to_their_account_after_the_recovery_codes(client):

@@ -1,5 +1,7 @@
 """Staff roles: each sees and changes only what its job needs; campaign managers only their campaigns."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
@@ -58,10 +60,11 @@ def test_the_three_role_groups_exist_after_migrate_and_the_command_is_idempotent
     }
 
     assert before == after
-    assert after[MODERATOR] == {"view_signon", "change_signon"}
+    assert after[MODERATOR] == {"view_signon", "change_signon", "view_campaign", "view_statement"}
     assert {"view_presscontact", "add_mailing", "view_full_email"} <= after[PRESS_OFFICER]
     assert "view_signon" not in after[PRESS_OFFICER]
     assert {"change_statement", "view_signon", "add_invitation", "view_full_email"} <= after[CAMPAIGN_MANAGER]
+    assert "add_signon" in after[CAMPAIGN_MANAGER]  # the import of sign-ons
     assert Group.objects.filter(name__in=[CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER]).count() == 3
 
 
@@ -72,9 +75,10 @@ def test_moderator_works_on_sign_ons_and_is_refused_everything_else(client, two_
     sign_in(client, staff_with_role(MODERATOR))
 
     assert client.get(admin_url("signatories_signon_changelist")).status_code == 200
+    # The campaign and its statements, read-only: the campaign home is where moderators start.
+    assert client.get(admin_url("campaigns_campaign_add")).status_code == 403
+    assert client.get(admin_url("campaigns_statement_add")).status_code == 403
     for name in [
-        "campaigns_statement_changelist",
-        "campaigns_campaign_changelist",
         "mailings_mailing_changelist",
         "mailings_presscontact_changelist",
         "mailings_invitation_changelist",
@@ -84,7 +88,7 @@ def test_moderator_works_on_sign_ons_and_is_refused_everything_else(client, two_
     ]:
         assert client.get(admin_url(name)).status_code == 403, name
     index = client.get(admin_url("index")).content.decode()
-    assert "Sign-ons" in index and "Mailings" not in index and "Statements" not in index
+    assert "Sign-ons" in index and "Mailings" not in index
 
 
 def test_moderator_approves_without_seeing_who_submitted_the_sign_on(client, two_campaigns):
@@ -124,7 +128,6 @@ def test_press_officer_works_on_the_press_list_and_mailings_only(client, two_cam
     assert client.get(admin_url("mailings_mailing_add")).status_code == 200
     for name in [
         "signatories_signon_changelist",
-        "campaigns_statement_changelist",
         "mailings_invitation_changelist",
         "signatories_organization_changelist",
         "accounts_user_changelist",
@@ -387,3 +390,51 @@ def test_staff_preview_only_their_own_campaigns_drafts_and_embargoed_press_mater
     assert "Our embargoed release" in client.get(f"/campaigns/{ours.campaign.slug}/press-kit/").content.decode()
     theirs_kit = client.get(f"/campaigns/{theirs.campaign.slug}/press-kit/")
     assert "Their embargoed release" not in theirs_kit.content.decode()
+
+
+# --- Where each role lands, and its buttons there -------------------------------------------
+
+
+def test_each_role_lands_on_its_campaign_home_and_sees_its_buttons(client, two_campaigns):
+    from .test_campaign_home import sign_in_with_code, text_of
+
+    ours, theirs = two_campaigns
+    Mailing.objects.create(statement=ours, kind=Mailing.Kind.PRESS_RELEASE, name="Launch press release")
+    home = admin_url("campaigns_campaign_home", ours.campaign.pk)
+    moderation = admin_url("signatories_signon_changelist")
+    press_kit = admin_url("presskit_presskititem_changelist")
+    mailings = admin_url("mailings_mailing_changelist")
+    invite = admin_url("mailings_invitation_invite_list")
+    import_url = admin_url("campaigns_statement_import", ours.pk)
+    expected = {
+        # role: (links shown on the home, links not shown)
+        MODERATOR: ([moderation], [press_kit, mailings, invite]),
+        PRESS_OFFICER: ([press_kit, mailings], [moderation, invite]),
+        CAMPAIGN_MANAGER: ([moderation, press_kit, mailings, invite], []),
+    }
+    for role, (shown, hidden) in expected.items():
+        client.logout()
+        user = staff_with_role(role, campaigns=[ours.campaign])
+        user.authenticator_set.all().delete()
+
+        landing = sign_in_with_code(client, user)
+        assert client.get(landing)["Location"] == home, role
+        page = client.get(home)
+        assert page.status_code == 200, role
+        content = page.content.decode()
+        assert ours.title in text_of(page) and theirs.title not in text_of(page), role
+        links = set(re.findall(r'href="([^"?]*)', content))
+        for url in shown:
+            assert url in links, (role, url)
+        for url in hidden:
+            assert url not in links, (role, url)
+        # Another campaign's home is not theirs.
+        other = client.get(admin_url("campaigns_campaign_home", theirs.campaign.pk))
+        assert other.status_code == 302 and other["Location"] == admin_url("campaigns_campaign_homes"), role
+
+        # The statement's page: read-only for moderators and press officers; the import for managers.
+        statement_page = client.get(admin_url("campaigns_statement_change", ours.pk)).content.decode()
+        import_button = f'<a class="button" href="{import_url}">Import sign-ons</a>'
+        assert (import_button in statement_page) == (role == CAMPAIGN_MANAGER), role
+        assert (client.get(import_url).status_code == 200) == (role == CAMPAIGN_MANAGER), role
+        assert ('name="_save"' in statement_page) == (role == CAMPAIGN_MANAGER), role

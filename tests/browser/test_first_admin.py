@@ -50,5 +50,9 @@ def test_first_admin_made_at_the_console_is_taken_to_authenticator_setup_at_firs
     page.get_by_label("Authenticator code").fill(totp_code(secret))
     page.get_by_role("button", name="Activate").click()
     page.get_by_role("heading", name="Recovery codes").wait_for()
+    # On to where staff land (the campaign homes: none yet), the index one link away.
     page.get_by_role("link", name="Continue to the admin").click()
+    page.get_by_role("heading", name="Your campaigns").wait_for()
+    assert page.url.endswith("/admin/campaigns/campaign/home/")
+    page.get_by_role("link", name="Every table of the site (administration)").click()
     page.get_by_role("heading", name="Site administration").wait_for()

@@ -114,7 +114,11 @@ def test_new_staff_member_signs_in_sets_up_the_app_and_reaches_the_admin(browser
         assert code in main
     assert_shown_whole(page, page.get_by_role("link", name="Continue to the admin"))
 
+    # Where staff land after signing in: their campaigns (a member of none yet), the index one link away.
     page.get_by_role("link", name="Continue to the admin").click()
+    page.get_by_role("heading", name="Your campaigns").wait_for()
+    assert "You work on no campaign yet" in page.get_by_role("main").inner_text()
+    page.get_by_role("link", name="Every table of the site (administration)").click()
     page.get_by_role("heading", name="Site administration").wait_for()
     sections = page.locator("#content-main caption").all_inner_texts()
     assert [name for name in sections if name.strip().lower() == "accounts"] == []
