@@ -9,6 +9,7 @@ with a click. The campaign runs in Bogotá: the deadline typed as 18:00 is store
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -20,6 +21,7 @@ from .conftest import axe_violations, sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TITLE = "Encryption keeps us safe"
 # This page was 28,469 px high with every language open (measured by this test); 7,630 px since.
 MAX_HEIGHT = 9_000
@@ -105,3 +107,29 @@ def test_staff_find_their_way_in_the_statement_form_and_type_times_in_the_campai
     )
     assert re.search(r"Time in America/Bogota\.", page.get_by_role("main").inner_text())
     assert axe_violations(page) == []
+
+
+def test_the_campaign_home_and_the_statement_form_read_right_to_left_in_arabic(
+    axe_page, live_server, statement, staff_secret
+):
+    """The admin under /ar/: Django's right-to-left styles, and our own pages' follow (logical CSS properties)."""
+    page = axe_page
+    page.set_default_timeout(30_000)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in_to_admin(page, live_server, *staff_secret, to_index=False)
+
+    page.goto(f"{live_server.url}/ar/admin/campaigns/campaign/{statement.campaign_id}/home/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator('link[href*="admin/css/rtl.css"]').count() == 1
+    # Nothing sideways: no element past the page's width.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    # Right to left: the page's heading starts on the right, after the sidebar's side.
+    heading = page.locator("#content h1").first.bounding_box()
+    assert heading["x"] + heading["width"] > 640
+    page.screenshot(path=str(SCREENSHOTS / "campaign-home-ar-1280.png"), full_page=True)
+    assert axe_violations(page) == []
+
+    page.goto(f"{live_server.url}/ar/admin/campaigns/statement/{statement.pk}/change/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.get_by_text("America/Bogota").count() >= 1
