@@ -27,7 +27,7 @@ class Target(models.Model):
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="targets", verbose_name=_("campaign")
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STATE_DELEGATION)
+    kind = models.CharField(_("type of target"), max_length=20, choices=Kind.choices, default=Kind.STATE_DELEGATION)
     name = models.CharField(
         _("name"), max_length=300, help_text=_("E.g. “Delegation of Chile to the Ad Hoc Committee”.")
     )
@@ -43,7 +43,7 @@ class Target(models.Model):
         blank=True,
         help_text=_("E.g. “@MinRelChile” or “@name@mastodon.social”."),
     )
-    position = models.PositiveIntegerField(_("position"), default=0)
+    position = models.PositiveIntegerField(_("order on the page"), default=0)
 
     class Meta:
         ordering = ["campaign", "country", "position", "name", "pk"]
@@ -103,9 +103,13 @@ class OutreachAction(models.Model):
         verbose_name=_("statement"),
         help_text=_("The statement shared and whose demands the template letter uses."),
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    slug = models.SlugField(_("slug"), max_length=100)
-    position = models.PositiveIntegerField(_("position"), default=0)
+    kind = models.CharField(_("type of action"), max_length=30, choices=Kind.choices)
+    slug = models.SlugField(
+        _("web address"),
+        max_length=100,
+        help_text=_("Its part of the action's address: lower-case letters, digits and hyphens."),
+    )
+    position = models.PositiveIntegerField(_("order on the page"), default=0)
     title = models.CharField(_("title"), max_length=200)
     instructions = models.TextField(_("instructions"), blank=True, help_text=_("Markdown."))
     instructions_html = models.TextField(editable=False, blank=True)

@@ -294,7 +294,7 @@ def test_coordinator_runs_a_campaign_from_scratch(page, live_server, coordinator
     page.get_by_role("link", name=re.compile("Add outreach action", re.I)).click()
     page.get_by_label("Campaign").select_option(label="Right to Encrypt")
     page.get_by_label("Statement").select_option(label="Encryption keeps us safe")
-    page.get_by_label("Kind").select_option(label="Contact the media")
+    page.get_by_label("Type of action").select_option(label="Contact the media")
     page.get_by_label("Title:", exact=True).fill("Tell your local newspaper")
     page.get_by_label("Instructions").fill("Send the press release to a journalist you know.")
     page.get_by_role("button", name="Save", exact=True).click()
