@@ -41,7 +41,7 @@ from .dashboard import (
 )
 from .forms import DeliveryForm, VersionCompareForm
 from .models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
-from .time_zones import CampaignTimeZoneAdmin
+from .time_zones import CampaignTimeZoneAdmin, in_campaign_zone
 
 logger = logging.getLogger(__name__)
 # The newest exports a staff member's exports page lists.
@@ -364,8 +364,8 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         "title",
         "campaign",
         "state",
-        "sign_on_deadline",
-        "published_at",
+        "deadline_in_campaign_zone",
+        "published_in_campaign_zone",
         "visible_count",
         "pending_count",
         "view_link",
@@ -509,6 +509,15 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
                 pending_sign_ons=Count("sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)),
             )
         )
+
+    # The list mixes campaigns: each time in its own campaign's zone, named.
+    @admin.display(description=_("sign-on deadline"), ordering="sign_on_deadline")
+    def deadline_in_campaign_zone(self, statement):
+        return in_campaign_zone(statement.sign_on_deadline, statement.campaign)
+
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def published_in_campaign_zone(self, statement):
+        return in_campaign_zone(statement.published_at, statement.campaign)
 
     @admin.display(description=_("signatories"), ordering="visible_sign_ons")
     def visible_count(self, statement):

@@ -14,7 +14,16 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import URLPattern
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
+
+
+def in_campaign_zone(moment, campaign) -> str:
+    """``moment`` as staff read it in a list of several campaigns: in its campaign's zone, the zone named."""
+    if moment is None:
+        return "-"
+    zone = zoneinfo.ZoneInfo(campaign.time_zone)
+    return f"{date_format(timezone.localtime(moment, zone), 'DATETIME_FORMAT')} ({campaign.time_zone})"
 
 
 def time_zone_field_note() -> str:

@@ -82,3 +82,12 @@ def test_a_mailing_is_scheduled_in_its_campaigns_zone(client, admin_user, bogota
     html = client.get(reverse("admin:mailings_mailing_change", args=[mailing.pk])).content.decode()
 
     assert "09:30" in html and "America/Bogota" in html
+
+
+def test_the_list_of_statements_shows_each_deadline_in_its_campaigns_zone(client, admin_user, bogota_statement):
+    sign_in(client, admin_user)
+    save_in_admin(client, bogota_statement, sign_on_deadline_0="2026-12-10", sign_on_deadline_1="18:00:00")
+
+    html = client.get(reverse("admin:campaigns_statement_changelist")).content.decode()
+
+    assert "Dec. 10, 2026, 6 p.m. (America/Bogota)" in html
