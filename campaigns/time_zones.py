@@ -35,7 +35,7 @@ class CampaignTimeZoneAdmin:
 
     Every URL of the admin with an object (``object_id`` or ``pk``) is wrapped, its own
     buttons' pages included; an add page takes the campaign chosen in its form (or in its
-    address, ``?campaign=``). The zone is only read here: whether the object may be seen
+    address, ``?campaign=`` or ``?statement=``). The zone is only read here: whether the object may be seen
     is the view's own check, as before.
     """
 
@@ -48,11 +48,15 @@ class CampaignTimeZoneAdmin:
             if object_id is not None:
                 zone = self.model._default_manager.filter(pk=unquote(str(object_id))).values_list(field, flat=True)
                 zone = zone.first()
-            elif path == "campaign":
-                from .models import Campaign
-
-                campaign = request.POST.get("campaign") or request.GET.get("campaign")
-                zone = Campaign.objects.filter(pk=campaign).values_list("time_zone", flat=True).first()
+            elif path:
+                # A new object: the campaign (or statement) chosen in its form, or given in its address.
+                first, _sep, rest = path.partition("__")
+                chosen = request.POST.get(first) or request.GET.get(first)
+                if not chosen:
+                    return None
+                related = self.model._meta.get_field(first).related_model
+                field = f"{rest}__time_zone" if rest else "time_zone"
+                zone = related._default_manager.filter(pk=chosen).values_list(field, flat=True).first()
             else:
                 return None
             return zoneinfo.ZoneInfo(zone) if zone else None

@@ -91,3 +91,11 @@ def test_the_list_of_statements_shows_each_deadline_in_its_campaigns_zone(client
     html = client.get(reverse("admin:campaigns_statement_changelist")).content.decode()
 
     assert "Dec. 10, 2026, 6 p.m. (America/Bogota)" in html
+
+
+def test_a_new_mailing_for_a_statement_is_scheduled_in_its_campaigns_zone(client, admin_user, bogota_statement):
+    sign_in(client, admin_user)
+
+    html = client.get(reverse("admin:mailings_mailing_add") + f"?statement={bogota_statement.pk}").content.decode()
+
+    assert "Time in America/Bogota." in html
