@@ -15,11 +15,17 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django_countries.filters import CountryFilter
 
-from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, campaign_ids_for
+from accounts.roles import (
+    CampaignScopedAdmin,
+    MaskedEmailsAdmin,
+    PressOfficerMailingsAdmin,
+    campaign_ids_for,
+    press_releases_only,
+)
 from campaigns.models import Campaign, Statement
 from campaigns.time_zones import CampaignTimeZoneAdmin
 
-from . import selectors, services
+from . import ready_made, selectors, services
 from .forms import parse_contact_list, read_list_upload, validate_sendable_email
 from .models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription
 
@@ -49,6 +55,10 @@ class MailingContentInline(admin.StackedInline):
             # choice only sent the form back with "This field is required".
             kwargs["initial"] = settings.LANGUAGE_CODE
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new mailing opens with a ready-made version in each language (MailingAdmin.get_formset_kwargs).
+        return max(len(getattr(request, "ready_made_contents", [])) - self.min_num, 0)
 
 
 # The counts of the list of mailings (selectors.with_delivery_counts), each linking to its deliveries.
@@ -116,6 +126,32 @@ class MailingAdmin(CampaignTimeZoneAdmin, PressOfficerMailingsAdmin, CampaignSco
 
     def get_inlines(self, request, obj):
         return [] if obj is not None and obj.state in {Mailing.State.SENT, Mailing.State.SENDING} else self.inlines
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET":
+            request.ready_made_contents = self._ready_made_contents(request)
+        return super().add_view(request, form_url, extra_context)
+
+    def _ready_made_contents(self, request) -> list[dict]:
+        """The ready-made versions of the kind and statement the new mailing's link chose (none without them)."""
+        kind, statement_id = request.GET.get("kind"), request.GET.get("statement")
+        if kind not in Mailing.Kind.values or not str(statement_id or "").isdigit():
+            return []
+        if press_releases_only(request.user) and kind != Mailing.Kind.PRESS_RELEASE:
+            return []
+        statements = Statement.objects.select_related("campaign")
+        ids = campaign_ids_for(request.user)
+        if ids is not None:
+            statements = statements.filter(campaign_id__in=ids)
+        statement = statements.filter(pk=statement_id).first()
+        return ready_made.ready_made_contents(kind, statement) if statement else []
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        # Only when the form is first shown: a posted version is saved as it was sent, edited or not.
+        if isinstance(inline, MailingContentInline) and getattr(request, "ready_made_contents", None):
+            kwargs["initial"] = request.ready_made_contents
+        return kwargs
 
     def save_model(self, request, obj, form, change):
         if not change:
