@@ -4,7 +4,9 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -24,11 +26,21 @@ for app_label in ("django_celery_beat", "account", "mfa"):
     restrict_to_superusers(app_label)
 
 
-class CampaignMembershipInline(admin.TabularInline):
+class CampaignMembershipInline(admin.StackedInline):
+    # Stacked: a table row's select and delete box had only the column's heading, no label (axe).
     model = CampaignMembership
     fields = ["campaign", "created_at"]
     readonly_fields = ["created_at"]
     extra = 0
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    # As for users' groups (UserAdmin.filter_horizontal): a plain list with its label.
+    filter_horizontal = ()
 
 
 @admin.register(User)
@@ -38,6 +50,9 @@ class UserAdmin(MaskedEmailsAdmin, DjangoUserAdmin):
     list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     search_fields = ["email", "first_name", "last_name"]
     inlines = [CampaignMembershipInline]
+    # Plain lists with their label: Django's two-box widget gives its search icon an aria-label a
+    # <span> may not have (axe: aria-prohibited-attr), and three roles fit a list.
+    filter_horizontal = ()
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Personal info"), {"fields": ("first_name", "last_name")}),

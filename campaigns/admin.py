@@ -89,10 +89,22 @@ def _stop_mailings_if_closed(model_admin, request, statement):
 
 
 class StatementInline(TranslationTabularInline):
+    """The campaign's statements, each a link to its own page, where it is written and changed.
+
+    Read-only: a table row's inputs had only the column's heading for a label (axe: no
+    accessible name), and a statement is added from the campaign home or its own page.
+    """
+
     model = Statement
     fields = ["title", "slug", "state", "position"]
+    readonly_fields = fields
     show_change_link = True
+    view_on_site = False
+    can_delete = False
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Campaign)
