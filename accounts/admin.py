@@ -61,8 +61,9 @@ class UserAdmin(MaskedEmailsAdmin, DjangoUserAdmin):
             {
                 "fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions"),
                 "description": _(
-                    "Roles: “Campaign manager” (everything for the campaigns below), “Moderator” (sign-ons "
-                    "only), “Press officer” (press list, press releases and their mailings). Whatever the role, only the "
+                    "Roles: “Campaign manager” (everything for the campaigns below), “Moderator” (sign-ons; "
+                    "the campaign read-only), “Press officer” (press list, press releases and their mailings, press kit; "
+                    "the campaign read-only). Whatever the role, only the "
                     "data of the campaigns below is shown (none without a campaign); superusers see every campaign."
                 ),
             },
