@@ -11,6 +11,12 @@ on a page in another language.
 from django.utils.functional import lazy
 
 
+def gettext_noop(message: str) -> str:
+    """Marks a name for ``makemessages`` in the settings module, which cannot call Django's
+    ``gettext_noop``: that one reads the settings being defined (USE_I18N)."""
+    return message
+
+
 def _name_in_active_language(code: str, name: str) -> str:
     from django.utils.translation import gettext_lazy
     from django_countries import CountriesBase, no_translation_fallback

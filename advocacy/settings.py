@@ -14,10 +14,9 @@ from urllib.parse import urlsplit
 import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from advocacy import production
-from advocacy.country_names import name_as_written
+from advocacy.country_names import gettext_noop, name_as_written
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
