@@ -153,7 +153,7 @@ def test_coordinator_runs_a_campaign_from_scratch(page, live_server, coordinator
     page.get_by_label("Web address").fill("encryption-keeps-us-safe")
     page.get_by_text("Text in French").click()
     page.get_by_label("Title [fr]").fill("Le chiffrement nous protège")
-    page.get_by_label("State").select_option(label="Circulating privately before launch")
+    page.get_by_label("State:", exact=True).select_option(label="Circulating privately before launch")
     demands = page.get_by_role("group", name="Demands")
     demands.get_by_role("button", name="Add another Demand").click()
     demands.get_by_label("Text [en]").filter(visible=True).last.fill("Reject client-side scanning.")

@@ -63,6 +63,7 @@ def test_staff_publish_a_statement_by_governments_and_readers_see_who_issued_it(
     page.get_by_label(re.compile(r"^State:?$")).select_option(label="Open for sign-on")
     page.get_by_role("button", name="Save", exact=True).click()
     # Open for sign-on and published without sign-ons at once: the form says why not.
+    page.locator(".errornote").first.wait_for()
     assert "A published statement takes no sign-ons" in page.locator(".errornote, .errorlist").all_inner_texts()[-1]
     statement.refresh_from_db()
     assert statement.kind == Statement.Kind.SIGN_ON_LETTER

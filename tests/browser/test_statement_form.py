@@ -103,7 +103,8 @@ def test_staff_find_their_way_in_the_statement_form_and_type_times_in_the_campai
     assert page.locator("#id_sign_on_deadline_1").input_value() == "18:00:00"
     # Every text survived the save, the closed translations included.
     assert (
-        statement.body_pt.startswith("Body in pt.") and statement.concerns.get(position=0).text_ar == "Concern 0 in ar"
+        statement.body_pt.startswith("Body in pt.")
+        and statement.concerns.order_by("position").first().text_ar == "Concern 0 in ar"
     )
     assert re.search(r"Time in America/Bogota\.", page.get_by_role("main").inner_text())
     assert axe_violations(page) == []
