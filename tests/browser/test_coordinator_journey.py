@@ -150,7 +150,7 @@ def test_coordinator_runs_a_campaign_from_scratch(page, live_server, coordinator
     page.get_by_label("Title [en]").fill("Encryption keeps us safe")
     page.get_by_label("Summary [en]").fill("Organizations defend end-to-end encryption.")
     page.get_by_label("Body [en]").fill("We, the undersigned organizations, call on governments to protect encryption.")
-    page.get_by_label("Web address").fill("encryption-keeps-us-safe")
+    page.get_by_label("Web address:", exact=True).fill("encryption-keeps-us-safe")
     page.get_by_text("Text in French").click()
     page.get_by_label("Title [fr]").fill("Le chiffrement nous protège")
     page.get_by_label("State:", exact=True).select_option(label="Circulating privately before launch")
