@@ -25,6 +25,7 @@ COPY manage.py ./
 COPY advocacy/ advocacy/
 COPY accounts/ accounts/
 COPY campaigns/ campaigns/
+COPY demo/ demo/
 COPY signatories/ signatories/
 COPY mailings/ mailings/
 COPY privacy/ privacy/

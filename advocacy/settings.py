@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "privacy",
     "presskit",
     "outreach",
+    # The demo campaign (manage.py load_demo_campaign): above every app, imported by none.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -99,8 +99,8 @@ def migrate(environment):
 
 def seed_rows():
     """The seed campaign's signatories, as a form service exports them."""
-    from campaigns.demo import seed_texts
-    from campaigns.demo.signatory_details import ORGANIZATIONS
+    from demo import seed_texts
+    from demo.signatory_details import ORGANIZATIONS
 
     joint = seed_texts.parse_joint_statement()
     rows = []

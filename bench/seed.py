@@ -315,7 +315,7 @@ def copy_rows(model, rows) -> int:
 
 def statement_text():
     """The text of the demo's joint statement, to give the benchmark's pages a realistic size."""
-    from campaigns.demo import seed_texts
+    from demo import seed_texts
 
     joint = seed_texts.parse_joint_statement()
     return SimpleNamespace(

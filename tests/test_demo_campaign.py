@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from django_countries import countries
 
-from campaigns.demo import seed_texts
-from campaigns.demo.signatory_details import INDIVIDUAL_NAMES, ORGANIZATIONS
 from campaigns.models import Campaign, Concern, Demand, Statement
+from demo import seed_texts
+from demo.signatory_details import INDIVIDUAL_NAMES, ORGANIZATIONS
 from signatories.models import Signatory, SignOn
 
 # Where the seeds the demo was made from are kept, if this machine has them (set to compare).

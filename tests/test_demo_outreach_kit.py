@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from campaigns.demo import seed_texts
+from demo import seed_texts
 from mailings.emails import build_delivery_email
 from mailings.models import Delivery, Mailing
 from outreach.models import OutreachAction, Target

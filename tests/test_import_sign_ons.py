@@ -609,8 +609,8 @@ def test_any_file_gets_a_page_with_row_errors_never_a_server_error_or_a_stored_s
 
 def seed_signatory_file():
     """The seed statement's ~110 signatories as a form service would export them."""
-    from campaigns.demo import seed_texts
-    from campaigns.demo.signatory_details import ORGANIZATIONS
+    from demo import seed_texts
+    from demo.signatory_details import ORGANIZATIONS
 
     joint = seed_texts.parse_joint_statement()
     entries = [*joint.submitted_by, *joint.supporting]

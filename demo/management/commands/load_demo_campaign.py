@@ -15,11 +15,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import translation
 
-from campaigns.demo import seed_texts, translations
-from campaigns.demo.outreach_kit import load_outreach_kit
-from campaigns.demo.signatory_details import ORGANIZATIONS
 from campaigns.models import Campaign, Concern, Demand, Statement, Tier
 from campaigns.services import lock_statement_text, record_statement_version
+from demo import seed_texts, translations
+from demo.outreach_kit import load_outreach_kit
+from demo.signatory_details import ORGANIZATIONS
 from mailings import services
 from mailings.models import Mailing, MailingContent, PressContact
 from signatories import identity
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             "--seeds",
             type=Path,
             default=seed_texts.SEEDS_DIR,
-            help="Directory holding the seed texts (default: the copies in campaigns/demo/seeds/).",
+            help="Directory holding the seed texts (default: the copies in demo/seeds/).",
         )
         parser.add_argument(
             "--with-admin",

@@ -1,5 +1,5 @@
 """The demo campaign's press kit, targets and outreach actions, built from the campaign page (seed 003),
-and its demands tracker (campaigns/demo/demands_tracker.py).
+and its demands tracker (demo/demands_tracker.py).
 
 The page offers four actions (publish, contact your representatives, contact the
 media, tell us what you did) and a press kit: suggested messages, images, a
@@ -17,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.demo.demands_tracker import load_demands_tracker
+from demo.demands_tracker import load_demands_tracker
 from outreach.models import OutreachAction, Target
 from presskit.models import PressKitItem
 
