@@ -23,6 +23,7 @@ RUN pip install -r requirements.txt
 # var/mail (contact details) never ends up in an image.
 COPY manage.py ./
 COPY advocacy/ advocacy/
+COPY core/ core/
 COPY accounts/ accounts/
 COPY campaigns/ campaigns/
 COPY demo/ demo/

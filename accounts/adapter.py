@@ -11,7 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from advocacy import rate_limits
+from core import rate_limits
 
 # How long after signing in with a password a person may add their first authenticator without
 # typing the password again: long enough to install an authenticator app on a phone.

@@ -11,8 +11,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from advocacy.admin import restrict_to_superusers
-from advocacy.audit import AuditedAdmin
+from core.admin import restrict_to_superusers
+from core.audit import AuditedAdmin
 
 from . import services
 from .models import CampaignMembership, Representative, User

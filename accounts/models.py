@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from advocacy.history import audit_trail
+from core.history import audit_trail
 
 
 class UserManager(BaseUserManager):

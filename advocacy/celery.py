@@ -5,8 +5,8 @@ from celery import Celery, signals
 from celery import Task as BaseTask
 from kombu.exceptions import OperationalError
 
-from advocacy import redis_outages
-from advocacy.production import RefusedInProduction
+from core import redis_outages
+from core.production import RefusedInProduction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
 
@@ -15,7 +15,7 @@ class Task(BaseTask):
     """A task whose `.delay()` fails at once while the broker (Redis) is known not to answer.
 
     The broker's timeouts (settings: CELERY_BROKER_TRANSPORT_OPTIONS) bound one attempt;
-    advocacy.redis_outages spares the next requests of this process that wait, as the
+    core.redis_outages spares the next requests of this process that wait, as the
     cache does. Every caller of `.delay()` in a request already goes on without the
     broker: what it hands over is also found later by a sweep.
     """
@@ -44,7 +44,7 @@ app = Celery("advocacy", task_cls=Task)
 @app.on_configure.connect
 def refuse_in_one_line(sender, **kwargs):
     """Load Django's settings just before Celery reads them, so that a production refusal
-    (advocacy/production.py) ends `celery worker` and `celery beat` with its one-line
+    (core/production.py) ends `celery worker` and `celery beat` with its one-line
     message instead of a traceback through Celery's command line. In a web process the
     settings are loaded already: nothing happens."""
     from django.conf import settings
@@ -62,7 +62,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 @signals.after_setup_task_logger.connect
 def scrub_worker_logs(logger, **kwargs):
     """The worker's log lines scrubbed as the site's are (settings.LOGGING): Celery sets up its own handlers."""
-    from advocacy.error_reports import PersonalDataLogFilter
+    from core.error_reports import PersonalDataLogFilter
 
     for handler in logger.handlers:
         handler.addFilter(PersonalDataLogFilter())

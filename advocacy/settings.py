@@ -15,8 +15,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from advocacy import production
-from advocacy.country_names import gettext_noop, name_as_written
+from core import production
+from core.country_names import gettext_noop, name_as_written
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     # The helpers the apps share; registers their system checks.
-    "advocacy",
+    "core",
     "campaigns",
     "signatories",
     "mailings",
@@ -70,13 +70,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: it compresses what every other middleware has written.
-    "advocacy.middleware.TextGZipMiddleware",
+    "core.middleware.TextGZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "advocacy.middleware.DropTrackingParametersMiddleware",
+    "core.middleware.DropTrackingParametersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "advocacy.middleware.RememberedLanguageMiddleware",
+    "core.middleware.RememberedLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,7 +133,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 # After Redis failed to answer, each process gives up on it at once for this long instead of
-# waiting out a timeout per command (advocacy/redis_outages.py), then asks again.
+# waiting out a timeout per command (core/redis_outages.py), then asks again.
 REDIS_OUTAGE_PAUSE_SECONDS = env.float("REDIS_OUTAGE_PAUSE_SECONDS", default=10.0)
 if REDIS_URL:
     CACHES = {
@@ -141,7 +141,7 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
-                "pool_class": "advocacy.redis_outages.FailFastConnectionPool",
+                "pool_class": "core.redis_outages.FailFastConnectionPool",
                 "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,
             },
@@ -179,7 +179,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "inte
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Touched by beat after each tick when it runs advocacy.health:HeartbeatScheduler (as in docker-compose.yml),
+# Touched by beat after each tick when it runs core.health:HeartbeatScheduler (as in docker-compose.yml),
 # whose health check finds it fresh: empty, no file.
 BEAT_HEARTBEAT_FILE = env.str("BEAT_HEARTBEAT_FILE", default="")
 CELERY_BEAT_SCHEDULE = {
@@ -317,7 +317,7 @@ USE_TZ = True
 # "Bolivia, Plurinational State of"; its default), and these where ISO's name or a
 # translation of it reads oddly ("Naoero", "Bahamas (The)", "Palestine, État de",
 # "جنوب افريقيا (الجمهورية)"). Our catalogs translate them; until they do, a language
-# shows django-countries' own translation (advocacy/country_names.py).
+# shows django-countries' own translation (core/country_names.py).
 COUNTRIES_COMMON_NAMES = True
 COUNTRIES_OVERRIDE = {
     code: name_as_written(code, name)
@@ -401,7 +401,7 @@ SYSTEM_CJK_FONTS = env.list("SYSTEM_CJK_FONTS", default=["/usr/share/fonts/truet
 # this often per statement, instead of on every view (0: on every view).
 STATEMENT_PAGE_FRESH_SECONDS = env.float("STATEMENT_PAGE_FRESH_SECONDS", default=1.0)
 
-# --- Abuse protection (advocacy/rate_limits.py, advocacy/spam_protection.py) --------
+# --- Abuse protection (core/rate_limits.py, core/spam_protection.py) --------
 # Attempts per window ("5/h", "30/10m", "100/d"), per client (a keyed hash of its IP
 # address, never the address) and per email address, counted in the shared cache.
 RATE_LIMITS_ENABLED = env.bool("RATE_LIMITS_ENABLED", default=True)
@@ -434,9 +434,9 @@ UNSUBSCRIBE_LINK_MAX_AGE = env.int("UNSUBSCRIBE_LINK_MAX_AGE", default=365 * 24 
 # Log records never carry contact details: services log ids, not emails or names. What they
 # cannot control (a failed request's path, an exception's message) is scrubbed on the way out,
 # as are the error reports, which star out names, emails and link tokens as well as passwords:
-# one set of rules, advocacy/error_reports.py.
-DEFAULT_EXCEPTION_REPORTER_FILTER = "advocacy.error_reports.PersonalDataExceptionReporterFilter"
-DEFAULT_EXCEPTION_REPORTER = "advocacy.error_reports.PersonalDataExceptionReporter"
+# one set of rules, core/error_reports.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.error_reports.PersonalDataExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "core.error_reports.PersonalDataExceptionReporter"
 # Who gets an email for each error of a web request (a 500): "Name <address>" or plain addresses,
 # comma-separated. Empty: nobody. Errors of the workers reach SENTRY_DSN, and the logs.
 ADMINS = [(name, address) for name, address in getaddresses(env.list("ADMINS", default=[])) if address]
@@ -444,7 +444,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "personal_data": {"()": "advocacy.error_reports.PersonalDataLogFilter"},
+        "personal_data": {"()": "core.error_reports.PersonalDataLogFilter"},
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "handlers": {
@@ -463,15 +463,15 @@ LOGGING = {
     },
 }
 # An error tracker (Sentry, or one that speaks its protocol such as GlitchTip), only when set:
-# errors of the web and the workers, scrubbed like the logs (advocacy.error_reports.scrub_event).
+# errors of the web and the workers, scrubbed like the logs (core.error_reports.scrub_event).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
-    from advocacy.error_reports import start_error_tracker
+    from core.error_reports import start_error_tracker
 
     start_error_tracker(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default=ENVIRONMENT))
 
 # --- Production hardening ---------------------------------------------------------
-# Production refuses to start with a setting that only suits one machine (advocacy/production.py):
+# Production refuses to start with a setting that only suits one machine (core/production.py):
 # SITE_URL on localhost or not https, SQLite, eager tasks, a per-process cache, email not sent.
 # The operator who means one names it here, and that one only is accepted (check --deploy still warns):
 # ALLOW_IN_PRODUCTION=site-url,sqlite,eager-tasks,local-cache,local-email.

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import health, views
+from core import health, views
 
 # Staff sign in through allauth, which rate-limits attempts (and will ask for a
 # second factor); Django's own admin login form would bypass both.
@@ -35,4 +35,4 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-handler500 = "advocacy.views.server_error"
+handler500 = "core.views.server_error"

@@ -3,7 +3,7 @@ import sys
 
 from django.core.wsgi import get_wsgi_application
 
-from advocacy.production import RefusedInProduction
+from core.production import RefusedInProduction
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
 

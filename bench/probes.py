@@ -90,7 +90,7 @@ def queries():
     a private link opens), at 10 and at 10,000 signatories: the first visit, with every
     cache empty, and the next one.
 
-    The pages are read from the URL configuration (``advocacy.public_urls``), so a new
+    The pages are read from the URL configuration (``core.public_urls``), so a new
     public page is counted as soon as it exists. A page that only takes POSTs (the
     sign-on) is left out; one that answers anything but 200, a redirect or "being prepared"
     (a document the worker has not built yet) stops the probe.
@@ -100,8 +100,8 @@ def queries():
     from django.test.utils import CaptureQueriesContext
     from django.urls import resolve
 
-    from advocacy.public_urls import fill_route, public_routes
     from bench import seed
+    from core.public_urls import fill_route, public_routes
 
     sizes = {"10": (seed.SMALL_CAMPAIGN_SLUG, seed.SMALL_SLUG), "10000": (seed.CAMPAIGN_SLUG, seed.PAGE_SLUG)}
     values_for = {label: _route_values(*slugs) for label, slugs in sizes.items()}

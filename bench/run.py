@@ -321,7 +321,7 @@ def form_token(html):
 
 
 def form_stamp(html):
-    """The spam check's stamp of the organization form (advocacy/spam_protection.py)."""
+    """The spam check's stamp of the organization form (core/spam_protection.py)."""
     match = re.search(r'name="organization-form_stamp" value="([^"]+)"', html)
     if not match:
         raise RuntimeError("No form stamp in the page")

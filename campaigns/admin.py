@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from accounts.roles import CampaignScopedAdmin, campaign_ids_for
-from advocacy.audit import AuditedAdmin
+from core.audit import AuditedAdmin
 from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
 from mailings.models import Mailing

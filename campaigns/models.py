@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from advocacy.history import audit_trail
+from core.history import audit_trail
 
 from .rendering import render_markdown
 

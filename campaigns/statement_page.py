@@ -1,7 +1,7 @@
 """The public statement page, the most read page of the site.
 
 Readers without an account all get the same page but for two values: the CSRF token
-and the sign-on forms' stamp (advocacy.spam_protection). So:
+and the sign-on forms' stamp (core.spam_protection). So:
 
 - the page is rendered once per *version* and language into Django's cache, with
   placeholders for those two values (``cached_page``);
@@ -18,7 +18,7 @@ and the sign-on forms' stamp (advocacy.spam_protection). So:
   list, at most half the time. The figures of the list are read once per version
   for every language (``signatories.selectors.signatory_summary``);
 - each worker compresses a version once and splices the two values into every
-  response (advocacy.spliced_gzip), and reads the version at most once per
+  response (core.spliced_gzip), and reads the version at most once per
   ``STATEMENT_PAGE_FRESH_SECONDS``: a reader sees a change a second later at most.
 
 The page names the first signatories of each section and counts the rest
@@ -46,10 +46,10 @@ from django_countries import countries
 from accounts import roles
 from accounts.forms import prefilled_sign_on_form
 from accounts.selectors import approved_organizations_for
-from advocacy.caching import cache_call, release
 from advocacy.celery import app as celery_app
-from advocacy.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
-from advocacy.spliced_gzip import SplicedPage
+from core.caching import cache_call, release
+from core.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
+from core.spliced_gzip import SplicedPage
 from outreach.models import DemandStatusUpdate, Target
 from outreach.selectors import demands_tracker, has_demands_tracker
 from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm

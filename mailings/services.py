@@ -431,7 +431,9 @@ def schedule_standard_reminders(*, statement, by=None) -> list[Mailing]:
                 mailing = Mailing.objects.create(
                     statement=statement,
                     kind=Mailing.Kind.DEADLINE_REMINDER,
-                    name=f"Reminder {days} {'day' if days == 1 else 'days'} before the deadline: {statement.title}"[:200],
+                    name=f"Reminder {days} {'day' if days == 1 else 'days'} before the deadline: {statement.title}"[
+                        :200
+                    ],
                     default_language=statement.language,
                     state=Mailing.State.SCHEDULED,
                     scheduled_at=at,

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from advocacy import rate_limits
 from campaigns.statement_page import render_statement_page
+from core import rate_limits
 from signatories.forms import OrganizationSignOnForm
 
 from . import provider_events, services

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext_lazy as _
 
-from advocacy.spam_protection import SpamProtectedFormMixin
 from campaigns.models import Demand
+from core.spam_protection import SpamProtectedFormMixin
 from signatories.forms import CountrySelect, DescribedFieldsMixin, country_choices
 
 from .models import DemandStatusUpdate, Target, TrackerStatus

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from advocacy import rate_limits
+from core import rate_limits
 from mailings.emails import absolute_url
 
 from . import selectors, services

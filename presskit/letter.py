@@ -40,7 +40,7 @@ from reportlab.pdfbase import pdfdoc, pdfmetrics
 from reportlab.pdfgen import canvas as pdf_canvas
 from reportlab.platypus import Flowable, KeepTogether, ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer
 
-from advocacy.language_formatting import grouped, join_per_language
+from core.language_formatting import grouped, join_per_language
 from presskit.letter_typesetting import fonts_setting, letter_fonts
 from signatories.selectors import (
     in_list_order,

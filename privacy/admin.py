@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from accounts.roles import CampaignScopedAdmin
-from advocacy.admin import RecordAdmin
+from core.admin import RecordAdmin
 
 from .models import ErasureRecord
 

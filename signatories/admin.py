@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.roles import CampaignScopedAdmin, campaign_ids_for
-from advocacy.admin import RecordAdmin
-from advocacy.audit import AuditedAdmin
 from campaigns.models import Tier
+from core.admin import RecordAdmin
+from core.audit import AuditedAdmin
 
 from . import duplicates, selectors, services
 from .forms import MergeOrganizationsForm, MoveSignOnsToTierForm, RejectSignOnsForm

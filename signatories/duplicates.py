@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from advocacy.caching import get_or_compute
+from core.caching import get_or_compute
 
 from . import identity
 from .models import Contact, DistinctOrganizations, Signatory, SignOn

@@ -10,8 +10,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from advocacy.spam_protection import SpamProtectedFormMixin
 from campaigns.models import Tier
+from core.spam_protection import SpamProtectedFormMixin
 
 from .models import Signatory, SignOn
 from .services import SignatoryDetails

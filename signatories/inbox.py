@@ -27,8 +27,8 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from advocacy.caching import cache_call
 from campaigns.models import Statement, Tier
+from core.caching import cache_call
 
 from . import services
 from .models import SignOn, SignOnSubmission

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from advocacy.history import audit_trail
+from core.history import audit_trail
 
 from . import identity
 from .validators import validate_visible_text

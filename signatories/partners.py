@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from advocacy.caching import get_or_compute
 from campaigns.models import Statement
+from core.caching import get_or_compute
 from outreach.selectors import demands_tracker_data, has_demands_tracker
 
 from .models import Signatory, SignOn

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries as all_countries
 
-from advocacy.caching import cache_call, get_or_compute
 from campaigns.models import Statement
+from core.caching import cache_call, get_or_compute
 
 from . import duplicates
 from .identity import (

@@ -11,8 +11,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.services import account_confirms_sign_on
-from advocacy import rate_limits
 from campaigns.statement_page import get_statement_for_sign_on, render_statement_page
+from core import rate_limits
 
 from . import inbox, services
 from .forms import SIGN_ON_FORMS, ListingForm

@@ -11,9 +11,9 @@ from django.core.signals import request_finished, request_started
 from django.test import override_settings
 from django.utils import translation
 
-from advocacy import redis_outages
 from advocacy.celery import app as celery_app
 from campaigns import statement_page
+from core import redis_outages
 
 from .factories import StaffUserFactory, StatementFactory, TierFactory
 
@@ -57,7 +57,7 @@ def redis_cache_of_this_test_process(worker_id):
 def redis_answering_again():
     """A Redis that was slow to answer in an earlier test (200 posts at once on a loaded machine can
     take a command past its timeout) is not skipped by this one: each test starts with no outage
-    remembered (advocacy.redis_outages)."""
+    remembered (core.redis_outages)."""
     redis_outages.forget_failures()
 
 

@@ -20,7 +20,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from accounts.models import CampaignMembership
-from advocacy.spam_protection import issue_form_stamp
+from core.spam_protection import issue_form_stamp
 
 from .factories import StaffUserFactory
 

@@ -403,8 +403,8 @@ def bench_campaigns(settings, tmp_path):
 
 
 def test_the_query_probe_counts_every_public_page_at_both_sizes(db, bench_campaigns):
-    from advocacy.public_urls import public_routes
     from bench import probes
+    from core.public_urls import public_routes
 
     pages = probes.queries()
 

@@ -1,4 +1,4 @@
-"""/health/ and beat's heartbeat (advocacy/health.py): what docker-compose.yml's health checks ask.
+"""/health/ and beat's heartbeat (core/health.py): what docker-compose.yml's health checks ask.
 
 The same checks run through Caddy and gunicorn in tests/test_production_stack.py.
 """
@@ -10,7 +10,7 @@ import time
 import pytest
 
 from advocacy.celery import app as celery_app
-from advocacy.health import HeartbeatScheduler
+from core.health import HeartbeatScheduler
 
 pytestmark = pytest.mark.django_db
 

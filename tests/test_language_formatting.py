@@ -22,7 +22,7 @@ from django.utils.translation import trans_real
 from django_countries import countries
 from pypdf import PdfReader
 
-from advocacy.language_formatting import grouped, join_per_language, with_contractions
+from core.language_formatting import grouped, join_per_language, with_contractions
 from signatories.imports import country_code
 
 from .factories import IndividualFactory, OrganizationFactory, SignOnFactory

@@ -150,7 +150,7 @@ def test_an_accepted_setting_starts_and_the_deployment_check_still_warns(case):
 
     assert result.returncode == 0, result.stderr
     assert REFUSAL not in result.stderr
-    warning = next(line for line in result.stderr.splitlines() if "advocacy.W20" in line)
+    warning = next(line for line in result.stderr.splitlines() if "core.W20" in line)
     assert setting in warning
     assert f"ALLOW_IN_PRODUCTION names '{opt_out}'" in result.stderr
 
@@ -180,7 +180,7 @@ def test_the_deployment_check_outside_production_lists_what_production_would_ref
     result = manage("check", "--deploy", ADVOCACY_ENV=None, DATABASE_URL=None, REDIS_URL=None)
 
     assert result.returncode == 0, result.stderr
-    for check_id in ("advocacy.W202", "advocacy.W203", "advocacy.W204"):
+    for check_id in ("core.W202", "core.W203", "core.W204"):
         assert check_id in result.stderr
     assert "Production refuses to start with this unless ALLOW_IN_PRODUCTION names 'sqlite'" in result.stderr
 

@@ -1,5 +1,5 @@
 """Error reports in production: ADMINS by email, an error tracker (Sentry) when SENTRY_DSN is set,
-and the logs, all without a signer's name, email address or link token (advocacy/error_reports.py)."""
+and the logs, all without a signer's name, email address or link token (core/error_reports.py)."""
 
 import io
 import json
@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from sentry_sdk.transport import Transport
 
-from advocacy.error_reports import scrub_text, start_error_tracker
+from core.error_reports import scrub_text, start_error_tracker
 from signatories import services
 
 from .factories import SignOnFactory
@@ -145,7 +145,7 @@ def test_a_line_logged_while_the_urls_cannot_be_read_is_still_written_and_scrubb
     def urls_being_imported(path):
         raise ImportError("partially initialized module 'advocacy.urls'")
 
-    monkeypatch.setattr("advocacy.error_reports.resolve", urls_being_imported)
+    monkeypatch.setattr("core.error_reports.resolve", urls_being_imported)
     logging.getLogger("advocacy").warning("Loading /campaigns/x/ for %s", EMAIL)
 
     assert "Loading /campaigns/x/ for ********************" in console.getvalue()

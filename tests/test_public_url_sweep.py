@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from advocacy.public_urls import fill_route, public_routes
+from core.public_urls import fill_route, public_routes
 from mailings.models import Delivery, Invitation, Mailing, PressContact
 from outreach.models import ActionReport, OutreachAction, Target
 from presskit.models import PressKitItem, PreviewLink
@@ -151,7 +151,7 @@ def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, pri
 
 
 def test_a_route_with_a_parameter_nobody_filled_is_reported_not_skipped():
-    from advocacy.public_urls import UnfilledRoute
+    from core.public_urls import UnfilledRoute
 
     assert fill_route("campaigns/<slug:campaign_slug>/", {"campaign_slug": "c"}) == "/campaigns/c/"
     with pytest.raises(UnfilledRoute, match="item_id"):

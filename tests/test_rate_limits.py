@@ -8,7 +8,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
 
-from advocacy import rate_limits
+from core import rate_limits
 from signatories.models import SignOn
 
 from .helpers import individual_post, input_tag, organization_post, sign, sign_url
@@ -187,19 +187,19 @@ def test_the_benchmark_runs_without_rate_limits():
 def test_a_misspelt_rate_in_the_settings_is_reported_by_the_system_check(settings):
     settings.RATE_LIMITS = {"sign-on": {"client": "30/h", "email": "5/week"}, "report": {"ip": "5/h"}}
     errors = rate_limits.check_rate_limits()
-    assert [error.id for error in errors] == ["advocacy.E100", "advocacy.E101"]
+    assert [error.id for error in errors] == ["core.E100", "core.E101"]
     assert "5/week" in errors[0].msg
 
 
-def test_the_system_check_is_registered_by_the_advocacy_app(settings):
-    """manage.py check runs it: advocacy registers its own checks, whichever apps are installed with it."""
+def test_the_system_check_is_registered_by_the_core_app(settings):
+    """manage.py check runs it: core registers its own checks, whichever apps are installed with it."""
     from django.apps import apps
     from django.core.management import call_command
     from django.core.management.base import SystemCheckError
 
     settings.RATE_LIMITS = {"sign-on": {"email": "5/week"}}
-    assert apps.is_installed("advocacy")
-    with pytest.raises(SystemCheckError, match=r"advocacy\.E100"):
+    assert apps.is_installed("core")
+    with pytest.raises(SystemCheckError, match=r"core\.E100"):
         call_command("check", tags=["security"])
 
 

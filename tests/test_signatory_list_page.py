@@ -6,8 +6,8 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from advocacy.middleware import TextGZipMiddleware
 from campaigns.models import Statement
+from core.middleware import TextGZipMiddleware
 from signatories import selectors
 from signatories.models import SignOn
 

@@ -10,7 +10,7 @@ import pytest
 from django.core import signing
 from django.test import Client
 
-from advocacy import spam_protection
+from core import spam_protection
 from mailings.models import Invitation
 from mailings.services import make_invitation_token
 from signatories.models import Contact, Signatory, SignOn

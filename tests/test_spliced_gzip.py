@@ -1,4 +1,4 @@
-"""advocacy/spliced_gzip.py: a page compressed once, a token spliced in per response."""
+"""core/spliced_gzip.py: a page compressed once, a token spliced in per response."""
 
 import gzip
 import zlib
@@ -6,7 +6,7 @@ import zlib
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from advocacy.spliced_gzip import SplicedPage
+from core.spliced_gzip import SplicedPage
 
 
 @settings(max_examples=60, deadline=None)

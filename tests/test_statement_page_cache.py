@@ -341,11 +341,11 @@ def test_the_page_still_renders_when_the_cache_is_down(client, statement):
 
 
 def test_a_browser_that_accepts_gzip_gets_the_same_page_compressed_with_a_working_token(statement):
-    """The anonymous page is compressed once and the visitor's CSRF token spliced in (advocacy/spliced_gzip.py)."""
+    """The anonymous page is compressed once and the visitor's CSRF token spliced in (core/spliced_gzip.py)."""
     import gzip
     import re
 
-    from advocacy.spam_protection import FORM_STAMP_PLACEHOLDER
+    from core.spam_protection import FORM_STAMP_PLACEHOLDER
 
     for number in range(60):
         SignOnFactory(statement=statement, signatory=OrganizationFactory(name=f"Compressed Coalition {number:02}"))

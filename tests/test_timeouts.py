@@ -28,8 +28,8 @@ from django.test import Client
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from advocacy import redis_outages
 from advocacy.celery import app as celery_app
+from core import redis_outages
 from mailings import services as mailing_services
 from mailings.models import Delivery, Invitation, Mailing, MailingContent
 from signatories import inbox

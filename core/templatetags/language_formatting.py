@@ -1,4 +1,4 @@
-"""Template tags for numbers and lists as the reader's language writes them (advocacy/language_formatting.py).
+"""Template tags for numbers and lists as the reader's language writes them (core/language_formatting.py).
 
     {% load language_formatting %}
     {% blocktranslate count counter=n|grouped %}{{ counter }} organization{% plural %}…{% endblocktranslate %}
@@ -16,7 +16,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from advocacy import language_formatting
+from core import language_formatting
 
 register = template.Library()
 

@@ -1,10 +1,10 @@
 from django.apps import AppConfig
 
 
-class AdvocacyConfig(AppConfig):
-    """The helpers the apps share (rate limits, spam protection, history, audit, middleware)."""
+class CoreConfig(AppConfig):
+    """What every app shares: rate limits, spam protection, the audit trail, caching, middleware, error reports."""
 
-    name = "advocacy"
+    name = "core"
 
     def ready(self):
         # Registers the system checks: the rate limits of the public forms, and (with --deploy)

@@ -86,13 +86,13 @@ def check_rate_limits(app_configs=None, **kwargs):
         for kind, text in limits.items():
             if kind not in {"client", "email"}:
                 problems.append(
-                    checks.Error(f"RATE_LIMITS[{scope!r}] counts {kind!r}: use 'client' or 'email'", id="advocacy.E101")
+                    checks.Error(f"RATE_LIMITS[{scope!r}] counts {kind!r}: use 'client' or 'email'", id="core.E101")
                 )
                 continue
             try:
                 Rate.parse(text)
             except (TypeError, ValueError) as error:
-                problems.append(checks.Error(f"RATE_LIMITS[{scope!r}][{kind!r}]: {error}", id="advocacy.E100"))
+                problems.append(checks.Error(f"RATE_LIMITS[{scope!r}][{kind!r}]: {error}", id="core.E100"))
     return problems
 
 
@@ -125,7 +125,7 @@ def hashed_client_address(request) -> str:
 
 def fingerprint(value: str) -> str:
     """A keyed hash (HMAC with SECRET_KEY) of an IP address or email: it can be counted, not read back."""
-    return salted_hmac("advocacy.rate_limits", value.strip().lower(), algorithm="sha256").hexdigest()[:32]
+    return salted_hmac("core.rate_limits", value.strip().lower(), algorithm="sha256").hexdigest()[:32]
 
 
 def _count(key: str, window_seconds: int) -> int:

@@ -6,7 +6,7 @@ file, tasks run inside web requests, rate limits counted per process, confirmati
 emails written to a volume nobody reads. ``advocacy/settings.py`` refuses to start
 with any of them under ``ADVOCACY_ENV=production``; the operator who really means one
 names it in ``ALLOW_IN_PRODUCTION`` (comma-separated), which accepts that one only.
-``manage.py check --deploy`` reports the accepted ones as warnings (advocacy/checks.py),
+``manage.py check --deploy`` reports the accepted ones as warnings (core/checks.py),
 so they are not forgotten.
 
 Plain Python: the settings module reads it before Django is set up.
@@ -20,11 +20,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 # The names ALLOW_IN_PRODUCTION accepts, each with the id of its `check --deploy` warning.
 OPT_OUTS = {
-    "site-url": "advocacy.W201",
-    "sqlite": "advocacy.W202",
-    "eager-tasks": "advocacy.W203",
-    "local-cache": "advocacy.W204",
-    "local-email": "advocacy.W205",
+    "site-url": "core.W201",
+    "sqlite": "core.W202",
+    "eager-tasks": "core.W203",
+    "local-cache": "core.W204",
+    "local-email": "core.W205",
 }
 
 # Caches that each process keeps for itself: rate limits and single-use form stamps

@@ -10,8 +10,8 @@ timeout: the server is hung, paused, or its packets are dropped). For
 ``REDIS_OUTAGE_PAUSE_SECONDS`` after that, the cache and `.delay()` fail at once
 instead of asking again. A refused connection (Redis stopped) is not remembered: it
 fails in a millisecond by itself, and Redis is used again the moment it is back. Their callers already treat
-a failure as "go on without it": the cache is an optimisation (advocacy.caching), a
-rate limit lets the request through (advocacy.rate_limits), and a task that could not be
+a failure as "go on without it": the cache is an optimisation (core.caching), a
+rate limit lets the request through (core.rate_limits), and a task that could not be
 handed to the broker is found later by its sweep (the confirmation emails' outbox,
 mailings.tasks.dispatch_due_mailings). After the pause the next command tries for real,
 so a Redis that is back is used again within seconds.

@@ -1,4 +1,4 @@
-"""`manage.py check --deploy`: the settings production refuses to start with (advocacy/production.py).
+"""`manage.py check --deploy`: the settings production refuses to start with (core/production.py).
 
 An operator who accepted one with ALLOW_IN_PRODUCTION still sees it here, as a warning,
 each time the deployment is checked; run outside production, the check says what a
@@ -8,7 +8,7 @@ deployment with these settings would refuse.
 from django.conf import settings
 from django.core import checks
 
-from advocacy import production
+from core import production
 
 
 @checks.register(checks.Tags.security, deploy=True)
@@ -30,7 +30,7 @@ def check_settings_production_refuses(app_configs, **kwargs):
     warnings = []
     for problem in found:
         if problem.opt_out is None:
-            warnings.append(checks.Warning(problem.message, id="advocacy.W200"))
+            warnings.append(checks.Warning(problem.message, id="core.W200"))
         elif problem.opt_out in allowed:
             warnings.append(
                 checks.Warning(

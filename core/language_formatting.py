@@ -12,7 +12,7 @@
   translated sentence puts text staff wrote after "a" or "de" ("Entregada a %(to)s" with
   "el Presidente del Comité").
 
-The template tags are in ``advocacy/templatetags/language_formatting.py``.
+The template tags are in ``core/templatetags/language_formatting.py``.
 """
 
 import re
