@@ -7,7 +7,7 @@ def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "advocacy.settings")
     from django.core.management import execute_from_command_line
 
-    from advocacy.production import RefusedInProduction
+    from core.production import RefusedInProduction
 
     try:
         execute_from_command_line(sys.argv)
