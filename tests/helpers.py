@@ -14,6 +14,14 @@ import re
 import time
 import uuid
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
@@ -276,7 +284,7 @@ def mapping_post(response, step, **changes):
     posted = FormPost({key: value for key, value in data.items() if value is not None})
     opening = MAPPING_FORM.search(response.content.decode())
     action = re.search(r'\baction="([^"]*)"', opening.group(1)) if opening else None
-    posted.action = html.unescape(action.group(1)) if action and action.group(1) else response.request["PATH_INFO"]
+    posted.action = html.html.unescape(action.group(1)) if action and action.group(1) else response.request["PATH_INFO"]
     return posted
 
 
@@ -343,3 +351,29 @@ def mailgun_event(*, address, message_id, event="failed", severity="permanent", 
 
 def basic_auth(credentials=EMAIL_EVENTS_SECRET):
     return "Basic " + base64.b64encode(credentials.encode()).decode()
+
+
+# --- Signing in as a person does, and reading a page as they do -------------------------------
+
+PASSWORD = "correct horse battery staple"  # the factories' password
+
+
+def text_of(response):
+    """The page's text as a person reads it: tags out, spaces collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
+
+
+def current_code(secret):
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def sign_in_with_code(client, user, next_url="/admin/"):
+    """The password, then the authenticator code, as the sign-in pages post them; where it lands."""
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD, "next": next_url})
+    response = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
+    assert response.status_code == 302
+    return response["Location"]

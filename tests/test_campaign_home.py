@@ -6,14 +6,6 @@ import re
 from html import unescape
 
 import pytest
-from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import (
-    TOTP,
-    format_hotp_value,
-    generate_totp_secret,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -28,20 +20,13 @@ from presskit.models import PressKitItem
 from signatories.models import SignOn
 
 from .factories import CampaignFactory, OrganizationFactory, PressKitItemFactory, SignOnFactory, StatementFactory
-from .helpers import sign_in, staff_with_role
+from .helpers import sign_in, sign_in_with_code, staff_with_role, text_of
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple"
 
 
 def home_url(campaign):
     return reverse("admin:campaigns_campaign_home", args=[campaign.pk])
-
-
-def text_of(response):
-    """The page's text as a person reads it: tags out, spaces collapsed."""
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
 
 
 def pending(statement, **fields):
@@ -234,22 +219,6 @@ def test_the_admin_index_leads_to_the_campaign_homes(admin_client):
 
 
 # --- Landing after signing in ----------------------------------------------------------------
-
-
-def current_code(secret):
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
-
-
-def sign_in_with_code(client, user, next_url="/admin/"):
-    """The password, then the authenticator code, as the sign-in pages post them; where it lands."""
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    secret = generate_totp_secret()
-    TOTP.activate(user, secret)
-    client.post("/accounts/login/", {"login": user.email, "password": PASSWORD, "next": next_url})
-    response = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
-    assert response.status_code == 302
-    return response["Location"]
 
 
 def test_a_campaign_manager_of_one_campaign_lands_on_its_home(client):

@@ -41,6 +41,9 @@ SETTINGS_READ_HERE = {
     "DJANGO_SETTINGS_MODULE",
     "GUNICORN_CMD_ARGS",
     "WEB_CONCURRENCY",
+    # Set by the browser tests' Playwright fixture for this test process only (tests/browser/conftest.py):
+    # Django's deployment check rightly refuses it, and a production process never has it.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 }
 
 

@@ -396,7 +396,7 @@ def test_staff_preview_only_their_own_campaigns_drafts_and_embargoed_press_mater
 
 
 def test_each_role_lands_on_its_campaign_home_and_sees_its_buttons(client, two_campaigns):
-    from .test_campaign_home import sign_in_with_code, text_of
+    from .helpers import sign_in_with_code, text_of
 
     ours, theirs = two_campaigns
     Mailing.objects.create(statement=ours, kind=Mailing.Kind.PRESS_RELEASE, name="Launch press release")
