@@ -218,13 +218,15 @@ def send_already_signed_email(*, submission_id: int) -> bool:
     """Tell a signer that their signatory had already signed, once; return whether it was sent now.
 
     The row is locked while the mail server takes the email and deleted with it: a failed
-    send keeps it (and its address) for the task's retry or the sweep.
+    send keeps it (and its address) for the task's retry or the sweep. The lock is waited
+    for, not skipped: a drain whose snapshot still saw the row as a sign-on to record may
+    hold it a moment, and skipping would leave the email to the sweep, minutes later.
     """
     from .emails import build_already_signed_email
 
     with transaction.atomic():
         submission = (
-            SignOnSubmission.objects.select_for_update(skip_locked=True, of=("self",))
+            SignOnSubmission.objects.select_for_update(of=("self",))
             .select_related("already_signed__statement__campaign", "already_signed__signatory")
             .select_related("already_signed__contact")
             .filter(pk=submission_id, already_signed__isnull=False)

@@ -284,7 +284,7 @@ def mapping_post(response, step, **changes):
     posted = FormPost({key: value for key, value in data.items() if value is not None})
     opening = MAPPING_FORM.search(response.content.decode())
     action = re.search(r'\baction="([^"]*)"', opening.group(1)) if opening else None
-    posted.action = html.html.unescape(action.group(1)) if action and action.group(1) else response.request["PATH_INFO"]
+    posted.action = html.unescape(action.group(1)) if action and action.group(1) else response.request["PATH_INFO"]
     return posted
 
 

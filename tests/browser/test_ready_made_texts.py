@@ -50,7 +50,7 @@ def test_an_invitation_mailing_starts_from_its_ready_made_text_and_staff_edit_it
     assert [languages.nth(i).input_value() for i in range(2)] == ["en", "es"]
     subjects, bodies = versions.get_by_label(re.compile(r"^Subject:?$")), versions.get_by_label(re.compile(r"^Body:?$"))
     assert subjects.nth(0).input_value() == "Invitation to sign: Encryption keeps us safe"
-    assert subjects.nth(1).input_value() == "Invitation to sign: El cifrado nos protege"
+    assert subjects.nth(1).input_value() == "Invitación a firmar: El cifrado nos protege"
     english = bodies.nth(0).input_value()
     assert "We invite your organization to sign “Encryption keeps us safe”" in english
     assert f"Read the statement: <http://127.0.0.1:8000{statement.get_absolute_url()}>" in english
@@ -72,4 +72,4 @@ def test_an_invitation_mailing_starts_from_its_ready_made_text_and_staff_edit_it
     assert "Sign with your personal link below: it takes a minute." in english_email.inner_text()
     spanish_email = page.frame_locator('iframe[title="HTML version (Spanish)"]').locator("body")
     assert "El cifrado nos protege" in spanish_email.inner_text()
-    assert "Invitation to sign: El cifrado nos protege" in page.get_by_role("main").inner_text()
+    assert "Invitación a firmar: El cifrado nos protege" in page.get_by_role("main").inner_text()
