@@ -519,6 +519,13 @@ class Churn:
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        # The case measures readers while the worker renders: it starts once the worker is ready
+        # (on a busy machine it took a minute, and a run measured only the stale page being served).
+        deadline = time.monotonic() + 180
+        while " ready." not in (LOG_DIR / "celery-churn.log").read_text():
+            if time.monotonic() > deadline or self.worker.poll() is not None:
+                raise RuntimeError("the churn's Celery worker did not become ready")
+            time.sleep(0.5)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bench.churn", *slugs],
             cwd=ROOT,

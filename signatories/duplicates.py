@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from core.caching import get_or_compute
+from core.caching import cache_call, get_or_compute
 
 from . import identity
 from .models import Contact, DistinctOrganizations, Signatory, SignOn
@@ -187,7 +187,7 @@ def likely_duplicate_pairs(organizations=None) -> list[tuple[int, int, list[str]
     return pairs
 
 
-def cached_likely_duplicate_pairs(organizations) -> list[tuple[int, int, list[str]]]:
+def cached_likely_duplicate_pairs(organizations, *, compute_up_to: int | None = None):
     """``likely_duplicate_pairs(organizations)``, from the cache while nothing it reads has changed.
 
     Comparing every organization takes seconds at tens of thousands of them, and staff
@@ -205,6 +205,9 @@ def cached_likely_duplicate_pairs(organizations) -> list[tuple[int, int, list[st
         DistinctOrganizations.objects.aggregate(count=Count("pk"), latest=Max("pk")),
     )
     key = "likely-duplicate-pairs:" + hashlib.sha256(repr(state).encode()).hexdigest()
+    if compute_up_to is not None and state[2]["count"] > compute_up_to:
+        # Too many to compare within a request (minutes at a million): only what is cached, or None.
+        return cache_call("get", key)
     return get_or_compute(key, lambda: likely_duplicate_pairs(organizations), PAIRS_CACHE_SECONDS)
 
 

@@ -489,6 +489,11 @@ def email_off_website(sign_on) -> bool:
     )
 
 
+# Beyond this many organizations the moderation list only shows look-alikes already compared
+# (by the duplicates page): comparing a million names took longer than a request may (bench, 1M).
+LOOK_ALIKE_COMPUTE_UP_TO = 50_000
+
+
 def look_alike_organizations(organizations) -> dict[int, list[int]]:
     """For each of ``organizations`` that is probably the same as another, the other ones' ids, surest first.
 
@@ -498,7 +503,8 @@ def look_alike_organizations(organizations) -> dict[int, list[int]]:
     different organizations are left out.
     """
     others = defaultdict(list)
-    for first, second, _reasons in duplicates.cached_likely_duplicate_pairs(organizations):
+    pairs = duplicates.cached_likely_duplicate_pairs(organizations, compute_up_to=LOOK_ALIKE_COMPUTE_UP_TO)
+    for first, second, _reasons in pairs or []:
         others[first].append(second)
         others[second].append(first)
     return dict(others)
