@@ -47,7 +47,7 @@ def _route_values(campaign_slug, statement_slug):
     page shows what its holder sees. Names the token each route expects."""
     from campaigns.models import Statement
     from mailings.models import Invitation
-    from mailings.services import make_invitation_token, make_unsubscribe_token
+    from mailings.tokens import make_invitation_token, make_unsubscribe_token
     from presskit.models import PressKitItem, PreviewLink
     from signatories.models import SignOn
     from signatories.services import make_confirmation_token, make_management_token

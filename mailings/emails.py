@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from .models import Delivery, Mailing, MailingContent
+from .tokens import make_invitation_token, make_unsubscribe_token
 
 
 def absolute_url(path: str) -> str:
@@ -108,8 +109,6 @@ def build_delivery_email(
     Every mailing is campaign email, so each carries a one-click unsubscribe link
     (RFC 8058) and a stable Message-ID (the same on every retry).
     """
-    from .services import make_invitation_token, make_unsubscribe_token
-
     statement = mailing.statement
     # Links too in the recipient's language: a French invitee's link opens the French page.
     with translation.override(content.language):

@@ -30,15 +30,16 @@ from django.db.models.functions import Coalesce, Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
+from core.queueing import queue
 from signatories.identity import normalize_email
 from signatories.models import SignOn
 
+from .emails import build_delivery_email, build_unsubscribe_link_email
 from .models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription, email_hash
+from .tokens import INVITATION_SALT, UNSUBSCRIBE_SALT, make_unsubscribe_token
 
 logger = logging.getLogger(__name__)
 
-UNSUBSCRIBE_SALT = "mailings.unsubscribe"
-INVITATION_SALT = "mailings.invitation"
 DELIVERY_BATCH_SIZE = 1000
 
 
@@ -156,10 +157,6 @@ def add_to_press_list(*, campaign, journalists: list[Journalist]) -> tuple[int, 
             contact.campaigns.add(campaign)
             added += 1
     return added, len(journalists) - added
-
-
-def make_invitation_token(invitation: Invitation) -> str:
-    return signing.dumps(str(invitation.public_id), salt=INVITATION_SALT)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
@@ -609,26 +606,16 @@ def finish_if_done(mailing_id: int) -> bool:
 
 
 def queue_dispatch() -> None:
-    from .tasks import dispatch_due_mailings as dispatch_task
-
-    try:
-        dispatch_task.delay()
-    except Exception:
-        logger.warning("Could not queue mailing dispatch; the periodic task will run it")
+    queue("mailings.tasks.dispatch_due_mailings")  # or the periodic task runs it
 
 
 def queue_senders(mailing_ids, *, senders=None) -> None:
     """Start the senders of each mailing: several per mailing (``MAILING_PARALLEL_SENDERS``,
     unless ``senders`` says), they share the work row by row."""
-    from .tasks import send_mailing
-
     for mailing_id in mailing_ids:
         for _ in range(senders or settings.MAILING_PARALLEL_SENDERS):
-            try:
-                send_mailing.delay(mailing_id)
-            except Exception:
-                logger.warning("Could not queue senders of mailing %s; the periodic task will retry", mailing_id)
-                return
+            if not queue("mailings.tasks.send_mailing", mailing_id):
+                return  # the periodic task starts them
 
 
 # --- Sending ----------------------------------------------------------------------
@@ -802,8 +789,6 @@ def send_pending_deliveries(
     refused) leaves the deliveries queued and raises :class:`TransientSendError`
     for the task to back off.
     """
-    from .emails import build_delivery_email
-
     mailing = Mailing.objects.select_related("statement__campaign").get(pk=mailing_id)
     contents = {content.language: content for content in mailing.contents.all()}
     if not contents:
@@ -941,8 +926,6 @@ def _record_failure(delivery: Delivery, error: Exception, *, kind: str) -> None:
 
 def send_test(*, mailing: Mailing, to: str, language: str | None = None) -> None:
     """Send the mailing as a recipient in ``language`` would see it, to staff; recorded nowhere."""
-    from .emails import build_delivery_email
-
     contents = {content.language: content for content in mailing.contents.all()}
     if not contents:
         raise MailingNotReady(gettext("Write at least one version first."))
@@ -953,15 +936,6 @@ def send_test(*, mailing: Mailing, to: str, language: str | None = None) -> None
 
 
 # --- Unsubscribing ----------------------------------------------------------------
-
-
-def make_unsubscribe_token(email: str) -> str:
-    """The token carries a hash of the address, never the address itself, and the time it was made.
-
-    It works for ``UNSUBSCRIBE_LINK_MAX_AGE`` (a year by default: people unsubscribe
-    from old email); a leaked or forwarded link stops working after that.
-    """
-    return signing.dumps(email_hash(email), salt=UNSUBSCRIBE_SALT)
 
 
 class ExpiredUnsubscribeLink(Exception):
@@ -1032,8 +1006,6 @@ def unsubscribe_after_expired_link(*, token: str, email: str) -> bool:
 
 def send_fresh_unsubscribe_link(email: str) -> None:
     """Email a new unsubscribe link to an address that receives campaign email."""
-    from .emails import build_unsubscribe_link_email
-
     try:
         build_unsubscribe_link_email(email, token=make_unsubscribe_token(email)).send()
     except Exception as error:

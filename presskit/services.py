@@ -28,8 +28,13 @@ from django.utils.text import slugify
 from django.utils.translation import gettext
 
 from campaigns.models import Campaign, Statement
+from core.queueing import queue
 from signatories import exports
+from signatories.selectors import signatory_list_version
 
+from . import selectors
+from .archive import press_kit_archive, press_kit_version, publication_csv_chunks
+from .letter import letter_version, write_signed_letter
 from .models import Document, PressKitItem, PreviewLink
 
 logger = logging.getLogger(__name__)
@@ -66,8 +71,6 @@ class Wanted:
 
 
 def signed_letter_wanted(statement) -> Wanted:
-    from .letter import letter_version
-
     return Wanted(
         target=Document.statement_target(Document.Kind.SIGNED_LETTER, statement.pk),
         kind=Document.Kind.SIGNED_LETTER,
@@ -80,8 +83,6 @@ def signed_letter_wanted(statement) -> Wanted:
 
 
 def publication_list_wanted(statement) -> Wanted:
-    from .letter import letter_version
-
     return Wanted(
         target=Document.statement_target(Document.Kind.PUBLICATION_LIST, statement.pk),
         kind=Document.Kind.PUBLICATION_LIST,
@@ -94,8 +95,6 @@ def publication_list_wanted(statement) -> Wanted:
 
 
 def press_kit_wanted(kit) -> Wanted:
-    from .archive import press_kit_version
-
     return Wanted(
         target=Document.press_kit_target(kit.campaign.pk, kit.language, kit.preview),
         kind=Document.Kind.PRESS_KIT,
@@ -109,9 +108,8 @@ def press_kit_wanted(kit) -> Wanted:
 
 
 def _enqueue_build(document_id) -> None:
-    from .tasks import build_document
-
-    build_document.delay(document_id)
+    # Not queued (the broker is down): the sweep gives the build up after its lease and starts it again.
+    queue("presskit.tasks.build_document", document_id)
 
 
 def _enqueue_build_on_commit(document_id) -> None:
@@ -204,10 +202,6 @@ def _write_chunks(chunks, output):
 def _write(document, output) -> tuple[str, object]:
     """Write ``document``'s file to ``output``; return (version, list version) of what it shows, read before the
     rows are, so that a change made during the build makes the file out of date, never lost."""
-    from . import selectors
-    from .archive import press_kit_archive, press_kit_version, publication_csv_chunks
-    from .letter import letter_version, write_signed_letter
-
     if document.is_private:
         statements = list(document.statements.select_related("campaign").prefetch_related("tiers"))
         if document.kind == Document.Kind.SIGN_ONS:
@@ -336,10 +330,6 @@ def rebuild_stale_documents(*, now=None) -> list[Document]:
         )
     )
     discard_orphan_files(now=now)
-    from signatories.selectors import signatory_list_version
-
-    from . import selectors
-
     started = []
     statements = (
         Statement.objects.public()

@@ -18,7 +18,7 @@ from campaigns.models import Campaign
 from mailings.models import Delivery, Invitation, Mailing, Unsubscription, email_hash
 from signatories import imports, inbox
 from signatories.audit_trail import erase_from_audit_trail
-from signatories.models import Contact, Signatory, SignOn, SignOnSubmission
+from signatories.models import Contact, Signatory, SignOn
 
 from .models import ErasureRecord
 
@@ -80,7 +80,7 @@ def signer_data(*, email: str) -> dict:
         "statement__campaign", "tier", "signatory"
     )
     invitations = Invitation.objects.filter(email__iexact=email.strip()).select_related("statement")
-    submissions = SignOnSubmission.objects.filter(email__iexact=email.strip()).select_related("statement")
+    submissions = inbox.submissions_made_with(email).select_related("statement")
     return {
         "generated_at": timezone.now().isoformat(),
         "email": email.strip(),

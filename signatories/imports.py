@@ -48,6 +48,8 @@ from import_export import resources
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
+from core.queueing import queue
+
 from . import identity
 from .models import Contact, Signatory, SignOn, SignOnImport
 from .services import SignatoryDetails, SignatoryMatcher, chunked, signatory_identity_key
@@ -1302,13 +1304,9 @@ def keep_upload(*, statement, data: bytes, filename: str, by=None) -> SignOnImpo
 
 
 def _hand_to_reader(upload_id: int) -> None:
-    from .tasks import read_sign_on_upload
-
-    try:
-        read_sign_on_upload.delay(upload_id)
-    except Exception as error:
+    if not queue("signatories.tasks.read_sign_on_upload", upload_id):
         # The broker is unreachable: the page says so, and staff can upload the file again.
-        _refuse_unread(upload_id, f"could not be queued for reading: {type(error).__name__}")
+        _refuse_unread(upload_id, "could not be queued for reading")
 
 
 def _refuse_unread(upload_id: int, why: str) -> None:
@@ -1422,13 +1420,9 @@ def queue_run(upload: SignOnImport, *, mapping: dict, options: ImportOptions, dr
 
 
 def _hand_to_worker(upload_id: int) -> None:
-    from .tasks import run_sign_on_import
-
-    try:
-        run_sign_on_import.delay(upload_id)
-    except Exception as error:
+    if not queue("signatories.tasks.run_sign_on_import", upload_id):
         # The broker is unreachable: the page says the run stopped, and staff can start it again.
-        _mark_stopped(upload_id, f"could not be queued: {type(error).__name__}")
+        _mark_stopped(upload_id, "could not be queued")
 
 
 def _mark_stopped(upload_id: int, why: str) -> None:

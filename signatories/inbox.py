@@ -29,12 +29,15 @@ from django.utils import timezone
 
 from campaigns.models import Statement, Tier
 from core.caching import cache_call
+from core.queueing import queue, runs_in_process
 
 from . import services
+from .emails import build_already_signed_email
 from .models import SignOn, SignOnSubmission
 
 logger = logging.getLogger(__name__)
 
+DRAIN_TASK = "signatories.tasks.record_sign_on_submissions"
 # Set while a drain is queued or running; cleared by the drain once the inbox is empty.
 DRAIN_QUEUED_KEY = "signatories:inbox-drain-queued"
 # A drain that died without clearing it holds off the next one this long at most.
@@ -81,18 +84,13 @@ def receive_sign_on(
 
 def queue_drain() -> None:
     """Queue a drain of the inbox unless one is queued already; the beat's sweep covers a failure."""
-    from .tasks import record_sign_on_submissions
-
-    if record_sign_on_submissions.app.conf.task_always_eager:
-        record_sign_on_submissions.delay()  # runs here and now: nothing to debounce
+    if runs_in_process():
+        queue(DRAIN_TASK)  # runs here and now: nothing to debounce
         return
     if not cache_call("add", DRAIN_QUEUED_KEY, True, DRAIN_QUEUED_SECONDS):
         return  # queued already, or the cache is down: the sweep drains within a minute
-    try:
-        record_sign_on_submissions.delay()
-    except Exception:
-        cache_call("delete", DRAIN_QUEUED_KEY)
-        logger.warning("Could not queue the sign-on inbox's drain; the sweep will record the sign-ons")
+    if not queue(DRAIN_TASK):
+        cache_call("delete", DRAIN_QUEUED_KEY)  # the sweep records the sign-ons
 
 
 def record_submissions() -> int:
@@ -206,12 +204,7 @@ def _signed_with(sign_on: SignOn, email: str) -> bool:
 
 
 def queue_already_signed_email(submission_id: int) -> None:
-    from .tasks import send_already_signed_email
-
-    try:
-        send_already_signed_email.delay(submission_id)
-    except Exception:
-        logger.warning("Could not queue the email of submission %s; the sweep will send it", submission_id)
+    queue("signatories.tasks.send_already_signed_email", submission_id)  # or the sweep sends it
 
 
 def send_already_signed_email(*, submission_id: int) -> bool:
@@ -222,13 +215,12 @@ def send_already_signed_email(*, submission_id: int) -> bool:
     for, not skipped: a drain whose snapshot still saw the row as a sign-on to record may
     hold it a moment, and skipping would leave the email to the sweep, minutes later.
     """
-    from .emails import build_already_signed_email
-
     with transaction.atomic():
         submission = (
             SignOnSubmission.objects.select_for_update(of=("self",))
-            .select_related("already_signed__statement__campaign", "already_signed__signatory")
-            .select_related("already_signed__contact")
+            .select_related(
+                "already_signed__statement__campaign", "already_signed__signatory", "already_signed__contact"
+            )
             .filter(pk=submission_id, already_signed__isnull=False)
             .first()
         )
@@ -249,6 +241,11 @@ def send_already_signed_email(*, submission_id: int) -> bool:
     return True
 
 
+def submissions_made_with(email: str):
+    """The submissions made with ``email`` and not yet recorded (a signer's data download, or erasure)."""
+    return SignOnSubmission.objects.filter(email__iexact=email.strip())
+
+
 def erase_submissions(email: str) -> int:
     """Delete the submissions made with ``email`` (a signer's erasure); return how many."""
-    return SignOnSubmission.objects.filter(email__iexact=email.strip()).delete()[0]
+    return submissions_made_with(email).delete()[0]

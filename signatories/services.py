@@ -20,8 +20,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from campaigns.models import Statement, Tier
+from core.queueing import queue
 
 from . import identity
+from .emails import build_confirmation_email, build_rejection_email
 from .models import Contact, OrganizationMerge, Signatory, SignOn
 
 logger = logging.getLogger(__name__)
@@ -631,13 +633,8 @@ def grant_requested_tier(*, sign_ons: QuerySet, by=None) -> int:
 
 def queue_rejection_emails(sign_on_ids: list[int]) -> None:
     """Hand the rejection emails to the workers; one task per sign-on, each sending at most once."""
-    from .tasks import send_rejection_notice
-
     for sign_on_id in sign_on_ids:
-        try:
-            send_rejection_notice.delay(sign_on_id)
-        except Exception:
-            logger.warning("Could not queue the rejection email of sign-on %s", sign_on_id)
+        queue("signatories.tasks.send_rejection_notice", sign_on_id)
 
 
 def send_rejection_email(*, sign_on_id: int) -> bool:
@@ -646,8 +643,6 @@ def send_rejection_email(*, sign_on_id: int) -> bool:
     Only a sign-on still rejected, confirmed (its address proven) and not yet told is
     claimed; a failed send releases the claim and re-raises, for the task to retry.
     """
-    from .emails import build_rejection_email
-
     claimed_at = timezone.now()
     claimed = SignOn.objects.filter(
         pk=sign_on_id,
@@ -673,12 +668,7 @@ def send_rejection_email(*, sign_on_id: int) -> bool:
 
 def queue_confirmation_email(sign_on_id: int) -> None:
     """Hand the confirmation email to the workers; if the broker is down, the outbox sweep sends it later."""
-    from .tasks import send_sign_on_confirmation
-
-    try:
-        send_sign_on_confirmation.delay(sign_on_id)
-    except Exception:
-        logger.warning("Could not queue the confirmation email of sign-on %s; the sweep will send it", sign_on_id)
+    queue("signatories.tasks.send_sign_on_confirmation", sign_on_id)
 
 
 def has_address_to_confirm() -> Q:
@@ -715,8 +705,6 @@ def send_confirmation_email(*, sign_on_id: int) -> bool:
     client that got both shows one. A failed send gives the lease back and re-raises,
     for the task to retry.
     """
-    from .emails import build_confirmation_email
-
     lease = claim_confirmation_email(sign_on_id)
     if lease is None:
         return False

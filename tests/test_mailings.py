@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Statement
-from mailings import services, tasks
+from mailings import services, tasks, tokens
 from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription
 from signatories.models import SignOn
 
@@ -189,10 +189,9 @@ def test_deadline_reminder_skips_who_signed_declined_or_unsubscribed(
     signed_link.save()
     SignOnFactory(statement=statement, contact=ContactFactory(email="Same@Example.org"))
     client.post(
-        reverse("mailings:invitation", kwargs={"token": services.make_invitation_token(declined)}),
-        {"action": "decline"},
+        reverse("mailings:invitation", kwargs={"token": tokens.make_invitation_token(declined)}), {"action": "decline"}
     )
-    services.unsubscribe(token=services.make_unsubscribe_token("gone@example.org"))
+    services.unsubscribe(token=tokens.make_unsubscribe_token("gone@example.org"))
 
     mailing = send_now(make_mailing(statement, kind=Mailing.Kind.DEADLINE_REMINDER), django_capture_on_commit_callbacks)
 
@@ -464,16 +463,14 @@ def test_trouble_with_the_mail_server_fails_no_delivery(statement, monkeypatch, 
 
 def test_a_delivery_that_cannot_be_built_is_retried_then_fails_alone(statement, monkeypatch, settings):
     mailing = started_mailing(statement, "broken@example.org", "fine@example.org")
-    from mailings import emails
-
-    real_build = emails.build_delivery_email
+    real_build = services.build_delivery_email
 
     def build(delivery, *args, **kwargs):
         if delivery.email == "broken@example.org":
             raise ValueError("bad data in this row")
         return real_build(delivery, *args, **kwargs)
 
-    monkeypatch.setattr(emails, "build_delivery_email", build)
+    monkeypatch.setattr(services, "build_delivery_email", build)
     services.send_pending_deliveries(mailing_id=mailing.pk)
     assert recipients(mail.outbox) == ["fine@example.org"]
     broken = mailing.deliveries.get(email="broken@example.org")
@@ -491,12 +488,11 @@ def test_a_delivery_that_cannot_be_built_is_retried_then_fails_alone(statement, 
 
 def test_when_no_message_can_be_built_the_sender_stops_and_fails_nobody(statement, monkeypatch):
     mailing = started_mailing(statement, *[f"org{index}@example.org" for index in range(8)])
-    from mailings import emails
 
     def broken_release(*args, **kwargs):
         raise ImportError("a bug in this release")
 
-    monkeypatch.setattr(emails, "build_delivery_email", broken_release)
+    monkeypatch.setattr(services, "build_delivery_email", broken_release)
     with pytest.raises(services.TransientSendError):
         services.send_pending_deliveries(mailing_id=mailing.pk)
     assert not mailing.deliveries.filter(state=Delivery.State.FAILED).exists()
@@ -557,7 +553,7 @@ def test_every_campaign_email_has_one_click_unsubscribe_headers_and_both_parts(
 def test_unsubscribe_page_asks_before_it_acts_and_one_click_works(
     client, statement, mailoutbox, django_capture_on_commit_callbacks
 ):
-    url = reverse("mailings:unsubscribe", kwargs={"token": services.make_unsubscribe_token("Org@Example.org")})
+    url = reverse("mailings:unsubscribe", kwargs={"token": tokens.make_unsubscribe_token("Org@Example.org")})
     page = client.get(url).content.decode()
     assert "<button" in page
     assert not Unsubscription.objects.exists()  # a mail scanner opening the link changes nothing
@@ -578,7 +574,7 @@ def test_unsubscribe_page_asks_before_it_acts_and_one_click_works(
 def test_unsubscription_does_not_stop_the_signers_own_confirmation_email(
     client, statement, mailoutbox, django_capture_on_commit_callbacks
 ):
-    services.unsubscribe(token=services.make_unsubscribe_token("maria@derechosdigitales.example"))
+    services.unsubscribe(token=tokens.make_unsubscribe_token("maria@derechosdigitales.example"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse(
@@ -597,7 +593,7 @@ def test_tampered_unsubscribe_link_is_refused(client):
 
 
 def test_unsubscribed_addresses_are_stored_only_as_hashes(statement):
-    services.unsubscribe(token=services.make_unsubscribe_token("private.person@example.org"))
+    services.unsubscribe(token=tokens.make_unsubscribe_token("private.person@example.org"))
     stored = Unsubscription.objects.get()
     assert "private" not in stored.email_hash and len(stored.email_hash) == 64
 
@@ -893,7 +889,7 @@ def test_the_send_button_shows_who_gets_it_in_which_language_before_sending(
     invite(statement, "fr@example.org", language="fr")
     invite(statement, "ar@example.org", language="ar")
     invite(statement, "gone@example.org")
-    services.unsubscribe(token=services.make_unsubscribe_token("gone@example.org"))
+    services.unsubscribe(token=tokens.make_unsubscribe_token("gone@example.org"))
     mailing = make_mailing(statement, languages=("en", "fr"))
     change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
     assert 'value="Send…" name="_send"' in admin_client.get(change_url).content.decode()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from advocacy.celery import app as celery_app
 from campaigns.models import Statement
 from mailings.models import Invitation
-from mailings.services import make_invitation_token
+from mailings.tokens import make_invitation_token
 from privacy import services as privacy_services
 from signatories import inbox, services, tasks
 from signatories.models import SignOn, SignOnSubmission

@@ -12,7 +12,7 @@ from django.test import Client
 
 from core import spam_protection
 from mailings.models import Invitation
-from mailings.services import make_invitation_token
+from mailings.tokens import make_invitation_token
 from signatories.models import Contact, Signatory, SignOn
 
 from .helpers import individual_post, input_tag, organization_post, sign

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from mailings import services
+from mailings import tokens
 from mailings.models import Delivery, Mailing, Unsubscription
 
 from .helpers import link_in
@@ -23,7 +23,7 @@ def token_made(seconds_ago, email):
     """An unsubscribe token as it was put in an email ``seconds_ago``."""
     with mock.patch("django.core.signing.time") as clock:
         clock.time.return_value = time.time() - seconds_ago
-        return services.make_unsubscribe_token(email)
+        return tokens.make_unsubscribe_token(email)
 
 
 def unsubscribe_url(token):
