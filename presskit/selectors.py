@@ -3,13 +3,12 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import roles
 from campaigns.models import Campaign, Statement
-from signatories.models import visible_sign_on_condition
+from signatories.selectors import signatory_list_version, with_public_signatory_counts
 
 from .models import PressKitItem, PreviewLink
 
@@ -91,11 +90,14 @@ def press_kit(campaign, *, language, preview, languages=None, now=None) -> Press
     )
     # A preview link is for journalists under embargo: it shows who signed a statement still
     # circulating before its launch too.
-    statements = list(
-        (Statement.objects.public() if preview else Statement.objects.announced())
-        .filter(campaign=campaign)
-        .select_related("campaign")
-        .annotate(signatory_count=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")))
+    # Counted from the cache the statement page fills: counting a million sign-ons took 1.4 s.
+    statements = with_public_signatory_counts(
+        list(
+            (Statement.objects.public() if preview else Statement.objects.announced())
+            .filter(campaign=campaign)
+            .select_related("campaign")
+            .annotate(signatory_list_version=signatory_list_version())
+        )
     )
     return PressKit(
         campaign=campaign, language=language, languages=languages, items=items, statements=statements, preview=preview

@@ -23,7 +23,7 @@ from django_countries import countries
 
 from accounts.roles import CampaignScopedAdmin, campaign_ids_for
 from campaigns.models import Tier
-from core.admin import RecordAdmin
+from core.admin import EstimatedCountPaginator, RecordAdmin
 from core.audit import AuditedAdmin
 
 from . import duplicates, selectors, services
@@ -591,6 +591,7 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     ordering = [MODERATION_QUEUE_RANK.asc(), "-signed_at"]
     list_per_page = 50
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER
     actions = ["approve_selected", "reject_selected", "move_to_tier", "grant_requested_tier"]
     raw_id_fields = ["signatory", "contact"]

@@ -53,6 +53,8 @@ MINOR_WORDS = frozenset(
 
 # Computed pairs are kept this long at most; the key changes whenever what they are computed from does.
 PAIRS_CACHE_SECONDS = 24 * 3600
+# Whether there are too many organizations to compare in a request: it changes slowly.
+MORE_THAN_CACHE_SECONDS = 300
 
 # A name, acronym or domain shared by more organizations than this says nothing about
 # any two of them ("CDT" stands for several groups); comparing them all would also
@@ -195,9 +197,15 @@ def cached_likely_duplicate_pairs(organizations, *, compute_up_to: int | None = 
     be deleted: which organizations (the query, scoped to what this staff member sees),
     how many there are and their latest ``updated_at`` (a new, edited or merged-away
     organization moves one or the other), the pairs marked as distinct, and the
-    language of the reasons. Two queries over indexed columns, a few milliseconds.
+    language of the reasons.
+
+    Beyond ``compute_up_to`` organizations nothing is compared or counted (comparing a
+    million takes minutes, counting them half a second on every page): the pairs last
+    compared for the same organizations (by the duplicates page), or None.
     """
     organizations = organizations.order_by("pk")
+    if compute_up_to is not None and _more_than(organizations, compute_up_to):
+        return cache_call("get", _last_compared_key(organizations))
     state = (
         get_language(),
         str(organizations.values("pk").query),
@@ -205,10 +213,28 @@ def cached_likely_duplicate_pairs(organizations, *, compute_up_to: int | None = 
         DistinctOrganizations.objects.aggregate(count=Count("pk"), latest=Max("pk")),
     )
     key = "likely-duplicate-pairs:" + hashlib.sha256(repr(state).encode()).hexdigest()
-    if compute_up_to is not None and state[2]["count"] > compute_up_to:
-        # Too many to compare within a request (minutes at a million): only what is cached, or None.
-        return cache_call("get", key)
-    return get_or_compute(key, lambda: likely_duplicate_pairs(organizations), PAIRS_CACHE_SECONDS)
+
+    def compare():
+        pairs = likely_duplicate_pairs(organizations)
+        cache_call("set", _last_compared_key(organizations), pairs, PAIRS_CACHE_SECONDS)
+        return pairs
+
+    return get_or_compute(key, compare, PAIRS_CACHE_SECONDS)
+
+
+def _more_than(organizations, number: int) -> bool:
+    """Whether there are more than ``number`` ``organizations``; the answer is kept a while, as counting
+    even up to ``number`` takes tens of milliseconds on every page."""
+    key = (
+        f"organizations-more-than-{number}:"
+        + hashlib.sha256(str(organizations.values("pk").query).encode()).hexdigest()
+    )
+    return get_or_compute(key, lambda: organizations[: number + 1].count() > number, MORE_THAN_CACHE_SECONDS)
+
+
+def _last_compared_key(organizations) -> str:
+    which = (get_language(), str(organizations.values("pk").query))
+    return "likely-duplicate-pairs-last:" + hashlib.sha256(repr(which).encode()).hexdigest()
 
 
 def _look_alike_index(organizations) -> dict[str, list[int]]:

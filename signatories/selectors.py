@@ -267,6 +267,8 @@ def public_sign_ons(rows):
 # How long the figures of a statement's list are kept; a change to the list is a new key sooner.
 # As the statement page's own bound (RENDER_AGAIN_AFTER_SECONDS), for changes made without save().
 SUMMARY_CACHE_SECONDS = 600
+# How long a statement's public count is kept; a change to its list is a new key sooner.
+PUBLIC_COUNT_CACHE_SECONDS = 3600
 
 
 def list_cache_key(statement: Statement, name: str, *parts) -> str:
@@ -353,6 +355,8 @@ def _summary_rows(statement, parts, first):
         by_country[code] += number
         if kind == Signatory.Kind.ORGANIZATION:
             organization_countries.add(code)
+    # The public count, counted here anyway: the pages that show it (home, campaign, press kit) need not count again.
+    cache_call("set", list_cache_key(statement, "public-count"), sum(counts.values()), PUBLIC_COUNT_CACHE_SECONDS)
     return named_counts, counts, firsts, by_country, organization_countries
 
 
@@ -409,10 +413,6 @@ class LazyList:
 
     def __getitem__(self, window):
         return [sign_on for _none, sign_on in public_sign_ons(in_list_order(self.sign_ons)[window])]
-
-
-# How long a statement's public count is kept; a change to its list is a new key sooner.
-PUBLIC_COUNT_CACHE_SECONDS = 3600
 
 
 def with_public_signatory_counts(statements):

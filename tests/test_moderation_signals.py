@@ -196,9 +196,12 @@ def queue_with(statement, count):
 
 @pytest.mark.parametrize("params", [{}, {"needs_look": "yes"}, {"moderation_state__exact": "pending", "p": "1"}])
 def test_the_queue_costs_as_many_queries_with_60_sign_ons_as_with_6(staff_client, statement, params):
+    from django.core.cache import cache
+
     counts = []
     for size in (6, 60):
         queue_with(statement, size)
+        cache.clear()  # each page as the first after a change: nothing it reads is cached
         with CaptureQueriesContext(connection) as captured:
             response = staff_client.get(QUEUE_URL, params)
         assert response.status_code == 200
@@ -237,3 +240,27 @@ def test_with_too_many_organizations_to_compare_the_queue_shows_only_look_alikes
     response = staff_client.get(QUEUE_URL)
     assert response.status_code == 200 and compared == []  # not compared in the request
     assert signals_cell(response, "Аmnesty International") == "Nothing to check"
+
+
+def test_past_the_limit_the_queue_shows_the_duplicates_pages_pairs_and_counts_no_organizations(
+    staff_client, statement, monkeypatch
+):
+    """At a million organizations, even counting them on every page of the queue took half a second
+    (make bench): the queue reads the pairs the duplicates page compared last, and whether there are
+    too many to compare is asked once in a while, not on every page."""
+    from django.core.cache import cache
+
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Amnesty International"))
+    pending(statement, OrganizationFactory(name="Аmnesty International"), "x@amnesty-intl.example")
+    cache.clear()
+    monkeypatch.setattr(selectors, "LOOK_ALIKE_COMPUTE_UP_TO", 1)
+
+    staff_client.get(reverse("admin:signatories_organization_duplicates"))
+    staff_client.get(QUEUE_URL)
+    with CaptureQueriesContext(connection) as queries:
+        response = staff_client.get(QUEUE_URL)
+    assert signals_cell(response, "Аmnesty International") == "⚠ Name like “Amnesty International”"
+    counting_organizations = [
+        query["sql"] for query in queries if "COUNT(" in query["sql"] and '"signatories_signatory"' in query["sql"]
+    ]
+    assert counting_organizations == []
