@@ -100,7 +100,9 @@ def test_letter_is_stored_until_the_list_changes(client, statement, monkeypatch,
     SignOnFactory(statement=statement, signatory=OrganizationFactory(name="First Org"))
     renders = []
     real_write = letter.write_signed_letter
-    monkeypatch.setattr(services, "write_signed_letter", lambda s, output: renders.append(s.pk) or real_write(s, output))
+    monkeypatch.setattr(
+        services, "write_signed_letter", lambda s, output: renders.append(s.pk) or real_write(s, output)
+    )
 
     first = client.get(letter_url(statement)).getvalue()
     with django_assert_max_num_queries(6):
