@@ -310,6 +310,10 @@ def _entry_text(sign_on):
         text = ", ".join(part for part in (signatory.name, signatory.title, signatory.affiliation) if part)
     if sign_on.shows_country and signatory.country:
         text += f" — {signatory.country.name}"
+    if sign_on.confirmed_domain:
+        # Proof worth printing (open letters suffer from fake signatures); the domain only, never the address.
+        confirmed = _("confirmed from an address at %(domain)s") % {"domain": sign_on.confirmed_domain}
+        text += f" ({confirmed})"
     return text
 
 

@@ -28,6 +28,7 @@ from core.audit import AuditedAdmin
 
 from . import duplicates, selectors, services
 from .forms import MergeOrganizationsForm, MoveSignOnsToTierForm, RejectSignOnsForm
+from .identity import readable_domain
 from .models import (
     MODERATION_QUEUE_RANK,
     Contact,
@@ -473,6 +474,7 @@ class ModerationQueue(ChangeList):
         "requested_tier_id",
         "listing",
         "confirmation_state",
+        "confirmed_from_domain",
         "moderation_state",
         "signed_at",
         "withdrawn_at",
@@ -598,6 +600,7 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
     readonly_fields = [
         "public_id",
         "confirmed_at",
+        "confirmed_from_domain",
         "withdrawn_at",
         "moderated_at",
         "moderated_by",
@@ -631,7 +634,7 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             _("State"),
             {
                 "fields": [
-                    ("confirmation_state", "confirmed_at"),
+                    ("confirmation_state", "confirmed_at", "confirmed_from_domain"),
                     ("moderation_state", "moderated_at", "moderated_by"),
                     ("rejection_reason", "rejection_notified_at"),
                     "withdrawn_at",
@@ -747,6 +750,14 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
                 gettext("Email confirmed") if confirmed else gettext("Email not confirmed yet"),
             ),
         ]
+        if sign_on.confirmed_from_domain:
+            parts.append(
+                format_html(
+                    '<span class="moderation-confirmed-domain">{}</span>',
+                    gettext("confirmed from an address at %(domain)s")
+                    % {"domain": readable_domain(sign_on.confirmed_from_domain)},
+                )
+            )
         if sign_on.withdrawn_at:
             parts.append(
                 format_html('<span class="moderation-withdrawn">{}</span>', gettext("Withdrawn by the signer"))

@@ -168,6 +168,14 @@ def website_domain(url: str) -> str:
     return host
 
 
+def readable_domain(domain: str) -> str:
+    """``domain`` as people write it: "xn--caf-dma.org" → "café.org" (website_domain is stored in ASCII)."""
+    try:
+        return domain.encode("ascii").decode("idna") if "xn--" in domain else domain
+    except UnicodeError:
+        return domain
+
+
 def is_identifying_domain(domain: str) -> bool:
     """Whether two organizations sharing ``domain`` are probably one organization."""
     if not domain or "." not in domain:

@@ -299,6 +299,13 @@ class SignOn(models.Model):
         _("confirmation"), max_length=12, choices=Confirmation.choices, default=Confirmation.UNCONFIRMED
     )
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    # The organization's website domain (eff.org) when the sign-on was confirmed from an address
+    # there: set once, by the confirmation (services.confirm_sign_on). The domain is public (the
+    # website is on the list); the address never is. Empty otherwise: webmail, shared hosting,
+    # another domain, an individual, an import or a staff entry.
+    confirmed_from_domain = models.CharField(
+        _("confirmed from an address at"), max_length=255, blank=True, default="", editable=False
+    )
     moderation_state = models.CharField(
         _("moderation"), max_length=10, choices=Moderation.choices, default=Moderation.PENDING
     )
@@ -365,6 +372,10 @@ class SignOn(models.Model):
             models.CheckConstraint(
                 condition=Q(confirmation_state="unconfirmed") | Q(confirmed_at__isnull=False),
                 name="confirmed_sign_on_has_confirmation_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_from_domain="") | Q(confirmation_state="confirmed"),
+                name="only_a_confirmed_sign_on_has_a_confirming_domain",
             ),
             models.CheckConstraint(
                 condition=Q(moderation_state__in=SignOnModeration.values), name="sign_on_moderation_valid"

@@ -25,8 +25,10 @@ from campaigns.models import Statement
 from core.caching import get_or_compute
 from outreach.selectors import demands_tracker_data, has_demands_tracker
 
+from .identity import readable_domain
 from .models import Signatory, SignOn
 from .selectors import (
+    confirmed_domain_column,
     in_list_order,
     list_cache_key,
     named_sign_ons,
@@ -144,6 +146,8 @@ def _feed_page(statement, *, kind, country, offset, limit) -> dict:
                 "section": titles.get(section, ""),
                 "country": shown_country.code if shown_country else None,
                 "country_name": shown_country.name if shown_country else None,
+                # The organization's website domain when it confirmed from an address there; never the address.
+                "confirmed_from_domain": sign_on.confirmed_domain or None,
             }
             if signatory.is_organization:
                 entry.update(acronym=signatory.acronym, website=signatory.website)
@@ -241,10 +245,12 @@ class LatestSignatoriesFeed(Feed):
             list_cache_key(statement, "statement-feed-latest"),
             lambda: list(
                 named_sign_ons(statement)
+                .annotate(confirmed_domain=confirmed_domain_column())
                 .order_by("-signed_at", "-pk")
                 .values(
                     "pk",
                     "listing",
+                    "confirmed_domain",
                     "signed_at",
                     "signatory__kind",
                     "signatory__name",
@@ -275,6 +281,10 @@ class LatestSignatoriesFeed(Feed):
             parts += [p for p in (item["signatory__title"], item["signatory__affiliation"]) if p]
         if item["listing"] == SignOn.Listing.LISTED and item["signatory__country"]:
             parts.append(str(countries.name(item["signatory__country"])))
+        if item["confirmed_domain"]:
+            parts.append(
+                _("confirmed from an address at %(domain)s") % {"domain": readable_domain(item["confirmed_domain"])}
+            )
         return ", ".join(parts)
 
     def item_link(self, item):

@@ -29,6 +29,7 @@ from .identity import (
     email_domain,
     email_on_organization_domain,
     is_identifying_domain,
+    readable_domain,
     without_case_and_accents,
 )
 from .models import Signatory, SignOn
@@ -79,13 +80,15 @@ class PublicSignatory:
 
 
 class PublicSignOn:
-    """A listed sign-on: its signatory and whether the signer agreed to show their country."""
+    """A listed sign-on: its signatory, whether the signer agreed to show their country, and the website
+    domain it was confirmed from ("" if none: see SignOn.confirmed_from_domain)."""
 
-    __slots__ = ("shows_country", "signatory")
+    __slots__ = ("confirmed_domain", "shows_country", "signatory")
 
-    def __init__(self, signatory, shows_country):
+    def __init__(self, signatory, shows_country, confirmed_domain=""):
         self.signatory = signatory
         self.shows_country = shows_country
+        self.confirmed_domain = confirmed_domain
 
 
 UNLISTED = Q(listing=SignOn.Listing.UNLISTED)
@@ -96,6 +99,19 @@ PUBLIC_COLUMNS = ("name", "acronym", "country", "website", "title", "affiliation
 def _public_field(name):
     """A signatory field, or "" for an unlisted sign-on: unlisted names never leave the database."""
     return Case(When(UNLISTED, then=Value("")), default=F(f"signatory__{name}"), output_field=CharField())
+
+
+def confirmed_domain_column():
+    """An expression for the domain a sign-on was confirmed from, while it is still its organization's website
+    domain (a website changed or a merge since: nothing): what the public list may say, "" otherwise."""
+    return Case(
+        When(
+            ~Q(confirmed_from_domain="") & Q(confirmed_from_domain=F("signatory__website_domain")),
+            then=F("confirmed_from_domain"),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
 
 
 def signatory_list_version(statement_ref=None) -> Subquery:
@@ -231,13 +247,17 @@ def section_of(sections):
 
 LIST_ORDER = ("signatory__sort_key", "signatory__name", "pk")
 # What a list entry shows, read by in_list_order.
-LIST_COLUMNS = ("listing", "signatory__kind", *(f"signatory__{name}" for name in PUBLIC_COLUMNS))
+LIST_COLUMNS = ("listing", "confirmed_domain", "signatory__kind", *(f"signatory__{name}" for name in PUBLIC_COLUMNS))
 
 
 def in_list_order(sign_ons, *leading_columns):
     """``leading_columns`` then the public columns of ``sign_ons``, in the list's order: a queryset to
     slice and read with public_sign_ons."""
-    return sign_ons.order_by(*LIST_ORDER).values_list(*leading_columns, *LIST_COLUMNS)
+    return (
+        sign_ons.annotate(confirmed_domain=confirmed_domain_column())
+        .order_by(*LIST_ORDER)
+        .values_list(*leading_columns, *LIST_COLUMNS)
+    )
 
 
 def public_sign_ons(rows):
@@ -245,7 +265,7 @@ def public_sign_ons(rows):
     kind_labels = {kind: str(label) for kind, label in Signatory.Kind.choices}
     country_objects = {}
     for row in rows:
-        listing, kind, name, acronym, code, website, title, affiliation = row[-len(LIST_COLUMNS) :]
+        listing, confirmed_domain, kind, name, acronym, code, website, title, affiliation = row[-len(LIST_COLUMNS) :]
         country = None
         if code:
             country = country_objects.get(code)
@@ -261,7 +281,8 @@ def public_sign_ons(rows):
             title=title,
             affiliation=affiliation,
         )
-        yield row[: -len(LIST_COLUMNS)], PublicSignOn(signatory, listing == SignOn.Listing.LISTED)
+        shown = PublicSignOn(signatory, listing == SignOn.Listing.LISTED, readable_domain(confirmed_domain))
+        yield row[: -len(LIST_COLUMNS)], shown
 
 
 # How long the figures of a statement's list are kept; a change to the list is a new key sooner.
@@ -294,7 +315,8 @@ def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> Sig
     """
     parts = list(public_sections(statement))
     named_counts, counts, firsts, by_country, organization_countries = get_or_compute(
-        list_cache_key(statement, "signatory-summary", first),
+        # The columns in the key: cached rows of another shape (an older release's) are never read.
+        list_cache_key(statement, "signatory-summary", first, LIST_COLUMNS),
         lambda: _summary_rows(statement, parts, first),
         SUMMARY_CACHE_SECONDS,
     )

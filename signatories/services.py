@@ -204,6 +204,7 @@ def _save_new_sign_on(sign_on: SignOn, signatory: Signatory, *, proven_address: 
         _insert_without_history(signatory)
     sign_on.signatory = signatory
     if proven_address:
+        sign_on.confirmed_from_domain = confirming_domain(signatory, sign_on.pending_email)
         sign_on.contact = _find_or_create_contact(
             signatory, email=sign_on.pending_email, name=sign_on.pending_contact_name, language=sign_on.language
         )
@@ -394,6 +395,18 @@ def sign_on_for_confirmation_token(token: str) -> SignOn:
     return sign_on
 
 
+def confirming_domain(signatory: Signatory, email: str) -> str:
+    """The website domain of organization ``signatory`` if ``email`` is an address on it, else "".
+
+    What a confirmation from ``email`` proves: whoever confirmed reads mail at the
+    organization's own domain. Webmail and shared hosting prove nothing (anyone can have
+    an address there: identity.email_on_organization_domain), nor does an individual's address.
+    """
+    if not signatory.is_organization or not identity.email_on_organization_domain(email, signatory.website_domain):
+        return ""
+    return signatory.website_domain
+
+
 def confirm_sign_on(*, token: str) -> tuple[SignOn, bool]:
     """Confirm the sign-on behind ``token``; return it and whether this call confirmed it.
 
@@ -415,6 +428,11 @@ def confirm_sign_on(*, token: str) -> tuple[SignOn, bool]:
         sign_on.confirmation_state = SignOn.Confirmation.CONFIRMED
         sign_on.confirmed_at = now
         fields = ["confirmation_state", "confirmed_at", "updated_at"]
+        # The address the link was sent to answered: if it is on the organization's own website's
+        # domain, the list may say so (the domain only; the address is never shown).
+        sign_on.confirmed_from_domain = confirming_domain(sign_on.signatory, sign_on.signer_email)
+        if sign_on.confirmed_from_domain:
+            fields.append("confirmed_from_domain")
         if sign_on.contact_id is None and sign_on.pending_email:
             sign_on.contact = _find_or_create_contact(
                 sign_on.signatory,

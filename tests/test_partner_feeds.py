@@ -116,6 +116,7 @@ def test_json_feed_lists_only_listed_signatories_with_public_fields(client, sign
         "country_name": "Chile",
         "acronym": "DD",
         "website": "https://derechosdigitales.org",
+        "confirmed_from_domain": None,
     }
     assert by_name["No Country Shown Org"]["country"] is None
     assert by_name["Douwe Korff"]["affiliation"] == "London Metropolitan University"

@@ -52,6 +52,23 @@ def private_world(statement):
             signatory=OrganizationFactory(name=secret(f"Secret {listing} {confirmation} {moderation} Org")),
             contact=ContactFactory(email=secret(f"{moderation}.{confirmation}@hidden.example")),
         )
+    # Confirmed from their own domains: the listed one's domain may show, never its address; the unlisted
+    # one shows nothing, its domain included (it would name the organization).
+    listed_domain = OrganizationFactory(name="Domain Confirmed Org", website="https://domain-confirmed.example")
+    SignOnFactory(
+        statement=statement,
+        signatory=listed_domain,
+        confirmed_from_domain="domain-confirmed.example",
+        contact=ContactFactory(signatory=listed_domain, email=secret("press.office@domain-confirmed.example")),
+    )
+    unlisted_domain = OrganizationFactory(name=secret("Unlisted Domain Org"), website="https://unlisted-secret.example")
+    SignOnFactory(
+        statement=statement,
+        signatory=unlisted_domain,
+        listing=SignOn.Listing.UNLISTED,
+        confirmed_from_domain=secret("unlisted-secret.example"),
+        contact=ContactFactory(signatory=unlisted_domain, email=secret("office@unlisted-secret.example")),
+    )
     SignOnFactory(
         statement=statement,
         listing=SignOn.Listing.UNLISTED,
@@ -147,7 +164,8 @@ def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, pri
     assert "/" in swept and statement.get_absolute_url() in swept
     statement_page = client.get(statement.get_absolute_url()).content.decode()
     assert "Openly Listed Org" in statement_page  # the sweep looks at real pages
-    assert "And 1 organization that cannot be named." in statement_page
+    assert "And 2 organizations that cannot be named." in statement_page
+    assert "confirmed from an address at domain-confirmed.example" in statement_page
 
 
 def test_a_route_with_a_parameter_nobody_filled_is_reported_not_skipped():
