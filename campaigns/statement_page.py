@@ -50,8 +50,10 @@ from advocacy.celery import app as celery_app
 from core.caching import cache_call, release
 from core.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
 from core.spliced_gzip import SplicedPage
+from outreach.forms import MastodonForm
 from outreach.models import DemandStatusUpdate, Target
 from outreach.selectors import demands_tracker, has_demands_tracker
+from outreach.sharing import statement_share
 from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm
 from signatories.models import Signatory, SignOn
 from signatories.selectors import signatory_list_page, signatory_list_version, signatory_summary
@@ -135,6 +137,9 @@ def render_statement_page(
         "signatories": signatory_summary(statement) if statement.takes_sign_ons else None,
         "demands_tracker": demands_tracker(statement),
         "accepting_sign_ons": accepting_sign_ons,
+        # Share links (plain links, no script): once announced, not while it circulates privately.
+        "share": statement_share(statement, site_url=settings.SITE_URL) if statement.is_announced else None,
+        "mastodon_form": MastodonForm(),
         **(extra_context or {}),
     }
     initial = None

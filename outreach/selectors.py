@@ -24,6 +24,20 @@ def campaign_actions(campaign):
     )
 
 
+def next_action(statement) -> OutreachAction | None:
+    """What a signer of ``statement`` can do next: the campaign's first action for this statement or for the
+    whole campaign (in the staff's order), sharing aside (the page offers its links already). One query."""
+    return (
+        OutreachAction.objects.public()
+        .filter(campaign_id=statement.campaign_id)
+        .filter(Q(statement__isnull=True) | Q(statement_id=statement.pk))
+        .exclude(kind=OutreachAction.Kind.SOCIAL_POST)
+        .select_related("campaign")
+        .order_by("position", "pk")
+        .first()
+    )
+
+
 def campaign_action(campaign, action_slug) -> OutreachAction:
     return get_object_or_404(campaign_actions(campaign).prefetch_related("statement__demands"), slug=action_slug)
 

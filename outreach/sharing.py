@@ -48,3 +48,51 @@ def normalize_mastodon_server(value: str) -> str | None:
 def mastodon_share_link(server, *, message, url) -> str:
     """Mastodon has no central site: the share page is on the supporter's own server."""
     return f"https://{server}/share?" + urlencode({"text": share_text(message, url)})
+
+
+# --- Sharing a statement: on its page, after signing, after confirming ---------------------
+
+# Longer summaries do not fit a post (Bluesky allows 300 characters, the address included).
+SHARED_SUMMARY_MAX = 200
+
+
+@dataclass(frozen=True)
+class StatementShare:
+    """What a reader needs to spread a statement: the message, its address, the networks' links, and a
+    ready-made invitation to another organization (the sign-on form's address; nothing about the signer)."""
+
+    message: str
+    url: str
+    links: list
+    sign_url: str
+    invitation: str
+    invitation_mailto: str
+
+    @property
+    def text(self):
+        return share_text(self.message, self.url)
+
+
+def statement_share(statement, *, site_url: str) -> StatementShare:
+    """The share links of ``statement`` (its page's absolute address on ``site_url``), in the active language.
+
+    The message is the statement's summary when it fits a post, else its title. Reads
+    nothing but the statement: the cached statement page shows it (campaigns.statement_page).
+    """
+    summary = (statement.summary or "").strip()
+    message = summary if summary and len(summary) <= SHARED_SUMMARY_MAX else statement.title
+    url = site_url + statement.get_absolute_url()
+    sign_url = url + "#sign"
+    subject = _("Will your organization sign “%(title)s”?") % {"title": statement.title}
+    invitation = _("We have signed “%(title)s”. Will your organization sign it too? Read it and sign here: %(url)s") % {
+        "title": statement.title,
+        "url": sign_url,
+    }
+    return StatementShare(
+        message=message,
+        url=url,
+        links=share_links(message=message, url=url, subject=statement.title),
+        sign_url=sign_url,
+        invitation=invitation,
+        invitation_mailto=f"mailto:?subject={quote(subject, safe='')}&body={quote(invitation, safe='')}",
+    )

@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.models import Statement
 from core import rate_limits
 from mailings.emails import absolute_url
 
@@ -11,7 +12,7 @@ from . import selectors, services
 from .forms import ActionReportForm, CountryForm, LetterForm, MastodonForm
 from .letters import mailto_link, template_letter, template_subject
 from .models import OutreachAction
-from .sharing import mastodon_share_link, share_links
+from .sharing import mastodon_share_link, share_links, statement_share
 
 THANK_YOU_FOR_REPORTING = gettext_lazy(
     "Thank you for telling us what you did! It will count here once we have seen it."
@@ -121,3 +122,32 @@ def report(request, campaign_slug):
     )
     messages.success(request, THANK_YOU_FOR_REPORTING)
     return redirect("outreach:actions", campaign_slug=campaign.slug)
+
+
+def sharing_context(statement, *, next_action=None):
+    """What the share section (outreach/_share_statement.html) shows of ``statement``: its share links once it
+    is announced, an invitation to another organization while it takes sign-ons, and ``next_action``."""
+    return {
+        "share": statement_share(statement, site_url=settings.SITE_URL),
+        "mastodon_form": MastodonForm(),
+        "next_action": next_action,
+    }
+
+
+@require_GET
+def share_statement(request, campaign_slug, statement_slug):
+    """Sharing an announced statement, and the Mastodon step without JavaScript: the reader names their server,
+    the page answers with a link to that server's own share page (a link they follow, never a redirect)."""
+    statement = get_object_or_404(
+        Statement.objects.announced().select_related("campaign"), campaign__slug=campaign_slug, slug=statement_slug
+    )
+    context = {"campaign": statement.campaign, "statement": statement, **sharing_context(statement)}
+    if "mastodon-server" in request.GET:
+        mastodon_form = MastodonForm(request.GET)
+        if mastodon_form.is_valid():
+            share = context["share"]
+            context["mastodon_link"] = mastodon_share_link(
+                mastodon_form.cleaned_data["server"], message=share.message, url=share.url
+            )
+        context["mastodon_form"] = mastodon_form
+    return render(request, "outreach/share_statement.html", context)

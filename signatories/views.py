@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from accounts.services import account_confirms_sign_on
 from campaigns.statement_page import get_statement_for_sign_on, render_statement_page
 from core import rate_limits
+from outreach.selectors import next_action
+from outreach.views import sharing_context
 
 from . import inbox, services
 from .forms import SIGN_ON_FORMS, ListingForm
@@ -91,8 +93,10 @@ def sign_statement(request, campaign_slug, statement_slug):
 
 
 def sign_on_received(request, campaign_slug, statement_slug):
+    """Thank you, check your email; meanwhile share it, invite another organization, the campaign's next action."""
     statement = get_statement_for_sign_on(request, campaign_slug, statement_slug)
-    return render(request, "signatories/sign_on_received.html", {"statement": statement})
+    context = {"statement": statement, **sharing_context(statement, next_action=next_action(statement))}
+    return render(request, "signatories/sign_on_received.html", context)
 
 
 @never_cache
@@ -111,15 +115,14 @@ def confirm(request, token):
     if request.method == "POST":
         services.confirm_sign_on(token=token)
         return redirect("signatories:confirm", token=token)
-    return render(
-        request,
-        "signatories/confirm.html",
-        {
-            "sign_on": sign_on,
-            "statement": sign_on.statement,
-            "manage_url": reverse("signatories:manage", kwargs={"token": services.make_management_token(sign_on)}),
-        },
-    )
+    context = {
+        "sign_on": sign_on,
+        "statement": sign_on.statement,
+        "manage_url": reverse("signatories:manage", kwargs={"token": services.make_management_token(sign_on)}),
+    }
+    if sign_on.confirmation_state == sign_on.Confirmation.CONFIRMED:
+        context |= sharing_context(sign_on.statement, next_action=next_action(sign_on.statement))
+    return render(request, "signatories/confirm.html", context)
 
 
 @never_cache
