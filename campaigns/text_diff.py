@@ -1,4 +1,5 @@
-"""What changed between two versions of a statement, word by word, for staff to review.
+"""What changed between two versions of a statement, word by word: for staff to review, and for a signer to
+see what they signed and what changed since (``signed_version``).
 
 The diff is a list of plain-text segments; templates render them with
 autoescaping (``<del>``/``<ins>``), so text that looks like markup stays text.
@@ -10,7 +11,9 @@ from difflib import SequenceMatcher
 
 from django.utils.translation import gettext_lazy as _
 
-from .services import TEXT_FIELDS
+from .models import Statement, StatementVersion
+from .rendering import render_markdown
+from .services import TEXT_FIELDS, statement_text, version_text
 
 SECTION_LABELS = {
     "title": _("Title"),
@@ -83,3 +86,57 @@ def compare_versions(old: dict, new: dict) -> list[SectionDiff]:
             )
         )
     return sections
+
+
+# The sections of the text written in Markdown: shown to a signer as the statement page shows them.
+MARKDOWN_SECTIONS = ("body", "before_demands", "closing")
+
+
+@dataclass
+class SignedVersion:
+    """The version of a statement a signer signed, its text, and what changed in the text since."""
+
+    number: int
+    current_number: int
+    # The text as signed (TEXT_FIELDS, the Markdown sections also as ``<key>_html``), or None when that
+    # version was never recorded (a statement signed before versions were kept).
+    text: dict | None
+    # What changed from the signed version to the current one, section by section; empty when nothing did
+    # or when the signed text is not on record.
+    sections: list = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return any(section.changed for section in self.sections)
+
+    @property
+    def changed_sections(self):
+        return [section for section in self.sections if section.changed]
+
+
+def signed_version(statement: Statement, number: int) -> SignedVersion:
+    """What a signer of version ``number`` of ``statement`` signed, and whether the text changed since.
+
+    In the statement's original language (the text signers sign). One query for the two
+    versions; the current text is read from the statement when its latest version is
+    not on record (then the statement's concerns and demands too).
+    """
+    recorded = {
+        version.number: version
+        for version in StatementVersion.objects.filter(statement=statement, number__in={number, statement.version})
+    }
+
+    def text_of(wanted):
+        if wanted in recorded:
+            return version_text(recorded[wanted])
+        return statement_text(statement) if wanted == statement.version else None
+
+    signed = text_of(number)
+    sections = []
+    if signed is not None and number != statement.version:
+        current = text_of(statement.version)
+        if current is not None:
+            sections = compare_versions(signed, current)
+    if signed is not None:
+        signed = {**signed, **{f"{key}_html": render_markdown(signed.get(key) or "") for key in MARKDOWN_SECTIONS}}
+    return SignedVersion(number=number, current_number=statement.version, text=signed, sections=sections)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import account_confirms_sign_on
 from campaigns.statement_page import get_statement_for_sign_on, render_statement_page
+from campaigns.text_diff import signed_version
 from core import rate_limits
 from outreach.selectors import next_action
 from outreach.views import sharing_context
@@ -153,7 +154,13 @@ def manage_sign_on(request, token):
     return render(
         request,
         "signatories/manage.html",
-        {"sign_on": sign_on, "statement": sign_on.statement, "form": form, "token": token},
+        {
+            "sign_on": sign_on,
+            "statement": sign_on.statement,
+            "form": form,
+            "token": token,
+            "signed": signed_version(sign_on.statement, sign_on.statement_version),
+        },
     )
 
 
