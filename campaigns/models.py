@@ -24,16 +24,17 @@ def per_language_columns(*fields):
     return [f"{field}_{code}" for field in fields for code, _name in settings.LANGUAGES]
 
 
-# Addresses under a campaign that belong to its press kit and outreach pages: a
-# statement with one of these slugs could never be reached.
-RESERVED_STATEMENT_SLUGS = ("press-kit", "actions")
+# Addresses under a campaign that belong to its press kit, outreach pages and partner
+# widget: a statement with one of these slugs could never be reached.
+RESERVED_STATEMENT_SLUGS = ("press-kit", "actions", "embed")
 
 
 def validate_statement_slug(value):
     if value in RESERVED_STATEMENT_SLUGS:
+        pages = {"press-kit": _("press kit"), "actions": _("actions"), "embed": _("widget for partner sites")}
         raise ValidationError(
             _("“%(slug)s” is the address of the campaign's %(page)s; choose another web address."),
-            params={"slug": value, "page": _("press kit") if value == "press-kit" else _("actions")},
+            params={"slug": value, "page": pages[value]},
         )
 
 

@@ -250,14 +250,60 @@ LIST_ORDER = ("signatory__sort_key", "signatory__name", "pk")
 LIST_COLUMNS = ("listing", "confirmed_domain", "signatory__kind", *(f"signatory__{name}" for name in PUBLIC_COLUMNS))
 
 
-def in_list_order(sign_ons, *leading_columns):
-    """``leading_columns`` then the public columns of ``sign_ons``, in the list's order: a queryset to
-    slice and read with public_sign_ons."""
+def in_list_order(sign_ons, *leading_columns, first_by=()):
+    """``leading_columns`` then the public columns of ``sign_ons``, in the list's order (after ``first_by``):
+    a queryset to slice and read with public_sign_ons."""
     return (
         sign_ons.annotate(confirmed_domain=confirmed_domain_column())
-        .order_by(*LIST_ORDER)
+        .order_by(*first_by, *LIST_ORDER)
         .values_list(*leading_columns, *LIST_COLUMNS)
     )
+
+
+def named_sign_ons_of(statements):
+    """The sign-ons the public lists of ``statements`` name (see named_sign_ons)."""
+    return SignOn.objects.visible().filter(statement__in=[statement.pk for statement in statements]).exclude(UNLISTED)
+
+
+def public_counts_by_statement(statements) -> dict[int, dict]:
+    """The counts of each public list of ``statements``, by statement id, as the partner feeds give them.
+
+    Two queries, however many statements and signatories: what the signatory_summary
+    of each would count (visible sign-ons, unlisted ones counted without a name; the
+    countries of listed organizations that show theirs).
+    """
+    pks = [statement.pk for statement in statements]
+    counts = {pk: Counter() for pk in pks}
+    unlisted = Case(When(UNLISTED, then=Value(True)), default=Value(False))
+    for pk, kind, hidden, number in (
+        SignOn.objects.visible()
+        .filter(statement__in=pks)
+        .annotate(unlisted=unlisted)
+        .values_list("statement", "signatory__kind", "unlisted")
+        .annotate(number=Count("pk"))
+        .order_by()
+    ):
+        counts[pk][(kind, hidden)] += number
+    countries = dict(
+        SignOn.objects.visible()
+        .filter(statement__in=pks, listing=SignOn.Listing.LISTED, signatory__kind=Signatory.Kind.ORGANIZATION)
+        .exclude(signatory__country="")
+        .values_list("statement")
+        .annotate(number=Count("signatory__country", distinct=True))
+        .order_by()
+    )
+    org, ind = Signatory.Kind.ORGANIZATION, Signatory.Kind.INDIVIDUAL
+    return {
+        pk: {
+            "total": sum(found.values()),
+            "organizations": found[(org, False)] + found[(org, True)],
+            "individuals": found[(ind, False)] + found[(ind, True)],
+            "unnamed_organizations": found[(org, True)],
+            "unnamed_individuals": found[(ind, True)],
+            "organization_countries": countries.get(pk, 0),
+        }
+        for pk, found in counts.items()
+    }
 
 
 def public_sign_ons(rows):

@@ -27,3 +27,19 @@ urlpatterns += [
         name="feed_atom",
     ),
 ]
+
+# The same for a whole campaign: every announced statement of it (partners.py).
+urlpatterns += [
+    path("campaigns/<slug:campaign_slug>/embed/", partners.campaign_embed, name="campaign_embed"),
+    path("campaigns/<slug:campaign_slug>/signatories.json", partners.campaign_json_feed, name="campaign_feed_json"),
+    path(
+        "campaigns/<slug:campaign_slug>/signatories.rss",
+        partners.CampaignLatestSignatoriesFeed(),
+        name="campaign_feed_rss",
+    ),
+    path(
+        "campaigns/<slug:campaign_slug>/signatories.atom",
+        partners.CampaignLatestSignatoriesAtomFeed(),
+        name="campaign_feed_atom",
+    ),
+]

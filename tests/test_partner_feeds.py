@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from signatories.models import SignOn
 
-from .factories import ContactFactory, IndividualFactory, OrganizationFactory, SignOnFactory
+from .factories import ContactFactory, IndividualFactory, OrganizationFactory, SignOnFactory, StatementFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +173,136 @@ def test_json_feed_answers_any_query_without_a_server_error(statement, params):
     assert response.status_code in {200, 400}, (params, response.status_code)
     data = json.loads(response.content)
     assert ("errors" in data) == (response.status_code == 400)
+
+
+# --- The whole campaign ---------------------------------------------------------------
+
+
+def campaign_url(name, campaign, **query):
+    path = reverse(f"signatories:{name}", kwargs={"campaign_slug": campaign.slug})
+    return path + ("?" + urlencode(query) if query else "")
+
+
+@pytest.fixture
+def campaign(signed):
+    """The signed statement's campaign, with a second statement, one circulating privately and a published one."""
+    from campaigns.models import Statement
+
+    second = StatementFactory(campaign=signed.campaign, slug="second-letter", title="Second letter", position=1)
+    SignOnFactory(statement=second, signatory=OrganizationFactory(name="Access Now", country="US"))
+    SignOnFactory(
+        statement=second, signatory=OrganizationFactory(name="Quiet Second Org"), listing=SignOn.Listing.UNLISTED
+    )
+    circulating = StatementFactory(
+        campaign=signed.campaign, slug="not-yet", title="Circulating Letter", state=Statement.State.CIRCULATING
+    )
+    SignOnFactory(statement=circulating, signatory=OrganizationFactory(name="Early Circulating Org"))
+    StatementFactory(
+        campaign=signed.campaign,
+        slug="government-statement",
+        title="Statement by governments",
+        kind=Statement.Kind.PUBLISHED_STATEMENT,
+        state=Statement.State.PUBLISHED,
+        issued_by="Chile, Costa Rica",
+        position=2,
+    )
+    return signed.campaign
+
+
+CAMPAIGN_PRIVATE = [*PRIVATE, "Quiet Second Org", "Circulating Letter", "Early Circulating Org"]
+
+
+def test_campaign_json_feed_lists_its_announced_statements_and_their_named_signatories(client, campaign):
+    response = client.get(campaign_url("campaign_feed_json", campaign))
+    assert response["Access-Control-Allow-Origin"] == "*"
+    data = response.json()
+    assert data["campaign"]["name"] == campaign.name
+    statements = {statement["title"]: statement for statement in data["statements"]}
+    assert set(statements) == {
+        "UN Cybercrime Convention must not become a tool to undermine human rights",
+        "Second letter",
+        "Statement by governments",
+    }
+    assert statements["Second letter"]["counts"] == {
+        "total": 2,
+        "organizations": 2,
+        "individuals": 0,
+        "unnamed_organizations": 1,
+        "unnamed_individuals": 0,
+        "organization_countries": 1,
+    }
+    assert statements["Statement by governments"]["counts"] is None
+    assert statements["Statement by governments"]["issued_by"] == "Chile, Costa Rica"
+    by_name = {entry["name"]: entry for entry in data["signatories"]}
+    assert set(by_name) == {"Derechos Digitales", "Douwe Korff", "No Country Shown Org", "Access Now"}
+    assert by_name["Access Now"]["statement"] == "Second letter"
+    assert by_name["Access Now"]["statement_url"].endswith("/second-letter/")
+    assert by_name["Access Now"]["section"] == "Signatories"
+    assert by_name["Derechos Digitales"]["section"] == "Full list of signatories supporting the letter"
+    assert by_name["No Country Shown Org"]["country"] is None
+    # In the statements' order, each list in its own order.
+    assert [entry["name"] for entry in data["signatories"]][-1] == "Access Now"
+    text = response.content.decode()
+    assert not [secret for secret in CAMPAIGN_PRIVATE if secret in text]
+    assert "email" not in text and "contact" not in text
+
+
+def test_campaign_json_feed_filters_pages_and_refuses_a_bad_query(client, campaign):
+    data = client.get(campaign_url("campaign_feed_json", campaign, kind="organization", country="us")).json()
+    assert [entry["name"] for entry in data["signatories"]] == ["Access Now"] and data["matching"] == 1
+    page = client.get(campaign_url("campaign_feed_json", campaign, limit=2, offset=2)).json()
+    assert len(page["signatories"]) == 2 and page["matching"] == 4
+    response = client.get(campaign_url("campaign_feed_json", campaign, limit=0, country="Chile"))
+    assert response.status_code == 400 and set(response.json()["errors"]) == {"limit", "country"}
+
+
+def test_campaign_rss_and_atom_name_the_statement_each_signatory_signed(client, campaign):
+    for name, content_type in (
+        ("campaign_feed_rss", "application/rss+xml"),
+        ("campaign_feed_atom", "application/atom+xml"),
+    ):
+        response = client.get(campaign_url(name, campaign))
+        assert response["Content-Type"].startswith(content_type)
+        text = response.content.decode()
+        assert "Access Now" in text and "Signed “Second letter”" in text and "Derechos Digitales (DD)" in text
+        assert not [secret for secret in CAMPAIGN_PRIVATE if secret in text]
+
+
+def test_campaign_widget_may_be_framed_and_shows_each_statement_with_its_count(client, campaign):
+    response = client.get(campaign_url("campaign_embed", campaign))
+    assert "X-Frame-Options" not in response and "frame-ancestors https: http:" in response["Content-Security-Policy"]
+    page = response.content.decode()
+    assert "<strong>4</strong> signatories" in page and "<strong>2</strong> signatories" in page
+    assert "Issued by: Chile, Costa Rica" in page and "Second letter" in page
+    assert not [secret for secret in CAMPAIGN_PRIVATE if secret in page]
+
+
+def test_a_statement_cannot_take_the_campaign_widgets_address():
+    from django.core.exceptions import ValidationError
+
+    from campaigns.models import validate_statement_slug
+
+    with pytest.raises(ValidationError):
+        validate_statement_slug("embed")
+
+
+@pytest.mark.parametrize(("statements", "count"), [(1, 10), (3, 60)])
+def test_campaign_feeds_and_widget_keep_a_constant_query_count(
+    client, statement, statements, count, django_assert_max_num_queries
+):
+    for number in range(statements):
+        other = statement if number == 0 else StatementFactory(campaign=statement.campaign, position=number)
+        SignOnFactory.create_batch(count, statement=other)
+    campaign = statement.campaign
+    # The campaign, its statements with their tiers (and list versions); the first time (then cached) the
+    # counts by kind and by country, and for the JSON feed the page's names and how many match.
+    for name, first, next_ones in (
+        ("campaign_feed_json", 7, 3),
+        ("campaign_embed", 5, 3),
+        ("campaign_feed_rss", 4, 3),
+        ("campaign_feed_atom", 4, 3),
+    ):
+        with django_assert_max_num_queries(first):
+            assert client.get(campaign_url(name, campaign)).status_code == 200
+        with django_assert_max_num_queries(next_ones):
+            assert client.get(campaign_url(name, campaign)).status_code == 200
