@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Statement, StatementVersion
@@ -56,6 +57,26 @@ def as_text(key: str, value) -> str:
             lines.append(f"{number}. {demand.get('text', '')}{suffix}")
         return "\n".join(lines)
     return value or ""
+
+
+def changed_lines(segments: list[Segment]) -> list[list[Segment] | None]:
+    """The lines of a section's diff that hold a change, each a list of segments; None where unchanged
+    lines were left out. For a signer: a one-word change to a long text shows that line, not the text."""
+    lines = [[]]
+    for segment in segments:
+        parts = segment.text.split("\n")
+        for number, part in enumerate(parts):
+            if number:
+                lines.append([])
+            if part:
+                lines[-1].append(Segment(segment.op, part))
+    excerpt = []
+    for line in lines:
+        if any(segment.op != "equal" for segment in line):
+            excerpt.append(line)
+        elif line and (not excerpt or excerpt[-1] is not None):
+            excerpt.append(None)
+    return excerpt
 
 
 def diff_words(old: str, new: str) -> list[Segment]:
@@ -111,7 +132,13 @@ class SignedVersion:
 
     @property
     def changed_sections(self):
-        return [section for section in self.sections if section.changed]
+        """The sections that changed, each with ``lines``: only its lines that hold a change (changed_lines)."""
+        return [
+            # The label in the reader's language; the text (and its "addressed to") in the statement's.
+            {"label": str(SECTION_LABELS[section.key]), "lines": changed_lines(section.segments)}
+            for section in self.sections
+            if section.changed
+        ]
 
 
 def signed_version(statement: Statement, number: int) -> SignedVersion:
@@ -136,7 +163,8 @@ def signed_version(statement: Statement, number: int) -> SignedVersion:
     if signed is not None and number != statement.version:
         current = text_of(statement.version)
         if current is not None:
-            sections = compare_versions(signed, current)
+            with translation.override(statement.language):
+                sections = compare_versions(signed, current)
     if signed is not None:
         signed = {**signed, **{f"{key}_html": render_markdown(signed.get(key) or "") for key in MARKDOWN_SECTIONS}}
     return SignedVersion(number=number, current_number=statement.version, text=signed, sections=sections)

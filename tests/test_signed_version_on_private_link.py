@@ -66,3 +66,14 @@ def test_reading_the_signed_version_costs_one_query(signed_statement, django_ass
     with django_assert_num_queries(1):
         found = signed_version(signed_statement, 1)
     assert found.text["title"] == signed_statement.title and not found.changed
+
+
+def test_a_change_shows_its_own_lines_not_the_whole_text():
+    from campaigns.text_diff import changed_lines, diff_words
+
+    old = "First paragraph.\n\nSecond paragraph, about scope.\n\nThird paragraph."
+    new = "First paragraph.\n\nSecond paragraph, about the narrow scope.\n\nThird paragraph."
+    lines = changed_lines(diff_words(old, new))
+    assert lines[0] is None and lines[-1] is None and len(lines) == 3
+    assert "".join(segment.text for segment in lines[1]) == "Second paragraph, about the narrow scope."
+    assert [segment.text for segment in lines[1] if segment.op == "insert"] == ["the narrow "]
