@@ -91,7 +91,9 @@ def test_staff_publish_a_statement_by_governments_and_readers_see_who_issued_it(
                 assert main.get_by_role("heading", name=TITLE).is_visible()
                 assert "We stand resolute" in main.inner_text()
                 assert main.get_by_role("link", name=re.compile("Sign this statement|وقّع|توقيع")).count() == 0
-                assert main.locator("#sign, #signatories, form").count() == 0
+                # No sign-on form nor list; only the share section's Mastodon step is a form.
+                assert main.locator("#sign, #signatories, form:not(.mastodon-form)").count() == 0
+                assert main.get_by_role("link", name="Share on Bluesky").count() == (language == "en")
                 assert "Nobody has signed yet" not in main.inner_text()
                 overflow = reader.evaluate(
                     "document.documentElement.scrollWidth - document.documentElement.clientWidth"
