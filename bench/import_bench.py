@@ -217,14 +217,14 @@ def bench(size, profile):
     imports.import_sign_ons(
         statement=earlier,
         dataset=seed_file,
-        mapping=imports.guess_mapping(seed_file.headers),
+        mapping=imports.guess_mapping(seed_file.headings),
         options=imports.ImportOptions(),
         by=user,
         dry_run=False,
     )
     statement = StatementFactory(campaign=earlier.campaign, state=Statement.State.OPEN)
     dataset = imports.read_table(csv_bytes(size), "responses.csv")
-    mapping = imports.guess_mapping(dataset.headers)
+    mapping = imports.guess_mapping(dataset.headings)
     options = imports.ImportOptions()
     print(f"{size} rows:", flush=True)
     report, preview_seconds = timed(

@@ -2,36 +2,34 @@
 
 Staff upload a CSV or Excel file, say which of its columns holds which of our
 fields, see a preview with every problem listed by row, and import: all rows or
-none. Each row goes through django-import-export's row machinery with
-:class:`SignOnImportResource`; organizations are recognised as the public sign-on
-recognises them (the rules of ``services.find_existing_signatory``), so an organization that
-signed before is reused, not duplicated.
+none. The file is read by the shared reader (``core.tables``); each row is checked
+by a Django form, :class:`SignOnRowForm`, then against the whole file; organizations
+are recognised as the public sign-on recognises them (the rules of
+``services.find_existing_signatory``), so an organization that signed before is
+reused, not duplicated.
 
 The file is kept in the database (``SignOnImport``) between the steps, and a Celery
 worker runs the check and the import (``queue_run``, ``run_queued``): a file of
 10,000 rows takes seconds per step, longer than a web request should wait, while the
 page shows where the run stands. Nothing here costs a query per row: the signatories a file could name, their
 contacts and this statement's sign-ons are loaded in a few queries before the rows
-are checked (``services.SignatoryMatcher``), and the rows are written with bulk
+are checked against the file (``services.SignatoryMatcher``), and the rows are written with bulk
 inserts, a batch at a time, new signatories, then contacts, then sign-ons
 (:func:`insert_with_history` keeps the audit trail where django-simple-history
 tracks a model). The database constraints stay the final guard: a row that slips
 past the checks fails its batch, and with it the whole import.
 """
 
-import csv
 import datetime
-import io
 import logging
 import re
 import time
 import warnings
-import zipfile
 from dataclasses import asdict, dataclass, field
-from functools import cache, lru_cache, partial
+from functools import cached_property, lru_cache, partial
 
-import tablib
 from dateutil import parser as date_parser
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -44,11 +42,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 from django_countries import CountriesBase, countries
 from django_countries.data import COUNTRIES
-from import_export import resources
-from import_export.formats import base_formats
-from import_export.results import RowResult
 
+from core import tables
 from core.queueing import queue
+from core.tables import MAX_COLUMNS, Table, cell_text, file_extension  # noqa: F401 (read by the forms and tests)
 
 from . import identity
 from .models import Contact, Signatory, SignOn, SignOnImport
@@ -57,9 +54,8 @@ from .validators import MARKUP, plain_text_problem  # noqa: F401 (MARKUP: read b
 
 logger = logging.getLogger(__name__)
 
-
-class ImportFileError(Exception):
-    """The file cannot be read as a table: wrong format, encoding, empty, too large."""
+# The file cannot be read as a table: wrong format, encoding, empty, too large.
+ImportFileError = tables.TableError
 
 
 @dataclass(frozen=True)
@@ -74,6 +70,15 @@ class ImportField:
     # every language of the site: a list exported or collected in French ("Affichée publiquement")
     # maps back without staff choosing each column. Marked with gettext_noop: the catalogs have them.
     own_words: tuple = ()
+
+    @cached_property
+    def names(self) -> tuple:
+        """Every heading that means this field, as ``word_key`` leaves it."""
+        names = [self.key.replace("_", " "), *self.synonyms]
+        for language, _language_name in settings.LANGUAGES:
+            with translation.override(language):
+                names.extend(translation.gettext(word) for word in self.own_words)
+        return tuple(dict.fromkeys(word_key(name) for name in names if name))
 
 
 # Synonyms are compared as ``word_key`` leaves them: case, accents and punctuation do
@@ -348,8 +353,6 @@ IMPORT_FIELDS = [
 ]
 FIELDS_BY_KEY = {each.key: each for each in IMPORT_FIELDS}
 
-FORMATS = {"csv": base_formats.CSV, "xlsx": base_formats.XLSX}
-
 KIND_WORDS = {
     "organization": Signatory.Kind.ORGANIZATION,
     "organisation": Signatory.Kind.ORGANIZATION,
@@ -392,155 +395,28 @@ FOUR_DIGIT_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # --- Reading the file -------------------------------------------------------------------
 
 
-def file_extension(filename: str) -> str:
-    """The format of the file named ``filename``, "csv" or "xlsx"; ImportFileError for any other."""
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension not in FORMATS:
-        raise ImportFileError(_("Choose a .csv or .xlsx file."))
-    return extension
-
-
-# A form's export has tens of columns; a crafted spreadsheet can declare 16,384, which would
-# multiply every row kept in memory.
-MAX_COLUMNS = 500
-# What an .xlsx file's parts other than its sheets (shared strings, styles) may expand to: they are read
-# whole, and a few hundred kilobytes of zip can hold gigabytes.
-XLSX_MAX_EXPANDED_BYTES = 64 * 1024 * 1024
-
-
 def too_many_rows_problem() -> str:
     return _("The file has more than %(max)d rows: split it into files of at most %(max)d rows.") % {
         "max": settings.SIGN_ON_IMPORT_MAX_ROWS
     }
 
 
-def read_table(data: bytes, filename: str) -> tablib.Dataset:
+def read_table(data: bytes, filename: str) -> Table:
     """The file as a table with one heading per column; raises :class:`ImportFileError`.
 
-    The file is read a row at a time (csv's reader, openpyxl's read-only rows), and
-    reading stops at the first row past ``SIGN_ON_IMPORT_MAX_ROWS``: a 300 KB .xlsx can
+    Reading stops at the first row past ``SIGN_ON_IMPORT_MAX_ROWS``: a 300 KB .xlsx can
     hold a million rows, and holding them all took minutes and hundreds of megabytes.
     Each step runs in a worker: 10,000 rows take seconds per step on PostgreSQL
     (bench/import_bench.py measures it); larger files are split so that a step stays within its timeout.
     """
-    extension = file_extension(filename)
-    limit = settings.SIGN_ON_IMPORT_MAX_ROWS
-    try:
-        rows = csv_rows(data) if extension == "csv" else xlsx_rows(data)
-        headers = next(rows, None)
-        body = []
-        for row in rows:
-            if len(body) == limit:
-                raise ImportFileError(too_many_rows_problem())
-            body.append(row)
-        if extension == "xlsx":
-            headers, body = _even_rows(headers or [], body)
-        else:
-            body = _padded_to(headers or [], body)
-    except ImportFileError:
-        raise
-    except UnicodeDecodeError:
-        raise ImportFileError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
-    except Exception as error:  # each format fails in its own way on a damaged file
-        logger.info("An import file could not be read: %s", type(error).__name__)
-        raise ImportFileError(_("The file could not be read as a %(format)s table.") % {"format": extension.upper()})
-    if not headers or not body:
-        raise ImportFileError(_("The file has no rows under its heading row."))
-    dataset = tablib.Dataset(*body, headers=column_headings(headers))
-    return dataset
+    return tables.read_table(
+        data, filename, max_rows=settings.SIGN_ON_IMPORT_MAX_ROWS, too_many_rows=too_many_rows_problem()
+    )
 
 
-def csv_rows(data: bytes):
-    """The rows of a CSV file one line at a time, blank lines skipped; semicolons read where they separate."""
-    first_line = data.split(b"\n", 1)[0].decode("utf-8-sig", errors="replace")
-    # Spreadsheets set to a European locale save CSV with semicolons.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    for row in csv.reader(text, delimiter=delimiter):
-        if row:
-            yield row
-
-
-def xlsx_rows(data: bytes):
-    """The first sheet's rows one at a time, as values (a formula's last result), at most ``MAX_COLUMNS`` + 1 wide."""
-    from openpyxl.reader.excel import ExcelReader
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    class SheetOfUndeclaredSize(ReadOnlyWorksheet):
-        """A read-only sheet that never asks the size the file declares for it. It is not trusted (read as
-        it says, each row would be padded to its width, up to 16,384 columns), and for a sheet that
-        declares none openpyxl parses the whole sheet to find out, before the first row."""
-
-        def _get_size(self):
-            pass
-
-    class SheetByRowsReader(ExcelReader):
-        def read_worksheets(self):
-            for sheet, relation in self.parser.find_sheets():
-                if relation.target in self.valid_files and "chartsheet" not in relation.Type:
-                    self.wb._sheets.append(
-                        SheetOfUndeclaredSize(self.wb, sheet.name, relation.target, self.shared_strings)
-                    )
-
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if (
-            sum(part.file_size for part in archive.infolist() if not part.filename.startswith("xl/worksheets/"))
-            > XLSX_MAX_EXPANDED_BYTES
-        ):
-            raise ValueError("the workbook's shared parts expand too far")
-    reader = SheetByRowsReader(io.BytesIO(data), read_only=True, data_only=True)
-    reader.read()
-    book = reader.wb
-    try:
-        sheet = book.active or book.worksheets[0]
-        for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
-            row = list(row)
-            while row and row[-1] is None:
-                row.pop()
-            yield row
-    finally:
-        book.close()
-
-
-def _even_rows(headers: list, body: list) -> tuple[list, list]:
-    """A sheet's heading and rows, all as wide as the widest; trailing empty rows dropped (a formatted
-    but empty row is no signatory)."""
-    while body and not body[-1]:
-        body.pop()
-    width = max([len(headers), *(len(row) for row in body)])
-    if width > MAX_COLUMNS:
-        raise ImportFileError(_("The file has more than %(max)d columns.") % {"max": MAX_COLUMNS})
-    return [*headers, *[None] * (width - len(headers))], [[*row, *[None] * (width - len(row))] for row in body]
-
-
-def _padded_to(headers: list, body: list) -> list:
-    """A CSV file's rows as wide as its heading row; a longer row is a damaged file."""
-    width = len(headers)
-    if width > MAX_COLUMNS:
-        raise ImportFileError(_("The file has more than %(max)d columns.") % {"max": MAX_COLUMNS})
-    for row in body:
-        if len(row) > width:
-            raise ValueError("a row is longer than the heading row")
-        row.extend([""] * (width - len(row)))
-    return body
-
-
-def column_headings(headers) -> list[str]:
-    """Readable, unique headings: a blank one becomes "Column 3", a repeated one "Email (2)"."""
-    headings, seen = [], set()
-    for number, header in enumerate(headers, start=1):
-        text = " ".join(str(header).split()) if header is not None else ""
-        text = text or _("Column %(number)d") % {"number": number}
-        unique, copy = text, 2
-        while unique in seen:
-            unique, copy = f"{text} ({copy})", copy + 1
-        seen.add(unique)
-        headings.append(unique)
-    return headings
-
-
-def guess_mapping(headings: list[str]) -> dict:
-    """Our field -> the file's column, where a heading is (or contains) one of the field's usual names.
+def guess_mapping(headings: list[str], fields=IMPORT_FIELDS) -> dict:
+    """Our field (of ``fields``) -> the file's column, where a heading is (or contains) one of the field's
+    usual names.
 
     Exact headings are matched first, so that "Organisation name" goes to the name
     before "Your full name" is considered for it.
@@ -549,7 +425,7 @@ def guess_mapping(headings: list[str]) -> dict:
     normalized = {heading: word_key(heading) for heading in headings}
 
     def matches(heading, import_field, exact):
-        names = _synonym_keys(import_field.key)
+        names = import_field.names
         text = normalized[heading]
         if exact:
             return text in names
@@ -557,7 +433,7 @@ def guess_mapping(headings: list[str]) -> dict:
 
     # "Your name" is part of other questions too ("May we list your name publicly?"): the individual's
     # name is guessed last, from the headings no other field wanted.
-    in_guessing_order = sorted(IMPORT_FIELDS, key=lambda import_field: import_field.key == "individual_name")
+    in_guessing_order = sorted(fields, key=lambda import_field: import_field.key == "individual_name")
     for exact in (True, False):
         for import_field in in_guessing_order:
             if import_field.key in mapping:
@@ -572,40 +448,7 @@ def guess_mapping(headings: list[str]) -> dict:
     return mapping
 
 
-@cache
-def _synonym_keys(key: str) -> tuple:
-    import_field = FIELDS_BY_KEY[key]
-    names = [import_field.key.replace("_", " "), *import_field.synonyms]
-    for language, _language_name in settings.LANGUAGES:
-        with translation.override(language):
-            names.extend(translation.gettext(word) for word in import_field.own_words)
-    return tuple(dict.fromkeys(word_key(name) for name in names if name))
-
-
-def mapped_dataset(dataset: tablib.Dataset, mapping: dict) -> tablib.Dataset:
-    """The file's rows with our field names as headings; unmapped fields are empty."""
-    keys = [each.key for each in IMPORT_FIELDS]
-    positions = {key: dataset.headers.index(mapping[key]) for key in keys if mapping.get(key) in dataset.headers}
-    result = tablib.Dataset(headers=keys)
-    for row in dataset:
-        result.append([row[positions[key]] if key in positions and positions[key] < len(row) else None for key in keys])
-    return result
-
-
 # --- Checking one row -------------------------------------------------------------------
-
-
-def cell_text(value) -> str:
-    """A cell as text: numbers without a trailing ".0", dates in ISO form, spaces tidied at the ends."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def unsafe_text_problem(text: str) -> str | None:
@@ -631,23 +474,19 @@ def day_comes_first(texts) -> bool:
     return not month_first
 
 
-def parse_signed_at(value, text: str, *, day_first: bool = True, now=None):
+def parse_signed_at(text: str, *, day_first: bool = True, now=None):
     """The moment a row was signed: a spreadsheet's date cell, or the text a form service writes.
 
     Reads ISO dates and times, and the exports of Google Forms ("2026/11/20 10:01:02 AM GMT"),
     Microsoft Forms ("11/20/2026 10:01:02"), Typeform ("2026-11-20 10:01:02"), Jotform
     ("Nov 20, 2026") and Airtable ("2026-11-20T10:01:02.000Z", "11/20/2026 10:01am").
-    A time without a zone is UTC; a date that lies ahead is refused, being a misread
-    (day and month swapped) or a typo that would distort the sign-ons over time.
+    A spreadsheet's date cell comes as ISO text (``cell_text``). A time without a zone is
+    UTC; a date that lies ahead is refused, being a misread (day and month swapped) or a
+    typo that would distort the sign-ons over time.
     """
-    if isinstance(value, datetime.datetime):
-        parsed = value
-    elif isinstance(value, datetime.date):
-        parsed = datetime.datetime.combine(value, datetime.time())
-    else:
-        parsed = _parse_date_text(text, day_first=day_first)
-        if parsed is None:
-            raise ValidationError(_("“%(value)s” is not a date (use e.g. 2024-08-05 or 05/08/2024).") % {"value": text})
+    parsed = _parse_date_text(text, day_first=day_first)
+    if parsed is None:
+        raise ValidationError(_("“%(value)s” is not a date (use e.g. 2024-08-05 or 05/08/2024).") % {"value": text})
     parsed = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
     if parsed > (now or timezone.now()) + datetime.timedelta(days=1):
         raise ValidationError(_("“%(value)s” is a date still to come: check the day and the month.") % {"value": text})
@@ -909,267 +748,162 @@ def profile_differences(signatory: Signatory, details: SignatoryDetails) -> list
     return differences
 
 
-class SignOnImportResource(resources.ModelResource):
-    """One sign-on per row, for one statement; a row with a problem raises ValidationError by field."""
+class CellField(forms.Field):
+    """One cell of a row, as text: refused when unsafe to store (a formula, markup, control or invisible
+    characters: the rule of the public sign-on forms), longer than ``max_length``, or empty where required."""
 
-    class Meta:
-        model = SignOn
-        fields = ()
-        force_init_instance = True  # every row is a new sign-on: existing ones are reported, not changed
-        skip_diff = True
-        clean_model_instances = False  # each row is checked field by field in import_instance
-        # Rows are written a batch at a time (see bulk_create), without a savepoint per row.
-        use_bulk = True
-        batch_size = 1000
+    def __init__(self, *, max_length=None, required=False, **kwargs):
+        super().__init__(required=required, **kwargs)
+        self.max_length = max_length
 
-    def __init__(self, *, statement, options: ImportOptions, by=None, columns=()):
-        super().__init__()
-        self.statement = statement
-        self.options = options
-        self.by = by
-        self.columns = set(columns)  # the fields the file has a column for
-        self.day_first = True
-        self.tiers = {" ".join(tier.name.casefold().split()): tier for tier in statement.tiers.all()}
-        self.default_tier = next((tier for tier in statement.tiers.all() if tier.is_default), None)
+    def clean(self, value):
+        text = cell_text(value)
+        problem = unsafe_text_problem(text)
+        if problem is None and self.max_length and len(text) > self.max_length:
+            problem = _("It is %(length)d characters long; at most %(max)d fit.") % {
+                "length": len(text),
+                "max": self.max_length,
+            }
+        if problem:
+            raise ValidationError(problem)
+        if self.required and not text:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return text
+
+
+@dataclass
+class RowRules:
+    """What a row is checked against besides its own cells: the statement, staff's choices for the whole
+    file, and how the file writes its dates."""
+
+    statement: object
+    options: ImportOptions
+    day_first: bool = True
+    # Whether the file has a column for an individual's own name (where a missing name is reported).
+    individual_name_column: bool = False
+
+    def __post_init__(self):
+        tiers = list(self.statement.tiers.all())
+        self.tiers = {" ".join(tier.name.casefold().split()): tier for tier in tiers}
+        self.default_tier = next((tier for tier in tiers if tier.is_default), None)
         self.languages = {code for code, _label in settings.LANGUAGES}
-        self.rows_by_key = {}
-        self.preview = []
-        self.written_ids = []
-        self.matcher = None
-        self.already_signed = set()
-        self.contacts = {}
 
-    def signatory_details(self, values: dict, kind: str, website: str, country: str = "") -> SignatoryDetails:
-        name, contact_name, affiliation = row_names(values, kind)
-        return SignatoryDetails(
-            kind=kind,
-            name=name,
-            email=values["email"],
-            contact_name=contact_name,
-            acronym=values["acronym"],
-            country=country,
-            website=website if kind == Signatory.Kind.ORGANIZATION else "",
-            title=values["title"],
-            affiliation=affiliation,
-        )
 
-    def before_import(self, dataset, **kwargs):
-        """Load every signatory the file could name, their contacts, and who has signed already."""
-        candidates, dates = [], []
-        for data_row in dataset:
-            values = {key: cell_text(value) for key, value in zip(dataset.headers, data_row)}
-            dates.append(values["signed_at"])
-            kind = kind_for(values["kind"]) if values["kind"] else self.options.default_kind
-            if kind is not None:
-                details = self.signatory_details(values, kind, website_address(values["website"]))
-                if details.name:
-                    candidates.append(details)
-        self.day_first = day_comes_first(dates)
-        self.matcher = SignatoryMatcher(candidates)
-        found = sorted(signatory.pk for signatory in self.matcher.signatories())
-        for chunk in chunked(found, SignatoryMatcher.CHUNK):
-            self.already_signed.update(
-                SignOn.objects.filter(statement=self.statement, signatory_id__in=chunk).values_list(
-                    "signatory_id", flat=True
-                )
+class SharedFields(dict):
+    """A row form's fields, shared by all its rows instead of copied for each (a form copies its fields:
+    15% of checking a file); safe because a row never changes its fields."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class SignOnRowForm(forms.Form):
+    """One row of a file of sign-ons, its cells by our field names: each cell is a :class:`CellField`
+    (one per ``IMPORT_FIELDS``), then read as what it means by its ``clean_*``; the messages are the ones
+    the preview shows by row and column."""
+
+    def __init__(self, data, *, rules: RowRules):
+        super().__init__(data)
+        self.rules = rules
+
+    def clean_kind(self):
+        text = self.cleaned_data["kind"]
+        kind = kind_for(text) if text else self.rules.options.default_kind
+        if kind is None:
+            raise ValidationError(_("“%(value)s” is neither an organization nor an individual.") % {"value": text})
+        return kind
+
+    def clean_email(self):
+        text = self.cleaned_data["email"]
+        try:
+            validate_email(text)
+        except ValidationError:
+            raise ValidationError(_("“%(value)s” is not an email address.") % {"value": text})
+        return text
+
+    def clean_country(self):
+        return country_code(self.cleaned_data["country"])
+
+    def clean_website(self):
+        return website_address(self.cleaned_data["website"])
+
+    def clean_listing(self):
+        text = self.cleaned_data["listing"]
+        listing = listing_for(text) if text else self.rules.options.default_listing
+        if listing is None:
+            raise ValidationError(
+                _("“%(value)s” is not a listing: use listed, without country or not listed.") % {"value": text}
             )
-            for contact in Contact.objects.filter(signatory_id__in=chunk).order_by("pk"):
-                self.contacts.setdefault((contact.signatory_id, contact.email.lower()), contact)
+        return listing
 
-    def import_row(self, row, instance_loader, **kwargs):
-        if all(cell_text(value) == "" for value in row.values()):
-            skipped = self.get_row_result_class()()
-            skipped.import_type = RowResult.IMPORT_TYPE_SKIP
-            return skipped
-        return super().import_row(row, instance_loader, **kwargs)
+    def clean_tier(self):
+        text = self.cleaned_data["tier"]
+        if not text:
+            return self.rules.default_tier
+        tier = self.rules.tiers.get(" ".join(text.casefold().split()))
+        if tier is None:
+            raise ValidationError(_("This statement has no tier “%(value)s”.") % {"value": text})
+        return tier
 
-    def import_instance(self, instance, row, **kwargs):
-        number = kwargs["row_number"] + 1  # as a spreadsheet numbers it: the heading is row 1
-        errors = {}
-        values = {}
-        for key, import_field in FIELDS_BY_KEY.items():
-            text = cell_text(row.get(key))
-            problem = unsafe_text_problem(text)
-            if problem is None and import_field.max_length and len(text) > import_field.max_length:
-                problem = _("It is %(length)d characters long; at most %(max)d fit.") % {
-                    "length": len(text),
-                    "max": import_field.max_length,
-                }
-            if problem is None and import_field.required and not text:
-                problem = _("This field is required.")
-            if problem:
-                errors[key] = problem
-            values[key] = text
+    def clean_language(self):
+        text = self.cleaned_data["language"]
+        language = text.lower() or self.rules.statement.language
+        if language not in self.rules.languages:
+            raise ValidationError(_("Unknown language “%(value)s”.") % {"value": text})
+        return language
 
-        kind = self.options.default_kind
-        if values["kind"] and "kind" not in errors:
-            kind = kind_for(values["kind"])
-            if kind is None:
-                errors["kind"] = _("“%(value)s” is neither an organization nor an individual.") % {
-                    "value": values["kind"]
-                }
-        if kind is not None and not row_names(values, kind)[0]:
+    def clean_signed_at(self):
+        """The moment the row was signed, or None (the import's) when the file does not say."""
+        text = self.cleaned_data["signed_at"]
+        return parse_signed_at(text, day_first=self.rules.day_first) if text else None
+
+    def clean(self):
+        """A name for the signatory, wherever the form asked for it (see ``row_names``)."""
+        values = self.cleaned_data
+        kind = values.get("kind")
+        if kind is None:
+            return values
+        names = {key: values.get(key, "") for key in ("name", "individual_name", "contact_name", "affiliation")}
+        if not row_names(names, kind)[0]:
             # The column staff would fill in: an individual's own column where the file has one.
             key = (
-                "individual_name" if kind == Signatory.Kind.INDIVIDUAL and "individual_name" in self.columns else "name"
+                "individual_name" if kind == Signatory.Kind.INDIVIDUAL and self.rules.individual_name_column else "name"
             )
-            errors.setdefault(key, _("This field is required."))
-        if values["email"] and "email" not in errors:
-            try:
-                validate_email(values["email"])
-            except ValidationError:
-                errors["email"] = _("“%(value)s” is not an email address.") % {"value": values["email"]}
-        country = ""
-        if "country" not in errors:
-            try:
-                country = country_code(values["country"])
-            except ValidationError as error:
-                errors["country"] = error.messages[0]
-        website = website_address(values["website"])
-        if website and "website" not in errors:
-            try:
-                URLValidator(schemes=["http", "https"])(website)
-            except ValidationError:
-                errors["website"] = _("“%(value)s” is not a web address.") % {"value": values["website"]}
-        listing = self.options.default_listing
-        if values["listing"] and "listing" not in errors:
-            listing = listing_for(values["listing"])
-            if listing is None:
-                errors["listing"] = _("“%(value)s” is not a listing: use listed, without country or not listed.") % {
-                    "value": values["listing"]
-                }
-        tier = self.default_tier
-        if values["tier"] and "tier" not in errors:
-            tier = self.tiers.get(" ".join(values["tier"].casefold().split()))
-            if tier is None:
-                errors["tier"] = _("This statement has no tier “%(value)s”.") % {"value": values["tier"]}
-        language = values["language"].lower() or self.statement.language
-        if language not in self.languages and "language" not in errors:
-            errors["language"] = _("Unknown language “%(value)s”.") % {"value": values["language"]}
-        signed_at = timezone.now()
-        if values["signed_at"] and "signed_at" not in errors:
-            try:
-                signed_at = parse_signed_at(row.get("signed_at"), values["signed_at"], day_first=self.day_first)
-            except ValidationError as error:
-                errors["signed_at"] = error.messages[0]
-        if errors:
-            raise ValidationError(errors)
-
-        details = self.signatory_details(values, kind, website, country)
-        signatory = self.matcher.find(details)
-        keys = {signatory_identity_key(details)}
-        domain = identity.website_domain(details.website)
-        if kind == Signatory.Kind.ORGANIZATION and identity.is_identifying_domain(domain):
-            keys.add(f"domain:{domain}")
-        if signatory is not None:
-            keys.add(f"pk:{signatory.pk}")
-        earlier = next((self.rows_by_key[key] for key in keys if key in self.rows_by_key), None)
-        if earlier is not None:
-            raise ValidationError({"name": _("The same signatory as row %(row)d: each signs once.") % {"row": earlier}})
-        for key in keys:
-            self.rows_by_key[key] = number
-        if signatory is not None and signatory.pk in self.already_signed:
-            raise ValidationError(
-                {"name": _("“%(name)s” has already signed this statement.") % {"name": signatory.display_name}}
+            if key not in self.errors:
+                self.add_error(key, _("This field is required."))
+        if not self.errors:
+            name, contact_name, affiliation = row_names(values, kind)
+            self.details = SignatoryDetails(
+                kind=kind,
+                name=name,
+                email=values["email"],
+                contact_name=contact_name,
+                acronym=values["acronym"],
+                country=values["country"],
+                website=values["website"] if kind == Signatory.Kind.ORGANIZATION else "",
+                title=values["title"],
+                affiliation=affiliation,
             )
+        return values
 
-        now = timezone.now()
-        instance.statement = self.statement
-        instance.tier = tier
-        instance.listing = listing
-        instance.statement_version = self.statement.version
-        instance.confirmation_state = SignOn.Confirmation.CONFIRMED
-        instance.confirmed_at = signed_at
-        if self.options.approve:
-            instance.moderation_state = SignOn.Moderation.APPROVED
-            instance.moderated_at = now
-            instance.moderated_by = self.by
-        instance.language = language
-        instance.source = SignOn.Source.IMPORT
-        instance.signed_at = signed_at
-        instance.submitted_profile = details.public_profile()
-        # Written with the sign-on in bulk_create, so that a rolled-back preview writes nothing.
-        instance._import_details = details
-        instance._import_signatory = signatory
-        instance._import_contact = (
-            self.contacts.get((signatory.pk, details.email.lower())) if signatory is not None else None
-        )
-        self.preview.append(
-            PreviewRow(
-                number=number,
-                name=details.name,
-                kind=Signatory.Kind(kind).label,
-                country=country,
-                email=details.email,
-                listing=SignOn.Listing(listing).label,
-                tier=tier.name if tier else "",
-                existing_signatory=signatory is not None,
-                signatory_id=signatory.pk if signatory is not None else None,
-                signatory_kind=signatory.kind if signatory is not None else "",
-                differences=profile_differences(signatory, details) if signatory is not None else [],
-                signed_at=date_format(timezone.localtime(signed_at), "SHORT_DATETIME_FORMAT")
-                if values["signed_at"]
-                else "",
-                affiliation=details.affiliation if kind == Signatory.Kind.INDIVIDUAL else "",
-            )
-        )
 
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        """Write a batch of checked rows: their new signatories, then new contacts, then the sign-ons.
-
-        A database error (a constraint the checks missed, a signatory created by a
-        sign-on in the meantime) fails the batch; import_sign_ons then rolls everything back.
-        """
-        sign_ons, self.create_instances = self.create_instances, []
-        if not sign_ons:
-            return
-        try:
-            with transaction.atomic():
-                self.write_batch(sign_ons)
-        except Exception as error:
-            self.handle_import_error(result, error, raise_errors)
-
-    def write_batch(self, sign_ons):
-        new_signatories = []
-        for sign_on in sign_ons:
-            if sign_on._import_signatory is None:
-                details = sign_on._import_details
-                signatory = Signatory(
-                    kind=details.kind,
-                    name=details.name,
-                    acronym=details.acronym,
-                    country=details.country,
-                    website=details.website,
-                    title=details.title,
-                    affiliation=details.affiliation,
-                    identity_key=signatory_identity_key(details),
-                )
-                signatory.derive_fields()
-                sign_on._import_signatory = signatory
-                new_signatories.append(signatory)
-        insert_with_history(Signatory, new_signatories, by=self.by)
-        new_contacts = []
-        for sign_on in sign_ons:
-            details = sign_on._import_details
-            sign_on.signatory = sign_on._import_signatory
-            if sign_on._import_contact is None:
-                sign_on._import_contact = Contact(
-                    signatory=sign_on.signatory,
-                    email=details.email,
-                    language=sign_on.language,
-                    name=details.contact_name or (details.name if details.kind == Signatory.Kind.INDIVIDUAL else ""),
-                )
-                new_contacts.append(sign_on._import_contact)
-        insert_with_history(Contact, new_contacts, by=self.by)
-        for sign_on in sign_ons:
-            sign_on.contact = sign_on._import_contact
-        insert_with_history(SignOn, sign_ons, by=self.by)
-        self.written_ids.extend(sign_on.pk for sign_on in sign_ons if sign_on.pk is not None)
+# One field per import field, its column's rules: the fields are read from IMPORT_FIELDS (which the
+# mapping step and the guessing of columns read too) rather than declared a second time.
+SignOnRowForm.base_fields = SharedFields(
+    (each.key, CellField(label=each.label, required=each.required, max_length=each.max_length))
+    for each in IMPORT_FIELDS
+)
 
 
 def website_address(text: str) -> str:
-    """A website cell as a URL: "example.org" means https://example.org."""
-    return text if not text or "://" in text else f"https://{text}"
+    """A website cell as a URL ("example.org" means https://example.org); ValidationError if it is none."""
+    website = text if not text or "://" in text else f"https://{text}"
+    try:
+        if website:
+            URLValidator(schemes=["http", "https"])(website)
+    except ValidationError:
+        raise ValidationError(_("“%(value)s” is not a web address.") % {"value": text})
+    return website
 
 
 def insert_with_history(model, objects: list, *, by=None) -> None:
@@ -1222,60 +956,213 @@ class ImportReport:
         return sum(1 for row in self.preview if row.differences)
 
 
+@dataclass
+class CheckedRow:
+    """A row without a problem, ready to write: its sign-on, and the signatory and contact it names
+    (known ones, or new ones written with it)."""
+
+    details: SignatoryDetails
+    sign_on: SignOn
+    signatory: Signatory | None
+    contact: Contact | None
+
+
+# Rows are written a batch at a time: an insert per table and batch, without a savepoint per row.
+BATCH_SIZE = 1000
+
+
+def mapped_rows(table: Table, mapping: dict) -> list[dict]:
+    """The file's rows by our field names (``mapping``: field -> the file's column); unmapped fields are empty."""
+    positions = {key: table.headings.index(heading) for key, heading in mapping.items() if heading in table.headings}
+    return [{key: row[positions[key]] if key in positions else None for key in FIELDS_BY_KEY} for row in table.rows]
+
+
 def import_sign_ons(
-    *, statement, dataset: tablib.Dataset, mapping: dict, options: ImportOptions, by=None, dry_run: bool
+    *, statement, dataset: Table, mapping: dict, options: ImportOptions, by=None, dry_run: bool
 ) -> ImportReport:
     """Import the rows of ``dataset`` as sign-ons of ``statement``: every row, or none.
 
     ``mapping`` says which column of the file holds each of our fields. Each row is
-    checked (required fields, email, country, website, listing, tier, date, unsafe
-    text such as formulas, markup or control characters, a signatory twice in the
-    file, one that has already signed); organizations that signed before are reused.
-    With ``dry_run`` everything is rolled back and the report is a preview. One
-    problem anywhere rolls the whole import back; the report lists every problem
+    checked by a :class:`SignOnRowForm` (required fields, email, country, website, listing,
+    tier, date, unsafe text such as formulas, markup or control characters), then against
+    the whole file (a signatory twice in it, one that has already signed); organizations
+    that signed before are reused. The rows are written a batch at a time (new signatories,
+    then contacts, then sign-ons, with their history rows) in one transaction, which a
+    ``dry_run`` (the preview) or any problem rolls back. The report lists every problem
     with the row number a spreadsheet shows and the file's column name.
     """
-    rows = mapped_dataset(dataset, mapping)
-    resource = SignOnImportResource(statement=statement, options=options, by=by, columns=mapping)
-    with transaction.atomic():
-        result = resource.import_data(
-            rows, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True
+    rows = mapped_rows(dataset, mapping)
+    rules = RowRules(
+        statement=statement,
+        options=options,
+        day_first=day_comes_first(cell_text(row["signed_at"]) for row in rows),
+        individual_name_column="individual_name" in mapping,
+    )
+    report = ImportReport(total_rows=len(rows))
+
+    def problem(number, key, message):
+        column = mapping.get(key) or str(FIELDS_BY_KEY[key].label) if key in FIELDS_BY_KEY else ""
+        report.problems.append(RowProblem(number, column, message))
+
+    valid = []
+    for number, row in zip(dataset.numbers, rows):
+        form = SignOnRowForm(row, rules=rules)
+        if form.is_valid():
+            valid.append((number, form.cleaned_data, form.details))
+        for key, messages in form.errors.items():
+            for message in messages:
+                problem(number, key, message)
+
+    checked = check_against_the_file(valid, rules=rules, by=by, problem=problem, report=report)
+    report.problems.sort(key=lambda problem: problem.row)
+    if not report.ok:
+        return report
+    try:
+        with transaction.atomic():
+            for batch in chunked(checked, BATCH_SIZE):
+                write_batch(batch, by=by)
+            transaction.set_rollback(dry_run)
+    except IntegrityError as error:
+        # The database's constraints caught what the checks could not see: a sign-on made meanwhile.
+        logger.warning("Import into statement %s failed: %s", statement.pk, type(error).__name__)
+        message = _(
+            "Someone signed or was added while the file was imported; nothing was imported: preview the file again."
         )
-        report = ImportReport(total_rows=len(rows), preview=resource.preview)
-        for invalid in result.invalid_rows:
-            for key, messages in invalid.error_dict.items():
-                column = mapping.get(key) or str(FIELDS_BY_KEY[key].label) if key in FIELDS_BY_KEY else ""
-                for message in messages:
-                    report.problems.append(RowProblem(invalid.number + 1, column, message))
-        for number, errors in result.row_errors():
-            logger.warning(
-                "Import row %s of statement %s failed: %s", number, statement.pk, type(errors[0].error).__name__
-            )
-            report.problems.append(RowProblem(number + 1, "", _("This row could not be imported.")))
-        if result.base_errors:
-            logger.warning(
-                "Import into statement %s failed: %s", statement.pk, type(result.base_errors[0].error).__name__
-            )
-            if isinstance(result.base_errors[0].error, IntegrityError):
-                # The database's constraints caught what the checks could not see: a sign-on made meanwhile.
-                message = _(
-                    "Someone signed or was added while the file was imported; nothing was imported: "
-                    "preview the file again."
-                )
-            else:
-                message = _("The import failed; nothing was imported.")
-            report.problems.append(RowProblem(0, "", message))
-        report.problems.sort(key=lambda problem: problem.row)
-        if report.ok:
-            report.imported = len(resource.preview)
-            report.new_signatories = sum(1 for row in resource.preview if not row.existing_signatory)
-            if not dry_run and resource.written_ids:
-                report.first_sign_on_id, report.last_sign_on_id = min(resource.written_ids), max(resource.written_ids)
-        if dry_run or not report.ok:
-            transaction.set_rollback(True)
-    if not dry_run and report.ok:
+        report.problems.append(RowProblem(0, "", message))
+        return report
+    report.imported = len(report.preview)
+    report.new_signatories = sum(1 for row in report.preview if not row.existing_signatory)
+    if not dry_run and checked:
+        ids = [row.sign_on.pk for row in checked]
+        report.first_sign_on_id, report.last_sign_on_id = min(ids), max(ids)
         logger.info("Imported %s sign-ons into statement %s", report.imported, statement.pk)
     return report
+
+
+def check_against_the_file(valid: list, *, rules: RowRules, by, problem, report: ImportReport) -> list[CheckedRow]:
+    """The rows of ``valid`` (number, cleaned values, details) that name a signatory no earlier row names
+    and that has not signed the statement, each with its sign-on; their preview rows go to ``report``.
+
+    The signatories the file could name, their contacts and who has signed already are
+    loaded in a few queries for the whole file (``SignatoryMatcher``), not per row.
+    """
+    matcher = SignatoryMatcher([details for _number, _values, details in valid])
+    already_signed, contacts = set(), {}
+    found = sorted(signatory.pk for signatory in matcher.signatories())
+    for chunk in chunked(found, SignatoryMatcher.CHUNK):
+        already_signed.update(
+            SignOn.objects.filter(statement=rules.statement, signatory_id__in=chunk).values_list(
+                "signatory_id", flat=True
+            )
+        )
+        for contact in Contact.objects.filter(signatory_id__in=chunk).order_by("pk"):
+            contacts.setdefault((contact.signatory_id, contact.email.lower()), contact)
+
+    rows_by_key, checked = {}, []
+    for number, values, details in valid:
+        signatory = matcher.find(details)
+        keys = {signatory_identity_key(details)}
+        domain = identity.website_domain(details.website)
+        if details.kind == Signatory.Kind.ORGANIZATION and identity.is_identifying_domain(domain):
+            keys.add(f"domain:{domain}")
+        if signatory is not None:
+            keys.add(f"pk:{signatory.pk}")
+        earlier = next((rows_by_key[key] for key in keys if key in rows_by_key), None)
+        if earlier is not None:
+            problem(number, "name", _("The same signatory as row %(row)d: each signs once.") % {"row": earlier})
+            continue
+        rows_by_key.update(dict.fromkeys(keys, number))
+        if signatory is not None and signatory.pk in already_signed:
+            problem(
+                number, "name", _("“%(name)s” has already signed this statement.") % {"name": signatory.display_name}
+            )
+            continue
+        contact = contacts.get((signatory.pk, details.email.lower())) if signatory is not None else None
+        checked.append(CheckedRow(details, new_sign_on(values, details, rules=rules, by=by), signatory, contact))
+        report.preview.append(preview_row(number, values, details, signatory))
+    return checked
+
+
+def new_sign_on(values: dict, details: SignatoryDetails, *, rules: RowRules, by) -> SignOn:
+    """The sign-on a checked row makes (not saved): confirmed, of the statement's current version."""
+    statement, signed_at = rules.statement, values["signed_at"] or timezone.now()
+    sign_on = SignOn(
+        statement=statement,
+        tier=values["tier"],
+        listing=values["listing"],
+        statement_version=statement.version,
+        confirmation_state=SignOn.Confirmation.CONFIRMED,
+        confirmed_at=signed_at,
+        language=values["language"],
+        source=SignOn.Source.IMPORT,
+        signed_at=signed_at,
+        submitted_profile=details.public_profile(),
+    )
+    if rules.options.approve:
+        sign_on.moderation_state = SignOn.Moderation.APPROVED
+        sign_on.moderated_at = timezone.now()
+        sign_on.moderated_by = by
+    return sign_on
+
+
+def preview_row(number: int, values: dict, details: SignatoryDetails, signatory: Signatory | None) -> PreviewRow:
+    return PreviewRow(
+        number=number,
+        name=details.name,
+        kind=Signatory.Kind(details.kind).label,
+        country=details.country,
+        email=details.email,
+        listing=SignOn.Listing(values["listing"]).label,
+        tier=values["tier"].name if values["tier"] else "",
+        existing_signatory=signatory is not None,
+        signatory_id=signatory.pk if signatory is not None else None,
+        signatory_kind=signatory.kind if signatory is not None else "",
+        differences=profile_differences(signatory, details) if signatory is not None else [],
+        signed_at=date_format(timezone.localtime(values["signed_at"]), "SHORT_DATETIME_FORMAT")
+        if values["signed_at"]
+        else "",
+        affiliation=details.affiliation if details.kind == Signatory.Kind.INDIVIDUAL else "",
+    )
+
+
+def write_batch(rows: list[CheckedRow], *, by=None) -> None:
+    """Write a batch of checked rows: their new signatories, then new contacts, then the sign-ons.
+
+    A database error (a constraint the checks missed, a signatory created by a sign-on
+    in the meantime) fails the batch, and import_sign_ons rolls everything back.
+    """
+    new_signatories = []
+    for row in rows:
+        if row.signatory is None:
+            details = row.details
+            row.signatory = Signatory(
+                kind=details.kind,
+                name=details.name,
+                acronym=details.acronym,
+                country=details.country,
+                website=details.website,
+                title=details.title,
+                affiliation=details.affiliation,
+                identity_key=signatory_identity_key(details),
+            )
+            row.signatory.derive_fields()
+            new_signatories.append(row.signatory)
+    insert_with_history(Signatory, new_signatories, by=by)
+    new_contacts = []
+    for row in rows:
+        if row.contact is None:
+            details = row.details
+            row.contact = Contact(
+                signatory=row.signatory,
+                email=details.email,
+                language=row.sign_on.language,
+                name=details.contact_name or (details.name if details.kind == Signatory.Kind.INDIVIDUAL else ""),
+            )
+            new_contacts.append(row.contact)
+    insert_with_history(Contact, new_contacts, by=by)
+    for row in rows:
+        row.sign_on.signatory, row.sign_on.contact = row.signatory, row.contact
+    insert_with_history(SignOn, [row.sign_on for row in rows], by=by)
 
 
 # --- Between the steps: the uploaded file, and the worker's runs -----------------------
@@ -1346,7 +1233,7 @@ def read_kept_upload(upload_id: int) -> SignOnImport | None:
                     upload.finished_at = timezone.now()
                 else:
                     upload.state = SignOnImport.State.UPLOADED
-                    upload.headings, upload.row_count = list(dataset.headers), len(dataset)
+                    upload.headings, upload.row_count = list(dataset.headings), len(dataset)
                     upload.samples = [[heading, values] for heading, values in column_samples(dataset)]
             upload.save(
                 update_fields=[
@@ -1397,7 +1284,7 @@ def recent_uploads(statement, count: int = 10) -> list[SignOnImport]:
     return list(uploads.defer("data", "report", "samples").select_related("uploaded_by")[:count])
 
 
-def read_upload(upload: SignOnImport) -> tablib.Dataset:
+def read_upload(upload: SignOnImport) -> Table:
     if upload.state == SignOnImport.State.IMPORTED:
         raise ImportFileError(_("This file has been imported already."))
     return read_table(bytes(upload.data), upload.filename)
@@ -1543,8 +1430,8 @@ def uploads_naming(email: str) -> list[UploadNaming]:
         except ImportFileError:
             continue
         rows = [
-            dict(zip(dataset.headers, cells))
-            for cells in ([cell_text(cell) for cell in row] for row in dataset)
+            dict(zip(dataset.headings, cells))
+            for cells in ([cell_text(cell) for cell in row] for row in dataset.rows)
             if any(cell.strip().casefold() == wanted for cell in cells)
         ]
         if rows:
@@ -1571,10 +1458,10 @@ def discard_stale_uploads(now=None) -> int:
     return deleted
 
 
-def column_samples(dataset: tablib.Dataset, count: int = 3) -> list[tuple[str, list[str]]]:
+def column_samples(dataset: Table, count: int = 3) -> list[tuple[str, list[str]]]:
     """Each column's heading with its first few values, to help staff map it."""
     samples = []
-    for position, heading in enumerate(dataset.headers):
-        values = [cell_text(row[position])[:80] for row in dataset[:count] if position < len(row)]
+    for position, heading in enumerate(dataset.headings):
+        values = [cell_text(row[position])[:80] for row in dataset.rows[:count]]
         samples.append((heading, [value for value in values if value]))
     return samples

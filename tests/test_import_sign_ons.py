@@ -510,22 +510,22 @@ def test_a_failure_in_the_middle_of_the_writing_imports_nothing(admin_user, stat
     counts = (SignOn.objects.count(), Signatory.objects.count(), Contact.objects.count())
     rows = [form_service_row(f"Organization {n}", f"info{n}@example.org") for n in range(5)]
     dataset = imports.read_table(csv_file(rows).read(), "responses.csv")
-    monkeypatch.setattr(imports.SignOnImportResource._meta, "batch_size", 2)
-    write_batch = imports.SignOnImportResource.write_batch
+    monkeypatch.setattr(imports, "BATCH_SIZE", 2)
+    write_batch = imports.write_batch
     batches = []
 
-    def race_then_write(resource, sign_ons):
-        batches.append([sign_on._import_details.name for sign_on in sign_ons])
+    def race_then_write(checked_rows, **kwargs):
+        batches.append([row.details.name for row in checked_rows])
         if len(batches) == 2:
             OrganizationFactory(name="organization 3")  # the same identity as row 5, signed on meanwhile
-        write_batch(resource, sign_ons)
+        write_batch(checked_rows, **kwargs)
 
-    monkeypatch.setattr(imports.SignOnImportResource, "write_batch", race_then_write)
+    monkeypatch.setattr(imports, "write_batch", race_then_write)
 
     report = imports.import_sign_ons(
         statement=statement,
         dataset=dataset,
-        mapping=imports.guess_mapping(dataset.headers),
+        mapping=imports.guess_mapping(dataset.headings),
         options=imports.ImportOptions(),
         by=admin_user,
         dry_run=False,
@@ -921,7 +921,7 @@ GOOGLE_FORMS_HEADINGS = ["Timestamp", "Organization", "Your name", "Email addres
 def test_the_timestamps_of_form_services_exports_are_read(cell, expected):
     from signatories import imports
 
-    assert imports.parse_signed_at(None, cell, day_first=imports.day_comes_first([cell])) == expected
+    assert imports.parse_signed_at(cell, day_first=imports.day_comes_first([cell])) == expected
 
 
 def test_a_google_forms_timestamp_is_kept_as_the_day_it_was_signed(admin_client, statement):
