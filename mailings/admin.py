@@ -26,7 +26,7 @@ from campaigns.models import Campaign, Statement
 from campaigns.time_zones import CampaignTimeZoneAdmin
 
 from . import ready_made, selectors, services
-from .forms import parse_contact_list, read_list_upload, validate_sendable_email
+from .forms import InviteeRowForm, JournalistRowForm, ListProblems, read_contact_list, validate_sendable_email
 from .models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription
 
 
@@ -578,20 +578,27 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class PastedListForm(forms.Form):
-    """A list pasted from a spreadsheet in ``list_field``, or a CSV file of the same columns in
-    ``file_field``: every line is checked, and one bad line adds nobody (parse_contact_list)."""
+    """A list pasted from a spreadsheet in ``list_field``, or a CSV or Excel file in ``file_field``: every
+    line is checked by ``row_form``, and one bad line adds nobody (read_contact_list)."""
 
     list_field = file_field = ""
+    row_form = None
 
     def lines(self, cleaned):
         upload = cleaned.get(self.file_field)
-        return parse_contact_list(read_list_upload(upload) if upload else cleaned.get(self.list_field) or "")
+        try:
+            return read_contact_list(text=cleaned.get(self.list_field) or "", upload=upload, row_form=self.row_form)
+        except ListProblems as problems:
+            if upload:  # what the file held, in the box, to correct there: a file cannot be chosen again for you
+                self.data = self.data.copy()
+                self.data[self.list_field] = problems.as_text
+            raise
 
 
 class InviteeListForm(PastedListForm):
-    """Paste one invitee per line, or upload a CSV file: email, organization, contact name, country, language."""
+    """Paste one invitee per line, or upload a CSV or Excel file: email, organization, contact name, country, language."""
 
-    list_field, file_field = "invitees", "invitees_file"
+    list_field, file_field, row_form = "invitees", "invitees_file", InviteeRowForm
 
     statement = forms.ModelChoiceField(label=_("Statement"), queryset=Statement.objects.select_related("campaign"))
     invitees = forms.CharField(
@@ -604,31 +611,25 @@ class InviteeListForm(PastedListForm):
         ),
     )
     invitees_file = forms.FileField(
-        label=_("Or a CSV file"),
+        label=_("Or a CSV or Excel (.xlsx) file"),
         required=False,
-        help_text=_("Same columns; a header row starting with “email” is skipped."),
+        help_text=_(
+            "The same columns in that order, or in any order under a heading row that names them "
+            "(“Email”, “Organization”, “Contact name”, “Country”, “Language”, “Website”)."
+        ),
     )
 
     def clean(self):
-        """Parse every line; report each bad line by its number and import nothing if one is bad."""
+        """Check every line; report each bad line by its number and add nothing if one is bad."""
         cleaned = super().clean()
-        cleaned["invitee_list"] = [
-            services.Invitee(
-                email=line.email,
-                organization_name=line.first,
-                contact_name=line.second,
-                country=line.country,
-                language=line.language,
-            )
-            for line in self.lines(cleaned)
-        ]
+        cleaned["invitee_list"] = [services.Invitee(**line) for line in self.lines(cleaned)]
         return cleaned
 
 
 class PressListForm(PastedListForm):
-    """Paste one journalist per line, or upload a CSV file: email, name, outlet, country, language."""
+    """Paste one journalist per line, or upload a CSV or Excel file: email, name, outlet, country, language."""
 
-    list_field, file_field = "contacts", "contacts_file"
+    list_field, file_field, row_form = "contacts", "contacts_file", JournalistRowForm
 
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
     contacts = forms.CharField(
@@ -641,21 +642,18 @@ class PressListForm(PastedListForm):
         ),
     )
     contacts_file = forms.FileField(
-        label=_("Or a CSV file"),
+        label=_("Or a CSV or Excel (.xlsx) file"),
         required=False,
-        help_text=_("Same columns; a header row starting with “email” is skipped."),
+        help_text=_(
+            "The same columns in that order, or in any order under a heading row that names them "
+            "(“Email”, “Name”, “Outlet”, “Country”, “Language”)."
+        ),
     )
 
     def clean(self):
         """The same lines as the invitees' list, read by the same parser: all or nothing."""
         cleaned = super().clean()
-        cleaned["contact_list"] = [
-            services.Journalist(
-                email=line.email, name=line.first, outlet=line.second, country=line.country, language=line.language
-            )
-            for line in self.lines(cleaned)
-        ]
-        return cleaned
+        cleaned["contact_list"] = [services.Journalist(**line) for line in self.lines(cleaned)]
         return cleaned
 
 

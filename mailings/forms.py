@@ -1,5 +1,6 @@
 import csv
-from dataclasses import dataclass
+import io
+from dataclasses import replace
 
 from django import forms
 from django.conf import settings
@@ -8,7 +9,10 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core import tables
+from core.tables import cell_text
 from signatories.forms import DescribedFieldsMixin
+from signatories.imports import FIELDS_BY_KEY, CellField, ImportField, guess_mapping, website_address, word_key
 
 
 class ExpiredUnsubscribeLinkForm(DescribedFieldsMixin, forms.Form):
@@ -55,20 +59,8 @@ def validate_sendable_email(email: str) -> None:
         raise ValidationError(problem, code="invalid")
 
 
-@dataclass(frozen=True)
-class ContactLine:
-    """One line of a pasted list: email, two names (organization and contact, or name and outlet),
-    country code, language."""
-
-    email: str
-    first: str
-    second: str
-    country: str
-    language: str
-
-
 # A list of invitees or journalists runs to hundreds of lines. These bounds keep a wrong file (a
-# database dump, a spreadsheet of a million rows saved as CSV) from being parsed in the web request.
+# database dump, a spreadsheet of a million rows) from being read whole.
 LIST_MAX_BYTES = 2 * 1024 * 1024
 LIST_MAX_LINES = 5_000
 
@@ -77,63 +69,137 @@ def too_many_lines_problem() -> str:
     return _("The list has more than %(max)d lines: split it.") % {"max": LIST_MAX_LINES}
 
 
-def parse_contact_list(text: str) -> list[ContactLine]:
-    """Parse one contact per line, cells separated by commas or tabs (a spreadsheet column copy works).
+class ListRowForm(forms.Form):
+    """One line of a list of invitees or journalists. Its cells come in the order of ``columns`` (only the
+    email is required), or under a heading row that names its columns (see :func:`read_contact_list`)."""
 
-    Columns: email, two names, country code, language; only the email is required. A
-    first line whose email cell reads "email" is a header and skipped. Raises
-    ValidationError listing every bad line by its number: a list is taken whole or not at all.
-    """
-    contacts, errors = [], []
-    languages = {code for code, _name in settings.LANGUAGES}
-    lines = text.splitlines()  # pasted text: no longer than a request's body may be
-    if len(lines) > LIST_MAX_LINES:
-        raise ValidationError(too_many_lines_problem())
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        cells = next(csv.reader([line], delimiter="\t" if "\t" in line else ","))
-        cells = [cell.strip() for cell in cells] + [""] * 5
-        email, first, second, country, language = cells[:5]
-        if number == 1 and email.lower() in {"email", "e-mail"}:
-            continue
-        problem = email_problem(email)
+    columns = ()
+    fields_for_headings = ()  # the import's fields (signatories.imports.ImportField), to read a heading row
+
+    email = CellField(max_length=254)
+    country = CellField()
+    language = CellField()
+
+    def __init__(self, data, *, number: int):
+        super().__init__(data)
+        self.number = number
+
+    def clean_email(self):
+        problem = email_problem(self.cleaned_data["email"])
         if problem:
-            errors.append(_("Line %(number)d: %(problem)s") % {"number": number, "problem": problem})
-            continue
-        country = country.upper()
+            raise ValidationError(problem)
+        return self.cleaned_data["email"]
+
+    def clean_country(self):
+        country = self.cleaned_data["country"].upper()
         if country and country not in countries:
-            errors.append(
-                _("Line %(number)d: unknown country code “%(country)s”.") % {"number": number, "country": country}
+            message = _("Line %(number)d: unknown country code “%(country)s”.")
+            raise ValidationError(message % {"number": self.number, "country": country}, code="line")
+        return country
+
+    def clean_language(self):
+        language = self.cleaned_data["language"].lower() or "en"
+        if language not in {code for code, _name in settings.LANGUAGES}:
+            message = _("Line %(number)d: unknown language “%(language)s”.")
+            raise ValidationError(message % {"number": self.number, "language": language}, code="line")
+        return language
+
+
+class InviteeRowForm(ListRowForm):
+    columns = ("email", "organization_name", "contact_name", "country", "language")
+    fields_for_headings = (
+        FIELDS_BY_KEY["email"],
+        replace(FIELDS_BY_KEY["name"], key="organization_name"),
+        FIELDS_BY_KEY["contact_name"],
+        FIELDS_BY_KEY["country"],
+        FIELDS_BY_KEY["language"],
+        FIELDS_BY_KEY["website"],
+    )
+
+    organization_name = CellField(max_length=300)
+    contact_name = CellField(max_length=200)
+    website = CellField(max_length=300)
+
+    def clean_website(self):
+        return website_address(self.cleaned_data["website"])
+
+
+class JournalistRowForm(ListRowForm):
+    columns = ("email", "name", "outlet", "country", "language")
+    fields_for_headings = (
+        FIELDS_BY_KEY["email"],
+        replace(FIELDS_BY_KEY["contact_name"], key="name", synonyms=("name", "journalist", "reporter")),
+        ImportField(
+            "outlet",
+            _("outlet"),
+            synonyms=("outlet", "media", "media outlet", "publication", "newspaper", "medio", "veiculo"),
+        ),
+        FIELDS_BY_KEY["country"],
+        FIELDS_BY_KEY["language"],
+    )
+
+    name = CellField(max_length=200)
+    outlet = CellField(max_length=200)
+
+
+def read_contact_list(*, text: str = "", upload=None, row_form: type[ListRowForm]) -> list[dict]:
+    """The lines of a pasted list, or the rows of an uploaded CSV or .xlsx file, each checked by
+    ``row_form``: their cleaned values. Read by the reader of sign-on imports (``core.tables``).
+
+    A first line that names an email column ("Email", "Correo", "E-mail address") is a
+    heading row, and the columns are read by their headings; otherwise by their order.
+    Raises :class:`ListProblems` listing every bad line by its number: a list is taken whole
+    or not at all. A file larger than ``LIST_MAX_BYTES`` is refused unread, and reading stops
+    after ``LIST_MAX_LINES`` lines.
+    """
+    try:
+        if upload is not None:
+            if upload.size > LIST_MAX_BYTES:
+                raise ValidationError(
+                    _("The file is larger than %(size)d MB: split it.") % {"size": LIST_MAX_BYTES // (1024 * 1024)}
+                )
+            rows = tables.read_rows(
+                upload.read(), upload.name, max_rows=LIST_MAX_LINES, too_many_rows=too_many_lines_problem()
             )
-            continue
-        language = language.lower() or "en"
-        if language not in languages:
-            errors.append(
-                _("Line %(number)d: unknown language “%(language)s”.") % {"number": number, "language": language}
-            )
-            continue
-        contacts.append(ContactLine(email, first, second, country, language))
+        else:
+            rows = tables.read_pasted_rows(text, max_rows=LIST_MAX_LINES, too_many_rows=too_many_lines_problem())
+    except tables.TableError as problem:
+        raise ValidationError(str(problem))
+    columns = heading_row_columns(rows[0][1], row_form) if rows else None
+    columns, body = (row_form.columns, rows) if columns is None else (columns, rows[1:])
+    contacts, errors = [], []
+    for number, cells in body:
+        form = row_form(dict(zip(columns, cells)), number=number)
+        if form.is_valid():
+            contacts.append(form.cleaned_data)
+        for error in (error for field_errors in form.errors.as_data().values() for error in field_errors):
+            line = {"number": number, "problem": error.messages[0]}
+            errors.append(error.messages[0] if error.code == "line" else _("Line %(number)d: %(problem)s") % line)
     if errors:
-        raise ValidationError(errors)
+        raise ListProblems(errors, rows=rows)
     if not contacts:
         raise ValidationError(_("Paste a list or choose a file: the list is empty."))
     return contacts
 
 
-def read_list_upload(upload) -> str:
-    """The text of an uploaded CSV file, read a line at a time; a clear error for a file that is
-    larger than ``LIST_MAX_BYTES``, longer than ``LIST_MAX_LINES`` (reading stops there), or not UTF-8 text."""
-    if upload.size > LIST_MAX_BYTES:
-        raise ValidationError(
-            _("The file is larger than %(size)d MB: split it.") % {"size": LIST_MAX_BYTES // (1024 * 1024)}
-        )
-    lines = []
-    for number, line in enumerate(upload, start=1):  # an uploaded file iterates over its lines
-        if number > LIST_MAX_LINES:
-            raise ValidationError(too_many_lines_problem())
-        try:
-            lines.append(line.decode("utf-8-sig" if number == 1 else "utf-8"))
-        except UnicodeDecodeError:
-            raise ValidationError(_("The file is not UTF-8 text: export it from your spreadsheet as CSV (UTF-8)."))
-    return "".join(lines)
+def heading_row_columns(cells: list, row_form: type[ListRowForm]) -> list[str] | None:
+    """The field each column holds when ``cells`` are a heading row (one of them names an email column),
+    read by their headings as a sign-on import's columns are; None when they are a first line of data."""
+    headings = tables.column_headings(cells)
+    if not any(word_key(heading) in row_form.fields_for_headings[0].names for heading in headings):
+        return None
+    fields = {heading: key for key, heading in guess_mapping(headings, row_form.fields_for_headings).items()}
+    return [fields.get(heading, "") for heading in headings]
+
+
+class ListProblems(ValidationError):
+    """The bad lines of a list, and the list as lines to paste (``as_text``): what a file held is not lost."""
+
+    def __init__(self, messages, *, rows):
+        super().__init__(messages)
+        lines = [""] * (rows[-1][0] if rows else 0)
+        for number, cells in rows:
+            output = io.StringIO()
+            csv.writer(output, delimiter="\t", lineterminator="").writerow([cell_text(cell) for cell in cells])
+            lines[number - 1] = output.getvalue()
+        self.as_text = "\n".join(lines)
