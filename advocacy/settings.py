@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django_countries",
     "csp",
     "django_celery_beat",
-    "import_export",
     "simple_history",
     "allauth",
     "allauth.account",
@@ -374,13 +373,11 @@ SIGN_ON_CONFIRMATION_MAX_AGE = env.int("SIGN_ON_CONFIRMATION_MAX_AGE", default=1
 # A worker leases a confirmation email for this long before sending it; if it dies before the
 # mail server took the email, the sweep sends it again once the lease ran out (same Message-ID).
 SIGN_ON_CONFIRMATION_LEASE_SECONDS = env.int("SIGN_ON_CONFIRMATION_LEASE_SECONDS", default=60)
-# Importing sign-ons (django-import-export): the largest file staff may upload, and exports escape formulas.
+# Importing sign-ons (signatories/imports.py): the largest file staff may upload, and its most rows.
 SIGN_ON_IMPORT_MAX_BYTES = env.int("SIGN_ON_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 SIGN_ON_IMPORT_MAX_ROWS = env.int("SIGN_ON_IMPORT_MAX_ROWS", default=10_000)
 # A worker checks and imports the file; the page waits this long for it before saying it still runs.
 SIGN_ON_IMPORT_PAGE_WAIT_SECONDS = env.float("SIGN_ON_IMPORT_PAGE_WAIT_SECONDS", default=5.0)
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
-IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # --- Partner sites -----------------------------------------------------------------
 # Who may frame the signatory widget (a CSP frame-ancestors list); every other page is DENY.
