@@ -200,6 +200,8 @@ class ListProblems(ValidationError):
         lines = [""] * (rows[-1][0] if rows else 0)
         for number, cells in rows:
             output = io.StringIO()
-            csv.writer(output, delimiter="\t", lineterminator="").writerow([cell_text(cell) for cell in cells])
+            # A line break in a cell (refused with a reason) would break the line in two: a space in the box.
+            cells = [" ".join(cell_text(cell).splitlines()) for cell in cells]
+            csv.writer(output, delimiter="\t", lineterminator="").writerow(cells)
             lines[number - 1] = output.getvalue()
         self.as_text = "\n".join(lines)
