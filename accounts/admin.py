@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from campaigns.time_zones import CampaignTimeZoneAdmin
 from core.admin import restrict_to_superusers
 from core.audit import AuditedAdmin
 
@@ -111,7 +112,7 @@ class ClaimDecisionForm(forms.Form):
 
 
 @admin.register(Representative)
-class RepresentativeAdmin(MaskedEmailsAdmin, CampaignScopedAdmin, AuditedAdmin):
+class RepresentativeAdmin(CampaignTimeZoneAdmin, MaskedEmailsAdmin, CampaignScopedAdmin, AuditedAdmin):
     """Claims to speak for an organization; staff approve the ones not approved by email domain.
 
     Staff see the claims to organizations that signed a statement of their campaigns (a

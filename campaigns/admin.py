@@ -41,7 +41,7 @@ from .dashboard import (
 )
 from .forms import DeliveryForm, VersionCompareForm
 from .models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
-from .time_zones import CampaignTimeZoneAdmin, in_campaign_zone
+from .time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
 
 logger = logging.getLogger(__name__)
 # The newest exports a staff member's exports page lists.
@@ -458,10 +458,7 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         return _(
             "Locked on %(date)s, at version %(version)s: the text in the original language cannot change. "
             "Translations and the demands' status can."
-        ) % {
-            "date": date_format(timezone.localtime(statement.text_locked_at), "DATETIME_FORMAT"),
-            "version": statement.version,
-        }
+        ) % {"date": time_with_zone(statement.text_locked_at), "version": statement.version}
 
     @admin.action(description=_("Lock the final text of the selected statements"), permissions=["change"])
     def lock_final_text(self, request, queryset):

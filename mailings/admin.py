@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +22,7 @@ from accounts.roles import (
     press_releases_only,
 )
 from campaigns.models import Campaign, Statement
-from campaigns.time_zones import CampaignTimeZoneAdmin
+from campaigns.time_zones import CampaignTimeZoneAdmin, time_with_zone, zoned_time
 
 from . import ready_made, selectors, services
 from .forms import InviteeRowForm, JournalistRowForm, ListProblems, read_contact_list, validate_sendable_email
@@ -384,7 +383,7 @@ class MailingAdmin(CampaignTimeZoneAdmin, PressOfficerMailingsAdmin, CampaignSco
                 if later:
                     message = _("%(mailing)s is scheduled: the workers send it on %(time)s.") % {
                         "mailing": mailing,
-                        "time": date_format(timezone.localtime(mailing.scheduled_at), "DATETIME_FORMAT"),
+                        "time": time_with_zone(mailing.scheduled_at),
                     }
                 else:
                     message = _("%(mailing)s is being sent now; its progress shows below.") % {"mailing": mailing}
@@ -417,7 +416,7 @@ def _sends_later(mailing) -> bool:
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScopedAdmin):
+class DeliveryAdmin(CampaignTimeZoneAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScopedAdmin):
     """Who a mailing reached, and why it did not reach the others. Read-only: deliveries are a record."""
 
     campaign_path = "mailing__statement__campaign"
@@ -442,8 +441,7 @@ class DeliveryAdmin(MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScoped
         """What the email provider said after sending (a bounce, a complaint), and when."""
         if not delivery.feedback:
             return "—"
-        when = date_format(timezone.localtime(delivery.feedback_at), "DATETIME_FORMAT")
-        return format_html("{} ({})", delivery.get_feedback_display(), when)
+        return format_html("{} ({})", delivery.get_feedback_display(), zoned_time(delivery.feedback_at))
 
 
 class PressListCampaignFilter(admin.SimpleListFilter):
@@ -466,7 +464,7 @@ class PressListCampaignFilter(admin.SimpleListFilter):
 
 
 @admin.register(PressContact)
-class PressContactAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
+class PressContactAdmin(CampaignTimeZoneAdmin, SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
     """The press list, per campaign: staff see, and add to, the lists of their own campaigns."""
 
     campaign_path = "campaigns"
@@ -658,7 +656,7 @@ class PressListForm(PastedListForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
+class InvitationAdmin(CampaignTimeZoneAdmin, SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["organization_name", "email", "statement", "status_display", "opened_at", "declined_at"]
     list_filter = [StatusFilter, "statement"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin, campaign_ids_for, in_campaigns
 from campaigns.models import Statement
+from campaigns.time_zones import CampaignTimeZoneAdmin
 
 from . import selectors, services
 from .forms import DemandStatusForm
@@ -16,7 +17,7 @@ from .models import ActionReport, DemandStatusUpdate, OutreachAction, Target
 
 
 @admin.register(Target)
-class TargetAdmin(CampaignScopedAdmin):
+class TargetAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin):
     campaign_path = "campaign"
     list_display = ["name", "kind", "country", "campaign", "email"]
     list_filter = ["campaign", "kind", "country"]
@@ -42,7 +43,7 @@ class TargetAdmin(CampaignScopedAdmin):
 
 
 @admin.register(OutreachAction)
-class OutreachActionAdmin(CampaignScopedAdmin):
+class OutreachActionAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin):
     campaign_path = "campaign"
     list_display = ["title", "campaign", "kind", "is_active", "position", "approved_reports", "pending_reports"]
     list_filter = ["campaign", "kind", "is_active"]
@@ -79,7 +80,7 @@ class OutreachActionAdmin(CampaignScopedAdmin):
 
 
 @admin.register(ActionReport)
-class ActionReportAdmin(MaskedEmailsAdmin, CampaignScopedAdmin):
+class ActionReportAdmin(CampaignTimeZoneAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
     campaign_path = "action__campaign"
     list_display = ["created_at", "action", "country", "link", "moderation_state", "name", "email"]
     list_filter = ["moderation_state", "action__campaign", "action__kind", "country"]
@@ -128,7 +129,7 @@ def _statements_in_scope(user):
 
 
 @admin.register(DemandStatusUpdate)
-class DemandStatusUpdateAdmin(CampaignScopedAdmin):
+class DemandStatusUpdateAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin):
     """The demands tracker's entries. Recorded from a statement's tracker page (the form below its table);
     never edited: a new status is a new entry, a mistaken one is deleted."""
 

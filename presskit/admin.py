@@ -1,11 +1,10 @@
 from django.contrib import admin, messages
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.roles import CampaignScopedAdmin
-from campaigns.time_zones import CampaignTimeZoneAdmin
+from campaigns.time_zones import CampaignTimeZoneAdmin, zoned_time
 from mailings.emails import absolute_url
 
 from . import services
@@ -32,14 +31,12 @@ class PressKitItemAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin):
         if item.embargo_until is None:
             return _("public")
         if item.is_embargoed():
-            return format_html(
-                "{} {}", _("embargoed until"), timezone.localtime(item.embargo_until).strftime("%Y-%m-%d %H:%M")
-            )
+            return format_html("{} {}", _("embargoed until"), zoned_time(item.embargo_until))
         return _("public since the embargo ended")
 
 
 @admin.register(PreviewLink)
-class PreviewLinkAdmin(CampaignScopedAdmin):
+class PreviewLinkAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin):
     campaign_path = "campaign"
     list_display = ["label", "campaign", "expires_at", "revoked_at", "link"]
     list_filter = ["campaign"]

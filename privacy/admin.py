@@ -1,13 +1,14 @@
 from django.contrib import admin
 
 from accounts.roles import CampaignScopedAdmin
+from campaigns.time_zones import CampaignTimeZoneAdmin
 from core.admin import RecordAdmin
 
 from .models import ErasureRecord
 
 
 @admin.register(ErasureRecord)
-class ErasureRecordAdmin(CampaignScopedAdmin, RecordAdmin):
+class ErasureRecordAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, RecordAdmin):
     """The log of erasures: counts and reasons, never the erased data. Read-only.
 
     Staff see the erasures of their campaigns; those of no campaign (a signer's or an

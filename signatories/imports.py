@@ -25,6 +25,7 @@ import logging
 import re
 import time
 import warnings
+import zoneinfo
 from dataclasses import asdict, dataclass, field
 from functools import cached_property, lru_cache, partial
 
@@ -787,6 +788,7 @@ class RowRules:
         self.tiers = {" ".join(tier.name.casefold().split()): tier for tier in tiers}
         self.default_tier = next((tier for tier in tiers if tier.is_default), None)
         self.languages = {code for code, _label in settings.LANGUAGES}
+        self.zone = zoneinfo.ZoneInfo(self.statement.campaign.time_zone)
 
 
 class SharedFields(dict):
@@ -1079,7 +1081,7 @@ def check_against_the_file(valid: list, *, rules: RowRules, by, problem, report:
             continue
         contact = contacts.get((signatory.pk, details.email.lower())) if signatory is not None else None
         checked.append(CheckedRow(details, new_sign_on(values, details, rules=rules, by=by), signatory, contact))
-        report.preview.append(preview_row(number, values, details, signatory))
+        report.preview.append(preview_row(number, values, details, signatory, zone=rules.zone))
     return checked
 
 
@@ -1105,7 +1107,9 @@ def new_sign_on(values: dict, details: SignatoryDetails, *, rules: RowRules, by)
     return sign_on
 
 
-def preview_row(number: int, values: dict, details: SignatoryDetails, signatory: Signatory | None) -> PreviewRow:
+def preview_row(
+    number: int, values: dict, details: SignatoryDetails, signatory: Signatory | None, *, zone
+) -> PreviewRow:
     return PreviewRow(
         number=number,
         name=details.name,
@@ -1118,7 +1122,8 @@ def preview_row(number: int, values: dict, details: SignatoryDetails, signatory:
         signatory_id=signatory.pk if signatory is not None else None,
         signatory_kind=signatory.kind if signatory is not None else "",
         differences=profile_differences(signatory, details) if signatory is not None else [],
-        signed_at=date_format(timezone.localtime(values["signed_at"]), "SHORT_DATETIME_FORMAT")
+        # Written by the worker for the preview: in the campaign's time zone, the zone named.
+        signed_at=f"{date_format(timezone.localtime(values['signed_at'], zone), 'SHORT_DATETIME_FORMAT')} ({zone})"
         if values["signed_at"]
         else "",
         affiliation=details.affiliation if details.kind == Signatory.Kind.INDIVIDUAL else "",

@@ -966,6 +966,9 @@ def test_timestamps_that_are_no_date_or_still_to_come_are_row_errors(admin_clien
 
 
 def test_the_preview_shows_when_each_row_was_signed(admin_client, statement):
+    """In the campaign's time zone, the zone named."""
+    statement.campaign.time_zone = "America/Bogota"
+    statement.campaign.save()
     file = csv_file(
         [["2026/11/20 10:01:02 AM GMT", "Access Now", "", "info@accessnow.example", "KE", "yes"]],
         headings=GOOGLE_FORMS_HEADINGS,
@@ -973,7 +976,7 @@ def test_the_preview_shows_when_each_row_was_signed(admin_client, statement):
 
     previewed = preview(admin_client, statement, file)
 
-    assert previewed.context["report"].preview[0].signed_at == "11/20/2026 10:01 a.m."
+    assert previewed.context["report"].preview[0].signed_at == "11/20/2026 5:01 a.m. (America/Bogota)"
 
 
 @pytest.mark.parametrize(

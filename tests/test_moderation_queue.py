@@ -27,9 +27,9 @@ QUEUE_URL = "admin:signatories_signon_changelist"
 # Session, user, the statement and tier filter choices, the count of the filtered page,
 # the page of rows; the organizations' likely duplicate pairs (for the signal "Name like
 # …"): two queries to check their cache, two more to compute them when it is stale, and
-# the names of those the page's organizations look like.
-# One query per row would add 50 on a full page.
-QUEUE_MAX_QUERIES = 11
+# the names of those the page's organizations look like; the time zone of the staff
+# member's campaigns (dates are the campaign's). One query per row would add 50 on a full page.
+QUEUE_MAX_QUERIES = 12
 
 
 def queue(client, **params):
