@@ -23,6 +23,7 @@ from django_countries import countries
 
 from accounts.roles import CampaignScopedAdmin, campaign_ids_for
 from campaigns.models import Tier
+from campaigns.time_zones import CampaignTimeZoneAdmin
 from core.admin import EstimatedCountPaginator, RecordAdmin
 from core.audit import AuditedAdmin
 
@@ -90,7 +91,7 @@ class MergeInline(admin.TabularInline):
         )
 
 
-class SignatoryAdmin(CampaignScopedAdmin, AuditedAdmin):
+class SignatoryAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
     campaign_path = "sign_ons__statement__campaign"
     campaign_path_is_many = True
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -266,7 +267,7 @@ class IndividualAdmin(SignatoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(CampaignScopedAdmin, AuditedAdmin):
+class ContactAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
     """Private contacts of signatories, with the history of each (who changed an address, when).
 
     Staff see the contacts of the signatories they see: those that signed a statement of their campaigns.
@@ -283,7 +284,7 @@ class ContactAdmin(CampaignScopedAdmin, AuditedAdmin):
 
 
 @admin.register(OrganizationMerge)
-class OrganizationMergeAdmin(CampaignScopedAdmin, RecordAdmin):
+class OrganizationMergeAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, RecordAdmin):
     """Read-only records of merges: the duplicate's profile, what moved, what conflicts dropped.
 
     Staff see the merges of the organizations they see (the kept one signed in their campaigns).
@@ -562,7 +563,7 @@ class ModerationQueue(ChangeList):
 
 
 @admin.register(SignOn)
-class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
+class SignOnAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
     """The moderation queue: pending first, newest first; approved, rejected or moved in bulk.
 
     Built to stay fast at tens of thousands of sign-ons: one page of rows in one query,
@@ -638,7 +639,11 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
                     ("moderation_state", "moderated_at", "moderated_by"),
                     ("rejection_reason", "rejection_notified_at"),
                     "withdrawn_at",
-                ]
+                ],
+                "description": _(
+                    "The signer confirms from the email; staff decide with the Approve and Reject buttons, which "
+                    "record who decided and when."
+                ),
             },
         ),
         (
@@ -658,6 +663,14 @@ class SignOnAdmin(CampaignScopedAdmin, AuditedAdmin):
             },
         ),
     ]
+
+    # A sign-on's states change only through the services (approve, reject, confirm), which write the audit trail,
+    # the moderator and the time, and email the signer where needed: never by editing its page.
+    states_changed_by_services = ["confirmation_state", "moderation_state", "rejection_reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + self.states_changed_by_services if obj is not None else readonly
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
