@@ -7,6 +7,8 @@ a fresh context (no cookies), under the site's real Content Security Policy.
 
 import os
 import re
+import tempfile
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -78,6 +80,21 @@ def axe_violations(page):
         for v in violations
         if v["impact"] in BLOCKING_IMPACTS
     ]
+
+
+# Screenshots of the pages people use: every run takes them (so each page is drawn at each width), and
+# writes them to docs/screenshots/ (committed, shown in the guides) only when UPDATE_SCREENSHOTS=1 asks;
+# otherwise to a temporary directory, so that a test run leaves the repository as it was.
+DOCS_SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def screenshots_dir() -> Path:
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        directory = DOCS_SCREENSHOTS
+    else:
+        directory = Path(tempfile.gettempdir()) / "advocacy-screenshots"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
 
 
 CONFIRM_LINK = re.compile(r"https?://\S+/confirm/\S+")

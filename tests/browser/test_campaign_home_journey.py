@@ -9,7 +9,6 @@ the home and the pages on the way; a second test takes the screenshots in docs/s
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -25,11 +24,11 @@ from signatories.models import SignOn
 from tests.factories import OrganizationFactory, SignOnFactory
 from tests.helpers import staff_with_role
 
-from .conftest import TIMEOUT_MS, axe_violations, sign_in_to_admin
+from .conftest import TIMEOUT_MS, axe_violations, screenshots_dir, sign_in_to_admin
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshots_dir()
 WAITING = ["Red Ejemplo por los Derechos Digitales", "Nairobi Example Open Source Collective", "Example Privacy Watch"]
 PRESS_RELEASE = "Press release: civil society calls on states to reject the draft"
 
@@ -157,7 +156,6 @@ SIZES = {1280: {"width": 1280, "height": 900}, 390: {"width": 390, "height": 844
 
 
 def shoot(page, name, width, *, full_page=True):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=full_page)
 
 

@@ -8,7 +8,6 @@ violation; on a phone the table scrolls in its own box and the page does not wid
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -17,11 +16,11 @@ from django.utils.formats import date_format
 from outreach.models import DemandStatusUpdate
 from tests.factories import DemandFactory, StatementFactory, TargetFactory
 
-from .conftest import axe_violations, sign_in_to_admin, staff_with_authenticator
+from .conftest import axe_violations, screenshots_dir, sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshots_dir()
 RESPONSE_URL = "https://minrel.gob.cl/en/statement-on-the-cybercrime-convention"
 
 

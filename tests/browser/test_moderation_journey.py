@@ -11,7 +11,6 @@ second test takes the screenshots in docs/screenshots/.
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -25,11 +24,11 @@ from campaigns.models import Campaign
 from signatories.models import Contact, Signatory, SignOn
 from tests.helpers import staff_with_role
 
-from .conftest import TIMEOUT_MS, axe_violations, sign_in_to_admin
+from .conftest import TIMEOUT_MS, axe_violations, screenshots_dir, sign_in_to_admin
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshots_dir()
 
 # Newest first, as the queue shows them: (name, kind, country, website, email, confirmed).
 WAITING = [
@@ -222,7 +221,6 @@ def test_screenshots_of_the_moderation_queue(browser, live_server, demo, coordin
         page.get_by_role("link", name="pending moderation", exact=True).click()
         page.get_by_role("heading", name="Moderate sign-ons").wait_for()
         assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"moderation-{width}.png"), full_page=True)
     finally:
         context.close()

@@ -11,18 +11,17 @@ page go to docs/screenshots/published-statement-<language>-<width>.png.
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from campaigns.models import Statement
 from tests.factories import StatementFactory
 
-from .conftest import axe_violations, sign_in_to_admin, staff_with_authenticator
+from .conftest import axe_violations, screenshots_dir, sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshots_dir()
 TITLE = "Joint Statement on the UN Convention Against Cybercrime"
 ISSUER = "Freedom Online Coalition"
 

@@ -9,7 +9,6 @@ with a click. The campaign runs in Bogotá: the deadline typed as 18:00 is store
 
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -17,11 +16,11 @@ from django.conf import settings
 from campaigns.models import Campaign, Statement
 from tests.factories import ConcernFactory, DemandFactory, StatementFactory, TierFactory
 
-from .conftest import axe_violations, sign_in_to_admin, staff_with_authenticator
+from .conftest import axe_violations, screenshots_dir, sign_in_to_admin, staff_with_authenticator
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS = screenshots_dir()
 TITLE = "Encryption keeps us safe"
 # This page was 28,469 px high with every language open (measured by this test); 7,630 px since.
 MAX_HEIGHT = 9_000
