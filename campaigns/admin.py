@@ -1085,12 +1085,16 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         if not self.has_view_permission(request):
             return redirect("admin:index")
         exports_listed = self._exports_in_scope(request)
+        # The breadcrumbs lead back to the campaign home when the exports are all of one campaign.
+        campaigns = {statement.campaign_id for document in exports_listed for statement in document.statements.all()}
+        campaign = Campaign.objects.filter(pk__in=campaigns).first() if len(campaigns) == 1 else None
         return TemplateResponse(
             request,
             "admin/campaigns/statement/exports.html",
             {
                 **self.admin_site.each_context(request),
                 "title": _("Your exports"),
+                "campaign": campaign,
                 "exports": exports_listed,
                 "preparing": any(document.state == Document.State.BUILDING for document in exports_listed),
                 "keep_days": settings.DOCUMENT_EXPORT_KEEP_DAYS,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from accounts.roles import CampaignScopedAdmin, campaign_ids_for
-from campaigns.models import Tier
+from campaigns.models import Campaign, Tier
 from campaigns.time_zones import CampaignTimeZoneAdmin
 from core.admin import EstimatedCountPaginator, RecordAdmin
 from core.audit import AuditedAdmin
@@ -700,7 +700,20 @@ class SignOnAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
         return ModerationQueue
 
     def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": _("Moderate sign-ons"), **(extra_context or {})})
+        context = {"title": _("Moderate sign-ons"), "campaign": self._campaign_of_the_queue(request)}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
+
+    def _campaign_of_the_queue(self, request):
+        """The campaign the queue is of, for the breadcrumbs' way back to its home: that of the statements it is
+        filtered to (the campaign home's links), or the staff member's one campaign; None if several."""
+        chosen = request.GET.get("statement__id__exact") or request.GET.get("statement__id__in") or ""
+        ids = [int(pk) for pk in chosen.split(",") if pk.isdigit()]
+        campaigns = Campaign.objects.filter(statements__in=ids) if ids else Campaign.objects.all()
+        scope = campaign_ids_for(request.user)
+        if scope is not None:
+            campaigns = campaigns.filter(pk__in=scope)
+        found = list(campaigns.order_by().distinct().only("pk", "name")[:2])
+        return found[0] if len(found) == 1 else None
 
     def look_alikes(self, request):
         """selectors.look_alike_organizations among the organizations this staff member may see; once per request."""

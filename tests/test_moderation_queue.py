@@ -28,8 +28,9 @@ QUEUE_URL = "admin:signatories_signon_changelist"
 # the page of rows; the organizations' likely duplicate pairs (for the signal "Name like
 # …"): two queries to check their cache, two more to compute them when it is stale, and
 # the names of those the page's organizations look like; the time zone of the staff
-# member's campaigns (dates are the campaign's). One query per row would add 50 on a full page.
-QUEUE_MAX_QUERIES = 12
+# member's campaigns (dates are the campaign's) and the campaign the breadcrumbs lead back
+# to. One query per row would add 50 on a full page.
+QUEUE_MAX_QUERIES = 13
 
 
 def queue(client, **params):
