@@ -7,12 +7,14 @@ write the statement, invite organizations and send the invitation after its
 confirmation page (a version per language), schedule the reminders, approve a
 sign-on, lock the text, launch, export the publication list, record the delivery,
 close sign-ons and close the campaign. Every time on the way is in Bogotá, the zone
-named. Each page is photographed at 1280 and 390 px (screenshots_dir()), and none
+named. Each page is photographed at 1280 and 390 px (in $TMPDIR), and none
 scrolls sideways on a phone.
 """
 
 import re
+import tempfile
 from datetime import UTC, timedelta
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -28,7 +30,7 @@ from signatories.models import SignOn
 from tests.factories import CampaignFactory, OrganizationFactory, SignOnFactory
 from tests.helpers import staff_with_role
 
-from .conftest import screenshots_dir, sign_in_to_admin
+from .conftest import sign_in_to_admin
 
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
@@ -71,8 +73,10 @@ class Camera:
     """Photographs each page at 1280 and 390 px, and notes the pages that scroll sideways on a phone."""
 
     def __init__(self, page):
-        self.page, self.directory, self.wide = page, screenshots_dir() / "coordinator-journey", {}
-        self.directory.mkdir(exist_ok=True)
+        # Photographs to look at, not for the docs: never in docs/screenshots/.
+        self.page, self.wide = page, {}
+        self.directory = Path(tempfile.gettempdir()) / "advocacy-screenshots" / "coordinator-journey"
+        self.directory.mkdir(parents=True, exist_ok=True)
         self.count = 0
 
     def shoot(self, name):
