@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "privacy",
     "presskit",
     "outreach",
+    # The pages, over the core apps: the public site and the staff side (the admin of every app).
+    "public_site",
+    "staff",
     # The demo campaign (manage.py load_demo_campaign): above every app, imported by none.
     "demo",
 ]

@@ -16,21 +16,21 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     # Outside the language prefixes: the compose health checks and uptime monitors ask for one address.
     path("health/", health.SiteHealth.as_view(), name="health"),
-    path("email-events/", include("mailings.provider_urls")),
+    path("email-events/", include("public_site.urls.email_events")),
 ]
 
 # The public pages first, the statement page's app before all: it is the page most
 # visited, and each route tried before it costs every view of it (its slug converter
 # leaves the campaign's press kit and actions to their own apps).
 urlpatterns += i18n_patterns(
-    path("", include("campaigns.urls")),
-    path("", include("signatories.urls")),
-    path("", include("presskit.urls")),
-    path("", include("outreach.urls")),
-    path("", include("mailings.urls")),
-    path("", include("privacy.urls")),
+    path("", include("public_site.urls.campaigns")),
+    path("", include("public_site.urls.signatories")),
+    path("", include("public_site.urls.presskit")),
+    path("", include("public_site.urls.outreach")),
+    path("", include("public_site.urls.mailings")),
+    path("", include("public_site.urls.privacy")),
     path("admin/", admin.site.urls),
-    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("public_site.urls.accounts")),
     path("accounts/", include("allauth.urls")),
     prefix_default_language=False,
 )

@@ -12,8 +12,8 @@ from django.test import override_settings
 from django.utils import translation
 
 from advocacy.celery import app as celery_app
-from campaigns import statement_page
 from core import redis_outages
+from public_site import statement_page
 
 from .factories import StaffUserFactory, StatementFactory, TierFactory
 

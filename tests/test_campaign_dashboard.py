@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.dashboard import MAX_TIME_BARS, bucket_days
 from campaigns.models import Tier
 from mailings.models import Invitation
 from signatories.models import SignOn
+from staff.dashboard import MAX_TIME_BARS, bucket_days
 
 from .factories import ContactFactory, IndividualFactory, OrganizationFactory, SignOnFactory, StatementFactory
 

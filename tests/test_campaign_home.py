@@ -12,12 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import CAMPAIGN_MANAGER, MODERATOR
-from campaigns import selectors
-from campaigns.dashboard import campaign_phase, next_steps, statement_phase
 from campaigns.models import Statement
 from mailings.models import Delivery, Invitation, Mailing, MailingContent
 from presskit.models import PressKitItem
 from signatories.models import SignOn
+from staff import selectors
+from staff.dashboard import campaign_phase, next_steps, statement_phase
 
 from .factories import CampaignFactory, OrganizationFactory, PressKitItemFactory, SignOnFactory, StatementFactory
 from .helpers import sign_in, sign_in_with_code, staff_with_role, text_of

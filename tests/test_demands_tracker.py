@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from campaigns import statement_page
 from outreach import services
 from outreach.models import DemandStatusUpdate, TrackerStatus
+from public_site import statement_page
 
 from .factories import CampaignFactory, DemandFactory, StaffUserFactory, StatementFactory, TargetFactory
 from .helpers import sign_in

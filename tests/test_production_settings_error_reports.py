@@ -37,7 +37,7 @@ def failing_sign_on(monkeypatch, statement):
     def account_lookup_fails(*, user, details):
         raise RuntimeError(f"No account could be checked for {details.email}")
 
-    monkeypatch.setattr("signatories.views.account_confirms_sign_on", account_lookup_fails)
+    monkeypatch.setattr("public_site.views.signatories.account_confirms_sign_on", account_lookup_fails)
     return sign_url(statement), organization_post(contact_email=EMAIL, contact_name=NAME)
 
 

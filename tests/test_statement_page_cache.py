@@ -15,8 +15,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone, translation
 
-from campaigns import statement_page
 from privacy.services import erase_signer
+from public_site import statement_page
 from signatories import services
 from signatories.models import SignOn
 
@@ -79,7 +79,7 @@ def test_with_the_production_bound_a_reader_sees_an_approval_within_a_second(
     settings.STATEMENT_PAGE_FRESH_SECONDS = 1.0
     clock = [1000.0]
     sign_on = pending(statement, "Approved A Moment Ago")
-    with mock.patch("campaigns.statement_page.time.monotonic", lambda: clock[0]):
+    with mock.patch("public_site.statement_page.time.monotonic", lambda: clock[0]):
         assert "Approved A Moment Ago" not in signatory_list(client, statement)
         services.approve(sign_ons=SignOn.objects.filter(pk=sign_on.pk), by=staff_user)
 
@@ -456,7 +456,7 @@ def test_a_page_out_of_date_is_rendered_by_the_worker_while_readers_get_the_prev
     client, staff_user, statement, settings
 ):
     """With a worker (Celery not eager), no web process renders a page that is already cached."""
-    from campaigns import tasks
+    from public_site import tasks
 
     sign_on = pending(statement, "Approved During The Rush")
     assert "Approved During The Rush" not in signatory_list(client, statement)
@@ -479,7 +479,7 @@ def test_a_page_out_of_date_is_rendered_by_the_worker_while_readers_get_the_prev
 
 
 def test_when_the_worker_cannot_be_reached_the_reader_s_request_renders_the_page(client, staff_user, statement):
-    from campaigns import tasks
+    from public_site import tasks
 
     sign_on = pending(statement, "Approved While Redis Was Down")
     assert "Approved While Redis Was Down" not in signatory_list(client, statement)

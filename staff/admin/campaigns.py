@@ -1,0 +1,1150 @@
+import logging
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+
+from accounts.roles import CampaignScopedAdmin, campaign_ids_for
+from campaigns import services as campaign_services
+from campaigns import text_diff
+from campaigns.models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
+from campaigns.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
+from core.audit import AuditedAdmin
+from mailings import selectors as mailing_selectors
+from mailings import services as mailing_services
+from mailings.models import Mailing
+from presskit import services as presskit_services
+from presskit.models import Document
+from signatories import imports
+from signatories.forms import ImportMappingForm, ImportUploadForm
+from signatories.models import SignOn, visible_sign_on_condition
+from staff import selectors
+from staff.dashboard import (
+    PHASES,
+    campaign_dashboard,
+    moderation_url,
+    new_mailing_url,
+    next_steps,
+    statement_phase,
+    statements_url,
+)
+from staff.forms.campaigns import DeliveryForm, VersionCompareForm
+
+logger = logging.getLogger(__name__)
+# The newest exports a staff member's exports page lists.
+EXPORTS_LISTED = 30
+
+
+def text_fieldsets(fields, open_languages):
+    """One fieldset per language holding that language's version of ``fields``.
+
+    The languages in ``open_languages`` are shown open; the others are collapsed (a
+    native <details> element, no JavaScript), so a translator opens only theirs.
+    """
+    return [
+        (
+            _("Text in %(language)s") % {"language": name},
+            {
+                "fields": [f"{field}_{code}" for field in fields],
+                "classes": [] if code in open_languages else ["collapse"],
+            },
+        )
+        for code, name in settings.LANGUAGES
+    ]
+
+
+def _stop_mailings_if_closed(model_admin, request, statement):
+    """A statement staff closed by hand: its invitations and reminders stop, and staff are told."""
+    cancelled = mailing_services.stop_sign_on_mailings_if_closed(statement=statement)
+    if cancelled:
+        model_admin.message_user(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                ngettext(
+                    "%(statement)s takes no more sign-ons: %(count)d invitation or reminder not sent yet was cancelled.",
+                    "%(statement)s takes no more sign-ons: %(count)d invitations and reminders not sent yet were "
+                    "cancelled.",
+                    cancelled,
+                )
+                % {"statement": statement, "count": cancelled},
+                statements_url("mailings_mailing", [statement], state__exact=Mailing.State.CANCELLED),
+                gettext("See the cancelled mailings"),
+            ),
+            messages.WARNING,
+        )
+
+
+class StatementInline(TranslationTabularInline):
+    """The campaign's statements, each a link to its own page, where it is written and changed.
+
+    Read-only: a table row's inputs had only the column's heading for a label (axe: no
+    accessible name), and a statement is added from the campaign home or its own page.
+    """
+
+    model = Statement
+    fields = ["title", "slug", "state", "position"]
+    readonly_fields = fields
+    show_change_link = True
+    view_on_site = False
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin):
+    campaign_path = ""
+    list_display = ["name", "slug", "closed_at", "retention_days", "created_at", "dashboard_link"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [StatementInline]
+    actions = ["close_now"]
+
+    @admin.action(
+        description=_("Close the selected campaigns now (stops sign-ons, starts retention)"), permissions=["change"]
+    )
+    def close_now(self, request, queryset):
+        for campaign in queryset:
+            already_closed = campaign.closed_at is not None
+            pending_mailings = Mailing.objects.pending().asking_to_sign().filter(statement__campaign=campaign).count()
+            stopped = campaign_services.close_campaign(campaign)
+            campaign.refresh_from_db(fields=["closed_at"])
+            erase_on = date_format(campaign.closed_at + timedelta(days=campaign.retention_days), "DATE_FORMAT")
+            if already_closed and not stopped:
+                message = gettext(
+                    "%(campaign)s was already closed; its signers' contact details are erased on %(date)s."
+                )
+            else:
+                message = ngettext(
+                    "%(campaign)s is closed: %(count)d statement stopped taking sign-ons. Its signers' "
+                    "contact details are erased on %(date)s.",
+                    "%(campaign)s is closed: %(count)d statements stopped taking sign-ons. Its signers' "
+                    "contact details are erased on %(date)s.",
+                    len(stopped),
+                )
+            self.message_user(request, message % {"campaign": campaign, "count": len(stopped), "date": erase_on})
+            if pending_mailings:
+                self.message_user(
+                    request,
+                    format_html(
+                        '{} <a href="{}">{}</a>',
+                        ngettext(
+                            "%(count)d invitation or reminder not sent yet was cancelled.",
+                            "%(count)d invitations and reminders not sent yet were cancelled.",
+                            pending_mailings,
+                        )
+                        % {"count": pending_mailings},
+                        statements_url(
+                            "mailings_mailing", campaign.statements.all(), state__exact=Mailing.State.CANCELLED
+                        ),
+                        gettext("See the cancelled mailings and why"),
+                    ),
+                )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A statement closed from the list of statements above stops its invitations and reminders.
+        for statement in form.instance.statements.all():
+            _stop_mailings_if_closed(self, request, statement)
+
+    @admin.display(description=_("home"))
+    def dashboard_link(self, campaign):
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("admin:campaigns_campaign_home", args=[campaign.pk]),
+            _("Campaign home"),
+            reverse("admin:campaigns_campaign_dashboard", args=[campaign.pk]),
+            _("Charts"),
+        )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("home/", wrap(self.homes_view), name="campaigns_campaign_homes"),
+            path("<int:pk>/home/", wrap(self.home_view), name="campaigns_campaign_home"),
+            path("<int:pk>/close/", wrap(self.close_view), name="campaigns_campaign_close"),
+            path("<int:pk>/dashboard/", wrap(self.dashboard_view), name="campaigns_campaign_dashboard"),
+            *super().get_urls(),
+        ]
+
+    # --- The campaign home: what waits, and what comes next ------------------------------------
+
+    def homes_view(self, request):
+        """Where staff land after signing in: the home of their one campaign, or the list of their campaigns
+        (every campaign, for superusers), each with what waits for them."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        campaigns = selectors.campaigns_for_staff(campaign_ids_for(request.user))
+        if len(campaigns) == 1 and not request.user.is_superuser:
+            return redirect("admin:campaigns_campaign_home", campaigns[0].pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Your campaigns"),
+            "campaigns": campaigns,
+            "listed_at_most": selectors.CAMPAIGNS_LISTED,
+            "can_add": self.has_add_permission(request),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/homes.html", context)
+
+    def home_view(self, request, pk):
+        """A campaign's home: its statements, sign-ons, invitations, mailings and press kit, the phase it
+        is in and the next steps, each a link to the page that does it."""
+        campaign = self.get_object(request, pk)
+        if campaign is None or not self.has_view_permission(request, campaign):
+            return redirect("admin:campaigns_campaign_homes")
+        home = selectors.campaign_home(campaign)
+        phase, step_groups = next_steps(home, request.user)
+        for statement in home.statements:
+            statement.moderation_url = moderation_url([statement])
+        user = request.user
+        context = {
+            **self.admin_site.each_context(request),
+            "title": campaign.name,
+            "campaign": campaign,
+            "home": home,
+            "phase": phase,
+            "phases": PHASES,
+            "step_groups": step_groups,
+            "moderation_url": moderation_url(home.statements) if home.statements else "",
+            "invitations_url": statements_url("mailings_invitation", home.statements) if home.statements else "",
+            "mailings_url": statements_url("mailings_mailing", home.statements) if home.statements else "",
+            "press_kit_url": reverse("admin:presskit_presskititem_changelist") + f"?campaign__id__exact={campaign.pk}",
+            "preview_links_url": reverse("admin:presskit_previewlink_changelist")
+            + f"?campaign__id__exact={campaign.pk}",
+            "erase_on": campaign.closed_at + timedelta(days=campaign.retention_days) if campaign.closed_at else None,
+            "time_zone": timezone.get_current_timezone_name(),
+            "can": {
+                "change_campaign": self.has_change_permission(request, campaign),
+                "moderate": user.has_perm("signatories.view_signon"),
+                "invite": user.has_perm("mailings.add_invitation"),
+                "mailings": user.has_perm("mailings.view_mailing"),
+                "press_kit": user.has_perm("presskit.view_presskititem"),
+                "add_statement": user.has_perm("campaigns.add_statement"),
+            },
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/home.html", context)
+
+    def close_view(self, request, pk):
+        """Close the campaign (the list's action, for this one): what it does, then a button that does it."""
+        campaign = self.get_object(request, pk)
+        if campaign is None or not self.has_change_permission(request, campaign):
+            return redirect("admin:campaigns_campaign_changelist")
+        home_url = reverse("admin:campaigns_campaign_home", args=[campaign.pk])
+        if request.method == "POST":
+            self.close_now(request, self.get_queryset(request).filter(pk=campaign.pk))
+            return redirect(home_url)
+        return TemplateResponse(
+            request,
+            "admin/campaigns/campaign/close.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Close the campaign"),
+                "campaign": campaign,
+                "home_url": home_url,
+                "taking_sign_ons": [
+                    statement
+                    for statement in campaign.statements.all()
+                    if campaign_services.what_closing_does(statement)
+                ],
+                "pending_mailings": Mailing.objects.pending()
+                .asking_to_sign()
+                .filter(statement__campaign=campaign)
+                .count(),
+                "erase_on": (campaign.closed_at or timezone.now()) + timedelta(days=campaign.retention_days),
+                "opts": self.model._meta,
+            },
+        )
+
+    def dashboard_view(self, request, pk):
+        """Sign-ons over time, by country and tier, moderation and invitations, as charts and tables."""
+        campaign = self.get_object(request, pk)
+        if campaign is None or not self.has_view_permission(request, campaign):
+            return redirect("admin:campaigns_campaign_changelist")
+        statements = list(campaign.statements.only("pk", "title", "campaign_id"))
+        statement = next((each for each in statements if str(each.pk) == request.GET.get("statement")), None)
+        moderation_url = reverse("admin:signatories_signon_changelist") + "?moderation_state__exact=pending"
+        if statement is not None:
+            moderation_url += f"&statement__id__exact={statement.pk}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Dashboard: %(campaign)s") % {"campaign": campaign},
+            "campaign": campaign,
+            "statements": statements,
+            "statement": statement,
+            "dashboard": campaign_dashboard(campaign, statement),
+            "moderation_url": moderation_url,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/campaign/dashboard.html", context)
+
+
+class SignedTextPartInline:
+    """An inline of a part of the signed text: once the statement's final text is locked,
+    its wording in the original language is shown, not edited, and no part is added or removed."""
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_text_locked:
+            readonly += ["position", *(f"{field}_{obj.language}" for field in self.model.SIGNED_FIELDS)]
+        return readonly
+
+    def has_add_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_text_locked) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not (obj is not None and obj.is_text_locked) and super().has_delete_permission(request, obj)
+
+
+class OriginalLanguageOpenInline:
+    """An inline row shows its text in the statement's original language; its translations
+    wait in a closed section (a <details>, no JavaScript), still part of the form.
+
+    Five languages open in every concern, demand and tier made the statement's page about
+    25,000 px high at 1280 px.
+    """
+
+    untranslated_fields = ()
+    translated_fields = ()
+    # A concern or a note is a sentence or two: a ten-line box per language made the page longer still.
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+
+    def get_fieldsets(self, request, obj=None):
+        original = obj.language if obj is not None else settings.LANGUAGE_CODE
+        return [
+            (
+                None,
+                {"fields": [*self.untranslated_fields, *(f"{field}_{original}" for field in self.translated_fields)]},
+            ),
+            (
+                _("Translations"),
+                {
+                    "fields": [
+                        f"{field}_{code}"
+                        for code, _name in settings.LANGUAGES
+                        if code != original
+                        for field in self.translated_fields
+                    ],
+                    "classes": ["collapse"],
+                },
+            ),
+        ]
+
+
+class ConcernInline(OriginalLanguageOpenInline, SignedTextPartInline, TranslationStackedInline):
+    model = Concern
+    untranslated_fields = ["position"]
+    translated_fields = ["text"]
+    extra = 0
+
+
+class DemandInline(OriginalLanguageOpenInline, SignedTextPartInline, TranslationStackedInline):
+    model = Demand
+    untranslated_fields = [("position", "status")]
+    translated_fields = ["text", "addressed_to", "status_note"]
+    extra = 0
+
+
+class TierInline(OriginalLanguageOpenInline, TranslationStackedInline):
+    model = Tier
+    untranslated_fields = ["position", "is_default", "is_requestable"]
+    translated_fields = ["name"]
+    extra = 0
+
+
+@admin.register(Statement)
+class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
+    campaign_path = "campaign"
+    list_display = [
+        "title",
+        "campaign",
+        "state",
+        "deadline_in_campaign_zone",
+        "published_in_campaign_zone",
+        "visible_count",
+        "pending_count",
+        "view_link",
+    ]
+    list_filter = ["state", "campaign"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    list_select_related = ["campaign"]
+    inlines = [ConcernInline, DemandInline, TierInline]
+    actions = [
+        "export_publication_list",
+        "export_publication_list_xlsx",
+        "export_sign_ons",
+        "export_sign_ons_xlsx",
+        "schedule_standard_reminders",
+        "lock_final_text",
+        "unlock_text",
+    ]
+    readonly_fields = ["version", "versions_summary", "text_lock_summary", "import_link", "invitations_summary"]
+    fieldsets = [
+        (
+            _("Web address and type"),
+            {
+                "fields": [
+                    "campaign",
+                    "slug",
+                    "kind",
+                    ("language", "position"),
+                    ("version", "versions_summary"),
+                    "text_lock_summary",
+                ]
+            },
+        ),
+        # Who issued a published statement reads with its title; it is not part of a signed text.
+        *text_fieldsets(("title", "issued_by", *SIGNED_TEXT_FIELDS[1:]), open_languages={settings.LANGUAGE_CODE}),
+        (
+            _("Dates and sign-on settings"),
+            {
+                "fields": [
+                    "state",
+                    ("sign_on_deadline", "published_at"),
+                    "requires_approval",
+                    "allows_tier_requests",
+                    "accepts_late_sign_ons",
+                    "import_link",
+                ]
+            },
+        ),
+        (
+            _("Delivery to targets"),
+            {"fields": ["delivered_at", *(f"delivered_to_{code}" for code, _name in settings.LANGUAGES)]},
+        ),
+        (_("Invitations"), {"fields": ["invitations_summary"]}),
+    ]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # The slug follows the title as staff type it; a locked title is not typed.
+        return {} if obj is not None and obj.is_text_locked else super().get_prepopulated_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_text_locked:
+            # The signed text is final: its original language and its wording there are shown, not edited.
+            readonly += ["language", *(f"{field}_{obj.language}" for field in SIGNED_TEXT_FIELDS)]
+        return readonly
+
+    @admin.display(description=_("final text"))
+    def text_lock_summary(self, statement):
+        if statement.pk is None:
+            return _("Not locked: the text can still change (each change is a new version).")
+        if statement.text_locked_at is None:
+            return format_html(
+                '{} <a href="{}">{}</a>',
+                _("Not locked: the text can still change (each change is a new version)."),
+                reverse("admin:campaigns_statement_text_lock", args=[statement.pk]),
+                _("Make this the final text…"),
+            )
+        return _(
+            "Locked on %(date)s, at version %(version)s: the text in the original language cannot change. "
+            "Translations and the demands' status can."
+        ) % {"date": time_with_zone(statement.text_locked_at), "version": statement.version}
+
+    @admin.action(description=_("Lock the final text of the selected statements"), permissions=["change"])
+    def lock_final_text(self, request, queryset):
+        locked = [
+            statement
+            for statement in queryset
+            if campaign_services.lock_statement_text(statement=statement, by=request.user)
+        ]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d statement now has its final text locked.",
+                "%(count)d statements now have their final text locked.",
+                len(locked),
+            )
+            % {"count": len(locked)},
+        )
+
+    @admin.action(description=_("Unlock the text of the selected statements"), permissions=["change"])
+    def unlock_text(self, request, queryset):
+        unlocked = [
+            statement
+            for statement in queryset
+            if campaign_services.unlock_statement_text(statement=statement, by=request.user)
+        ]
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d statement's text can change again; each change is a new version.",
+                "%(count)d statements' texts can change again; each change is a new version.",
+                len(unlocked),
+            )
+            % {"count": len(unlocked)},
+            messages.WARNING,
+        )
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return super().get_fieldsets(request, obj)
+        # The original language is open, the translations closed (a click opens one): with every language
+        # open the page was about 25,000 px high. A text fieldset starts with its title.
+        open_languages = {obj.language}
+        fieldsets = []
+        for name, options in self.fieldsets:
+            first = options["fields"][0]
+            if isinstance(first, str) and first.startswith("title_"):
+                options = {**options, "classes": [] if first.removeprefix("title_") in open_languages else ["collapse"]}
+            fieldsets.append((name, options))
+        return fieldsets
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                visible_sign_ons=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")),
+                pending_sign_ons=Count("sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)),
+            )
+        )
+
+    # The list mixes campaigns: each time in its own campaign's zone, named.
+    @admin.display(description=_("sign-on deadline"), ordering="sign_on_deadline")
+    def deadline_in_campaign_zone(self, statement):
+        return in_campaign_zone(statement.sign_on_deadline, statement.campaign)
+
+    @admin.display(description=_("publication time"), ordering="published_at")
+    def published_in_campaign_zone(self, statement):
+        return in_campaign_zone(statement.published_at, statement.campaign)
+
+    @admin.display(description=_("signatories"), ordering="visible_sign_ons")
+    def visible_count(self, statement):
+        return statement.visible_sign_ons
+
+    @admin.display(description=_("awaiting review"), ordering="pending_sign_ons")
+    def pending_count(self, statement):
+        return statement.pending_sign_ons
+
+    @admin.display(description=_("invitations"))
+    def invitations_summary(self, statement):
+        if statement.pk is None:
+            return "—"
+        counts = mailing_services.invitation_summary(statement)
+        invitations = reverse("admin:mailings_invitation_changelist") + f"?statement__id__exact={statement.pk}"
+        return format_html(
+            _(
+                '<a href="{list}">{invited} invited</a> · {opened} opened the link · {signed} signed · '
+                "{rejected} rejected · {declined} declined · {waiting} not yet signed · "
+                '<a href="{invite}?statement={pk}">invite more</a>'
+            ),
+            list=invitations,
+            invited=counts["invited"],
+            opened=counts["opened"],
+            signed=counts["signed"],
+            rejected=counts["rejected"],
+            declined=counts["declined"],
+            waiting=counts["not_yet_signed"],
+            invite=reverse("admin:mailings_invitation_invite_list"),
+            pk=statement.pk,
+        )
+
+    @admin.display(description=_("versions"))
+    def versions_summary(self, statement):
+        if statement.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:campaigns_statement_versions", args=[statement.pk]),
+            _("All versions, what changed, and who signed which"),
+        )
+
+    # --- Versions of the text ---------------------------------------------------------
+
+    def save_related(self, request, form, formsets, change):
+        # Concerns and demands are saved with the inlines: the text is complete only now.
+        super().save_related(request, form, formsets, change)
+        if change and {"state", "accepts_late_sign_ons"} & set(form.changed_data):
+            _stop_mailings_if_closed(self, request, form.instance)
+        version = campaign_services.record_statement_version(statement=form.instance, by=request.user)
+        if version is not None and version.number > 1:
+            form.instance.version = version.number
+            self.message_user(
+                request,
+                format_html(
+                    _(
+                        "The text changed: this is now version {number}; new sign-ons record it. "
+                        '<a href="{url}">See what changed and write to signers of earlier versions</a>.'
+                    ),
+                    number=version.number,
+                    url=reverse("admin:campaigns_statement_versions", args=[form.instance.pk]),
+                ),
+                messages.WARNING,
+            )
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/versions/", wrap(self.versions_view), name="campaigns_statement_versions"),
+            path(
+                "<int:pk>/versions/notify/", wrap(self.notify_signers_view), name="campaigns_statement_notify_signers"
+            ),
+            path("<int:pk>/import/", wrap(self.import_view), name="campaigns_statement_import"),
+            path("<int:pk>/import/<int:upload_id>/", wrap(self.import_run_view), name="campaigns_statement_import_run"),
+            path("<int:pk>/final-text/", wrap(self.text_lock_view), name="campaigns_statement_text_lock"),
+            path("<int:pk>/reminders/", wrap(self.reminders_view), name="campaigns_statement_reminders"),
+            path("<int:pk>/close/", wrap(self.close_view), name="campaigns_statement_close"),
+            path("<int:pk>/delivery/", wrap(self.delivery_view), name="campaigns_statement_delivery"),
+            path("<int:pk>/export/<str:kind>/", wrap(self.export_view), name="campaigns_statement_export"),
+            path("exports/", wrap(self.exports_view), name="campaigns_statement_exports"),
+            path(
+                "exports/<int:document_id>/",
+                wrap(self.export_download_view),
+                name="campaigns_statement_export_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def versions_view(self, request, pk):
+        """Every version of the text, how many signed each, and a word diff between any two."""
+        statement = self.get_object(request, pk)
+        if statement is None or not self.has_view_permission(request, statement):
+            return redirect("admin:campaigns_statement_changelist")
+        versions = list(statement.versions.select_related("created_by").order_by("number"))
+        signed = dict(statement.sign_ons.order_by().values_list("statement_version").annotate(n=Count("pk")))
+        for version in versions:
+            version.sign_on_count = signed.get(version.number, 0)
+        by_number = {version.number: version for version in versions}
+        form = VersionCompareForm(request.GET or None, numbers=list(by_number))
+        old = new = None
+        if len(versions) >= 2:
+            old, new = versions[-2], versions[-1]
+            if form.is_valid():
+                old, new = by_number[int(form.cleaned_data["old"])], by_number[int(form.cleaned_data["new"])]
+            elif not form.is_bound:
+                form = VersionCompareForm(initial={"old": old.number, "new": new.number}, numbers=list(by_number))
+        sections = None
+        if old is not None and new is not None:
+            sections = text_diff.compare_versions(
+                campaign_services.version_text(old), campaign_services.version_text(new)
+            )
+        earlier_signers = mailing_services.signers_of_earlier_versions(statement, statement.version).count()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Versions of “%(title)s”") % {"title": statement.title},
+            "statement": statement,
+            "versions": versions,
+            "form": form,
+            "old": old,
+            "new": new,
+            "sections": sections,
+            "earlier_signers": earlier_signers,
+            "can_notify": self.has_change_permission(request, statement)
+            and request.user.has_perm("mailings.add_mailing"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/campaigns/statement/versions.html", context)
+
+    def notify_signers_view(self, request, pk):
+        """Start a mailing to signers of earlier versions: a draft staff edit, then schedule."""
+        statement = self.get_object(request, pk)
+        if (
+            statement is None
+            or request.method != "POST"
+            or not self.has_change_permission(request, statement)
+            or not request.user.has_perm("mailings.add_mailing")
+        ):
+            return redirect("admin:campaigns_statement_changelist")
+        try:
+            mailing = mailing_services.create_version_change_mailing(statement=statement, by=request.user)
+        except mailing_services.MailingNotReady as problem:
+            self.message_user(request, str(problem), messages.ERROR)
+            return redirect("admin:campaigns_statement_versions", statement.pk)
+        self.message_user(
+            request, _("A draft mailing to signers of earlier versions is ready: check its text, then schedule it.")
+        )
+        return redirect("admin:mailings_mailing_change", mailing.pk)
+
+    # --- Buttons on the statement's page (the list's actions, for this one statement) ----------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        statement = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "can_change_statement": statement is not None and self.has_change_permission(request, statement),
+            "can_export_sign_ons": self.has_export_sign_ons_permission(request),
+        }
+        if statement is not None:
+            user = request.user
+            figures = selectors.statements_with_figures(statement.campaign, only=statement)[0]
+            extra_context.update(
+                {
+                    "figures": figures,
+                    "phase": statement_phase(figures),
+                    "closing": campaign_services.what_closing_does(statement),
+                    "campaign_home_url": reverse("admin:campaigns_campaign_home", args=[statement.campaign_id]),
+                    "moderation_url": moderation_url([statement]),
+                    "mailings_url": statements_url("mailings_mailing", [statement]),
+                    "invitation_url": (
+                        reverse("admin:mailings_mailing_send", args=[figures.drafted_invitation])
+                        if figures.drafted_invitation
+                        else new_mailing_url(statement, Mailing.Kind.INVITATION)
+                    ),
+                    "action_reminder_url": new_mailing_url(statement, Mailing.Kind.ACTION_REMINDER),
+                    "can_moderate": user.has_perm("signatories.view_signon"),
+                    "can_invite": user.has_perm("mailings.add_invitation"),
+                    "can_import": user.has_perm("signatories.add_signon"),
+                    "can_add_mailing": user.has_perm("mailings.add_mailing"),
+                }
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _confirmation(self, request, statement, template, title, **context):
+        return TemplateResponse(
+            request,
+            f"admin/campaigns/statement/{template}",
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "statement": statement,
+                "change_url": reverse("admin:campaigns_statement_change", args=[statement.pk]),
+                "opts": self.model._meta,
+                **context,
+            },
+        )
+
+    def _changeable_statement(self, request, pk):
+        statement = self.get_object(request, pk)
+        return statement if statement is not None and self.has_change_permission(request, statement) else None
+
+    def text_lock_view(self, request, pk):
+        """Lock the final text (or unlock it): what it does, then a button that does it."""
+        statement = self._changeable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        if request.method == "POST":
+            # What the person saw and pressed, not the state now: pressing twice never undoes the first press.
+            if request.POST.get("do") == "unlock":
+                self.unlock_text(request, Statement.objects.filter(pk=statement.pk))
+            else:
+                self.lock_final_text(request, Statement.objects.filter(pk=statement.pk))
+            return redirect("admin:campaigns_statement_change", statement.pk)
+        title = _("Unlock the text") if statement.is_text_locked else _("Lock the final text")
+        return self._confirmation(request, statement, "text_lock.html", title)
+
+    def reminders_view(self, request, pk):
+        """Schedule the standard reminders: who awaits an answer, in which languages, and when; or why not."""
+        statement = self._changeable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        if request.method == "POST":
+            self.schedule_standard_reminders(request, Statement.objects.filter(pk=statement.pk))
+            return redirect("admin:campaigns_statement_change", statement.pk)
+        times, problem = mailing_services.standard_reminder_times(statement)
+        by_language = mailing_selectors.invitees_awaiting_answer_by_language(statement)
+        return self._confirmation(
+            request,
+            statement,
+            "reminders.html",
+            _("Schedule reminders"),
+            problem=problem,
+            reminders=[(days, timezone.localtime(at)) for days, at in times],
+            time_zone=timezone.get_current_timezone_name(),
+            by_language=by_language,
+            awaiting=sum(count for _language, count in by_language),
+        )
+
+    def close_view(self, request, pk):
+        """Stop this statement taking sign-ons (closed, or no more late sign-ons): what it does, then a button."""
+        statement = self._changeable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        if request.method == "POST":
+            stopped, cancelled = campaign_services.close_statement(statement=statement, by=request.user)
+            if not stopped:
+                self.message_user(
+                    request,
+                    _("%(statement)s takes no sign-ons: nothing changed.") % {"statement": statement},
+                    messages.WARNING,
+                )
+            else:
+                message = gettext("%(statement)s takes no more sign-ons.") % {"statement": statement}
+                if cancelled:
+                    message += " " + ngettext(
+                        "%(count)d invitation or reminder not sent yet was cancelled.",
+                        "%(count)d invitations and reminders not sent yet were cancelled.",
+                        cancelled,
+                    ) % {"count": cancelled}
+                self.message_user(request, message, messages.SUCCESS)
+            return redirect("admin:campaigns_statement_change", statement.pk)
+        return self._confirmation(
+            request,
+            statement,
+            "close.html",
+            _("Stop late sign-ons")
+            if campaign_services.what_closing_does(statement) == campaign_services.STOPS_LATE_SIGN_ONS
+            else _("Close sign-ons"),
+            closing=campaign_services.what_closing_does(statement),
+            pending_mailings=Mailing.objects.pending().asking_to_sign().filter(statement=statement).count(),
+            mailings_url=statements_url("mailings_mailing", [statement], kind__in="invitation,deadline_reminder"),
+        )
+
+    def delivery_view(self, request, pk):
+        """Record when the statement was handed to those it addresses, and to whom; its page then says so."""
+        statement = self._changeable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        form = DeliveryForm(request.POST or None, statement=statement)
+        if request.method == "POST" and form.is_valid():
+            campaign_services.record_delivery(
+                statement=statement,
+                delivered_at=form.cleaned_data["delivered_at"],
+                delivered_to=form.delivered_to,
+                by=request.user,
+            )
+            self.message_user(
+                request,
+                format_html(
+                    gettext('The delivery is recorded: <a href="{url}">the statement\'s page</a> says so.'),
+                    url=statement.get_absolute_url(),
+                ),
+                messages.SUCCESS,
+            )
+            return redirect("admin:campaigns_statement_change", statement.pk)
+        return self._confirmation(
+            request,
+            statement,
+            "delivery.html",
+            _("Record the delivery"),
+            form=form,
+            time_zone=timezone.get_current_timezone_name(),
+        )
+
+    def export_view(self, request, pk, kind):
+        """Prepare this statement's publication list, or all its sign-ons, as CSV (see ``_export``).
+
+        POST only: an export is a write (a file the worker builds), which a GET, a prefetch or a crawler
+        following the link must not start."""
+        if request.method != "POST":
+            return redirect("admin:campaigns_statement_change", pk)
+        statement = self.get_object(request, pk)
+        allowed = (
+            self.has_view_permission(request, statement)
+            if kind == "publication"
+            else kind == "staff" and self.has_export_sign_ons_permission(request)
+        )
+        if statement is None or not allowed:
+            return redirect("admin:campaigns_statement_changelist")
+        return self._export(request, Statement.objects.filter(pk=statement.pk), kind=kind, file_format="csv")
+
+    # --- Importing sign-ons ------------------------------------------------------------
+
+    @admin.display(description=_("sign-ons collected elsewhere"))
+    def import_link(self, statement):
+        if statement.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:campaigns_statement_import", args=[statement.pk]),
+            _("Import sign-ons from a CSV or Excel file"),
+        )
+
+    import_template = "admin/campaigns/statement/import_sign_ons.html"
+
+    def _import_context(self, request, statement):
+        return {
+            **self.admin_site.each_context(request),
+            "title": _("Import sign-ons into “%(title)s”") % {"title": statement.title},
+            "statement": statement,
+            "opts": self.model._meta,
+        }
+
+    def _importable_statement(self, request, pk):
+        statement = self.get_object(request, pk)
+        if statement is None or not request.user.has_perm("signatories.add_signon"):
+            return None
+        return statement
+
+    def _upload_again(self, request, statement, problem):
+        """Back to the upload step, saying why the kept file cannot be used."""
+        self.message_user(request, str(problem), messages.ERROR)
+        return redirect("admin:campaigns_statement_import", statement.pk)
+
+    @staticmethod
+    def _mapping_step(upload, mapping, options=None):
+        """The mapping form for ``upload``, filled in with ``mapping`` (and ``options``), and the columns' samples,
+        as the worker read them."""
+        initial = {
+            "upload": upload.pk,
+            **{f"column_{key}": heading for key, heading in mapping.items()},
+            **(options or {}),
+        }
+        return {"mapping_form": ImportMappingForm(initial=initial, headings=upload.headings), "columns": upload.samples}
+
+    def import_view(self, request, pk):
+        """Upload a file (a worker reads it) and map its columns; a worker then checks every row (the preview)
+        or imports all or none."""
+        statement = self._importable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        context = self._import_context(request, statement)
+        step = request.POST.get("step") if request.method == "POST" else None
+        if step not in {"upload", "preview", "import"}:
+            context["upload_form"] = ImportUploadForm()
+            context["recent_uploads"] = imports.recent_uploads(statement)
+            return TemplateResponse(request, self.import_template, context)
+        if step == "upload":
+            upload_form = ImportUploadForm(request.POST, request.FILES)
+            if not upload_form.is_valid():
+                context["upload_form"] = upload_form
+                return TemplateResponse(request, self.import_template, context)
+            # Stored only: the worker reads it, and the next page shows it being read, its columns, or why not.
+            upload = imports.keep_upload(
+                statement=statement,
+                data=upload_form.cleaned_data["data"],
+                filename=upload_form.cleaned_data["file"].name,
+                by=request.user,
+            )
+            return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
+
+        try:
+            upload = imports.mappable_upload(statement, request.POST.get("upload", ""))
+        except imports.ImportFileError as problem:
+            return self._upload_again(request, statement, problem)
+        if upload.headings is None:  # still being read, or not readable: its page says which
+            return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
+        mapping_form = ImportMappingForm(request.POST, headings=upload.headings)
+        if not mapping_form.is_valid():
+            context["mapping_form"] = mapping_form
+            context["columns"] = upload.samples
+            return TemplateResponse(request, self.import_template, context)
+        options = imports.ImportOptions(
+            default_kind=mapping_form.cleaned_data["default_kind"],
+            default_listing=mapping_form.cleaned_data["default_listing"],
+            approve=mapping_form.cleaned_data["approve"],
+        )
+        imports.queue_run(upload, mapping=mapping_form.mapping(), options=options, dry_run=step == "preview")
+        return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
+
+    @staticmethod
+    def _imported_sign_ons_url(statement, report):
+        """The moderation list of the sign-ons one import wrote (of all this statement's imported ones,
+        for a run recorded before the ids were)."""
+        query = f"statement__id__exact={statement.pk}&source__exact=import"
+        if report.first_sign_on_id is not None:
+            query += f"&id__gte={report.first_sign_on_id}&id__lte={report.last_sign_on_id}"
+        return f"{reverse('admin:signatories_signon_changelist')}?{query}"
+
+    @staticmethod
+    def _imported_message(statement, upload, report, imported_list):
+        summary = ngettext(
+            "%(count)d sign-on imported into “%(statement)s” from “%(file)s” (%(new)d new signatories; "
+            "the others were known already).",
+            "%(count)d sign-ons imported into “%(statement)s” from “%(file)s” (%(new)d new signatories; "
+            "the others were known already).",
+            report.imported,
+        ) % {
+            "count": report.imported,
+            "statement": statement.title,
+            "file": upload.filename,
+            "new": report.new_signatories,
+        }
+        if upload.options.get("approve"):
+            link_text = gettext("See them in the moderation list")
+        else:
+            link_text = gettext("They wait for approval: review them in the moderation list")
+        return format_html('{} <a href="{}">{}</a>', summary, imported_list, link_text)
+
+    def import_run_view(self, request, pk, upload_id):
+        """Where a check or an import stands: waiting for a worker, the preview and its problems, stopped, or done."""
+        statement = self._importable_statement(request, pk)
+        if statement is None:
+            return redirect("admin:campaigns_statement_changelist")
+        try:
+            upload = imports.kept_upload(statement, upload_id)
+        except imports.ImportFileError as problem:
+            return self._upload_again(request, statement, problem)
+        # Most files take a second or two: wait that long (bounded, so a worker's backlog
+        # never ties up the web server) and show the result, rather than a page to reload.
+        upload = imports.wait_for_run(upload, seconds=settings.SIGN_ON_IMPORT_PAGE_WAIT_SECONDS)
+        report = imports.report_from_json(upload.report)
+        if upload.state == upload.State.IMPORTED:
+            imported_list = self._imported_sign_ons_url(statement, report)
+            self.message_user(
+                request, self._imported_message(statement, upload, report, imported_list), messages.SUCCESS
+            )
+            return redirect(imported_list)
+        context = {**self._import_context(request, statement), "upload": upload}
+        if upload.state in imports.WORKING_STATES:
+            # Still being read, or still running: a link to ask again (no JavaScript, and no timed
+            # refresh, which would pull the page from under a screen-reader user).
+            context["waiting"] = True
+            return TemplateResponse(request, self.import_template, context)
+        if upload.state == upload.State.REFUSED:
+            # The upload step again, with the worker's reason next to the field.
+            context["upload_form"] = ImportUploadForm.refusing(upload.problem)
+            context["recent_uploads"] = imports.recent_uploads(statement)
+            return TemplateResponse(request, self.import_template, context)
+        if upload.headings is None:  # uploaded before the worker read files, and since deployed
+            return self._upload_again(request, statement, gettext("The uploaded file has expired: upload it again."))
+        context.update(
+            self._mapping_step(upload, upload.mapping or imports.guess_mapping(upload.headings), upload.options)
+        )
+        context["stopped"] = upload.state == upload.State.FAILED
+        if report is not None:
+            context["report"] = report
+            context["preview_rows"] = report.preview[: imports.PREVIEW_ROWS]
+        return TemplateResponse(request, self.import_template, context)
+
+    @admin.display(description=_("page"))
+    def view_link(self, statement):
+        return format_html('<a href="{}">{}</a>', statement.get_absolute_url(), _("View"))
+
+    @admin.action(
+        description=_("Schedule reminders to invitees 7 days and 1 day before the deadline"), permissions=["change"]
+    )
+    def schedule_standard_reminders(self, request, queryset):
+        for statement in queryset:
+            try:
+                reminders = mailing_services.schedule_standard_reminders(statement=statement, by=request.user)
+            except mailing_services.MailingNotReady as problem:
+                self.message_user(request, f"{statement}: {problem}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                format_html(
+                    gettext('{statement}: {count} reminders scheduled; <a href="{url}">edit or cancel them</a>.'),
+                    statement=statement,
+                    count=len(reminders),
+                    url=statements_url("mailings_mailing", [statement], kind__exact=Mailing.Kind.DEADLINE_REMINDER),
+                ),
+            )
+
+    # --- Exports ------------------------------------------------------------------
+
+    def has_export_sign_ons_permission(self, request):
+        return request.user.has_perm("signatories.export_sign_ons")
+
+    def _export(self, request, queryset, *, kind, file_format):
+        """Hand the export to the worker (a large list takes minutes) and show where it will be downloaded."""
+        statements = list(queryset.select_related("campaign"))
+        if not statements:
+            self.message_user(request, _("Select at least one statement."), messages.WARNING)
+            return None
+        document_kind = Document.Kind.PUBLICATION_LIST if kind == "publication" else Document.Kind.SIGN_ONS
+        if kind != "publication":
+            logger.info(
+                "Staff export with contact details of statements %s by user %s",
+                [statement.pk for statement in statements],
+                request.user.pk,
+            )
+        document = presskit_services.request_export(
+            statements=statements, kind=document_kind, file_format=file_format, by=request.user
+        )
+        self.message_user(
+            request,
+            format_html(
+                gettext(
+                    'The export “{name}” is being prepared. It will be listed under <a href="{url}">your exports</a>, '
+                    "ready to download, in a minute or so."
+                ),
+                name=document.filename,
+                url=reverse("admin:campaigns_statement_exports"),
+            ),
+        )
+        return redirect("admin:campaigns_statement_exports")
+
+    def _exports_in_scope(self, request):
+        """This staff member's own exports, each of statements they may still see (their campaigns)."""
+        documents = (
+            Document.objects.filter(requested_by=request.user)
+            .exclude(requested_by__isnull=True)
+            .prefetch_related("statements")
+        )
+        visible = set(self.get_queryset(request).values_list("pk", flat=True))
+        allowed = []
+        for document in documents[:EXPORTS_LISTED]:
+            if document.kind == Document.Kind.SIGN_ONS and not self.has_export_sign_ons_permission(request):
+                continue
+            if all(statement.pk in visible for statement in document.statements.all()):
+                allowed.append(document)
+        return allowed
+
+    def exports_view(self, request):
+        """The exports this staff member asked for, newest first: being prepared, ready to download, or failed."""
+        if not self.has_view_permission(request):
+            return redirect("admin:index")
+        exports_listed = self._exports_in_scope(request)
+        # The breadcrumbs lead back to the campaign home when the exports are all of one campaign.
+        campaigns = {statement.campaign_id for document in exports_listed for statement in document.statements.all()}
+        campaign = Campaign.objects.filter(pk__in=campaigns).first() if len(campaigns) == 1 else None
+        return TemplateResponse(
+            request,
+            "admin/campaigns/statement/exports.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Your exports"),
+                "campaign": campaign,
+                "exports": exports_listed,
+                "preparing": any(document.state == Document.State.BUILDING for document in exports_listed),
+                "keep_days": settings.DOCUMENT_EXPORT_KEEP_DAYS,
+                "opts": self.model._meta,
+            },
+        )
+
+    def export_download_view(self, request, document_id):
+        """One of this staff member's finished exports, if its statements are still theirs to see."""
+        document = next(
+            (
+                document
+                for document in self._exports_in_scope(request)
+                if document.pk == document_id and document.state == Document.State.READY
+            ),
+            None,
+        )
+        if document is None:
+            raise Http404
+        return FileResponse(
+            document.file.open("rb"), as_attachment=True, filename=document.filename, content_type=document.content_type
+        )
+
+    @admin.action(description=_("Export the publication list (CSV)"), permissions=["view"])
+    def export_publication_list(self, request, queryset):
+        return self._export(request, queryset, kind="publication", file_format="csv")
+
+    @admin.action(description=_("Export the publication list (Excel)"), permissions=["view"])
+    def export_publication_list_xlsx(self, request, queryset):
+        return self._export(request, queryset, kind="publication", file_format="xlsx")
+
+    @admin.action(description=_("Export all sign-ons with contacts and states (CSV)"), permissions=["export_sign_ons"])
+    def export_sign_ons(self, request, queryset):
+        return self._export(request, queryset, kind="staff", file_format="csv")
+
+    @admin.action(
+        description=_("Export all sign-ons with contacts and states (Excel)"), permissions=["export_sign_ons"]
+    )
+    def export_sign_ons_xlsx(self, request, queryset):
+        return self._export(request, queryset, kind="staff", file_format="xlsx")
+
+
+@admin.register(Demand)
+class DemandAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
+    """Demands across statements, to keep their status up to date; each change is in the audit trail."""
+
+    campaign_path = "statement__campaign"
+
+    list_display = ["__str__", "statement", "status", "status_updated_at"]
+    list_filter = ["status", "statement"]
+    list_select_related = ["statement"]
+    search_fields = ["text", "addressed_to"]
+    fields = ["statement", "position", "text", "addressed_to", "status", "status_note", "status_updated_at"]
