@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from .models import Statement, StatementVersion
+from .signals import campaign_closed, statement_closed
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +141,6 @@ def close_campaign(campaign, *, now=None) -> list[Statement]:
     why: nobody is asked to sign what they can no longer sign. Returns the statements
     that stopped taking sign-ons.
     """
-    # Mailings sit above campaigns; imported here, where closing reaches up to stop them.
-    from mailings.models import Mailing
-    from mailings.services import stop_sign_on_mailings
-
     now = now or timezone.now()
     stopped = []
     with transaction.atomic():
@@ -156,7 +153,8 @@ def close_campaign(campaign, *, now=None) -> list[Statement]:
         if campaign.closed_at is None:
             campaign.closed_at = now
             campaign.save(update_fields=["closed_at", "updated_at"])
-        stop_sign_on_mailings(statements=campaign.statements.all(), reason=Mailing.CancelReason.CAMPAIGN_CLOSED)
+        # Mailings sit above campaigns: they stop theirs on hearing it, in this transaction.
+        campaign_closed.send(sender=type(campaign), campaign=campaign)
     logger.info("Campaign %s closed; %d statements stopped taking sign-ons", campaign.pk, len(stopped))
     return stopped
 
@@ -195,8 +193,6 @@ def close_statement(*, statement: Statement, by=None) -> tuple[bool, int]:
     that already takes none, is left as it is. Its page shows the closed form at once (the save moves its
     cache keys); nobody is asked to sign it any more. The audit trail records who closed it.
     """
-    from mailings.services import stop_sign_on_mailings_if_closed
-
     with transaction.atomic():
         statement = Statement.objects.select_for_update().get(pk=statement.pk)
         if not _stop_taking_sign_ons(statement):
@@ -204,7 +200,7 @@ def close_statement(*, statement: Statement, by=None) -> tuple[bool, int]:
         statement._history_user = by
         statement._change_reason = "Sign-ons closed"
         statement.save()
-        cancelled = stop_sign_on_mailings_if_closed(statement=statement)
+        cancelled = sum(count or 0 for _receiver, count in statement_closed.send(sender=Statement, statement=statement))
     logger.info("Statement %s takes no more sign-ons; %d mailings cancelled", statement.pk, cancelled)
     return True, cancelled
 

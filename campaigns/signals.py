@@ -7,10 +7,17 @@ they would wait for the caches' time bound without this.
 """
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 
 from .models import Concern, Demand, Statement, Tier
+
+# Sent inside the transaction that stops a campaign (``campaign=``, each time services.close_campaign runs)
+# or one statement (``statement=``, when services.close_statement stopped it) taking sign-ons, so that the
+# apps above campaigns stop what they had under way for it: mailings cancels its invitations and reminders
+# not sent yet (mailings/signals.py). A receiver returns how many things it stopped.
+campaign_closed = Signal()
+statement_closed = Signal()
 
 
 @receiver(post_save, sender=Concern, dispatch_uid="statement_part_saved_concern")

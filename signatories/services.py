@@ -25,6 +25,7 @@ from core.queueing import queue
 from . import identity
 from .emails import build_confirmation_email, build_rejection_email
 from .models import Contact, OrganizationMerge, Signatory, SignOn
+from .signals import sign_on_merged
 
 logger = logging.getLogger(__name__)
 
@@ -901,8 +902,6 @@ def _merge_contacts(keep, duplicate, record, *, by, reason) -> dict[int, Contact
 
 
 def _merge_sign_ons(keep, duplicate, record, folded_contacts, *, by, reason) -> None:
-    from mailings.models import Invitation
-
     kept_sign_ons = {sign_on.statement_id: sign_on for sign_on in keep.sign_ons.select_for_update()}
     for sign_on in duplicate.sign_ons.select_for_update().order_by("pk"):
         if sign_on.contact_id in folded_contacts:
@@ -916,7 +915,7 @@ def _merge_sign_ons(keep, duplicate, record, folded_contacts, *, by, reason) -> 
         winner, loser = (sign_on, rival) if _sign_on_rank(sign_on) > _sign_on_rank(rival) else (rival, sign_on)
         listing = min(winner.listing, loser.listing, key=LISTING_PRIVACY.index)
         record.dropped_sign_ons.append({"sign_on": _snapshot(loser), "kept_sign_on_id": winner.pk})
-        Invitation.objects.filter(sign_on=loser).update(sign_on=winner)
+        sign_on_merged.send(sender=SignOn, dropped=loser, kept=winner)
         # The loser goes first: the kept organization may sign each statement only once.
         _audited(loser, by=by, reason=f"{reason} (dropped: the kept sign-on is #{winner.pk})").delete()
         winner.signatory = keep

@@ -13,12 +13,17 @@ cascades and forms (the admin, a representative's profile page) that no workflow
 """
 
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 from django.utils import timezone
 
 from campaigns.models import Statement
 
 from .models import Signatory, SignOn
+
+# Sent inside a merge (services.merge_organizations) before a sign-on of the duplicate (``dropped=``) is
+# deleted for the kept organization's sign-on of the same statement (``kept=``): what the apps above
+# signatories point to it follows to the one kept (mailings: the invitations it answered, mailings/signals.py).
+sign_on_merged = Signal()
 
 
 @receiver(post_delete, sender=SignOn, dispatch_uid="bump_statement_on_visible_sign_on_deleted")

@@ -1,9 +1,10 @@
 """The layers of the code (docs/architecture.md, issue 17), checked over the import graph.
 
 From the bottom up: ``core`` (helpers every app shares); the core apps, each importing
-only the ones below it; above them, the pages (the public site and the staff side:
-views, admin, URLs, feeds, the statement page, the dashboard); ``demo``; and
-``advocacy``, the configuration (settings, URLs, Celery, WSGI), which wires them all.
+only the ones below it; the pages, in two apps that never import each other: ``public_site``
+(the public site) and ``staff`` (the admin, campaign home, dashboard, imports and
+merges); ``demo``; and ``advocacy``, the configuration (settings, URLs, Celery, WSGI),
+which wires them all.
 
 A module is read as text (its ``import`` statements, wherever they are, functions
 included), so an import hidden in a function to dodge a cycle counts too.
@@ -16,98 +17,112 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The core apps, lowest first: each may import those before it.
 CORE_APPS = ["campaigns", "signatories", "accounts", "mailings", "outreach", "presskit", "privacy"]
-# What sits above the core apps inside them today: the pages and what only pages use.
-PAGE_MODULES = {"views", "urls", "admin", "statement_page", "partners", "dashboard", "provider_urls"}
-PAGE_PACKAGES = {"templatetags", "management"}
-
-# Reads of a campaign's whole state for its staff home (campaigns/selectors.py and services.py
-# counting sign-ons, invitations, mailings and press-kit items) sit in the campaigns app but
-# belong on the staff side; they move there with the staff app. Listed one by one so that
-# none is added; the test fails as well when one of them is gone, to keep the list true.
-UPWARD_IMPORTS_TO_MOVE = {
-    ("campaigns.selectors", "mailings"),
-    ("campaigns.selectors", "presskit"),
-    ("campaigns.selectors", "signatories"),
-    ("campaigns.services", "mailings"),
-    ("signatories.services", "mailings"),
-}
+# The pages: both stand on every core app, neither on the other.
+PAGE_APPS = ["public_site", "staff"]
+APPS = ["core", *CORE_APPS, *PAGE_APPS, "demo", "advocacy"]
+# What a core app never holds: the pages live in public_site/ and staff/.
+PAGE_FILES = ["views.py", "urls.py", "admin.py", "templatetags"]
 
 
-def module_name(path: Path) -> str:
-    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+def may_import(app: str) -> set[str]:
+    """The project's apps a module of ``app`` may import (its own included)."""
+    if app == "core":
+        return {"core"}
+    if app in CORE_APPS:
+        return {"core", *CORE_APPS[: CORE_APPS.index(app) + 1]}
+    if app in PAGE_APPS:
+        return {"core", *CORE_APPS, app}
+    if app == "demo":
+        return {"core", *CORE_APPS, *PAGE_APPS, "demo"}
+    return set(APPS)
 
 
-def project_modules():
-    for app in ["core", *CORE_APPS, "demo", "advocacy"]:
-        for path in sorted((ROOT / app).rglob("*.py")):
+def module_name(root: Path, path: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+
+
+def project_modules(root: Path = ROOT):
+    for app in APPS:
+        for path in sorted((root / app).rglob("*.py")):
             if "migrations" not in path.parts:
-                yield app, module_name(path), path
+                yield app, module_name(root, path), path
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every absolute module the module at ``path`` imports (relative imports are its own app's)."""
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            modules |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            modules.add(node.module)
+    return modules
 
 
 def imported_apps(path: Path) -> set[str]:
-    """Every project app the module at ``path`` imports, as the top-level name (relative imports are its own)."""
-    apps = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        if isinstance(node, ast.Import):
-            apps |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            apps.add(node.module.split(".")[0])
-    return apps & {"core", "advocacy", "demo", *CORE_APPS}
+    """Every project app the module at ``path`` imports, as the top-level name. The Celery app instance
+    (``advocacy.celery``) is how a module names its tasks' app: it is not counted."""
+    return {module.split(".")[0] for module in imported_modules(path) - {"advocacy.celery"}} & set(APPS)
 
 
-def imported_page_modules(path: Path) -> set[str]:
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
-        names = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-        for name in names:
-            parts = name.split(".")
-            if parts[0] in CORE_APPS and len(parts) > 1 and (parts[1] in PAGE_MODULES or parts[1] in PAGE_PACKAGES):
-                found.add(".".join(parts[:2]))
+def upward_imports(modules) -> dict[str, list[str]]:
+    """For each module of ``modules`` (``(app, name, path)``) that imports an app it may not, those apps."""
+    found = {}
+    for app, name, path in modules:
+        if offending := imported_apps(path) - may_import(app):
+            found[name] = sorted(offending)
     return found
 
 
-def is_page_module(name: str) -> bool:
-    parts = name.split(".")
-    return len(parts) > 1 and (parts[1] in PAGE_MODULES or parts[1] in PAGE_PACKAGES)
+def test_every_app_imports_only_the_layers_below_it():
+    assert upward_imports(project_modules()) == {}
 
 
-def test_core_imports_no_app_of_the_project():
-    offenders = {name: sorted(imported_apps(path) - {"core"}) for app, name, path in project_modules() if app == "core"}
-    assert {name: apps for name, apps in offenders.items() if apps} == {}
-
-
-def test_core_apps_import_only_the_apps_below_them_and_never_a_page():
-    upward, pages, seen = set(), {}, set()
-    for app, name, path in project_modules():
-        if app not in CORE_APPS or is_page_module(name):
-            continue
-        below = set(CORE_APPS[: CORE_APPS.index(app)]) | {"core", app}
-        for imported in imported_apps(path) - below:
-            (seen if (name, imported) in UPWARD_IMPORTS_TO_MOVE else upward).add((name, imported))
-        if found := imported_page_modules(path):
-            pages[name] = sorted(found)
-    assert sorted(upward) == [], "a core app imports an app above it (or the configuration, or the demo)"
-    assert pages == {}, "a core app's model layer imports a page module (views, admin, URLs, feeds…)"
-    assert seen == UPWARD_IMPORTS_TO_MOVE, f"moved already, drop from the list: {UPWARD_IMPORTS_TO_MOVE - seen}"
-
-
-def test_nothing_imports_the_demo_or_the_configuration_but_the_configuration():
-    offenders = {
-        name: sorted(found)
-        for app, name, path in project_modules()
-        if app not in {"advocacy", "demo"}
-        and (found := imported_apps(path) & {"demo", "advocacy"})
-        # The Celery app instance is how a module names its tasks' app.
-        and not (found == {"advocacy"} and "from advocacy.celery import app" in path.read_text())
-    }
-    assert offenders == {}
+def test_core_apps_hold_no_pages():
+    """Views, URLs, admin and template tags are in public_site/ or staff/; a core app's templates are its emails."""
+    pages = [f"{app}/{name}" for app in CORE_APPS for name in PAGE_FILES if (ROOT / app / name).exists()]
+    templates = [
+        str(path.relative_to(ROOT))
+        for app in CORE_APPS
+        for path in (ROOT / app / "templates").rglob("*")
+        if path.is_file() and not path.is_relative_to(ROOT / app / "templates" / app / "email")
+    ]
+    assert pages == []
+    assert templates == []
 
 
 def test_the_check_sees_an_import_inside_a_function(tmp_path):
     module = tmp_path / "services.py"
     module.write_text("def later():\n    from mailings.models import Invitation\n    from . import tasks\n")
     assert imported_apps(module) == {"mailings"}
+
+
+def test_the_check_fails_on_each_kind_of_upward_import(tmp_path):
+    imports = {
+        "core/caching.py": "from campaigns.models import Statement\n",
+        "campaigns/services.py": "import mailings.services\n",
+        "signatories/selectors.py": "from public_site.statement_page import render_statement_page\n",
+        "mailings/services.py": "from staff import selectors\n",
+        "public_site/views/campaigns.py": "from staff.dashboard import next_steps\n",
+        "staff/admin/campaigns.py": "def later():\n    from public_site import partners\n",
+        "privacy/tasks.py": "from demo import seed_texts\n",
+        "public_site/partners.py": "from advocacy import settings\n",
+        # Allowed: downwards, the Celery app, a page app on the core apps, the configuration on all.
+        "signatories/services.py": "from campaigns.models import Tier\nfrom core import caching\n",
+        "public_site/statement_page.py": "from advocacy.celery import app\nfrom privacy import services\n",
+        "demo/outreach_kit.py": "from public_site import statement_page\nfrom staff import selectors\n",
+        "advocacy/urls.py": "from public_site.urls import campaigns\n",
+    }
+    for name, text in imports.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert upward_imports(project_modules(tmp_path)) == {
+        "core.caching": ["campaigns"],
+        "campaigns.services": ["mailings"],
+        "signatories.selectors": ["public_site"],
+        "mailings.services": ["staff"],
+        "public_site.views.campaigns": ["staff"],
+        "staff.admin.campaigns": ["public_site"],
+        "privacy.tasks": ["demo"],
+        "public_site.partners": ["advocacy"],
+    }
