@@ -32,6 +32,8 @@ COPY mailings/ mailings/
 COPY privacy/ privacy/
 COPY presskit/ presskit/
 COPY outreach/ outreach/
+COPY public_site/ public_site/
+COPY staff/ staff/
 COPY templates/ templates/
 COPY static/ static/
 COPY locale/ locale/

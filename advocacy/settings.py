@@ -278,7 +278,7 @@ ACCOUNT_RATE_LIMITS = {
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_FORMS = {"activate_totp": "accounts.forms.ActivateTOTPForm"}
+MFA_FORMS = {"activate_totp": "public_site.forms.accounts.ActivateTOTPForm"}
 # One 30-second step either side: a code typed as it changes, or read from a phone whose clock
 # drifts a little, is still accepted (RFC 6238, section 6); each code still works only once.
 MFA_TOTP_TOLERANCE = 1
@@ -365,7 +365,7 @@ WHITENOISE_AUTOREFRESH = not IS_PRODUCTION
 DOCUMENT_REBUILD_INTERVAL_SECONDS = env.int("DOCUMENT_REBUILD_INTERVAL_SECONDS", default=300 if REDIS_URL else 0)
 DOCUMENT_BUILD_LEASE_SECONDS = env.int("DOCUMENT_BUILD_LEASE_SECONDS", default=3600)
 DOCUMENT_EXPORT_KEEP_DAYS = env.int("DOCUMENT_EXPORT_KEEP_DAYS", default=7)
-# Uploaded press kit files; never served by WhiteNoise: presskit.views serves them (embargo, counts).
+# Uploaded press kit files; never served by WhiteNoise: public_site.views.presskit serves them (embargo, counts).
 MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
 MEDIA_URL = "/media/"
 
@@ -395,7 +395,7 @@ SIGNED_LETTER_BOLD_FONT = env.str("SIGNED_LETTER_BOLD_FONT", default="")
 SIGNED_LETTER_FALLBACK_FONTS = env.list("SIGNED_LETTER_FALLBACK_FONTS", default=[])
 SYSTEM_CJK_FONTS = env.list("SYSTEM_CJK_FONTS", default=["/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"])
 
-# --- The statement page (campaigns/statement_page.py) -------------------------------
+# --- The statement page (public_site/statement_page.py) -------------------------------
 # Anonymous readers of a statement page see a change (a new signatory, an edit) within
 # this many seconds: each worker asks the database whether the page changed at most
 # this often per statement, instead of on every view (0: on every view).

@@ -496,7 +496,7 @@ def all_cases(staff_cookie, post_args):
 
 class Churn:
     """bench/churn.py in its own process: one approval a second until stopped; and a Celery worker, as in
-    docker-compose.yml, which renders the statement page again after each change (campaigns.tasks)."""
+    docker-compose.yml, which renders the statement page again after each change (public_site.tasks)."""
 
     def __init__(self, environment, slugs):
         import redis

@@ -1,7 +1,7 @@
 """A concern, demand or tier saved or deleted on its own moves its statement's ``updated_at``.
 
 The statement page and its signatory list are cached under keys that hold the
-statement's ``updated_at`` (campaigns/statement_page.py). Edited inline with the
+statement's ``updated_at`` (public_site/statement_page.py). Edited inline with the
 statement, these parts move it already; edited on their own (a demand marked as met)
 they would wait for the caches' time bound without this.
 """

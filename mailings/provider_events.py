@@ -1,7 +1,7 @@
 """Bounces and complaints reported by the email provider, through anymail's tracking webhooks.
 
 The provider named by ``EMAIL_EVENTS_PROVIDER`` posts its events to
-``/email-events/<provider>/`` (``mailings.views.email_events``). Anymail's tracking view
+``/email-events/<provider>/`` (``public_site.views.mailings.email_events``). Anymail's tracking view
 for that provider checks each request, HTTP basic auth with ``WEBHOOK_SECRET`` and the
 provider's own signature where it has one (Mailgun's HMAC), reads the events and sends
 its ``tracking`` signal; :func:`on_tracking_event` reads each event as below and hands it

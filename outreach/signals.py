@@ -1,7 +1,7 @@
 """A tracker entry saved or deleted, or a tracked target renamed, moves its statement's ``updated_at``.
 
 The statement page is cached under a version that holds the statement's
-``updated_at`` (campaigns/statement_page.py, ``VERSIONED_MODELS``), and it shows the
+``updated_at`` (public_site/statement_page.py, ``VERSIONED_MODELS``), and it shows the
 demands tracker: the targets' names, statuses and responses. Whatever writes them
 (the service, the admin's delete, a cascade, a shell), the next reader sees it.
 """

@@ -201,7 +201,7 @@ def render_into_cache(statement, version):
 
 
 def refresh_cached_page(campaign_slug, statement_slug):
-    """Render the page at this address again if its cached version is out of date (campaigns.tasks).
+    """Render the page at this address again if its cached version is out of date (public_site.tasks).
 
     The lock taken by the reader who asked is held after the render for as long as it
     took: on a large list under a stream of moderation, renders take at most half the

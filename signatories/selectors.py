@@ -139,7 +139,7 @@ def signatory_list_version(statement_ref=None) -> Subquery:
     Pending and unconfirmed sign-ons do not affect it, so a wave of new submissions
     does not throw a cached list away. Not covered: a change made without save() (a
     queryset update, SQL); the page bounds that by time
-    (``campaigns.statement_page.RENDER_AGAIN_AFTER_SECONDS``).
+    (``public_site.statement_page.RENDER_AGAIN_AFTER_SECONDS``).
     """
     statement_ref = OuterRef("pk") if statement_ref is None else statement_ref
     latest_decision = (

@@ -2,7 +2,7 @@
 invitations) and its home's phase and next steps.
 
 A fixed number of queries whatever the number of sign-ons: each figure is one
-aggregate computed by the database (the home's figures are read by campaigns.selectors).
+aggregate computed by the database (the home's figures are read by staff.selectors).
 """
 
 import datetime

@@ -1,6 +1,6 @@
 """What one public sign-on costs the database: a fixed, small number of queries (issue 16).
 
-The POST's own share, without the statement lookup (campaigns/statement_page.py):
+The POST's own share, without the statement lookup (public_site/statement_page.py):
 find the signatory, then one transaction with the INSERTs and no savepoint of its own.
 Here every test runs inside a transaction, so that transaction shows as one savepoint
 (SAVEPOINT … RELEASE), where production has BEGIN … COMMIT.

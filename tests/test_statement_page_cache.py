@@ -1,7 +1,7 @@
 """The statement page's cache: every change to what it shows is on the next visit, nothing private is kept.
 
 Anonymous readers' page is rendered once per version and language into Django's cache;
-each worker compresses it once. See campaigns/statement_page.py.
+each worker compresses it once. See public_site/statement_page.py.
 """
 
 import contextlib
@@ -410,7 +410,7 @@ def test_while_another_process_renders_a_change_readers_get_the_page_as_it_was(c
 
 def test_the_page_reads_only_what_its_version_covers(client, statement, settings):
     """A new element on the page that reads another table fails here until the version covers it
-    (campaigns.statement_page.VERSIONED_MODELS); otherwise it would go stale unnoticed."""
+    (public_site.statement_page.VERSIONED_MODELS); otherwise it would go stale unnoticed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

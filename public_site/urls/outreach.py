@@ -4,7 +4,7 @@ from public_site.views import outreach as views
 
 app_name = "outreach"
 
-# Included before campaigns.urls: "actions" would otherwise be read as a statement's slug.
+# Included before public_site.urls.campaigns: "actions" would otherwise be read as a statement's slug.
 urlpatterns = [
     path("campaigns/<slug:campaign_slug>/actions/", views.actions, name="actions"),
     path("campaigns/<slug:campaign_slug>/actions/report/", views.report, name="report"),

@@ -4,7 +4,7 @@ from public_site.views import presskit as views
 
 app_name = "presskit"
 
-# Included before campaigns.urls: "press-kit" would otherwise be read as a statement's slug.
+# Included before public_site.urls.campaigns: "press-kit" would otherwise be read as a statement's slug.
 urlpatterns = [
     path("campaigns/<slug:campaign_slug>/press-kit/", views.press_kit_page, name="press_kit"),
     path("campaigns/<slug:campaign_slug>/press-kit/preview/<str:token>/", views.preview, name="preview"),

@@ -13,7 +13,7 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy"),
 ]
 
-# For partner sites: the widget they frame, and the feeds of the public list (signatories/partners.py).
+# For partner sites: the widget they frame, and the feeds of the public list (public_site/partners.py).
 urlpatterns += [
     path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/embed/", partners.embed, name="embed"),
     path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.json", partners.json_feed, name="feed_json"),
