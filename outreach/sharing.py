@@ -77,7 +77,7 @@ def statement_share(statement, *, site_url: str) -> StatementShare:
     """The share links of ``statement`` (its page's absolute address on ``site_url``), in the active language.
 
     The message is the statement's summary when it fits a post, else its title. Reads
-    nothing but the statement: the cached statement page shows it (campaigns.statement_page).
+    nothing but the statement: the cached statement page shows it (public_site.statement_page).
     """
     summary = (statement.summary or "").strip()
     message = summary if summary and len(summary) <= SHARED_SUMMARY_MAX else statement.title
