@@ -8,6 +8,3 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
-        from .time_zones import name_the_zone_of_admin_times
-
-        name_the_zone_of_admin_times()

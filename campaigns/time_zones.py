@@ -10,7 +10,7 @@ member's campaigns when they share one, else the site's (UTC).
 Whatever the zone, a time is never shown without it: ``zoned_time`` writes
 "Dec. 4, 2026, 6 p.m. (America/Bogota)", and the admin's own display of date time
 values (list cells, read-only fields) goes through it (``name_the_zone_of_admin_times``).
-Templates use the ``zoned`` filter (``{% load campaign_times %}``).
+Staff templates use the ``zoned`` filter (``{% load campaign_times %}``, staff/templatetags).
 """
 
 import datetime

@@ -5,3 +5,8 @@ class StaffConfig(AppConfig):
     """The staff side: the admin of every core app, the campaign home, the dashboard, imports and merges."""
 
     name = "staff"
+
+    def ready(self):
+        from campaigns.time_zones import name_the_zone_of_admin_times
+
+        name_the_zone_of_admin_times()
