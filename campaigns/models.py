@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.history import audit_trail
 
+from .identity import ImageRules, hover_shade, identity_upload_to, validate_accent_colour
 from .rendering import render_markdown
 
 
@@ -124,6 +126,56 @@ class Campaign(models.Model):
             "the email telling a signer their sign-on was rejected). Empty: the site's default."
         ),
     )
+    # Its identity (campaigns/identity.py checks the colour and the images).
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=identity_upload_to,
+        blank=True,
+        validators=[ImageRules(min_width=64, min_height=64, max_width=3000, max_height=3000)],
+        help_text=_(
+            "Shown at the top of the campaign page and of its statements, about 4 lines of text high. "
+            "PNG, JPEG or WebP, at most 2 MB; a logo on a transparent or white background reads best."
+        ),
+    )
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        blank=True,
+        validators=[
+            RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Write the colour as # and six hexadecimal digits, e.g. #0b5cad.")),
+            validate_accent_colour,
+        ],
+        help_text=_(
+            "The colour of links and buttons on the campaign's pages, written like #0b5cad. It must be dark "
+            "enough for everyone to read (a contrast of at least 4.5:1 with white); if it is not, we suggest "
+            "a darker shade of it. Empty: the site's blue."
+        ),
+    )
+    header_image = models.ImageField(
+        _("header image"),
+        upload_to=identity_upload_to,
+        blank=True,
+        validators=[ImageRules(min_width=960, min_height=240)],
+        help_text=_(
+            "A wide photo or illustration across the top of the campaign page and on its card on the home page, "
+            "at least 960 pixels wide (1600 or more looks sharp). PNG, JPEG or WebP, at most 2 MB."
+        ),
+    )
+    header_image_alt = models.CharField(
+        _("header image: description"),
+        max_length=250,
+        blank=True,
+        help_text=_(
+            "What the image shows, for people who cannot see it, e.g. “Activists hold a banner in front of "
+            "the UN building in Vienna”. Required with an image."
+        ),
+    )
+    header_image_credit = models.CharField(
+        _("header image: credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who made the image and its licence, shown under it, e.g. “Photo: Jane Doe, CC BY 4.0”."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -141,14 +193,58 @@ class Campaign(models.Model):
         render_markdown_per_language(self, [("description", "description_html")])
         super().save(*args, **kwargs)
 
+    def clean(self):
+        super().clean()
+        if self.header_image:
+            errors = {}
+            if not self.header_image_alt:
+                errors["header_image_alt"] = _("Describe what the header image shows, for people who cannot see it.")
+            if not self.header_image_credit:
+                errors["header_image_credit"] = _("Say who made the header image (and its licence).")
+            if errors:
+                raise ValidationError(errors)
+
     def get_absolute_url(self):
         return reverse("campaigns:campaign", kwargs={"campaign_slug": self.slug})
+
+    @property
+    def accent_hover_colour(self):
+        return hover_shade(self.accent_colour) if self.accent_colour else ""
+
+    @property
+    def identity_version(self):
+        """Part of the address of the campaign's stylesheet: a new one whenever the campaign is saved."""
+        return int(self.updated_at.timestamp()) if self.updated_at else 0
 
     @property
     def reply_to_addresses(self) -> list[str]:
         """The Reply-To of the campaign's emails: its own address, else DEFAULT_REPLY_TO, else none."""
         address = self.reply_to or settings.DEFAULT_REPLY_TO
         return [address] if address else []
+
+
+class CampaignPartner(models.Model):
+    """An organization of the coalition behind a campaign, named (with its logo) on the campaign's pages."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partners")
+    name = models.CharField(_("name"), max_length=200)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=identity_upload_to,
+        blank=True,
+        validators=[ImageRules(min_width=32, min_height=32, max_width=3000, max_height=3000)],
+        help_text=_("Optional. PNG, JPEG or WebP, at most 2 MB. Without a logo, the name is shown."),
+    )
+    website = models.URLField(_("website"), blank=True, help_text=_("Optional: the name links there."))
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Smaller numbers come first."))
+
+    class Meta:
+        ordering = ["campaign", "position", "name", "pk"]
+        verbose_name = _("partner organization")
+        verbose_name_plural = _("partner organizations")
+
+    def __str__(self):
+        return self.name
 
 
 class StatementQuerySet(models.QuerySet):

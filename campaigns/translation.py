@@ -17,7 +17,7 @@ from .models import Campaign, Concern, Demand, Statement, Tier
 # (Statement.clean), whichever it is.
 @register(Campaign)
 class CampaignTranslationOptions(TranslationOptions):
-    fields = ("name", "summary", "description", "description_html", "actions_intro")
+    fields = ("name", "summary", "description", "description_html", "actions_intro", "header_image_alt")
     required_languages = ()
 
 

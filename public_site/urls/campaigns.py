@@ -34,6 +34,9 @@ urlpatterns = [
     # Someone who shortens a campaign's address finds the list of campaigns, which is the home page.
     path("campaigns/", RedirectView.as_view(pattern_name="campaigns:home"), name="campaign_list"),
     path("campaigns/<slug:campaign_slug>/", views.campaign_detail, name="campaign"),
+    # Not statement addresses: a statement's slug has no dot.
+    path("campaigns/<slug:campaign_slug>/style.css", views.campaign_style, name="campaign_style"),
+    path("media/campaign-identity/<str:name>", views.identity_image, name="identity_image"),
     path("campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/", views.statement_detail, name="statement"),
     path(
         "campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/signatories/",

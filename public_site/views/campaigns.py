@@ -1,7 +1,11 @@
-from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+import mimetypes
 
-from campaigns.models import Campaign, Statement
+from django.db.models import Prefetch, Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_safe
+
+from campaigns.models import Campaign, CampaignPartner, Statement
 from outreach.models import OutreachAction
 from public_site.statement_page import serve_statement_page
 from signatories.selectors import signatory_list_version, with_public_signatory_counts
@@ -19,6 +23,10 @@ def home(request):
         )
     )
     with_public_signatory_counts([statement for campaign in campaigns for statement in campaign.public_statements])
+    for campaign in campaigns:
+        # The card's call to action: the first statement open for signing, else the first one listed.
+        open_statements = [s for s in campaign.public_statements if s.is_accepting_sign_ons()]
+        campaign.lead_statement = (open_statements or campaign.public_statements or [None])[0]
     return render(request, "campaigns/home.html", {"campaigns": campaigns})
 
 
@@ -31,6 +39,7 @@ def campaign_detail(request, campaign_slug):
                 queryset=OutreachAction.objects.public().with_report_counts(),
                 to_attr="public_outreach_actions",
             ),
+            "partners",
         ),
         slug=campaign_slug,
     )
@@ -40,3 +49,38 @@ def campaign_detail(request, campaign_slug):
 
 def statement_detail(request, campaign_slug, statement_slug):
     return serve_statement_page(request, campaign_slug, statement_slug)
+
+
+# A year: the addresses below change whenever what they serve changes.
+IDENTITY_MAX_AGE = 365 * 24 * 3600
+
+
+@require_safe
+def campaign_style(request, campaign_slug):
+    """The campaign's accent colour as CSS custom properties: the site's CSP allows no inline style,
+    so the pages link this small stylesheet, its address versioned by the campaign's last change."""
+    campaign = get_object_or_404(Campaign.objects.public().exclude(accent_colour=""), slug=campaign_slug)
+    css = f"html:root {{ --accent: {campaign.accent_colour}; --accent-dark: {campaign.accent_hover_colour}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = f"public, max-age={IDENTITY_MAX_AGE}, immutable"
+    return response
+
+
+@require_safe
+def identity_image(request, name):
+    """A logo or header image of a campaign the public may see (its random name never changes)."""
+    path = f"campaign-identity/{name}"
+    campaigns = Campaign.objects.public()
+    if not (
+        campaigns.filter(Q(logo=path) | Q(header_image=path)).exists()
+        or CampaignPartner.objects.filter(logo=path, campaign__in=campaigns).exists()
+    ):
+        raise Http404
+    field = CampaignPartner._meta.get_field("logo")
+    try:
+        handle = field.storage.open(path, "rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response["Cache-Control"] = f"public, max-age={IDENTITY_MAX_AGE}, immutable"
+    return response

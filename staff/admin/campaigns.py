@@ -20,7 +20,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 from accounts.roles import CampaignScopedAdmin, campaign_ids_for
 from campaigns import services as campaign_services
 from campaigns import text_diff
-from campaigns.models import SIGNED_TEXT_FIELDS, Campaign, Concern, Demand, Statement, Tier
+from campaigns.models import SIGNED_TEXT_FIELDS, Campaign, CampaignPartner, Concern, Demand, Statement, Tier
 from campaigns.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
 from core.audit import AuditedAdmin
 from mailings import selectors as mailing_selectors
@@ -88,6 +88,14 @@ def _stop_mailings_if_closed(model_admin, request, statement):
         )
 
 
+class CampaignPartnerInline(admin.StackedInline):
+    """The coalition's organizations, named with their logos on the campaign page and its statements."""
+
+    model = CampaignPartner
+    extra = 0
+    fields = ["name", "logo", "website", "position"]
+
+
 class StatementInline(TranslationTabularInline):
     """The campaign's statements, each a link to its own page, where it is written and changed.
 
@@ -113,7 +121,7 @@ class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin
     list_display = ["name", "slug", "closed_at", "retention_days", "created_at", "dashboard_link"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [StatementInline]
+    inlines = [StatementInline, CampaignPartnerInline]
     actions = ["close_now"]
 
     @admin.action(
