@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 from django.utils import timezone
 
-from .models import Concern, Demand, Statement, Tier
+from .models import Campaign, CampaignPartner, Concern, Demand, Statement, Tier
 
 # Sent inside the transaction that stops a campaign (``campaign=``, each time services.close_campaign runs)
 # or one statement (``statement=``, when services.close_statement stopped it) taking sign-ons, so that the
@@ -31,3 +31,13 @@ def bump_statement_on_part_changed(sender, instance, raw=False, **kwargs):
         return
     # update(), not save(): the text of the statement did not change, so no new version or history entry.
     Statement.objects.filter(pk=instance.statement_id).update(updated_at=timezone.now())
+
+
+@receiver(post_save, sender=CampaignPartner, dispatch_uid="campaign_partner_saved")
+@receiver(post_delete, sender=CampaignPartner, dispatch_uid="campaign_partner_deleted")
+def bump_campaign_on_partner_changed(sender, instance, raw=False, **kwargs):
+    """A partner organization shown at the top of the statements: their pages (cached under the
+    campaign's ``updated_at``) and the campaign's stylesheet address move with it."""
+    if raw:
+        return
+    Campaign.objects.filter(pk=instance.campaign_id).update(updated_at=timezone.now())

@@ -46,7 +46,7 @@ from django_countries import countries
 from accounts import roles
 from accounts.selectors import approved_organizations_for
 from advocacy.celery import app as celery_app
-from campaigns.models import Campaign, Concern, Demand, Statement, Tier
+from campaigns.models import Campaign, CampaignPartner, Concern, Demand, Statement, Tier
 from core.caching import cache_call, release
 from core.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
 from core.spliced_gzip import SplicedPage
@@ -64,7 +64,18 @@ logger = logging.getLogger(__name__)
 # What the anonymous page shows comes from these models only; ``page_version`` moves
 # when any of them changes. A test renders the page and fails on any other table.
 # The demands tracker's entries and targets move their statements' ``updated_at`` (outreach/signals.py).
-VERSIONED_MODELS = (Statement, Campaign, Concern, Demand, Tier, SignOn, Signatory, DemandStatusUpdate, Target)
+VERSIONED_MODELS = (
+    Statement,
+    Campaign,
+    CampaignPartner,
+    Concern,
+    Demand,
+    Tier,
+    SignOn,
+    Signatory,
+    DemandStatusUpdate,
+    Target,
+)
 # A rendered version stays in the cache this long; a new version replaces it sooner.
 PAGE_CACHE_SECONDS = 24 * 3600
 # Changes made without save() (a queryset update, SQL in a shell) move no version: a page

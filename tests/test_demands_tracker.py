@@ -269,7 +269,7 @@ def test_the_page_with_a_tracker_costs_one_query_more_whatever_its_size(
                 demand=demand, target=target, status=status, at=start + timedelta(days=day, hours=hours)
             )
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         page = page_of(client, statement)
     section = tracker_section(page)
     assert section.count('scope="row"') == size and section.count("Committed") == size * size * 2

@@ -138,7 +138,7 @@ def test_translated_statement_page_query_count_is_constant(
         )
     url = spanish_statement.get_absolute_url()
     for prefix in ["/es", "/ar"]:
-        with django_assert_max_num_queries(8):  # as in English: tests/test_statement_page.py
+        with django_assert_max_num_queries(9):  # as in English: tests/test_statement_page.py
             assert client.get(prefix + url).status_code == 200
     with django_assert_max_num_queries(3):  # the counts the first time, then cached
         assert client.get("/es/").status_code == 200

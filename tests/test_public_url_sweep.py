@@ -144,6 +144,8 @@ def fill(route, statement, objects):
             "statement_slug": statement.slug,
             # A link's token is the holder's key; a forged one must show nothing either.
             "token": "forged-token",
+            # A campaign's logo or header image: an unknown one answers 404.
+            "image_name": "unknown.png",
         },
     )
 

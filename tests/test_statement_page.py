@@ -304,8 +304,9 @@ def test_statement_page_query_count_does_not_grow_with_signatories(
     DemandFactory.create_batch(6, statement=statement)
     make_signatories(statement, count)
     # The version; the statement, its concerns, demands and tiers; counts, each section's first
-    # names and the countries: the first visit, rendering the page. Session-free.
-    with django_assert_max_num_queries(8):
+    # names and the countries; the campaign's partner organizations: the first visit, rendering
+    # the page. Session-free.
+    with django_assert_max_num_queries(9):
         response = client.get(statement.get_absolute_url())
     assert response.status_code == 200
 
@@ -320,8 +321,8 @@ def test_home_and_campaign_pages_query_count_is_constant(client, statement, coun
         assert client.get("/").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/").status_code == 200
-    # The campaign, its statements, its outreach actions with their report counts.
-    with django_assert_max_num_queries(3):
+    # The campaign, its statements, its outreach actions with their report counts, its partners.
+    with django_assert_max_num_queries(4):
         assert client.get(statement.campaign.get_absolute_url()).status_code == 200
 
 

@@ -36,7 +36,7 @@ urlpatterns = [
     path("campaigns/<slug:campaign_slug>/", views.campaign_detail, name="campaign"),
     # Not statement addresses: a statement's slug has no dot.
     path("campaigns/<slug:campaign_slug>/style.css", views.campaign_style, name="campaign_style"),
-    path("media/campaign-identity/<str:name>", views.identity_image, name="identity_image"),
+    path("media/campaign-identity/<str:image_name>", views.identity_image, name="identity_image"),
     path("campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/", views.statement_detail, name="statement"),
     path(
         "campaigns/<slug:campaign_slug>/<statement_slug:statement_slug>/signatories/",

@@ -67,9 +67,9 @@ def campaign_style(request, campaign_slug):
 
 
 @require_safe
-def identity_image(request, name):
+def identity_image(request, image_name):
     """A logo or header image of a campaign the public may see (its random name never changes)."""
-    path = f"campaign-identity/{name}"
+    path = f"campaign-identity/{image_name}"
     campaigns = Campaign.objects.public()
     if not (
         campaigns.filter(Q(logo=path) | Q(header_image=path)).exists()
@@ -81,6 +81,6 @@ def identity_image(request, name):
         handle = field.storage.open(path, "rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(handle, content_type=mimetypes.guess_type(name)[0] or "application/octet-stream")
+    response = FileResponse(handle, content_type=mimetypes.guess_type(image_name)[0] or "application/octet-stream")
     response["Cache-Control"] = f"public, max-age={IDENTITY_MAX_AGE}, immutable"
     return response
