@@ -92,7 +92,7 @@ class CampaignPartnerInline(admin.StackedInline):
     """The coalition's organizations, named with their logos on the campaign page and its statements."""
 
     model = CampaignPartner
-    extra = 0
+    extra = 1
     fields = ["name", "logo", "website", "position"]
 
 
