@@ -285,3 +285,16 @@ def test_the_file_of_an_export_deleted_with_its_campaign_goes_too(statement, set
     later = timezone.now() + datetime.timedelta(seconds=settings.DOCUMENT_BUILD_LEASE_SECONDS + 1)
     assert services.discard_orphan_files(now=later) == 2  # the export and the letter
     assert not os.path.exists(path) and not os.path.exists(kept.file.path)
+
+
+def test_an_export_built_at_once_says_it_is_ready(client, statement, documents_built_at_once):
+    """Without a worker (make run) the export is built before the page answers: it is not "being prepared"."""
+    SignOnFactory(statement=statement, signatory=OrganizationFactory(name="Access Now"))
+    sign_in(client, StaffUserFactory())
+    response = client.post(
+        reverse("admin:campaigns_statement_changelist"),
+        {"action": "export_sign_ons", "_selected_action": [statement.pk], "index": 0},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "is ready: download it under" in page and "is being prepared" not in page

@@ -1059,16 +1059,16 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         document = presskit_services.request_export(
             statements=statements, kind=document_kind, file_format=file_format, by=request.user
         )
+        document.refresh_from_db(fields=["state"])  # without a worker (make run) it is built already
+        if document.state == Document.State.READY:
+            text = gettext('The export “{name}” is ready: download it under <a href="{url}">your exports</a>.')
+        else:
+            text = gettext(
+                'The export “{name}” is being prepared. It will be listed under <a href="{url}">your exports</a>, '
+                "ready to download, in a minute or so."
+            )
         self.message_user(
-            request,
-            format_html(
-                gettext(
-                    'The export “{name}” is being prepared. It will be listed under <a href="{url}">your exports</a>, '
-                    "ready to download, in a minute or so."
-                ),
-                name=document.filename,
-                url=reverse("admin:campaigns_statement_exports"),
-            ),
+            request, format_html(text, name=document.filename, url=reverse("admin:campaigns_statement_exports"))
         )
         return redirect("admin:campaigns_statement_exports")
 
