@@ -39,13 +39,16 @@ def _replace_card_image(campaign, name, content):
     image = PressKitItem(campaign=campaign, kind=PressKitItem.Kind.IMAGE, title="Card", alt_text="A card")
     image.file.save(name, ContentFile(content), save=False)
     image.save()
+    # The campaign's logo too, served by the site's identity image view.
+    campaign.logo.save(name, ContentFile(content), save=False)
+    type(campaign).objects.filter(pk=campaign.pk).update(logo=campaign.logo.name)
 
 
 def _route_values(campaign_slug, statement_slug):
     """A value for every parameter of the public routes, for one campaign and statement of
     the seed; the tokens are real ones (a signer's, an invitee's, a journalist's), so each
     page shows what its holder sees. Names the token each route expects."""
-    from campaigns.models import Statement
+    from campaigns.models import Campaign, Statement
     from mailings.models import Invitation
     from mailings.tokens import make_invitation_token, make_unsubscribe_token
     from presskit.models import PressKitItem, PreviewLink
@@ -81,6 +84,7 @@ def _route_values(campaign_slug, statement_slug):
             "presskit:image": PressKitItem.objects.filter(campaign=campaign, kind=PressKitItem.Kind.IMAGE).first().pk,
         },
         "language": "en",
+        "image_name": Campaign.objects.get(pk=campaign.pk).logo.name.split("/", 1)[1],
     }
     return values, tokens
 

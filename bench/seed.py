@@ -47,6 +47,8 @@ SMALL_CAMPAIGN_SLUG = "bench-small"
 SMALL_SLUG = "statement-10"
 MODERATION_SLUG = "statement-moderation"
 MODERATION_CAMPAIGN_SLUG = "bench-moderation"
+# Each campaign has an accent colour, as a campaign with its identity set (its pages link its stylesheet).
+ACCENT = "#0b5cad"
 STAFF_EMAIL = "bench-staff@example.org"
 
 
@@ -303,12 +305,20 @@ def copy_rows(model, rows) -> int:
     unknown = set(columns) - set(fields)
     if unknown:
         raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+    # A field added to the model since the rows were written takes its default (Django sets defaults
+    # in Python, not in the table): a fixed one only, as a callable's would repeat one value on every row.
+    defaults = {
+        field.attname: field.get_default()
+        for field in model._meta.concrete_fields
+        if not field.primary_key and field.attname not in first and field.has_default() and not callable(field.default)
+    }
+    columns += list(defaults)
     quoted = ", ".join(connection.ops.quote_name(fields[name]) for name in columns)
     count = 0
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
         for row in itertools.chain([first], rows):
-            copy.write_row([row[name] for name in columns])
+            copy.write_row([row.get(name, defaults.get(name)) for name in columns])
             count += 1
     return count
 
@@ -462,7 +472,10 @@ def seed_base(largest_size):
     seeded_signatories = time.monotonic()
     with transaction.atomic():
         small_campaign = Campaign.objects.create(
-            name="Benchmark campaign, 10 signatories", slug=SMALL_CAMPAIGN_SLUG, summary=text.summary
+            name="Benchmark campaign, 10 signatories",
+            slug=SMALL_CAMPAIGN_SLUG,
+            summary=text.summary,
+            accent_colour=ACCENT,
         )
         small, small_lead, small_supporting = make_statement(
             small_campaign,
@@ -536,7 +549,10 @@ def seed_size(size):
     campaign_slug, statement_slug = size_slugs(size)
     with transaction.atomic():
         campaign = Campaign.objects.create(
-            name=f"Benchmark campaign, {size:,} signatories", slug=campaign_slug, summary=text.summary
+            name=f"Benchmark campaign, {size:,} signatories",
+            slug=campaign_slug,
+            summary=text.summary,
+            accent_colour=ACCENT,
         )
         statement, lead, supporting = make_statement(
             campaign,

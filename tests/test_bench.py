@@ -387,7 +387,9 @@ def bench_campaigns(settings, tmp_path):
         (seed.SMALL_CAMPAIGN_SLUG, seed.SMALL_SLUG, 3),
         (seed.CAMPAIGN_SLUG, seed.PAGE_SLUG, 30),
     ):
-        campaign = Campaign.objects.create(name=campaign_slug, slug=campaign_slug, summary=text.summary)
+        campaign = Campaign.objects.create(
+            name=campaign_slug, slug=campaign_slug, summary=text.summary, accent_colour=seed.ACCENT
+        )
         statement, _lead, supporting = seed.make_statement(
             campaign,
             statement_slug,
