@@ -8,6 +8,7 @@ again): a request never fails because Redis is down.
 """
 
 import logging
+from importlib import import_module
 
 from celery import current_app
 
@@ -37,7 +38,8 @@ def runs_in_process() -> bool:
 def registered_task(task_name: str):
     tasks = current_app.tasks
     if task_name not in tasks:
-        # A web process imports the apps' tasks modules only when asked: Celery's own
-        # way of importing them, as a worker does when it starts.
-        current_app.loader.import_default_modules()
+        # A web process has not imported the tasks module: its name is the task's, less the function.
+        # (Celery's loader.import_default_modules would also run django.setup() again, which
+        # reconfigures logging, and every system check, on the first task of each process.)
+        import_module(task_name.rpartition(".")[0])
     return tasks[task_name]
