@@ -78,3 +78,28 @@ def test_the_approve_button_decides_through_the_service(manager_client, waiting)
     assert waiting.moderation_state == SignOn.Moderation.APPROVED
     assert waiting.moderated_by == manager and waiting.moderated_at is not None
     assert waiting.history.latest().history_change_reason == "Approved"
+
+
+def test_a_sign_ons_page_rejects_it_with_a_reason_for_the_signer(manager_client, waiting):
+    """Rejecting one sign-on with a reason and an email needed the list's action drop-down; its page has the button."""
+    import re
+
+    client, manager = manager_client
+    SignOn.objects.filter(pk=waiting.pk).update(
+        confirmation_state=SignOn.Confirmation.CONFIRMED,
+        confirmed_at=waiting.signed_at,
+        pending_email="w@waiting.example",
+    )
+    page = client.get(change_url(waiting)).content.decode()
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="moderation-page-reject-with-reason">(.*?)</form>', page, re.S
+    )
+    assert form and "Reject with a reason and tell the signer…" in form[2]
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form[2]))
+    asking = client.post(form[1], fields)
+    assert "Reason for rejecting" in asking.content.decode()
+
+    client.post(form[1], {**fields, "apply": "1", "reason": "Not an organization.", "notify_signers": "on"})
+    waiting.refresh_from_db()
+    assert waiting.moderation_state == SignOn.Moderation.REJECTED and waiting.rejection_reason == "Not an organization."
+    assert waiting.moderated_by == manager
