@@ -236,7 +236,7 @@ class CampaignPartner(models.Model):
         help_text=_("Optional. PNG, JPEG or WebP, at most 2 MB. Without a logo, the name is shown."),
     )
     website = models.URLField(_("website"), blank=True, help_text=_("Optional: the name links there."))
-    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Smaller numbers come first."))
+    position = models.PositiveIntegerField(_("order on the page"), default=0, help_text=_("Lower numbers come first."))
 
     class Meta:
         ordering = ["campaign", "position", "name", "pk"]

@@ -84,7 +84,7 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=200, verbose_name='name')),
                 ('logo', models.ImageField(blank=True, help_text='Optional. PNG, JPEG or WebP, at most 2 MB. Without a logo, the name is shown.', upload_to=campaigns.identity.identity_upload_to, validators=[campaigns.identity.ImageRules(max_height=3000, max_width=3000, min_height=32, min_width=32)], verbose_name='logo')),
                 ('website', models.URLField(blank=True, help_text='Optional: the name links there.', verbose_name='website')),
-                ('position', models.PositiveIntegerField(default=0, help_text='Smaller numbers come first.', verbose_name='position')),
+                ('position', models.PositiveIntegerField(default=0, help_text='Lower numbers come first.', verbose_name='order on the page')),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='partners', to='campaigns.campaign')),
             ],
             options={
