@@ -1,35 +1,6 @@
 """Admin building blocks shared by the apps."""
 
 from django.contrib import admin
-from django.core.paginator import Paginator
-from django.db import connections
-from django.utils.functional import cached_property
-
-# A whole table with more rows than this is counted from PostgreSQL's estimate.
-ESTIMATE_COUNT_FROM = 100_000
-
-
-class EstimatedCountPaginator(Paginator):
-    """An admin list's paginator that takes PostgreSQL's row estimate for the count of a whole,
-    large table: COUNT(*) of a million sign-ons took a hundred milliseconds on every page of
-    the moderation list. The estimate is refreshed by autovacuum's ANALYZE and is off by a
-    fraction of a percent; a list that is filtered (searched, by campaign, by state) or
-    smaller is counted exactly.
-    """
-
-    @cached_property
-    def count(self):
-        query = getattr(self.object_list, "query", None)
-        connection = connections[self.object_list.db] if query is not None else None
-        if connection is not None and connection.vendor == "postgresql" and not query.where and not query.distinct:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [query.model._meta.db_table]
-                )
-                estimate = cursor.fetchone()[0]
-            if estimate >= ESTIMATE_COUNT_FROM:
-                return estimate
-        return super().count
 
 
 class RecordAdmin(admin.ModelAdmin):

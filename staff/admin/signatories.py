@@ -24,7 +24,7 @@ from django_countries import countries
 from accounts.roles import CampaignScopedAdmin, campaign_ids_for
 from campaigns.models import Campaign, Tier
 from campaigns.time_zones import CampaignTimeZoneAdmin
-from core.admin import EstimatedCountPaginator, RecordAdmin
+from core.admin import RecordAdmin
 from core.audit import AuditedAdmin
 from signatories import duplicates, selectors, services
 from signatories.forms import MergeOrganizationsForm, MoveSignOnsToTierForm, RejectSignOnsForm
@@ -593,7 +593,6 @@ class SignOnAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
     ordering = [MODERATION_QUEUE_RANK.asc(), "-signed_at"]
     list_per_page = 50
     show_full_result_count = False
-    paginator = EstimatedCountPaginator
     show_facets = admin.ShowFacets.NEVER
     actions = ["approve_selected", "reject_selected", "move_to_tier", "grant_requested_tier"]
     raw_id_fields = ["signatory", "contact"]
