@@ -50,7 +50,7 @@ from core.tables import MAX_COLUMNS, Table, cell_text, file_extension  # noqa: F
 
 from . import identity
 from .models import Contact, Signatory, SignOn, SignOnImport
-from .services import SignatoryDetails, SignatoryMatcher, chunked, signatory_identity_key
+from .services import SignatoryDetails, SignatoryMatcher, chunked, new_signatory, signatory_identity_key
 from .validators import MARKUP, plain_text_problem  # noqa: F401 (MARKUP: read by the tests)
 
 logger = logging.getLogger(__name__)
@@ -1139,17 +1139,7 @@ def write_batch(rows: list[CheckedRow], *, by=None) -> None:
     new_signatories = []
     for row in rows:
         if row.signatory is None:
-            details = row.details
-            row.signatory = Signatory(
-                kind=details.kind,
-                name=details.name,
-                acronym=details.acronym,
-                country=details.country,
-                website=details.website,
-                title=details.title,
-                affiliation=details.affiliation,
-                identity_key=signatory_identity_key(details),
-            )
+            row.signatory = new_signatory(row.details)
             row.signatory.derive_fields()
             new_signatories.append(row.signatory)
     insert_with_history(Signatory, new_signatories, by=by)

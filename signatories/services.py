@@ -168,7 +168,7 @@ def submit_sign_on(
         signatory = find_existing_signatory(details)
         try:
             with transaction.atomic():
-                _save_new_sign_on(sign_on, signatory or _new_signatory(details), proven_address=confirmed_by_account)
+                _save_new_sign_on(sign_on, signatory or new_signatory(details), proven_address=confirmed_by_account)
                 if not confirmed_by_account:
                     transaction.on_commit(partial(queue_confirmation_email, sign_on.pk))
             break
@@ -345,7 +345,7 @@ def chunked(values: list, size: int):
         yield values[start : start + size]
 
 
-def _new_signatory(details: SignatoryDetails) -> Signatory:
+def new_signatory(details: SignatoryDetails) -> Signatory:
     """A signatory as ``details`` describe it, not saved yet."""
     return Signatory(
         kind=details.kind,
