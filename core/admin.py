@@ -1,6 +1,42 @@
 """Admin building blocks shared by the apps."""
 
 from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+
+# A whole table with at least this many rows is counted from PostgreSQL's estimate.
+ESTIMATE_COUNT_FROM = 100_000
+
+
+class EstimatedCountPaginator(Paginator):
+    """An admin list's paginator that takes PostgreSQL's row estimate for the count of a whole,
+    large table: COUNT(*) of a million sign-ons took a hundred milliseconds on every page of
+    the moderation list. The estimate is refreshed by autovacuum's ANALYZE and is off by a
+    fraction of a percent (the last page may then be short or empty); a list that is filtered
+    (searched, by campaign, by state) is counted exactly, and so is a smaller table.
+
+    One query either way, as the exact count alone would be: PostgreSQL runs the COUNT(*)
+    subquery (an InitPlan) only when the CASE reaches it.
+    """
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is None or query.where or query.distinct or query.combinator:
+            return super().count
+        connection = connections[self.object_list.db]
+        if connection.vendor != "postgresql":
+            return super().count
+        table = connection.ops.quote_name(query.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "
+                f"ELSE (SELECT COUNT(*) FROM {table}) END "
+                "FROM pg_class WHERE oid = %s::regclass",
+                [ESTIMATE_COUNT_FROM, query.model._meta.db_table],
+            )
+            return cursor.fetchone()[0]
 
 
 class RecordAdmin(admin.ModelAdmin):
