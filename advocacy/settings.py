@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     # The pages, over the core apps: the public site and the staff side (the admin of every app).
     "public_site",
     "staff",
+    # The API for partners and machines (docs/api.md).
+    "api",
+    "rest_framework",
+    "drf_spectacular",
     # The demo campaign (manage.py load_demo_campaign): above every app, imported by none.
     "demo",
 ]
@@ -534,4 +538,26 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [NONE],
         "object-src": [NONE],
     }
+}
+
+# The API (api/, docs/api.md): JSON only, public and read-only for now, described by OpenAPI.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Nobody signs in to the public API: no session, so no CSRF and no staff rights through it.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Coalition campaigns API",
+    "DESCRIPTION": (
+        "Campaigns, statements (their text in each language, demands, sections and demands tracker) and "
+        "the signatories their public lists name, with the same fields and privacy rules as the JSON feeds: "
+        "signatures that are not listed are counted, never named, and no contact detail is ever given."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }

@@ -17,6 +17,9 @@ urlpatterns = [
     # Outside the language prefixes: the compose health checks and uptime monitors ask for one address.
     path("health/", health.SiteHealth.as_view(), name="health"),
     path("email-events/", include("public_site.urls.email_events")),
+    # For partners and machines (docs/api.md): one address whatever the language; the language of
+    # labels and country names follows Accept-Language.
+    path("api/", include("api.urls")),
 ]
 
 # The public pages first, the statement page's app before all: it is the page most

@@ -37,6 +37,7 @@ from signatories.selectors import (
     named_sign_ons,
     named_sign_ons_of,
     public_counts_by_statement,
+    public_entry,
     public_sections,
     public_sign_ons,
     section_of,
@@ -128,27 +129,6 @@ def _summary(statement) -> dict:
     )
 
 
-def _feed_entry(sign_on, section_title) -> dict:
-    """A named signatory as the JSON feeds give it: public fields only."""
-    signatory = sign_on.signatory
-    shown_country = signatory.country if sign_on.shows_country else None
-    entry = {
-        "kind": signatory.kind,
-        "name": signatory.name,
-        "display_name": signatory.display_name,
-        "section": section_title,
-        "country": shown_country.code if shown_country else None,
-        "country_name": shown_country.name if shown_country else None,
-        # The organization's website domain when it confirmed from an address there; never the address.
-        "confirmed_from_domain": sign_on.confirmed_domain or None,
-    }
-    if signatory.is_organization:
-        entry.update(acronym=signatory.acronym, website=signatory.website)
-    else:
-        entry.update(title=signatory.title, affiliation=signatory.affiliation)
-    return entry
-
-
 def _feed_page(statement, *, kind, country, offset, limit) -> dict:
     """The named signatories the feed's query asks for, and how many match it; a page read from the database."""
 
@@ -161,7 +141,7 @@ def _feed_page(statement, *, kind, country, offset, limit) -> dict:
         if country:
             sign_ons = sign_ons.filter(listing=SignOn.Listing.LISTED, signatory__country=country)
         rows = in_list_order(sign_ons.annotate(section=section_of(sections)), "section")[offset : offset + limit]
-        entries = [_feed_entry(sign_on, titles.get(section, "")) for (section,), sign_on in public_sign_ons(rows)]
+        entries = [public_entry(sign_on, titles.get(section, "")) for (section,), sign_on in public_sign_ons(rows)]
         return {"matching": sign_ons.count(), "signatories": entries}
 
     key = list_cache_key(statement, "statement-feed-page", get_language(), kind, country, offset, limit)
@@ -394,7 +374,7 @@ def _campaign_feed_page(statements, *, kind, country, offset, limit) -> dict:
             statement = about[statement_pk]
             entries.append(
                 {
-                    **_feed_entry(sign_on, titles.get(section, "")),
+                    **public_entry(sign_on, titles.get(section, "")),
                     "statement": statement.title,
                     "statement_url": _absolute(statement.get_absolute_url()),
                 }

@@ -260,6 +260,25 @@ def in_list_order(sign_ons, *leading_columns, first_by=()):
     )
 
 
+def named_rows_in_signing_order(statement: Statement):
+    """The named sign-ons of ``statement``, oldest first, as dicts of ``pk``, ``section`` (its key) and
+    LIST_COLUMNS, with the sections' titles by key: a list a partner pages through by ``pk`` and comes
+    back to for what was signed since. Read each row with public_sign_ons after public_row."""
+    sections = list(public_sections(statement))
+    rows = (
+        named_sign_ons(statement)
+        .annotate(section=section_of(sections), confirmed_domain=confirmed_domain_column())
+        .order_by("pk")
+        .values("pk", "section", *LIST_COLUMNS)
+    )
+    return rows, {key: title for key, title, _condition in sections}
+
+
+def public_row(row: dict) -> tuple:
+    """A row of named_rows_in_signing_order as public_sign_ons reads it (the section first)."""
+    return (row["section"], *(row[column] for column in LIST_COLUMNS))
+
+
 def named_sign_ons_of(statements):
     """The sign-ons the public lists of ``statements`` name (see named_sign_ons)."""
     return SignOn.objects.visible().filter(statement__in=[statement.pk for statement in statements]).exclude(UNLISTED)
@@ -329,6 +348,27 @@ def public_sign_ons(rows):
         )
         shown = PublicSignOn(signatory, listing == SignOn.Listing.LISTED, readable_domain(confirmed_domain))
         yield row[: -len(LIST_COLUMNS)], shown
+
+
+def public_entry(sign_on: PublicSignOn, section_title: str) -> dict:
+    """A named signatory as the JSON feeds and the API give it: public fields only."""
+    signatory = sign_on.signatory
+    shown_country = signatory.country if sign_on.shows_country else None
+    entry = {
+        "kind": signatory.kind,
+        "name": signatory.name,
+        "display_name": signatory.display_name,
+        "section": section_title,
+        "country": shown_country.code if shown_country else None,
+        "country_name": shown_country.name if shown_country else None,
+        # The organization's website domain when it confirmed from an address there; never the address.
+        "confirmed_from_domain": sign_on.confirmed_domain or None,
+    }
+    if signatory.is_organization:
+        entry.update(acronym=signatory.acronym, website=signatory.website)
+    else:
+        entry.update(title=signatory.title, affiliation=signatory.affiliation)
+    return entry
 
 
 # How long the figures of a statement's list are kept; a change to the list is a new key sooner.

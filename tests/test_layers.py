@@ -1,9 +1,9 @@
 """The layers of the code (docs/architecture.md, issue 17), checked over the import graph.
 
 From the bottom up: ``core`` (helpers every app shares); the core apps, each importing
-only the ones below it; the pages, in two apps that never import each other: ``public_site``
-(the public site) and ``staff`` (the admin, campaign home, dashboard, imports and
-merges); ``demo``; and ``advocacy``, the configuration (settings, URLs, Celery, WSGI),
+only the ones below it; the pages, in three apps that never import each other: ``public_site``
+(the public site), ``staff`` (the admin, campaign home, dashboard, imports and
+merges) and ``api`` (the API for partners and machines); ``demo``; and ``advocacy``, the configuration (settings, URLs, Celery, WSGI),
 which wires them all.
 
 A module is read as text (its ``import`` statements, wherever they are, functions
@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The core apps, lowest first: each may import those before it.
 CORE_APPS = ["campaigns", "signatories", "accounts", "mailings", "outreach", "presskit", "privacy"]
-# The pages: both stand on every core app, neither on the other.
-PAGE_APPS = ["public_site", "staff"]
+# The pages: each stands on every core app, none on another.
+PAGE_APPS = ["public_site", "staff", "api"]
 APPS = ["core", *CORE_APPS, *PAGE_APPS, "demo", "advocacy"]
 # What a core app never holds: the pages live in public_site/ and staff/.
 PAGE_FILES = ["views.py", "urls.py", "admin.py", "templatetags"]

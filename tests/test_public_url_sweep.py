@@ -168,6 +168,8 @@ def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, pri
     assert "Openly Listed Org" in statement_page  # the sweep looks at real pages
     assert "And 2 organizations that cannot be named." in statement_page
     assert "confirmed from an address at domain-confirmed.example" in statement_page
+    api_list = f"/api/v1/campaigns/{statement.campaign.slug}/statements/{statement.slug}/signatories/"
+    assert api_list in swept and "Openly Listed Org" in client.get(api_list).content.decode()
 
 
 def test_a_route_with_a_parameter_nobody_filled_is_reported_not_skipped():
