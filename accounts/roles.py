@@ -57,6 +57,8 @@ ROLE_PERMISSIONS = {
             # The demands tracker: entries are recorded and deleted, never edited.
             "demandstatusupdate": ("view", "add", "delete"),
         },
+        # Partners' software: keys are created and revoked, never edited; deliveries are the worker's.
+        "partners": {"apikey": ("view", "add", "change"), "webhook": ALL, "webhookdelivery": ("view",)},
     },
     # Every role views its campaigns and their statements: the campaign home is where staff land
     # and what their buttons (moderation, press kit, press mailings) start from.
@@ -167,6 +169,7 @@ RELATED_CAMPAIGN_PATHS = {
     "mailings.Mailing": "statement__campaign",
     "mailings.Invitation": "statement__campaign",
     "outreach.OutreachAction": "campaign",
+    "campaigns.CampaignPartner": "campaign",
 }
 
 

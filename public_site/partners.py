@@ -17,7 +17,6 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.crypto import salted_hmac
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -38,6 +37,7 @@ from signatories.selectors import (
     named_sign_ons_of,
     public_counts_by_statement,
     public_entry,
+    public_guid,
     public_sections,
     public_sign_ons,
     section_of,
@@ -292,8 +292,7 @@ class LatestSignatoriesFeed(Feed):
         return item["link"]
 
     def item_guid(self, item):
-        # Stable and unique, without exposing the sign-on's id or its private links.
-        return "signed-" + salted_hmac("signatory-feed-guid", str(item["pk"])).hexdigest()[:20]
+        return public_guid(item["pk"])
 
     item_guid_is_permalink = False
 

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, CharField, Count, DateTimeField, F, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, Concat, Lower, RowNumber, StrIndex, Substr
 from django.db.models.lookups import EndsWith, Exact, In
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries as all_countries
@@ -348,6 +349,12 @@ def public_sign_ons(rows):
         )
         shown = PublicSignOn(signatory, listing == SignOn.Listing.LISTED, readable_domain(confirmed_domain))
         yield row[: -len(LIST_COLUMNS)], shown
+
+
+def public_guid(sign_on_id: int) -> str:
+    """A named sign-on's stable identifier in the feeds, the API's notifications and their readers'
+    records: unique, and without the sign-on's id (nor anything of its private links)."""
+    return "signed-" + salted_hmac("signatory-feed-guid", str(sign_on_id)).hexdigest()[:20]
 
 
 def public_entry(sign_on: PublicSignOn, section_title: str) -> dict:

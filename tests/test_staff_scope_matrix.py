@@ -23,8 +23,11 @@ from django.utils import timezone
 
 from accounts.models import CampaignMembership, Representative
 from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER
+from campaigns.models import CampaignPartner
 from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact
 from outreach.models import ActionReport, DemandStatusUpdate
+from partners.models import Webhook
+from partners.services import create_api_key
 from presskit.models import PreviewLink
 from privacy.models import ErasureRecord
 from signatories.models import OrganizationMerge, SignOn
@@ -103,6 +106,7 @@ def campaign_world(token):
     action = OutreachActionFactory(campaign=campaign, title=f"Action {token}")
     demand = DemandFactory(statement=statement, text=f"Demand {token}")
     target = TargetFactory(campaign=campaign, name=f"Delegation {token}", email=f"delegation@{token}.example")
+    partner = CampaignPartner.objects.create(campaign=campaign, name=f"Partner {token}")
     # A duplicate merged into the organization: its row is gone, its audit trail stays.
     duplicate = OrganizationFactory(name=f"Duplicate {token}")
     duplicate_id = duplicate.pk
@@ -145,6 +149,8 @@ def campaign_world(token):
             ],
             "outreach.target": [target],
             "outreach.outreachaction": [action],
+            "partners.apikey": [create_api_key(partner=partner, name=f"Key {token}")[0]],
+            "partners.webhook": [Webhook.objects.create(partner=partner, url=f"https://{token}.example/hook")],
             "outreach.demandstatusupdate": [
                 DemandStatusUpdate.objects.create(
                     demand=demand,

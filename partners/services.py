@@ -1,0 +1,189 @@
+"""Keys to the API and webhooks: the writes, and the one read an API request needs (its key)."""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import CampaignPartner, Statement
+from signatories.selectors import named_rows_in_signing_order, public_entry, public_guid, public_row, public_sign_ons
+
+from .models import ApiKey, Webhook, WebhookDelivery
+
+logger = logging.getLogger(__name__)
+
+# A key's last use is written at most this often, not on every request.
+LAST_USED_PRECISION = datetime.timedelta(minutes=5)
+# The sign-ons whose listing changed within this window are looked at for notifications:
+# the sweep runs every 30 s, so a day leaves room for a worker that was down for hours.
+NOTIFY_WINDOW = datetime.timedelta(days=1)
+# Retries: 30 s, 1 min, 2 min… up to 6 h apart; given up after about three days.
+MAX_ATTEMPTS = 18
+FIRST_RETRY_SECONDS = 30
+LONGEST_WAIT_SECONDS = 6 * 3600
+SEND_TIMEOUT_SECONDS = 10
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def issue_api_key(api_key: ApiKey, *, by=None) -> str:
+    """Save the new ``api_key`` (its partner and label set) with a fresh key; return the key itself,
+    which is shown once and stored only hashed."""
+    api_key.prefix = secrets.token_hex(4)
+    key = f"{api_key.prefix}.{secrets.token_urlsafe(32)}"
+    api_key.key_hash, api_key.created_by = _hash(key), by
+    api_key.save()
+    logger.info("API key %s created for partner %s", api_key.prefix, api_key.partner_id)
+    return key
+
+
+def create_api_key(*, partner: CampaignPartner, name: str, by=None) -> tuple[ApiKey, str]:
+    api_key = ApiKey(partner=partner, name=name)
+    return api_key, issue_api_key(api_key, by=by)
+
+
+def revoke_api_keys(*, keys) -> int:
+    """Revoke ``keys`` (a queryset) at once: the next request with one of them is refused."""
+    return keys.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def api_key_for(key: str) -> ApiKey | None:
+    """The unrevoked key ``key`` is, with its partner and campaign; None for anything else."""
+    prefix, _dot, _rest = key.partition(".")
+    api_key = (
+        ApiKey.objects.select_related("partner__campaign").filter(prefix=prefix, revoked_at__isnull=True).first()
+        if prefix
+        else None
+    )
+    if api_key is None or not hmac.compare_digest(api_key.key_hash, _hash(key)):
+        return None
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+    return api_key
+
+
+# --- Webhooks -----------------------------------------------------------------------
+
+
+def record_due_notifications(now=None) -> int:
+    """Record a notification for each sign-on newly on the public list of a campaign with an active
+    webhook; return how many were new. Idempotent: one per webhook, sign-on and event (a constraint),
+    whatever path put the sign-on on the list (confirmed, approved, listed again, imported)."""
+    now = now or timezone.now()
+    created = 0
+    for webhook in Webhook.objects.filter(is_active=True).select_related("partner"):
+        statements = (
+            Statement.objects.announced().filter(campaign_id=webhook.partner.campaign_id).prefetch_related("tiers")
+        )
+        for statement in statements:
+            rows, _titles = named_rows_in_signing_order(statement)
+            sign_on_ids = rows.filter(updated_at__gte=now - NOTIFY_WINDOW).values_list("pk", flat=True)
+            new = WebhookDelivery.objects.bulk_create(
+                [WebhookDelivery(webhook=webhook, sign_on_id=pk, next_attempt_at=now) for pk in sign_on_ids],
+                ignore_conflicts=True,
+            )
+            created += len(new)
+    return created
+
+
+def due_notification_ids(now=None, limit=500) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        WebhookDelivery.objects.filter(delivered_at__isnull=True, gave_up_at__isnull=True, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def notification_payload(delivery: WebhookDelivery) -> dict | None:
+    """What the partner is told: the statement and the signatory's public fields (the API's and the feeds'),
+    or None when the sign-on is no longer on the public list."""
+    statement = (
+        Statement.objects.select_related("campaign").prefetch_related("tiers").get(pk=delivery.sign_on.statement_id)
+    )
+    rows, titles = named_rows_in_signing_order(statement)
+    found = list(public_sign_ons(public_row(row) for row in rows.filter(pk=delivery.sign_on_id)))
+    if not found:
+        return None
+    ((section,), sign_on) = found[0]
+    return {
+        "event": delivery.event,
+        # OSDI's vocabulary where it fits: a signature's identifiers and creation date.
+        "identifiers": [public_guid(delivery.sign_on_id)],
+        "created_date": delivery.sign_on.signed_at.isoformat(),
+        "statement": {
+            "campaign": statement.campaign.slug,
+            "slug": statement.slug,
+            "title": statement.title,
+            "url": settings.SITE_URL + statement.get_absolute_url(),
+        },
+        "signatory": public_entry(sign_on, titles.get(section, "")),
+    }
+
+
+def signature_headers(secret: str, body: bytes, timestamp: int) -> dict:
+    """The headers a partner checks: HMAC-SHA256 of "<timestamp>.<body>" with the webhook's secret."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return {"X-Campaigns-Timestamp": str(timestamp), "X-Campaigns-Signature": f"sha256={digest}"}
+
+
+def _post(url: str, body: bytes, headers: dict) -> str:
+    """POST ``body``; "" when the server took it (2xx), else what went wrong, in a few words."""
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS) as response:
+            return "" if 200 <= response.status < 300 else f"HTTP {response.status}"
+    except urllib.error.HTTPError as error:
+        return f"HTTP {error.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        return "timed out" if isinstance(reason, TimeoutError) else type(reason).__name__
+
+
+def deliver_notification(*, delivery_id: int) -> bool:
+    """Send one notification, once at a time (a row lock; another worker skips it); on failure, plan the
+    next attempt further away, and give up after MAX_ATTEMPTS. Return whether it was delivered now."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("webhook", "sign_on")
+            .filter(pk=delivery_id, delivered_at__isnull=True, gave_up_at__isnull=True)
+            .first()
+        )
+        if delivery is None:
+            return False
+        now = timezone.now()
+        payload = notification_payload(delivery) if delivery.webhook.is_active else None
+        if payload is None:
+            delivery.gave_up_at, delivery.last_result = now, "no longer on the public list or webhook off"
+            delivery.save(update_fields=["gave_up_at", "last_result"])
+            return False
+        body = json.dumps(payload, ensure_ascii=False).encode()
+        failure = _post(delivery.webhook.url, body, signature_headers(delivery.webhook.secret, body, int(time.time())))
+        delivery.attempts += 1
+        delivery.last_result = failure or "delivered"
+        if not failure:
+            delivery.delivered_at = timezone.now()
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.gave_up_at = timezone.now()
+        else:
+            wait = min(FIRST_RETRY_SECONDS * 2 ** (delivery.attempts - 1), LONGEST_WAIT_SECONDS)
+            delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait)
+        delivery.save(update_fields=["attempts", "last_result", "delivered_at", "gave_up_at", "next_attempt_at"])
+    if failure:
+        logger.warning("Webhook %s: notification %s failed (%s)", delivery.webhook_id, delivery.pk, failure)
+    return not failure
