@@ -58,7 +58,7 @@ ROLE_PERMISSIONS = {
             "demandstatusupdate": ("view", "add", "delete"),
         },
         # Partners' software: keys are created and revoked, never edited; deliveries are the worker's.
-        "partners": {"apikey": ("view", "add", "change"), "webhook": ALL, "webhookdelivery": ("view",)},
+        "integrations": {"apikey": ("view", "add", "change"), "webhook": ALL, "webhookdelivery": ("view",)},
     },
     # Every role views its campaigns and their statements: the campaign home is where staff land
     # and what their buttons (moderation, press kit, press mailings) start from.

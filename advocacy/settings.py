@@ -63,7 +63,7 @@ INSTALLED_APPS = [
     "privacy",
     "presskit",
     "outreach",
-    "partners",
+    "integrations",
     # The pages, over the core apps: the public site and the staff side (the admin of every app).
     "public_site",
     "staff",
@@ -204,7 +204,7 @@ CELERY_BEAT_SCHEDULE = {
     "discard-stale-sign-on-uploads": {"task": "signatories.tasks.discard_stale_sign_on_uploads", "schedule": 3600.0},
     "rebuild-stale-documents": {"task": "presskit.tasks.rebuild_stale_documents", "schedule": 60.0},
     # Partners' webhooks: what to tell them, and the retries of what their servers did not take.
-    "send-partner-notifications": {"task": "partners.tasks.send_notifications", "schedule": 30.0},
+    "send-partner-notifications": {"task": "integrations.tasks.send_notifications", "schedule": 30.0},
     "apply-retention": {
         "task": "privacy.tasks.apply_retention",
         "schedule": env.float("RETENTION_RUN_INTERVAL", default=6 * 3600.0),

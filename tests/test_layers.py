@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 # The core apps, lowest first: each may import those before it.
-CORE_APPS = ["campaigns", "signatories", "accounts", "mailings", "outreach", "presskit", "privacy", "partners"]
+CORE_APPS = ["campaigns", "signatories", "accounts", "mailings", "outreach", "presskit", "privacy", "integrations"]
 # The pages: each stands on every core app, none on another.
 PAGE_APPS = ["public_site", "staff", "api"]
 APPS = ["core", *CORE_APPS, *PAGE_APPS, "demo", "advocacy"]

@@ -26,8 +26,8 @@ from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER
 from campaigns.models import CampaignPartner
 from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact
 from outreach.models import ActionReport, DemandStatusUpdate
-from partners.models import Webhook
-from partners.services import create_api_key
+from integrations.models import Webhook
+from integrations.services import create_api_key
 from presskit.models import PreviewLink
 from privacy.models import ErasureRecord
 from signatories.models import OrganizationMerge, SignOn
@@ -149,8 +149,8 @@ def campaign_world(token):
             ],
             "outreach.target": [target],
             "outreach.outreachaction": [action],
-            "partners.apikey": [create_api_key(partner=partner, name=f"Key {token}")[0]],
-            "partners.webhook": [Webhook.objects.create(partner=partner, url=f"https://{token}.example/hook")],
+            "integrations.apikey": [create_api_key(partner=partner, name=f"Key {token}")[0]],
+            "integrations.webhook": [Webhook.objects.create(partner=partner, url=f"https://{token}.example/hook")],
             "outreach.demandstatusupdate": [
                 DemandStatusUpdate.objects.create(
                     demand=demand,

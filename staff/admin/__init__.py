@@ -3,4 +3,4 @@
 The admin's addresses stay /admin/<app_label>/<model>/: the models keep their apps.
 """
 
-from . import accounts, campaigns, mailings, outreach, partners, presskit, privacy, signatories  # noqa: F401
+from . import accounts, campaigns, integrations, mailings, outreach, presskit, privacy, signatories  # noqa: F401

@@ -10,7 +10,7 @@ def send_notifications():
     """Periodic: record what partners' webhooks are to be told, and send what is due (retries included)."""
     services.record_due_notifications()
     for delivery_id in services.due_notification_ids():
-        queue("partners.tasks.deliver_notification", delivery_id)
+        queue("integrations.tasks.deliver_notification", delivery_id)
 
 
 @shared_task(acks_late=True)

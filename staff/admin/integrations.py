@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.roles import CampaignScopedAdmin
-from partners import services
-from partners.models import ApiKey, Webhook, WebhookDelivery
+from integrations import services
+from integrations.models import ApiKey, Webhook, WebhookDelivery
 
 
 @admin.register(ApiKey)
@@ -38,7 +38,7 @@ class ApiKeyAdmin(CampaignScopedAdmin, admin.ModelAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         return TemplateResponse(
             request,
-            "admin/partners/apikey/issued.html",
+            "admin/integrations/apikey/issued.html",
             {
                 **self.admin_site.each_context(request),
                 "opts": self.opts,

@@ -1,4 +1,4 @@
-"""What a partner organization's own software uses: API keys and webhooks.
+"""Integrations: what a partner organization's own software uses, API keys and webhooks.
 
 A coalition partner (campaigns.CampaignPartner) may hold keys to the API, scoped to
 its campaign, and a webhook told of each new listed signature of that campaign. Keys

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
-class PartnersConfig(AppConfig):
-    name = "partners"
+class IntegrationsConfig(AppConfig):
+    name = "integrations"
     verbose_name = _("Partners' software")
