@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -50,6 +51,12 @@ class User(AbstractUser):
         return self.email
 
 
+def _site_languages_pattern():
+    """A comma-separated list of site language codes ("es,fr"), or nothing."""
+    code = "(" + "|".join(code for code, _name in settings.LANGUAGES) + ")"
+    return rf"^({code}(,{code})*)?$"
+
+
 class CampaignMembership(models.Model):
     """A staff member's place on a campaign's team: campaign managers see only their campaigns."""
 
@@ -57,16 +64,35 @@ class CampaignMembership(models.Model):
     campaign = models.ForeignKey(
         "campaigns.Campaign", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("campaign")
     )
+    # Codes separated by commas ("es,fr"): the languages a translator (accounts.roles.TRANSLATOR)
+    # translates this campaign's statements into. The other roles ignore it.
+    translation_languages = models.CharField(
+        _("translates into"),
+        max_length=50,
+        blank=True,
+        help_text=_("For a translator: the languages whose translations of this campaign's statements they edit."),
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
         ordering = ["campaign", "user"]
         verbose_name = _("campaign membership")
         verbose_name_plural = _("campaign memberships")
-        constraints = [models.UniqueConstraint(fields=["user", "campaign"], name="one_membership_per_campaign")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "campaign"], name="one_membership_per_campaign"),
+            models.CheckConstraint(
+                condition=Q(translation_languages__regex=_site_languages_pattern()),
+                name="membership_translation_languages_valid",
+                violation_error_message=_("Translation languages must be languages of the site."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.campaign}"
+
+    @property
+    def translation_language_codes(self) -> list[str]:
+        return [code for code in self.translation_languages.split(",") if code]
 
 
 class RepresentativeStatus(models.TextChoices):

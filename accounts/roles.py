@@ -5,6 +5,9 @@
   statements read-only, where they land after signing in.
 - Press officer: the press list, press releases and their mailings, the press kit; the
   campaign home and its statements read-only, where they land after signing in.
+- Translator: the translations of their campaigns' statements (concerns, demands and tiers
+  included) into the languages of their membership, and nothing else: the original text,
+  the settings, sign-ons and contacts stay out of their reach.
 
 Whatever the role, a staff member sees only the campaigns they are a member of (their
 sign-ons, signatories, contacts, mailings, press list…); superusers see every campaign.
@@ -26,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 CAMPAIGN_MANAGER = "Campaign manager"
 MODERATOR = "Moderator"
 PRESS_OFFICER = "Press officer"
+TRANSLATOR = "Translator"
 
 ALL = ("view", "add", "change", "delete")
 
@@ -71,6 +75,17 @@ ROLE_PERMISSIONS = {
         "mailings": {"presscontact": ALL, "mailing": ALL, "mailingcontent": ALL, "delivery": ("view",)},
         "presskit": {"presskititem": ALL, "previewlink": ALL},
         "accounts": {"user": ("view_full_email",)},
+    },
+    # "change": the translated fields in their languages only; the admin shows every other field
+    # read-only to them (staff/admin/campaigns.py, translation_languages_for).
+    TRANSLATOR: {
+        "campaigns": {
+            "campaign": ("view",),
+            "statement": ("view", "change"),
+            "concern": ("view", "change"),
+            "demand": ("view", "change"),
+            "tier": ("view", "change"),
+        }
     },
 }
 
@@ -140,6 +155,25 @@ def press_releases_only(user) -> bool:
     """A press officer (and nothing more) sends press releases, not invitations or reminders."""
     names = role_names(user)
     return not user.is_superuser and PRESS_OFFICER in names and CAMPAIGN_MANAGER not in names
+
+
+def translates_only(user) -> bool:
+    """A translator (and nothing more): of the statements they may change, only the translations."""
+    names = role_names(user)
+    return not user.is_superuser and TRANSLATOR in names and CAMPAIGN_MANAGER not in names
+
+
+def translation_languages_for(user, campaign_id) -> set[str] | None:
+    """The languages whose translations ``user`` may edit in the campaign ``campaign_id``: those of their
+    membership for a translator, none without one; None (no limit) for everyone else."""
+    if not translates_only(user):
+        return None
+    if not hasattr(user, "_translation_languages"):
+        user._translation_languages = {
+            membership.campaign_id: set(membership.translation_language_codes)
+            for membership in user.campaign_memberships.only("campaign_id", "translation_languages")
+        }
+    return user._translation_languages.get(campaign_id, set())
 
 
 def sees_full_emails(user) -> bool:

@@ -433,6 +433,13 @@ class Statement(models.Model):
             "it is the final text signatories signed. Translations and the demands' status can still be edited."
         ),
     )
+    # {"es": ["body", "concerns"], …}: the translations whose original changed since they were
+    # last current, with the parts of the text that changed. Written by the change itself
+    # (services.record_statement_version) and cleared by services.mark_translation_current;
+    # on the statement's own row, so that its page reads it with no query of its own.
+    translations_behind = models.JSONField(
+        _("translations behind the original"), default=dict, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -548,6 +555,15 @@ class Statement(models.Model):
         """
         language = language or get_language() or settings.LANGUAGE_CODE
         return language if self.is_translated_into(language) else self.language
+
+    def is_behind_original(self, language):
+        """Whether its translation into ``language`` was made before the latest change to the original."""
+        return language != self.language and bool(self.translations_behind.get(language))
+
+    @property
+    def translation_is_behind(self):
+        """Whether the text shown to the active language's reader is a translation behind the original."""
+        return self.is_behind_original(self.text_language())
 
     def get_absolute_url(self):
         return reverse("campaigns:statement", kwargs={"campaign_slug": self.campaign.slug, "statement_slug": self.slug})

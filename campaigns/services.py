@@ -5,7 +5,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone, translation
 
-from .models import Statement, StatementVersion
+from .models import Statement, StatementVersion, language_codes
 from .signals import campaign_closed, statement_closed
 
 logger = logging.getLogger(__name__)
@@ -65,6 +65,10 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
     - Past the draft stage, a changed text (title, summary, body, concerns, demands,
       …; not a demand's status) becomes a new version, and new sign-ons record it.
       An unchanged text records nothing.
+    - Each translation of a changed text (a language it has a title in) is behind the
+      original from then on, on the parts that changed, until staff mark it current
+      (``mark_translation_current``); its page says so. A change to a translation only
+      changes no version and puts nothing behind.
 
     The statement row is locked, so two staff saving at once get two successive
     versions, never the same number twice.
@@ -77,6 +81,9 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
             return StatementVersion.objects.create(statement=statement, number=statement.version, created_by=by, **text)
         if version_text(latest) == text:
             return None
+        _mark_translations_behind(
+            statement, [field for field in TEXT_FIELDS if version_text(latest)[field] != text[field]]
+        )
         if statement.state == Statement.State.DRAFT:
             StatementVersion.objects.filter(pk=latest.pk).update(created_by=by, **text)
             return None
@@ -85,6 +92,40 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
         Statement.objects.filter(pk=statement.pk).update(version=number)
     logger.info("Statement %s is now at version %s", statement.pk, number)
     return version
+
+
+def _mark_translations_behind(statement: Statement, fields: list[str]) -> None:
+    """Put every translation of ``statement`` (locked by the caller) behind on ``fields``, the parts of
+    the original that changed. Its ``updated_at`` moves with it: the cached pages say so at once."""
+    behind = dict(statement.translations_behind)
+    for code in language_codes():
+        if code != statement.language and statement.is_translated_into(code):
+            behind[code] = [field for field in TEXT_FIELDS if field in fields or field in behind.get(code, ())]
+    if behind != statement.translations_behind:
+        Statement.objects.filter(pk=statement.pk).update(translations_behind=behind, updated_at=timezone.now())
+        statement.translations_behind = behind
+        logger.info("Statement %s: translations %s behind the original", statement.pk, sorted(behind))
+
+
+def mark_translation_current(*, statement: Statement, language: str, by=None) -> bool:
+    """Say that the translation of ``statement`` into ``language`` follows its original again; return
+    whether it was behind (a second press changes nothing).
+
+    Its page stops saying that the original changed after it was made; the audit trail
+    records who marked it current, and when.
+    """
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement.pk)
+        if language not in statement.translations_behind:
+            return False
+        statement.translations_behind = {
+            code: fields for code, fields in statement.translations_behind.items() if code != language
+        }
+        statement._history_user = by
+        statement._change_reason = f"Translation ({language}) marked current"
+        statement.save(update_fields=["translations_behind", "updated_at"])
+    logger.info("Statement %s: translation %s marked current", statement.pk, language)
+    return True
 
 
 def lock_statement_text(*, statement: Statement, by=None) -> bool:

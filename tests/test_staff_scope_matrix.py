@@ -22,7 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import CampaignMembership, Representative
-from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER
+from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER, TRANSLATOR
 from campaigns.models import CampaignPartner
 from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact
 from outreach.models import ActionReport, DemandStatusUpdate
@@ -194,6 +194,7 @@ ROLES = {
     "campaign manager of no campaign": lambda b: staff([CAMPAIGN_MANAGER]),
     "moderator of B": lambda b: staff([MODERATOR], [b]),
     "press officer of B": lambda b: staff([PRESS_OFFICER], [b]),
+    "translator of B": lambda b: staff([TRANSLATOR], [b]),
     # Every permission there is, but on no campaign: still nothing of any campaign.
     "every permission, no campaign": lambda b: staff(every_permission=True),
 }

@@ -2,6 +2,7 @@ from importlib import import_module
 
 from django import forms
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -26,10 +27,35 @@ for app_label in ("django_celery_beat", "account", "mfa"):
     restrict_to_superusers(app_label)
 
 
+class CampaignMembershipForm(forms.ModelForm):
+    """The languages a translator translates, as boxes to tick (stored as "es,fr")."""
+
+    translation_languages = forms.MultipleChoiceField(
+        label=_("translates into"),
+        choices=settings.LANGUAGES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=CampaignMembership._meta.get_field("translation_languages").help_text,
+    )
+
+    class Meta:
+        model = CampaignMembership
+        fields = ["campaign", "translation_languages"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["translation_languages"] = self.instance.translation_language_codes
+
+    def clean_translation_languages(self):
+        chosen = self.cleaned_data["translation_languages"]
+        return ",".join(code for code, _name in settings.LANGUAGES if code in chosen)
+
+
 class CampaignMembershipInline(admin.StackedInline):
     # Stacked: a table row's select and delete box had only the column's heading, no label (axe).
     model = CampaignMembership
-    fields = ["campaign", "created_at"]
+    form = CampaignMembershipForm
+    fields = ["campaign", "translation_languages", "created_at"]
     readonly_fields = ["created_at"]
     extra = 0
 
@@ -63,7 +89,8 @@ class UserAdmin(MaskedEmailsAdmin, DjangoUserAdmin):
                 "description": _(
                     "Roles: “Campaign manager” (everything for the campaigns below), “Moderator” (sign-ons; "
                     "the campaign read-only), “Press officer” (press list, press releases and their mailings, press kit; "
-                    "the campaign read-only). Whatever the role, only the "
+                    "the campaign read-only), “Translator” (the translations of the campaigns below, into the languages "
+                    "ticked there; nothing else). Whatever the role, only the "
                     "data of the campaigns below is shown (none without a campaign); superusers see every campaign."
                 ),
             },

@@ -4,23 +4,25 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from accounts.roles import CampaignScopedAdmin, campaign_ids_for
+from accounts.roles import CampaignScopedAdmin, campaign_ids_for, translates_only, translation_languages_for
 from campaigns import services as campaign_services
 from campaigns import text_diff
 from campaigns.models import SIGNED_TEXT_FIELDS, Campaign, CampaignPartner, Concern, Demand, Statement, Tier
+from campaigns.selectors import translation_status
 from campaigns.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
 from core.audit import AuditedAdmin
 from mailings import selectors as mailing_selectors
@@ -64,6 +66,31 @@ def text_fieldsets(fields, open_languages):
         )
         for code, name in settings.LANGUAGES
     ]
+
+
+# The statement's fields a translator translates (the delivery record is staff's, not a translation).
+STATEMENT_TRANSLATED_FIELDS = ("title", "issued_by", *SIGNED_TEXT_FIELDS[1:])
+
+
+def translator_readonly(request, statement, fieldsets, translated_fields, readonly):
+    """``readonly``, and for a translator every other field of ``fieldsets`` too but ``translated_fields``
+    in the languages they translate ``statement``'s campaign into, never its original language.
+
+    A read-only field is left out of the form: whatever else a translator's browser posts is ignored.
+    """
+    if statement is None or not translates_only(request.user):
+        return readonly
+    languages = translation_languages_for(request.user, statement.campaign_id) - {statement.language}
+    editable = {f"{field}_{code}" for field in translated_fields for code in languages}
+    names = [name for name in flatten_fieldsets(fieldsets) if name not in editable and name not in readonly]
+    return [*readonly, *names]
+
+
+def translatable_languages(request, statement):
+    """The languages whose translations of ``statement`` this staff member may mark current."""
+    others = [code for code, _name in settings.LANGUAGES if code != statement.language]
+    languages = translation_languages_for(request.user, statement.campaign_id)
+    return others if languages is None else [code for code in others if code in languages]
 
 
 def _stop_mailings_if_closed(model_admin, request, statement):
@@ -334,12 +361,25 @@ class OriginalLanguageOpenInline:
     # A concern or a note is a sentence or two: a ten-line box per language made the page longer still.
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
 
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return translator_readonly(request, obj, self.get_fieldsets(request, obj), self.translated_fields, readonly)
+
     def get_fieldsets(self, request, obj=None):
         original = obj.language if obj is not None else settings.LANGUAGE_CODE
+        # A translator's languages are open beside the original: the rows they work on.
+        open_languages = [original]
+        if obj is not None:
+            open_languages += sorted((translation_languages_for(request.user, obj.campaign_id) or set()) - {original})
         return [
             (
                 None,
-                {"fields": [*self.untranslated_fields, *(f"{field}_{original}" for field in self.translated_fields)]},
+                {
+                    "fields": [
+                        *self.untranslated_fields,
+                        *(f"{field}_{code}" for code in open_languages for field in self.translated_fields),
+                    ]
+                },
             ),
             (
                 _("Translations"),
@@ -347,7 +387,7 @@ class OriginalLanguageOpenInline:
                     "fields": [
                         f"{field}_{code}"
                         for code, _name in settings.LANGUAGES
-                        if code != original
+                        if code not in open_languages
                         for field in self.translated_fields
                     ],
                     "classes": ["collapse"],
@@ -442,15 +482,23 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
     ]
 
     def get_prepopulated_fields(self, request, obj=None):
-        # The slug follows the title as staff type it; a locked title is not typed.
-        return {} if obj is not None and obj.is_text_locked else super().get_prepopulated_fields(request, obj)
+        # The slug follows the title as staff type it; a locked title is not typed, nor one a translator reads.
+        if obj is not None and (obj.is_text_locked or translates_only(request.user)):
+            return {}
+        return super().get_prepopulated_fields(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.is_text_locked:
             # The signed text is final: its original language and its wording there are shown, not edited.
             readonly += ["language", *(f"{field}_{obj.language}" for field in SIGNED_TEXT_FIELDS)]
-        return readonly
+        return translator_readonly(
+            request, obj, self.get_fieldsets(request, obj), STATEMENT_TRANSLATED_FIELDS, readonly
+        )
+
+    def get_actions(self, request):
+        # Exports, reminders, the final-text lock: none is a translator's job.
+        return {} if translates_only(request.user) else super().get_actions(request)
 
     @admin.display(description=_("final text"))
     def text_lock_summary(self, statement):
@@ -508,7 +556,7 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
             return super().get_fieldsets(request, obj)
         # The original language is open, the translations closed (a click opens one): with every language
         # open the page was about 25,000 px high. A text fieldset starts with its title.
-        open_languages = {obj.language}
+        open_languages = {obj.language} | (translation_languages_for(request.user, obj.campaign_id) or set())
         fieldsets = []
         for name, options in self.fieldsets:
             first = options["fields"][0]
@@ -584,7 +632,29 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         super().save_related(request, form, formsets, change)
         if change and {"state", "accepts_late_sign_ons"} & set(form.changed_data):
             _stop_mailings_if_closed(self, request, form.instance)
+        behind_before = form.instance.translations_behind
         version = campaign_services.record_statement_version(statement=form.instance, by=request.user)
+        form.instance.refresh_from_db(fields=["translations_behind"])
+        newly_behind = [
+            code
+            for code, fields in form.instance.translations_behind.items()
+            if set(fields) - set(behind_before.get(code, ()))
+        ]
+        if newly_behind:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext(
+                        "The original text changed: its translations (%(languages)s) now say they are behind it, "
+                        "until they are brought up to date and marked current."
+                    )
+                    % {"languages": ", ".join(str(dict(settings.LANGUAGES)[code]) for code in newly_behind)},
+                    reverse("admin:campaigns_statement_translations", args=[form.instance.pk]),
+                    gettext("See the translations"),
+                ),
+                messages.WARNING,
+            )
         if version is not None and version.number > 1:
             form.instance.version = version.number
             self.message_user(
@@ -604,6 +674,7 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         wrap = self.admin_site.admin_view
         return [
             path("<int:pk>/versions/", wrap(self.versions_view), name="campaigns_statement_versions"),
+            path("<int:pk>/translations/", wrap(self.translations_view), name="campaigns_statement_translations"),
             path(
                 "<int:pk>/versions/notify/", wrap(self.notify_signers_view), name="campaigns_statement_notify_signers"
             ),
@@ -663,6 +734,49 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         }
         return TemplateResponse(request, "admin/campaigns/statement/versions.html", context)
 
+    def translations_view(self, request, pk):
+        """Each part of the text in each language: translated, behind the original, or missing; and, for a
+        translation behind, a button that marks it current (for its translators and campaign managers)."""
+        statement = self.get_object(request, pk)
+        if statement is None or not self.has_view_permission(request, statement):
+            return redirect("admin:campaigns_statement_changelist")
+        may_mark = translatable_languages(request, statement) if self.has_change_permission(request, statement) else []
+        if request.method == "POST":
+            language = request.POST.get("language", "")
+            if language in may_mark:
+                name = dict(settings.LANGUAGES)[language]
+                if campaign_services.mark_translation_current(statement=statement, language=language, by=request.user):
+                    self.message_user(
+                        request,
+                        _("The %(language)s translation is marked current: its page no longer says it is behind.")
+                        % {"language": name},
+                        messages.SUCCESS,
+                    )
+                else:
+                    self.message_user(
+                        request,
+                        _("The %(language)s translation was not behind: nothing changed.") % {"language": name},
+                        messages.WARNING,
+                    )
+            return redirect("admin:campaigns_statement_translations", statement.pk)
+        status = translation_status(statement)
+        for language in status.languages:
+            language.may_mark_current = language.code in may_mark and bool(language.behind)
+            with translation.override(language.code):
+                language.url = statement.get_absolute_url()
+        return TemplateResponse(
+            request,
+            "admin/campaigns/statement/translations.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Translations of “%(title)s”") % {"title": statement.title},
+                "statement": statement,
+                "status": status,
+                "change_url": reverse("admin:campaigns_statement_change", args=[statement.pk]),
+                "opts": self.model._meta,
+            },
+        )
+
     def notify_signers_view(self, request, pk):
         """Start a mailing to signers of earlier versions: a draft staff edit, then schedule."""
         statement = self.get_object(request, pk)
@@ -689,7 +803,7 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         statement = self.get_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
-            "can_change_statement": statement is not None and self.has_change_permission(request, statement),
+            "can_change_statement": self._may_run(request, statement),
             "can_export_sign_ons": self.has_export_sign_ons_permission(request),
         }
         if statement is not None:
@@ -731,9 +845,18 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
             },
         )
 
+    def _may_run(self, request, statement):
+        """Whether this staff member may run what changes the statement beyond its translations (close it, lock
+        its text, schedule reminders, record its delivery): a translator changes only their translations."""
+        return (
+            statement is not None
+            and self.has_change_permission(request, statement)
+            and not translates_only(request.user)
+        )
+
     def _changeable_statement(self, request, pk):
         statement = self.get_object(request, pk)
-        return statement if statement is not None and self.has_change_permission(request, statement) else None
+        return statement if self._may_run(request, statement) else None
 
     def text_lock_view(self, request, pk):
         """Lock the final text (or unlock it): what it does, then a button that does it."""
@@ -1156,3 +1279,15 @@ class DemandAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, Tran
     list_select_related = ["statement"]
     search_fields = ["text", "addressed_to"]
     fields = ["statement", "position", "text", "addressed_to", "status", "status_note", "status_updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        statement = obj.statement if obj is not None else None
+        return translator_readonly(
+            request, statement, self.get_fieldsets(request, obj), DemandInline.translated_fields, readonly
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # As on the statement's page: a changed wording is a new version, and puts the translations behind.
+        campaign_services.record_statement_version(statement=obj.statement, by=request.user)
