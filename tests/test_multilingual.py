@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
+from campaigns import selectors
 from campaigns.models import Statement
 from mailings import services as mailings
 from mailings.models import Mailing, MailingContent
@@ -325,6 +326,26 @@ def test_demo_ships_the_joint_statement_in_spanish_and_keeps_staff_edits(client)
     statement.refresh_from_db()
     assert statement.title_es == "Título corregido por el equipo"
     assert statement.title_en.startswith("UN Cybercrime Convention")
+
+
+def test_demo_ships_the_joint_statement_in_every_site_language_each_current(client):
+    from demo import translations
+
+    call_command("load_demo_campaign", verbosity=0)
+    statement = Statement.objects.get(slug="civil-society-joint-statement")
+    assert set(translations.BY_LANGUAGE) == set(TRANSLATED_LANGUAGES)
+    assert statement.translations_behind == {}
+    for code, texts in translations.BY_LANGUAGE.items():
+        page = client.get(f"/{code}{statement.get_absolute_url()}").content.decode()
+        direction = "rtl" if code == "ar" else "ltr"
+        assert f'<article class="statement" lang="{code}" dir="{direction}">' in page, code
+        assert f"<h1>{texts.JOINT_STATEMENT['title']}</h1>" in page, code
+        for text in [texts.CONCERNS[0], texts.DEMANDS[-1], texts.TIERS[1], texts.DEMANDS_ADDRESSED_TO]:
+            assert text in page, (code, text)
+        assert "translation-behind" not in page, code
+        # Every part of the text is translated: nothing missing, nothing behind.
+        for language in selectors.translation_status(statement).languages:
+            assert (language.code, language.missing, language.behind) == (language.code, [], []), language.code
 
 
 @pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)

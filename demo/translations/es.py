@@ -1,12 +1,6 @@
-"""The demo campaign's Spanish version: the joint statement, its concerns, demands and tiers.
+"""Spanish: the demo campaign, its joint statement, the concerns, demands and tiers."""
 
-The coalitions in the seeds work in Spanish, Portuguese, French and Arabic; the demo
-ships one full translation so that the language fallback and the translated page can
-be seen side by side (``/es/…`` translated, ``/fr/…`` shown in the original English).
-Concerns and demands are listed in the seed's order.
-"""
-
-CAMPAIGN_ES = {
+CAMPAIGN = {
     "name": "Convención de la ONU sobre Ciberdelincuencia",
     # The campaign page's headline (seed 003's first line).
     "summary": (
@@ -83,7 +77,7 @@ CAMPAIGN_ES = {
     ),
 }
 
-JOINT_STATEMENT_ES = {
+JOINT_STATEMENT = {
     "title": (
         "La Convención de la ONU sobre Ciberdelincuencia no debe convertirse en una herramienta para socavar "
         "las normas internacionales de derechos humanos"
@@ -147,7 +141,7 @@ JOINT_STATEMENT_ES = {
     ),
 }
 
-CONCERNS_ES = [
+CONCERNS = [
     (
         "Sigue teniendo un alcance excesivamente amplio en cuanto a las actividades que obliga a los Estados a "
         "tipificar como delito. Incluye delitos facilitados por medios informáticos y otros delitos "
@@ -185,7 +179,7 @@ CONCERNS_ES = [
     ),
 ]
 
-DEMANDS_ES = [
+DEMANDS = [
     (
         "Limiten el alcance de toda la Convención a los delitos ciberdependientes definidos específicamente e "
         "incluidos en su texto;"
@@ -216,9 +210,9 @@ DEMANDS_ES = [
     ),
 ]
 
-DEMANDS_ADDRESSED_TO_ES = "todas las delegaciones de los Estados"
+DEMANDS_ADDRESSED_TO = "todas las delegaciones de los Estados"
 
-TIERS_ES = [
+TIERS = [
     "Presentada por ONG registradas en virtud de los párrafos dispositivos 8 o 9",
     "Lista completa de firmantes que apoyan la carta",
 ]

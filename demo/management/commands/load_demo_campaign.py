@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import translation
 
 from campaigns.models import Campaign, Concern, Demand, Statement, Tier
-from campaigns.services import lock_statement_text, record_statement_version
+from campaigns.services import lock_statement_text, mark_translation_current, record_statement_version
 from demo import seed_texts, translations
 from demo.outreach_kit import load_outreach_kit
 from demo.signatory_details import ORGANIZATIONS
@@ -94,7 +94,7 @@ class Command(BaseCommand):
                 },
             )
             statement = self._joint_statement(campaign, joint)
-            self._spanish_version(campaign, statement)
+            translated = self._translations(campaign, statement)
             created_signatories, created_sign_ons = self._signatories(statement, joint)
             self._published_statement(
                 campaign, foc_july, slug=FOC_JULY_2024_SLUG, position=1, published_at=FOC_JULY_2024_PUBLISHED_AT
@@ -106,6 +106,9 @@ class Command(BaseCommand):
             for each in campaign.statements.all():
                 # Version 1 of each text, as the admin would record it: what the demo's signers signed.
                 record_statement_version(statement=each)
+            # The translations the demo just wrote follow the English text as it is: current.
+            for code in sorted(translated):
+                mark_translation_current(statement=statement, language=code)
             # Issued by states, its text final: the demo shows a locked text.
             lock_statement_text(statement=campaign.statements.get(slug=FOC_JULY_2024_SLUG))
             load_outreach_kit(campaign, statement, campaign_actions, joint)
@@ -230,32 +233,39 @@ class Command(BaseCommand):
         )
         return statement
 
-    def _spanish_version(self, campaign, statement):
-        """Fill in the Spanish texts that are still empty: a staff translation is never overwritten."""
-        for instance, texts in [(campaign, translations.CAMPAIGN_ES), (statement, translations.JOINT_STATEMENT_ES)]:
-            missing = {f"{field}_es": text for field, text in texts.items() if not getattr(instance, f"{field}_es")}
-            if missing:
-                for field, text in missing.items():
-                    setattr(instance, field, text)
-                instance.save()
-        for items, texts, extra in [
-            (statement.concerns.order_by("position"), translations.CONCERNS_ES, {}),
-            (
-                statement.demands.order_by("position"),
-                translations.DEMANDS_ES,
-                {"addressed_to_es": translations.DEMANDS_ADDRESSED_TO_ES},
-            ),
-        ]:
-            for item, text in zip(items, texts):
-                if not item.text_es:
-                    item.text_es = text
-                    for field, value in extra.items():
-                        setattr(item, field, value)
-                    item.save()
-        for tier, name in zip(statement.tiers.order_by("position"), translations.TIERS_ES):
-            if not tier.name_es:
-                tier.name_es = name
-                tier.save()
+    def _translations(self, campaign, statement):
+        """Fill in the texts of each translation (demo/translations/) that are still empty: a staff translation
+        is never overwritten. Returns the languages this run wrote something in."""
+        written = set()
+        for code, texts in translations.BY_LANGUAGE.items():
+            for instance, fields in [(campaign, texts.CAMPAIGN), (statement, texts.JOINT_STATEMENT)]:
+                missing = {
+                    f"{field}_{code}": text
+                    for field, text in fields.items()
+                    if not getattr(instance, f"{field}_{code}")
+                }
+                if missing:
+                    for field, text in missing.items():
+                        setattr(instance, field, text)
+                    instance.save()
+                    written.add(code)
+            for items, rows, extra in [
+                (statement.concerns.order_by("position"), texts.CONCERNS, {}),
+                (statement.demands.order_by("position"), texts.DEMANDS, {"addressed_to": texts.DEMANDS_ADDRESSED_TO}),
+            ]:
+                for item, text in zip(items, rows):
+                    if not getattr(item, f"text_{code}"):
+                        setattr(item, f"text_{code}", text)
+                        for field, value in extra.items():
+                            setattr(item, f"{field}_{code}", value)
+                        item.save()
+                        written.add(code)
+            for tier, name in zip(statement.tiers.order_by("position"), texts.TIERS):
+                if not getattr(tier, f"name_{code}"):
+                    setattr(tier, f"name_{code}", name)
+                    tier.save()
+                    written.add(code)
+        return written
 
     def _signatories(self, statement, joint):
         submitted_by_tier = statement.tiers.get(position=0)
