@@ -224,13 +224,18 @@ def test_translators_see_only_their_campaigns_statements(client, rf, translator,
     assert client.get(reverse("admin:campaigns_statement_change", args=[other.pk])).status_code == 302
     listing = client.get(reverse("admin:campaigns_statement_changelist")).content.decode()
     assert translated.title in listing and "Another coalition" not in listing
+    assert 'name="action"' not in listing  # no export, reminder or lock for them
 
 
 def test_a_translator_changes_their_languages_only_never_the_original_or_the_settings(client, translator, translated):
     sign_in(client, translator)
     page = client.get(reverse("admin:campaigns_statement_change", args=[translated.pk])).content.decode()
-    assert 'name="title_es"' in page and 'name="title_fr"' in page and 'name="concerns-0-text_es"' in page
-    for name in ("title_en", "title_pt", "concerns-0-text_en", "state", "slug", "demands-0-status", "delivered_to_es"):
+    for name in ("title_es", "title_fr", "concerns-0-text_es", "demands-0-addressed_to_es", "tiers-0-name_es"):
+        assert f'name="{name}"' in page, name
+    for name in (
+        *("title_en", "title_pt", "concerns-0-text_en", "tiers-0-name_en", "tiers-0-is_default"),
+        *("state", "slug", "language", "demands-0-status", "delivered_to_es", "requires_approval"),
+    ):
         assert f'name="{name}"' not in page, name
     assert "Lock the final text" not in page and "Close sign-ons" not in page
 
