@@ -40,15 +40,18 @@ def celery_runs_tasks_in_process(request):
 @pytest.fixture(scope="session", autouse=True)
 def redis_cache_of_this_test_process(worker_id):
     """With REDIS_URL set, each test process (pytest-xdist worker) caches in a Redis database of its
-    own, 1 + its number: a test that empties the cache must not reset the rate-limit counters or
-    the form stamps of a test running at the same moment in the other process."""
+    own, the ones after REDIS_URL's (…/4: 5 and 6 under make test): a test that empties the cache
+    must not reset the rate-limit counters or the form stamps of a test running at the same moment
+    in the other process, nor two people's runs on one server each other's."""
     location = settings.CACHES["default"].get("LOCATION", "")
     if not str(location).startswith(("redis://", "rediss://")):
         yield
         return
     number = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+    parts = urlsplit(location)
+    first = int(parts.path.strip("/") or 0) + 1
     caches = copy.deepcopy(settings.CACHES)
-    caches["default"]["LOCATION"] = urlsplit(location)._replace(path=f"/{1 + number}").geturl()
+    caches["default"]["LOCATION"] = parts._replace(path=f"/{first + number}").geturl()
     with override_settings(CACHES=caches):
         yield
 

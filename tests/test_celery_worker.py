@@ -7,6 +7,7 @@ another process can open (PostgreSQL, or a SQLite file), so rows are committed
 (`transaction=True`) for the worker to see them.
 """
 
+import os
 import re
 import time
 from urllib.parse import urlsplit, urlunsplit
@@ -25,7 +26,7 @@ pytestmark = [pytest.mark.requires_celery_worker, pytest.mark.django_db(transact
 
 # A Redis database of its own on REDIS_URL's server, emptied at the start, so no message left over
 # from another run (or from development) reaches this worker.
-BROKER_REDIS_DB = 15
+BROKER_REDIS_DB = int(os.environ.get("TEST_BROKER_REDIS_DB", "15"))
 TIMEOUT_SECONDS = 60
 
 
