@@ -11,10 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
-
-from campaigns.models import CampaignPartner
 from partners import services, tasks
 from partners.models import Webhook, WebhookDelivery
+
+from campaigns.models import CampaignPartner
 from signatories.models import SignOn
 from signatories.selectors import public_guid
 

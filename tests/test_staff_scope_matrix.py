@@ -24,10 +24,10 @@ from django.utils import timezone
 from accounts.models import CampaignMembership, Representative
 from accounts.roles import CAMPAIGN_MANAGER, MODERATOR, PRESS_OFFICER, TRANSLATOR
 from campaigns.models import CampaignPartner
-from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact
-from outreach.models import ActionReport, DemandStatusUpdate
 from integrations.models import Webhook
 from integrations.services import create_api_key
+from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact
+from outreach.models import ActionReport, DemandStatusUpdate
 from presskit.models import PreviewLink
 from privacy.models import ErasureRecord
 from signatories.models import OrganizationMerge, SignOn
