@@ -55,6 +55,7 @@ from outreach.models import DemandStatusUpdate, Target
 from outreach.selectors import demands_tracker, has_demands_tracker
 from outreach.sharing import statement_share
 from public_site.forms.accounts import prefilled_sign_on_form
+from public_site.letter_contents import letter_with_contents
 from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm
 from signatories.models import Signatory, SignOn
 from signatories.selectors import signatory_list_page, signatory_list_version, signatory_summary
@@ -140,12 +141,17 @@ def render_statement_page(
     placeholders for the CSRF token and the forms' stamp."""
     prefetch_related_objects([statement], "concerns", "demands", "tiers")
     accepting_sign_ons = statement.is_accepting_sign_ons()
+    # A published statement has authors, not signatories: nothing to count.
+    signatories = signatory_summary(statement) if statement.takes_sign_ons else None
+    tracker = demands_tracker(statement)
     context = {
         "campaign": statement.campaign,
         "statement": statement,
-        # A published statement has authors, not signatories: nothing to count.
-        "signatories": signatory_summary(statement) if statement.takes_sign_ons else None,
-        "demands_tracker": demands_tracker(statement),
+        "signatories": signatories,
+        "demands_tracker": tracker,
+        "letter": letter_with_contents(
+            statement, signatories=signatories, demands_tracker=tracker, accepting_sign_ons=accepting_sign_ons
+        ),
         "accepting_sign_ons": accepting_sign_ons,
         # Share links (plain links, no script): once announced, not while it circulates privately.
         "share": statement_share(statement, site_url=settings.SITE_URL) if statement.is_announced else None,
