@@ -23,8 +23,9 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from campaigns.models import Statement
 
+from .identity import readable_domain
 from .models import Signatory, SignOn
-from .selectors import named_sign_ons, public_sections
+from .selectors import confirmed_domain_column, named_sign_ons, public_sections
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -51,6 +52,8 @@ def publication_header():
         _("Website"),
         _("Title"),
         _("Affiliation"),
+        # "confirmed from an address at eff.org", as the public list marks it: the domain, never the address.
+        _("Authenticity"),
     ]
 
 
@@ -66,8 +69,10 @@ def publication_rows(statement: Statement):
     kind_labels = {kind: str(label) for kind, label in Signatory.Kind.choices}
     country_names = {}
     statement_title = statement.title  # read once: a translated field looks up the language on every read
+    confirmed = _("confirmed from an address at %(domain)s")
     for section_title, sign_ons in publication_sections(statement):
-        rows = sign_ons.order_by("signatory__sort_key", "signatory__name", "pk").values_list(
+        rows = sign_ons.annotate(confirmed_domain=confirmed_domain_column())
+        rows = rows.order_by("signatory__sort_key", "signatory__name", "pk").values_list(
             "listing",
             "signatory__kind",
             "signatory__name",
@@ -76,8 +81,11 @@ def publication_rows(statement: Statement):
             "signatory__website",
             "signatory__title",
             "signatory__affiliation",
+            "confirmed_domain",
         )
-        for listing, kind, name, acronym, code, website, title, affiliation in rows.iterator(chunk_size=CHUNK_SIZE):
+        for listing, kind, name, acronym, code, website, title, affiliation, domain in rows.iterator(
+            chunk_size=CHUNK_SIZE
+        ):
             country = ""
             if code and listing == SignOn.Listing.LISTED:
                 if code not in country_names:
@@ -97,6 +105,7 @@ def publication_rows(statement: Statement):
                 website if is_organization else "",
                 title,
                 affiliation,
+                confirmed % {"domain": readable_domain(domain)} if domain else "",
             ]
 
 

@@ -6,6 +6,8 @@ an address at eff.org". Never the address; never for webmail, a shared host, ano
 domain or an individual; never for an unlisted sign-on.
 """
 
+import csv
+import io
 import re
 
 import pytest
@@ -159,6 +161,24 @@ def test_the_json_and_rss_feeds_carry_the_domain(client, marked):
     rss = client.get(reverse("signatories:feed_rss", kwargs=kwargs)).content.decode()
     assert "Germany, confirmed from an address at eff.org" in rss
     assert rss.count(MARK) == 1 and "press.secret" not in rss and "quiet-org" not in rss
+
+
+@pytest.mark.usefixtures("documents_built_at_once")
+def test_the_publication_list_for_the_press_says_so(client, marked):
+    response = client.get(
+        reverse(
+            "presskit:publication_csv", kwargs={"campaign_slug": marked.campaign.slug, "statement_slug": marked.slug}
+        )
+    )
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(text))
+    authenticity = {row[header.index("Name")]: row[header.index("Authenticity")] for row in rows}
+    assert authenticity == {
+        "Electronic Frontier Foundation": "confirmed from an address at eff.org",
+        "Plain Org": "",
+        "Douwe Korff": "",
+    }
+    assert "press.secret" not in text and "@" not in text and "quiet-org" not in text
 
 
 def test_the_signed_letter_says_so(marked):

@@ -25,6 +25,7 @@ HEADER = [
     "Website",
     "Title",
     "Affiliation",
+    "Authenticity",
 ]
 NAME, COUNTRY, SECTION = HEADER.index("Name"), HEADER.index("Country"), HEADER.index("Section")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
