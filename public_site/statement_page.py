@@ -140,6 +140,8 @@ def render_statement_page(
     an invitee or a representative) or empty ones. ``shared``: the anonymous readers' page, with
     placeholders for the CSRF token and the forms' stamp."""
     prefetch_related_objects([statement], "concerns", "demands", "tiers")
+    # One query for the partners, however often the page's band and its includes name them.
+    prefetch_related_objects([statement.campaign], "partners")
     accepting_sign_ons = statement.is_accepting_sign_ons()
     # A published statement has authors, not signatories: nothing to count.
     signatories = signatory_summary(statement) if statement.takes_sign_ons else None

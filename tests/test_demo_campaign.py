@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_countries import countries
 
+from campaigns.identity import lowest_contrast
 from campaigns.models import Campaign, Concern, Demand, Statement
 from demo import seed_texts
 from demo.signatory_details import INDIVIDUAL_NAMES, ORGANIZATIONS
@@ -224,6 +225,45 @@ def test_loading_twice_creates_each_signatory_and_sign_on_once():
     assert list(Statement.objects.filter(text_locked_at__isnull=False).values_list("slug", flat=True)) == [
         "freedom-online-coalition-july-2024"
     ]
+
+
+@pytest.mark.django_db
+def test_the_demo_campaign_has_an_identity_drawn_in_the_repository(client):
+    load_demo()
+    campaign = Campaign.objects.get(slug="un-cybercrime-convention")
+    joint = seed_texts.parse_joint_statement()
+
+    campaign.full_clean()  # the colour's contrast, the images' format and size, the image's description and credit
+    assert lowest_contrast(campaign.accent_colour) >= 4.5
+    assert campaign.header_image.width == 1600 and campaign.logo.width == 256
+    assert campaign.header_image_alt.startswith("An abstract drawing") and campaign.header_image_credit
+    translation.activate("ar")
+    assert campaign.header_image_alt != campaign.header_image_alt_en  # described in every site language
+    translation.activate("en")
+    # The coalition: the organizations the joint statement was submitted by.
+    partners = list(campaign.partners.all())
+    assert [partner.name for partner in partners] == [entry.name for entry in joint.submitted_by]
+    assert partners[0].name == "Access Now" and partners[0].website == "https://www.accessnow.org"
+    page = client.get(campaign.get_absolute_url()).content.decode()
+    assert campaign.header_image.url in page and "Illustration drawn for this demo, CC0" in page
+    assert "Derechos Digitales" in page.split('class="campaign-partners"')[1]
+    assert client.get(campaign.header_image.url)["Content-Type"] == "image/webp"
+
+
+@pytest.mark.django_db
+def test_loading_again_keeps_the_identity_staff_gave_the_demo():
+    load_demo()
+    campaign = Campaign.objects.get(slug="un-cybercrime-convention")
+    campaign.accent_colour = "#7a1f5c"
+    campaign.save()
+    campaign.partners.exclude(name="Access Now").delete()
+    logo = campaign.logo.name
+
+    load_demo()
+
+    campaign.refresh_from_db()
+    assert campaign.accent_colour == "#7a1f5c" and campaign.logo.name == logo
+    assert [partner.name for partner in campaign.partners.all()] == ["Access Now"]
 
 
 @pytest.mark.django_db

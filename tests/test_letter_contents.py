@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from campaigns.models import CampaignPartner
 from campaigns.rendering import render_markdown, with_heading_ids
 from signatories.models import SignOn
 
@@ -109,7 +110,9 @@ def test_the_contents_cost_no_query_and_do_not_grow_with_signatories(
     statement.save()
     DemandFactory.create_batch(6, statement=statement)
     make_signatories(statement, count)
-    with django_assert_max_num_queries(9):  # as without contents (test_statement_page.py)
+    for position in range(8):
+        CampaignPartner.objects.create(campaign=statement.campaign, name=f"Partner {position}", position=position)
+    with django_assert_max_num_queries(9):  # as without contents and partners (test_statement_page.py)
         page = client.get(statement.get_absolute_url()).content.decode()
     sections = re.findall(r'<h3 id="([^"]+)"', page.split('id="signatories"')[1].split('id="sign"')[0])
     assert 2 <= len(sections) <= 3  # the tiers and the individual experts that have names on the list
@@ -123,3 +126,5 @@ def test_the_contents_cost_no_query_and_do_not_grow_with_signatories(
         "#sign-heading",
     ]
     assert SignOn.objects.count() == count
+    # Eight partners: named on the campaign page, counted in the statement page's band.
+    assert "A campaign by 8 organizations" in page and "Partner 0" not in page

@@ -18,6 +18,7 @@ from django.utils import translation
 from campaigns.models import Campaign, Concern, Demand, Statement, Tier
 from campaigns.services import lock_statement_text, mark_translation_current, record_statement_version
 from demo import seed_texts, translations
+from demo.identity import load_identity
 from demo.outreach_kit import load_outreach_kit
 from demo.signatory_details import ORGANIZATIONS
 from mailings import services
@@ -93,6 +94,7 @@ class Command(BaseCommand):
                     "actions_intro": campaign_actions.intro,
                 },
             )
+            load_identity(campaign, joint)
             statement = self._joint_statement(campaign, joint)
             translated = self._translations(campaign, statement)
             created_signatories, created_sign_ons = self._signatories(statement, joint)
