@@ -147,6 +147,21 @@ def test_unknown_statement_is_not_found(client, statement):
     assert client.get(f"/campaigns/{statement.campaign.slug}/no-such-statement/").status_code == 404
 
 
+def test_an_individual_reads_as_one_run_in_an_arabic_page(client, statement):
+    """Name, title and affiliation in one left-to-right run: in a right-to-left page, their commas stay put."""
+    SignOnFactory(
+        statement=statement,
+        signatory=IndividualFactory(
+            name="Douwe Korff", title="Emeritus Professor", affiliation="London Metropolitan University"
+        ),
+    )
+    page = client.get("/ar" + statement.get_absolute_url()).content.decode()
+    assert (
+        '<span dir="auto"><span class="signatory-name">Douwe Korff</span>, Emeritus Professor, '
+        "London Metropolitan University</span>" in page
+    )
+
+
 def test_signatories_are_grouped_by_tier_then_individual_experts(client, statement):
     lead, supporting = statement.tiers.order_by("position")
     SignOnFactory(statement=statement, tier=supporting, signatory=OrganizationFactory(name="ActiveWatch"))
