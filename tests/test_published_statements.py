@@ -272,7 +272,7 @@ def test_the_demo_campaign_page_has_the_headline_and_the_call_to_action_of_its_p
     page = client.get(demo.get_absolute_url()).content.decode()
 
     assert (
-        '<p class="lead">The new international cybercrime treaty won’t protect us, instead endangers our rights</p>'
+        '<p class="lead" dir="auto">The new international cybercrime treaty won’t protect us, instead endangers our rights</p>'
         in (page)
     )
     assert "<p>In February 2024, after three years of negotiations" in page

@@ -55,6 +55,20 @@ def test_campaign_page_shows_its_statements(client):
     assert "FOC statement on adoption" in page
 
 
+def test_campaign_page_calls_to_sign_its_open_statement_before_its_description(client):
+    campaign = CampaignFactory(name="UN Cybercrime Convention", description="A long story of the negotiations.")
+    StatementFactory(campaign=campaign, title="Earlier statement", state=Statement.State.CLOSED, position=0)
+    open_statement = StatementFactory(campaign=campaign, title="Sign this one", position=1)
+    SignOnFactory(statement=open_statement)
+
+    page = client.get(campaign.get_absolute_url()).content.decode()
+
+    call = page.split('<div class="campaign-call">')[1].split("</div>")[0]
+    assert f'href="{open_statement.get_absolute_url()}" id="lead-{open_statement.pk}">Sign this one</a>' in call
+    assert "1 signatory" in call and "Read and sign" in call
+    assert page.index('class="campaign-call"') < page.index("A long story of the negotiations.")
+
+
 def test_statement_page_shows_text_concerns_and_ordered_demands(client, statement):
     statement.body = "We, the **undersigned** organizations call on the state delegations."
     statement.closing = "Absent these minimum requirements, reject the draft."

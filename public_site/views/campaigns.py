@@ -24,10 +24,14 @@ def home(request):
     )
     with_public_signatory_counts([statement for campaign in campaigns for statement in campaign.public_statements])
     for campaign in campaigns:
-        # The card's call to action: the first statement open for signing, else the first one listed.
-        open_statements = [s for s in campaign.public_statements if s.is_accepting_sign_ons()]
-        campaign.lead_statement = (open_statements or campaign.public_statements or [None])[0]
+        campaign.lead_statement = _lead_statement(campaign.public_statements)
     return render(request, "campaigns/home.html", {"campaigns": campaigns})
+
+
+def _lead_statement(statements):
+    """A campaign's call to action: its first statement open for signing, else the first one listed."""
+    open_statements = [statement for statement in statements if statement.is_accepting_sign_ons()]
+    return (open_statements or statements or [None])[0]
 
 
 def campaign_detail(request, campaign_slug):
@@ -44,6 +48,7 @@ def campaign_detail(request, campaign_slug):
         slug=campaign_slug,
     )
     with_public_signatory_counts(campaign.public_statements)
+    campaign.lead_statement = _lead_statement(campaign.public_statements)
     return render(request, "campaigns/campaign_detail.html", {"campaign": campaign})
 
 

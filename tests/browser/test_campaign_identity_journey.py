@@ -76,7 +76,7 @@ def test_staff_give_a_campaign_its_identity_and_the_public_pages_show_it(axe_pag
     assert "Photo: Jane Doe, CC BY 4.0" in page.locator("figcaption").inner_text()
     assert page.locator("img.campaign-logo").evaluate("img => img.naturalWidth") == 240
     assert page.get_by_role("img", name="Access Now").evaluate("img => img.naturalWidth") == 200
-    link = page.get_by_role("link", name=statement.title)
+    link = page.locator(".statement-list").get_by_role("link", name=statement.title)
     assert link.evaluate("a => getComputedStyle(a).color") == rgb(shade)
 
     for prefix in ("", "/ar"):

@@ -106,5 +106,5 @@ def test_staff_publish_a_statement_by_governments_and_readers_see_who_issued_it(
 
 def _read_the_statement_from_the_campaign_page(reader, live_server, statement, prefix):
     reader.goto(live_server.url + prefix + statement.campaign.get_absolute_url())
-    reader.get_by_role("link", name=TITLE).click()
+    reader.locator(".statement-list").get_by_role("link", name=TITLE).click()
     reader.wait_for_url(re.compile(re.escape(statement.slug) + "/$"))
