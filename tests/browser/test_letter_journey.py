@@ -28,8 +28,16 @@ def in_view(page, locator):
     return box is not None and -1 <= box["y"] < page.viewport_size["height"]
 
 
-@pytest.mark.parametrize("prefix", ["", "/ar"])
-def test_a_reader_without_javascript_follows_the_contents_of_a_long_letter(browser, live_server, letter, prefix):
+@pytest.mark.parametrize(
+    ("prefix", "heading"),
+    [
+        ("", "Joint Statement on the Proposed Cybercrime Treaty"),
+        ("/ar", "بيان مشترك بشأن معاهدة الجرائم السيبرانية المقترحة"),  # the demo's Arabic translation
+    ],
+)
+def test_a_reader_without_javascript_follows_the_contents_of_a_long_letter(
+    browser, live_server, letter, prefix, heading
+):
     context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
     page = context.new_page()
     try:
@@ -38,7 +46,7 @@ def test_a_reader_without_javascript_follows_the_contents_of_a_long_letter(brows
         expect(contents).to_be_visible()
         assert contents.evaluate("nav => getComputedStyle(nav).direction") == ("rtl" if prefix else "ltr")
         # The letter's own heading, its demands and the list's sections.
-        expect(contents.get_by_role("link", name="Joint Statement on the Proposed Cybercrime Treaty")).to_be_visible()
+        expect(contents.get_by_role("link", name=heading)).to_be_visible()
         links = contents.get_by_role("link")
         assert links.count() >= 6
         contents.locator('a[href="#signatories-heading"]').click()
