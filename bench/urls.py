@@ -14,9 +14,9 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import path
 
 from advocacy.urls import urlpatterns as site_urlpatterns
+from public_site.forms.signatories import SIGN_ON_FORMS
 from public_site.statement_page import get_statement_for_sign_on
 from public_site.views.signatories import CONTENT_FRAGMENT
-from signatories.forms import SIGN_ON_FORMS
 
 
 def hello(request):

@@ -50,13 +50,13 @@ from campaigns.models import Campaign, CampaignPartner, Concern, Demand, Stateme
 from core.caching import cache_call, release
 from core.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
 from core.spliced_gzip import SplicedPage
-from outreach.forms import MastodonForm
 from outreach.models import DemandStatusUpdate, Target
 from outreach.selectors import demands_tracker, has_demands_tracker
 from outreach.sharing import statement_share
 from public_site.forms.accounts import prefilled_sign_on_form
+from public_site.forms.outreach import MastodonForm
+from public_site.forms.signatories import IndividualSignOnForm, OrganizationSignOnForm
 from public_site.letter_contents import letter_with_contents
-from signatories.forms import IndividualSignOnForm, OrganizationSignOnForm
 from signatories.models import Signatory, SignOn
 from signatories.selectors import signatory_list_page, signatory_list_version, signatory_summary
 

@@ -7,6 +7,6 @@ class StaffConfig(AppConfig):
     name = "staff"
 
     def ready(self):
-        from campaigns.time_zones import name_the_zone_of_admin_times
+        from staff.admin.time_zones import name_the_zone_of_admin_times
 
         name_the_zone_of_admin_times()

@@ -17,13 +17,14 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.utils import timezone
 
-from accounts.roles import CAMPAIGN_MANAGER, CampaignScopedAdmin
+from accounts.roles import CAMPAIGN_MANAGER
 from campaigns.models import Campaign
-from campaigns.time_zones import CampaignTimeZoneAdmin, zoned_time
 from mailings import services as mailing_services
 from mailings.models import Delivery, Mailing, MailingContent
 from outreach.models import ActionReport
 from presskit.models import PreviewLink
+from staff.admin.scoping import CampaignScopedAdmin
+from staff.admin.time_zones import CampaignTimeZoneAdmin, zoned_time
 from tests.factories import OutreachActionFactory, StaffUserFactory
 from tests.helpers import kind_of_page, sign_in, staff_with_role
 

@@ -1,4 +1,4 @@
-"""The moderation list of a large table is not counted row by row on every page (core.admin.EstimatedCountPaginator).
+"""The moderation list of a large table is not counted row by row on every page (staff.admin.mixins.EstimatedCountPaginator).
 
 COUNT(*) of a million sign-ons took a hundred milliseconds on every page of the list
 (make bench): from ESTIMATE_COUNT_FROM rows on, the whole table's count is PostgreSQL's
@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core import admin as core_admin
+from staff.admin import mixins as admin_mixins
 
 from .factories import SignOnFactory
 
@@ -34,7 +34,7 @@ def three_sign_ons_analyzed_then_two_more(statement):
 
 def test_the_whole_large_list_takes_the_estimate_in_one_query(staff_client, statement, monkeypatch):
     three_sign_ons_analyzed_then_two_more(statement)
-    monkeypatch.setattr(core_admin, "ESTIMATE_COUNT_FROM", 2)
+    monkeypatch.setattr(admin_mixins, "ESTIMATE_COUNT_FROM", 2)
 
     with CaptureQueriesContext(connection) as queries:
         response = staff_client.get(QUEUE_URL)
@@ -45,7 +45,7 @@ def test_the_whole_large_list_takes_the_estimate_in_one_query(staff_client, stat
 
 def test_a_searched_list_is_counted_exactly(staff_client, statement, monkeypatch):
     three_sign_ons_analyzed_then_two_more(statement)
-    monkeypatch.setattr(core_admin, "ESTIMATE_COUNT_FROM", 2)
+    monkeypatch.setattr(admin_mixins, "ESTIMATE_COUNT_FROM", 2)
 
     response = staff_client.get(QUEUE_URL, {"q": "nobody-by-this-name"})
     assert response.context["cl"].result_count == 0

@@ -239,7 +239,7 @@ def invite(client, statement, data):
 
 
 def test_a_list_file_larger_than_the_cap_is_refused_unread(admin_client, statement, monkeypatch):
-    from mailings import forms
+    from staff.forms import mailings as forms
 
     monkeypatch.setattr(tables, "read_rows", lambda *args, **kwargs: pytest.fail("a file over the cap was read"))
     response = invite(admin_client, statement, b"a@example.org\n" * (forms.LIST_MAX_BYTES // 14 + 1))
@@ -250,8 +250,8 @@ def test_a_list_file_larger_than_the_cap_is_refused_unread(admin_client, stateme
 def test_a_list_file_of_too_many_lines_is_refused_after_one_line_too_many(
     admin_client, statement, monkeypatch, rows_read
 ):
-    from mailings import forms
     from mailings.models import Invitation
+    from staff.forms import mailings as forms
 
     monkeypatch.setattr(forms, "LIST_MAX_LINES", 100)
 
@@ -267,7 +267,7 @@ def test_a_list_file_of_too_many_lines_is_refused_after_one_line_too_many(
 
 
 def test_a_pasted_list_of_too_many_lines_is_refused_before_any_line_is_checked(admin_client, statement, monkeypatch):
-    from mailings import forms
+    from staff.forms import mailings as forms
 
     monkeypatch.setattr(forms, "LIST_MAX_LINES", 100)
     monkeypatch.setattr(forms, "email_problem", lambda email: pytest.fail("a line was checked"))

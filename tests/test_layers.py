@@ -4,7 +4,7 @@ From the bottom up: ``core`` (helpers every app shares); the core apps, each imp
 only the ones below it; the pages, in three apps that never import each other: ``public_site``
 (the public site), ``staff`` (the admin, campaign home, dashboard, imports and
 merges) and ``api`` (the API for partners and machines); ``demo``; and ``advocacy``, the configuration (settings, URLs, Celery, WSGI),
-which wires them all.
+which wires them all. The core apps hold no pages, forms or admin, and import no admin module.
 
 A module is read as text (its ``import`` statements, wherever they are, functions
 included), so an import hidden in a function to dodge a cycle counts too.
@@ -20,8 +20,8 @@ CORE_APPS = ["campaigns", "signatories", "accounts", "mailings", "outreach", "pr
 # The pages: each stands on every core app, none on another.
 PAGE_APPS = ["public_site", "staff", "api"]
 APPS = ["core", *CORE_APPS, *PAGE_APPS, "demo", "advocacy"]
-# What a core app never holds: the pages live in public_site/ and staff/.
-PAGE_FILES = ["views.py", "urls.py", "admin.py", "templatetags"]
+# What a core app never holds: the pages (and the forms they show) live in public_site/, staff/ and api/.
+PAGE_FILES = ["views.py", "urls.py", "admin.py", "forms.py", "templatetags"]
 
 
 def may_import(app: str) -> set[str]:
@@ -78,8 +78,52 @@ def test_every_app_imports_only_the_layers_below_it():
     assert upward_imports(project_modules()) == {}
 
 
+def admin_imports(modules) -> dict[str, list[str]]:
+    """For each module of ``modules`` in ``core`` or a core app, the admin modules it imports: Django's admin
+    (``from django.contrib import admin`` included) or any app's ``admin`` (simple_history.admin…)."""
+    found = {}
+    for app, name, path in modules:
+        if app not in ("core", *CORE_APPS):
+            continue
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names |= {f"{node.module}.{alias.name}" for alias in node.names}
+        if admin := sorted(module for module in names if "admin" in module.split(".")):
+            found[name] = admin
+    return found
+
+
+def test_core_apps_never_import_the_admin():
+    """The admin's mixins, forms and displays are the staff side's (staff/admin/, staff/forms/)."""
+    assert admin_imports(project_modules()) == {}
+
+
+def test_the_check_fails_on_each_kind_of_admin_import(tmp_path):
+    imports = {
+        "core/audit.py": "from simple_history.admin import SimpleHistoryAdmin\n",
+        "accounts/roles.py": "from django.contrib import admin\n",
+        "campaigns/time_zones.py": "def later():\n    from django.contrib.admin.utils import unquote\n",
+        "signatories/forms.py": "import django.contrib.admin.widgets\n",
+        # Allowed: the staff side, and a word that only looks like it.
+        "staff/admin/scoping.py": "from django.contrib import admin\n",
+        "mailings/services.py": "from accounts.roles import administrators\n",
+    }
+    for name, text in imports.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert admin_imports(project_modules(tmp_path)) == {
+        "core.audit": ["simple_history.admin.SimpleHistoryAdmin"],
+        "accounts.roles": ["django.contrib.admin"],
+        "campaigns.time_zones": ["django.contrib.admin.utils.unquote"],
+        "signatories.forms": ["django.contrib.admin.widgets"],
+    }
+
+
 def test_core_apps_hold_no_pages():
-    """Views, URLs, admin and template tags are in public_site/ or staff/; a core app's templates are its emails."""
+    """Views, URLs, admin, forms and template tags are in public_site/ or staff/; a core app's templates are its emails."""
     pages = [f"{app}/{name}" for app in CORE_APPS for name in PAGE_FILES if (ROOT / app / name).exists()]
     templates = [
         str(path.relative_to(ROOT))

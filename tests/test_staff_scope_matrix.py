@@ -238,7 +238,7 @@ def test_every_admin_model_is_in_the_matrix(worlds):
     missing = set(SCOPED) - set(world_a["rows"])
     assert not missing, (
         f"{sorted(missing)} registered in the admin without rows in campaign_world: give them a campaign scope "
-        "(accounts.roles.CampaignScopedAdmin) and rows here, or a reason in ALLOWED_UNSCOPED."
+        "(staff.admin.scoping.CampaignScopedAdmin) and rows here, or a reason in ALLOWED_UNSCOPED."
     )
 
 

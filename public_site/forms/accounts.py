@@ -3,8 +3,9 @@ from allauth.mfa.totp.internal import auth as totp
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DescribedFieldsMixin
+from public_site.forms.signatories import OrganizationSignOnForm, country_choices
 from signatories import identity
-from signatories.forms import DescribedFieldsMixin, OrganizationSignOnForm, country_choices
 from signatories.models import Signatory, SignOn
 
 

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from signatories.forms import DescribedFieldsMixin
+from core.forms import DescribedFieldsMixin
 
 
 class ErasureForm(DescribedFieldsMixin, forms.Form):

@@ -1,6 +1,6 @@
 from django import template
 
-from signatories.forms import DescribedFieldsMixin
+from core.forms import DescribedFieldsMixin
 
 register = template.Library()
 

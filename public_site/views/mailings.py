@@ -11,10 +11,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from core import rate_limits
 from mailings import provider_events, services
-from mailings.forms import ExpiredUnsubscribeLinkForm
 from mailings.models import Unsubscription
+from public_site.forms.mailings import ExpiredUnsubscribeLinkForm
+from public_site.forms.signatories import OrganizationSignOnForm
 from public_site.statement_page import render_statement_page
-from signatories.forms import OrganizationSignOnForm
 
 logger = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from campaigns.models import Statement
 from core import rate_limits
 from mailings.emails import absolute_url
 from outreach import selectors, services
-from outreach.forms import ActionReportForm, CountryForm, LetterForm, MastodonForm
 from outreach.letters import mailto_link, template_letter, template_subject
 from outreach.models import OutreachAction
 from outreach.sharing import mastodon_share_link, share_links, statement_share
+from public_site.forms.outreach import ActionReportForm, CountryForm, LetterForm, MastodonForm
 
 THANK_YOU_FOR_REPORTING = gettext_lazy(
     "Thank you for telling us what you did! It will count here once we have seen it."

@@ -14,10 +14,10 @@ from accounts.services import account_confirms_sign_on
 from campaigns.text_diff import signed_version
 from core import rate_limits
 from outreach.selectors import next_action
+from public_site.forms.signatories import SIGN_ON_FORMS, ListingForm
 from public_site.statement_page import get_statement_for_sign_on, render_statement_page
 from public_site.views.outreach import sharing_context
 from signatories import inbox, services
-from signatories.forms import SIGN_ON_FORMS, ListingForm
 
 logger = logging.getLogger(__name__)
 

@@ -14,10 +14,10 @@ from django.utils.translation import ngettext
 
 from accounts import services
 from accounts.models import CampaignMembership, Representative, User
-from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin
-from campaigns.time_zones import CampaignTimeZoneAdmin
-from core.admin import restrict_to_superusers
-from core.audit import AuditedAdmin
+from staff.admin.audit import AuditedAdmin
+from staff.admin.mixins import restrict_to_superusers
+from staff.admin.scoping import CampaignScopedAdmin, MaskedEmailsAdmin
+from staff.admin.time_zones import CampaignTimeZoneAdmin
 
 # Scheduled tasks (Celery beat), allauth's email addresses and authenticators: superusers only,
 # whatever a staff member's permissions. Their admins are registered first (imported here),

@@ -18,22 +18,22 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
-from accounts.roles import CampaignScopedAdmin, campaign_ids_for, translates_only, translation_languages_for
+from accounts.roles import campaign_ids_for, translates_only, translation_languages_for
 from campaigns import services as campaign_services
 from campaigns import text_diff
 from campaigns.models import SIGNED_TEXT_FIELDS, Campaign, CampaignPartner, Concern, Demand, Statement, Tier
 from campaigns.selectors import translation_status
-from campaigns.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
-from core.audit import AuditedAdmin
 from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
 from mailings.models import Mailing
 from presskit import services as presskit_services
 from presskit.models import Document
 from signatories import imports
-from signatories.forms import ImportMappingForm, ImportUploadForm
 from signatories.models import SignOn, visible_sign_on_condition
 from staff import selectors
+from staff.admin.audit import AuditedAdmin
+from staff.admin.scoping import CampaignScopedAdmin
+from staff.admin.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
 from staff.dashboard import (
     PHASES,
     campaign_dashboard,
@@ -44,6 +44,7 @@ from staff.dashboard import (
     statements_url,
 )
 from staff.forms.campaigns import DeliveryForm, VersionCompareForm
+from staff.forms.signatories import ImportMappingForm, ImportUploadForm
 
 logger = logging.getLogger(__name__)
 # The newest exports a staff member's exports page lists.

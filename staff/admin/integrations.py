@@ -5,9 +5,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.roles import CampaignScopedAdmin
 from integrations import services
 from integrations.models import ApiKey, Webhook, WebhookDelivery
+from staff.admin.scoping import CampaignScopedAdmin
 
 
 @admin.register(ApiKey)

@@ -14,22 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 from django_countries.filters import CountryFilter
 
-from accounts.roles import (
-    CampaignScopedAdmin,
-    MaskedEmailsAdmin,
-    PressOfficerMailingsAdmin,
-    campaign_ids_for,
-    press_releases_only,
-)
+from accounts.roles import campaign_ids_for, press_releases_only
 from campaigns.models import Campaign, Statement
-from campaigns.time_zones import CampaignTimeZoneAdmin, time_with_zone, zoned_time
 from mailings import ready_made, selectors, services
-from mailings.forms import InviteeRowForm, JournalistRowForm, ListProblems, read_contact_list, validate_sendable_email
 from mailings.models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription
+from mailings.validators import validate_sendable_email
+from staff.admin.scoping import CampaignScopedAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin
+from staff.admin.time_zones import CampaignTimeZoneAdmin, time_with_zone, zoned_time
+from staff.forms.mailings import InviteeRowForm, JournalistRowForm, ListProblems, read_contact_list
 
 
 class SendableEmailsAdmin(admin.ModelAdmin):
-    """Email fields refuse, with the reason, addresses that cannot be mailed (see forms.email_problem)."""
+    """Email fields refuse, with the reason, addresses that cannot be mailed (see mailings.validators.email_problem)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -7,12 +7,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CampaignScopedAdmin, MaskedEmailsAdmin, campaign_ids_for, in_campaigns
+from accounts.roles import campaign_ids_for
 from campaigns.models import Statement
-from campaigns.time_zones import CampaignTimeZoneAdmin
 from outreach import selectors, services
-from outreach.forms import DemandStatusForm
 from outreach.models import ActionReport, DemandStatusUpdate, OutreachAction, Target
+from staff.admin.scoping import CampaignScopedAdmin, MaskedEmailsAdmin, in_campaigns
+from staff.admin.time_zones import CampaignTimeZoneAdmin
+from staff.forms.outreach import DemandStatusForm
 
 
 @admin.register(Target)

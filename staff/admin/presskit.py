@@ -3,11 +3,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from accounts.roles import CampaignScopedAdmin
-from campaigns.time_zones import CampaignTimeZoneAdmin, zoned_time
 from mailings.emails import absolute_url
 from presskit import services
 from presskit.models import PressKitItem, PreviewLink
+from staff.admin.scoping import CampaignScopedAdmin
+from staff.admin.time_zones import CampaignTimeZoneAdmin, zoned_time
 
 
 @admin.register(PressKitItem)

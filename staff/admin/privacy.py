@@ -1,9 +1,9 @@
 from django.contrib import admin
 
-from accounts.roles import CampaignScopedAdmin
-from campaigns.time_zones import CampaignTimeZoneAdmin
-from core.admin import RecordAdmin
 from privacy.models import ErasureRecord
+from staff.admin.mixins import RecordAdmin
+from staff.admin.scoping import CampaignScopedAdmin
+from staff.admin.time_zones import CampaignTimeZoneAdmin
 
 
 @admin.register(ErasureRecord)

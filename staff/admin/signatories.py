@@ -21,13 +21,9 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from accounts.roles import CampaignScopedAdmin, campaign_ids_for
+from accounts.roles import campaign_ids_for
 from campaigns.models import Campaign, Tier
-from campaigns.time_zones import CampaignTimeZoneAdmin
-from core.admin import EstimatedCountPaginator, RecordAdmin
-from core.audit import AuditedAdmin
 from signatories import duplicates, selectors, services
-from signatories.forms import MergeOrganizationsForm, MoveSignOnsToTierForm, RejectSignOnsForm
 from signatories.identity import readable_domain
 from signatories.models import (
     MODERATION_QUEUE_RANK,
@@ -39,6 +35,11 @@ from signatories.models import (
     Signatory,
     SignOn,
 )
+from staff.admin.audit import AuditedAdmin
+from staff.admin.mixins import EstimatedCountPaginator, RecordAdmin
+from staff.admin.scoping import CampaignScopedAdmin
+from staff.admin.time_zones import CampaignTimeZoneAdmin
+from staff.forms.signatories import MergeOrganizationsForm, MoveSignOnsToTierForm, RejectSignOnsForm
 
 
 class ContactInline(admin.TabularInline):
@@ -566,7 +567,7 @@ class SignOnAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
     """The moderation queue: pending first, newest first; approved, rejected or moved in bulk.
 
     Built to stay fast at a million sign-ons: one page of rows in one query, no full count,
-    the whole list counted from PostgreSQL's estimate (core.admin.EstimatedCountPaginator),
+    the whole list counted from PostgreSQL's estimate (staff.admin.mixins.EstimatedCountPaginator),
     no per-option counts (facets), a date filter without queries instead of a date
     hierarchy, and an index matching the order.
     """

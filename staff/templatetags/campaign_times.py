@@ -2,7 +2,7 @@
 
 from django import template
 
-from campaigns.time_zones import zoned_time
+from staff.admin.time_zones import zoned_time
 
 register = template.Library()
 

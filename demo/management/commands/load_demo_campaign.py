@@ -158,7 +158,7 @@ class Command(BaseCommand):
             ],
         )
         # The campaign's own press list. Addresses are ASCII before the @ ("lucia", not "lucía"):
-        # email cannot be sent to others from here (see mailings.forms.email_problem).
+        # email cannot be sent to others from here (see mailings.validators.email_problem).
         for email, name, outlet, country, language in [
             ("lucia@press.example.org", "Lucía Gómez", "Diario del Sur", "CL", "es"),
             ("tom@press.example.org", "Tom Baker", "Tech Policy Weekly", "GB", "en"),

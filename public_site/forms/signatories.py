@@ -1,3 +1,6 @@
+"""The public sign-on forms (for an organization, or as an individual expert), the country menu they share with
+the other public forms, and the form a signer changes their listing with."""
+
 import functools
 
 from django import forms
@@ -11,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from campaigns.models import Tier
+from core.forms import DescribedFieldsMixin
 from core.spam_protection import SpamProtectedFormMixin
-
-from .models import Signatory, SignOn
-from .services import SignatoryDetails
-from .validators import validate_plain_text
+from signatories.models import Signatory, SignOn
+from signatories.services import SignatoryDetails
+from signatories.validators import validate_plain_text
 
 format_html_lazy = lazy(format_html, str)
 
@@ -73,30 +76,6 @@ class CountryChoiceField(forms.ChoiceField):
 
     def valid_value(self, value):
         return str(value) in _country_codes()
-
-
-class DescribedFieldsMixin:
-    """Ties help texts and error messages to their inputs, for screen readers.
-
-    The ids match those written by templates/_field.html.
-    """
-
-    def describe_fields(self):
-        for name, field in self.fields.items():
-            if isinstance(field.widget, forms.RadioSelect):
-                continue  # the fieldset around the radios carries the description
-            auto_id = self[name].auto_id
-            described_by = [f"{auto_id}_helptext"] if field.help_text else []
-            # Reading self.errors here would validate the form before __init__ has finished.
-            if self._errors and name in self._errors:
-                described_by.append(f"{auto_id}_errors")
-                field.widget.attrs["aria-invalid"] = "true"
-            if described_by:
-                field.widget.attrs["aria-describedby"] = " ".join(described_by)
-
-    def full_clean(self):
-        super().full_clean()
-        self.describe_fields()
 
 
 class SignOnForm(SpamProtectedFormMixin, DescribedFieldsMixin, forms.Form):
@@ -265,146 +244,3 @@ class ListingForm(DescribedFieldsMixin, forms.Form):
 
 
 SIGN_ON_FORMS = {form.kind.value: form for form in (OrganizationSignOnForm, IndividualSignOnForm)}
-
-
-# --- Importing sign-ons (staff) ----------------------------------------------------
-
-
-class ImportUploadForm(DescribedFieldsMixin, forms.Form):
-    """Step 1 of an import: the file."""
-
-    file = forms.FileField(
-        label=_("File of sign-ons"),
-        help_text=_("A CSV (UTF-8) or Excel (.xlsx) file with a heading row, e.g. the export of a form service."),
-    )
-
-    @classmethod
-    def refusing(cls, problem: str):
-        """The upload step again, with why the worker could not read the last file next to the field."""
-        form = cls(data={}, files={})
-        form.errors.clear()
-        form.add_error("file", problem)
-        return form
-
-    def clean_file(self):
-        from django.conf import settings
-
-        from .imports import ImportFileError, file_extension
-
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.SIGN_ON_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(size)d MB: split it.")
-                % {"size": settings.SIGN_ON_IMPORT_MAX_BYTES // (1024 * 1024)}
-            )
-        try:
-            file_extension(upload.name)
-        except ImportFileError as problem:
-            raise forms.ValidationError(str(problem))
-        # Not read as a table here: a worker does that (signatories.imports.read_kept_upload).
-        self.cleaned_data["data"] = upload.read()
-        return upload
-
-
-class ImportMappingForm(DescribedFieldsMixin, forms.Form):
-    """Step 2 of an import: which column holds which field, and what holds for every row."""
-
-    upload = forms.CharField(widget=forms.HiddenInput)
-    default_kind = forms.ChoiceField(
-        label=_("Rows without a kind are"), choices=Signatory.Kind.choices, initial=Signatory.Kind.ORGANIZATION
-    )
-    # The safe defaults: named only where the row says so, approved only when staff say so.
-    default_listing = forms.ChoiceField(
-        label=_("Rows without a listing are"),
-        choices=SignOn.Listing.choices,
-        initial=SignOn.Listing.UNLISTED,
-        help_text=_("When in doubt, choose “Not listed”: a signer who did not agree to be named must not be."),
-    )
-    approve = forms.BooleanField(
-        label=_("Approve the imported sign-ons (they were checked in the other tool)"),
-        required=False,
-        initial=False,
-        help_text=_("Otherwise they wait in the moderation list."),
-    )
-
-    def __init__(self, *args, headings, **kwargs):
-        from .imports import IMPORT_FIELDS
-
-        super().__init__(*args, **kwargs)
-        self.headings = headings
-        choices = [("", _("— not in the file —")), *((heading, heading) for heading in headings)]
-        for import_field in IMPORT_FIELDS:
-            self.fields[f"column_{import_field.key}"] = forms.ChoiceField(
-                label=import_field.label, choices=choices, required=import_field.required
-            )
-        # Every row needs a name: the names' column, unless the file names people only in their own column.
-        self.fields["column_name"].required = not (self.is_bound and self.data.get("column_individual_name"))
-
-    def mapping_fields(self):
-        return [self[name] for name in self.fields if name.startswith("column_")]
-
-    def option_fields(self):
-        return [self[name] for name in ("default_kind", "default_listing", "approve")]
-
-    def mapping(self) -> dict:
-        return {
-            name.removeprefix("column_"): value
-            for name, value in self.cleaned_data.items()
-            if name.startswith("column_") and value
-        }
-
-
-# --- Staff forms in the admin ----------------------------------------------------------
-
-
-class RejectSignOnsForm(DescribedFieldsMixin, forms.Form):
-    """The confirmation step of rejecting sign-ons in bulk: why, and whether to tell the signers."""
-
-    reason = forms.CharField(
-        label=_("Reason for rejecting"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=2000,
-        help_text=_("Recorded in the audit trail and, if you choose, emailed to each signer in their language."),
-    )
-    notify_signers = forms.BooleanField(
-        label=_("Email the reason to each signer who confirmed their address"), required=False, initial=True
-    )
-
-
-class MoveSignOnsToTierForm(DescribedFieldsMixin, forms.Form):
-    """The confirmation step of moving sign-ons in bulk to a tier of their statement."""
-
-    tier = forms.ModelChoiceField(label=_("Move to the tier"), queryset=Tier.objects.none())
-    reason = forms.CharField(label=_("Note for the audit trail"), max_length=500, required=False)
-
-    def __init__(self, *args, tiers, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["tier"].queryset = tiers
-        self.fields["tier"].label_from_instance = lambda tier: f"{tier.statement.title} — {tier.name}"
-
-
-class MergeOrganizationsForm(DescribedFieldsMixin, forms.Form):
-    """Which of two organizations to keep when merging them, and why they are one."""
-
-    keep = forms.TypedChoiceField(
-        label=_("Organization to keep"),
-        coerce=int,
-        widget=forms.RadioSelect,
-        help_text=_("The other one's sign-ons, contacts and history move to it; the other is then removed."),
-    )
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=500,
-        required=False,
-        help_text=_("Recorded in the audit trail and the merge record."),
-    )
-
-    def __init__(self, *args, organizations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organizations = {organization.pk: organization for organization in organizations}
-        self.fields["keep"].choices = [(organization.pk, organization.display_name) for organization in organizations]
-
-    def keep_and_duplicate(self):
-        keep = self.organizations[self.cleaned_data["keep"]]
-        (duplicate,) = [o for pk, o in self.organizations.items() if pk != keep.pk]
-        return keep, duplicate

@@ -1,4 +1,4 @@
-"""Admin building blocks shared by the apps."""
+"""Admin building blocks the staff side's admins share: large lists, read-only records, superusers-only admins."""
 
 from django.contrib import admin
 from django.core.paginator import Paginator

@@ -26,7 +26,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
-from .models import Campaign
+from campaigns.models import Campaign
 
 
 def zoned_time(moment, zone=None):

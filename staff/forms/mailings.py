@@ -1,3 +1,5 @@
+"""Lists of invitees or journalists that staff paste or upload: each line checked by a form of its own."""
+
 import csv
 import io
 from dataclasses import replace
@@ -5,59 +7,13 @@ from dataclasses import replace
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core import tables
 from core.tables import cell_text
-from signatories.forms import DescribedFieldsMixin
+from mailings.validators import email_problem
 from signatories.imports import FIELDS_BY_KEY, CellField, ImportField, guess_mapping, website_address, word_key
-
-
-class ExpiredUnsubscribeLinkForm(DescribedFieldsMixin, forms.Form):
-    """From an expired unsubscribe link: the address that should get no more campaign email."""
-
-    prefix = "unsubscribe"
-
-    email = forms.EmailField(
-        label=_("Your email address"), max_length=254, help_text=_("The address the campaign email was sent to.")
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.describe_fields()
-
-
-# --- Lists pasted or uploaded by staff (invitees, the press list) ----------------------
-
-
-def email_problem(email: str) -> str:
-    """Why ``email`` cannot be mailed, in words staff can act on; "" when it can.
-
-    Letters beyond ASCII before the @ ("lucía@…") need SMTPUTF8, which Django's SMTP
-    backend does not speak: such a message would leave with a broken To: header. They
-    are refused where they are typed, with this reason, rather than fail at sending.
-    """
-    local, at, _domain = (email or "").rpartition("@")
-    if at and local and not local.isascii():
-        return _(
-            "“%(email)s” has accented or non-Latin letters before the @, which email cannot be sent to "
-            "from here: ask for another address (e.g. without accents)."
-        ) % {"email": email}
-    try:
-        validate_email(email)
-    except ValidationError:
-        return _("“%(email)s” is not an email address.") % {"email": email}
-    return ""
-
-
-def validate_sendable_email(email: str) -> None:
-    """A form validator with :func:`email_problem`'s reason (Django's own says only "Enter a valid email")."""
-    problem = email_problem(email)
-    if problem:
-        raise ValidationError(problem, code="invalid")
-
 
 # A list of invitees or journalists runs to hundreds of lines. These bounds keep a wrong file (a
 # database dump, a spreadsheet of a million rows) from being read whole.
