@@ -1,3 +1,4 @@
+import datetime
 import zoneinfo
 
 from django.conf import settings
@@ -215,6 +216,12 @@ class Campaign(models.Model):
     def identity_version(self):
         """Part of the address of the campaign's stylesheet: a new one whenever the campaign is saved."""
         return int(self.updated_at.timestamp()) if self.updated_at else 0
+
+    def contacts_erased_on(self, closing_at=None):
+        """When its signers' contact details are erased: ``retention_days`` after it closed. For a campaign
+        still open, after ``closing_at`` (closing it then); None without either."""
+        closed_at = self.closed_at or closing_at
+        return closed_at + datetime.timedelta(days=self.retention_days) if closed_at else None
 
     @property
     def reply_to_addresses(self) -> list[str]:

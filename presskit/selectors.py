@@ -10,7 +10,7 @@ from accounts import roles
 from campaigns.models import Campaign, Statement
 from signatories.selectors import signatory_list_version, with_public_signatory_counts
 
-from .models import PressKitItem, PreviewLink
+from .models import Document, PressKitItem, PreviewLink
 
 # Where a visitor's valid preview links are remembered: {campaign pk: token}.
 PREVIEW_SESSION_KEY = "press_kit_previews"
@@ -109,3 +109,22 @@ def visible_item(campaign, item_id, *, preview) -> PressKitItem:
     return get_object_or_404(
         PressKitItem.objects.visible_to(preview=preview).select_related("campaign"), campaign=campaign, pk=item_id
     )
+
+
+# The newest exports a staff member's exports page lists.
+EXPORTS_LISTED = 30
+
+
+def staff_exports(user, *, visible_statement_ids, with_contacts: bool) -> list[Document]:
+    """``user``'s own exports, newest first, each of statements they may still see (``visible_statement_ids``):
+    a staff member who left a campaign no longer downloads its lists. Exports with contact details (all
+    sign-ons) only ``with_contacts``, for those who may export them."""
+    documents = (
+        Document.objects.filter(requested_by=user).exclude(requested_by__isnull=True).prefetch_related("statements")
+    )
+    return [
+        document
+        for document in documents[:EXPORTS_LISTED]
+        if (with_contacts or document.kind != Document.Kind.SIGN_ONS)
+        and all(statement.pk in visible_statement_ids for statement in document.statements.all())
+    ]

@@ -70,28 +70,25 @@ class Wanted:
     preview: bool = False
 
 
-def signed_letter_wanted(statement) -> Wanted:
+def _statement_document_wanted(statement, kind, file_format, name) -> Wanted:
+    """A public document of ``statement``'s list (its version is the signed letter's), named after the statement."""
     return Wanted(
-        target=Document.statement_target(Document.Kind.SIGNED_LETTER, statement.pk),
-        kind=Document.Kind.SIGNED_LETTER,
-        file_format=Document.Format.PDF,
-        filename=f"{slugify(statement.slug)}-signed-letter.pdf",
+        target=Document.statement_target(kind, statement.pk),
+        kind=kind,
+        file_format=file_format,
+        filename=f"{slugify(statement.slug)}-{name}",
         campaign=statement.campaign,
         statement=statement,
         version=letter_version(statement)[0],
     )
+
+
+def signed_letter_wanted(statement) -> Wanted:
+    return _statement_document_wanted(statement, Document.Kind.SIGNED_LETTER, Document.Format.PDF, "signed-letter.pdf")
 
 
 def publication_list_wanted(statement) -> Wanted:
-    return Wanted(
-        target=Document.statement_target(Document.Kind.PUBLICATION_LIST, statement.pk),
-        kind=Document.Kind.PUBLICATION_LIST,
-        file_format=Document.Format.CSV,
-        filename=f"{slugify(statement.slug)}-signatories.csv",
-        campaign=statement.campaign,
-        statement=statement,
-        version=letter_version(statement)[0],
-    )
+    return _statement_document_wanted(statement, Document.Kind.PUBLICATION_LIST, Document.Format.CSV, "signatories.csv")
 
 
 def press_kit_wanted(kit) -> Wanted:

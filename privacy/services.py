@@ -275,7 +275,7 @@ def campaigns_past_retention(now=None) -> list[Campaign]:
     return [
         campaign
         for campaign in Campaign.objects.filter(closed_at__isnull=False).order_by("closed_at")
-        if campaign.closed_at + timezone.timedelta(days=campaign.retention_days) <= now
+        if campaign.contacts_erased_on() <= now
     ]
 
 

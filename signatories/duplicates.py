@@ -327,3 +327,13 @@ def likely_duplicates_of(organization: Signatory, within=None) -> list[tuple[Sig
     others = {b if a == organization.pk else a: reasons for a, b, reasons in found if organization.pk in (a, b)}
     by_pk = Signatory.objects.in_bulk(others)
     return [(by_pk[pk], reasons) for pk, reasons in others.items() if pk in by_pk]
+
+
+def statements_signed_by_both(first: Signatory, second: Signatory) -> list:
+    """The statements both organizations signed, by title: where merging them drops a sign-on (kept in the record)."""
+    sign_ons = (
+        SignOn.objects.filter(signatory=first, statement__sign_ons__signatory=second)
+        .select_related("statement")
+        .order_by("statement__title")
+    )
+    return [sign_on.statement for sign_on in sign_ons]

@@ -97,11 +97,6 @@ UNLISTED = Q(listing=SignOn.Listing.UNLISTED)
 PUBLIC_COLUMNS = ("name", "acronym", "country", "website", "title", "affiliation")
 
 
-def _public_field(name):
-    """A signatory field, or "" for an unlisted sign-on: unlisted names never leave the database."""
-    return Case(When(UNLISTED, then=Value("")), default=F(f"signatory__{name}"), output_field=CharField())
-
-
 def confirmed_domain_column():
     """An expression for the domain a sign-on was confirmed from, while it is still its organization's website
     domain (a website changed or a merge since: nothing): what the public list may say, "" otherwise."""
@@ -717,3 +712,12 @@ def next_sign_on_to_moderate(sign_ons, after: SignOn):
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def versions_with_sign_on_counts(statement: Statement) -> list:
+    """Every version of ``statement``'s text, oldest first, each with ``sign_on_count``: how many signed it."""
+    versions = list(statement.versions.select_related("created_by").order_by("number"))
+    signed = dict(statement.sign_ons.order_by().values_list("statement_version").annotate(n=Count("pk")))
+    for version in versions:
+        version.sign_on_count = signed.get(version.number, 0)
+    return versions

@@ -24,7 +24,7 @@ from core.queueing import queue
 
 from . import identity
 from .emails import build_confirmation_email, build_rejection_email
-from .models import Contact, OrganizationMerge, Signatory, SignOn
+from .models import Contact, DistinctOrganizations, OrganizationMerge, Signatory, SignOn
 from .signals import sign_on_merged
 
 logger = logging.getLogger(__name__)
@@ -819,6 +819,13 @@ def _move_representatives(keep: Signatory, duplicate: Signatory) -> None:
             status=approved, method=claim.method, decided_at=claim.decided_at, decided_by=claim.decided_by
         )
     # What is left (the same person's second claim) goes with the duplicate.
+
+
+def mark_organizations_distinct(*, first_id: int, second_id: int, by) -> None:
+    """Record staff's word that two organizations flagged as likely duplicates are two: the pair is never
+    flagged again. One row per pair, whichever order they were seen in (the table's constraints); twice is once."""
+    first_id, second_id = sorted((first_id, second_id))
+    DistinctOrganizations.objects.get_or_create(first_id=first_id, second_id=second_id, defaults={"decided_by": by})
 
 
 def merge_organizations(*, keep: Signatory, duplicate: Signatory, by, reason: str = "") -> OrganizationMerge:

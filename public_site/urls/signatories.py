@@ -13,34 +13,32 @@ urlpatterns = [
     path("privacy/", views.privacy_notice, name="privacy"),
 ]
 
-# For partner sites: the widget they frame, and the feeds of the public list (public_site/partners.py).
-urlpatterns += [
-    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/embed/", partners.embed, name="embed"),
-    path("campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.json", partners.json_feed, name="feed_json"),
-    path(
-        "campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.rss",
-        partners.LatestSignatoriesFeed(),
-        name="feed_rss",
-    ),
-    path(
-        "campaigns/<slug:campaign_slug>/<slug:statement_slug>/signatories.atom",
-        partners.LatestSignatoriesAtomFeed(),
-        name="feed_atom",
-    ),
-]
 
-# The same for a whole campaign: every announced statement of it (partners.py).
-urlpatterns += [
-    path("campaigns/<slug:campaign_slug>/embed/", partners.campaign_embed, name="campaign_embed"),
-    path("campaigns/<slug:campaign_slug>/signatories.json", partners.campaign_json_feed, name="campaign_feed_json"),
-    path(
-        "campaigns/<slug:campaign_slug>/signatories.rss",
-        partners.CampaignLatestSignatoriesFeed(),
-        name="campaign_feed_rss",
-    ),
-    path(
-        "campaigns/<slug:campaign_slug>/signatories.atom",
-        partners.CampaignLatestSignatoriesAtomFeed(),
-        name="campaign_feed_atom",
-    ),
-]
+def partner_routes(prefix, names, *, embed, json_feed, rss_feed, atom_feed):
+    """For partner sites: the widget they frame and the feeds of a public list (public_site/partners.py),
+    under ``prefix``, named ``names`` + embed, feed_json, feed_rss, feed_atom."""
+    return [
+        path(f"{prefix}embed/", embed, name=f"{names}embed"),
+        path(f"{prefix}signatories.json", json_feed, name=f"{names}feed_json"),
+        path(f"{prefix}signatories.rss", rss_feed, name=f"{names}feed_rss"),
+        path(f"{prefix}signatories.atom", atom_feed, name=f"{names}feed_atom"),
+    ]
+
+
+# A statement's list, and the same for a whole campaign: every announced statement of it.
+urlpatterns += partner_routes(
+    "campaigns/<slug:campaign_slug>/<slug:statement_slug>/",
+    "",
+    embed=partners.embed,
+    json_feed=partners.json_feed,
+    rss_feed=partners.LatestSignatoriesFeed(),
+    atom_feed=partners.LatestSignatoriesAtomFeed(),
+)
+urlpatterns += partner_routes(
+    "campaigns/<slug:campaign_slug>/",
+    "campaign_",
+    embed=partners.campaign_embed,
+    json_feed=partners.campaign_json_feed,
+    rss_feed=partners.CampaignLatestSignatoriesFeed(),
+    atom_feed=partners.CampaignLatestSignatoriesAtomFeed(),
+)

@@ -1,5 +1,4 @@
 import logging
-from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -7,7 +6,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,13 +24,13 @@ from campaigns.selectors import translation_status
 from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
 from mailings.models import Mailing
-from presskit import services as presskit_services
-from presskit.models import Document
-from signatories import imports
+from signatories import selectors as signatory_selectors
 from signatories.models import SignOn, visible_sign_on_condition
 from staff import selectors
 from staff.admin.audit import AuditedAdmin
 from staff.admin.scoping import CampaignScopedAdmin
+from staff.admin.statement_exports import StatementExportsAdmin
+from staff.admin.statement_imports import StatementImportsAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
 from staff.dashboard import (
     PHASES,
@@ -44,11 +42,8 @@ from staff.dashboard import (
     statements_url,
 )
 from staff.forms.campaigns import DeliveryForm, VersionCompareForm
-from staff.forms.signatories import ImportMappingForm, ImportUploadForm
 
 logger = logging.getLogger(__name__)
-# The newest exports a staff member's exports page lists.
-EXPORTS_LISTED = 30
 
 
 def text_fieldsets(fields, open_languages):
@@ -92,6 +87,11 @@ def translatable_languages(request, statement):
     others = [code for code, _name in settings.LANGUAGES if code != statement.language]
     languages = translation_languages_for(request.user, statement.campaign_id)
     return others if languages is None else [code for code in others if code in languages]
+
+
+def changed_count(service, statements, *, by) -> int:
+    """How many of ``statements`` ``service`` changed (it answers whether it did: locking a locked text does not)."""
+    return sum(1 for statement in statements if service(statement=statement, by=by))
 
 
 def _stop_mailings_if_closed(model_admin, request, statement):
@@ -161,7 +161,7 @@ class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin
             pending_mailings = Mailing.objects.pending().asking_to_sign().filter(statement__campaign=campaign).count()
             stopped = campaign_services.close_campaign(campaign)
             campaign.refresh_from_db(fields=["closed_at"])
-            erase_on = date_format(campaign.closed_at + timedelta(days=campaign.retention_days), "DATE_FORMAT")
+            erase_on = date_format(campaign.contacts_erased_on(), "DATE_FORMAT")
             if already_closed and not stopped:
                 message = gettext(
                     "%(campaign)s was already closed; its signers' contact details are erased on %(date)s."
@@ -264,7 +264,7 @@ class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin
             "press_kit_url": reverse("admin:presskit_presskititem_changelist") + f"?campaign__id__exact={campaign.pk}",
             "preview_links_url": reverse("admin:presskit_previewlink_changelist")
             + f"?campaign__id__exact={campaign.pk}",
-            "erase_on": campaign.closed_at + timedelta(days=campaign.retention_days) if campaign.closed_at else None,
+            "erase_on": campaign.contacts_erased_on(),
             "time_zone": timezone.get_current_timezone_name(),
             "can": {
                 "change_campaign": self.has_change_permission(request, campaign),
@@ -304,7 +304,7 @@ class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin
                 .asking_to_sign()
                 .filter(statement__campaign=campaign)
                 .count(),
-                "erase_on": (campaign.closed_at or timezone.now()) + timedelta(days=campaign.retention_days),
+                "erase_on": campaign.contacts_erased_on(closing_at=timezone.now()),
                 "opts": self.model._meta,
             },
         )
@@ -419,7 +419,14 @@ class TierInline(OriginalLanguageOpenInline, TranslationStackedInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
+class StatementAdmin(
+    StatementImportsAdmin,
+    StatementExportsAdmin,
+    CampaignTimeZoneAdmin,
+    CampaignScopedAdmin,
+    AuditedAdmin,
+    TranslationAdmin,
+):
     campaign_path = "campaign"
     list_display = [
         "title",
@@ -519,36 +526,28 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
 
     @admin.action(description=_("Lock the final text of the selected statements"), permissions=["change"])
     def lock_final_text(self, request, queryset):
-        locked = [
-            statement
-            for statement in queryset
-            if campaign_services.lock_statement_text(statement=statement, by=request.user)
-        ]
+        locked = changed_count(campaign_services.lock_statement_text, queryset, by=request.user)
         self.message_user(
             request,
             ngettext(
                 "%(count)d statement now has its final text locked.",
                 "%(count)d statements now have their final text locked.",
-                len(locked),
+                locked,
             )
-            % {"count": len(locked)},
+            % {"count": locked},
         )
 
     @admin.action(description=_("Unlock the text of the selected statements"), permissions=["change"])
     def unlock_text(self, request, queryset):
-        unlocked = [
-            statement
-            for statement in queryset
-            if campaign_services.unlock_statement_text(statement=statement, by=request.user)
-        ]
+        unlocked = changed_count(campaign_services.unlock_statement_text, queryset, by=request.user)
         self.message_user(
             request,
             ngettext(
                 "%(count)d statement's text can change again; each change is a new version.",
                 "%(count)d statements' texts can change again; each change is a new version.",
-                len(unlocked),
+                unlocked,
             )
-            % {"count": len(unlocked)},
+            % {"count": unlocked},
             messages.WARNING,
         )
 
@@ -700,10 +699,7 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
         statement = self.get_object(request, pk)
         if statement is None or not self.has_view_permission(request, statement):
             return redirect("admin:campaigns_statement_changelist")
-        versions = list(statement.versions.select_related("created_by").order_by("number"))
-        signed = dict(statement.sign_ons.order_by().values_list("statement_version").annotate(n=Count("pk")))
-        for version in versions:
-            version.sign_on_count = signed.get(version.number, 0)
+        versions = signatory_selectors.versions_with_sign_on_counts(statement)
         by_number = {version.number: version for version in versions}
         form = VersionCompareForm(request.GET or None, numbers=list(by_number))
         old = new = None
@@ -953,190 +949,7 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
                 messages.SUCCESS,
             )
             return redirect("admin:campaigns_statement_change", statement.pk)
-        return self._confirmation(
-            request,
-            statement,
-            "delivery.html",
-            _("Record the delivery"),
-            form=form,
-            time_zone=timezone.get_current_timezone_name(),
-        )
-
-    def export_view(self, request, pk, kind):
-        """Prepare this statement's publication list, or all its sign-ons, as CSV (see ``_export``).
-
-        POST only: an export is a write (a file the worker builds), which a GET, a prefetch or a crawler
-        following the link must not start."""
-        if request.method != "POST":
-            return redirect("admin:campaigns_statement_change", pk)
-        statement = self.get_object(request, pk)
-        allowed = (
-            self.has_view_permission(request, statement)
-            if kind == "publication"
-            else kind == "staff" and self.has_export_sign_ons_permission(request)
-        )
-        if statement is None or not allowed:
-            return redirect("admin:campaigns_statement_changelist")
-        return self._export(request, Statement.objects.filter(pk=statement.pk), kind=kind, file_format="csv")
-
-    # --- Importing sign-ons ------------------------------------------------------------
-
-    @admin.display(description=_("sign-ons collected elsewhere"))
-    def import_link(self, statement):
-        if statement.pk is None:
-            return "—"
-        return format_html(
-            '<a href="{}">{}</a>',
-            reverse("admin:campaigns_statement_import", args=[statement.pk]),
-            _("Import sign-ons from a CSV or Excel file"),
-        )
-
-    import_template = "admin/campaigns/statement/import_sign_ons.html"
-
-    def _import_context(self, request, statement):
-        return {
-            **self.admin_site.each_context(request),
-            "title": _("Import sign-ons into “%(title)s”") % {"title": statement.title},
-            "statement": statement,
-            "opts": self.model._meta,
-        }
-
-    def _importable_statement(self, request, pk):
-        statement = self.get_object(request, pk)
-        if statement is None or not request.user.has_perm("signatories.add_signon"):
-            return None
-        return statement
-
-    def _upload_again(self, request, statement, problem):
-        """Back to the upload step, saying why the kept file cannot be used."""
-        self.message_user(request, str(problem), messages.ERROR)
-        return redirect("admin:campaigns_statement_import", statement.pk)
-
-    @staticmethod
-    def _mapping_step(upload, mapping, options=None):
-        """The mapping form for ``upload``, filled in with ``mapping`` (and ``options``), and the columns' samples,
-        as the worker read them."""
-        initial = {
-            "upload": upload.pk,
-            **{f"column_{key}": heading for key, heading in mapping.items()},
-            **(options or {}),
-        }
-        return {"mapping_form": ImportMappingForm(initial=initial, headings=upload.headings), "columns": upload.samples}
-
-    def import_view(self, request, pk):
-        """Upload a file (a worker reads it) and map its columns; a worker then checks every row (the preview)
-        or imports all or none."""
-        statement = self._importable_statement(request, pk)
-        if statement is None:
-            return redirect("admin:campaigns_statement_changelist")
-        context = self._import_context(request, statement)
-        step = request.POST.get("step") if request.method == "POST" else None
-        if step not in {"upload", "preview", "import"}:
-            context["upload_form"] = ImportUploadForm()
-            context["recent_uploads"] = imports.recent_uploads(statement)
-            return TemplateResponse(request, self.import_template, context)
-        if step == "upload":
-            upload_form = ImportUploadForm(request.POST, request.FILES)
-            if not upload_form.is_valid():
-                context["upload_form"] = upload_form
-                return TemplateResponse(request, self.import_template, context)
-            # Stored only: the worker reads it, and the next page shows it being read, its columns, or why not.
-            upload = imports.keep_upload(
-                statement=statement,
-                data=upload_form.cleaned_data["data"],
-                filename=upload_form.cleaned_data["file"].name,
-                by=request.user,
-            )
-            return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
-
-        try:
-            upload = imports.mappable_upload(statement, request.POST.get("upload", ""))
-        except imports.ImportFileError as problem:
-            return self._upload_again(request, statement, problem)
-        if upload.headings is None:  # still being read, or not readable: its page says which
-            return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
-        mapping_form = ImportMappingForm(request.POST, headings=upload.headings)
-        if not mapping_form.is_valid():
-            context["mapping_form"] = mapping_form
-            context["columns"] = upload.samples
-            return TemplateResponse(request, self.import_template, context)
-        options = imports.ImportOptions(
-            default_kind=mapping_form.cleaned_data["default_kind"],
-            default_listing=mapping_form.cleaned_data["default_listing"],
-            approve=mapping_form.cleaned_data["approve"],
-        )
-        imports.queue_run(upload, mapping=mapping_form.mapping(), options=options, dry_run=step == "preview")
-        return redirect("admin:campaigns_statement_import_run", statement.pk, upload.pk)
-
-    @staticmethod
-    def _imported_sign_ons_url(statement, report):
-        """The moderation list of the sign-ons one import wrote (of all this statement's imported ones,
-        for a run recorded before the ids were)."""
-        query = f"statement__id__exact={statement.pk}&source__exact=import"
-        if report.first_sign_on_id is not None:
-            query += f"&id__gte={report.first_sign_on_id}&id__lte={report.last_sign_on_id}"
-        return f"{reverse('admin:signatories_signon_changelist')}?{query}"
-
-    @staticmethod
-    def _imported_message(statement, upload, report, imported_list):
-        summary = ngettext(
-            "%(count)d sign-on imported into “%(statement)s” from “%(file)s” (%(new)d new signatories; "
-            "the others were known already).",
-            "%(count)d sign-ons imported into “%(statement)s” from “%(file)s” (%(new)d new signatories; "
-            "the others were known already).",
-            report.imported,
-        ) % {
-            "count": report.imported,
-            "statement": statement.title,
-            "file": upload.filename,
-            "new": report.new_signatories,
-        }
-        if upload.options.get("approve"):
-            link_text = gettext("See them in the moderation list")
-        else:
-            link_text = gettext("They wait for approval: review them in the moderation list")
-        return format_html('{} <a href="{}">{}</a>', summary, imported_list, link_text)
-
-    def import_run_view(self, request, pk, upload_id):
-        """Where a check or an import stands: waiting for a worker, the preview and its problems, stopped, or done."""
-        statement = self._importable_statement(request, pk)
-        if statement is None:
-            return redirect("admin:campaigns_statement_changelist")
-        try:
-            upload = imports.kept_upload(statement, upload_id)
-        except imports.ImportFileError as problem:
-            return self._upload_again(request, statement, problem)
-        # Most files take a second or two: wait that long (bounded, so a worker's backlog
-        # never ties up the web server) and show the result, rather than a page to reload.
-        upload = imports.wait_for_run(upload, seconds=settings.SIGN_ON_IMPORT_PAGE_WAIT_SECONDS)
-        report = imports.report_from_json(upload.report)
-        if upload.state == upload.State.IMPORTED:
-            imported_list = self._imported_sign_ons_url(statement, report)
-            self.message_user(
-                request, self._imported_message(statement, upload, report, imported_list), messages.SUCCESS
-            )
-            return redirect(imported_list)
-        context = {**self._import_context(request, statement), "upload": upload}
-        if upload.state in imports.WORKING_STATES:
-            # Still being read, or still running: a link to ask again (no JavaScript, and no timed
-            # refresh, which would pull the page from under a screen-reader user).
-            context["waiting"] = True
-            return TemplateResponse(request, self.import_template, context)
-        if upload.state == upload.State.REFUSED:
-            # The upload step again, with the worker's reason next to the field.
-            context["upload_form"] = ImportUploadForm.refusing(upload.problem)
-            context["recent_uploads"] = imports.recent_uploads(statement)
-            return TemplateResponse(request, self.import_template, context)
-        if upload.headings is None:  # uploaded before the worker read files, and since deployed
-            return self._upload_again(request, statement, gettext("The uploaded file has expired: upload it again."))
-        context.update(
-            self._mapping_step(upload, upload.mapping or imports.guess_mapping(upload.headings), upload.options)
-        )
-        context["stopped"] = upload.state == upload.State.FAILED
-        if report is not None:
-            context["report"] = report
-            context["preview_rows"] = report.preview[: imports.PREVIEW_ROWS]
-        return TemplateResponse(request, self.import_template, context)
+        return self._confirmation(request, statement, "delivery.html", _("Record the delivery"), form=form)
 
     @admin.display(description=_("page"))
     def view_link(self, statement):
@@ -1161,112 +974,6 @@ class StatementAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, T
                     url=statements_url("mailings_mailing", [statement], kind__exact=Mailing.Kind.DEADLINE_REMINDER),
                 ),
             )
-
-    # --- Exports ------------------------------------------------------------------
-
-    def has_export_sign_ons_permission(self, request):
-        return request.user.has_perm("signatories.export_sign_ons")
-
-    def _export(self, request, queryset, *, kind, file_format):
-        """Hand the export to the worker (a large list takes minutes) and show where it will be downloaded."""
-        statements = list(queryset.select_related("campaign"))
-        if not statements:
-            self.message_user(request, _("Select at least one statement."), messages.WARNING)
-            return None
-        document_kind = Document.Kind.PUBLICATION_LIST if kind == "publication" else Document.Kind.SIGN_ONS
-        if kind != "publication":
-            logger.info(
-                "Staff export with contact details of statements %s by user %s",
-                [statement.pk for statement in statements],
-                request.user.pk,
-            )
-        document = presskit_services.request_export(
-            statements=statements, kind=document_kind, file_format=file_format, by=request.user
-        )
-        document.refresh_from_db(fields=["state"])  # without a worker (make run) it is built already
-        if document.state == Document.State.READY:
-            text = gettext('The export “{name}” is ready: download it under <a href="{url}">your exports</a>.')
-        else:
-            text = gettext(
-                'The export “{name}” is being prepared. It will be listed under <a href="{url}">your exports</a>, '
-                "ready to download, in a minute or so."
-            )
-        self.message_user(
-            request, format_html(text, name=document.filename, url=reverse("admin:campaigns_statement_exports"))
-        )
-        return redirect("admin:campaigns_statement_exports")
-
-    def _exports_in_scope(self, request):
-        """This staff member's own exports, each of statements they may still see (their campaigns)."""
-        documents = (
-            Document.objects.filter(requested_by=request.user)
-            .exclude(requested_by__isnull=True)
-            .prefetch_related("statements")
-        )
-        visible = set(self.get_queryset(request).values_list("pk", flat=True))
-        allowed = []
-        for document in documents[:EXPORTS_LISTED]:
-            if document.kind == Document.Kind.SIGN_ONS and not self.has_export_sign_ons_permission(request):
-                continue
-            if all(statement.pk in visible for statement in document.statements.all()):
-                allowed.append(document)
-        return allowed
-
-    def exports_view(self, request):
-        """The exports this staff member asked for, newest first: being prepared, ready to download, or failed."""
-        if not self.has_view_permission(request):
-            return redirect("admin:index")
-        exports_listed = self._exports_in_scope(request)
-        # The breadcrumbs lead back to the campaign home when the exports are all of one campaign.
-        campaigns = {statement.campaign_id for document in exports_listed for statement in document.statements.all()}
-        campaign = Campaign.objects.filter(pk__in=campaigns).first() if len(campaigns) == 1 else None
-        return TemplateResponse(
-            request,
-            "admin/campaigns/statement/exports.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Your exports"),
-                "campaign": campaign,
-                "exports": exports_listed,
-                "preparing": any(document.state == Document.State.BUILDING for document in exports_listed),
-                "keep_days": settings.DOCUMENT_EXPORT_KEEP_DAYS,
-                "opts": self.model._meta,
-            },
-        )
-
-    def export_download_view(self, request, document_id):
-        """One of this staff member's finished exports, if its statements are still theirs to see."""
-        document = next(
-            (
-                document
-                for document in self._exports_in_scope(request)
-                if document.pk == document_id and document.state == Document.State.READY
-            ),
-            None,
-        )
-        if document is None:
-            raise Http404
-        return FileResponse(
-            document.file.open("rb"), as_attachment=True, filename=document.filename, content_type=document.content_type
-        )
-
-    @admin.action(description=_("Export the publication list (CSV)"), permissions=["view"])
-    def export_publication_list(self, request, queryset):
-        return self._export(request, queryset, kind="publication", file_format="csv")
-
-    @admin.action(description=_("Export the publication list (Excel)"), permissions=["view"])
-    def export_publication_list_xlsx(self, request, queryset):
-        return self._export(request, queryset, kind="publication", file_format="xlsx")
-
-    @admin.action(description=_("Export all sign-ons with contacts and states (CSV)"), permissions=["export_sign_ons"])
-    def export_sign_ons(self, request, queryset):
-        return self._export(request, queryset, kind="staff", file_format="csv")
-
-    @admin.action(
-        description=_("Export all sign-ons with contacts and states (Excel)"), permissions=["export_sign_ons"]
-    )
-    def export_sign_ons_xlsx(self, request, queryset):
-        return self._export(request, queryset, kind="staff", file_format="xlsx")
 
 
 @admin.register(Demand)

@@ -28,7 +28,6 @@ from signatories.identity import readable_domain
 from signatories.models import (
     MODERATION_QUEUE_RANK,
     Contact,
-    DistinctOrganizations,
     Individual,
     Organization,
     OrganizationMerge,
@@ -182,9 +181,7 @@ class OrganizationAdmin(SignatoryAdmin):
             pair = sorted(int(pk) for pk in request.POST.getlist("pair") if pk.isdigit())
             # Only two organizations this staff member may see.
             if len(pair) == 2 and pair[0] != pair[1] and self.get_queryset(request).filter(pk__in=pair).count() == 2:
-                DistinctOrganizations.objects.get_or_create(
-                    first_id=pair[0], second_id=pair[1], defaults={"decided_by": request.user}
-                )
+                services.mark_organizations_distinct(first_id=pair[0], second_id=pair[1], by=request.user)
                 self.message_user(request, _("Marked as two different organizations; they will not be flagged again."))
             return redirect(request.get_full_path())
         pairs = duplicates.cached_likely_duplicate_pairs(self.get_queryset(request))
@@ -244,17 +241,12 @@ class OrganizationAdmin(SignatoryAdmin):
                 },
             )
             return redirect("admin:signatories_organization_change", keep.pk)
-        shared_statements = (
-            SignOn.objects.filter(signatory=organizations[0], statement__sign_ons__signatory=organizations[1])
-            .select_related("statement")
-            .order_by("statement__title")
-        )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Merge two organizations"),
             "opts": self.model._meta,
             "organizations": organizations,
-            "shared_statements": [sign_on.statement for sign_on in shared_statements],
+            "shared_statements": duplicates.statements_signed_by_both(*organizations),
             "form": form,
         }
         return TemplateResponse(request, "admin/signatories/organization/merge.html", context)

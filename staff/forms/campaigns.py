@@ -36,6 +36,10 @@ class DeliveryForm(forms.Form):
                 else "",
             )
         self.fields["delivered_at"].initial = statement.delivered_at or timezone.now()
+        # Typed in the campaign's zone (the page runs in it), which the label names.
+        self.fields[
+            "delivered_at"
+        ].label = f"{self.fields['delivered_at'].label} ({timezone.get_current_timezone_name()})"
 
     @property
     def delivered_to(self) -> dict[str, str]:
