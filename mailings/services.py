@@ -641,11 +641,6 @@ def failure_kind(error: Exception) -> str:
     return RECIPIENT_REFUSED if isinstance(error, AnymailRecipientsRefused) else SERVER_TROUBLE
 
 
-def is_permanent_failure(error: Exception) -> bool:
-    """Whether retrying cannot help this delivery."""
-    return failure_kind(error) == RECIPIENT_REFUSED
-
-
 def wait_for_send_slot(keep_alive=None) -> None:
     """Keep to MAILING_RATE_LIMIT_PER_MINUTE across all senders sharing the cache (Redis in production).
 

@@ -1279,12 +1279,6 @@ def recent_uploads(statement, count: int = 10) -> list[SignOnImport]:
     return list(uploads.defer("data", "report", "samples").select_related("uploaded_by")[:count])
 
 
-def read_upload(upload: SignOnImport) -> Table:
-    if upload.state == SignOnImport.State.IMPORTED:
-        raise ImportFileError(_("This file has been imported already."))
-    return read_table(bytes(upload.data), upload.filename)
-
-
 def queue_run(upload: SignOnImport, *, mapping: dict, options: ImportOptions, dry_run: bool) -> None:
     """Have a worker check (``dry_run``) or import ``upload`` with ``mapping`` and ``options``.
 

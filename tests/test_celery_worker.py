@@ -99,7 +99,7 @@ def test_worker_imports_a_file_of_sign_ons_once(celery_worker, tasks_sent_to_bro
     upload = SignOnImport.objects.create(
         statement=statement, filename="responses.csv", data=f"Organisation name,E-mail address,Country\n{rows}".encode()
     )
-    headings = imports.read_upload(upload).headings
+    headings = imports.read_table(bytes(upload.data), upload.filename).headings
 
     imports.queue_run(upload, mapping=imports.guess_mapping(headings), options=imports.ImportOptions(), dry_run=False)
 

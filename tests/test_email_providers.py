@@ -30,5 +30,5 @@ def test_a_mailing_is_sent_through_an_anymail_provider_backend(statement):
 def test_a_provider_refusing_the_address_is_a_permanent_failure(statement, monkeypatch):
     from anymail.exceptions import AnymailRecipientsRefused
 
-    assert services.is_permanent_failure(AnymailRecipientsRefused("All recipients refused"))
-    assert not services.is_permanent_failure(ConnectionResetError())
+    assert services.failure_kind(AnymailRecipientsRefused("All recipients refused")) == services.RECIPIENT_REFUSED
+    assert services.failure_kind(ConnectionResetError()) == services.SERVER_TROUBLE
