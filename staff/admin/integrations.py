@@ -8,10 +8,11 @@ from django.utils.translation import ngettext
 from integrations import services
 from integrations.models import ApiKey, Webhook, WebhookDelivery
 from staff.admin.scoping import CampaignScopedAdmin
+from staff.admin.time_zones import CampaignTimeZoneAdmin
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(CampaignScopedAdmin, admin.ModelAdmin):
+class ApiKeyAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, admin.ModelAdmin):
     campaign_path = "partner__campaign"
     list_display = ["name", "partner", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["partner__campaign", ("revoked_at", admin.EmptyFieldListFilter)]
@@ -76,7 +77,7 @@ class WebhookDeliveryInline(admin.TabularInline):
 
 
 @admin.register(Webhook)
-class WebhookAdmin(CampaignScopedAdmin, admin.ModelAdmin):
+class WebhookAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, admin.ModelAdmin):
     campaign_path = "partner__campaign"
     list_display = ["url", "partner", "is_active", "created_at"]
     list_filter = ["partner__campaign", "is_active"]
