@@ -271,6 +271,16 @@ class TextLocked(Exception):
 
 # The statement's own fields that make up the signed text (its concerns and demands too).
 SIGNED_TEXT_FIELDS = ("title", "summary", "body", "concerns_intro", "before_demands", "demands_intro", "closing")
+# A statement's fields written once per language (campaigns/translation.py): the signed text, its
+# rendered HTML, the delivery record and who issued it.
+STATEMENT_LANGUAGE_FIELDS = (
+    *SIGNED_TEXT_FIELDS,
+    "body_html",
+    "before_demands_html",
+    "closing_html",
+    "delivered_to",
+    "issued_by",
+)
 # The columns of the signed text: a save whose update_fields name none of them cannot change it.
 _SIGNED_TEXT_COLUMNS = frozenset({"language", *SIGNED_TEXT_FIELDS, *per_language_columns(*SIGNED_TEXT_FIELDS)})
 
@@ -458,20 +468,7 @@ class Statement(models.Model):
             "body_html",
             "before_demands_html",
             "closing_html",
-            *per_language_columns(
-                "title",
-                "summary",
-                "body",
-                "concerns_intro",
-                "before_demands",
-                "demands_intro",
-                "closing",
-                "body_html",
-                "before_demands_html",
-                "closing_html",
-                "delivered_to",
-                "issued_by",
-            ),
+            *per_language_columns(*STATEMENT_LANGUAGE_FIELDS),
         ]
     )
 

@@ -10,7 +10,7 @@ an untranslated statement is shown in its original language, marked as such.
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Campaign, Concern, Demand, Statement, Tier
+from .models import STATEMENT_LANGUAGE_FIELDS, Campaign, Concern, Demand, Statement, Tier
 
 
 # No language is required by the forms: the statement's own original language is
@@ -23,20 +23,7 @@ class CampaignTranslationOptions(TranslationOptions):
 
 @register(Statement)
 class StatementTranslationOptions(TranslationOptions):
-    fields = (
-        "title",
-        "summary",
-        "body",
-        "concerns_intro",
-        "before_demands",
-        "demands_intro",
-        "closing",
-        "body_html",
-        "before_demands_html",
-        "closing_html",
-        "delivered_to",
-        "issued_by",
-    )
+    fields = STATEMENT_LANGUAGE_FIELDS
     required_languages = ()
 
 
