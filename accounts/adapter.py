@@ -71,10 +71,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
         The admin sends a signed-out visitor to sign in with its index as the page to return
         to; that, or no page at all, becomes the campaign homes (the home of their one campaign,
-        or the list of them). A deep link (a sign-on's page from an email) is kept.
+        or the list of them); for a partner's staff, the sign-ons through their links. A deep
+        link (a sign-on's page from an email) is kept.
         """
-        if user.is_staff and user.has_perm("campaigns.view_campaign") and _is_admin_index(request, redirect_url):
-            redirect_url = reverse("admin:campaigns_campaign_homes")
+        if user.is_staff and _is_admin_index(request, redirect_url):
+            if user.has_perm("campaigns.view_campaign"):
+                redirect_url = reverse("admin:campaigns_campaign_homes")
+            elif user.has_perm("signatories.view_referral"):
+                # A partner's staff: the sign-ons through their links, with their counts, are their home.
+                redirect_url = reverse("admin:signatories_referral_changelist")
         return super().post_login(request, user, redirect_url=redirect_url, **kwargs)
 
 

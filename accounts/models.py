@@ -72,6 +72,19 @@ class CampaignMembership(models.Model):
         blank=True,
         help_text=_("For a translator: the languages whose translations of this campaign's statements they edit."),
     )
+    # A partner's staff: their list of sign-ons through partners' links shows their partner's only.
+    partner = models.ForeignKey(
+        "campaigns.CampaignPartner",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("for the partner organization"),
+        help_text=_(
+            "For a partner's staff: the sign-ons through partners' links they see are this partner's only. "
+            "Give them the “Partner” role."
+        ),
+    )
     created_at = models.DateTimeField(_("added"), auto_now_add=True)
 
     class Meta:
@@ -93,6 +106,14 @@ class CampaignMembership(models.Model):
     @property
     def translation_language_codes(self) -> list[str]:
         return [code for code in self.translation_languages.split(",") if code]
+
+    def clean(self):
+        if (
+            self.partner_id is not None
+            and self.campaign_id is not None
+            and self.partner.campaign_id != self.campaign_id
+        ):
+            raise ValidationError({"partner": _("Choose a partner organization of this campaign.")})
 
 
 class RepresentativeStatus(models.TextChoices):

@@ -8,6 +8,9 @@
 - Translator: the translations of their campaigns' statements (concerns, demands and tiers
   included) into the languages of their membership, and nothing else: the original text,
   the settings, sign-ons and contacts stay out of their reach.
+- Partner: the staff of a coalition partner (their membership names the partner) see the
+  sign-ons that came through their partner's links, with their counts, and the address of
+  those who agreed to be contacted by that partner; nothing else, where they land after signing in.
 
 Whatever the role, a staff member sees only the campaigns they are a member of (their
 sign-ons, signatories, contacts, mailings, press list…); superusers see every campaign.
@@ -27,6 +30,7 @@ CAMPAIGN_MANAGER = "Campaign manager"
 MODERATOR = "Moderator"
 PRESS_OFFICER = "Press officer"
 TRANSLATOR = "Translator"
+PARTNER = "Partner"
 
 ALL = ("view", "add", "change", "delete")
 
@@ -37,6 +41,7 @@ ROLE_PERMISSIONS = {
             # add: the import of sign-ons from a file (and a sign-on typed in by staff).
             "signon": ("view", "add", "change"),
             "signatory": ("view", "change"),
+            "referral": ("view",),
             "organization": ("view", "change"),
             "individual": ("view", "change"),
             "contact": ALL,
@@ -84,6 +89,7 @@ ROLE_PERMISSIONS = {
             "tier": ("view", "change"),
         }
     },
+    PARTNER: {"signatories": {"referral": ("view",)}},
 }
 
 
@@ -137,6 +143,40 @@ def campaign_ids_for(user):
             list(user.campaign_memberships.values_list("campaign_id", flat=True)) if user.is_authenticated else []
         )
     return user._campaign_ids
+
+
+def referrals_in_scope(queryset, user):
+    """The sign-ons of ``queryset`` that came through partners' links and ``user`` may see.
+
+    A membership naming a partner shows that partner's sign-ons only; one without shows
+    every partner's of its campaign; superusers see all. Nobody sees another partner's.
+    """
+    queryset = queryset.filter(referred_by__isnull=False)
+    if user.is_superuser:
+        return queryset
+    whole_campaigns, partners = _referral_scope(user)
+    return queryset.filter(Q(statement__campaign_id__in=whole_campaigns) | Q(referred_by_id__in=partners))
+
+
+def _referral_scope(user) -> tuple[list, list]:
+    """(ids of the campaigns whose every partner ``user`` sees, ids of the partners they see in others)."""
+    if not hasattr(user, "_referral_scope"):
+        memberships = (
+            list(user.campaign_memberships.values_list("campaign_id", "partner_id")) if user.is_authenticated else []
+        )
+        user._referral_scope = (
+            [campaign for campaign, partner in memberships if partner is None],
+            [partner for _campaign, partner in memberships if partner is not None],
+        )
+    return user._referral_scope
+
+
+def partners_in_scope(queryset, user):
+    """The partner organizations of ``queryset`` whose links' sign-ons ``user`` sees (``referrals_in_scope``)."""
+    if user.is_superuser:
+        return queryset
+    whole_campaigns, partners = _referral_scope(user)
+    return queryset.filter(Q(campaign_id__in=whole_campaigns) | Q(pk__in=partners))
 
 
 def works_on(user, campaign_id) -> bool:

@@ -1,4 +1,6 @@
 import datetime
+import re
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -230,10 +232,47 @@ class Campaign(models.Model):
         return [address] if address else []
 
 
+# A partner's code in its links (``?via=<code>``): eight URL-safe characters, 48 random bits.
+PARTNER_CODE_LENGTH = 8
+PARTNER_CODE = re.compile(r"[A-Za-z0-9_-]{8}")
+
+
+def new_partner_code() -> str:
+    return secrets.token_urlsafe(6)
+
+
+class CampaignPartnerQuerySet(models.QuerySet):
+    def with_code(self, code, *, campaign_slug):
+        """The partner of the campaign at ``campaign_slug`` whose links carry ``code`` (none for a code
+        of another campaign's partner, or one that cannot be a code: nothing is looked up then)."""
+        if not isinstance(code, str) or not PARTNER_CODE.fullmatch(code):
+            return self.none()
+        return self.filter(code=code, campaign__slug=campaign_slug)
+
+
 class CampaignPartner(models.Model):
-    """An organization of the coalition behind a campaign, named (with its logo) on the campaign's pages."""
+    """An organization of the coalition behind a campaign, named (with its logo) on the campaign's pages.
+
+    Its share links and widget carry its ``code`` in their address (``?via=<code>``): a sign-on
+    made through them records the partner (``SignOn.referred_by``), with no cookie and nothing
+    sent to anyone else. The code says who sent a signer, nothing more: it opens nothing.
+    """
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="partners")
+    code = models.CharField(
+        _("code in its links"), max_length=PARTNER_CODE_LENGTH, unique=True, default=new_partner_code, editable=False
+    )
+    # Once the partner has signed: the organization it is among the signatories.
+    signatory = models.ForeignKey(
+        "signatories.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        limit_choices_to={"kind": "organization"},
+        verbose_name=_("as a signatory"),
+        help_text=_("Optional: the organization among the signatories, once it has signed."),
+    )
     name = models.CharField(_("name"), max_length=200)
     logo = models.ImageField(
         _("logo"),
@@ -244,6 +283,8 @@ class CampaignPartner(models.Model):
     )
     website = models.URLField(_("website"), blank=True, help_text=_("Optional: the name links there."))
     position = models.PositiveIntegerField(_("order on the page"), default=0, help_text=_("Lower numbers come first."))
+
+    objects = CampaignPartnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["campaign", "position", "name", "pk"]

@@ -60,6 +60,10 @@ def _sign_on_data(sign_on: SignOn) -> dict:
         "authorized_to_sign": sign_on.authorized_to_sign,
         "language": sign_on.language,
         "details_as_submitted": sign_on.submitted_profile,
+        # The partner whose link the signer came through, and their consent to its contact (as shown).
+        "came_through_partner": sign_on.referred_by.name if sign_on.referred_by_id else None,
+        "partner_contact_consent": sign_on.referrer_consent_text or None,
+        "partner_contact_consent_given_at": _iso(sign_on.referrer_consent_given_at),
     }
 
 
@@ -74,10 +78,12 @@ def signer_data(*, email: str) -> dict:
     contacts = (
         Contact.objects.filter(email__iexact=email.strip())
         .select_related("signatory")
-        .prefetch_related("sign_ons__statement__campaign", "sign_ons__tier", "sign_ons__signatory")
+        .prefetch_related(
+            "sign_ons__statement__campaign", "sign_ons__tier", "sign_ons__signatory", "sign_ons__referred_by"
+        )
     )
     awaiting_confirmation = SignOn.objects.filter(pending_email__iexact=email.strip()).select_related(
-        "statement__campaign", "tier", "signatory"
+        "statement__campaign", "tier", "signatory", "referred_by"
     )
     invitations = Invitation.objects.filter(email__iexact=email.strip()).select_related("statement")
     submissions = inbox.submissions_made_with(email).select_related("statement")

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET
 
-from campaigns.models import Campaign, Statement
+from campaigns.models import PARTNER_CODE, Campaign, Statement
 from core.caching import get_or_compute
 from outreach.selectors import demands_tracker_data, has_demands_tracker
 from signatories.identity import readable_domain
@@ -69,6 +69,13 @@ def _absolute(path):
     return settings.SITE_URL + path
 
 
+def _via(request) -> str:
+    """A partner's code from the widget's address (``?via=<code>``), passed on to its links; "" if there is
+    none or it cannot be a code. Not looked up: the statement page ignores an unknown one."""
+    code = request.GET.get("via", "")
+    return code if PARTNER_CODE.fullmatch(code) else ""
+
+
 # --- Widget -------------------------------------------------------------------------
 
 
@@ -84,6 +91,7 @@ def embed(request, campaign_slug, statement_slug):
             "statement": statement,
             "counts": _summary(statement)["counts"] if statement.takes_sign_ons else None,
             "accepting_sign_ons": statement.is_accepting_sign_ons(),
+            "via": _via(request),
         },
     )
     # Read per response (not at import) so that the setting can change without a code change.
@@ -430,7 +438,11 @@ def campaign_embed(request, campaign_slug):
     counts = _campaign_counts(statements)
     for statement in statements:
         statement.feed_counts = counts.get(statement.pk)
-    response = render(request, "signatories/embed_campaign.html", {"campaign": campaign, "statements": statements})
+    response = render(
+        request,
+        "signatories/embed_campaign.html",
+        {"campaign": campaign, "statements": statements, "via": _via(request)},
+    )
     response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
     return response
 

@@ -1,7 +1,8 @@
 """The public statement page, the most read page of the site.
 
 Readers without an account all get the same page but for two values: the CSRF token
-and the sign-on forms' stamp (core.spam_protection). So:
+and the sign-on forms' stamp (core.spam_protection); and, for a reader who came through
+a partner's link (``?via=<code>``), that partner's fields in the forms. So:
 
 - the page is rendered once per *version* and language into Django's cache, with
   placeholders for those two values (``cached_page``);
@@ -19,7 +20,10 @@ and the sign-on forms' stamp (core.spam_protection). So:
   for every language (``signatories.selectors.signatory_summary``);
 - each worker compresses a version once and splices the two values into every
   response (core.spliced_gzip), and reads the version at most once per
-  ``STATEMENT_PAGE_FRESH_SECONDS``: a reader sees a change a second later at most.
+  ``STATEMENT_PAGE_FRESH_SECONDS``: a reader sees a change a second later at most;
+- a reader who came through a partner's link gets the same page, with the partner's
+  code and its "may contact me" box spliced into each form (``_referral_values``): one
+  query for the partner, only when the address has a ``via``.
 
 The page names the first signatories of each section and counts the rest
 (``signatories.selectors.signatory_summary``): its size and cost do not grow with the
@@ -39,6 +43,7 @@ from django.db.models import F, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django_countries import countries
@@ -55,7 +60,7 @@ from outreach.selectors import demands_tracker, has_demands_tracker
 from outreach.sharing import statement_share
 from public_site.forms.accounts import prefilled_sign_on_form
 from public_site.forms.outreach import MastodonForm
-from public_site.forms.signatories import IndividualSignOnForm, OrganizationSignOnForm
+from public_site.forms.signatories import IndividualSignOnForm, OrganizationSignOnForm, ReferralFields
 from public_site.letter_contents import letter_with_contents
 from signatories.models import Signatory, SignOn
 from signatories.selectors import signatory_list_page, signatory_list_version, signatory_summary
@@ -86,7 +91,18 @@ RENDER_AGAIN_AFTER_SECONDS = 600
 RENDER_LOCK_SECONDS = 120
 # Stands for the CSRF token in the cached page; replaced by the reader's own token.
 CSRF_TOKEN_PLACEHOLDER = "csrf-token-placeholder-6f1d0c2a"
-_SLOTS = (CSRF_TOKEN_PLACEHOLDER.encode(), FORM_STAMP_PLACEHOLDER.encode())
+# Stand for the fields of a partner's link in each sign-on form, by the form's prefix; replaced by
+# them for a reader who came through one, by nothing for everyone else.
+REFERRAL_FIELDS_PLACEHOLDERS = {
+    "organization": "referral-fields-placeholder-organization-9b2e",
+    "individual": "referral-fields-placeholder-individual-9b2e",
+}
+_SLOTS = (
+    CSRF_TOKEN_PLACEHOLDER.encode(),
+    FORM_STAMP_PLACEHOLDER.encode(),
+    *(placeholder.encode() for placeholder in REFERRAL_FIELDS_PLACEHOLDERS.values()),
+)
+_NO_REFERRAL = {placeholder.encode(): b"" for placeholder in REFERRAL_FIELDS_PLACEHOLDERS.values()}
 
 
 def get_statement_for_page(request, campaign_slug, statement_slug):
@@ -133,12 +149,29 @@ def get_statement_for_sign_on(request, campaign_slug, statement_slug):
     return statement
 
 
+def referring_partner(code, campaign_slug) -> CampaignPartner | None:
+    """The partner of this campaign whose link carries ``code`` (from ``?via=`` or the form), or None:
+    an unknown code, or another campaign's partner's, is ignored. No query without a code."""
+    if not code:
+        return None
+    return CampaignPartner.objects.with_code(code, campaign_slug=campaign_slug).only("pk", "code", "name").first()
+
+
 def render_statement_page(
-    request, statement, *, organization_form=None, individual_form=None, extra_context=None, status=200, shared=False
+    request,
+    statement,
+    *,
+    organization_form=None,
+    individual_form=None,
+    extra_context=None,
+    status=200,
+    shared=False,
+    partner=None,
 ):
     """The statement page as this request sees it: with its forms (sent back with errors, filled in for
-    an invitee or a representative) or empty ones. ``shared``: the anonymous readers' page, with
-    placeholders for the CSRF token and the forms' stamp."""
+    an invitee or a representative) or empty ones, carrying ``partner``'s code if the reader came through
+    its link. ``shared``: the anonymous readers' page, with placeholders for the CSRF token, the forms'
+    stamp and the fields of a partner's link."""
     prefetch_related_objects([statement], "concerns", "demands", "tiers")
     # One query for the partners, however often the page's band and its includes name them.
     prefetch_related_objects([statement.campaign], "partners")
@@ -163,10 +196,15 @@ def render_statement_page(
     initial = None
     if shared:
         context["csrf_token"] = CSRF_TOKEN_PLACEHOLDER
+        context["referral_placeholders"] = REFERRAL_FIELDS_PLACEHOLDERS
         initial = {STAMP_FIELD: FORM_STAMP_PLACEHOLDER}
     if accepting_sign_ons:
-        context["organization_form"] = organization_form or OrganizationSignOnForm(statement=statement, initial=initial)
-        context["individual_form"] = individual_form or IndividualSignOnForm(statement=statement, initial=initial)
+        context["organization_form"] = organization_form or OrganizationSignOnForm(
+            statement=statement, initial=initial, partner=partner
+        )
+        context["individual_form"] = individual_form or IndividualSignOnForm(
+            statement=statement, initial=initial, partner=partner
+        )
     return render(request, "campaigns/statement_detail.html", context, status=status)
 
 
@@ -322,7 +360,7 @@ def _remember(memo, key, value):
 def _is_anonymous_reader(request):
     """Someone without a session or pending messages reading the page: they get the shared page.
 
-    The query string does not matter: nothing on the page reads it for them.
+    The query string does not matter (but ``via``, whose fields are spliced in: ``_referral_values``).
     """
     return (
         request.method in ("GET", "HEAD")
@@ -335,9 +373,13 @@ def serve_statement_page(request, campaign_slug, statement_slug):
     """The statement page: the shared page for anonymous readers, rendered for everyone else."""
     if not _is_anonymous_reader(request):
         statement = get_statement_for_page(request, campaign_slug, statement_slug)
-        return render_statement_page(request, statement, organization_form=_representative_form(request, statement))
+        partner = referring_partner(request.GET.get("via"), campaign_slug)
+        return render_statement_page(
+            request, statement, organization_form=_representative_form(request, statement, partner), partner=partner
+        )
     page = _shared_page(request, campaign_slug, statement_slug)
     values = dict(zip(_SLOTS, (get_token(request).encode(), issue_form_stamp().encode())))
+    values |= _referral_values(request, campaign_slug)
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(page.gzip(values))
         response["Content-Encoding"] = "gzip"
@@ -347,7 +389,21 @@ def serve_statement_page(request, campaign_slug, statement_slug):
     return response
 
 
-def _representative_form(request, statement):
+def _referral_values(request, campaign_slug) -> dict:
+    """The fields of a partner's link for each form of the shared page: the partner's code and its
+    "may contact me" box if the reader came through its link, nothing otherwise."""
+    partner = referring_partner(request.GET.get("via"), campaign_slug)
+    if partner is None:
+        return _NO_REFERRAL
+    return {
+        placeholder.encode(): render_to_string("_form.html", {"form": ReferralFields(partner=partner, prefix=prefix)})
+        .strip()
+        .encode()
+        for prefix, placeholder in REFERRAL_FIELDS_PLACEHOLDERS.items()
+    }
+
+
+def _representative_form(request, statement, partner=None):
     """For a signed-in representative: the organization form filled in from its profile (``?as=`` picks one)."""
     if not request.user.is_authenticated or not statement.is_accepting_sign_ons():
         return None
@@ -355,7 +411,7 @@ def _representative_form(request, statement):
     chosen = [org for org in organizations if str(org.pk) == request.GET.get("as")] or organizations[:1]
     if not chosen:
         return None
-    return prefilled_sign_on_form(user=request.user, organization=chosen[0], statement=statement)
+    return prefilled_sign_on_form(user=request.user, organization=chosen[0], statement=statement, partner=partner)
 
 
 # --- The whole list, in pages ------------------------------------------------------------

@@ -27,7 +27,7 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from campaigns.models import Statement, Tier
+from campaigns.models import CampaignPartner, Statement, Tier
 from core.caching import cache_call
 from core.queueing import queue, runs_in_process
 
@@ -61,8 +61,13 @@ def receive_sign_on(
     language: str = "en",
     confirmed_by_account: bool = False,
     invitation_token: str = "",
+    referred_by: CampaignPartner | None = None,
+    referrer_consent_text: str = "",
 ) -> SignOnSubmission:
-    """Commit a public sign-on to the inbox; the worker records it (see the module's docstring)."""
+    """Commit a public sign-on to the inbox; the worker records it (see the module's docstring).
+
+    ``referred_by`` and ``referrer_consent_text``: the partner whose link the signer came through,
+    and the consent to its contact as shown (``services.submit_sign_on``)."""
     if not statement.is_accepting_sign_ons():
         raise services.SignOnClosed(statement.pk)
     fields = vars(details).copy()
@@ -77,6 +82,8 @@ def receive_sign_on(
         language=language,
         confirmed_by_account=confirmed_by_account,
         invitation_token=invitation_token[:200],
+        referred_by=referred_by,
+        referrer_consent_text=referrer_consent_text if referred_by is not None else "",
     )
     transaction.on_commit(queue_drain)
     return submission
@@ -143,7 +150,7 @@ def record_batch(submission_ids: list[int]) -> tuple[int, set[int]]:
     with transaction.atomic():
         submissions = (
             SignOnSubmission.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("statement", "requested_tier")
+            .select_related("statement", "requested_tier", "referred_by")
             .filter(pk__in=submission_ids, already_signed__isnull=True)
             .order_by("pk")
         )
@@ -170,6 +177,8 @@ def _record(submission: SignOnSubmission) -> None:
         language=submission.language,
         confirmed_by_account=submission.confirmed_by_account,
         received_at=submission.received_at,
+        referred_by=submission.referred_by,
+        referrer_consent_text=submission.referrer_consent_text,
     )
     if result.outcome == services.SubmissionOutcome.RECEIVED:
         submission_recorded.send(

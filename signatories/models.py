@@ -346,6 +346,23 @@ class SignOn(models.Model):
     confirmation_email_round = models.PositiveSmallIntegerField(editable=False, default=0)
     signed_at = models.DateTimeField(_("signed"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # The partner whose link or widget the signer came through (its code in the address and the form).
+    # A partner with sign-ons cannot be deleted (RESTRICT): their count must not vanish; deleting the
+    # whole campaign or statement still can.
+    referred_by = models.ForeignKey(
+        "campaigns.CampaignPartner",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("came through the link of"),
+    )
+    # The signer ticked "<partner>, who sent you this, may contact me": the words as they were
+    # shown, in the signer's language, and when. Only that partner's staff then see the address.
+    referrer_consent_text = models.CharField(
+        _("agreed to be contacted by the partner"), max_length=500, blank=True, default=""
+    )
+    referrer_consent_given_at = models.DateTimeField(_("agreed to the partner's contact"), null=True, blank=True)
 
     objects = SignOnQuerySet.as_manager()
     # The audit trail. The management secret stays out of it: a copy would outlive its revocation.
@@ -379,6 +396,14 @@ class SignOn(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(moderation_state__in=SignOnModeration.values), name="sign_on_moderation_valid"
+            ),
+            # A consent to a partner's contact is given to the partner who sent the signer, with its words and time.
+            models.CheckConstraint(
+                condition=Q(referrer_consent_text="", referrer_consent_given_at__isnull=True)
+                | (
+                    ~Q(referrer_consent_text="") & Q(referrer_consent_given_at__isnull=False, referred_by__isnull=False)
+                ),
+                name="partner_consent_has_its_partner_text_and_time",
             ),
         ]
         indexes = [
@@ -431,6 +456,29 @@ class SignOn(models.Model):
         return f"<{unique}@{settings.EMAIL_MESSAGE_ID_DOMAIN}>"
 
 
+class Referral(SignOn):
+    """A sign-on as a partner's staff see it: one that came through their link (the staff side's list)."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-signed_at", "-pk"]
+        verbose_name = _("sign-on through a partner's link")
+        verbose_name_plural = _("sign-ons through partners' links")
+
+    @property
+    def name_shown_to_partner(self) -> bool:
+        """Whether the partner may read who signed: the signer agreed to be named, or to its contact."""
+        return self.listing != SignOn.Listing.UNLISTED or bool(self.referrer_consent_given_at)
+
+    @property
+    def email_for_partner(self) -> str:
+        """The address the partner may write to: the confirmed contact of a signer who agreed to it, while
+        the signature stands; "" otherwise (an address awaiting confirmation belongs to nobody yet)."""
+        if not self.referrer_consent_given_at or self.contact_id is None or self.withdrawn_at is not None:
+            return ""
+        return self.contact.email
+
+
 class SignOnSubmission(models.Model):
     """A public sign-on as the form sent it, before it is a sign-on: the sign-on inbox.
 
@@ -455,6 +503,9 @@ class SignOnSubmission(models.Model):
     confirmed_by_account = models.BooleanField(default=False)
     # The personal invitation link the signer came through, if any (mailings records it).
     invitation_token = models.CharField(max_length=200, blank=True)
+    # The partner whose link the signer came through, and the consent to its contact as shown (or "").
+    referred_by = models.ForeignKey("campaigns.CampaignPartner", on_delete=models.SET_NULL, null=True, related_name="+")
+    referrer_consent_text = models.CharField(max_length=500, blank=True)
     # Set when the signatory had already signed and the signer is owed an email saying so.
     already_signed = models.ForeignKey("SignOn", on_delete=models.CASCADE, null=True, related_name="+")
 

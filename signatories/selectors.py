@@ -33,7 +33,7 @@ from .identity import (
     readable_domain,
     without_case_and_accents,
 )
-from .models import Signatory, SignOn
+from .models import Signatory, SignOn, visible_sign_on_condition
 
 
 class PublicCountry:
@@ -721,3 +721,33 @@ def versions_with_sign_on_counts(statement: Statement) -> list:
     for version in versions:
         version.sign_on_count = signed.get(version.number, 0)
     return versions
+
+
+# --- Sign-ons through partners' links (the staff side) ------------------------------------------
+
+
+def referral_counts(*, prefix: str = "") -> dict:
+    """The figures of sign-ons through a partner's link, as ``Count`` expressions (``prefix``: the path
+    from the rows counted to their sign-ons): ``came`` (through the link, not withdrawn), ``confirmed``
+    (of those, by email) and ``listed`` (named on the public list)."""
+    standing = Q(**{f"{prefix}withdrawn_at__isnull": True})
+    confirmed = Q(**{f"{prefix}confirmation_state": SignOn.Confirmation.CONFIRMED})
+    named = visible_sign_on_condition(prefix=prefix) & ~Q(**{f"{prefix}listing": SignOn.Listing.UNLISTED})
+    field = f"{prefix}pk"
+    return {
+        "came": Count(field, filter=standing),
+        "confirmed": Count(field, filter=standing & confirmed),
+        "listed": Count(field, filter=named),
+    }
+
+
+def referral_figures(sign_ons) -> list[dict]:
+    """For each partner whose links brought sign-ons among ``sign_ons``: ``partner`` (its name) and the
+    figures of ``referral_counts``, in the partners' order. One grouped query."""
+    return list(
+        sign_ons.filter(referred_by__isnull=False)
+        .order_by()
+        .values("referred_by", partner=F("referred_by__name"), position=F("referred_by__position"))
+        .annotate(**referral_counts())
+        .order_by("position", "partner", "referred_by")
+    )

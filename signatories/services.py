@@ -19,7 +19,7 @@ from django.db.models import F, Q, QuerySet, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from campaigns.models import Statement, Tier
+from campaigns.models import CampaignPartner, Statement, Tier
 from core.queueing import queue
 
 from . import identity
@@ -108,8 +108,15 @@ def submit_sign_on(
     language: str = "en",
     confirmed_by_account: bool = False,
     received_at: datetime.datetime | None = None,
+    referred_by: CampaignPartner | None = None,
+    referrer_consent_text: str = "",
 ) -> SubmissionResult:
     """Record a signer's sign-on of ``statement`` and queue its confirmation email.
+
+    ``referred_by``: the partner whose link the signer came through, recorded on the
+    sign-on if it is a partner of the statement's campaign (another campaign's is ignored:
+    never an error to the signer). ``referrer_consent_text``: the words of the box the
+    signer ticked to let that partner contact them, recorded with the time.
 
     ``received_at`` is when the form was sent, for a sign-on recorded later from the
     inbox (``signatories.inbox``): the form was open then, so it is recorded even if
@@ -139,6 +146,9 @@ def submit_sign_on(
 
     email = details.email.strip()
     now = received_at or timezone.now()
+    if referred_by is not None and referred_by.campaign_id != statement.campaign_id:
+        referred_by = None
+    referrer_consent_text = referrer_consent_text.strip() if referred_by is not None else ""
     states = {}
     if confirmed_by_account:
         states = {"confirmation_state": SignOn.Confirmation.CONFIRMED, "confirmed_at": now}
@@ -160,6 +170,9 @@ def submit_sign_on(
         source=SignOn.Source.FORM,
         signed_at=now,
         submitted_profile=details.public_profile(),
+        referred_by=referred_by,
+        referrer_consent_text=referrer_consent_text,
+        referrer_consent_given_at=now if referrer_consent_text else None,
     )
     # The signatory is looked up before the transaction, which then needs no savepoint:
     # should another signer create the same new signatory meanwhile, this INSERT fails,
@@ -883,6 +896,8 @@ def merge_organizations(*, keep: Signatory, duplicate: Signatory, by, reason: st
             filled.append("acronym")
         _move_representatives(keep, duplicate)
         OrganizationMerge.objects.filter(kept=duplicate).update(kept=keep)
+        # A campaign's partner organization that was the duplicate is the kept one now.
+        CampaignPartner.objects.filter(signatory=duplicate).update(signatory=keep)
         _audited(duplicate, by=by, reason=audit_reason).delete()
         if filled:
             _audited(keep, by=by, reason=audit_reason).save()

@@ -13,11 +13,12 @@ from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Q, Subq
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from campaigns.models import Campaign, Statement
+from campaigns.models import Campaign, CampaignPartner, Statement
 from mailings.models import Delivery, Invitation, Mailing
 from mailings.services import invitation_counts
 from presskit.models import PressKitItem, PreviewLink
 from signatories.models import SignOn, visible_sign_on_condition
+from signatories.selectors import referral_counts
 
 # The press kit a campaign needs in each language it speaks: a press release, a message to post, an image.
 PRESS_KIT_NEEDS = (PressKitItem.Kind.PRESS_RELEASE, PressKitItem.Kind.SOCIAL_MESSAGE, PressKitItem.Kind.IMAGE)
@@ -178,6 +179,7 @@ class CampaignHome:
     pending_mailings: list
     sent_mailings: list
     press_kit: PressKitState
+    partners: list = field(default_factory=list)
 
     def total(self, figure) -> int:
         return sum(getattr(statement, figure) for statement in self.statements)
@@ -199,8 +201,15 @@ class CampaignHome:
         return self.total("counted")
 
 
+def partners_with_figures(campaign: Campaign) -> list[CampaignPartner]:
+    """The campaign's partner organizations in their order, each with the figures of the sign-ons that came
+    through its links: ``came``, ``confirmed`` and ``listed`` (``signatories.selectors.referral_counts``).
+    One query."""
+    return list(campaign.partners.only("pk", "name", "campaign_id").annotate(**referral_counts(prefix="referrals__")))
+
+
 def campaign_home(campaign: Campaign, now=None) -> CampaignHome:
-    """Everything a campaign's home shows; six queries, whatever the campaign's size."""
+    """Everything a campaign's home shows; seven queries, whatever the campaign's size."""
     statements = statements_with_figures(campaign)
     for statement in statements:
         statement.campaign = campaign  # each statement's page address needs it: no query per statement
@@ -213,6 +222,7 @@ def campaign_home(campaign: Campaign, now=None) -> CampaignHome:
         pending_mailings=pending_mailings,
         sent_mailings=sent_mailings,
         press_kit=press_kit_state(campaign, languages, now=now),
+        partners=partners_with_figures(campaign),
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import CAMPAIGN_MANAGER, MODERATOR
-from campaigns.models import Statement
+from campaigns.models import CampaignPartner, Statement
 from mailings.models import Delivery, Invitation, Mailing, MailingContent
 from presskit.models import PressKitItem
 from signatories.models import SignOn
@@ -172,6 +172,8 @@ def test_the_home_reads_the_same_number_of_queries_whatever_the_campaign_size(ad
         sent_mailing(more, Mailing.Kind.INVITATION, sent=3)
         Mailing.objects.create(statement=more, kind=Mailing.Kind.DEADLINE_REMINDER, name=f"Reminder {position}")
         PressKitItemFactory(campaign=campaign, language="es")
+        partner = CampaignPartner.objects.create(campaign=campaign, name=f"Partner {position}")
+        SignOnFactory(statement=more, referred_by=partner)
     with CaptureQueriesContext(connection) as large:
         response = admin_client.get(home_url(campaign))
 
@@ -179,9 +181,9 @@ def test_the_home_reads_the_same_number_of_queries_whatever_the_campaign_size(ad
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
-def test_the_home_selector_reads_six_queries(campaign_in_circulation, django_assert_num_queries):
+def test_the_home_selector_reads_seven_queries(campaign_in_circulation, django_assert_num_queries):
     campaign, _statement, _waiting = campaign_in_circulation
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         home = selectors.campaign_home(campaign)
         [statement.get_absolute_url() for statement in home.statements]
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from campaigns.models import CampaignPartner
 from core.public_urls import fill_route, public_routes
 from mailings.models import Delivery, Invitation, Mailing, PressContact
 from outreach.models import ActionReport, OutreachAction, Target
@@ -81,6 +82,17 @@ def private_world(statement):
         signatory=OrganizationFactory(name=secret("Withdrawn Org")),
         withdrawn_at=statement.created_at,
     )
+    # Through a partner's link, unlisted, with the consent to the partner's contact: none of it is public.
+    partner = CampaignPartner.objects.create(campaign=statement.campaign, name="Coalition Partner")
+    SignOnFactory(
+        statement=statement,
+        listing=SignOn.Listing.UNLISTED,
+        signatory=OrganizationFactory(name=secret("Referred Unlisted Org")),
+        contact=ContactFactory(email=secret("referred@hidden.example")),
+        referred_by=partner,
+        referrer_consent_text="Coalition Partner, who sent you this, may contact me",
+        referrer_consent_given_at=timezone.now(),
+    )
     Invitation.objects.create(
         statement=statement,
         email=secret("invitee@hidden.example"),
@@ -128,7 +140,7 @@ def private_world(statement):
         moderation_state=ActionReport.Moderation.APPROVED,
         moderated_at=timezone.now(),
     )
-    return statement, secrets, {"item_id": embargoed.pk, "action_slug": action.slug}
+    return statement, secrets, {"item_id": embargoed.pk, "action_slug": action.slug, "partner_code": partner.code}
 
 
 def fill(route, statement, objects):
@@ -154,8 +166,9 @@ def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, pri
     statement, secrets, objects = private_world
     swept = []
     for route, _pattern in public_routes():
-        for language in LANGUAGE_PREFIXES:
-            url = language + fill(route, statement, objects)
+        # Each page in each language, and as opened through the partner's link.
+        addresses = [language + fill(route, statement, objects) for language in LANGUAGE_PREFIXES]
+        for url in [*addresses, f"{addresses[0]}?via={objects['partner_code']}"]:
             response = client.get(url)
             assert response.status_code in {200, 302, 404, 405, 410}, (url, response.status_code)
             body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -166,7 +179,7 @@ def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, pri
     assert "/" in swept and statement.get_absolute_url() in swept
     statement_page = client.get(statement.get_absolute_url()).content.decode()
     assert "Openly Listed Org" in statement_page  # the sweep looks at real pages
-    assert "And 2 organizations that cannot be named." in statement_page
+    assert "And 3 organizations that cannot be named." in statement_page
     assert "confirmed from an address at domain-confirmed.example" in statement_page
     api_list = f"/api/v1/campaigns/{statement.campaign.slug}/statements/{statement.slug}/signatories/"
     assert api_list in swept and "Openly Listed Org" in client.get(api_list).content.decode()

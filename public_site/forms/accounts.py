@@ -76,10 +76,11 @@ class RepresentativeListingForm(DescribedFieldsMixin, forms.Form):
         self.describe_fields()
 
 
-def prefilled_sign_on_form(*, user, organization: Signatory, statement) -> OrganizationSignOnForm:
+def prefilled_sign_on_form(*, user, organization: Signatory, statement, partner=None) -> OrganizationSignOnForm:
     """The organization sign-on form filled in from the profile a representative keeps, nothing to retype."""
     return OrganizationSignOnForm(
         statement=statement,
+        partner=partner,
         initial={
             "name": organization.name,
             "acronym": organization.acronym,

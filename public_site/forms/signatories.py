@@ -9,11 +9,11 @@ from django.urls import reverse_lazy
 from django.utils.functional import lazy
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from campaigns.models import Tier
+from campaigns.models import PARTNER_CODE_LENGTH, Tier
 from core.forms import DescribedFieldsMixin
 from core.spam_protection import SpamProtectedFormMixin
 from signatories.models import Signatory, SignOn
@@ -78,10 +78,40 @@ class CountryChoiceField(forms.ChoiceField):
         return str(value) in _country_codes()
 
 
-class SignOnForm(SpamProtectedFormMixin, DescribedFieldsMixin, forms.Form):
+def partner_contact_label(partner) -> str:
+    """The words of the box a signer ticks to let ``partner`` write to them, in the active language;
+    recorded as they were shown when ticked (``SignOn.referrer_consent_text``)."""
+    return gettext("%(partner)s, who sent you this, may contact me") % {"partner": partner.name}
+
+
+class ReferralFields(forms.Form):
+    """A signer who came through a partner's link (``?via=<code>``): the partner's code, carried by the
+    form, and an unticked box to let that partner contact them. Without a partner, neither field."""
+
+    via = forms.CharField(required=False, widget=forms.HiddenInput, max_length=PARTNER_CODE_LENGTH)
+    partner_contact = forms.BooleanField(required=False)
+
+    def __init__(self, *args, partner=None, **kwargs):
+        self.partner = partner
+        super().__init__(*args, **kwargs)
+        if partner is None:
+            del self.fields["via"], self.fields["partner_contact"]
+        else:
+            self.fields["via"].initial = partner.code
+            self.fields["partner_contact"].label = partner_contact_label(partner)
+
+    def referrer_consent_text(self) -> str:
+        """The words of the box, if the signer ticked it; else ""."""
+        if self.partner is None or not self.cleaned_data.get("partner_contact"):
+            return ""
+        return str(self.fields["partner_contact"].label)
+
+
+class SignOnForm(SpamProtectedFormMixin, ReferralFields, DescribedFieldsMixin, forms.Form):
     """Fields every signer answers, whether for an organization or as an individual.
 
     Bots are told apart by the honeypot and the time check (``is_automated``).
+    ``partner``: the partner whose link the signer came through (``ReferralFields``).
     """
 
     kind = None  # set by subclasses to a Signatory.Kind

@@ -15,7 +15,7 @@ from campaigns.text_diff import signed_version
 from core import rate_limits
 from outreach.selectors import next_action
 from public_site.forms.signatories import SIGN_ON_FORMS, ListingForm
-from public_site.statement_page import get_statement_for_sign_on, render_statement_page
+from public_site.statement_page import get_statement_for_sign_on, referring_partner, render_statement_page
 from public_site.views.outreach import sharing_context
 from signatories import inbox, services
 
@@ -41,7 +41,9 @@ def sign_statement(request, campaign_slug, statement_slug):
         messages.error(request, _("This statement is not accepting sign-ons any more."))
         return _redirect_to_content(statement)
 
-    form = form_class(request.POST, statement=statement)
+    # Through a partner's link, the form carries its code: an unknown one is ignored.
+    partner = referring_partner(request.POST.get(f"{form_class.prefix}-via"), campaign_slug)
+    form = form_class(request.POST, statement=statement, partner=partner)
     # Every submission counts against the client's limit, invalid ones too; the
     # address's limit needs a valid address.
     exceeded = rate_limits.hit(request, "sign-on")
@@ -55,7 +57,9 @@ def sign_statement(request, campaign_slug, statement_slug):
         exceeded = rate_limits.hit(request, "sign-on", client=False, email=email) or exceeded
     if exceeded is not None:
         form.add_error(None, exceeded.message)
-        response = render_statement_page(request, statement, **{f"{form_class.kind}_form": form}, status=429)
+        response = render_statement_page(
+            request, statement, **{f"{form_class.kind}_form": form}, status=429, partner=partner
+        )
         return rate_limits.with_retry_after(response, exceeded)
     if valid:
         details = form.signatory_details()
@@ -71,6 +75,8 @@ def sign_statement(request, campaign_slug, statement_slug):
                 language=get_language(),
                 confirmed_by_account=confirmed_by_account,
                 invitation_token=request.POST.get("invitation", ""),
+                referred_by=partner,
+                referrer_consent_text=form.referrer_consent_text(),
             )
         except services.SignOnClosed:
             messages.error(request, _("This statement is not accepting sign-ons any more."))
@@ -89,7 +95,7 @@ def sign_statement(request, campaign_slug, statement_slug):
         messages.success(request, message % {"name": details.name})
         return _redirect_to_content(statement)
     forms = {f"{form_class.kind}_form": form}
-    return render_statement_page(request, statement, **forms)
+    return render_statement_page(request, statement, **forms, partner=partner)
 
 
 def sign_on_received(request, campaign_slug, statement_slug):

@@ -6,4 +6,4 @@ time_zones.py (a campaign's times in its own zone), audit.py (the history pages)
 mixins.py (large lists, read-only records, superusers-only admins).
 """
 
-from . import accounts, campaigns, integrations, mailings, outreach, presskit, privacy, signatories  # noqa: F401
+from . import accounts, campaigns, integrations, mailings, outreach, partners, presskit, privacy, signatories  # noqa: F401

@@ -55,9 +55,17 @@ class CampaignMembershipInline(admin.StackedInline):
     # Stacked: a table row's select and delete box had only the column's heading, no label (axe).
     model = CampaignMembership
     form = CampaignMembershipForm
-    fields = ["campaign", "translation_languages", "created_at"]
+    fields = ["campaign", "translation_languages", "partner", "created_at"]
     readonly_fields = ["created_at"]
     extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "partner":
+            # Partners of different campaigns may share a name: each is shown with its campaign.
+            field.queryset = field.queryset.select_related("campaign")
+            field.label_from_instance = lambda partner: f"{partner.name} ({partner.campaign})"
+        return field
 
 
 admin.site.unregister(Group)
@@ -90,7 +98,8 @@ class UserAdmin(MaskedEmailsAdmin, DjangoUserAdmin):
                     "Roles: “Campaign manager” (everything for the campaigns below), “Moderator” (sign-ons; "
                     "the campaign read-only), “Press officer” (press list, press releases and their mailings, press kit; "
                     "the campaign read-only), “Translator” (the translations of the campaigns below, into the languages "
-                    "ticked there; nothing else). Whatever the role, only the "
+                    "ticked there; nothing else), “Partner” (the sign-ons through the links of the partner named in "
+                    "their campaign membership, with the addresses of those who agreed). Whatever the role, only the "
                     "data of the campaigns below is shown (none without a campaign); superusers see every campaign."
                 ),
             },

@@ -25,10 +25,11 @@ from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
 from mailings.models import Mailing
 from signatories import selectors as signatory_selectors
-from signatories.models import SignOn, visible_sign_on_condition
+from signatories.models import Organization, SignOn, visible_sign_on_condition
 from staff import selectors
+from staff.admin import partners
 from staff.admin.audit import AuditedAdmin
-from staff.admin.scoping import CampaignScopedAdmin
+from staff.admin.scoping import CampaignScopedAdmin, in_campaigns
 from staff.admin.statement_exports import StatementExportsAdmin
 from staff.admin.statement_imports import StatementImportsAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
@@ -117,11 +118,32 @@ def _stop_mailings_if_closed(model_admin, request, statement):
 
 
 class CampaignPartnerInline(admin.StackedInline):
-    """The coalition's organizations, named with their logos on the campaign page and its statements."""
+    """The coalition's organizations, named with their logos on the campaign page and its statements,
+    each with its own links: sign-ons made through them are counted as its own (staff/admin/partners.py)."""
 
     model = CampaignPartner
     extra = 1
-    fields = ["name", "logo", "website", "position"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = ["name", "logo", "website", "signatory", "position", "links"]
+    readonly_fields = ["links"]
+    autocomplete_fields = ["signatory"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ids = campaign_ids_for(request.user)
+        if db_field.name == "signatory" and ids is not None:
+            # Organizations that signed a statement of the staff member's campaigns, even typed by id.
+            kwargs["queryset"] = in_campaigns(
+                Organization.objects.all(), ids, "sign_ons__statement__campaign", many=True
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("its links"))
+    def links(self, partner):
+        if partner.pk is None:
+            return gettext("Its links appear here once it is saved.")
+        if not hasattr(self, "_statements"):
+            self._statements = partners.statements_of([partner.campaign_id])
+        return partners.partner_links_html(partner, self._statements)
 
 
 class StatementInline(TranslationTabularInline):
@@ -273,6 +295,7 @@ class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin
                 "mailings": user.has_perm("mailings.view_mailing"),
                 "press_kit": user.has_perm("presskit.view_presskititem"),
                 "add_statement": user.has_perm("campaigns.add_statement"),
+                "referrals": user.has_perm("signatories.view_referral"),
             },
             "opts": self.model._meta,
         }

@@ -609,6 +609,9 @@ class SignOnAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
         "updated_at",
         "rejection_notified_at",
         "likely_duplicates_of_signatory",
+        "referred_by",
+        "referrer_consent_text",
+        "referrer_consent_given_at",
     ]
     fieldsets = [
         (
@@ -652,6 +655,8 @@ class SignOnAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
                     ("consent_version", "consent_given_at"),
                     "authorized_to_sign",
                     "submitted_profile",
+                    "referred_by",
+                    ("referrer_consent_text", "referrer_consent_given_at"),
                 ]
             },
         ),
