@@ -126,7 +126,7 @@ class CampaignPartnerInline(admin.StackedInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["name", "logo", "website", "signatory", "position", "links"]
     readonly_fields = ["links"]
-    autocomplete_fields = ["signatory"]
+    raw_id_fields = ["signatory"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ids = campaign_ids_for(request.user)
