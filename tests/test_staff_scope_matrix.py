@@ -111,7 +111,6 @@ def campaign_world(token):
     action = OutreachActionFactory(campaign=campaign, title=f"Action {token}")
     demand = DemandFactory(statement=statement, text=f"Demand {token}")
     target = TargetFactory(campaign=campaign, name=f"Delegation {token}", email=f"delegation@{token}.example")
-    partner = CampaignPartner.objects.create(campaign=campaign, name=f"Partner {token}")
     # A duplicate merged into the organization: its row is gone, its audit trail stays.
     duplicate = OrganizationFactory(name=f"Duplicate {token}")
     duplicate_id = duplicate.pk
