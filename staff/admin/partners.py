@@ -73,11 +73,11 @@ class ReferralAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin):
     signature stands. No action, no moderation, no other partner's sign-ons.
     """
 
-    list_display = ["signer", "referred_by", "statement", "referral_state", "country_shown", "email", "signed_at"]
+    list_display = ["signer", "referral_state", "country_shown", "email", "signed_at", "referred_by", "statement"]
     list_display_links = None
     list_filter = ["referred_by", "statement__campaign", "statement"]
     list_select_related = ["signatory", "statement", "contact", "referred_by"]
-    fields = ["signer", "referred_by", "statement", "referral_state", "country_shown", "email", "signed_at"]
+    fields = list_display
     readonly_fields = fields
     actions = None
     change_list_template = "admin/signatories/referral/change_list.html"
