@@ -32,8 +32,10 @@ COPY mailings/ mailings/
 COPY privacy/ privacy/
 COPY presskit/ presskit/
 COPY outreach/ outreach/
+COPY integrations/ integrations/
 COPY public_site/ public_site/
 COPY staff/ staff/
+COPY api/ api/
 COPY templates/ templates/
 COPY static/ static/
 COPY locale/ locale/

@@ -29,8 +29,9 @@ from django.urls import reverse
 
 from accounts.models import CampaignMembership
 from core.spam_protection import issue_form_stamp
+from signatories.models import SignOn
 
-from .factories import StaffUserFactory
+from .factories import IndividualFactory, OrganizationFactory, SignOnFactory, StaffUserFactory
 
 # --- The public sign-on form --------------------------------------------------
 # What a signer's browser posts, and where.
@@ -386,3 +387,16 @@ def sign_in_with_code(client, user, next_url="/admin/"):
     response = client.post("/accounts/2fa/authenticate/", {"code": current_code(secret)})
     assert response.status_code == 302
     return response["Location"]
+
+
+def make_signatories(statement, count):
+    """``count`` sign-ons of ``statement`` in every tier, kind and listing: a list to count queries over."""
+    lead, supporting = statement.tiers.order_by("position")
+    countries = ["DE", "BR", "KE", "AR", "IN", "PS", "LB", "SN"]
+    for index in range(count):
+        SignOnFactory(
+            statement=statement,
+            tier=lead if index % 10 == 0 else supporting,
+            signatory=(IndividualFactory() if index % 7 == 0 else OrganizationFactory(country=countries[index % 8])),
+            listing=[SignOn.Listing.LISTED, SignOn.Listing.LISTED_WITHOUT_COUNTRY, SignOn.Listing.UNLISTED][index % 3],
+        )

@@ -9,7 +9,7 @@ from campaigns.rendering import render_markdown, with_heading_ids
 from signatories.models import SignOn
 
 from .factories import DemandFactory, OrganizationFactory, SignOnFactory
-from .test_statement_page import make_signatories
+from .helpers import make_signatories
 
 pytestmark = pytest.mark.django_db
 

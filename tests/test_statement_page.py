@@ -19,7 +19,7 @@ from .factories import (
     StatementFactory,
     TierFactory,
 )
-from .helpers import save_in_admin
+from .helpers import make_signatories, save_in_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -311,18 +311,6 @@ def test_sign_ons_after_publication_get_their_own_section(client, statement):
 
 def test_statement_without_signatories_says_so(client, statement):
     assert "Nobody has signed yet." in client.get(statement.get_absolute_url()).content.decode()
-
-
-def make_signatories(statement, count):
-    lead, supporting = statement.tiers.order_by("position")
-    countries = ["DE", "BR", "KE", "AR", "IN", "PS", "LB", "SN"]
-    for index in range(count):
-        SignOnFactory(
-            statement=statement,
-            tier=lead if index % 10 == 0 else supporting,
-            signatory=(IndividualFactory() if index % 7 == 0 else OrganizationFactory(country=countries[index % 8])),
-            listing=[SignOn.Listing.LISTED, SignOn.Listing.LISTED_WITHOUT_COUNTRY, SignOn.Listing.UNLISTED][index % 3],
-        )
 
 
 @pytest.mark.parametrize("count", [10, 1000])
