@@ -552,6 +552,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Requests per key (api.authentication.PerKeyThrottle), counted in the cache.
+    "DEFAULT_THROTTLE_RATES": {"partner_key": env.str("API_KEY_RATE", default="120/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Coalition campaigns API",

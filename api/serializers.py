@@ -1,9 +1,11 @@
 """The shapes of the API's responses; drf-spectacular describes the API from these."""
 
 from django.conf import settings
+from django_countries import countries
 from rest_framework import serializers
 
-from signatories.models import Signatory
+from signatories.models import Signatory, SignOn
+from signatories.validators import validate_plain_text
 
 # What a statement's text is made of, per language (the fields of campaigns/translation.py the page shows).
 STATEMENT_TEXT_FIELDS = (
@@ -160,3 +162,104 @@ class SignatorySerializer(serializers.Serializer):
     website = serializers.CharField(required=False, help_text="Organizations only.")
     title = serializers.CharField(required=False, help_text="Individuals only.")
     affiliation = serializers.CharField(required=False, help_text="Individuals only.")
+
+
+# --- With a partner's key -------------------------------------------------------------
+
+
+class SignOnRequestSerializer(serializers.Serializer):
+    """A sign-on collected on a partner's own form: the public form's fields and rules, and the partner's
+    declarations. OSDI's signature, extended for organizations (kind, acronym, listing, country)."""
+
+    kind = serializers.ChoiceField(choices=Signatory.Kind.choices)
+    name = serializers.CharField(max_length=300, validators=[validate_plain_text])
+    acronym = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, default="", validators=[validate_plain_text]
+    )
+    country = serializers.ChoiceField(choices=list(countries), required=False, allow_blank=True, default="")
+    website = serializers.URLField(max_length=300, required=False, allow_blank=True, default="")
+    title = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", validators=[validate_plain_text]
+    )
+    affiliation = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default="", validators=[validate_plain_text]
+    )
+    contact_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        default="",
+        validators=[validate_plain_text],
+        help_text="Organizations: required.",
+    )
+    email = serializers.EmailField(max_length=254, help_text="The signer's address; never published.")
+    listing = serializers.ChoiceField(choices=SignOn.Listing.choices, default=SignOn.Listing.LISTED)
+    language = serializers.ChoiceField(choices=LANGUAGE_CODES, default="en", help_text="Of the emails to the signer.")
+    consented_to_privacy_notice = serializers.BooleanField(
+        help_text="The signer agreed to the site's privacy notice, shown or linked on the partner's form."
+    )
+    authorized_to_sign = serializers.BooleanField(
+        default=False, help_text="Organizations: the signer is authorized to sign on its behalf (required)."
+    )
+    email_verified = serializers.BooleanField(
+        default=False,
+        help_text="The partner proved the signer owns the address: no confirmation email is sent, and the "
+        "sign-on's source records the partner's word for it.",
+    )
+    partner_contact_consent = serializers.CharField(
+        max_length=500,
+        required=False,
+        default="",
+        help_text="The words of the box the signer ticked to be contacted by the partner, as shown; empty if not.",
+    )
+
+    def validate_name(self, value):
+        return " ".join(value.split())
+
+    def validate_consented_to_privacy_notice(self, value):
+        if not value:
+            raise serializers.ValidationError("The signer must agree to the privacy notice.")
+        return value
+
+    def validate(self, data):
+        if data["kind"] == Signatory.Kind.ORGANIZATION:
+            errors = {}
+            if not data["contact_name"].strip():
+                errors["contact_name"] = ["An organization's signer gives their name."]
+            if not data["authorized_to_sign"]:
+                errors["authorized_to_sign"] = ["Only a person authorized by the organization may sign for it."]
+            if errors:
+                raise serializers.ValidationError(errors)
+        return data
+
+
+class SignOnReceivedSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=["received", "already_listed"],
+        help_text="already_listed: the signatory is already on the public list. A sign-on that exists but is "
+        "not public is answered as received, so that nobody learns an unlisted organization signed.",
+    )
+    confirmation = serializers.ChoiceField(
+        choices=["by_email", "verified_by_partner", "none"],
+        help_text="by_email: the signer confirms from the email sent to them.",
+    )
+
+
+class ReferralSerializer(serializers.Serializer):
+    """A sign-on that came through the partner (its links, widget or key): who, if they may be known to
+    the partner, and where it stands."""
+
+    identifiers = serializers.ListField(child=serializers.CharField())
+    statement = serializers.SlugField()
+    kind = serializers.CharField()
+    name = serializers.CharField(
+        allow_null=True, help_text="Null when the signer chose not to be listed and did not agree to your contact."
+    )
+    country = serializers.CharField(allow_null=True)
+    listing = serializers.CharField()
+    confirmation = serializers.CharField()
+    moderation = serializers.CharField()
+    withdrawn = serializers.BooleanField()
+    created_date = serializers.DateTimeField()
+    email = serializers.EmailField(
+        allow_null=True, help_text="Only when the signer agreed to your contact, once confirmed, while it stands."
+    )

@@ -20,4 +20,11 @@ urlpatterns = [
         views.SignatoryList.as_view(),
         name="signatories",
     ),
+    # With a partner's key.
+    path(
+        "v1/campaigns/<slug:campaign_slug>/statements/<slug:statement_slug>/sign-ons/",
+        views.SignOnCreate.as_view(),
+        name="sign_ons",
+    ),
+    path("v1/referrals/", views.ReferralList.as_view(), name="referrals"),
 ]

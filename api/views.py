@@ -18,18 +18,23 @@ from rest_framework.response import Response
 from campaigns.models import Campaign, Statement
 from core.caching import get_or_compute
 from outreach.selectors import demands_tracker_data, has_demands_tracker
+from signatories import services as sign_on_services
 from signatories.models import Signatory, SignOn
 from signatories.selectors import (
     list_cache_key,
     named_rows_in_signing_order,
+    partner_referrals,
     public_counts_by_statement,
     public_entry,
     public_row,
     public_sign_ons,
+    referral_entry,
     signatory_list_version,
 )
+from signatories.services import SignatoryDetails
 
 from . import serializers
+from .authentication import ApiKeyAuthentication, HasPartnerKey, PerKeyThrottle
 
 # As the JSON feed's limit (public_site.partners.FEED_MAX_LIMIT): no page is bigger.
 MAX_PAGE_SIZE = 1000
@@ -197,4 +202,89 @@ class SignatoryList(PublicView, generics.ListAPIView):
             public_entry(sign_on, titles.get(section, ""))
             for (section,), sign_on in public_sign_ons(public_row(row) for row in page)
         ]
+        return self.get_paginated_response(self.get_serializer(entries, many=True).data)
+
+
+# --- With a partner's key (api.authentication) ------------------------------------------
+
+
+class PartnerView(PublicView):
+    """Only with a partner's key; each key has its rate limit (API_KEY_RATE)."""
+
+    authentication_classes = [ApiKeyAuthentication]
+    permission_classes = [HasPartnerKey]
+    throttle_classes = [PerKeyThrottle]
+
+
+@extend_schema(
+    request=serializers.SignOnRequestSerializer,
+    responses={201: serializers.SignOnReceivedSerializer, 200: serializers.SignOnReceivedSerializer},
+)
+class SignOnCreate(PartnerView, generics.CreateAPIView):
+    """A sign-on collected on the partner's own form, for a statement of the key's campaign.
+
+    The signer confirms from the email sent to them, unless the partner says it verified
+    the address (``email_verified``), which the sign-on's source records. The sign-on counts
+    as the partner's (its referrals), as one made through its link does."""
+
+    serializer_class = serializers.SignOnRequestSerializer
+
+    def create(self, request, campaign_slug, statement_slug):
+        partner = request.auth.partner
+        statement = get_object_or_404(
+            Statement.objects.announced().select_related("campaign").prefetch_related("tiers"),
+            campaign=partner.campaign_id,
+            campaign__slug=campaign_slug,
+            slug=statement_slug,
+        )
+        received = self.get_serializer(data=request.data)
+        received.is_valid(raise_exception=True)
+        data = received.validated_data
+        details = SignatoryDetails(
+            kind=data["kind"],
+            name=data["name"],
+            email=data["email"],
+            contact_name=data["contact_name"].strip(),
+            acronym=data["acronym"].strip() if data["kind"] == Signatory.Kind.ORGANIZATION else "",
+            country=data["country"],
+            website=data["website"] if data["kind"] == Signatory.Kind.ORGANIZATION else "",
+            title=data["title"].strip() if data["kind"] == Signatory.Kind.INDIVIDUAL else "",
+            affiliation=data["affiliation"].strip() if data["kind"] == Signatory.Kind.INDIVIDUAL else "",
+        )
+        try:
+            result = sign_on_services.submit_sign_on(
+                statement=statement,
+                details=details,
+                listing=data["listing"],
+                consent_version=settings.PRIVACY_NOTICE_VERSION,
+                authorized_to_sign=data["authorized_to_sign"],
+                language=data["language"],
+                confirmed_by_account=data["email_verified"],
+                source=SignOn.Source.PARTNER_VERIFIED if data["email_verified"] else SignOn.Source.PARTNER,
+                referred_by=partner,
+                referrer_consent_text=data["partner_contact_consent"],
+            )
+        except sign_on_services.SignOnClosed:
+            return Response({"detail": "This statement is not accepting sign-ons any more."}, status=409)
+        if result.outcome == sign_on_services.SubmissionOutcome.ALREADY_LISTED:
+            return Response({"status": "already_listed", "confirmation": "none"}, status=200)
+        confirmation = "verified_by_partner" if data["email_verified"] else "by_email"
+        return Response({"status": "received", "confirmation": confirmation}, status=201)
+
+
+class ReferralPagination(SignatoryPagination):
+    page_size = 100
+
+
+class ReferralList(PartnerView, generics.ListAPIView):
+    """The sign-ons that came through the partner (its links, widget or key), oldest first: where each
+    stands, who signed when the signer may be known to the partner, and the address of those who agreed
+    to its contact."""
+
+    serializer_class = serializers.ReferralSerializer
+    pagination_class = ReferralPagination
+
+    def list(self, request):
+        page = self.paginate_queryset(partner_referrals(request.auth.partner))
+        entries = [referral_entry(row) for row in page]
         return self.get_paginated_response(self.get_serializer(entries, many=True).data)

@@ -264,6 +264,10 @@ class SignOn(models.Model):
         FORM = "form", _("Sign-on form")
         IMPORT = "import", _("Import")
         STAFF = "staff", _("Entered by staff")
+        # Through the API with a partner's key: confirmed by email, or on the partner's word
+        # that it verified the signer's address (docs/signers-and-partners.md#the-api).
+        PARTNER = "api", _("A partner's form")
+        PARTNER_VERIFIED = "api_proven", _("A partner's form, address verified by the partner")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Part of the signer's private management link; replacing it revokes the link.

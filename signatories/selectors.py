@@ -751,3 +751,57 @@ def referral_figures(sign_ons) -> list[dict]:
         .annotate(**referral_counts())
         .order_by("position", "partner", "referred_by")
     )
+
+
+# --- A partner's referrals, as its software reads them (the API) -------------------------
+
+
+def partner_referrals(partner):
+    """The sign-ons that came through ``partner``, oldest first, as the API gives them (dicts, with ``pk``
+    for its cursor): the name only if listed or the signer agreed to the partner's contact; the address
+    only with that consent, once confirmed, while the signature stands."""
+    consented = ~Q(referrer_consent_text="")
+    may_be_named = consented | ~UNLISTED
+    email_shown = consented & Q(confirmation_state=SignOn.Confirmation.CONFIRMED, withdrawn_at__isnull=True)
+    return (
+        SignOn.objects.filter(referred_by=partner)
+        .annotate(
+            shown_name=Case(When(may_be_named, then=F("signatory__name")), default=Value(None)),
+            shown_country=Case(
+                When(may_be_named & ~Q(listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY), then=F("signatory__country")),
+                default=Value(None),
+            ),
+            shown_email=Case(When(email_shown, then=F("contact__email")), default=Value(None)),
+        )
+        .order_by("pk")
+        .values(
+            "pk",
+            "shown_name",
+            "shown_country",
+            "shown_email",
+            "listing",
+            "confirmation_state",
+            "moderation_state",
+            "withdrawn_at",
+            "signed_at",
+            "signatory__kind",
+            "statement__slug",
+        )
+    )
+
+
+def referral_entry(row: dict) -> dict:
+    """A row of partner_referrals as the API gives it."""
+    return {
+        "identifiers": [public_guid(row["pk"])],
+        "statement": row["statement__slug"],
+        "kind": row["signatory__kind"],
+        "name": row["shown_name"],
+        "country": row["shown_country"] or None,
+        "listing": row["listing"],
+        "confirmation": row["confirmation_state"],
+        "moderation": row["moderation_state"],
+        "withdrawn": row["withdrawn_at"] is not None,
+        "created_date": row["signed_at"],
+        "email": row["shown_email"],
+    }

@@ -110,6 +110,7 @@ def submit_sign_on(
     received_at: datetime.datetime | None = None,
     referred_by: CampaignPartner | None = None,
     referrer_consent_text: str = "",
+    source: str = SignOn.Source.FORM,
 ) -> SubmissionResult:
     """Record a signer's sign-on of ``statement`` and queue its confirmation email.
 
@@ -122,9 +123,10 @@ def submit_sign_on(
     inbox (``signatories.inbox``): the form was open then, so it is recorded even if
     the statement closed since.
 
-    With ``confirmed_by_account`` (see ``accounts.services.account_confirms_sign_on``)
-    the sign-on is recorded as confirmed, and approved when the statement needs no
-    approval, and no confirmation email is sent.
+    With ``confirmed_by_account`` (see ``accounts.services.account_confirms_sign_on``, or a
+    partner's word through the API, which ``source`` then records) the sign-on is recorded
+    as confirmed, and approved when the statement needs no approval, and no confirmation
+    email is sent.
 
     Guarantees:
     - one sign-on per signatory and statement, even under concurrent submissions;
@@ -167,7 +169,7 @@ def submit_sign_on(
         consent_version=consent_version,
         consent_given_at=now,
         language=language,
-        source=SignOn.Source.FORM,
+        source=source,
         signed_at=now,
         submitted_profile=details.public_profile(),
         referred_by=referred_by,

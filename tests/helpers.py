@@ -11,8 +11,10 @@ import hmac
 import html
 import io
 import re
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import (
@@ -400,3 +402,29 @@ def make_signatories(statement, count):
             signatory=(IndividualFactory() if index % 7 == 0 else OrganizationFactory(country=countries[index % 8])),
             listing=[SignOn.Listing.LISTED, SignOn.Listing.LISTED_WITHOUT_COUNTRY, SignOn.Listing.UNLISTED][index % 3],
         )
+
+
+class PartnerServer:
+    """A partner's server on a free local port, answering with the statuses it is given, in turn."""
+
+    def __init__(self, statuses):
+        self.statuses, self.received = list(statuses), []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                server.received.append((dict(self.headers), body))
+                self.send_response(server.statuses.pop(0) if server.statuses else 200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hooks/signatures"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -6,8 +6,6 @@ import hashlib
 import hmac
 import json
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.utils import timezone
@@ -19,34 +17,9 @@ from signatories.models import SignOn
 from signatories.selectors import public_guid
 
 from .factories import ContactFactory, OrganizationFactory, SignOnFactory, StatementFactory
+from .helpers import PartnerServer
 
 pytestmark = pytest.mark.django_db
-
-
-class PartnerServer:
-    """A partner's server on a free local port, answering with the statuses it is given, in turn."""
-
-    def __init__(self, statuses):
-        self.statuses, self.received = list(statuses), []
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                server.received.append((dict(self.headers), body))
-                self.send_response(server.statuses.pop(0) if server.statuses else 200)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/hooks/signatures"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 @pytest.fixture

@@ -1,12 +1,16 @@
-"""A coalition partner's link, end to end (issue 22), as people click through it.
+"""A coalition partner, end to end (issue 22), as people click through it.
 
 Staff add a partner to the campaign on the campaign's page and read its link there; a
 signer opens that link, signs for their organization with the partner's box ticked and
 confirms from the email; the campaign home counts the sign-on for that partner; the
 partner's staff sign in with their authenticator, land on the sign-ons through their
-links, and see that one with its address, and nothing of another campaign.
+links, and see that one with its address, and nothing of another campaign. Staff then give the
+partner's software a key and a webhook; a sign-on from the partner's own form arrives
+through the API; the home counts both; the partner's server, which fails once, is told of
+both new signatures, the failed one again.
 """
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -14,12 +18,17 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
+from django.test import Client
+from django.utils import timezone
 
 from accounts.models import CampaignMembership
 from accounts.roles import PARTNER
 from campaigns.models import CampaignPartner, Statement
+from integrations import tasks as integration_tasks
+from integrations.models import WebhookDelivery
 from signatories.models import SignOn
 from tests.factories import CampaignFactory, OrganizationFactory, SignOnFactory, StaffUserFactory, StatementFactory
+from tests.helpers import PartnerServer
 
 from .conftest import _new_page, confirmation_path, sign_in_to_admin, staff_with_authenticator
 
@@ -120,3 +129,58 @@ def test_a_partner_s_link_brings_a_sign_on_counted_for_it_and_seen_by_its_staff(
     partner_page.goto(f"{live_server.url}/admin/campaigns/campaign/{campaign.pk}/home/")
     expect(partner_page.locator("#content")).not_to_contain_text("Fundación Ejemplo")
     context.close()
+
+    # Staff give the partner's software a key and a webhook, whose server fails once.
+    partner_server = PartnerServer([503])
+    page.goto(live_server.url + "/admin/")
+    page.get_by_role("link", name="API keys", exact=True).click()
+    page.get_by_role("link", name=re.compile("Add API key", re.I)).click()
+    page.get_by_label("Partner organization").select_option(label=PARTNER_NAME)
+    page.get_by_label("Label").fill("Their own sign-on form")
+    page.get_by_role("button", name="Save", exact=True).click()
+    key = page.get_by_label("API key").input_value()
+    page.goto(live_server.url + "/admin/")
+    page.get_by_role("link", name="Webhooks", exact=True).click()
+    page.get_by_role("link", name=re.compile("Add webhook", re.I)).click()
+    page.get_by_label("Partner organization").select_option(label=PARTNER_NAME)
+    page.get_by_label("Address").fill(partner_server.url)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("ul.messagelist")).to_contain_text("was added successfully")
+
+    # A sign-on from the partner's own form arrives through the API with the key, its address verified.
+    api = Client()
+    response = api.post(
+        f"/api/v1/campaigns/{campaign.slug}/statements/{statement.slug}/sign-ons/",
+        {
+            "kind": "organization",
+            "name": "Colectivo Por API",
+            "website": "https://colectivo.example",
+            "contact_name": "Luis Rojas",
+            "email": "luis@colectivo.example",
+            "consented_to_privacy_notice": True,
+            "authorized_to_sign": True,
+            "email_verified": True,
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 201, response.content
+    referrals = api.get("/api/v1/referrals/", HTTP_AUTHORIZATION=f"Bearer {key}").json()["results"]
+    assert [entry["name"] for entry in referrals] == ["Fundación Ejemplo", "Colectivo Por API"]
+
+    # The campaign home counts both for the partner.
+    page.goto(f"{live_server.url}/admin/campaigns/campaign/{campaign.pk}/home/")
+    partners_table = page.get_by_role("table", name="Sign-ons through each partner's links")
+    expect(partners_table.get_by_role("row", name=f"{PARTNER_NAME} 2 2 2", exact=True)).to_be_visible()
+
+    # The worker tells the partner's server of both new listed signatures, and again after its failure.
+    try:
+        integration_tasks.send_notifications()
+        WebhookDelivery.objects.update(next_attempt_at=timezone.now())
+        integration_tasks.send_notifications()
+    finally:
+        partner_server.close()
+    assert WebhookDelivery.objects.filter(delivered_at__isnull=False).count() == 2
+    assert WebhookDelivery.objects.filter(attempts=2).count() == 1
+    told = sorted(json.loads(body)["signatory"]["name"] for _headers, body in partner_server.received)
+    assert len(told) == 3 and set(told) == {"Fundación Ejemplo", "Colectivo Por API"}
