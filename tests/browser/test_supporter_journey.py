@@ -1,5 +1,6 @@
 """The supporter's journey on the demo campaign, as a person clicks through it: from the statement to
-the press kit, the whole kit as one ZIP, an outreach action taken, reported, and the thanks.
+the press kit, the whole kit as one ZIP, an outreach action taken, reported, and the thanks; and the
+statement read as a campaign: its first screen, contents, share buttons, print, identity and translation.
 
 Every step acts through labels, buttons and links, and checks what the person sees.
 """
@@ -22,6 +23,43 @@ STATEMENT = "/campaigns/un-cybercrime-convention/civil-society-joint-statement/"
 @pytest.fixture
 def demo_campaign():
     call_command("load_demo_campaign", verbosity=0)
+
+
+def test_supporter_reads_the_statement_as_a_campaign(page, live_server, demo_campaign):
+    """The statement's first screen, its contents, its share buttons, its campaign's identity and partners,
+    its translation, and its printed letter (issue 21)."""
+    page.goto(live_server.url + STATEMENT)
+    # The title, the count and the sign button in the first screen.
+    for element in (
+        page.get_by_role("heading", level=1),
+        page.get_by_role("link", name=re.compile(r"\d+ organizations from \d+ countries")).first,
+        page.get_by_role("link", name="Sign this statement").first,
+    ):
+        expect(element).to_be_in_viewport()
+    # A long letter has its contents: a link takes the reader to the demands.
+    contents = page.get_by_role("navigation", name="Contents")
+    contents.get_by_role("link", name=re.compile("demand", re.I)).first.click()
+    expect(page).to_have_url(re.compile(r"#"))
+    expect(page.get_by_role("heading", name=re.compile("demand", re.I)).first).to_be_in_viewport()
+    expect(page.get_by_role("link", name="Share on Bluesky").first).to_be_visible()
+
+    # Printed, it is the letter without the site around it: no form, no menu.
+    page.emulate_media(media="print")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("button", name="Sign for the organization")).to_be_hidden()
+    page.emulate_media(media="screen")
+
+    # The campaign behind it: its image with its credit, and its partner organizations.
+    page.get_by_role("link", name=re.compile(r"A campaign by \d+ organizations")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("UN Cybercrime Convention")
+    expect(page.get_by_text("Illustration drawn for this demo, CC0")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Access Now")
+
+    # The same statement in Spanish, translated and current: no notice that it is behind.
+    page.goto(live_server.url + "/es" + STATEMENT)
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Convención")
+    expect(page.locator(".translation-behind")).to_have_count(0)
 
 
 def test_supporter_downloads_the_press_kit_takes_an_action_and_reports_it(page, live_server, demo_campaign, tmp_path):
