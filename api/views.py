@@ -211,6 +211,8 @@ class SignatoryList(PublicView, generics.ListAPIView):
 class PartnerView(PublicView):
     """Only with a partner's key; each key has its rate limit (API_KEY_RATE)."""
 
+    # Not a public page (core.public_urls): anyone else is answered 401.
+    needs_credentials = True
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasPartnerKey]
     throttle_classes = [PerKeyThrottle]

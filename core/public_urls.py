@@ -28,9 +28,11 @@ def _patterns(patterns, prefix):
 
 def public_routes(urlconf=None):
     """``(route, pattern)`` for every page reachable without an account, e.g.
-    ``("campaigns/<slug:campaign_slug>/", <URLPattern ...>)``."""
+    ``("campaigns/<slug:campaign_slug>/", <URLPattern ...>)``. A view that asks for credentials
+    of its own (the API's with a partner's key) says so with ``needs_credentials = True``."""
     for route, pattern in _patterns(get_resolver(urlconf).url_patterns, ""):
-        if not route.startswith(NOT_PUBLIC_PREFIXES):
+        view_class = getattr(pattern.callback, "view_class", None)
+        if not route.startswith(NOT_PUBLIC_PREFIXES) and not getattr(view_class, "needs_credentials", False):
             yield route, pattern
 
 

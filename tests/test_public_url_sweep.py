@@ -183,6 +183,9 @@ def test_no_public_page_shows_contact_details_or_unlisted_signatures(client, pri
     assert "confirmed from an address at domain-confirmed.example" in statement_page
     api_list = f"/api/v1/campaigns/{statement.campaign.slug}/statements/{statement.slug}/signatories/"
     assert api_list in swept and "Openly Listed Org" in client.get(api_list).content.decode()
+    # The API's routes for a partner's key are not public pages: without the key, a 401 and nothing else.
+    assert "/api/v1/referrals/" not in swept
+    assert client.get("/api/v1/referrals/").status_code == 401
 
 
 def test_a_route_with_a_parameter_nobody_filled_is_reported_not_skipped():

@@ -124,7 +124,7 @@ def test_new_staff_member_signs_in_sets_up_the_app_and_reaches_the_admin(browser
     assert "STAFF AND REPRESENTATIVES" in [name.strip().upper() for name in sections]
     for table in ("Periodic tasks", "Clocked", "Crontabs", "Solar events", "Intervals"):
         assert page.get_by_role("link", name=table, exact=True).count() == 0, table
-    assert page.get_by_role("link", name="Sign-ons").is_visible()
+    assert page.get_by_role("link", name="Sign-ons", exact=True).is_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     context.close()
 
