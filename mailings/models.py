@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -273,6 +274,11 @@ class Mailing(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def sends_later(self) -> bool:
+        """Whether confirming schedules it for a time to come rather than sending it now."""
+        return self.scheduled_at is not None and self.scheduled_at > timezone.now()
 
 
 class MailingContent(models.Model):

@@ -5,9 +5,11 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from signatories.identity import normalize_email
 
+from .emails import build_delivery_email
 from .models import Delivery, Mailing, Unsubscription, email_hash
 from .services import _invitees_awaiting_answer, resolve_recipients, version_language
 
@@ -105,3 +107,26 @@ def provider_reports(mailing: Mailing) -> dict[str, int]:
     (each value present, 0 when none)."""
     counts = dict(mailing.deliveries.exclude(feedback="").values_list("feedback").annotate(n=Count("pk")).order_by())
     return {value: counts.get(value, 0) for value in Delivery.Feedback.values}
+
+
+def email_previews(mailing: Mailing, *, recipient_email: str) -> list[dict]:
+    """The email of ``mailing`` in each language written, as a sample recipient at ``recipient_email``
+    gets it: the message, its HTML and its List-Unsubscribe header (the preview and send pages)."""
+    previews = []
+    for content in mailing.contents.all():
+        sample = Delivery(mailing=mailing, email=recipient_email, name=_("Recipient name"), language=content.language)
+        message = build_delivery_email(sample, mailing, content, test=True)
+        previews.append(
+            {
+                "content": content,
+                "message": message,
+                "html": message.alternatives[0][0],
+                "unsubscribe_header": message.extra_headers["List-Unsubscribe"],
+            }
+        )
+    return previews
+
+
+def pending_mailings_asking_to_sign(campaign) -> int:
+    """How many of ``campaign``'s invitations and reminders are still to go out (closing it cancels them)."""
+    return Mailing.objects.pending().asking_to_sign().filter(statement__campaign=campaign).count()

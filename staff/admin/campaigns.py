@@ -180,7 +180,7 @@ class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin
     def close_now(self, request, queryset):
         for campaign in queryset:
             already_closed = campaign.closed_at is not None
-            pending_mailings = Mailing.objects.pending().asking_to_sign().filter(statement__campaign=campaign).count()
+            pending_mailings = mailing_selectors.pending_mailings_asking_to_sign(campaign)
             stopped = campaign_services.close_campaign(campaign)
             campaign.refresh_from_db(fields=["closed_at"])
             erase_on = date_format(campaign.contacts_erased_on(), "DATE_FORMAT")

@@ -7,7 +7,6 @@ from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -254,7 +253,7 @@ class MailingAdmin(CampaignTimeZoneAdmin, PressOfficerMailingsAdmin, CampaignSco
             return _("Save, then send or schedule…")
         if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
             return ""
-        return _("Schedule…") if _sends_later(mailing) else _("Send…")
+        return _("Schedule…") if mailing.sends_later else _("Send…")
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if self.has_change_permission(request, obj):
@@ -319,25 +318,6 @@ class MailingAdmin(CampaignTimeZoneAdmin, PressOfficerMailingsAdmin, CampaignSco
         }
         return TemplateResponse(request, "admin/mailings/mailing/cancel.html", context)
 
-    def _previews(self, request, mailing):
-        from mailings.emails import build_delivery_email
-
-        previews = []
-        for content in mailing.contents.all():
-            sample = Delivery(
-                mailing=mailing, email=request.user.email, name=_("Recipient name"), language=content.language
-            )
-            message = build_delivery_email(sample, mailing, content, test=True)
-            previews.append(
-                {
-                    "content": content,
-                    "message": message,
-                    "html": message.alternatives[0][0],
-                    "unsubscribe_header": message.extra_headers["List-Unsubscribe"],
-                }
-            )
-        return previews
-
     def preview_view(self, request, pk):
         """The email as recipients will see it, in each language written."""
         mailing = self.get_object(request, pk)
@@ -347,7 +327,7 @@ class MailingAdmin(CampaignTimeZoneAdmin, PressOfficerMailingsAdmin, CampaignSco
             **self.admin_site.each_context(request),
             "title": _("Preview: %(mailing)s") % {"mailing": mailing},
             "mailing": mailing,
-            "previews": self._previews(request, mailing),
+            "previews": selectors.email_previews(mailing, recipient_email=request.user.email),
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "admin/mailings/mailing/preview.html", context)
@@ -367,7 +347,7 @@ class MailingAdmin(CampaignTimeZoneAdmin, PressOfficerMailingsAdmin, CampaignSco
                 messages.WARNING,
             )
             return redirect(change_url)
-        later = _sends_later(mailing)
+        later = mailing.sends_later
         problem = services.readiness_problem(mailing=mailing)
         if request.method == "POST" and not problem:
             try:
@@ -389,7 +369,7 @@ class MailingAdmin(CampaignTimeZoneAdmin, PressOfficerMailingsAdmin, CampaignSco
             "title": (_("Schedule: %(mailing)s") if later else _("Send: %(mailing)s")) % {"mailing": mailing},
             "mailing": mailing,
             "audience": selectors.audience(mailing),
-            "previews": self._previews(request, mailing),
+            "previews": selectors.email_previews(mailing, recipient_email=request.user.email),
             "later": later,
             "reply_to": mailing.statement.campaign.reply_to_addresses,
             "problem": problem,
@@ -403,11 +383,6 @@ def _deliveries_url(mailing, **filters):
     """The list of the mailing's deliveries, filtered by ``filters`` (field: value)."""
     query = {"mailing__id__exact": mailing.pk, **{f"{field}__exact": value for field, value in filters.items()}}
     return reverse("admin:mailings_delivery_changelist") + "?" + urlencode(query)
-
-
-def _sends_later(mailing) -> bool:
-    """Whether confirming schedules the mailing for a time to come rather than sending it now."""
-    return mailing.scheduled_at is not None and mailing.scheduled_at > timezone.now()
 
 
 @admin.register(Delivery)
