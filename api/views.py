@@ -16,15 +16,13 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from campaigns.models import Campaign, Statement
-from core.caching import get_or_compute
 from outreach.selectors import demands_tracker_data, has_demands_tracker
 from signatories import services as sign_on_services
 from signatories.models import Signatory, SignOn
 from signatories.selectors import (
-    list_cache_key,
+    cached_public_counts,
     named_rows_in_signing_order,
     partner_referrals,
-    public_counts_by_statement,
     public_entry,
     public_row,
     public_sign_ons,
@@ -38,7 +36,6 @@ from .authentication import ApiKeyAuthentication, HasPartnerKey, PerKeyThrottle
 
 # As the JSON feed's limit (public_site.partners.FEED_MAX_LIMIT): no page is bigger.
 MAX_PAGE_SIZE = 1000
-COUNTS_CACHE_SECONDS = 30
 
 
 def absolute(path: str) -> str:
@@ -61,15 +58,6 @@ def announced_statements(**filters):
         .select_related("campaign")
         .annotate(signatory_list_version=signatory_list_version())
     )
-
-
-def counts_of(statements) -> dict:
-    """The public counts of the statements that take sign-ons, by id, cached with their lists."""
-    signed = [statement for statement in statements if statement.takes_sign_ons]
-    if not signed:
-        return {}
-    key = "api-counts:" + ":".join(list_cache_key(statement, "api-counts") for statement in signed)
-    return get_or_compute(key, lambda: public_counts_by_statement(signed), COUNTS_CACHE_SECONDS)
 
 
 def statement_urls(statement) -> dict:
@@ -117,7 +105,7 @@ class CampaignDetail(PublicView):
     def get(self, request, campaign_slug):
         campaign = get_object_or_404(Campaign.objects.announced(), slug=campaign_slug)
         statements = list(announced_statements(campaign=campaign).order_by("position", "pk"))
-        counts = counts_of(statements)
+        counts = cached_public_counts(statements)
         campaign.announced_statements = [
             {
                 "slug": statement.slug,
@@ -154,7 +142,7 @@ class StatementDetail(PublicView):
         for number, demand in enumerate(statement.demands.all(), start=1):
             demand.number = number
         statement.__dict__.update(statement_urls(statement))
-        statement.counts = counts_of([statement]).get(statement.pk)
+        statement.counts = cached_public_counts([statement]).get(statement.pk)
         statement.demands_tracker = demands_tracker_data(statement)
         return Response(self.get_serializer(statement).data)
 

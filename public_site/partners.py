@@ -9,8 +9,6 @@ here: its widget and JSON feed say who issued it, with no counts and no list, an
 has no RSS or Atom feed of signatories.
 """
 
-import hashlib
-
 from django import forms
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -30,12 +28,13 @@ from signatories.identity import readable_domain
 from signatories.models import Signatory, SignOn
 from signatories.selectors import (
     UNLISTED,
+    cached_public_counts,
     confirmed_domain_column,
     in_list_order,
     list_cache_key,
+    lists_cache_key,
     named_sign_ons,
     named_sign_ons_of,
-    public_counts_by_statement,
     public_entry,
     public_guid,
     public_sections,
@@ -335,19 +334,6 @@ def _public_campaign(campaign_slug):
     return campaign, statements
 
 
-def _campaign_key(name, statements, *parts):
-    """A cache key that changes with the list of any of ``statements`` (see selectors.list_cache_key)."""
-    keys = [list_cache_key(statement, name, *parts) for statement in statements]
-    return f"{name}:{hashlib.sha256(repr(keys).encode()).hexdigest()[:32]}"
-
-
-def _campaign_counts(statements) -> dict:
-    signed = [statement for statement in statements if statement.takes_sign_ons]
-    return get_or_compute(
-        _campaign_key("campaign-feed-counts", signed), lambda: public_counts_by_statement(signed), FEED_CACHE_SECONDS
-    )
-
-
 def _campaign_feed_page(statements, *, kind, country, offset, limit) -> dict:
     """The named signatories of the campaign's statements that the query asks for, statement by statement."""
     signed = [statement for statement in statements if statement.takes_sign_ons]
@@ -388,7 +374,7 @@ def _campaign_feed_page(statements, *, kind, country, offset, limit) -> dict:
             )
         return {"matching": sign_ons.count(), "signatories": entries}
 
-    key = _campaign_key("campaign-feed-page", signed, get_language(), kind, country, offset, limit)
+    key = lists_cache_key("campaign-feed-page", signed, get_language(), kind, country, offset, limit)
     return get_or_compute(key, compute, FEED_CACHE_SECONDS)
 
 
@@ -403,7 +389,7 @@ def campaign_json_feed(request, campaign_slug):
     else:
         offset = query.cleaned_data["offset"] or 0
         limit = query.cleaned_data["limit"] or FEED_MAX_LIMIT
-        counts = _campaign_counts(statements)
+        counts = cached_public_counts(statements)
         page = _campaign_feed_page(
             statements,
             kind=query.cleaned_data["kind"],
@@ -435,7 +421,7 @@ def campaign_json_feed(request, campaign_slug):
 def campaign_embed(request, campaign_slug):
     """The campaign's widget for partner sites: each announced statement, its count and a button to sign or read."""
     campaign, statements = _public_campaign(campaign_slug)
-    counts = _campaign_counts(statements)
+    counts = cached_public_counts(statements)
     for statement in statements:
         statement.feed_counts = counts.get(statement.pk)
     response = render(
@@ -467,7 +453,7 @@ class CampaignLatestSignatoriesFeed(LatestSignatoriesFeed):
     def items(self, campaign):
         statements = {statement.pk: statement for statement in campaign.signed_statements}
         rows = get_or_compute(
-            _campaign_key("campaign-feed-latest", list(statements.values())),
+            lists_cache_key("campaign-feed-latest", list(statements.values())),
             lambda: (
                 list(
                     SignOn.objects.visible()

@@ -475,6 +475,12 @@ class Referral(SignOn):
         return self.listing != SignOn.Listing.UNLISTED or bool(self.referrer_consent_given_at)
 
     @property
+    def country_for_partner(self):
+        """The signatory's country as the partner may read it: listed with it, or agreed to its contact."""
+        shown = self.listing == SignOn.Listing.LISTED or bool(self.referrer_consent_given_at)
+        return self.signatory.country if shown and self.signatory.country else None
+
+    @property
     def email_for_partner(self) -> str:
         """The address the partner may write to: the confirmed contact of a signer who agreed to it, while
         the signature stands; "" otherwise (an address awaiting confirmation belongs to nobody yet)."""

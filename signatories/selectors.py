@@ -33,7 +33,7 @@ from .identity import (
     readable_domain,
     without_case_and_accents,
 )
-from .models import Signatory, SignOn, visible_sign_on_condition
+from .models import Referral, Signatory, SignOn, visible_sign_on_condition
 
 
 class PublicCountry:
@@ -392,6 +392,28 @@ def list_cache_key(statement: Statement, name: str, *parts) -> str:
         *parts,
     )
     return f"{name}:{statement.pk}:{hashlib.sha256(repr(version).encode()).hexdigest()[:32]}"
+
+
+def lists_cache_key(name: str, statements, *parts) -> str:
+    """A cache key that changes with the list of any of ``statements`` (see list_cache_key)."""
+    keys = [list_cache_key(statement, name, *parts) for statement in statements]
+    return f"{name}:{hashlib.sha256(repr(keys).encode()).hexdigest()[:32]}"
+
+
+# How long the partner feeds and the API keep the counts of several lists at once.
+PUBLIC_COUNTS_CACHE_SECONDS = 30
+
+
+def cached_public_counts(statements) -> dict[int, dict]:
+    """public_counts_by_statement of those of ``statements`` that take sign-ons, cached with their lists."""
+    signed = [statement for statement in statements if statement.takes_sign_ons]
+    if not signed:
+        return {}
+    return get_or_compute(
+        lists_cache_key("public-counts", signed),
+        lambda: public_counts_by_statement(signed),
+        PUBLIC_COUNTS_CACHE_SECONDS,
+    )
 
 
 def signatory_summary(statement: Statement, first: int = SECTION_PREVIEW) -> SignatorySummary:
@@ -757,51 +779,27 @@ def referral_figures(sign_ons) -> list[dict]:
 
 
 def partner_referrals(partner):
-    """The sign-ons that came through ``partner``, oldest first, as the API gives them (dicts, with ``pk``
-    for its cursor): the name only if listed or the signer agreed to the partner's contact; the address
-    only with that consent, once confirmed, while the signature stands."""
-    consented = ~Q(referrer_consent_text="")
-    may_be_named = consented | ~UNLISTED
-    email_shown = consented & Q(confirmation_state=SignOn.Confirmation.CONFIRMED, withdrawn_at__isnull=True)
+    """The sign-ons that came through ``partner``, oldest first (the API pages through them by ``pk``),
+    read with referral_entry: what the partner may know of each, by the rules its staff's list follows
+    (Referral.name_shown_to_partner, country_for_partner, email_for_partner)."""
     return (
-        SignOn.objects.filter(referred_by=partner)
-        .annotate(
-            shown_name=Case(When(may_be_named, then=F("signatory__name")), default=Value(None)),
-            shown_country=Case(
-                When(may_be_named & ~Q(listing=SignOn.Listing.LISTED_WITHOUT_COUNTRY), then=F("signatory__country")),
-                default=Value(None),
-            ),
-            shown_email=Case(When(email_shown, then=F("contact__email")), default=Value(None)),
-        )
-        .order_by("pk")
-        .values(
-            "pk",
-            "shown_name",
-            "shown_country",
-            "shown_email",
-            "listing",
-            "confirmation_state",
-            "moderation_state",
-            "withdrawn_at",
-            "signed_at",
-            "signatory__kind",
-            "statement__slug",
-        )
+        Referral.objects.filter(referred_by=partner).select_related("signatory", "contact", "statement").order_by("pk")
     )
 
 
-def referral_entry(row: dict) -> dict:
-    """A row of partner_referrals as the API gives it."""
+def referral_entry(referral: Referral) -> dict:
+    """A sign-on of partner_referrals as the API gives it."""
+    country = referral.country_for_partner
     return {
-        "identifiers": [public_guid(row["pk"])],
-        "statement": row["statement__slug"],
-        "kind": row["signatory__kind"],
-        "name": row["shown_name"],
-        "country": row["shown_country"] or None,
-        "listing": row["listing"],
-        "confirmation": row["confirmation_state"],
-        "moderation": row["moderation_state"],
-        "withdrawn": row["withdrawn_at"] is not None,
-        "created_date": row["signed_at"],
-        "email": row["shown_email"],
+        "identifiers": [public_guid(referral.pk)],
+        "statement": referral.statement.slug,
+        "kind": referral.signatory.kind,
+        "name": referral.signatory.name if referral.name_shown_to_partner else None,
+        "country": country.code if country else None,
+        "listing": referral.listing,
+        "confirmation": referral.confirmation_state,
+        "moderation": referral.moderation_state,
+        "withdrawn": referral.withdrawn_at is not None,
+        "created_date": referral.signed_at,
+        "email": referral.email_for_partner or None,
     }

@@ -132,9 +132,8 @@ class ReferralAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin):
 
     @admin.display(description=_("country"))
     def country_shown(self, sign_on):
-        shown = sign_on.listing == SignOn.Listing.LISTED or sign_on.referrer_consent_given_at
-        country = sign_on.signatory.country
-        return country.name if shown and country else "—"
+        country = sign_on.country_for_partner
+        return country.name if country else "—"
 
     @admin.display(description=_("email, if they agreed to your contact"))
     def email(self, sign_on):
