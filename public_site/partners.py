@@ -68,8 +68,8 @@ def _absolute(path):
     return settings.SITE_URL + path
 
 
-def _via(request) -> str:
-    """A partner's code from the widget's address (``?via=<code>``), passed on to its links; "" if there is
+def partner_code_in(request) -> str:
+    """A partner's code from the address (``?via=<code>``), passed on to its links; "" if there is
     none or it cannot be a code. Not looked up: the statement page ignores an unknown one."""
     code = request.GET.get("via", "")
     return code if PARTNER_CODE.fullmatch(code) else ""
@@ -90,7 +90,7 @@ def embed(request, campaign_slug, statement_slug):
             "statement": statement,
             "counts": _summary(statement)["counts"] if statement.takes_sign_ons else None,
             "accepting_sign_ons": statement.is_accepting_sign_ons(),
-            "via": _via(request),
+            "via": partner_code_in(request),
         },
     )
     # Read per response (not at import) so that the setting can change without a code change.
@@ -427,7 +427,7 @@ def campaign_embed(request, campaign_slug):
     response = render(
         request,
         "signatories/embed_campaign.html",
-        {"campaign": campaign, "statements": statements, "via": _via(request)},
+        {"campaign": campaign, "statements": statements, "via": partner_code_in(request)},
     )
     response._csp_replace = {"frame-ancestors": settings.EMBED_FRAME_ANCESTORS}
     return response

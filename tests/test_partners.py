@@ -238,6 +238,17 @@ def test_the_widget_links_to_the_statement_with_the_partner_s_code(client, state
         assert "?via=" not in forged and "<script>" not in forged
 
 
+def test_the_campaign_page_through_a_partner_s_link_passes_the_code_on_to_its_statements(client, statement, partner):
+    campaign_page = statement.campaign.get_absolute_url()
+
+    page = client.get(f"{campaign_page}?via={partner.code}").content.decode()
+    assert f'href="{statement.get_absolute_url()}?via={partner.code}"' in page
+    assert f'href="{statement.get_absolute_url()}"' not in page
+
+    forged = client.get(f'{campaign_page}?via="><script>').content.decode()
+    assert f'href="{statement.get_absolute_url()}"' in forged and "<script>" not in forged
+
+
 # --- Counts per partner -------------------------------------------------------------------------
 
 
@@ -286,6 +297,7 @@ def test_staff_read_a_partner_s_links_on_the_campaign_s_page(admin_client, state
 
     assert f"{settings.SITE_URL}{statement.get_absolute_url()}?via={partner.code}" in page
     assert f"/embed/?via={partner.code}&quot; title=" in page  # the widget's code, as text to copy
+    assert f"{settings.SITE_URL}{statement.campaign.get_absolute_url()}?via={partner.code}" in page
 
 
 # --- A partner's staff ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from campaigns.models import Campaign, CampaignPartner, Statement
 from outreach.models import OutreachAction
+from public_site.partners import partner_code_in
 from public_site.statement_page import serve_statement_page
 from signatories.selectors import signatory_list_version, with_public_signatory_counts
 
@@ -49,7 +50,8 @@ def campaign_detail(request, campaign_slug):
     )
     with_public_signatory_counts(campaign.public_statements)
     campaign.lead_statement = _lead_statement(campaign.public_statements)
-    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign})
+    # A partner's link to the campaign page: its code goes on to the statements, so their sign-ons count as its own.
+    return render(request, "campaigns/campaign_detail.html", {"campaign": campaign, "via": partner_code_in(request)})
 
 
 def statement_detail(request, campaign_slug, statement_slug):

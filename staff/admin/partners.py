@@ -52,8 +52,13 @@ def partner_links(partner: CampaignPartner, statements) -> list[dict]:
 
 
 def partner_links_html(partner: CampaignPartner, statements) -> str:
+    links = partner_links(partner, statements)
+    campaign_link = (
+        f"{settings.SITE_URL}{statements[0].campaign.get_absolute_url()}?via={partner.code}" if links else ""
+    )
     return render_to_string(
-        "admin/campaigns/campaignpartner/_links.html", {"partner": partner, "links": partner_links(partner, statements)}
+        "admin/campaigns/campaignpartner/_links.html",
+        {"partner": partner, "links": links, "campaign_link": campaign_link},
     )
 
 

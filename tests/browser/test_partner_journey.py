@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
@@ -78,14 +79,21 @@ def test_a_partner_s_link_brings_a_sign_on_counted_for_it_and_seen_by_its_staff(
     expect(partners).to_contain_text("Keep encryption strong")
     expect(partners).to_contain_text("Widget for their website:")
     expect(partners.locator("pre")).to_contain_text("/embed/?via=")
-    share_link = partners.get_by_role("link", name=re.compile(r"\?via=")).first.get_attribute("href")
     code = CampaignPartner.objects.get(name=PARTNER_NAME).code
-    assert share_link.endswith(f"{statement.get_absolute_url()}?via={code}")
+    share_links = [
+        link.get_attribute("href") for link in partners.get_by_role("link", name=re.compile(r"\?via=")).all()
+    ]
+    assert share_links == [
+        f"{settings.SITE_URL}{campaign.get_absolute_url()}?via={code}",
+        f"{settings.SITE_URL}{statement.get_absolute_url()}?via={code}",
+    ]
 
-    # A signer opens that link (the site's address in the link is SITE_URL: the same path here).
+    # A signer opens the campaign page's link (the site's address in it is SITE_URL: the same path here)
+    # and goes on to the statement: the partner's code goes with them.
     context, signer = _new_page(browser)
-    link = urlsplit(share_link)
+    link = urlsplit(share_links[0])
     signer.goto(f"{live_server.url}{link.path}?{link.query}")
+    signer.get_by_role("link", name="Read and sign").click()
     form = signer.get_by_role("form", name="Sign for an organization")
     box = form.get_by_label(BOX)
     expect(box).not_to_be_checked()
