@@ -125,6 +125,24 @@ def test_the_campaign_page_shows_its_identity_served_by_the_site(client):
 
 
 @pytest.mark.django_db
+def test_the_home_page_gives_each_card_its_campaign_s_accent_and_leaves_the_site_s_own(client):
+    campaign = CampaignFactory(accent_colour="#7a1f5c")
+    StatementFactory(campaign=campaign)
+    plain = CampaignFactory()
+    StatementFactory(campaign=plain)
+
+    page = client.get("/").content.decode()
+
+    card_style_url = f"/campaigns/{campaign.slug}/style.css?v={campaign.identity_version}&amp;card"
+    assert card_style_url in page
+    assert f'class="campaign-card accent-{campaign.slug}"' in page and 'class="campaign-card"' in page
+    assert f"/campaigns/{plain.slug}/style.css" not in page
+    style = client.get(card_style_url.replace("&amp;", "&")).content.decode()
+    assert style.startswith(f".campaign-card.accent-{campaign.slug} {{") and "--accent: #7a1f5c" in style
+    assert "html:root" not in style  # the page around the cards keeps the site's colours
+
+
+@pytest.mark.django_db
 def test_images_of_a_campaign_not_yet_public_and_unknown_files_are_not_served(client):
     campaign = CampaignFactory(logo=image_file(size=(200, 200)), accent_colour="#7a1f5c")
     assert client.get(campaign.logo.url).status_code == 404

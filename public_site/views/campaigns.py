@@ -65,9 +65,11 @@ IDENTITY_MAX_AGE = 365 * 24 * 3600
 @require_safe
 def campaign_style(request, campaign_slug):
     """The campaign's accent colour as CSS custom properties: the site's CSP allows no inline style,
-    so the pages link this small stylesheet, its address versioned by the campaign's last change."""
+    so the pages link this small stylesheet, its address versioned by the campaign's last change.
+    The campaign's own pages take it for the whole page; the home page (``?card``) for its card only."""
     campaign = get_object_or_404(Campaign.objects.public().exclude(accent_colour=""), slug=campaign_slug)
-    css = f"html:root {{ --accent: {campaign.accent_colour}; --accent-dark: {campaign.accent_hover_colour}; }}\n"
+    scope = f".campaign-card.accent-{campaign.slug}" if "card" in request.GET else "html:root"
+    css = f"{scope} {{ --accent: {campaign.accent_colour}; --accent-dark: {campaign.accent_hover_colour}; }}\n"
     response = HttpResponse(css, content_type="text/css; charset=utf-8")
     response["Cache-Control"] = f"public, max-age={IDENTITY_MAX_AGE}, immutable"
     return response
