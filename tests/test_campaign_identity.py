@@ -10,7 +10,7 @@ from PIL import Image
 
 from campaigns.identity import compliant_shade, contrast_ratio, lowest_contrast, validate_accent_colour
 from campaigns.models import CampaignPartner
-from signatories.services import make_management_token
+from signatories.services import make_confirmation_token, make_management_token
 from tests.factories import CampaignFactory, SignOnFactory, StatementFactory
 
 
@@ -163,13 +163,13 @@ def test_the_home_page_shows_each_campaign_as_a_card_with_its_call_to_action(cli
 
 @pytest.mark.django_db
 def test_the_pages_after_signing_and_the_press_kit_wear_the_campaign_s_colour(client):
-
     campaign = CampaignFactory(accent_colour="#7a1f5c")
     statement = StatementFactory(campaign=campaign)
     sign_on = SignOnFactory(statement=statement)
     style_url = f"/campaigns/{campaign.slug}/style.css?v={campaign.identity_version}"
     for url in (
         reverse("signatories:received", kwargs={"campaign_slug": campaign.slug, "statement_slug": statement.slug}),
+        reverse("signatories:confirm", kwargs={"token": make_confirmation_token(sign_on)}),
         reverse("signatories:manage", kwargs={"token": make_management_token(sign_on)}),
         reverse("presskit:press_kit", kwargs={"campaign_slug": campaign.slug}),
     ):
