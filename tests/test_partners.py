@@ -457,7 +457,7 @@ def test_public_pages_through_a_partner_s_link_show_nothing_of_its_referrals(
 
 
 def test_the_signer_s_data_download_says_which_partner_and_what_they_agreed_to(statement, partner):
-    from privacy.services import signer_data
+    from privacy.selectors import signer_data
 
     consenting = OrganizationFactory(name="Consenting Org")
     SignOnFactory(

@@ -21,6 +21,7 @@ from advocacy.celery import app as celery_app
 from campaigns.models import Statement
 from mailings.models import Invitation
 from mailings.tokens import make_invitation_token
+from privacy import selectors as privacy_selectors
 from privacy import services as privacy_services
 from signatories import inbox, services, tasks
 from signatories.models import SignOn, SignOnSubmission
@@ -167,7 +168,7 @@ def test_a_sign_on_through_an_invitation_link_answers_the_invitation(
 
 def test_the_signers_data_and_erasure_include_sign_ons_still_in_the_inbox(statement):
     receive(statement, details=details(email="Ana@Sursiendo.example"))
-    data = privacy_services.signer_data(email="ana@sursiendo.example")
+    data = privacy_selectors.signer_data(email="ana@sursiendo.example")
     [waiting] = data["sign_ons_being_recorded"]
     assert waiting["email"] == "Ana@Sursiendo.example" and waiting["details"]["name"] == "Sursiendo"
 

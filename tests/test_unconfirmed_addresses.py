@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from privacy import selectors as privacy_selectors
 from privacy import services as privacy_services
 from signatories import services
 from signatories.models import Contact, SignOn, SignOnSubmission
@@ -133,7 +134,7 @@ def test_erasure_from_the_private_link_removes_the_unconfirmed_address_and_its_s
     client.post(reverse("privacy:signer_erase", args=[services.make_management_token(sign_on)]), {"understood": "on"})
 
     assert not SignOn.objects.filter(pending_email__iexact=STRANGER).exists()
-    assert privacy_services.signer_data(email=STRANGER)["sign_ons_awaiting_confirmation"] == []
+    assert privacy_selectors.signer_data(email=STRANGER)["sign_ons_awaiting_confirmation"] == []
 
 
 def test_erasure_by_address_finds_the_address_waiting_on_a_sign_on(statement):

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from privacy import services
+from privacy import selectors, services
 from public_site.forms.privacy import ErasureForm
 from signatories import services as signatory_services
 from signatories.models import Signatory
@@ -40,9 +40,9 @@ def signer_data_download(request, token):
     # The contact's address, or the one still awaiting confirmation on the sign-on.
     if not sign_on.signer_email:
         # Contact details already erased: what is left is the signature itself.
-        data = {"generated_at": timezone.now().isoformat(), "contacts": [], "sign_on": services._sign_on_data(sign_on)}
+        data = {"generated_at": timezone.now().isoformat(), "contacts": [], "sign_on": selectors.sign_on_data(sign_on)}
     else:
-        data = services.signer_data(email=sign_on.signer_email)
+        data = selectors.signer_data(email=sign_on.signer_email)
     return _json_download(data, "my-signature-data")
 
 
@@ -76,7 +76,7 @@ def signer_erasure(request, token):
 @never_cache
 @login_required
 def account_data_download(request):
-    return _json_download(services.account_data(user=request.user), "my-account-data")
+    return _json_download(selectors.account_data(user=request.user), "my-account-data")
 
 
 @never_cache
