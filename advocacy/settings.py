@@ -566,3 +566,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Partners' webhooks (integrations/outbound.py): the worker sends only to https:// addresses whose host
+# resolves to public internet addresses, never into the hosting network (127.0.0.1, 10.x, 169.254.169.254…).
+# A local receiver (a developer's, a test's) needs both switches on; never in production.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)

@@ -1,11 +1,14 @@
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import CampaignPartner
+
+from .outbound import validate_webhook_url
 
 
 def new_webhook_secret() -> str:
@@ -68,6 +71,22 @@ class Webhook(models.Model):
 
     def __str__(self):
         return self.url
+
+    def clean_fields(self, exclude=None):
+        """The field checks, and then the address's: only the public internet (integrations/outbound.py).
+        The worker checks it again before each notification: a name may resolve elsewhere by then."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "url" not in errors and "url" not in (exclude or ()) and self.url:
+            try:
+                validate_webhook_url(self.url)
+            except ValidationError as error:
+                errors["url"] = error.error_list
+        if errors:
+            raise ValidationError(errors)
 
 
 class WebhookDelivery(models.Model):

@@ -7,8 +7,6 @@ import json
 import logging
 import secrets
 import time
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.db import transaction
@@ -17,6 +15,7 @@ from django.utils import timezone
 from campaigns.models import CampaignPartner, Statement
 from signatories.selectors import named_rows_in_signing_order, public_entry, public_guid, public_row, public_sign_ons
 
+from . import outbound
 from .models import ApiKey, Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -30,6 +29,7 @@ NOTIFY_WINDOW = datetime.timedelta(days=1)
 MAX_ATTEMPTS = 18
 FIRST_RETRY_SECONDS = 30
 LONGEST_WAIT_SECONDS = 6 * 3600
+# Each step of a POST (connecting, sending, the answer's first bytes) may take this long.
 SEND_TIMEOUT_SECONDS = 10
 
 
@@ -139,21 +139,6 @@ def signature_headers(secret: str, body: bytes, timestamp: int) -> dict:
     return {"X-Campaigns-Timestamp": str(timestamp), "X-Campaigns-Signature": f"sha256={digest}"}
 
 
-def _post(url: str, body: bytes, headers: dict) -> str:
-    """POST ``body``; "" when the server took it (2xx), else what went wrong, in a few words."""
-    request = urllib.request.Request(
-        url, data=body, method="POST", headers={"Content-Type": "application/json", **headers}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=SEND_TIMEOUT_SECONDS) as response:
-            return "" if 200 <= response.status < 300 else f"HTTP {response.status}"
-    except urllib.error.HTTPError as error:
-        return f"HTTP {error.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        return "timed out" if isinstance(reason, TimeoutError) else type(reason).__name__
-
-
 def deliver_notification(*, delivery_id: int) -> bool:
     """Send one notification, once at a time (a row lock; another worker skips it); on failure, plan the
     next attempt further away, and give up after MAX_ATTEMPTS. Return whether it was delivered now."""
@@ -173,7 +158,8 @@ def deliver_notification(*, delivery_id: int) -> bool:
             delivery.save(update_fields=["gave_up_at", "last_result"])
             return False
         body = json.dumps(payload, ensure_ascii=False).encode()
-        failure = _post(delivery.webhook.url, body, signature_headers(delivery.webhook.secret, body, int(time.time())))
+        headers = signature_headers(delivery.webhook.secret, body, int(time.time()))
+        failure = outbound.post(delivery.webhook.url, body, headers, timeout=SEND_TIMEOUT_SECONDS)
         delivery.attempts += 1
         delivery.last_result = failure or "delivered"
         if not failure:

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import socket
+import ssl
 
 import pytest
 from django.utils import timezone
@@ -36,6 +37,13 @@ def partner_server():
 
 
 @pytest.fixture
+def local_receivers(settings):
+    """The tests' partner servers listen on 127.0.0.1 over plain HTTP, which the worker refuses unless told."""
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+
+
+@pytest.fixture
 def partner(statement):
     return CampaignPartner.objects.create(campaign=statement.campaign, name="Derechos Digitales")
 
@@ -44,7 +52,9 @@ def every_due_one_now():
     WebhookDelivery.objects.update(next_attempt_at=timezone.now() - datetime.timedelta(seconds=1))
 
 
-def test_a_new_listed_signature_is_sent_signed_and_retried_until_taken(statement, partner, partner_server):
+def test_a_new_listed_signature_is_sent_signed_and_retried_until_taken(
+    statement, partner, partner_server, local_receivers
+):
     server = partner_server(503)
     webhook = Webhook.objects.create(partner=partner, url=server.url)
     signatory = OrganizationFactory(name="Access Now", country="DE")
@@ -79,7 +89,7 @@ def test_a_new_listed_signature_is_sent_signed_and_retried_until_taken(statement
     assert b"press@an.example" not in body
 
 
-def test_only_named_signatures_of_the_partners_campaign_are_sent(statement, partner, partner_server):
+def test_only_named_signatures_of_the_partners_campaign_are_sent(statement, partner, partner_server, local_receivers):
     server = partner_server()
     Webhook.objects.create(partner=partner, url=server.url)
     SignOnFactory(statement=statement, listing=SignOn.Listing.UNLISTED, signatory=OrganizationFactory(name="Quiet"))
@@ -89,7 +99,7 @@ def test_only_named_signatures_of_the_partners_campaign_are_sent(statement, part
     assert server.received == [] and not WebhookDelivery.objects.exists()
 
 
-def test_a_signature_unlisted_before_it_was_sent_is_not_sent(statement, partner, partner_server):
+def test_a_signature_unlisted_before_it_was_sent_is_not_sent(statement, partner, partner_server, local_receivers):
     server = partner_server(500)
     Webhook.objects.create(partner=partner, url=server.url)
     sign_on = SignOnFactory(statement=statement)
@@ -101,7 +111,7 @@ def test_a_signature_unlisted_before_it_was_sent_is_not_sent(statement, partner,
     assert len(server.received) == 1 and delivery.gave_up_at is not None and delivery.delivered_at is None
 
 
-def test_a_server_that_never_answers_times_out_and_is_tried_again(statement, partner, monkeypatch):
+def test_a_server_that_never_answers_times_out_and_is_tried_again(statement, partner, monkeypatch, local_receivers):
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen()  # takes the connection, never answers
@@ -116,7 +126,7 @@ def test_a_server_that_never_answers_times_out_and_is_tried_again(statement, par
     assert delivery.last_result == "timed out" and delivery.next_attempt_at > timezone.now()
 
 
-def test_retries_wait_longer_each_time_and_stop(statement, partner, partner_server, monkeypatch):
+def test_retries_wait_longer_each_time_and_stop(statement, partner, partner_server, local_receivers, monkeypatch):
     server = partner_server(*[500] * 5)
     monkeypatch.setattr(services, "MAX_ATTEMPTS", 3)
     Webhook.objects.create(partner=partner, url=server.url)
@@ -133,7 +143,7 @@ def test_retries_wait_longer_each_time_and_stop(statement, partner, partner_serv
     assert delivery.gave_up_at is not None and delivery.attempts == 3 and len(server.received) == 3
 
 
-def test_an_inactive_webhook_is_told_nothing(statement, partner, partner_server):
+def test_an_inactive_webhook_is_told_nothing(statement, partner, partner_server, local_receivers):
     server = partner_server()
     Webhook.objects.create(partner=partner, url=server.url, is_active=False)
     SignOnFactory(statement=statement)
@@ -149,3 +159,203 @@ def test_keys_are_kept_hashed_found_by_their_key_and_revoked(partner):
     assert services.api_key_for(api_key.prefix + ".forged") is None
     services.revoke_api_keys(keys=type(api_key).objects.all())
     assert services.api_key_for(key) is None
+
+
+# --- Only the public internet: no request into the hosting network (integrations/outbound.py) -------------
+
+INTO_THE_HOSTING_NETWORK = [
+    "https://127.0.0.1/hooks",
+    "https://10.0.0.1/hooks",
+    "https://192.168.1.20:8443/hooks",
+    "https://[::1]/hooks",
+    "https://[fd00::1]/hooks",
+    "https://[::ffff:127.0.0.1]/hooks",
+    "https://169.254.169.254/latest/meta-data/",
+    "https://localhost/hooks",  # a name, resolving to 127.0.0.1
+]
+
+
+def add_webhook(admin_client, partner, url):
+    return admin_client.post(
+        "/admin/integrations/webhook/add/",
+        {
+            "partner": partner.pk,
+            "url": url,
+            "is_active": "on",
+            "deliveries-TOTAL_FORMS": "0",
+            "deliveries-INITIAL_FORMS": "0",
+        },
+    )
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Host names resolving where a test says (a partner's DNS); every other name as usual. Counts the lookups."""
+    real, names = socket.getaddrinfo, Names()
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in names:
+            return real(host, port, *args, **kwargs)
+        names.lookups.append(host)
+        return [
+            (socket.AF_INET6 if ":" in address else socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))
+            for address in names[host]
+        ]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names
+
+
+class Names(dict):
+    """Host name → the addresses it resolves to; ``lookups``: the names looked up, in turn."""
+
+    def __init__(self):
+        super().__init__()
+        self.lookups = []
+
+
+@pytest.fixture
+def connections(monkeypatch):
+    """Every TCP connection the code opens, by address."""
+    real, opened = socket.create_connection, []
+
+    def create_connection(address, *args, **kwargs):
+        opened.append(address[0])
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", create_connection)
+    return opened
+
+
+@pytest.mark.parametrize("url", INTO_THE_HOSTING_NETWORK)
+def test_staff_cannot_save_a_webhook_into_the_hosting_network(admin_client, partner, url):
+    response = add_webhook(admin_client, partner, url)
+    assert response.status_code == 200 and not Webhook.objects.exists()
+    assert "on a private or local network: notifications are only sent to servers on the public internet" in (
+        response.content.decode()
+    )
+    form = response.context["adminform"].form
+    assert form["url"].value() == url and form["partner"].value() == str(partner.pk)  # nothing typed is lost
+
+
+@pytest.mark.parametrize(
+    "url, message",
+    [
+        ("http://hooks.derechosdigitales.example/signatures", "Enter an address starting with https://."),
+        ("ftp://hooks.derechosdigitales.example/signatures", "Enter an address starting with https://."),
+    ],
+)
+def test_a_webhook_needs_https(admin_client, partner, url, message):
+    response = add_webhook(admin_client, partner, url)
+    assert response.status_code == 200 and not Webhook.objects.exists()
+    assert message in response.content.decode()
+
+
+def test_an_address_typed_without_its_scheme_is_taken_as_https(admin_client, partner):
+    assert add_webhook(admin_client, partner, "hooks.derechosdigitales.example/signatures").status_code == 302
+    assert Webhook.objects.get().url == "https://hooks.derechosdigitales.example/signatures"
+
+
+def test_plain_http_is_accepted_when_the_setting_allows_it(admin_client, partner, settings):
+    settings.WEBHOOKS_ALLOW_HTTP = True
+    assert add_webhook(admin_client, partner, "http://hooks.derechosdigitales.example/").status_code == 302
+    response = add_webhook(admin_client, partner, "ftp://hooks.derechosdigitales.example/")
+    assert "Enter an address starting with https:// or http://." in response.content.decode()
+    assert Webhook.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://1.1.1.1/hooks",
+        "https://[2606:4700:4700::1111]/hooks",
+        # Not found (yet): the partner may set up the name after; the worker checks it before each notification.
+        "https://hooks.derechosdigitales.example/signatures",
+    ],
+)
+def test_a_webhook_on_the_public_internet_is_saved(admin_client, partner, url):
+    assert add_webhook(admin_client, partner, url).status_code == 302
+    assert Webhook.objects.get().url == url
+
+
+def test_a_name_resolving_into_the_hosting_network_is_refused(admin_client, partner, resolver):
+    resolver["hooks.partner.example"] = ["1.1.1.1", "10.0.0.7"]
+    response = add_webhook(admin_client, partner, "https://hooks.partner.example/signatures")
+    assert "This address leads to 10.0.0.7" in response.content.decode() and not Webhook.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/hooks",
+        "http://localhost:{port}/hooks",
+        "http://[::1]:{port}/hooks",
+        "http://10.0.0.1/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+    ],
+)
+def test_the_worker_does_not_connect_into_the_hosting_network(
+    statement, partner, partner_server, connections, settings, url
+):
+    settings.WEBHOOKS_ALLOW_HTTP = True  # the address is what is refused, not the scheme
+    server = partner_server()
+    # As a webhook saved before the check, or in a shell: the worker checks again.
+    Webhook.objects.create(partner=partner, url=url.format(port=server.httpd.server_port))
+    SignOnFactory(statement=statement)
+    tasks.send_notifications()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.last_result.startswith("refused: ") and "is not a public address" in delivery.last_result
+    assert delivery.delivered_at is None and delivery.attempts == 1 and delivery.next_attempt_at > timezone.now()
+    assert connections == [] and server.received == []
+
+
+def test_a_name_that_resolves_into_the_hosting_network_later_is_refused(statement, partner, connections, resolver):
+    resolver["hooks.partner.example"] = ["1.1.1.1"]
+    webhook = Webhook(partner=partner, url="https://hooks.partner.example/signatures")
+    webhook.full_clean()
+    webhook.save()
+    resolver["hooks.partner.example"] = ["127.0.0.1"]  # DNS rebinding
+    SignOnFactory(statement=statement)
+    tasks.send_notifications()
+    assert WebhookDelivery.objects.get().last_result == "refused: 127.0.0.1 is not a public address"
+    assert connections == []
+
+
+def test_plain_http_is_not_sent_unless_the_setting_allows_it(statement, partner, partner_server, settings):
+    settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = True
+    server = partner_server()
+    Webhook.objects.create(partner=partner, url=server.url)
+    SignOnFactory(statement=statement)
+    tasks.send_notifications()
+    assert WebhookDelivery.objects.get().last_result == "refused: only https://" and server.received == []
+
+
+def test_the_worker_connects_to_the_address_it_checked(statement, partner, partner_server, resolver, local_receivers):
+    server = partner_server()
+    resolver["hooks.partner.example"] = ["127.0.0.1"]
+    Webhook.objects.create(partner=partner, url=f"http://hooks.partner.example:{server.httpd.server_port}/hooks")
+    SignOnFactory(statement=statement)
+    tasks.send_notifications()
+    assert WebhookDelivery.objects.get().delivered_at is not None
+    # Resolved once, for the check, and that address connected to; the partner's server sees its name.
+    assert resolver.lookups == ["hooks.partner.example"]
+    assert server.received[0][0]["Host"] == f"hooks.partner.example:{server.httpd.server_port}"
+
+
+def test_https_verifies_the_certificate_against_the_host_name(
+    statement, partner, partner_server, resolver, local_receivers, monkeypatch
+):
+    server = partner_server()  # speaks plain HTTP: the TLS handshake fails
+    resolver["hooks.partner.example"] = ["127.0.0.1"]
+    real, handshakes = ssl.SSLContext.wrap_socket, []
+
+    def wrap_socket(context, sock, *args, server_hostname=None, **kwargs):
+        handshakes.append((server_hostname, context.check_hostname, context.verify_mode))
+        return real(context, sock, *args, server_hostname=server_hostname, **kwargs)
+
+    monkeypatch.setattr(ssl.SSLContext, "wrap_socket", wrap_socket)
+    Webhook.objects.create(partner=partner, url=f"https://hooks.partner.example:{server.httpd.server_port}/hooks")
+    SignOnFactory(statement=statement)
+    tasks.send_notifications()
+    assert handshakes == [("hooks.partner.example", True, ssl.CERT_REQUIRED)]
+    assert WebhookDelivery.objects.get().last_result == "SSLError" and server.received == []
