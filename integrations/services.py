@@ -31,6 +31,10 @@ FIRST_RETRY_SECONDS = 30
 LONGEST_WAIT_SECONDS = 6 * 3600
 # Each step of a POST (connecting, sending, the answer's first bytes) may take this long.
 SEND_TIMEOUT_SECONDS = 10
+# A worker's hold on a notification it sends: longer than a POST takes (a few steps of
+# SEND_TIMEOUT_SECONDS), so no two workers send it at once, and short enough that one that
+# died while sending leaves it to the next sweep soon.
+LEASE = datetime.timedelta(minutes=2)
 
 
 def _hash(key: str) -> str:
@@ -139,37 +143,63 @@ def signature_headers(secret: str, body: bytes, timestamp: int) -> dict:
     return {"X-Campaigns-Timestamp": str(timestamp), "X-Campaigns-Signature": f"sha256={digest}"}
 
 
-def deliver_notification(*, delivery_id: int) -> bool:
-    """Send one notification, once at a time (a row lock; another worker skips it); on failure, plan the
-    next attempt further away, and give up after MAX_ATTEMPTS. Return whether it was delivered now."""
+def claim_notification(*, delivery_id: int) -> tuple[WebhookDelivery, bytes] | None:
+    """Lease one due notification to this worker, in a short transaction; return it with the body to send,
+    or None when it is not due, is held by another worker, or is given up on now.
+
+    The lease is a later ``next_attempt_at``, written with the attempt it counts and committed before
+    anything is sent: another worker skips the row while it is locked (``skip_locked``) and after, until
+    the lease ends; a worker that dies while sending leaves it to be sent again once the lease is over.
+    Given up on: a sign-on no longer on the public list, a webhook turned off, or the last attempt spent
+    by a worker that died while sending."""
+    now = timezone.now()
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("webhook", "sign_on")
-            .filter(pk=delivery_id, delivered_at__isnull=True, gave_up_at__isnull=True)
+            .filter(pk=delivery_id, delivered_at__isnull=True, gave_up_at__isnull=True, next_attempt_at__lte=now)
             .first()
         )
         if delivery is None:
-            return False
-        now = timezone.now()
+            return None
         payload = notification_payload(delivery) if delivery.webhook.is_active else None
-        if payload is None:
-            delivery.gave_up_at, delivery.last_result = now, "no longer on the public list or webhook off"
+        if payload is None or delivery.attempts >= MAX_ATTEMPTS:
+            delivery.gave_up_at = now
+            delivery.last_result = (
+                "no longer on the public list or webhook off" if payload is None else "worker stopped while sending"
+            )
             delivery.save(update_fields=["gave_up_at", "last_result"])
-            return False
-        body = json.dumps(payload, ensure_ascii=False).encode()
-        headers = signature_headers(delivery.webhook.secret, body, int(time.time()))
-        failure = outbound.post(delivery.webhook.url, body, headers, timeout=SEND_TIMEOUT_SECONDS)
+            return None
         delivery.attempts += 1
-        delivery.last_result = failure or "delivered"
-        if not failure:
-            delivery.delivered_at = timezone.now()
-        elif delivery.attempts >= MAX_ATTEMPTS:
-            delivery.gave_up_at = timezone.now()
-        else:
-            wait = min(FIRST_RETRY_SECONDS * 2 ** (delivery.attempts - 1), LONGEST_WAIT_SECONDS)
-            delivery.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait)
-        delivery.save(update_fields=["attempts", "last_result", "delivered_at", "gave_up_at", "next_attempt_at"])
+        delivery.next_attempt_at = now + LEASE
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+    return delivery, json.dumps(payload, ensure_ascii=False).encode()
+
+
+def deliver_notification(*, delivery_id: int) -> bool:
+    """Send one notification, by one worker at a time (:func:`claim_notification`), outside any transaction:
+    a slow partner's server holds no database connection in one. On failure, plan the next attempt further
+    away, and give up after MAX_ATTEMPTS. Return whether it was delivered now."""
+    claimed = claim_notification(delivery_id=delivery_id)
+    if claimed is None:
+        return False
+    delivery, body = claimed
+    headers = signature_headers(delivery.webhook.secret, body, int(time.time()))
+    failure = outbound.post(delivery.webhook.url, body, headers, timeout=SEND_TIMEOUT_SECONDS)
+    outcome = {"last_result": failure or "delivered"}
+    if not failure:
+        outcome["delivered_at"] = timezone.now()
+    elif delivery.attempts >= MAX_ATTEMPTS:
+        outcome["gave_up_at"] = timezone.now()
+    else:
+        wait = min(FIRST_RETRY_SECONDS * 2 ** (delivery.attempts - 1), LONGEST_WAIT_SECONDS)
+        outcome["next_attempt_at"] = timezone.now() + datetime.timedelta(seconds=wait)
+    # Written only while this attempt is still the row's last: one UPDATE, a transaction of its own.
+    recorded = WebhookDelivery.objects.filter(
+        pk=delivery.pk, attempts=delivery.attempts, delivered_at__isnull=True, gave_up_at__isnull=True
+    ).update(**outcome)
+    if not recorded:
+        logger.warning("Webhook %s: notification %s was taken over while being sent", delivery.webhook_id, delivery.pk)
     if failure:
         logger.warning("Webhook %s: notification %s failed (%s)", delivery.webhook_id, delivery.pk, failure)
     return not failure

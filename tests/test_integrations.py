@@ -9,10 +9,11 @@ import socket
 import ssl
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import CampaignPartner
-from integrations import services, tasks
+from integrations import outbound, services, tasks
 from integrations.models import Webhook, WebhookDelivery
 from signatories.models import SignOn
 from signatories.selectors import public_guid
@@ -359,3 +360,94 @@ def test_https_verifies_the_certificate_against_the_host_name(
     tasks.send_notifications()
     assert handshakes == [("hooks.partner.example", True, ssl.CERT_REQUIRED)]
     assert WebhookDelivery.objects.get().last_result == "SSLError" and server.received == []
+
+
+# --- One worker at a time, and no transaction while the partner's server answers -------------------------
+
+
+class WorkerKilled(BaseException):
+    """A worker process stopped in the middle of a POST (SIGKILL, out of memory)."""
+
+
+def killed_while_sending(*args, **kwargs):
+    raise WorkerKilled
+
+
+@pytest.fixture
+def due_delivery(statement, partner, partner_server, local_receivers):
+    server = partner_server()
+    Webhook.objects.create(partner=partner, url=server.url)
+    SignOnFactory(statement=statement)
+    services.record_due_notifications()
+    return server, WebhookDelivery.objects.get()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_post_is_made_outside_any_transaction_and_by_one_worker(due_delivery, monkeypatch):
+    server, delivery = due_delivery
+    real_post, seen = outbound.post, []
+
+    def post(*args, **kwargs):
+        seen.append(transaction.get_connection().in_atomic_block)
+        # Another worker, while this one waits for the partner's server: nothing to take.
+        seen.append(services.claim_notification(delivery_id=delivery.pk))
+        seen.append(services.deliver_notification(delivery_id=delivery.pk))
+        return real_post(*args, **kwargs)
+
+    monkeypatch.setattr(outbound, "post", post)
+    assert services.deliver_notification(delivery_id=delivery.pk) is True
+    assert seen == [False, None, False] and len(server.received) == 1
+    delivery.refresh_from_db()
+    assert delivery.delivered_at is not None and delivery.attempts == 1
+
+
+def test_a_worker_killed_while_sending_leaves_it_to_be_sent_after_the_lease(due_delivery, monkeypatch):
+    server, delivery = due_delivery
+    real_post = outbound.post
+    monkeypatch.setattr(outbound, "post", killed_while_sending)
+    before = timezone.now()
+    with pytest.raises(WorkerKilled):
+        services.deliver_notification(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1 and delivery.delivered_at is None and delivery.gave_up_at is None
+    assert before + services.LEASE <= delivery.next_attempt_at <= timezone.now() + services.LEASE
+    # Held until the lease ends: neither the sweep nor another worker takes it.
+    assert services.claim_notification(delivery_id=delivery.pk) is None
+    assert delivery.pk not in services.due_notification_ids()
+    assert delivery.pk in services.due_notification_ids(now=delivery.next_attempt_at)
+
+    monkeypatch.setattr(outbound, "post", real_post)
+    every_due_one_now()  # the lease is over
+    tasks.send_notifications()
+    delivery.refresh_from_db()
+    assert delivery.delivered_at is not None and delivery.attempts == 2 and len(server.received) == 1
+
+
+def test_a_worker_killed_on_the_last_attempt_leaves_it_given_up(due_delivery, monkeypatch):
+    server, delivery = due_delivery
+    monkeypatch.setattr(services, "MAX_ATTEMPTS", 1)
+    monkeypatch.setattr(outbound, "post", killed_while_sending)
+    with pytest.raises(WorkerKilled):
+        services.deliver_notification(delivery_id=delivery.pk)
+    every_due_one_now()
+    assert services.deliver_notification(delivery_id=delivery.pk) is False
+    delivery.refresh_from_db()
+    assert delivery.gave_up_at is not None and delivery.attempts == 1 and server.received == []
+    assert delivery.last_result == "worker stopped while sending"
+
+
+def test_a_worker_slower_than_its_lease_does_not_overwrite_the_next_attempt(due_delivery, monkeypatch):
+    server, delivery = due_delivery
+    real_post, taken_over = outbound.post, []
+
+    def slow(*args, **kwargs):
+        every_due_one_now()  # the lease ran out while the partner's server was answering…
+        taken_over.append(services.claim_notification(delivery_id=delivery.pk))  # …and another worker took it
+        return real_post(*args, **kwargs)
+
+    monkeypatch.setattr(outbound, "post", slow)
+    services.deliver_notification(delivery_id=delivery.pk)
+    delivery.refresh_from_db()
+    ((taken, _body),) = taken_over
+    assert delivery.attempts == 2 and delivery.next_attempt_at == taken.next_attempt_at
+    assert delivery.delivered_at is None and delivery.last_result == "" and len(server.received) == 1
