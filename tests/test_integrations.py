@@ -7,9 +7,11 @@ import hmac
 import json
 import socket
 import ssl
+import threading
+import time
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import CampaignPartner
@@ -399,6 +401,34 @@ def test_the_post_is_made_outside_any_transaction_and_by_one_worker(due_delivery
     assert seen == [False, None, False] and len(server.received) == 1
     delivery.refresh_from_db()
     assert delivery.delivered_at is not None and delivery.attempts == 1
+
+
+@pytest.mark.requires_postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_skips_a_notification_another_is_claiming_without_waiting(due_delivery):
+    server, delivery = due_delivery
+    locked, done = threading.Event(), threading.Event()
+
+    def another_worker_claiming():
+        try:
+            with transaction.atomic():
+                WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)
+                locked.set()
+                done.wait(timeout=10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=another_worker_claiming)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        started = time.monotonic()
+        assert services.deliver_notification(delivery_id=delivery.pk) is False
+        assert time.monotonic() - started < 2  # skipped, not waited for
+    finally:
+        done.set()
+        thread.join(timeout=10)
+    assert services.deliver_notification(delivery_id=delivery.pk) is True and len(server.received) == 1
 
 
 def test_a_worker_killed_while_sending_leaves_it_to_be_sent_after_the_lease(due_delivery, monkeypatch):
