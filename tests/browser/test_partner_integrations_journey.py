@@ -3,7 +3,8 @@
 Signed in with a password and an authenticator code, staff go from the admin's index to
 "API keys", add one for a partner organization of their campaign, and read the key on the
 page that follows, the only time it is shown; the list then shows its first characters
-only. They add a webhook the same way and read its signing secret. With the key, the
+only. They add a webhook the same way (an address into the site's own network is refused,
+what they typed kept) and read its signing secret. With the key, the
 partner's software reads its referrals, and the key revoked from the list is refused.
 """
 
@@ -58,6 +59,12 @@ def test_staff_issue_a_key_and_a_webhook_and_revoke_the_key(page, live_server):
     page.get_by_role("link", name="Webhooks", exact=True).click()
     page.get_by_role("link", name=re.compile("Add webhook", re.I)).click()
     page.get_by_label("Partner organization").select_option(label="Derechos Digitales")
+    # An address into the site's own network (here its Redis) is refused, and nothing typed is lost.
+    page.get_by_label("Address").fill("https://127.0.0.1:6379/")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".errorlist")).to_contain_text("This address leads to 127.0.0.1, on a private or local network")
+    expect(page.get_by_label("Address")).to_have_value("https://127.0.0.1:6379/")
+    expect(page.get_by_label("Partner organization").locator("option:checked")).to_have_text("Derechos Digitales")
     page.get_by_label("Address").fill("https://hooks.derechosdigitales.example/signatures")
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator("ul.messagelist")).to_contain_text("was added successfully")
