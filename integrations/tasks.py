@@ -2,14 +2,14 @@ from celery import shared_task
 
 from core.queueing import queue
 
-from . import services
+from . import selectors, services
 
 
 @shared_task
 def send_notifications():
     """Periodic: record what partners' webhooks are to be told, and send what is due (retries included)."""
     services.record_due_notifications()
-    for delivery_id in services.due_notification_ids():
+    for delivery_id in selectors.due_notification_ids():
         queue("integrations.tasks.deliver_notification", delivery_id)
 
 

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import CampaignPartner
-from integrations import outbound, services, tasks
+from integrations import outbound, selectors, services, tasks
 from integrations.models import Webhook, WebhookDelivery
 from signatories.models import SignOn
 from signatories.selectors import public_guid
@@ -443,8 +443,8 @@ def test_a_worker_killed_while_sending_leaves_it_to_be_sent_after_the_lease(due_
     assert before + services.LEASE <= delivery.next_attempt_at <= timezone.now() + services.LEASE
     # Held until the lease ends: neither the sweep nor another worker takes it.
     assert services.claim_notification(delivery_id=delivery.pk) is None
-    assert delivery.pk not in services.due_notification_ids()
-    assert delivery.pk in services.due_notification_ids(now=delivery.next_attempt_at)
+    assert delivery.pk not in selectors.due_notification_ids()
+    assert delivery.pk in selectors.due_notification_ids(now=delivery.next_attempt_at)
 
     monkeypatch.setattr(outbound, "post", real_post)
     every_due_one_now()  # the lease is over
