@@ -21,6 +21,7 @@ The admin applies the scope in staff/admin/scoping.py.
 """
 
 from django.apps import apps as global_apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db import DEFAULT_DB_ALIAS
@@ -211,6 +212,14 @@ def translation_languages_for(user, campaign_id) -> set[str] | None:
             for membership in user.campaign_memberships.only("campaign_id", "translation_languages")
         }
     return user._translation_languages.get(campaign_id, set())
+
+
+def translations_user_may_mark_current(user, statement) -> list[str]:
+    """The languages whose translations of ``statement`` ``user`` may mark current (once they may change it):
+    every one but its original language, or for a translator those they translate its campaign into."""
+    others = [code for code, _name in settings.LANGUAGES if code != statement.language]
+    languages = translation_languages_for(user, statement.campaign_id)
+    return others if languages is None else [code for code in others if code in languages]
 
 
 def sees_full_emails(user) -> bool:

@@ -1,4 +1,4 @@
-"""What staff read about statements: how far each translation has come."""
+"""What staff read about statements: how far each translation has come, and what closing a campaign stops."""
 
 from dataclasses import dataclass
 
@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 
 from .models import Concern, Demand, Statement, Tier
-from .services import TEXT_FIELDS
+from .services import TEXT_FIELDS, what_closing_does
 
 ORIGINAL = "original"
 TRANSLATED = "translated"
@@ -98,3 +98,8 @@ def translation_status(statement: Statement) -> TranslationStatus:
         )
     rows = [(_label(field), [column[index] for column in columns]) for index, field in enumerate(fields)]
     return TranslationStatus(statement=statement, languages=languages, rows=rows)
+
+
+def statements_closing_stops(campaign) -> list[Statement]:
+    """The statements of ``campaign`` that closing it stops taking sign-ons (``what_closing_does``)."""
+    return [statement for statement in campaign.statements.all() if what_closing_does(statement)]

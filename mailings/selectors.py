@@ -127,6 +127,8 @@ def email_previews(mailing: Mailing, *, recipient_email: str) -> list[dict]:
     return previews
 
 
-def pending_mailings_asking_to_sign(campaign) -> int:
-    """How many of ``campaign``'s invitations and reminders are still to go out (closing it cancels them)."""
-    return Mailing.objects.pending().asking_to_sign().filter(statement__campaign=campaign).count()
+def pending_mailings_asking_to_sign(*, campaign=None, statement=None) -> int:
+    """How many invitations and reminders of ``campaign`` (or of ``statement`` only) are still to go out
+    (closing it cancels them)."""
+    of = {"statement": statement} if statement is not None else {"statement__campaign": campaign}
+    return Mailing.objects.pending().asking_to_sign().filter(**of).count()

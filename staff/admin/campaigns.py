@@ -1,15 +1,10 @@
-import logging
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import Count, Q
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -18,33 +13,21 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 
 from accounts.roles import campaign_ids_for, translates_only, translation_languages_for
 from campaigns import services as campaign_services
-from campaigns import text_diff
 from campaigns.models import SIGNED_TEXT_FIELDS, Campaign, CampaignPartner, Concern, Demand, Statement, Tier
-from campaigns.selectors import translation_status
 from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
 from mailings.models import Mailing
-from signatories import selectors as signatory_selectors
 from signatories.models import Organization, SignOn, visible_sign_on_condition
-from staff import selectors
 from staff.admin import partners
 from staff.admin.audit import AuditedAdmin
 from staff.admin.scoping import CampaignScopedAdmin, in_campaigns
 from staff.admin.statement_exports import StatementExportsAdmin
 from staff.admin.statement_imports import StatementImportsAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
-from staff.dashboard import (
-    PHASES,
-    campaign_dashboard,
-    moderation_url,
-    new_mailing_url,
-    next_steps,
-    statement_phase,
-    statements_url,
-)
-from staff.forms.campaigns import DeliveryForm, VersionCompareForm
-
-logger = logging.getLogger(__name__)
+from staff.dashboard import statements_url
+from staff.views import campaigns as campaign_views
+from staff.views import statements as statement_views
+from staff.views.pages import admin_page_view
 
 
 def text_fieldsets(fields, open_languages):
@@ -81,13 +64,6 @@ def translator_readonly(request, statement, fieldsets, translated_fields, readon
     editable = {f"{field}_{code}" for field in translated_fields for code in languages}
     names = [name for name in flatten_fieldsets(fieldsets) if name not in editable and name not in readonly]
     return [*readonly, *names]
-
-
-def translatable_languages(request, statement):
-    """The languages whose translations of ``statement`` this staff member may mark current."""
-    others = [code for code, _name in settings.LANGUAGES if code != statement.language]
-    languages = translation_languages_for(request.user, statement.campaign_id)
-    return others if languages is None else [code for code in others if code in languages]
 
 
 def changed_count(service, statements, *, by) -> int:
@@ -180,7 +156,7 @@ class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin
     def close_now(self, request, queryset):
         for campaign in queryset:
             already_closed = campaign.closed_at is not None
-            pending_mailings = mailing_selectors.pending_mailings_asking_to_sign(campaign)
+            pending_mailings = mailing_selectors.pending_mailings_asking_to_sign(campaign=campaign)
             stopped = campaign_services.close_campaign(campaign)
             campaign.refresh_from_db(fields=["closed_at"])
             erase_on = date_format(campaign.contacts_erased_on(), "DATE_FORMAT")
@@ -232,127 +208,17 @@ class CampaignAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, TranslationAdmin
         )
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
         return [
-            path("home/", wrap(self.homes_view), name="campaigns_campaign_homes"),
-            path("<int:pk>/home/", wrap(self.home_view), name="campaigns_campaign_home"),
-            path("<int:pk>/close/", wrap(self.close_view), name="campaigns_campaign_close"),
-            path("<int:pk>/dashboard/", wrap(self.dashboard_view), name="campaigns_campaign_dashboard"),
+            path("home/", admin_page_view(self, campaign_views.homes), name="campaigns_campaign_homes"),
+            path("<int:pk>/home/", admin_page_view(self, campaign_views.home), name="campaigns_campaign_home"),
+            path("<int:pk>/close/", admin_page_view(self, campaign_views.close), name="campaigns_campaign_close"),
+            path(
+                "<int:pk>/dashboard/",
+                admin_page_view(self, campaign_views.dashboard),
+                name="campaigns_campaign_dashboard",
+            ),
             *super().get_urls(),
         ]
-
-    # --- The campaign home: what waits, and what comes next ------------------------------------
-
-    def homes_view(self, request):
-        """Where staff land after signing in: the home of their one campaign, or the list of their campaigns
-        (every campaign, for superusers), each with what waits for them."""
-        if not self.has_view_permission(request):
-            return redirect("admin:index")
-        campaigns = selectors.campaigns_for_staff(campaign_ids_for(request.user))
-        if len(campaigns) == 1 and not request.user.is_superuser:
-            return redirect("admin:campaigns_campaign_home", campaigns[0].pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Your campaigns"),
-            "campaigns": campaigns,
-            "listed_at_most": selectors.CAMPAIGNS_LISTED,
-            "can_add": self.has_add_permission(request),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/campaigns/campaign/homes.html", context)
-
-    def home_view(self, request, pk):
-        """A campaign's home: its statements, sign-ons, invitations, mailings and press kit, the phase it
-        is in and the next steps, each a link to the page that does it."""
-        campaign = self.get_object(request, pk)
-        if campaign is None or not self.has_view_permission(request, campaign):
-            return redirect("admin:campaigns_campaign_homes")
-        home = selectors.campaign_home(campaign)
-        phase, step_groups = next_steps(home, request.user)
-        for statement in home.statements:
-            statement.moderation_url = moderation_url([statement])
-        user = request.user
-        context = {
-            **self.admin_site.each_context(request),
-            "title": campaign.name,
-            "campaign": campaign,
-            "home": home,
-            "phase": phase,
-            "phases": PHASES,
-            "step_groups": step_groups,
-            "moderation_url": moderation_url(home.statements) if home.statements else "",
-            "invitations_url": statements_url("mailings_invitation", home.statements) if home.statements else "",
-            "mailings_url": statements_url("mailings_mailing", home.statements) if home.statements else "",
-            "press_kit_url": reverse("admin:presskit_presskititem_changelist") + f"?campaign__id__exact={campaign.pk}",
-            "preview_links_url": reverse("admin:presskit_previewlink_changelist")
-            + f"?campaign__id__exact={campaign.pk}",
-            "erase_on": campaign.contacts_erased_on(),
-            "time_zone": timezone.get_current_timezone_name(),
-            "can": {
-                "change_campaign": self.has_change_permission(request, campaign),
-                "moderate": user.has_perm("signatories.view_signon"),
-                "invite": user.has_perm("mailings.add_invitation"),
-                "mailings": user.has_perm("mailings.view_mailing"),
-                "press_kit": user.has_perm("presskit.view_presskititem"),
-                "add_statement": user.has_perm("campaigns.add_statement"),
-                "referrals": user.has_perm("signatories.view_referral"),
-            },
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/campaigns/campaign/home.html", context)
-
-    def close_view(self, request, pk):
-        """Close the campaign (the list's action, for this one): what it does, then a button that does it."""
-        campaign = self.get_object(request, pk)
-        if campaign is None or not self.has_change_permission(request, campaign):
-            return redirect("admin:campaigns_campaign_changelist")
-        home_url = reverse("admin:campaigns_campaign_home", args=[campaign.pk])
-        if request.method == "POST":
-            self.close_now(request, self.get_queryset(request).filter(pk=campaign.pk))
-            return redirect(home_url)
-        return TemplateResponse(
-            request,
-            "admin/campaigns/campaign/close.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Close the campaign"),
-                "campaign": campaign,
-                "home_url": home_url,
-                "taking_sign_ons": [
-                    statement
-                    for statement in campaign.statements.all()
-                    if campaign_services.what_closing_does(statement)
-                ],
-                "pending_mailings": Mailing.objects.pending()
-                .asking_to_sign()
-                .filter(statement__campaign=campaign)
-                .count(),
-                "erase_on": campaign.contacts_erased_on(closing_at=timezone.now()),
-                "opts": self.model._meta,
-            },
-        )
-
-    def dashboard_view(self, request, pk):
-        """Sign-ons over time, by country and tier, moderation and invitations, as charts and tables."""
-        campaign = self.get_object(request, pk)
-        if campaign is None or not self.has_view_permission(request, campaign):
-            return redirect("admin:campaigns_campaign_changelist")
-        statements = list(campaign.statements.only("pk", "title", "campaign_id"))
-        statement = next((each for each in statements if str(each.pk) == request.GET.get("statement")), None)
-        moderation_url = reverse("admin:signatories_signon_changelist") + "?moderation_state__exact=pending"
-        if statement is not None:
-            moderation_url += f"&statement__id__exact={statement.pk}"
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Dashboard: %(campaign)s") % {"campaign": campaign},
-            "campaign": campaign,
-            "statements": statements,
-            "statement": statement,
-            "dashboard": campaign_dashboard(campaign, statement),
-            "moderation_url": moderation_url,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/campaigns/campaign/dashboard.html", context)
 
 
 class SignedTextPartInline:
@@ -693,20 +559,31 @@ class StatementAdmin(
                 messages.WARNING,
             )
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = statement_views.change_form_context(self, request, self.get_object(request, object_id))
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **context})
+
     def get_urls(self):
         wrap = self.admin_site.admin_view
+        views = statement_views
         return [
-            path("<int:pk>/versions/", wrap(self.versions_view), name="campaigns_statement_versions"),
-            path("<int:pk>/translations/", wrap(self.translations_view), name="campaigns_statement_translations"),
+            path("<int:pk>/versions/", admin_page_view(self, views.versions), name="campaigns_statement_versions"),
             path(
-                "<int:pk>/versions/notify/", wrap(self.notify_signers_view), name="campaigns_statement_notify_signers"
+                "<int:pk>/translations/",
+                admin_page_view(self, views.translations),
+                name="campaigns_statement_translations",
+            ),
+            path(
+                "<int:pk>/versions/notify/",
+                admin_page_view(self, views.notify_signers),
+                name="campaigns_statement_notify_signers",
             ),
             path("<int:pk>/import/", wrap(self.import_view), name="campaigns_statement_import"),
             path("<int:pk>/import/<int:upload_id>/", wrap(self.import_run_view), name="campaigns_statement_import_run"),
-            path("<int:pk>/final-text/", wrap(self.text_lock_view), name="campaigns_statement_text_lock"),
-            path("<int:pk>/reminders/", wrap(self.reminders_view), name="campaigns_statement_reminders"),
-            path("<int:pk>/close/", wrap(self.close_view), name="campaigns_statement_close"),
-            path("<int:pk>/delivery/", wrap(self.delivery_view), name="campaigns_statement_delivery"),
+            path("<int:pk>/final-text/", admin_page_view(self, views.text_lock), name="campaigns_statement_text_lock"),
+            path("<int:pk>/reminders/", admin_page_view(self, views.reminders), name="campaigns_statement_reminders"),
+            path("<int:pk>/close/", admin_page_view(self, views.close), name="campaigns_statement_close"),
+            path("<int:pk>/delivery/", admin_page_view(self, views.delivery), name="campaigns_statement_delivery"),
             path("<int:pk>/export/<str:kind>/", wrap(self.export_view), name="campaigns_statement_export"),
             path("exports/", wrap(self.exports_view), name="campaigns_statement_exports"),
             path(
@@ -716,263 +593,6 @@ class StatementAdmin(
             ),
             *super().get_urls(),
         ]
-
-    def versions_view(self, request, pk):
-        """Every version of the text, how many signed each, and a word diff between any two."""
-        statement = self.get_object(request, pk)
-        if statement is None or not self.has_view_permission(request, statement):
-            return redirect("admin:campaigns_statement_changelist")
-        versions = signatory_selectors.versions_with_sign_on_counts(statement)
-        by_number = {version.number: version for version in versions}
-        form = VersionCompareForm(request.GET or None, numbers=list(by_number))
-        old = new = None
-        if len(versions) >= 2:
-            old, new = versions[-2], versions[-1]
-            if form.is_valid():
-                old, new = by_number[int(form.cleaned_data["old"])], by_number[int(form.cleaned_data["new"])]
-            elif not form.is_bound:
-                form = VersionCompareForm(initial={"old": old.number, "new": new.number}, numbers=list(by_number))
-        sections = None
-        if old is not None and new is not None:
-            sections = text_diff.compare_versions(
-                campaign_services.version_text(old), campaign_services.version_text(new)
-            )
-        earlier_signers = mailing_services.signers_of_earlier_versions(statement, statement.version).count()
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Versions of “%(title)s”") % {"title": statement.title},
-            "statement": statement,
-            "versions": versions,
-            "form": form,
-            "old": old,
-            "new": new,
-            "sections": sections,
-            "earlier_signers": earlier_signers,
-            "can_notify": self.has_change_permission(request, statement)
-            and request.user.has_perm("mailings.add_mailing"),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/campaigns/statement/versions.html", context)
-
-    def translations_view(self, request, pk):
-        """Each part of the text in each language: translated, behind the original, or missing; and, for a
-        translation behind, a button that marks it current (for its translators and campaign managers)."""
-        statement = self.get_object(request, pk)
-        if statement is None or not self.has_view_permission(request, statement):
-            return redirect("admin:campaigns_statement_changelist")
-        may_mark = translatable_languages(request, statement) if self.has_change_permission(request, statement) else []
-        if request.method == "POST":
-            language = request.POST.get("language", "")
-            if language in may_mark:
-                name = dict(settings.LANGUAGES)[language]
-                if campaign_services.mark_translation_current(statement=statement, language=language, by=request.user):
-                    self.message_user(
-                        request,
-                        _("The %(language)s translation is marked current: its page no longer says it is behind.")
-                        % {"language": name},
-                        messages.SUCCESS,
-                    )
-                else:
-                    self.message_user(
-                        request,
-                        _("The %(language)s translation was not behind: nothing changed.") % {"language": name},
-                        messages.WARNING,
-                    )
-            return redirect("admin:campaigns_statement_translations", statement.pk)
-        status = translation_status(statement)
-        for language in status.languages:
-            language.may_mark_current = language.code in may_mark and bool(language.behind)
-            with translation.override(language.code):
-                language.url = statement.get_absolute_url()
-        return TemplateResponse(
-            request,
-            "admin/campaigns/statement/translations.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Translations of “%(title)s”") % {"title": statement.title},
-                "statement": statement,
-                "status": status,
-                "change_url": reverse("admin:campaigns_statement_change", args=[statement.pk]),
-                "opts": self.model._meta,
-            },
-        )
-
-    def notify_signers_view(self, request, pk):
-        """Start a mailing to signers of earlier versions: a draft staff edit, then schedule."""
-        statement = self.get_object(request, pk)
-        if (
-            statement is None
-            or request.method != "POST"
-            or not self.has_change_permission(request, statement)
-            or not request.user.has_perm("mailings.add_mailing")
-        ):
-            return redirect("admin:campaigns_statement_changelist")
-        try:
-            mailing = mailing_services.create_version_change_mailing(statement=statement, by=request.user)
-        except mailing_services.MailingNotReady as problem:
-            self.message_user(request, str(problem), messages.ERROR)
-            return redirect("admin:campaigns_statement_versions", statement.pk)
-        self.message_user(
-            request, _("A draft mailing to signers of earlier versions is ready: check its text, then schedule it.")
-        )
-        return redirect("admin:mailings_mailing_change", mailing.pk)
-
-    # --- Buttons on the statement's page (the list's actions, for this one statement) ----------
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        statement = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "can_change_statement": self._may_run(request, statement),
-            "can_export_sign_ons": self.has_export_sign_ons_permission(request),
-        }
-        if statement is not None:
-            user = request.user
-            figures = selectors.statements_with_figures(statement.campaign, only=statement)[0]
-            extra_context.update(
-                {
-                    "figures": figures,
-                    "phase": statement_phase(figures),
-                    "closing": campaign_services.what_closing_does(statement),
-                    "campaign_home_url": reverse("admin:campaigns_campaign_home", args=[statement.campaign_id]),
-                    "moderation_url": moderation_url([statement]),
-                    "mailings_url": statements_url("mailings_mailing", [statement]),
-                    "invitation_url": (
-                        reverse("admin:mailings_mailing_send", args=[figures.drafted_invitation])
-                        if figures.drafted_invitation
-                        else new_mailing_url(statement, Mailing.Kind.INVITATION)
-                    ),
-                    "action_reminder_url": new_mailing_url(statement, Mailing.Kind.ACTION_REMINDER),
-                    "can_moderate": user.has_perm("signatories.view_signon"),
-                    "can_invite": user.has_perm("mailings.add_invitation"),
-                    "can_import": user.has_perm("signatories.add_signon"),
-                    "can_add_mailing": user.has_perm("mailings.add_mailing"),
-                }
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def _confirmation(self, request, statement, template, title, **context):
-        return TemplateResponse(
-            request,
-            f"admin/campaigns/statement/{template}",
-            {
-                **self.admin_site.each_context(request),
-                "title": title,
-                "statement": statement,
-                "change_url": reverse("admin:campaigns_statement_change", args=[statement.pk]),
-                "opts": self.model._meta,
-                **context,
-            },
-        )
-
-    def _may_run(self, request, statement):
-        """Whether this staff member may run what changes the statement beyond its translations (close it, lock
-        its text, schedule reminders, record its delivery): a translator changes only their translations."""
-        return (
-            statement is not None
-            and self.has_change_permission(request, statement)
-            and not translates_only(request.user)
-        )
-
-    def _changeable_statement(self, request, pk):
-        statement = self.get_object(request, pk)
-        return statement if self._may_run(request, statement) else None
-
-    def text_lock_view(self, request, pk):
-        """Lock the final text (or unlock it): what it does, then a button that does it."""
-        statement = self._changeable_statement(request, pk)
-        if statement is None:
-            return redirect("admin:campaigns_statement_changelist")
-        if request.method == "POST":
-            # What the person saw and pressed, not the state now: pressing twice never undoes the first press.
-            if request.POST.get("do") == "unlock":
-                self.unlock_text(request, Statement.objects.filter(pk=statement.pk))
-            else:
-                self.lock_final_text(request, Statement.objects.filter(pk=statement.pk))
-            return redirect("admin:campaigns_statement_change", statement.pk)
-        title = _("Unlock the text") if statement.is_text_locked else _("Lock the final text")
-        return self._confirmation(request, statement, "text_lock.html", title)
-
-    def reminders_view(self, request, pk):
-        """Schedule the standard reminders: who awaits an answer, in which languages, and when; or why not."""
-        statement = self._changeable_statement(request, pk)
-        if statement is None:
-            return redirect("admin:campaigns_statement_changelist")
-        if request.method == "POST":
-            self.schedule_standard_reminders(request, Statement.objects.filter(pk=statement.pk))
-            return redirect("admin:campaigns_statement_change", statement.pk)
-        times, problem = mailing_services.standard_reminder_times(statement)
-        by_language = mailing_selectors.invitees_awaiting_answer_by_language(statement)
-        return self._confirmation(
-            request,
-            statement,
-            "reminders.html",
-            _("Schedule reminders"),
-            problem=problem,
-            reminders=[(days, timezone.localtime(at)) for days, at in times],
-            time_zone=timezone.get_current_timezone_name(),
-            by_language=by_language,
-            awaiting=sum(count for _language, count in by_language),
-        )
-
-    def close_view(self, request, pk):
-        """Stop this statement taking sign-ons (closed, or no more late sign-ons): what it does, then a button."""
-        statement = self._changeable_statement(request, pk)
-        if statement is None:
-            return redirect("admin:campaigns_statement_changelist")
-        if request.method == "POST":
-            stopped, cancelled = campaign_services.close_statement(statement=statement, by=request.user)
-            if not stopped:
-                self.message_user(
-                    request,
-                    _("%(statement)s takes no sign-ons: nothing changed.") % {"statement": statement},
-                    messages.WARNING,
-                )
-            else:
-                message = gettext("%(statement)s takes no more sign-ons.") % {"statement": statement}
-                if cancelled:
-                    message += " " + ngettext(
-                        "%(count)d invitation or reminder not sent yet was cancelled.",
-                        "%(count)d invitations and reminders not sent yet were cancelled.",
-                        cancelled,
-                    ) % {"count": cancelled}
-                self.message_user(request, message, messages.SUCCESS)
-            return redirect("admin:campaigns_statement_change", statement.pk)
-        return self._confirmation(
-            request,
-            statement,
-            "close.html",
-            _("Stop late sign-ons")
-            if campaign_services.what_closing_does(statement) == campaign_services.STOPS_LATE_SIGN_ONS
-            else _("Close sign-ons"),
-            closing=campaign_services.what_closing_does(statement),
-            pending_mailings=Mailing.objects.pending().asking_to_sign().filter(statement=statement).count(),
-            mailings_url=statements_url("mailings_mailing", [statement], kind__in="invitation,deadline_reminder"),
-        )
-
-    def delivery_view(self, request, pk):
-        """Record when the statement was handed to those it addresses, and to whom; its page then says so."""
-        statement = self._changeable_statement(request, pk)
-        if statement is None:
-            return redirect("admin:campaigns_statement_changelist")
-        form = DeliveryForm(request.POST or None, statement=statement)
-        if request.method == "POST" and form.is_valid():
-            campaign_services.record_delivery(
-                statement=statement,
-                delivered_at=form.cleaned_data["delivered_at"],
-                delivered_to=form.delivered_to,
-                by=request.user,
-            )
-            self.message_user(
-                request,
-                format_html(
-                    gettext('The delivery is recorded: <a href="{url}">the statement\'s page</a> says so.'),
-                    url=statement.get_absolute_url(),
-                ),
-                messages.SUCCESS,
-            )
-            return redirect("admin:campaigns_statement_change", statement.pk)
-        return self._confirmation(request, statement, "delivery.html", _("Record the delivery"), form=form)
 
     @admin.display(description=_("page"))
     def view_link(self, statement):
