@@ -103,3 +103,11 @@ def translation_status(statement: Statement) -> TranslationStatus:
 def statements_closing_stops(campaign) -> list[Statement]:
     """The statements of ``campaign`` that closing it stops taking sign-ons (``what_closing_does``)."""
     return [statement for statement in campaign.statements.all() if what_closing_does(statement)]
+
+
+def languages_put_behind(statement: Statement, behind_before: dict) -> list[str]:
+    """The languages whose translation of ``statement`` is now behind the original on a part it was not
+    behind on before (``behind_before``: its ``translations_behind`` then)."""
+    return [
+        code for code, fields in statement.translations_behind.items() if set(fields) - set(behind_before.get(code, ()))
+    ]

@@ -736,6 +736,16 @@ def next_sign_on_to_moderate(sign_ons, after: SignOn):
     )
 
 
+def with_sign_on_counts(statements):
+    """The queryset ``statements``, each annotated with ``visible_sign_ons`` (its sign-ons counted publicly)
+    and ``pending_sign_ons`` (those awaiting moderation, withdrawn ones included): the staff's list of
+    statements."""
+    return statements.annotate(
+        visible_sign_ons=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")),
+        pending_sign_ons=Count("sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)),
+    )
+
+
 def versions_with_sign_on_counts(statement: Statement) -> list:
     """Every version of ``statement``'s text, oldest first, each with ``sign_on_count``: how many signed it."""
     versions = list(statement.versions.select_related("created_by").order_by("number"))

@@ -3,7 +3,6 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
-from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -14,10 +13,12 @@ from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, T
 from accounts.roles import campaign_ids_for, translates_only, translation_languages_for
 from campaigns import services as campaign_services
 from campaigns.models import SIGNED_TEXT_FIELDS, Campaign, CampaignPartner, Concern, Demand, Statement, Tier
+from campaigns.selectors import languages_put_behind
 from mailings import selectors as mailing_selectors
 from mailings import services as mailing_services
 from mailings.models import Mailing
-from signatories.models import Organization, SignOn, visible_sign_on_condition
+from signatories import selectors as signatory_selectors
+from signatories.models import Organization
 from staff.admin import partners
 from staff.admin.audit import AuditedAdmin
 from staff.admin.scoping import CampaignScopedAdmin, in_campaigns
@@ -455,14 +456,7 @@ class StatementAdmin(
         return fieldsets
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                visible_sign_ons=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")),
-                pending_sign_ons=Count("sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)),
-            )
-        )
+        return signatory_selectors.with_sign_on_counts(super().get_queryset(request))
 
     # The list mixes campaigns: each time in its own campaign's zone, named.
     @admin.display(description=_("sign-on deadline"), ordering="sign_on_deadline")
@@ -524,11 +518,7 @@ class StatementAdmin(
         behind_before = form.instance.translations_behind
         version = campaign_services.record_statement_version(statement=form.instance, by=request.user)
         form.instance.refresh_from_db(fields=["translations_behind"])
-        newly_behind = [
-            code
-            for code, fields in form.instance.translations_behind.items()
-            if set(fields) - set(behind_before.get(code, ()))
-        ]
+        newly_behind = languages_put_behind(form.instance, behind_before)
         if newly_behind:
             self.message_user(
                 request,

@@ -80,8 +80,9 @@ def _changeable_statement(model_admin, request, pk):
     return statement if may_change_statement(model_admin, request, statement) else None
 
 
-def _confirmation(model_admin, request, statement, template, title, **context):
-    """A button of the statement's page that asks first: what it does, then confirm or go back."""
+def _statement_page(model_admin, request, statement, template, title, **context):
+    """A page of ``statement``'s (its versions, its translations, a button of its admin page that asks first:
+    what it does, then confirm or go back), with the way back to its admin page (``change_url``)."""
     return admin_page(
         model_admin,
         request,
@@ -111,12 +112,12 @@ def versions(model_admin, request, pk):
     sections = None
     if old is not None and new is not None:
         sections = text_diff.compare_versions(campaign_services.version_text(old), campaign_services.version_text(new))
-    return admin_page(
+    return _statement_page(
         model_admin,
         request,
-        "admin/campaigns/statement/versions.html",
+        statement,
+        "versions.html",
         _("Versions of “%(title)s”") % {"title": statement.title},
-        statement=statement,
         versions=versions,
         form=form,
         old=old,
@@ -162,14 +163,13 @@ def translations(model_admin, request, pk):
         language.may_mark_current = language.code in may_mark and bool(language.behind)
         with translation.override(language.code):
             language.url = statement.get_absolute_url()
-    return admin_page(
+    return _statement_page(
         model_admin,
         request,
-        "admin/campaigns/statement/translations.html",
+        statement,
+        "translations.html",
         _("Translations of “%(title)s”") % {"title": statement.title},
-        statement=statement,
         status=status,
-        change_url=reverse("admin:campaigns_statement_change", args=[statement.pk]),
     )
 
 
@@ -210,7 +210,7 @@ def text_lock(model_admin, request, pk):
             model_admin.lock_final_text(request, Statement.objects.filter(pk=statement.pk))
         return redirect("admin:campaigns_statement_change", statement.pk)
     title = _("Unlock the text") if statement.is_text_locked else _("Lock the final text")
-    return _confirmation(model_admin, request, statement, "text_lock.html", title)
+    return _statement_page(model_admin, request, statement, "text_lock.html", title)
 
 
 def reminders(model_admin, request, pk):
@@ -223,7 +223,7 @@ def reminders(model_admin, request, pk):
         return redirect("admin:campaigns_statement_change", statement.pk)
     times, problem = mailing_services.standard_reminder_times(statement)
     by_language = mailing_selectors.invitees_awaiting_answer_by_language(statement)
-    return _confirmation(
+    return _statement_page(
         model_admin,
         request,
         statement,
@@ -261,7 +261,7 @@ def close(model_admin, request, pk):
             model_admin.message_user(request, message, messages.SUCCESS)
         return redirect("admin:campaigns_statement_change", statement.pk)
     closing = campaign_services.what_closing_does(statement)
-    return _confirmation(
+    return _statement_page(
         model_admin,
         request,
         statement,
@@ -295,4 +295,4 @@ def delivery(model_admin, request, pk):
             messages.SUCCESS,
         )
         return redirect("admin:campaigns_statement_change", statement.pk)
-    return _confirmation(model_admin, request, statement, "delivery.html", _("Record the delivery"), form=form)
+    return _statement_page(model_admin, request, statement, "delivery.html", _("Record the delivery"), form=form)
