@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import CampaignMembership
 from campaigns.models import Demand, Statement, StatementVersion
 from mailings import services as mailing_services
 from mailings.models import Delivery, Mailing, Unsubscription, email_hash
@@ -198,12 +199,41 @@ def test_staff_without_change_permission_cannot_start_the_mailing(client, signed
 
     viewer = StaffUserFactory(is_superuser=False)
     viewer.user_permissions.add(Permission.objects.get(codename="view_statement"))
+    # A member of the campaign: refused for want of the permission, not because the statement is out of sight.
+    CampaignMembership.objects.create(user=viewer, campaign=signed_statement.campaign)
     client.force_login(viewer)
     Statement.objects.filter(pk=signed_statement.pk).update(version=2)
 
     client.post(reverse("admin:campaigns_statement_notify_signers", args=[signed_statement.pk]))
 
     assert not Mailing.objects.exists()
+
+
+def test_only_a_post_by_staff_who_may_change_the_statement_and_add_mailings_starts_the_mailing(
+    admin_client, client, signed_statement
+):
+    from django.contrib.auth.models import Permission
+
+    from .factories import StaffUserFactory
+
+    SignOnFactory(statement=signed_statement, contact=ContactFactory(email="old@example.org"), statement_version=1)
+    save_in_admin(admin_client, signed_statement, body="A materially different text.")
+    notify_url = reverse("admin:campaigns_statement_notify_signers", args=[signed_statement.pk])
+    editor = StaffUserFactory(is_superuser=False)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_statement", "change_statement"]))
+    CampaignMembership.objects.create(user=editor, campaign=signed_statement.campaign)
+    client.force_login(editor)
+
+    refused = [client.post(notify_url), admin_client.get(notify_url)]
+
+    assert [response["Location"] for response in refused] == [reverse("admin:campaigns_statement_changelist")] * 2
+    assert not Mailing.objects.exists()
+    assert (
+        client.get(reverse("admin:campaigns_statement_versions", args=[signed_statement.pk])).context["can_notify"]
+        is False
+    )
+    admin_client.post(notify_url)
+    assert Mailing.objects.filter(kind=Mailing.Kind.VERSION_CHANGE).count() == 1
 
 
 def test_a_version_change_mailing_must_name_its_version(statement):

@@ -264,6 +264,19 @@ def test_a_translator_changes_their_languages_only_never_the_original_or_the_set
     assert translated.state == Statement.State.OPEN
 
 
+@pytest.mark.parametrize("button", ["text_lock", "reminders", "close", "delivery"])
+def test_a_translator_is_sent_back_from_every_button_of_the_statements_page(client, translator, translated, button):
+    sign_in(client, translator)
+    url = reverse(f"admin:campaigns_statement_{button}", args=[translated.pk])
+    before = Statement.objects.values().get(pk=translated.pk)
+
+    responses = [client.get(url), client.post(url, {"do": "lock", "delivered_at": "2026-12-01T10:00"})]
+
+    assert [response["Location"] for response in responses] == [reverse("admin:campaigns_statement_changelist")] * 2
+    assert Statement.objects.values().get(pk=translated.pk) == before
+    assert not translated.mailings.exists()
+
+
 def test_a_translator_marks_current_only_the_languages_they_translate(client, translator, translated):
     Statement.objects.filter(pk=translated.pk).update(title_en="A new title", title_pt="Um título")
     record_statement_version(statement=translated)

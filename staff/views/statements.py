@@ -5,6 +5,8 @@ Each view takes the StatementAdmin it is a page of (staff/admin/campaigns.py, wh
 permission checks, its staff member's campaigns (``get_object``), its actions, its admin site's layout.
 """
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
@@ -70,14 +72,30 @@ def change_form_context(model_admin, request, statement):
     }
 
 
-def _viewable_statement(model_admin, request, pk):
-    statement = model_admin.get_object(request, pk)
-    return statement if statement is not None and model_admin.has_view_permission(request, statement) else None
+def _may_view_statement(model_admin, request, statement) -> bool:
+    return model_admin.has_view_permission(request, statement)
 
 
-def _changeable_statement(model_admin, request, pk):
-    statement = model_admin.get_object(request, pk)
-    return statement if may_change_statement(model_admin, request, statement) else None
+def _may_notify_signers(model_admin, request, statement) -> bool:
+    """Whether this staff member may write to the signers of earlier versions (a draft mailing)."""
+    return model_admin.has_change_permission(request, statement) and request.user.has_perm("mailings.add_mailing")
+
+
+def _statement_view(may):
+    """A page of a statement, ``view(model_admin, request, statement)``, open to whoever
+    ``may(model_admin, request, statement)``; the others, and a statement they do not see, go to the list."""
+
+    def decorate(view):
+        @wraps(view)
+        def of_statement(model_admin, request, pk):
+            statement = model_admin.get_object(request, pk)
+            if statement is None or not may(model_admin, request, statement):
+                return redirect("admin:campaigns_statement_changelist")
+            return view(model_admin, request, statement)
+
+        return of_statement
+
+    return decorate
 
 
 def _statement_page(model_admin, request, statement, template, title, **context):
@@ -94,11 +112,9 @@ def _statement_page(model_admin, request, statement, template, title, **context)
     )
 
 
-def versions(model_admin, request, pk):
+@_statement_view(_may_view_statement)
+def versions(model_admin, request, statement):
     """Every version of the text, how many signed each, and a word diff between any two."""
-    statement = _viewable_statement(model_admin, request, pk)
-    if statement is None:
-        return redirect("admin:campaigns_statement_changelist")
     versions = signatory_selectors.versions_with_sign_on_counts(statement)
     by_number = {version.number: version for version in versions}
     form = VersionCompareForm(request.GET or None, numbers=list(by_number))
@@ -124,17 +140,14 @@ def versions(model_admin, request, pk):
         new=new,
         sections=sections,
         earlier_signers=mailing_services.signers_of_earlier_versions(statement, statement.version).count(),
-        can_notify=model_admin.has_change_permission(request, statement)
-        and request.user.has_perm("mailings.add_mailing"),
+        can_notify=_may_notify_signers(model_admin, request, statement),
     )
 
 
-def translations(model_admin, request, pk):
+@_statement_view(_may_view_statement)
+def translations(model_admin, request, statement):
     """Each part of the text in each language: translated, behind the original, or missing; and, for a
     translation behind, a button that marks it current (for its translators and campaign managers)."""
-    statement = _viewable_statement(model_admin, request, pk)
-    if statement is None:
-        return redirect("admin:campaigns_statement_changelist")
     may_mark = (
         translations_user_may_mark_current(request.user, statement)
         if model_admin.has_change_permission(request, statement)
@@ -173,15 +186,10 @@ def translations(model_admin, request, pk):
     )
 
 
-def notify_signers(model_admin, request, pk):
+@_statement_view(_may_notify_signers)
+def notify_signers(model_admin, request, statement):
     """Start a mailing to signers of earlier versions: a draft staff edit, then schedule."""
-    statement = model_admin.get_object(request, pk)
-    if (
-        statement is None
-        or request.method != "POST"
-        or not model_admin.has_change_permission(request, statement)
-        or not request.user.has_perm("mailings.add_mailing")
-    ):
+    if request.method != "POST":
         return redirect("admin:campaigns_statement_changelist")
     try:
         mailing = mailing_services.create_version_change_mailing(statement=statement, by=request.user)
@@ -197,11 +205,9 @@ def notify_signers(model_admin, request, pk):
 # --- Buttons on the statement's page (the list's actions, for this one statement) ----------
 
 
-def text_lock(model_admin, request, pk):
+@_statement_view(may_change_statement)
+def text_lock(model_admin, request, statement):
     """Lock the final text (or unlock it): what it does, then a button that does it."""
-    statement = _changeable_statement(model_admin, request, pk)
-    if statement is None:
-        return redirect("admin:campaigns_statement_changelist")
     if request.method == "POST":
         # What the person saw and pressed, not the state now: pressing twice never undoes the first press.
         if request.POST.get("do") == "unlock":
@@ -213,11 +219,9 @@ def text_lock(model_admin, request, pk):
     return _statement_page(model_admin, request, statement, "text_lock.html", title)
 
 
-def reminders(model_admin, request, pk):
+@_statement_view(may_change_statement)
+def reminders(model_admin, request, statement):
     """Schedule the standard reminders: who awaits an answer, in which languages, and when; or why not."""
-    statement = _changeable_statement(model_admin, request, pk)
-    if statement is None:
-        return redirect("admin:campaigns_statement_changelist")
     if request.method == "POST":
         model_admin.schedule_standard_reminders(request, Statement.objects.filter(pk=statement.pk))
         return redirect("admin:campaigns_statement_change", statement.pk)
@@ -237,11 +241,9 @@ def reminders(model_admin, request, pk):
     )
 
 
-def close(model_admin, request, pk):
+@_statement_view(may_change_statement)
+def close(model_admin, request, statement):
     """Stop this statement taking sign-ons (closed, or no more late sign-ons): what it does, then a button."""
-    statement = _changeable_statement(model_admin, request, pk)
-    if statement is None:
-        return redirect("admin:campaigns_statement_changelist")
     if request.method == "POST":
         stopped, cancelled = campaign_services.close_statement(statement=statement, by=request.user)
         if not stopped:
@@ -273,11 +275,9 @@ def close(model_admin, request, pk):
     )
 
 
-def delivery(model_admin, request, pk):
+@_statement_view(may_change_statement)
+def delivery(model_admin, request, statement):
     """Record when the statement was handed to those it addresses, and to whom; its page then says so."""
-    statement = _changeable_statement(model_admin, request, pk)
-    if statement is None:
-        return redirect("admin:campaigns_statement_changelist")
     form = DeliveryForm(request.POST or None, statement=statement)
     if request.method == "POST" and form.is_valid():
         campaign_services.record_delivery(
