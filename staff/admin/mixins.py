@@ -1,9 +1,13 @@
-"""Admin building blocks the staff side's admins share: large lists, read-only records, superusers-only admins."""
+"""Admin building blocks the staff side's admins share: large lists, read-only records, superusers-only admins,
+email fields that refuse addresses that cannot be mailed."""
 
 from django.contrib import admin
 from django.core.paginator import Paginator
+from django.core.validators import EmailValidator
 from django.db import connections
 from django.utils.functional import cached_property
+
+from mailings.validators import validate_sendable_email
 
 # A whole table with at least this many rows is counted from PostgreSQL's estimate.
 ESTIMATE_COUNT_FROM = 100_000
@@ -85,3 +89,16 @@ def restrict_to_superusers(app_label: str, site=admin.site) -> None:
         admin_class = type(model_admin)
         site.unregister(model)
         site.register(model, type(admin_class.__name__, (SuperusersOnlyAdmin, admin_class), {}))
+
+
+class SendableEmailsAdmin(admin.ModelAdmin):
+    """Email fields refuse, with the reason, addresses that cannot be mailed (see mailings.validators.email_problem)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "email" and field is not None:
+            # In place of Django's bare "Enter a valid email address." (it checks the same, and more).
+            field.validators = [
+                validator for validator in field.validators if not isinstance(validator, EmailValidator)
+            ] + [validate_sendable_email]
+        return field

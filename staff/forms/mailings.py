@@ -1,4 +1,5 @@
-"""Lists of invitees or journalists that staff paste or upload: each line checked by a form of its own."""
+"""Lists of invitees or journalists that staff paste or upload: each line checked by a form of its own, the
+whole list by the form of its page (InviteeListForm, PressListForm)."""
 
 import csv
 import io
@@ -10,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from campaigns.models import Campaign, Statement
 from core import tables
 from core.tables import cell_text
+from mailings import services
 from mailings.validators import email_problem
 from signatories.imports import FIELDS_BY_KEY, CellField, ImportField, guess_mapping, website_address, word_key
 
@@ -161,3 +164,83 @@ class ListProblems(ValidationError):
             csv.writer(output, delimiter="\t", lineterminator="").writerow(cells)
             lines[number - 1] = output.getvalue()
         self.as_text = "\n".join(lines)
+
+
+class PastedListForm(forms.Form):
+    """A list pasted from a spreadsheet in ``list_field``, or a CSV or Excel file in ``file_field``: every
+    line is checked by ``row_form``, and one bad line adds nobody (read_contact_list)."""
+
+    list_field = file_field = ""
+    row_form = None
+
+    def lines(self, cleaned):
+        upload = cleaned.get(self.file_field)
+        try:
+            return read_contact_list(text=cleaned.get(self.list_field) or "", upload=upload, row_form=self.row_form)
+        except ListProblems as problems:
+            if upload:  # what the file held, in the box, to correct there: a file cannot be chosen again for you
+                self.data = self.data.copy()
+                self.data[self.list_field] = problems.as_text
+            raise
+
+
+class InviteeListForm(PastedListForm):
+    """Paste one invitee per line, or upload a CSV or Excel file: email, organization, contact name, country, language."""
+
+    list_field, file_field, row_form = "invitees", "invitees_file", InviteeRowForm
+
+    statement = forms.ModelChoiceField(label=_("Statement"), queryset=Statement.objects.select_related("campaign"))
+    invitees = forms.CharField(
+        label=_("Invitees"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text=_(
+            "One per line: email, organization, contact name, country code, language — "
+            "separated by commas or tabs (a spreadsheet column copy works). Only the email is required."
+        ),
+    )
+    invitees_file = forms.FileField(
+        label=_("Or a CSV or Excel (.xlsx) file"),
+        required=False,
+        help_text=_(
+            "The same columns in that order, or in any order under a heading row that names them "
+            "(“Email”, “Organization”, “Contact name”, “Country”, “Language”, “Website”)."
+        ),
+    )
+
+    def clean(self):
+        """Check every line; report each bad line by its number and add nothing if one is bad."""
+        cleaned = super().clean()
+        cleaned["invitee_list"] = [services.Invitee(**line) for line in self.lines(cleaned)]
+        return cleaned
+
+
+class PressListForm(PastedListForm):
+    """Paste one journalist per line, or upload a CSV or Excel file: email, name, outlet, country, language."""
+
+    list_field, file_field, row_form = "contacts", "contacts_file", JournalistRowForm
+
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
+    contacts = forms.CharField(
+        label=_("Journalists"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+        help_text=_(
+            "One per line: email, name, outlet, country code, language — separated by commas or tabs "
+            "(a spreadsheet column copy works). Only the email is required."
+        ),
+    )
+    contacts_file = forms.FileField(
+        label=_("Or a CSV or Excel (.xlsx) file"),
+        required=False,
+        help_text=_(
+            "The same columns in that order, or in any order under a heading row that names them "
+            "(“Email”, “Name”, “Outlet”, “Country”, “Language”)."
+        ),
+    )
+
+    def clean(self):
+        """The same lines as the invitees' list, read by the same parser: all or nothing."""
+        cleaned = super().clean()
+        cleaned["contact_list"] = [services.Journalist(**line) for line in self.lines(cleaned)]
+        return cleaned

@@ -1,0 +1,10 @@
+"""The admin of mailings/: what the campaign emails, to whom, and what became of each email.
+
+- mailings.py: the list of mailings and a mailing's page (its versions in each language, its progress);
+- sending.py: a mailing's preview, its send (or schedule) page, a test to oneself, cancelling;
+- deliveries.py: who each mailing reached and why not the others; unsubscribed addresses, as hashes;
+- invitations.py: the organizations invited to sign a statement, and the list staff paste or upload;
+- press_list.py: each campaign's journalists, and the list staff paste or upload.
+"""
+
+from . import deliveries, invitations, mailings, press_list, sending  # noqa: F401
