@@ -158,8 +158,16 @@ def request_build(wanted: Wanted, *, now=None) -> Document | None:
 
 def request_export(*, statements, kind, file_format, by) -> Document:
     """A staff export of ``statements`` (a publication list, or every sign-on with its contact: ``kind``) as CSV or
-    Excel, built by the worker for ``by`` alone; they download it from the statements' exports page."""
+    Excel, built by the worker for ``by`` alone; they download it from the statements' exports page.
+
+    An export with contact details is logged: which statements, by whom, as ids (never an address)."""
     statements = list(statements)
+    if kind == Document.Kind.SIGN_ONS:
+        logger.info(
+            "Staff export with contact details of statements %s by user %s",
+            [statement.pk for statement in statements],
+            by.pk,
+        )
     stamp = timezone.now().strftime("%Y-%m-%d")
     name = statements[0].slug if len(statements) == 1 else "statements"
     suffix = "signatories" if kind == Document.Kind.PUBLICATION_LIST else "sign-ons-with-contacts"

@@ -3,6 +3,7 @@ request; the last finished file is served, and rebuilt when the list changes, at
 
 import datetime
 import io
+import logging
 import os
 import zipfile
 
@@ -298,3 +299,28 @@ def test_an_export_built_at_once_says_it_is_ready(client, statement, documents_b
     )
     page = response.content.decode()
     assert "is ready: download it under" in page and "is being prepared" not in page
+
+
+def test_an_export_with_contact_details_is_logged_by_ids_never_by_address(
+    client, statement, caplog, documents_built_at_once
+):
+    """Who took a list of contact details away is on record, from the admin's action as from any other caller
+    (presskit.services.request_export): statements and staff member by id, never an address in the log."""
+    SignOnFactory(
+        statement=statement,
+        signatory=OrganizationFactory(name="Access Now"),
+        contact=ContactFactory(email="info@accessnow.example", name="Private Contact Person"),
+    )
+    staff = StaffUserFactory(email="coordinator@campaign.example")
+    sign_in(client, staff)
+    caplog.set_level(logging.DEBUG)
+    for action in ("export_publication_list", "export_sign_ons", "export_sign_ons_xlsx"):
+        client.post(
+            reverse("admin:campaigns_statement_changelist"),
+            {"action": action, "_selected_action": [statement.pk], "index": 0},
+        )
+
+    logged = [record.getMessage() for record in caplog.records if "export with contact details" in record.getMessage()]
+    assert logged == [f"Staff export with contact details of statements [{statement.pk}] by user {staff.pk}"] * 2
+    assert "@" not in caplog.text, "an address in the log"
+    assert "Private Contact Person" not in caplog.text

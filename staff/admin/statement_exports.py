@@ -1,8 +1,6 @@
 """A statement's lists as files: the publication list, and every sign-on with its contact details for those
 who may export them. The worker builds each file; staff download it from their exports page."""
 
-import logging
-
 from django.conf import settings
 from django.contrib import admin, messages
 from django.http import FileResponse, Http404
@@ -17,8 +15,6 @@ from campaigns.models import Campaign, Statement
 from presskit import selectors as presskit_selectors
 from presskit import services as presskit_services
 from presskit.models import Document
-
-logger = logging.getLogger(__name__)
 
 
 class StatementExportsAdmin:
@@ -51,12 +47,6 @@ class StatementExportsAdmin:
             self.message_user(request, _("Select at least one statement."), messages.WARNING)
             return None
         document_kind = Document.Kind.PUBLICATION_LIST if kind == "publication" else Document.Kind.SIGN_ONS
-        if kind != "publication":
-            logger.info(
-                "Staff export with contact details of statements %s by user %s",
-                [statement.pk for statement in statements],
-                request.user.pk,
-            )
         document = presskit_services.request_export(
             statements=statements, kind=document_kind, file_format=file_format, by=request.user
         )
