@@ -217,6 +217,8 @@ class Mailing(models.Model):
     SIGN_ON_KINDS = (Kind.INVITATION, Kind.DEADLINE_REMINDER)
     # Not sent yet, or not completely: what closing a statement stops.
     PENDING_STATES = (State.DRAFT, State.SCHEDULED, State.SENDING)
+    # Nothing has gone out yet: what may still be edited, and sent or scheduled.
+    EDITABLE_STATES = (State.DRAFT, State.SCHEDULED)
 
     kind = models.CharField(_("type of mailing"), max_length=20, choices=Kind.choices)
     statement = models.ForeignKey(
@@ -274,6 +276,11 @@ class Mailing(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_editable(self) -> bool:
+        """Whether it is a draft or scheduled: nothing sent, so its text and time may change and it may be sent."""
+        return self.state in self.EDITABLE_STATES
 
     @property
     def sends_later(self) -> bool:

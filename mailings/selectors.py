@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from signatories.identity import normalize_email
 
 from .emails import build_delivery_email
-from .models import Delivery, Mailing, Unsubscription, email_hash
+from .models import Delivery, Invitation, Mailing, Unsubscription, email_hash
 from .services import _invitees_awaiting_answer, resolve_recipients, version_language
 
 
@@ -125,6 +125,18 @@ def email_previews(mailing: Mailing, *, recipient_email: str) -> list[dict]:
             }
         )
     return previews
+
+
+def invitations_with_status(invitations: QuerySet, status: str) -> QuerySet:
+    """The ``invitations`` whose ``Invitation.status`` is ``status`` (signed, declined, opened, invited), as a filter."""
+    not_signed, not_declined = Q(sign_on__isnull=True), Q(declined_at__isnull=True)
+    conditions = {
+        Invitation.Status.SIGNED: Q(sign_on__isnull=False),
+        Invitation.Status.DECLINED: not_signed & Q(declined_at__isnull=False),
+        Invitation.Status.OPENED: not_signed & not_declined & Q(opened_at__isnull=False),
+        Invitation.Status.INVITED: not_signed & not_declined & Q(opened_at__isnull=True),
+    }
+    return invitations.filter(conditions[status]) if status in conditions else invitations
 
 
 def pending_mailings_asking_to_sign(*, campaign=None, statement=None) -> int:

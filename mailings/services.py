@@ -369,7 +369,7 @@ def create_version_change_mailing(*, statement, by=None) -> Mailing:
 
 def readiness_problem(*, mailing: Mailing, at=None) -> str:
     """Why ``mailing`` cannot be scheduled for ``at`` (its own time, else now), in words for staff; "" if it can."""
-    if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
+    if not mailing.is_editable:
         return gettext("A mailing that is %(state)s cannot be scheduled.") % {
             "state": mailing.get_state_display().lower()
         }
@@ -917,6 +917,14 @@ def _record_failure(delivery: Delivery, error: Exception, *, kind: str) -> None:
         changes = {"next_attempt_at": timezone.now() + timezone.timedelta(seconds=backoff)}
     Delivery.objects.filter(pk=delivery.pk).update(attempts=attempts, reason=reason, **changes)
     logger.warning("Delivery %s of mailing %s failed: %s", delivery.pk, delivery.mailing_id, type(error).__name__)
+
+
+def send_tests(*, mailing: Mailing, to: str) -> int:
+    """Send ``to`` (a staff member) a test of each version written, one per language; return how many were sent."""
+    languages = list(mailing.contents.values_list("language", flat=True))
+    for language in languages:
+        send_test(mailing=mailing, to=to, language=language)
+    return len(languages)
 
 
 def send_test(*, mailing: Mailing, to: str, language: str | None = None) -> None:

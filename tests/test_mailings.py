@@ -1085,3 +1085,16 @@ def test_standard_reminders_are_refused_for_a_closed_statement(statement):
 def test_staff_set_a_reply_to_address_on_the_campaign(admin_client, statement):
     page = admin_client.get(reverse("admin:campaigns_campaign_change", args=[statement.campaign.pk]))
     assert "Reply-to address" in page.content.decode()
+
+
+def test_the_invitation_list_filters_by_the_status_each_invitation_shows(admin_client, statement):
+    """The list's status filter (mailings.selectors.invitations_with_status) and Invitation.status agree."""
+    (signed,) = invite(statement, "signed@a.example", sign_on=SignOnFactory(statement=statement))
+    (declined,) = invite(statement, "declined@b.example", declined_at=timezone.now(), opened_at=timezone.now())
+    (opened,) = invite(statement, "opened@c.example", opened_at=timezone.now())
+    (invited,) = invite(statement, "invited@d.example")
+    changelist = reverse("admin:mailings_invitation_changelist")
+    for invitation in (signed, declined, opened, invited):
+        page = admin_client.get(changelist, {"status": invitation.status}).content.decode()
+        shown = [other for other in (signed, declined, opened, invited) if other.organization_name in page]
+        assert shown == [invitation], invitation.status

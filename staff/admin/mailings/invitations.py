@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import campaign_ids_for
 from campaigns.models import Statement
-from mailings import services
+from mailings import selectors, services
 from mailings.models import Invitation, Mailing
 from staff.admin.mixins import SendableEmailsAdmin
 from staff.admin.scoping import CampaignScopedAdmin, MaskedEmailsAdmin
@@ -26,16 +26,7 @@ class StatusFilter(admin.SimpleListFilter):
         return Invitation.Status.choices
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value == Invitation.Status.SIGNED:
-            return queryset.filter(sign_on__isnull=False)
-        if value == Invitation.Status.DECLINED:
-            return queryset.filter(sign_on__isnull=True, declined_at__isnull=False)
-        if value == Invitation.Status.OPENED:
-            return queryset.filter(sign_on__isnull=True, declined_at__isnull=True, opened_at__isnull=False)
-        if value == Invitation.Status.INVITED:
-            return queryset.filter(sign_on__isnull=True, declined_at__isnull=True, opened_at__isnull=True)
-        return queryset
+        return selectors.invitations_with_status(queryset, self.value())
 
 
 @admin.register(Invitation)

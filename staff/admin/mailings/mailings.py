@@ -94,7 +94,7 @@ class MailingAdmin(MailingSendingAdmin, CampaignTimeZoneAdmin, PressOfficerMaili
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
+        if obj is not None and not obj.is_editable:
             # What was sent stays as it was sent.
             fields += ["name", "kind", "statement", "default_language", "scheduled_at", "press_kit_url"]
         return fields

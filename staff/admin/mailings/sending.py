@@ -39,17 +39,15 @@ class MailingSendingAdmin:
     @admin.action(description=_("Send a test to me"), permissions=["view"])
     def send_test_to_me(self, request, queryset):
         for mailing in queryset:
-            languages = list(mailing.contents.values_list("language", flat=True))
-            for language in languages:
-                services.send_test(mailing=mailing, to=request.user.email, language=language)
+            count = services.send_tests(mailing=mailing, to=request.user.email)
             self.message_user(
                 request,
                 ngettext(
                     "%(count)d test of %(mailing)s sent to %(email)s.",
                     "%(count)d tests of %(mailing)s (one per language) sent to %(email)s.",
-                    len(languages),
+                    count,
                 )
-                % {"count": len(languages), "mailing": mailing, "email": request.user.email},
+                % {"count": count, "mailing": mailing, "email": request.user.email},
             )
 
     # --- Sending, after a confirmation page ---------------------------------------------
@@ -57,7 +55,7 @@ class MailingSendingAdmin:
     def _send_button_label(self, mailing):
         if mailing is None:
             return _("Save, then send or schedule…")
-        if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
+        if not mailing.is_editable:
             return ""
         return _("Schedule…") if mailing.sends_later else _("Send…")
 
@@ -145,7 +143,7 @@ class MailingSendingAdmin:
         if mailing is None or not self.has_change_permission(request, mailing):
             return redirect("admin:mailings_mailing_changelist")
         change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
-        if mailing.state not in {Mailing.State.DRAFT, Mailing.State.SCHEDULED}:
+        if not mailing.is_editable:
             self.message_user(
                 request,
                 _("%(mailing)s is %(state)s: it cannot be sent again.")
