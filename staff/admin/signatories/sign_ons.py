@@ -2,20 +2,17 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Q
-from django.db.models.functions import Lower
 from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.http import urlencode
-from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from campaigns.models import Tier
 from signatories import selectors, services
-from signatories.models import MODERATION_QUEUE_RANK, Contact, Organization, Signatory, SignOn
+from signatories.models import MODERATION_QUEUE_RANK, Organization, SignOn
 from staff.admin.audit import AuditedAdmin
 from staff.admin.mixins import EstimatedCountPaginator
 from staff.admin.scoping import CampaignScopedAdmin
@@ -249,26 +246,10 @@ class SignOnAdmin(ModerationQueueAdmin, CampaignTimeZoneAdmin, CampaignScopedAdm
         return [field for field in fields if "contact__" not in field]
 
     def get_search_results(self, request, queryset, search_term):
-        """``search_fields``, asked so that PostgreSQL can use its indexes.
-
-        Each word must be in the signatory's name or acronym, or be the contact's whole
-        email address (for those who may see contacts). Django's own search joins the
-        signatory and tests each sign-on's row; here the signatories are found first
-        (trigram indexes on PostgreSQL, migration 0006) and the contact by its
-        lower-cased address (the unique index), then their sign-ons: the other way, a
-        search reads every sign-on and grows with their number.
-        """
+        """``search_fields`` (the contact's address only for those who may see contacts), read so that
+        PostgreSQL can use its indexes: selectors.sign_ons_matching."""
         by_email = "=contact__email" in self.get_search_fields(request)
-        for word in smart_split(search_term):
-            if word[:1] in {'"', "'"} and word[-1:] == word[:1]:
-                word = unescape_string_literal(word)
-            signatories = Signatory.objects.filter(Q(name__icontains=word) | Q(acronym__icontains=word))
-            condition = Q(signatory__in=signatories.values("pk"))
-            if by_email and "@" in word:  # no address lacks one: other words need not look
-                contacts = Contact.objects.annotate(address=Lower("email")).filter(address=word.lower())
-                condition |= Q(contact__in=contacts.values("pk"))
-            queryset = queryset.filter(condition)
-        return queryset, False
+        return selectors.sign_ons_matching(queryset, search_term, by_email=by_email), False
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in {"tier", "requested_tier"}:
