@@ -43,15 +43,19 @@ class EstimatedCountPaginator(Paginator):
             return cursor.fetchone()[0]
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """A record of something that happened (an erasure, a merge): read in the admin, never
-    added, changed or deleted there, so that it stays what the workflow wrote."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the workflows write (a delivery, an unsubscription): read in the admin, never added or changed there."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class RecordAdmin(ReadOnlyAdmin):
+    """A record of something that happened (an erasure, a merge): read in the admin, never
+    added, changed or deleted there, so that it stays what the workflow wrote."""
 
     def has_delete_permission(self, request, obj=None):
         return False

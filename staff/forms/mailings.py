@@ -168,10 +168,31 @@ class ListProblems(ValidationError):
 
 class PastedListForm(forms.Form):
     """A list pasted from a spreadsheet in ``list_field``, or a CSV or Excel file in ``file_field``: every
-    line is checked by ``row_form``, and one bad line adds nobody (read_contact_list)."""
+    line is checked by ``row_form``, and one bad line adds nobody (read_contact_list). The lines, each made a
+    ``line`` (what the service takes), are in ``cleaned_data[lines_key]``."""
 
-    list_field = file_field = ""
-    row_form = None
+    list_field = file_field = lines_key = ""
+    row_form = line = None
+    list_label = list_help = file_help = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The box and the file, after the form's own fields, under each list's names (what its page posts).
+        self.fields[self.list_field] = forms.CharField(
+            label=self.list_label,
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
+            help_text=self.list_help,
+        )
+        self.fields[self.file_field] = forms.FileField(
+            label=_("Or a CSV or Excel (.xlsx) file"), required=False, help_text=self.file_help
+        )
+
+    def clean(self):
+        """Check every line; report each bad line by its number and add nothing if one is bad."""
+        cleaned = super().clean()
+        cleaned[self.lines_key] = [self.line(**line) for line in self.lines(cleaned)]
+        return cleaned
 
     def lines(self, cleaned):
         upload = cleaned.get(self.file_field)
@@ -188,59 +209,33 @@ class InviteeListForm(PastedListForm):
     """Paste one invitee per line, or upload a CSV or Excel file: email, organization, contact name, country, language."""
 
     list_field, file_field, row_form = "invitees", "invitees_file", InviteeRowForm
+    line, lines_key = services.Invitee, "invitee_list"
+    list_label = _("Invitees")
+    list_help = _(
+        "One per line: email, organization, contact name, country code, language — "
+        "separated by commas or tabs (a spreadsheet column copy works). Only the email is required."
+    )
+    file_help = _(
+        "The same columns in that order, or in any order under a heading row that names them "
+        "(“Email”, “Organization”, “Contact name”, “Country”, “Language”, “Website”)."
+    )
 
     statement = forms.ModelChoiceField(label=_("Statement"), queryset=Statement.objects.select_related("campaign"))
-    invitees = forms.CharField(
-        label=_("Invitees"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
-        help_text=_(
-            "One per line: email, organization, contact name, country code, language — "
-            "separated by commas or tabs (a spreadsheet column copy works). Only the email is required."
-        ),
-    )
-    invitees_file = forms.FileField(
-        label=_("Or a CSV or Excel (.xlsx) file"),
-        required=False,
-        help_text=_(
-            "The same columns in that order, or in any order under a heading row that names them "
-            "(“Email”, “Organization”, “Contact name”, “Country”, “Language”, “Website”)."
-        ),
-    )
-
-    def clean(self):
-        """Check every line; report each bad line by its number and add nothing if one is bad."""
-        cleaned = super().clean()
-        cleaned["invitee_list"] = [services.Invitee(**line) for line in self.lines(cleaned)]
-        return cleaned
 
 
 class PressListForm(PastedListForm):
     """Paste one journalist per line, or upload a CSV or Excel file: email, name, outlet, country, language."""
 
     list_field, file_field, row_form = "contacts", "contacts_file", JournalistRowForm
+    line, lines_key = services.Journalist, "contact_list"
+    list_label = _("Journalists")
+    list_help = _(
+        "One per line: email, name, outlet, country code, language — separated by commas or tabs "
+        "(a spreadsheet column copy works). Only the email is required."
+    )
+    file_help = _(
+        "The same columns in that order, or in any order under a heading row that names them "
+        "(“Email”, “Name”, “Outlet”, “Country”, “Language”)."
+    )
 
     campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.all())
-    contacts = forms.CharField(
-        label=_("Journalists"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "cols": 100}),
-        help_text=_(
-            "One per line: email, name, outlet, country code, language — separated by commas or tabs "
-            "(a spreadsheet column copy works). Only the email is required."
-        ),
-    )
-    contacts_file = forms.FileField(
-        label=_("Or a CSV or Excel (.xlsx) file"),
-        required=False,
-        help_text=_(
-            "The same columns in that order, or in any order under a heading row that names them "
-            "(“Email”, “Name”, “Outlet”, “Country”, “Language”)."
-        ),
-    )
-
-    def clean(self):
-        """The same lines as the invitees' list, read by the same parser: all or nothing."""
-        cleaned = super().clean()
-        cleaned["contact_list"] = [services.Journalist(**line) for line in self.lines(cleaned)]
-        return cleaned

@@ -5,12 +5,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from mailings.models import Delivery, Unsubscription
+from staff.admin.mixins import ReadOnlyAdmin
 from staff.admin.scoping import CampaignScopedAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin, zoned_time
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(CampaignTimeZoneAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScopedAdmin):
+class DeliveryAdmin(
+    ReadOnlyAdmin, CampaignTimeZoneAdmin, MaskedEmailsAdmin, PressOfficerMailingsAdmin, CampaignScopedAdmin
+):
     """Who a mailing reached, and why it did not reach the others. Read-only: deliveries are a record."""
 
     campaign_path = "mailing__statement__campaign"
@@ -24,12 +27,6 @@ class DeliveryAdmin(CampaignTimeZoneAdmin, MaskedEmailsAdmin, PressOfficerMailin
     list_per_page = 100
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("provider's report"), ordering="feedback")
     def provider_report(self, delivery):
         """What the email provider said after sending (a bounce, a complaint), and when."""
@@ -39,14 +36,8 @@ class DeliveryAdmin(CampaignTimeZoneAdmin, MaskedEmailsAdmin, PressOfficerMailin
 
 
 @admin.register(Unsubscription)
-class UnsubscriptionAdmin(admin.ModelAdmin):
+class UnsubscriptionAdmin(ReadOnlyAdmin):
     """Addresses are kept only as hashes: this list shows how many and when, not who."""
 
     list_display = ["__str__", "source", "created_at"]
     readonly_fields = ["email_hash", "source", "created_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -87,11 +87,16 @@ class InvitationAdmin(CampaignTimeZoneAdmin, SendableEmailsAdmin, MaskedEmailsAd
                 messages.SUCCESS,
             )
             return redirect("admin:mailings_invitation_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Invite organizations"),
-            "form": form,
-            "submit_label": _("Add invitees"),
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/mailings/invitation/invite_list.html", context)
+        return pasted_list_page(self, request, form, title=_("Invite organizations"), submit_label=_("Add invitees"))
+
+
+def pasted_list_page(model_admin, request, form, *, title, submit_label):
+    """The page where staff paste or upload a list (of invitees, or of journalists: press_list.py)."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "form": form,
+        "submit_label": submit_label,
+        "opts": model_admin.model._meta,
+    }
+    return render(request, "admin/mailings/invitation/invite_list.html", context)

@@ -2,7 +2,7 @@
 
 from django.contrib import admin, messages
 from django.db.models import Prefetch
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
@@ -11,6 +11,7 @@ from accounts.roles import campaign_ids_for
 from campaigns.models import Campaign
 from mailings import services
 from mailings.models import PressContact
+from staff.admin.mailings.invitations import pasted_list_page
 from staff.admin.mixins import SendableEmailsAdmin
 from staff.admin.scoping import CampaignScopedAdmin, MaskedEmailsAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin
@@ -104,11 +105,5 @@ class PressContactAdmin(CampaignTimeZoneAdmin, SendableEmailsAdmin, MaskedEmails
             )
             changelist = reverse("admin:mailings_presscontact_changelist")
             return redirect(f"{changelist}?campaigns__id__exact={campaign.pk}")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Add journalists to a campaign's press list"),
-            "form": form,
-            "submit_label": _("Add to the press list"),
-            "opts": self.model._meta,
-        }
-        return render(request, "admin/mailings/invitation/invite_list.html", context)
+        title = _("Add journalists to a campaign's press list")
+        return pasted_list_page(self, request, form, title=title, submit_label=_("Add to the press list"))

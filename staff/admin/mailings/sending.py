@@ -102,39 +102,26 @@ class MailingSendingAdmin:
             return redirect("admin:mailings_mailing_changelist")
         change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
         if mailing.state not in Mailing.PENDING_STATES:
-            self.message_user(
-                request,
-                _("%(mailing)s is %(state)s: there is nothing to cancel.")
-                % {"mailing": mailing, "state": mailing.get_state_display().lower()},
-                messages.WARNING,
-            )
-            return redirect(change_url)
+            return self._refused(request, mailing, _("%(mailing)s is %(state)s: there is nothing to cancel."))
         if request.method == "POST":
             self.cancel_selected(request, self.get_queryset(request).filter(pk=mailing.pk))
             return redirect(change_url)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Cancel: %(mailing)s") % {"mailing": mailing},
-            "mailing": mailing,
-            "progress": services.progress(mailing),
-            "change_url": change_url,
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/mailings/mailing/cancel.html", context)
+        return self._mailing_page(
+            request,
+            "cancel",
+            _("Cancel: %(mailing)s"),
+            mailing,
+            progress=services.progress(mailing),
+            change_url=change_url,
+        )
 
     def preview_view(self, request, pk):
         """The email as recipients will see it, in each language written."""
         mailing = self.get_object(request, pk)
         if mailing is None or not self.has_view_permission(request, mailing):
             return redirect("admin:mailings_mailing_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Preview: %(mailing)s") % {"mailing": mailing},
-            "mailing": mailing,
-            "previews": selectors.email_previews(mailing, recipient_email=request.user.email),
-            "opts": self.model._meta,
-        }
-        return TemplateResponse(request, "admin/mailings/mailing/preview.html", context)
+        previews = selectors.email_previews(mailing, recipient_email=request.user.email)
+        return self._mailing_page(request, "preview", _("Preview: %(mailing)s"), mailing, previews=previews)
 
     def send_view(self, request, pk):
         """Before a mailing goes out: how many get it in which language, which version each language
@@ -144,13 +131,7 @@ class MailingSendingAdmin:
             return redirect("admin:mailings_mailing_changelist")
         change_url = reverse("admin:mailings_mailing_change", args=[mailing.pk])
         if not mailing.is_editable:
-            self.message_user(
-                request,
-                _("%(mailing)s is %(state)s: it cannot be sent again.")
-                % {"mailing": mailing, "state": mailing.get_state_display().lower()},
-                messages.WARNING,
-            )
-            return redirect(change_url)
+            return self._refused(request, mailing, _("%(mailing)s is %(state)s: it cannot be sent again."))
         later = mailing.sends_later
         problem = services.readiness_problem(mailing=mailing)
         if request.method == "POST" and not problem:
@@ -168,16 +149,32 @@ class MailingSendingAdmin:
                     message = _("%(mailing)s is being sent now; its progress shows below.") % {"mailing": mailing}
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect(change_url)
+        return self._mailing_page(
+            request,
+            "send",
+            _("Schedule: %(mailing)s") if later else _("Send: %(mailing)s"),
+            mailing,
+            audience=selectors.audience(mailing),
+            previews=selectors.email_previews(mailing, recipient_email=request.user.email),
+            later=later,
+            reply_to=mailing.statement.campaign.reply_to_addresses,
+            problem=problem,
+            change_url=change_url,
+        )
+
+    def _mailing_page(self, request, template, title, mailing, **context):
+        """One of a mailing's pages (admin/mailings/mailing/<template>.html), its title naming it."""
         context = {
             **self.admin_site.each_context(request),
-            "title": (_("Schedule: %(mailing)s") if later else _("Send: %(mailing)s")) % {"mailing": mailing},
+            "title": title % {"mailing": mailing},
             "mailing": mailing,
-            "audience": selectors.audience(mailing),
-            "previews": selectors.email_previews(mailing, recipient_email=request.user.email),
-            "later": later,
-            "reply_to": mailing.statement.campaign.reply_to_addresses,
-            "problem": problem,
-            "change_url": change_url,
             "opts": self.model._meta,
+            **context,
         }
-        return TemplateResponse(request, "admin/mailings/mailing/send.html", context)
+        return TemplateResponse(request, f"admin/mailings/mailing/{template}.html", context)
+
+    def _refused(self, request, mailing, message):
+        """Back to the mailing's page, saying why it cannot be done in its state (``message``)."""
+        state = mailing.get_state_display().lower()
+        self.message_user(request, message % {"mailing": mailing, "state": state}, messages.WARNING)
+        return redirect("admin:mailings_mailing_change", mailing.pk)
