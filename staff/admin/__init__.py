@@ -1,4 +1,5 @@
-"""The admin of every core app, one module per app, registered when the admin discovers this package.
+"""The admin of every core app, one module per app (a package of one module per page for the larger:
+signatories/, mailings/), registered when the admin discovers this package.
 
 The admin's addresses stay /admin/<app_label>/<model>/: the models keep their apps. The
 building blocks they share: scoping.py (each staff member sees their campaigns' rows),
