@@ -7,4 +7,14 @@ time_zones.py (a campaign's times in its own zone), audit.py (the history pages)
 mixins.py (large lists, read-only records, superusers-only admins).
 """
 
-from . import accounts, campaigns, integrations, mailings, outreach, partners, presskit, privacy, signatories  # noqa: F401
+from django.contrib.admin import options
+from django.db import models
+
+# An address typed without its scheme is taken as https://, in every admin form (Django 6.0's default;
+# 5.2 warns for each URL field left to http://). Set before the admins below are built: each copies it.
+options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField] = {
+    **options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.URLField],
+    "assume_scheme": "https",
+}
+
+from . import accounts, campaigns, integrations, mailings, outreach, partners, presskit, privacy, signatories

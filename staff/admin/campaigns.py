@@ -100,7 +100,6 @@ class CampaignPartnerInline(admin.StackedInline):
 
     model = CampaignPartner
     extra = 1
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["name", "logo", "website", "signatory", "position", "links"]
     readonly_fields = ["links"]
     raw_id_fields = ["signatory"]

@@ -1,7 +1,6 @@
 """Partners' software in the admin: their API keys (shown once, revoked in bulk) and webhooks."""
 
 from django.contrib import admin, messages
-from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -87,4 +86,3 @@ class WebhookAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, admin.ModelAdmin)
     inlines = [WebhookDeliveryInline]
     # An address typed without its scheme is taken as https://, the only one sent to by default
     # (integrations/outbound.py checks the address when saved, after the form's own checks).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -1,7 +1,6 @@
 """Invitations to sign a statement: the organizations invited, and the list staff paste or upload."""
 
 from django.contrib import admin, messages
-from django.db import models
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -31,7 +30,6 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Invitation)
 class InvitationAdmin(CampaignTimeZoneAdmin, SendableEmailsAdmin, MaskedEmailsAdmin, CampaignScopedAdmin):
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["organization_name", "email", "statement", "status_display", "opened_at", "declined_at"]
     list_filter = [StatusFilter, "statement"]
     search_fields = ["organization_name", "email", "contact_name"]

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
@@ -60,8 +59,9 @@ class MailingAdmin(MailingSendingAdmin, CampaignTimeZoneAdmin, PressOfficerMaili
     list_display = ["name", "state_and_reason", "deliveries", "scheduled_at", "kind", "statement"]
     list_filter = ["state", "kind", "statement"]
     search_fields = ["name"]
+    # Said here too: the model's ordering does not hold once the list's counts group the rows.
+    ordering = ["-created_at", "-pk"]
     list_select_related = ["statement"]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [MailingContentInline]
     actions = ["schedule_selected", "cancel_selected", "send_test_to_me"]
     readonly_fields = [

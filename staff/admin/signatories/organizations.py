@@ -1,7 +1,6 @@
 """Organizations and individuals that sign, and their private contacts."""
 
 from django.contrib import admin
-from django.db import models
 
 from signatories.models import Contact, Individual, Organization, SignOn
 from staff.admin.audit import AuditedAdmin
@@ -36,7 +35,6 @@ class SignOnInline(admin.TabularInline):
 class SignatoryAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin):
     campaign_path = "sign_ons__statement__campaign"
     campaign_path_is_many = True
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     search_fields = ["name", "acronym", "normalized_name", "website_domain"]
     list_filter = ["country"]
     inlines = [ContactInline, SignOnInline]
