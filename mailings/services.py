@@ -25,8 +25,7 @@ from django.conf import settings
 from django.core import mail, signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import Coalesce, Lower
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
@@ -36,6 +35,7 @@ from signatories.models import SignOn
 
 from .emails import build_delivery_email, build_unsubscribe_link_email
 from .models import Delivery, Invitation, Mailing, MailingContent, PressContact, Unsubscription, email_hash
+from .selectors import Progress, progress, resolve_recipients, version_language
 from .tokens import INVITATION_SALT, UNSUBSCRIBE_SALT, make_unsubscribe_token
 
 logger = logging.getLogger(__name__)
@@ -49,32 +49,6 @@ class MailingNotReady(Exception):
 
 class TransientSendError(Exception):
     """The mail server or provider failed in a way worth retrying later."""
-
-
-@dataclass(frozen=True)
-class Recipient:
-    email: str
-    name: str
-    language: str
-    invitation_id: int | None = None
-    sign_on_id: int | None = None
-
-
-@dataclass
-class Progress:
-    queued: int = 0
-    sent: int = 0
-    failed: int = 0
-    skipped: int = 0
-
-    @property
-    def total(self):
-        return self.queued + self.sent + self.failed + self.skipped
-
-
-def progress(mailing: Mailing) -> Progress:
-    counts = dict(mailing.deliveries.values_list("state").annotate(n=Count("pk")).order_by())
-    return Progress(**{state: counts.get(state, 0) for state in Delivery.State.values})
 
 
 # --- Invitations ------------------------------------------------------------------
@@ -190,93 +164,7 @@ def record_invitation_answered(sender, *, sign_on: SignOn, invitation_token: str
         record_invitation_signed(invitation, sign_on)
 
 
-def invitation_summary(statement) -> dict:
-    """Per statement: invited, opened the link, signed, rejected, declined, not yet signed."""
-    return invitation_counts(statement.invitations.all())
-
-
-# The address a sign-on was made with: its contact's, or the one still awaiting confirmation.
-SIGNER_ADDRESS = Lower(Coalesce("contact__email", "pending_email"))
-
-
-def invitation_counts(invitations) -> dict:
-    """Invited, opened the link, signed, rejected, declined, not yet signed.
-
-    "Signed" counts a sign-on (through the link or with the invited address) that
-    stands: neither rejected by staff nor withdrawn by the signer. An invitee whose
-    only sign-on was rejected is counted as "rejected", not as signed nor as
-    waiting. One query, over any set of invitations (a statement's, a campaign's).
-    """
-    same_address = (
-        SignOn.objects.filter(statement=OuterRef("statement"))
-        .annotate(contact_email=SIGNER_ADDRESS)
-        .filter(contact_email=Lower(OuterRef("email")))
-    )
-    rejected_state = SignOn.Moderation.REJECTED
-    invitations = invitations.annotate(
-        signed_by_email=Exists(same_address.exclude(moderation_state=rejected_state).filter(withdrawn_at__isnull=True)),
-        rejected_by_email=Exists(same_address.filter(moderation_state=rejected_state)),
-    )
-    signed = (
-        Q(sign_on__isnull=False) & ~Q(sign_on__moderation_state=rejected_state) & Q(sign_on__withdrawn_at__isnull=True)
-    ) | Q(signed_by_email=True)
-    rejected = ~signed & (Q(sign_on__moderation_state=rejected_state) | Q(rejected_by_email=True))
-    return invitations.aggregate(
-        invited=Count("pk"),
-        opened=Count("pk", filter=Q(opened_at__isnull=False)),
-        signed=Count("pk", filter=signed),
-        rejected=Count("pk", filter=rejected),
-        declined=Count("pk", filter=Q(declined_at__isnull=False) & ~signed & ~rejected),
-        not_yet_signed=Count("pk", filter=Q(declined_at__isnull=True) & ~signed & ~rejected),
-    )
-
-
 # --- Recipients -------------------------------------------------------------------
-
-
-def _invitees_awaiting_answer(statement):
-    """Invitees who neither signed (through their link or with the same address) nor declined."""
-    signed_with_same_address = Exists(
-        SignOn.objects.filter(statement=statement)
-        .annotate(contact_email=SIGNER_ADDRESS)
-        .filter(contact_email=Lower(OuterRef("email")))
-    )
-    return statement.invitations.awaiting_answer().exclude(signed_with_same_address)
-
-
-def resolve_recipients(mailing: Mailing):
-    """Who a mailing goes to, worked out when sending starts (not when it was written)."""
-    statement = mailing.statement
-    if mailing.kind == Mailing.Kind.INVITATION:
-        already_invited = Delivery.objects.filter(
-            mailing__statement=statement,
-            mailing__kind=Mailing.Kind.INVITATION,
-            state=Delivery.State.SENT,
-            email=OuterRef("email"),
-        ).exclude(mailing=mailing)
-        for invitation in _invitees_awaiting_answer(statement).exclude(Exists(already_invited)).iterator():
-            yield Recipient(invitation.email, invitation.contact_name, invitation.language, invitation.pk)
-    elif mailing.kind == Mailing.Kind.DEADLINE_REMINDER:
-        for invitation in _invitees_awaiting_answer(statement).iterator():
-            yield Recipient(invitation.email, invitation.contact_name, invitation.language, invitation.pk)
-    elif mailing.kind == Mailing.Kind.ACTION_REMINDER:
-        sign_ons = (
-            SignOn.objects.visible()
-            .for_statement(statement)
-            .exclude(contact=None)
-            .select_related("contact")
-            .only("language", "contact__email", "contact__name")
-        )
-        for sign_on in sign_ons.iterator():
-            yield Recipient(sign_on.contact.email, sign_on.contact.name, sign_on.language)
-    elif mailing.kind == Mailing.Kind.PRESS_RELEASE:
-        # The campaign's own press list, never another campaign's journalists.
-        press_list = PressContact.objects.filter(is_active=True, campaigns=statement.campaign_id)
-        for contact in press_list.iterator():
-            yield Recipient(contact.email, contact.name, contact.language)
-    elif mailing.kind == Mailing.Kind.VERSION_CHANGE:
-        for sign_on in signers_of_earlier_versions(statement, mailing.statement_version).iterator():
-            yield Recipient(sign_on.contact.email, sign_on.contact.name, sign_on.language, sign_on_id=sign_on.pk)
 
 
 def create_deliveries(mailing: Mailing) -> int:
@@ -312,24 +200,6 @@ def create_deliveries(mailing: Mailing) -> int:
 
 
 # --- Changes of the text ---------------------------------------------------------
-
-
-def signers_of_earlier_versions(statement, version: int):
-    """Sign-ons of ``statement`` that signed a version before ``version`` and still stand.
-
-    Confirmed, not rejected, not withdrawn, with a contact to write to; unlisted
-    signers are included: the change concerns them as much.
-    """
-    return (
-        SignOn.objects.for_statement(statement)
-        .filter(
-            statement_version__lt=version, confirmation_state=SignOn.Confirmation.CONFIRMED, withdrawn_at__isnull=True
-        )
-        .exclude(moderation_state=SignOn.Moderation.REJECTED)
-        .exclude(contact=None)
-        .select_related("contact")
-        .only("language", "contact__email", "contact__name")
-    )
 
 
 def create_version_change_mailing(*, statement, by=None) -> Mailing:
@@ -666,14 +536,6 @@ def wait_for_send_slot(keep_alive=None) -> None:
             time.sleep(min(left, _lease_length().total_seconds() / 3))
             if keep_alive is not None:
                 keep_alive()
-
-
-def version_language(language: str, written: list[str], default_language: str) -> str:
-    """The language of the version a recipient in ``language`` gets: their own, else the fallback
-    (``default_language``), else the first one written."""
-    if language in written:
-        return language
-    return default_language if default_language in written else written[0]
 
 
 def _content_for(language: str, contents: dict, mailing: Mailing) -> MailingContent:

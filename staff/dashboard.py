@@ -19,7 +19,7 @@ from django_countries import countries
 
 from campaigns.models import Campaign, Statement, Tier
 from mailings.models import Invitation, Mailing
-from mailings.services import invitation_counts
+from mailings.selectors import invitation_counts
 from presskit.models import PressKitItemKind
 from signatories.models import SignOn, visible_sign_on_condition
 

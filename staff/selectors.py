@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignPartner, Statement
 from mailings.models import Delivery, Invitation, Mailing
-from mailings.services import invitation_counts
+from mailings.selectors import invitation_counts
 from presskit.models import PressKitItem, PreviewLink
 from signatories.models import SignOn, visible_sign_on_condition
 from signatories.selectors import referral_counts

@@ -29,7 +29,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from mailings import services, tasks
+from mailings import selectors, services, tasks
 from mailings.models import Delivery, Invitation, Mailing, MailingContent
 
 from .factories import StatementFactory
@@ -80,7 +80,7 @@ def wait_until_sent(mailing: Mailing, *, timeout: float, redispatch_every: float
             tasks.dispatch_due_mailings.delay()
             next_dispatch = time.monotonic() + redispatch_every
         time.sleep(0.2)
-    progress = services.progress(mailing)
+    progress = selectors.progress(mailing)
     pytest.fail(f"The mailing is still {mailing.state} after {timeout} s ({progress}):\n{worker.log()[-6000:]}")
 
 

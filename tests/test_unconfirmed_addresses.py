@@ -174,7 +174,7 @@ def test_retention_erases_addresses_never_confirmed(statement):
 
 
 def test_an_invitee_who_signed_with_the_invited_address_counts_as_signed_before_confirming(statement):
-    from mailings import services as mailing_services
+    from mailings import selectors as mailing_selectors
     from mailings.models import Invitation
 
     Invitation.objects.create(statement=statement, email="Maria@Example.org", organization_name="Derechos Digitales")
@@ -187,5 +187,5 @@ def test_an_invitee_who_signed_with_the_invited_address_counts_as_signed_before_
         confirmed_at=None,
     )
 
-    assert mailing_services.invitation_summary(statement)["signed"] == 1
-    assert not mailing_services._invitees_awaiting_answer(statement).exists()  # no reminder to sign
+    assert mailing_selectors.invitation_summary(statement)["signed"] == 1
+    assert not mailing_selectors.invitees_awaiting_answer(statement).exists()  # no reminder to sign

@@ -478,7 +478,7 @@ class StatementAdmin(
     def invitations_summary(self, statement):
         if statement.pk is None:
             return "—"
-        counts = mailing_services.invitation_summary(statement)
+        counts = mailing_selectors.invitation_summary(statement)
         invitations = reverse("admin:mailings_invitation_changelist") + f"?statement__id__exact={statement.pk}"
         return format_html(
             _(

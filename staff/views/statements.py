@@ -139,7 +139,7 @@ def versions(model_admin, request, statement):
         old=old,
         new=new,
         sections=sections,
-        earlier_signers=mailing_services.signers_of_earlier_versions(statement, statement.version).count(),
+        earlier_signers=mailing_selectors.signers_of_earlier_versions(statement, statement.version).count(),
         can_notify=_may_notify_signers(model_admin, request, statement),
     )
 

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext_lazy
 
 from accounts.roles import campaign_ids_for, press_releases_only
 from campaigns.models import Statement
-from mailings import ready_made, selectors, services
+from mailings import ready_made, selectors
 from mailings.models import Delivery, Mailing, MailingContent
 from staff.admin.mailings.sending import MailingSendingAdmin
 from staff.admin.scoping import CampaignScopedAdmin, PressOfficerMailingsAdmin
@@ -156,7 +156,7 @@ class MailingAdmin(MailingSendingAdmin, CampaignTimeZoneAdmin, PressOfficerMaili
     def progress_summary(self, mailing):
         if mailing.pk is None:
             return "—"
-        counts = services.progress(mailing)
+        counts = selectors.progress(mailing)
         deliveries = reverse("admin:mailings_delivery_changelist") + f"?mailing__id__exact={mailing.pk}"
         summary = format_html(
             _(

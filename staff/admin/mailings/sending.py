@@ -111,7 +111,7 @@ class MailingSendingAdmin:
             "cancel",
             _("Cancel: %(mailing)s"),
             mailing,
-            progress=services.progress(mailing),
+            progress=selectors.progress(mailing),
             change_url=change_url,
         )
 
