@@ -739,11 +739,14 @@ def next_sign_on_to_moderate(sign_ons, after: SignOn):
 
 def with_sign_on_counts(statements):
     """The queryset ``statements``, each annotated with ``visible_sign_ons`` (its sign-ons counted publicly)
-    and ``pending_sign_ons`` (those awaiting moderation, withdrawn ones included): the staff's list of
-    statements."""
+    and ``pending_sign_ons`` (those awaiting moderation and not withdrawn: what the campaign home counts and
+    its moderation link lists): the staff's list of statements."""
     return statements.annotate(
         visible_sign_ons=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")),
-        pending_sign_ons=Count("sign_ons", filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)),
+        pending_sign_ons=Count(
+            "sign_ons",
+            filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING, sign_ons__withdrawn_at__isnull=True),
+        ),
     )
 
 

@@ -16,6 +16,7 @@ from campaigns.models import CampaignPartner, Statement
 from mailings.models import Delivery, Invitation, Mailing, MailingContent
 from presskit.models import PressKitItem
 from signatories.models import SignOn
+from signatories.selectors import with_sign_on_counts
 from staff import selectors
 from staff.dashboard import campaign_phase, next_steps, statement_phase
 
@@ -550,3 +551,10 @@ def test_a_new_statements_page_opens_with_the_campaign_chosen(admin_client):
     response = admin_client.get(reverse("admin:campaigns_statement_add") + f"?campaign={campaign.pk}")
     assert response.status_code == 200
     assert response.context["adminform"].form.initial["campaign"] == str(campaign.pk)
+
+
+def test_the_statement_list_counts_as_awaiting_review_what_the_home_and_its_link_do(statement):
+    SignOnFactory(statement=statement, moderation_state=SignOn.Moderation.PENDING)
+    SignOnFactory(statement=statement, moderation_state=SignOn.Moderation.PENDING, withdrawn_at=timezone.now())
+
+    assert with_sign_on_counts(Statement.objects.filter(pk=statement.pk)).get().pending_sign_ons == 1
