@@ -11,6 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
+from signatories.services import make_management_token
+
 from .models import Delivery, Mailing, MailingContent
 from .tokens import make_invitation_token, make_unsubscribe_token
 
@@ -123,8 +125,6 @@ def build_delivery_email(
             invitation_url = absolute_url(statement.get_absolute_url()) + "#sign"
         manage_url = ""
         if delivery.sign_on_id:
-            from signatories.services import make_management_token
-
             manage_url = absolute_url(
                 reverse("signatories:manage", kwargs={"token": make_management_token(delivery.sign_on)})
             )

@@ -31,7 +31,6 @@ number of signatories. The whole list is browsed and searched in pages
 (``signatory_list``).
 """
 
-import logging
 import math
 import time
 from dataclasses import dataclass
@@ -53,6 +52,7 @@ from accounts.selectors import approved_organizations_for
 from advocacy.celery import app as celery_app
 from campaigns.models import Campaign, CampaignPartner, Concern, Demand, Statement, Tier
 from core.caching import cache_call, release
+from core.queueing import queue
 from core.spam_protection import FORM_STAMP_PLACEHOLDER, STAMP_FIELD, issue_form_stamp
 from core.spliced_gzip import SplicedPage
 from outreach.models import DemandStatusUpdate, Target
@@ -64,8 +64,6 @@ from public_site.forms.signatories import IndividualSignOnForm, OrganizationSign
 from public_site.letter_contents import letter_with_contents
 from signatories.models import Signatory, SignOn
 from signatories.selectors import signatory_list_page, signatory_list_version, signatory_summary
-
-logger = logging.getLogger(__name__)
 
 # What the anonymous page shows comes from these models only; ``page_version`` moves
 # when any of them changes. A test renders the page and fails on any other table.
@@ -293,13 +291,9 @@ def cached_page(request, campaign_slug, statement_slug, statement_pk, version):
         statement = get_statement_for_page(request, campaign_slug, statement_slug)
         return render_into_cache(statement, version)
     if cache_call("add", f"{_page_key(statement_pk)}:rendering", True, RENDER_LOCK_SECONDS) is not False:
-        from .tasks import render_statement_page as render_task  # public_site.tasks imports this module
-
-        try:
-            render_task.delay(campaign_slug, statement_slug, get_language())
-        except Exception:
-            logger.warning("Could not queue the rendering of %s/%s: rendering it here", campaign_slug, statement_slug)
-            refresh_cached_page(campaign_slug, statement_slug)
+        # Queued by name: public_site.tasks imports this module.
+        if not queue("public_site.tasks.render_statement_page", campaign_slug, statement_slug, get_language()):
+            refresh_cached_page(campaign_slug, statement_slug)  # no broker: rendered here
         # Without a worker (the embedded default) the task has just run: its page is the one to serve.
         entry = cache_call("get", _page_key(statement_pk)) or entry
     return entry
