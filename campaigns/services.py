@@ -55,7 +55,9 @@ def version_text(version: StatementVersion) -> dict:
     return {field: getattr(version, field) for field in TEXT_FIELDS}
 
 
-def record_statement_version(*, statement: Statement, by=None) -> StatementVersion | None:
+def record_statement_version(
+    *, statement: Statement, by=None, translations_edited: dict | None = None
+) -> StatementVersion | None:
     """Record the current text of ``statement`` after staff edited it; return the new version, if any.
 
     - A statement without any recorded version gets its first one (numbered as its
@@ -68,7 +70,9 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
     - Each translation of a changed text (a language it has a title in) is behind the
       original from then on, on the parts that changed, until staff mark it current
       (``mark_translation_current``); its page says so. A change to a translation only
-      changes no version and puts nothing behind.
+      changes no version and puts nothing behind, and a translation edited in the same
+      save as its original (``translations_edited``: language → the parts edited) is not
+      put behind on those parts.
 
     The statement row is locked, so two staff saving at once get two successive
     versions, never the same number twice.
@@ -82,7 +86,9 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
         if version_text(latest) == text:
             return None
         _mark_translations_behind(
-            statement, [field for field in TEXT_FIELDS if version_text(latest)[field] != text[field]]
+            statement,
+            [field for field in TEXT_FIELDS if version_text(latest)[field] != text[field]],
+            translations_edited or {},
         )
         if statement.state == Statement.State.DRAFT:
             StatementVersion.objects.filter(pk=latest.pk).update(created_by=by, **text)
@@ -94,13 +100,21 @@ def record_statement_version(*, statement: Statement, by=None) -> StatementVersi
     return version
 
 
-def _mark_translations_behind(statement: Statement, fields: list[str]) -> None:
+def _mark_translations_behind(statement: Statement, fields: list[str], translations_edited: dict) -> None:
     """Put every translation of ``statement`` (locked by the caller) behind on ``fields``, the parts of
-    the original that changed. Its ``updated_at`` moves with it: the cached pages say so at once."""
+    the original that changed, but for the parts edited in that translation at the same time. Its
+    ``updated_at`` moves with it: the cached pages say so at once."""
     behind = dict(statement.translations_behind)
     for code in language_codes():
         if code != statement.language and statement.is_translated_into(code):
-            behind[code] = [field for field in TEXT_FIELDS if field in fields or field in behind.get(code, ())]
+            edited = translations_edited.get(code, ())
+            parts = [
+                field
+                for field in TEXT_FIELDS
+                if (field in fields and field not in edited) or field in behind.get(code, ())
+            ]
+            if parts:
+                behind[code] = parts
     if behind != statement.translations_behind:
         Statement.objects.filter(pk=statement.pk).update(translations_behind=behind, updated_at=timezone.now())
         statement.translations_behind = behind

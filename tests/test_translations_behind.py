@@ -91,6 +91,28 @@ def test_changing_only_a_translation_puts_nothing_behind(admin_client, translate
     assert translated.version == 1
 
 
+def test_a_translation_edited_in_the_same_save_as_its_original_stays_current_on_those_parts(admin_client, translated):
+    response = save(
+        admin_client,
+        translated,
+        title_en="A new title",  # its translation left as it was: behind
+        body_en="A new body.",
+        body_es="Un cuerpo nuevo.",
+        **{
+            "concerns-0-text_en": "A new concern.",
+            "concerns-0-text_es": "Una nueva preocupación.",
+            "demands-0-text_en": "Narrow the scope.",
+            "demands-0-text_es": "Limiten el alcance, de verdad.",
+            "demands-0-addressed_to_en": "every delegation",  # its translation left as it was: behind
+        },
+    )
+
+    assert response.status_code == 302
+    translated.refresh_from_db()
+    assert translated.version == 2
+    assert translated.translations_behind == {"es": ["title", "demands"]}
+
+
 def test_marking_current_clears_it_and_the_audit_trail_says_who(admin_user, translated):
     Statement.objects.filter(pk=translated.pk).update(title_en="A new title")
     record_statement_version(statement=translated)

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
+from modeltranslation.utils import build_localized_fieldname
 
 from accounts.roles import campaign_ids_for, translates_only, translation_languages_for
 from campaigns import services as campaign_services
@@ -92,6 +93,34 @@ def _stop_mailings_if_closed(model_admin, request, statement):
             ),
             messages.WARNING,
         )
+
+
+# The parts of a statement's signed text that are lists of rows, and each row's words in the signed text.
+LIST_PARTS = {Concern: ("concerns", ("text",)), Demand: ("demands", ("text", "addressed_to"))}
+
+
+def translations_edited(form, formsets) -> dict[str, set[str]]:
+    """The parts of the signed text whose translation into each language staff edited in this save (language →
+    parts), so that a translation edited with its original is not put behind on them. A list part (concerns,
+    demands) counts only if each row whose original words changed had that language's words changed too."""
+    statement = form.instance
+    edited = {}
+    for code, _name in settings.LANGUAGES:
+        if code == statement.language:
+            continue
+        parts = {field for field in SIGNED_TEXT_FIELDS if build_localized_fieldname(field, code) in form.changed_data}
+        for formset in formsets:
+            part, words = LIST_PARTS.get(formset.model, (None, ()))
+            if part and all(
+                build_localized_fieldname(word, code) in row.changed_data
+                for row in formset.forms
+                for word in words
+                if build_localized_fieldname(word, statement.language) in row.changed_data
+            ):
+                parts.add(part)
+        if parts:
+            edited[code] = parts
+    return edited
 
 
 class CampaignPartnerInline(admin.StackedInline):
@@ -515,7 +544,9 @@ class StatementAdmin(
         if change and {"state", "accepts_late_sign_ons"} & set(form.changed_data):
             _stop_mailings_if_closed(self, request, form.instance)
         behind_before = form.instance.translations_behind
-        version = campaign_services.record_statement_version(statement=form.instance, by=request.user)
+        version = campaign_services.record_statement_version(
+            statement=form.instance, by=request.user, translations_edited=translations_edited(form, formsets)
+        )
         form.instance.refresh_from_db(fields=["translations_behind"])
         newly_behind = languages_put_behind(form.instance, behind_before)
         if newly_behind:
