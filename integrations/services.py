@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import CampaignPartner, Statement
-from signatories.selectors import named_rows_in_signing_order
+from signatories.selectors import named_sign_ons_of
 
 from . import outbound
 from .models import ApiKey, Webhook, WebhookDelivery
@@ -88,17 +88,16 @@ def record_due_notifications(now=None) -> int:
     now = now or timezone.now()
     created = 0
     for webhook in Webhook.objects.filter(is_active=True).select_related("partner"):
-        statements = (
-            Statement.objects.announced().filter(campaign_id=webhook.partner.campaign_id).prefetch_related("tiers")
+        statements = Statement.objects.announced().filter(campaign_id=webhook.partner.campaign_id)
+        # Whatever the number of statements: the campaign's named sign-ons that changed lately.
+        sign_on_ids = (
+            named_sign_ons_of(statements).filter(updated_at__gte=now - NOTIFY_WINDOW).values_list("pk", flat=True)
         )
-        for statement in statements:
-            rows, _titles = named_rows_in_signing_order(statement)
-            sign_on_ids = rows.filter(updated_at__gte=now - NOTIFY_WINDOW).values_list("pk", flat=True)
-            new = WebhookDelivery.objects.bulk_create(
-                [WebhookDelivery(webhook=webhook, sign_on_id=pk, next_attempt_at=now) for pk in sign_on_ids],
-                ignore_conflicts=True,
-            )
-            created += len(new)
+        new = WebhookDelivery.objects.bulk_create(
+            [WebhookDelivery(webhook=webhook, sign_on_id=pk, next_attempt_at=now) for pk in sign_on_ids],
+            ignore_conflicts=True,
+        )
+        created += len(new)
     return created
 
 

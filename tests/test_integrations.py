@@ -102,6 +102,19 @@ def test_only_named_signatures_of_the_partners_campaign_are_sent(statement, part
     assert server.received == [] and not WebhookDelivery.objects.exists()
 
 
+def test_the_sweep_costs_the_same_queries_whatever_the_number_of_statements(
+    statement, partner, django_assert_num_queries
+):
+    Webhook.objects.create(partner=partner, url="https://hooks.partner.example/")
+    for _each in range(3):
+        SignOnFactory(statement=StatementFactory(campaign=statement.campaign, state=statement.state))
+    SignOnFactory(statement=statement)
+
+    # The active webhooks; then for each: its campaign's statements, their named sign-ons changed lately, the insert.
+    with django_assert_num_queries(4):
+        assert services.record_due_notifications() == 4
+
+
 def test_a_signature_unlisted_before_it_was_sent_is_not_sent(statement, partner, partner_server, local_receivers):
     server = partner_server(500)
     Webhook.objects.create(partner=partner, url=server.url)
