@@ -477,11 +477,18 @@ if SENTRY_DSN:
 
     start_error_tracker(dsn=SENTRY_DSN, environment=env.str("SENTRY_ENVIRONMENT", default=ENVIRONMENT))
 
+# Partners' webhooks (integrations/outbound.py): the worker sends only to https:// addresses whose host
+# resolves to public internet addresses, never into the hosting network (127.0.0.1, 10.x, 169.254.169.254…).
+# A local receiver (a developer's, a test's) needs both switches on; production refuses the second
+# unless ALLOW_IN_PRODUCTION names webhooks-private.
+WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)
+
 # --- Production hardening ---------------------------------------------------------
 # Production refuses to start with a setting that only suits one machine (core/production.py):
 # SITE_URL on localhost or not https, SQLite, eager tasks, a per-process cache, email not sent.
 # The operator who means one names it here, and that one only is accepted (check --deploy still warns):
-# ALLOW_IN_PRODUCTION=site-url,sqlite,eager-tasks,local-cache,local-email.
+# ALLOW_IN_PRODUCTION=site-url,sqlite,eager-tasks,local-cache,local-email,webhooks-private.
 ALLOW_IN_PRODUCTION = env.list("ALLOW_IN_PRODUCTION", default=[])
 if IS_PRODUCTION:
     refusal = production.refusal(
@@ -496,6 +503,7 @@ if IS_PRODUCTION:
             cache_backend=CACHES["default"]["BACKEND"],
             email_backend=EMAIL_BACKEND,
             allowed=ALLOW_IN_PRODUCTION,
+            webhooks_to_private_addresses=WEBHOOKS_ALLOW_PRIVATE_ADDRESSES,
         ),
         ALLOW_IN_PRODUCTION,
     )
@@ -566,9 +574,3 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
-
-# Partners' webhooks (integrations/outbound.py): the worker sends only to https:// addresses whose host
-# resolves to public internet addresses, never into the hosting network (127.0.0.1, 10.x, 169.254.169.254…).
-# A local receiver (a developer's, a test's) needs both switches on; never in production.
-WEBHOOKS_ALLOW_HTTP = env.bool("WEBHOOKS_ALLOW_HTTP", default=False)
-WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=False)

@@ -33,6 +33,7 @@ def check_settings_production_refuses(app_configs, **kwargs):
         cache_backend=settings.CACHES["default"]["BACKEND"],
         email_backend=settings.EMAIL_BACKEND,
         allowed=allowed,
+        webhooks_to_private_addresses=settings.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES,
     )
     warnings = []
     for problem in found:

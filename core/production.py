@@ -25,6 +25,7 @@ OPT_OUTS = {
     "eager-tasks": "core.W203",
     "local-cache": "core.W204",
     "local-email": "core.W205",
+    "webhooks-private": "core.W206",
 }
 
 # Caches that each process keeps for itself: rate limits and single-use form stamps
@@ -77,6 +78,7 @@ def problems(
     cache_backend: str,
     email_backend: str,
     allowed: list[str],
+    webhooks_to_private_addresses: bool = False,
 ) -> list[Problem]:
     """Every unsafe production setting, whether or not ``allowed`` (ALLOW_IN_PRODUCTION) accepts it."""
     found = []
@@ -136,6 +138,15 @@ def problems(
                 f"EMAIL_URL is empty and EMAIL_BACKEND {LOCAL_EMAIL_BACKENDS[email_backend]}: nothing is sent, "
                 "set EMAIL_URL (SMTP) or a provider's EMAIL_BACKEND",
                 "local-email",
+            )
+        )
+    if webhooks_to_private_addresses:
+        found.append(
+            Problem(
+                "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES",
+                "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES is on: the worker would send partners' webhooks into the "
+                "hosting network (127.0.0.1, 10.x, the cloud's metadata service)",
+                "webhooks-private",
             )
         )
     return found

@@ -90,6 +90,11 @@ UNSAFE = {
         "EMAIL_URL",
         "local-email",
     ),
+    "webhooks into the hosting network": (
+        {"WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true"},
+        "WEBHOOKS_ALLOW_PRIVATE_ADDRESSES",
+        "webhooks-private",
+    ),
 }
 
 
