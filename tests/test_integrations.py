@@ -12,6 +12,7 @@ import time
 
 import pytest
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import CampaignPartner
@@ -494,3 +495,18 @@ def test_a_worker_slower_than_its_lease_does_not_overwrite_the_next_attempt(due_
     ((taken, _body),) = taken_over
     assert delivery.attempts == 2 and delivery.next_attempt_at == taken.next_attempt_at
     assert delivery.delivered_at is None and delivery.last_result == "" and len(server.received) == 1
+
+
+def test_a_webhook_s_page_lists_its_own_latest_notifications_and_a_new_one_none(admin_client, statement, partner):
+    busy = Webhook.objects.create(partner=partner, url="https://busy.partner.example/")
+    quiet = Webhook.objects.create(partner=partner, url="https://quiet.partner.example/")
+    WebhookDelivery.objects.create(webhook=quiet, sign_on=SignOnFactory(statement=statement), last_result="HTTP 503")
+    for _each in range(21):  # newer, and more than the page lists
+        WebhookDelivery.objects.create(webhook=busy, sign_on=SignOnFactory(statement=statement), last_result="HTTP 418")
+
+    def page(webhook):
+        return admin_client.get(reverse("admin:integrations_webhook_change", args=[webhook.pk])).content.decode()
+
+    assert "HTTP 503" in page(quiet) and "HTTP 418" not in page(quiet)
+    assert page(busy).count("HTTP 418") == 20
+    assert "Latest notifications" not in admin_client.get(reverse("admin:integrations_webhook_add")).content.decode()

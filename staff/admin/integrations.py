@@ -1,6 +1,7 @@
 """Partners' software in the admin: their API keys (shown once, revoked in bulk) and webhooks."""
 
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -59,6 +60,13 @@ class ApiKeyAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, admin.ModelAdmin):
         )
 
 
+class LatestNotifications(BaseInlineFormSet):
+    """The webhook's own 20 latest notifications (the inline's queryset is every webhook's)."""
+
+    def get_queryset(self):
+        return super().get_queryset()[:20]
+
+
 class WebhookDeliveryInline(admin.TabularInline):
     """The latest notifications of a webhook, as the worker sent them: read only."""
 
@@ -68,12 +76,9 @@ class WebhookDeliveryInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    ordering = ["-created_at"]
+    ordering = ["-created_at", "-pk"]
     verbose_name_plural = _("Latest notifications")
-
-    def get_queryset(self, request):
-        latest = super().get_queryset(request).order_by("-created_at").values_list("pk", flat=True)[:20]
-        return super().get_queryset(request).filter(pk__in=list(latest))
+    formset = LatestNotifications
 
 
 @admin.register(Webhook)
@@ -84,5 +89,9 @@ class WebhookAdmin(CampaignTimeZoneAdmin, CampaignScopedAdmin, admin.ModelAdmin)
     fields = ["partner", "url", "is_active", "secret"]
     readonly_fields = ["secret"]
     inlines = [WebhookDeliveryInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # a new webhook has sent nothing yet
+
     # An address typed without its scheme is taken as https://, the only one sent to by default
     # (integrations/outbound.py checks the address when saved, after the form's own checks).
