@@ -16,10 +16,12 @@ while TLS still checks the certificate against the host name. Redirects are not 
 a 3xx is an answer that is not 2xx, so a server cannot send the worker elsewhere.
 """
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -124,10 +126,13 @@ def validate_webhook_url(url: str) -> None:
             ) from None
 
 
-def post(url: str, body: bytes, headers: dict, *, timeout: float) -> str:
+def post(url: str, body: bytes, headers: dict, *, timeout: float, deadline: float) -> str:
     """POST ``body`` as JSON to ``url`` if its host is public now; "" when the server took it (2xx),
     else what went wrong, in a few words ("refused: 127.0.0.1 is not a public address", "HTTP 503",
-    "timed out"). Never follows a redirect."""
+    "timed out"). Never follows a redirect.
+
+    ``timeout`` bounds each step (connecting, each read); ``deadline`` the whole exchange, which a
+    server answering a byte at a time could otherwise stretch past the worker's lease."""
     try:
         target = destination(url)
         addresses = public_addresses(target)
@@ -135,15 +140,24 @@ def post(url: str, body: bytes, headers: dict, *, timeout: float) -> str:
         return str(refused)
     kind = _TLSConnection if target.scheme == "https" else _Connection
     connection = kind(target.host, target.port, addresses=addresses, timeout=timeout)
+    expired = threading.Event()
+
+    def give_up():
+        expired.set()
+        if connection.sock is not None:
+            with contextlib.suppress(OSError):
+                connection.sock.shutdown(socket.SHUT_RDWR)  # the blocked read returns at once
+
+    watchdog = threading.Timer(deadline, give_up)
+    watchdog.start()
     try:
         connection.request("POST", target.path, body=body, headers={"Content-Type": "application/json", **headers})
         status = connection.getresponse().status
         return "" if 200 <= status < 300 else f"HTTP {status}"
-    except TimeoutError:
-        return "timed out"
     except (OSError, http.client.HTTPException) as error:
-        return type(error).__name__
+        return "timed out" if expired.is_set() or isinstance(error, TimeoutError) else type(error).__name__
     finally:
+        watchdog.cancel()
         connection.close()
 
 

@@ -29,11 +29,13 @@ NOTIFY_WINDOW = datetime.timedelta(days=1)
 MAX_ATTEMPTS = 18
 FIRST_RETRY_SECONDS = 30
 LONGEST_WAIT_SECONDS = 6 * 3600
-# Each step of a POST (connecting, sending, the answer's first bytes) may take this long.
+# Each step of a POST (connecting, sending, each read of the answer) may take this long,
+# and the whole POST this long.
 SEND_TIMEOUT_SECONDS = 10
-# A worker's hold on a notification it sends: longer than a POST takes (a few steps of
-# SEND_TIMEOUT_SECONDS), so no two workers send it at once, and short enough that one that
-# died while sending leaves it to the next sweep soon.
+SEND_DEADLINE_SECONDS = 30
+# A worker's hold on a notification it sends: longer than a POST may take (SEND_DEADLINE_SECONDS,
+# after a connection of a few SEND_TIMEOUT_SECONDS), so no two workers send it at once, and short
+# enough that one that died while sending leaves it to the next sweep soon.
 LEASE = datetime.timedelta(minutes=2)
 
 
@@ -149,7 +151,9 @@ def deliver_notification(*, delivery_id: int) -> bool:
         return False
     delivery, body = claimed
     headers = signature_headers(delivery.webhook.secret, body, int(time.time()))
-    failure = outbound.post(delivery.webhook.url, body, headers, timeout=SEND_TIMEOUT_SECONDS)
+    failure = outbound.post(
+        delivery.webhook.url, body, headers, timeout=SEND_TIMEOUT_SECONDS, deadline=SEND_DEADLINE_SECONDS
+    )
     outcome = {"last_result": failure or "delivered"}
     if not failure:
         outcome["delivered_at"] = timezone.now()

@@ -1,6 +1,7 @@
 """Partners' webhooks (integrations/): a new listed signature of their campaign is sent to their server,
 signed with the webhook's secret, and sent again by the worker's sweep until the server takes it."""
 
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -141,6 +142,37 @@ def test_a_server_that_never_answers_times_out_and_is_tried_again(statement, par
         silent.close()
     delivery = WebhookDelivery.objects.get()
     assert delivery.last_result == "timed out" and delivery.next_attempt_at > timezone.now()
+
+
+def test_a_server_trickling_its_answer_is_cut_off_at_the_deadline(statement, partner, monkeypatch, local_receivers):
+    trickler = socket.socket()
+    trickler.bind(("127.0.0.1", 0))
+    trickler.listen()
+    stop = threading.Event()
+
+    def answer_a_byte_at_a_time():
+        connection, _address = trickler.accept()
+        connection.recv(65536)
+        began = time.monotonic()
+        with contextlib.suppress(OSError):
+            # Each read gets a byte well within the step timeout; for 6 s at most (a client without a deadline).
+            while not stop.wait(0.1) and time.monotonic() - began < 6:
+                connection.sendall(b"X")
+        connection.close()
+
+    threading.Thread(target=answer_a_byte_at_a_time, daemon=True).start()
+    monkeypatch.setattr(services, "SEND_TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(services, "SEND_DEADLINE_SECONDS", 1)
+    Webhook.objects.create(partner=partner, url=f"http://127.0.0.1:{trickler.getsockname()[1]}/")
+    SignOnFactory(statement=statement)
+    started = time.monotonic()
+    try:
+        tasks.send_notifications()
+    finally:
+        stop.set()
+        trickler.close()
+    assert time.monotonic() - started < 5
+    assert WebhookDelivery.objects.get().last_result == "timed out"
 
 
 def test_retries_wait_longer_each_time_and_stop(statement, partner, partner_server, local_receivers, monkeypatch):
