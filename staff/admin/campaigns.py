@@ -24,10 +24,10 @@ from staff.admin import partners
 from staff.admin.audit import AuditedAdmin
 from staff.admin.scoping import CampaignScopedAdmin, in_campaigns
 from staff.admin.statement_exports import StatementExportsAdmin
-from staff.admin.statement_imports import StatementImportsAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
 from staff.dashboard import statements_url
 from staff.views import campaigns as campaign_views
+from staff.views import imports as import_views
 from staff.views import statements as statement_views
 from staff.views.pages import admin_page_view
 
@@ -337,14 +337,7 @@ class TierInline(OriginalLanguageOpenInline, TranslationStackedInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(
-    StatementImportsAdmin,
-    StatementExportsAdmin,
-    CampaignTimeZoneAdmin,
-    CampaignScopedAdmin,
-    AuditedAdmin,
-    TranslationAdmin,
-):
+class StatementAdmin(StatementExportsAdmin, CampaignTimeZoneAdmin, CampaignScopedAdmin, AuditedAdmin, TranslationAdmin):
     campaign_path = "campaign"
     list_display = [
         "title",
@@ -598,8 +591,16 @@ class StatementAdmin(
                 admin_page_view(self, views.notify_signers),
                 name="campaigns_statement_notify_signers",
             ),
-            path("<int:pk>/import/", wrap(self.import_view), name="campaigns_statement_import"),
-            path("<int:pk>/import/<int:upload_id>/", wrap(self.import_run_view), name="campaigns_statement_import_run"),
+            path(
+                "<int:pk>/import/",
+                admin_page_view(self, import_views.upload_and_map),
+                name="campaigns_statement_import",
+            ),
+            path(
+                "<int:pk>/import/<int:upload_id>/",
+                admin_page_view(self, import_views.run),
+                name="campaigns_statement_import_run",
+            ),
             path("<int:pk>/final-text/", admin_page_view(self, views.text_lock), name="campaigns_statement_text_lock"),
             path("<int:pk>/reminders/", admin_page_view(self, views.reminders), name="campaigns_statement_reminders"),
             path("<int:pk>/close/", admin_page_view(self, views.close), name="campaigns_statement_close"),
@@ -613,6 +614,16 @@ class StatementAdmin(
             ),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("sign-ons collected elsewhere"))
+    def import_link(self, statement):
+        if statement.pk is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:campaigns_statement_import", args=[statement.pk]),
+            _("Import sign-ons from a CSV or Excel file"),
+        )
 
     @admin.display(description=_("page"))
     def view_link(self, statement):
