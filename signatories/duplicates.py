@@ -286,6 +286,22 @@ def organizations_with_counts(ids) -> dict[int, Signatory]:
     }
 
 
+def pair_within(organizations, ids) -> list[int]:
+    """``ids`` when they are two different rows of ``organizations`` (what a staff member may see), else []."""
+    if len(ids) != 2 or ids[0] == ids[1] or organizations.filter(pk__in=ids).count() != 2:
+        return []
+    return list(ids)
+
+
+def organizations_to_merge(organizations, ids) -> list[Signatory]:
+    """The two organizations ``ids`` names, in that order, with their counts (``organizations_with_counts``),
+    when both are organizations among ``organizations``; else [] (one was merged already, or is not theirs)."""
+    found = organizations_with_counts(pair_within(organizations, ids))
+    if len(found) != 2 or not all(organization.is_organization for organization in found.values()):
+        return []
+    return [found[pk] for pk in ids]
+
+
 def duplicate_pairs_page(pair_ids) -> list[DuplicatePair]:
     """``DuplicatePair`` objects for one page of ``likely_duplicate_pairs()``; one query for the lot."""
     organizations = organizations_with_counts({pk for a, b, _reasons in pair_ids for pk in (a, b)})

@@ -1,19 +1,19 @@
-"""Organizations that are probably one: the likely duplicates, merging two into one, and the records of merges."""
+"""Organizations that are probably one: the likely duplicates on an organization's page, the merge action, the
+records of merges; the duplicates and merge pages are in staff/views/duplicates.py."""
 
 from django.contrib import admin, messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from signatories import duplicates, services
+from signatories import duplicates
 from signatories.models import OrganizationMerge
 from staff.admin.mixins import RecordAdmin
 from staff.admin.scoping import CampaignScopedAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin
-from staff.forms.signatories import MergeOrganizationsForm
+from staff.views import duplicates as duplicate_views
+from staff.views.pages import admin_page_view
 
 
 class MergeInline(admin.TabularInline):
@@ -43,10 +43,8 @@ class MergeInline(admin.TabularInline):
 
 
 class OrganizationDuplicatesAdmin:
-    """The duplicates page, the merge page and the likely duplicates on an organization's page, for
-    OrganizationAdmin (organizations.py)."""
-
-    duplicates_per_page = 50
+    """For OrganizationAdmin (organizations.py): the likely duplicates on an organization's page, the merge action,
+    and the addresses of the duplicates and merge pages (staff/views/duplicates.py)."""
 
     def get_object(self, request, object_id, from_field=None):
         organization = super().get_object(request, object_id, from_field)
@@ -66,10 +64,10 @@ class OrganizationDuplicatesAdmin:
         return [
             path(
                 "duplicates/",
-                self.admin_site.admin_view(self.duplicates_view),
+                admin_page_view(self, duplicate_views.likely_duplicates),
                 name="signatories_organization_duplicates",
             ),
-            path("merge/", self.admin_site.admin_view(self.merge_view), name="signatories_organization_merge"),
+            path("merge/", admin_page_view(self, duplicate_views.merge), name="signatories_organization_merge"),
             *super().get_urls(),
         ]
 
@@ -111,84 +109,6 @@ class OrganizationDuplicatesAdmin:
             self.message_user(request, _("Select exactly two organizations to merge."), messages.WARNING)
             return None
         return redirect(f"{reverse('admin:signatories_organization_merge')}?first={ids[0]}&second={ids[1]}")
-
-    def duplicates_view(self, request):
-        """Pairs of organizations that are probably one, with the reasons; merge or mark them distinct."""
-        if not self.has_view_permission(request):
-            return redirect("admin:index")
-        if request.method == "POST" and self.has_change_permission(request):
-            pair = sorted(int(pk) for pk in request.POST.getlist("pair") if pk.isdigit())
-            # Only two organizations this staff member may see.
-            if len(pair) == 2 and pair[0] != pair[1] and self.get_queryset(request).filter(pk__in=pair).count() == 2:
-                services.mark_organizations_distinct(first_id=pair[0], second_id=pair[1], by=request.user)
-                self.message_user(request, _("Marked as two different organizations; they will not be flagged again."))
-            return redirect(request.get_full_path())
-        pairs = duplicates.cached_likely_duplicate_pairs(self.get_queryset(request))
-        page = Paginator(pairs, self.duplicates_per_page).get_page(request.GET.get("p"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Likely duplicate organizations"),
-            "opts": self.model._meta,
-            "page": page,
-            "pairs": duplicates.duplicate_pairs_page(page.object_list),
-            "can_merge": self.has_merge_permission(request),
-            "can_change": self.has_change_permission(request),
-        }
-        return TemplateResponse(request, "admin/signatories/organization/duplicates.html", context)
-
-    def merge_view(self, request):
-        """Show two organizations side by side, then merge the one not kept into the other."""
-        if not self.has_merge_permission(request):
-            return redirect("admin:signatories_organization_changelist")
-        source = request.POST if request.method == "POST" else request.GET
-        ids = [int(pk) for pk in (source.get("first", ""), source.get("second", "")) if pk.isdigit()]
-        # Only organizations this staff member may see in the admin (its queryset may be scoped).
-        if set(self.get_queryset(request).filter(pk__in=ids).values_list("pk", flat=True)) != set(ids):
-            ids = []
-        organizations = list(duplicates.organizations_with_counts(ids).values()) if len(set(ids)) == 2 else []
-        if len(organizations) != 2 or not all(o.is_organization for o in organizations):
-            self.message_user(
-                request, _("These two organizations cannot be merged (one was merged already?)."), messages.WARNING
-            )
-            return redirect("admin:signatories_organization_duplicates")
-        organizations.sort(key=lambda o: ids.index(o.pk))
-        form = MergeOrganizationsForm(
-            request.POST if request.method == "POST" else None,
-            organizations=organizations,
-            initial={"keep": organizations[0].pk},
-        )
-        if request.method == "POST" and form.is_valid():
-            keep, duplicate = form.keep_and_duplicate()
-            try:
-                merge = services.merge_organizations(
-                    keep=keep, duplicate=duplicate, by=request.user, reason=form.cleaned_data["reason"]
-                )
-            except services.MergeRefused as refused:
-                self.message_user(request, str(refused), messages.ERROR)
-                return redirect("admin:signatories_organization_duplicates")
-            self.message_user(
-                request,
-                _(
-                    "“%(duplicate)s” was merged into “%(keep)s”: %(moved)d sign-ons moved, %(dropped)d dropped "
-                    "in conflicts (kept in the merge record)."
-                )
-                % {
-                    "duplicate": merge.duplicate_name,
-                    "keep": keep.display_name,
-                    "moved": len(merge.moved_sign_on_ids),
-                    "dropped": len(merge.dropped_sign_ons),
-                },
-            )
-            return redirect("admin:signatories_organization_change", keep.pk)
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Merge two organizations"),
-            "opts": self.model._meta,
-            "organizations": organizations,
-            "shared_statements": duplicates.statements_signed_by_both(*organizations),
-            "form": form,
-        }
-        return TemplateResponse(request, "admin/signatories/organization/merge.html", context)
 
 
 @admin.register(OrganizationMerge)
