@@ -1,21 +1,19 @@
-"""The press list: each campaign's journalists, added one by one or as a pasted or uploaded list."""
+"""The press list: each campaign's journalists, added one by one or as a pasted or uploaded list (views/lists.py)."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Prefetch
-from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 
 from accounts.roles import campaign_ids_for
 from campaigns.models import Campaign
-from mailings import services
 from mailings.models import PressContact
-from staff.admin.mailings.invitations import pasted_list_page
 from staff.admin.mixins import SendableEmailsAdmin
 from staff.admin.scoping import CampaignScopedAdmin, MaskedEmailsAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin
-from staff.forms.mailings import PressListForm
+from staff.views import lists as list_views
+from staff.views.pages import admin_page_view
 
 
 class PressListCampaignFilter(admin.SimpleListFilter):
@@ -80,30 +78,5 @@ class PressContactAdmin(CampaignTimeZoneAdmin, SendableEmailsAdmin, MaskedEmails
             form.instance.campaigns.add(*elsewhere)
 
     def get_urls(self):
-        view = self.admin_site.admin_view(self.import_view)
+        view = admin_page_view(self, list_views.journalists)
         return [path("import/", view, name="mailings_presscontact_import"), *super().get_urls()]
-
-    def import_view(self, request):
-        """Paste a list of journalists, or upload a CSV file, into a campaign's press list."""
-        if not self.has_add_permission(request):
-            return redirect("admin:mailings_presscontact_changelist")
-        form = PressListForm(
-            request.POST or None, request.FILES or None, initial={"campaign": request.GET.get("campaign")}
-        )
-        if (campaign_ids := campaign_ids_for(request.user)) is not None:
-            form.fields["campaign"].queryset = Campaign.objects.filter(pk__in=campaign_ids)
-        if request.method == "POST" and form.is_valid():
-            campaign = form.cleaned_data["campaign"]
-            added, existing = services.add_to_press_list(
-                campaign=campaign, journalists=form.cleaned_data["contact_list"]
-            )
-            self.message_user(
-                request,
-                _("%(added)d journalists added to the press list of %(campaign)s, %(existing)d already on it.")
-                % {"added": added, "existing": existing, "campaign": campaign},
-                messages.SUCCESS,
-            )
-            changelist = reverse("admin:mailings_presscontact_changelist")
-            return redirect(f"{changelist}?campaigns__id__exact={campaign.pk}")
-        title = _("Add journalists to a campaign's press list")
-        return pasted_list_page(self, request, form, title=title, submit_label=_("Add to the press list"))
