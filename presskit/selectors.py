@@ -128,3 +128,9 @@ def staff_exports(user, *, visible_statement_ids, with_contacts: bool) -> list[D
         if (with_contacts or document.kind != Document.Kind.SIGN_ONS)
         and all(statement.pk in visible_statement_ids for statement in document.statements.all())
     ]
+
+
+def campaign_of(documents) -> Campaign | None:
+    """The one campaign all ``documents``' statements are of (the exports page leads back to its home), or None."""
+    campaign_ids = {statement.campaign_id for document in documents for statement in document.statements.all()}
+    return Campaign.objects.filter(pk__in=campaign_ids).first() if len(campaign_ids) == 1 else None

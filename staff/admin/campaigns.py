@@ -27,6 +27,7 @@ from staff.admin.statement_exports import StatementExportsAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin, in_campaign_zone, time_with_zone
 from staff.dashboard import statements_url
 from staff.views import campaigns as campaign_views
+from staff.views import exports as export_views
 from staff.views import imports as import_views
 from staff.views import statements as statement_views
 from staff.views.pages import admin_page_view
@@ -577,7 +578,6 @@ class StatementAdmin(StatementExportsAdmin, CampaignTimeZoneAdmin, CampaignScope
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **context})
 
     def get_urls(self):
-        wrap = self.admin_site.admin_view
         views = statement_views
         return [
             path("<int:pk>/versions/", admin_page_view(self, views.versions), name="campaigns_statement_versions"),
@@ -605,11 +605,15 @@ class StatementAdmin(StatementExportsAdmin, CampaignTimeZoneAdmin, CampaignScope
             path("<int:pk>/reminders/", admin_page_view(self, views.reminders), name="campaigns_statement_reminders"),
             path("<int:pk>/close/", admin_page_view(self, views.close), name="campaigns_statement_close"),
             path("<int:pk>/delivery/", admin_page_view(self, views.delivery), name="campaigns_statement_delivery"),
-            path("<int:pk>/export/<str:kind>/", wrap(self.export_view), name="campaigns_statement_export"),
-            path("exports/", wrap(self.exports_view), name="campaigns_statement_exports"),
+            path(
+                "<int:pk>/export/<str:kind>/",
+                admin_page_view(self, export_views.export),
+                name="campaigns_statement_export",
+            ),
+            path("exports/", admin_page_view(self, export_views.exports), name="campaigns_statement_exports"),
             path(
                 "exports/<int:document_id>/",
-                wrap(self.export_download_view),
+                admin_page_view(self, export_views.download),
                 name="campaigns_statement_export_download",
             ),
             *super().get_urls(),
