@@ -18,6 +18,13 @@ from .conftest import _new_page, sign_in_to_admin, staff_with_authenticator
 pytestmark = [pytest.mark.requires_browser, pytest.mark.django_db(transaction=True)]
 
 
+def assert_fits_a_phone(page):
+    """Nothing on the page is wider than a phone's screen (390 px)."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_staff_merge_an_organization_entered_twice_and_set_apart_two_that_only_look_alike(browser, live_server):
     keep = OrganizationFactory(name="Electronic Frontier Foundation", country="US", website="https://www.eff.org")
     twin = OrganizationFactory(name="EFF", country="", website="https://eff.org")
@@ -36,10 +43,12 @@ def test_staff_merge_an_organization_entered_twice_and_set_apart_two_that_only_l
     rows = page.get_by_role("row")
     eff_row = rows.filter(has_text="Electronic Frontier Foundation")
     expect(eff_row).to_contain_text("eff.org")
+    assert_fits_a_phone(page)
 
     # Merge: the two side by side, the one to keep chosen, a reason for the record.
     eff_row.get_by_role("link", name=re.compile("Merge")).click()
     expect(page.get_by_role("table", name="The two organizations")).to_contain_text("EFF")
+    assert_fits_a_phone(page)
     page.get_by_label("Electronic Frontier Foundation").check()
     page.get_by_label("Reason").fill("EFF is their acronym")
     page.get_by_role("button", name="Merge").click()
