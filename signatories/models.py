@@ -205,6 +205,12 @@ def visible_sign_on_condition(prefix: str = "") -> Q:
     )
 
 
+def awaiting_review_condition(prefix: str = "") -> Q:
+    """The condition for a sign-on to await staff's review: pending moderation and not withdrawn (a withdrawn
+    one needs no decision). ``prefix`` as for ``visible_sign_on_condition``."""
+    return Q(**{f"{prefix}moderation_state": SignOn.Moderation.PENDING, f"{prefix}withdrawn_at__isnull": True})
+
+
 # 0 for a sign-on waiting for moderation, 1 otherwise: the moderation queue sorts on it.
 MODERATION_QUEUE_RANK = Case(
     When(moderation_state="pending", then=Value(0)), default=Value(1), output_field=models.IntegerField()

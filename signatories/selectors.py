@@ -34,7 +34,7 @@ from .identity import (
     readable_domain,
     without_case_and_accents,
 )
-from .models import Contact, Referral, Signatory, SignOn, visible_sign_on_condition
+from .models import Contact, Referral, Signatory, SignOn, awaiting_review_condition, visible_sign_on_condition
 
 
 class PublicCountry:
@@ -729,7 +729,7 @@ def next_sign_on_to_moderate(sign_ons, after: SignOn):
     order (pending first, newest first), or None. One query."""
     older = Q(signed_at__lt=after.signed_at) | Q(signed_at=after.signed_at, pk__lt=after.pk)
     return (
-        sign_ons.filter(older, moderation_state=SignOn.Moderation.PENDING, withdrawn_at__isnull=True)
+        sign_ons.filter(older, awaiting_review_condition())
         .exclude(pk=after.pk)
         .order_by("-signed_at", "-pk")
         .values_list("pk", flat=True)
@@ -743,10 +743,7 @@ def with_sign_on_counts(statements):
     its moderation link lists): the staff's list of statements."""
     return statements.annotate(
         visible_sign_ons=Count("sign_ons", filter=visible_sign_on_condition(prefix="sign_ons__")),
-        pending_sign_ons=Count(
-            "sign_ons",
-            filter=Q(sign_ons__moderation_state=SignOn.Moderation.PENDING, sign_ons__withdrawn_at__isnull=True),
-        ),
+        pending_sign_ons=Count("sign_ons", filter=awaiting_review_condition(prefix="sign_ons__")),
     )
 
 

@@ -17,7 +17,7 @@ from campaigns.models import Campaign, CampaignPartner, Statement
 from mailings.models import Delivery, Invitation, Mailing
 from mailings.selectors import invitation_counts
 from presskit.models import PressKitItem, PreviewLink
-from signatories.models import SignOn, visible_sign_on_condition
+from signatories.models import SignOn, awaiting_review_condition, visible_sign_on_condition
 from signatories.selectors import referral_counts
 
 # The press kit a campaign needs in each language it speaks: a press release, a message to post, an image.
@@ -54,7 +54,7 @@ def statements_with_figures(campaign: Campaign, only: Statement | None = None) -
     return list(
         statements.order_by("position", "pk").annotate(
             received=Count("sign_ons", filter=standing),
-            pending=Count("sign_ons", filter=standing & Q(sign_ons__moderation_state=SignOn.Moderation.PENDING)),
+            pending=Count("sign_ons", filter=awaiting_review_condition(prefix="sign_ons__")),
             confirmed=Count(
                 "sign_ons", filter=standing & Q(sign_ons__confirmation_state=SignOn.Confirmation.CONFIRMED)
             ),
@@ -230,9 +230,7 @@ def campaigns_for_staff(campaign_ids) -> list[Campaign]:
     """The campaigns of a staff member (``campaign_ids``; None: all, for superusers), open ones first and
     newest first, each with ``statement_count`` and ``pending`` (sign-ons waiting for moderation). One query."""
     campaigns = Campaign.objects.all() if campaign_ids is None else Campaign.objects.filter(pk__in=campaign_ids)
-    pending = SignOn.objects.filter(
-        statement__campaign=OuterRef("pk"), withdrawn_at__isnull=True, moderation_state=SignOn.Moderation.PENDING
-    )
+    pending = SignOn.objects.filter(awaiting_review_condition(), statement__campaign=OuterRef("pk"))
     return list(
         campaigns.annotate(
             statement_count=Count("statements"), pending=_count_of(pending, outer="statement__campaign")
