@@ -24,6 +24,11 @@ from staff.admin.scoping import CampaignScopedAdmin
 from staff.admin.time_zones import CampaignTimeZoneAdmin
 
 
+def partner_url(partner: CampaignPartner, path: str) -> str:
+    """The site's page at ``path``, as ``partner`` hands it out: with its code (``?via=<code>``)."""
+    return f"{settings.SITE_URL}{path}?via={partner.code}"
+
+
 def partner_links(partner: CampaignPartner, statements) -> list[dict]:
     """For each of ``statements`` taking sign-ons: its ``share`` link and its widget's ``embed`` code (text,
     to be escaped where shown), both carrying ``partner``'s code."""
@@ -31,18 +36,17 @@ def partner_links(partner: CampaignPartner, statements) -> list[dict]:
     for statement in statements:
         if not statement.is_accepting_sign_ons():
             continue
-        via = f"?via={partner.code}"
         embed = reverse(
             "signatories:embed", kwargs={"campaign_slug": statement.campaign.slug, "statement_slug": statement.slug}
         )
         links.append(
             {
                 "statement": statement,
-                "share": f"{settings.SITE_URL}{statement.get_absolute_url()}{via}",
+                "share": partner_url(partner, statement.get_absolute_url()),
                 "embed": str(
                     format_html(
                         '<iframe src="{}" title="{}" width="100%" height="260" style="border:0"></iframe>',
-                        f"{settings.SITE_URL}{embed}{via}",
+                        partner_url(partner, embed),
                         statement.title,
                     )
                 ),
@@ -53,9 +57,7 @@ def partner_links(partner: CampaignPartner, statements) -> list[dict]:
 
 def partner_links_html(partner: CampaignPartner, statements) -> str:
     links = partner_links(partner, statements)
-    campaign_link = (
-        f"{settings.SITE_URL}{statements[0].campaign.get_absolute_url()}?via={partner.code}" if links else ""
-    )
+    campaign_link = partner_url(partner, statements[0].campaign.get_absolute_url()) if links else ""
     return render_to_string(
         "admin/campaigns/campaignpartner/_links.html",
         {"partner": partner, "links": links, "campaign_link": campaign_link},
