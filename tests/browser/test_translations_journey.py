@@ -8,6 +8,8 @@ their campaign's statements, cannot edit the English text, rewrites the Spanish 
 marks it current: the notice is gone.
 """
 
+import re
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -124,5 +126,17 @@ def test_a_translation_behind_its_original_says_so_until_its_translator_marks_it
     reader.goto(spanish_page)
     main = reader.get_by_role("main").inner_text()
     assert NOTICE not in main and "de extremo a extremo" in main
+
+    # The coordinator changes the original and its translation together: the translation stays current.
+    page.locator(".breadcrumbs").get_by_role("link", name="Encryption keeps us safe").click()
+    page.get_by_label("Body [en]").fill("We call on every state to protect encryption, end to end.")
+    page.get_by_text("Text in Spanish", exact=True).click()  # a closed section: opened as a person would
+    page.get_by_label("Body [es]").fill("Pedimos a todos los Estados que protejan el cifrado de extremo a extremo.")
+    page.get_by_role("button", name="Save and continue editing").click()
+    messages = page.locator("ul.messagelist").inner_text()
+    assert "was changed successfully" in messages and "now say they are behind" not in messages
+    assert page.get_by_role("link", name=re.compile("behind")).count() == 0
+    reader.goto(spanish_page)
+    assert NOTICE not in reader.get_by_role("main").inner_text()
     reader_context.close()
     translator_context.close()
